@@ -1,0 +1,200 @@
+// Package store keeps everything the bot knows in PostgreSQL: cohorts, planned deliveries, answers, the audit log.
+// It runs the embedded migrations and, for the default set-up, a private PostgreSQL server (localpg.go).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/gesprekbot/gesprekbot/content"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is the bot's database handle.
+type DB struct {
+	*sqlx.DB
+
+	// Now returns the current time; tests and the sandbox move it.
+	Now func() time.Time
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string) (*DB, error) {
+	x, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// A handful of connections is plenty for a bot; more only adds contention on 2 cores.
+	x.SetMaxOpenConns(16)
+	x.SetMaxIdleConns(16)
+	x.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := x.PingContext(pingCtx); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{DB: x, Now: time.Now}, nil
+}
+
+// migration is one embedded numbered .sql file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migration %q: name must be NNNN_name.sql", name)
+		}
+		b, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("read migration %s: %w", name, err)
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share a number", ms[i-1].name, ms[i].name)
+		}
+	}
+	return ms, nil
+}
+
+// migrateLockID is the advisory lock that keeps two replicas from migrating at the same time.
+const migrateLockID = 0x6765737072656b // "gesprek"
+
+// Migrate applies every embedded migration not yet recorded in schema_migrations, each in its own transaction.
+// It is safe to run again, and from several processes at once.
+func (db *DB) Migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockID); err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockID)
+
+	if _, err := conn.ExecContext(ctx, `
+		CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    int         PRIMARY KEY,
+			name       text        NOT NULL,
+			applied_at timestamptz NOT NULL DEFAULT now()
+		)`); err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	for _, m := range ms {
+		if err := applyMigration(ctx, conn, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, conn *sqlx.Conn, m migration) error {
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", m.name, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version); err != nil {
+		return fmt.Errorf("migrate %s: %w", m.name, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migrate %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+		return fmt.Errorf("migrate %s: record: %w", m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate %s: commit: %w", m.name, err)
+	}
+	return nil
+}
+
+// Ready reports whether the database answers and every embedded migration has been applied.
+func (db *DB) Ready(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	var applied []int
+	if err := db.SelectContext(ctx, &applied, `SELECT version FROM schema_migrations ORDER BY version`); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	have := make(map[int]bool, len(applied))
+	for _, v := range applied {
+		have[v] = true
+	}
+	for _, m := range ms {
+		if !have[m.version] {
+			return fmt.Errorf("migration %s not applied", m.name)
+		}
+	}
+	return nil
+}
+
+// FormatError turns driver errors into domain errors, in one place: no rows becomes ENOTFOUND, a unique
+// violation ECONFLICT, a lost connection EUNAVAILABLE. Other errors pass through unchanged.
+func FormatError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &content.Error{Code: content.ENOTFOUND, Message: "Niet gevonden."}
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch {
+		case pqErr.Code == "23505":
+			return &content.Error{Code: content.ECONFLICT, Message: "Dit bestaat al."}
+		case pqErr.Code.Class() == "08" || pqErr.Code.Class() == "57":
+			// connection exceptions and operator intervention (admin shutdown, crash recovery)
+			return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
+		}
+	}
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) || isConnRefused(err) {
+		return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
+	}
+	return err
+}
+
+func isConnRefused(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "connection refused") || strings.Contains(s, "driver: bad connection") ||
+		strings.Contains(s, "broken pipe") || strings.Contains(s, "connection reset")
+}

@@ -1,0 +1,176 @@
+// Package storetest gives each test a fresh, migrated database of its own on a real PostgreSQL: the server at
+// TEST_DATABASE_URL when set (its user needs CREATEDB), otherwise a throwaway private server started once per test
+// binary with the same code the bot uses by default (store.StartLocal) and removed afterwards.
+//
+// A package that uses it calls Main from its TestMain:
+//
+//	func TestMain(m *testing.M) { storetest.Main(m) }
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+var (
+	once     sync.Once
+	onceErr  error
+	server   *store.LocalServer
+	tmpDir   string
+	adminURL string // a URL on the server whose user may create databases
+	template string // a migrated database that each test's database is copied from
+)
+
+// Main runs the tests, then removes the template database and stops the throwaway server, if one was started.
+func Main(m *testing.M) {
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
+}
+
+func cleanup() {
+	if template != "" && adminURL != "" {
+		if db, err := sql.Open("postgres", adminURL); err == nil {
+			db.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(template) + ` WITH (FORCE)`)
+			db.Close()
+		}
+	}
+	if server != nil {
+		server.Stop(context.Background())
+	}
+	if tmpDir != "" {
+		os.RemoveAll(tmpDir)
+	}
+}
+
+func setup() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	adminURL = os.Getenv("TEST_DATABASE_URL")
+	if adminURL == "" {
+		dir, err := os.MkdirTemp("", "gesprekbot-test-")
+		if err != nil {
+			return err
+		}
+		tmpDir = dir
+		if os.Geteuid() == 0 {
+			// The server runs as the postgres user, which must be able to enter the folder.
+			os.Chmod(dir, 0o755)
+		}
+		server, err = store.StartLocal(ctx, store.LocalOptions{Dir: dir, BinDir: os.Getenv("PG_BIN"), Throwaway: true})
+		if err != nil {
+			return err
+		}
+		adminURL = server.URL()
+	}
+	template = "gesprekbot_tmpl_" + randomSuffix()
+	if err := createDB(ctx, template, ""); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, withDB(adminURL, template))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate template: %w", err)
+	}
+	return nil
+}
+
+// URL creates a fresh, migrated database for t and returns its URL; it is dropped when t ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	once.Do(func() { onceErr = setup() })
+	if onceErr != nil {
+		t.Fatalf("test database: %v", onceErr)
+	}
+	name := "gesprekbot_test_" + randomSuffix()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := createDB(ctx, name, template); err != nil {
+		t.Fatalf("test database: %v", err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("postgres", adminURL)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		db.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)
+	})
+	return withDB(adminURL, name)
+}
+
+// New returns an open handle on a fresh, migrated database for t; both are closed and dropped when t ends.
+func New(t testing.TB) *store.DB {
+	t.Helper()
+	u := URL(t)
+	db, err := store.Open(context.Background(), u)
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// AdminURL returns a URL on the test server whose user may create databases (it starts the server if needed).
+func AdminURL(t testing.TB) string {
+	t.Helper()
+	once.Do(func() { onceErr = setup() })
+	if onceErr != nil {
+		t.Fatalf("test database: %v", onceErr)
+	}
+	return adminURL
+}
+
+func createDB(ctx context.Context, name, tmpl string) error {
+	db, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	q := `CREATE DATABASE ` + pq.QuoteIdentifier(name)
+	if tmpl != "" {
+		q += ` TEMPLATE ` + pq.QuoteIdentifier(tmpl)
+	}
+	// Copying a template fails while anyone else is connected to it; that is brief, so try again.
+	for i := 0; ; i++ {
+		_, err = db.ExecContext(ctx, q)
+		if err == nil || i == 20 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+func withDB(raw, name string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
