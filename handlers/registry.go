@@ -1,0 +1,305 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/gesprekbot/gesprekbot/content"
+)
+
+// CommandHandler handles a slash command. It commits what the command changes before it returns.
+type CommandHandler func(ctx context.Context, cmd slack.SlashCommand) (Response, error)
+
+// ActionHandler handles one block action (a button click, a select choice). action is the element that was used;
+// cb carries the user, channel, message or view it was on. It commits the user's answer before it returns.
+type ActionHandler func(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error)
+
+// ViewHandler handles a modal's view_submission. It commits what was submitted before it returns.
+type ViewHandler func(ctx context.Context, cb slack.InteractionCallback) (ViewResponse, error)
+
+// ViewClosedHandler handles a modal closed without submitting (only for views opened with notify_on_close).
+type ViewClosedHandler func(ctx context.Context, cb slack.InteractionCallback) error
+
+// EventHandler handles an Events API event (app_home_opened, member_joined_channel, message.im, ...).
+type EventHandler func(ctx context.Context, ev slackevents.EventsAPIEvent) error
+
+// Registry maps what Slack sends to the handler for it: slash commands by command (optionally with a first
+// word, "/casus reveal"), block actions by action_id (the part before the first ":"), view submissions and closes
+// by callback_id, events by the inner event's type. Socket Mode and HTTP mode both dispatch through it, so
+// handlers never know the transport. Registering an id twice panics: that is a programming error found at start-up.
+type Registry struct {
+	phrases  content.Phrases
+	log      *slog.Logger
+	commands map[string]CommandHandler
+	actions  map[string]ActionHandler
+	views    map[string]ViewHandler
+	closed   map[string]ViewClosedHandler
+	events   map[string]EventHandler
+}
+
+// NewRegistry returns an empty registry that answers errors and unknown requests with the given phrases.
+func NewRegistry(phrases content.Phrases, log *slog.Logger) *Registry {
+	return &Registry{
+		phrases:  phrases,
+		log:      log,
+		commands: map[string]CommandHandler{},
+		actions:  map[string]ActionHandler{},
+		views:    map[string]ViewHandler{},
+		closed:   map[string]ViewClosedHandler{},
+		events:   map[string]EventHandler{},
+	}
+}
+
+// Command registers h for a slash command. name is the command ("/casus"), or the command and its first word
+// ("/casus reveal"); a command with a first word that has its own registration goes there, anything else to the
+// bare command's handler.
+func (r *Registry) Command(name string, h CommandHandler) {
+	fields := strings.Fields(name)
+	if len(fields) == 0 || len(fields) > 2 || !strings.HasPrefix(fields[0], "/") || h == nil {
+		panic(fmt.Sprintf("handlers: invalid command registration %q", name))
+	}
+	register(r.commands, "command", strings.ToLower(strings.Join(fields, " ")), h)
+}
+
+// Action registers h for a block action_id. The id must not contain ":"; elements may add a suffix after ":" to
+// stay unique within a block ("meter_score:3"), and all of them reach h.
+func (r *Registry) Action(actionID string, h ActionHandler) {
+	if actionID == "" || strings.Contains(actionID, ":") || h == nil {
+		panic(fmt.Sprintf("handlers: invalid action registration %q", actionID))
+	}
+	register(r.actions, "action", actionID, h)
+}
+
+// ViewSubmission registers h for the view_submission of modals with this callback_id.
+func (r *Registry) ViewSubmission(callbackID string, h ViewHandler) {
+	if callbackID == "" || h == nil {
+		panic(fmt.Sprintf("handlers: invalid view registration %q", callbackID))
+	}
+	register(r.views, "view submission", callbackID, h)
+}
+
+// ViewClosed registers h for the view_closed of modals with this callback_id.
+func (r *Registry) ViewClosed(callbackID string, h ViewClosedHandler) {
+	if callbackID == "" || h == nil {
+		panic(fmt.Sprintf("handlers: invalid view closed registration %q", callbackID))
+	}
+	register(r.closed, "view closed", callbackID, h)
+}
+
+// Event registers h for an Events API event type ("app_home_opened"; "message" for message.im).
+func (r *Registry) Event(eventType string, h EventHandler) {
+	if eventType == "" || h == nil {
+		panic(fmt.Sprintf("handlers: invalid event registration %q", eventType))
+	}
+	register(r.events, "event", eventType, h)
+}
+
+func register[H any](m map[string]H, kind, key string, h H) {
+	if _, ok := m[key]; ok {
+		panic(fmt.Sprintf("handlers: %s %q registered twice", kind, key))
+	}
+	m[key] = h
+}
+
+// ActionKey returns the part of an action_id the registry matches on: everything before the first ":".
+func ActionKey(actionID string) string {
+	key, _, _ := strings.Cut(actionID, ":")
+	return key
+}
+
+// Phrases returns the phrases the registry answers with, for handlers that share them.
+func (r *Registry) Phrases() content.Phrases { return r.phrases }
+
+func (r *Registry) command(cmd slack.SlashCommand) (CommandHandler, bool) {
+	name := strings.ToLower(cmd.Command)
+	if first, _, _ := strings.Cut(strings.TrimSpace(cmd.Text), " "); first != "" {
+		if h, ok := r.commands[name+" "+strings.ToLower(first)]; ok {
+			return h, true
+		}
+	}
+	h, ok := r.commands[name]
+	return h, ok
+}
+
+// HandlesCommand reports whether a handler is registered for cmd.
+func (r *Registry) HandlesCommand(cmd slack.SlashCommand) bool {
+	_, ok := r.command(cmd)
+	return ok
+}
+
+// HandlesInteraction reports whether a handler is registered for cb.
+func (r *Registry) HandlesInteraction(cb slack.InteractionCallback) bool {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		a := firstAction(cb)
+		if a == nil {
+			return false
+		}
+		_, ok := r.actions[ActionKey(a.ActionID)]
+		return ok
+	case slack.InteractionTypeViewSubmission:
+		_, ok := r.views[cb.View.CallbackID]
+		return ok
+	case slack.InteractionTypeViewClosed:
+		_, ok := r.closed[cb.View.CallbackID]
+		return ok
+	}
+	return false
+}
+
+// HandlesEvent reports whether a handler is registered for the inner event type.
+func (r *Registry) HandlesEvent(eventType string) bool {
+	_, ok := r.events[eventType]
+	return ok
+}
+
+func firstAction(cb slack.InteractionCallback) *slack.BlockAction {
+	if len(cb.ActionCallback.BlockActions) == 0 {
+		return nil
+	}
+	return cb.ActionCallback.BlockActions[0]
+}
+
+// Ack is what an adapter does with one inbound request, whatever the transport: ack with Payload (nil: an empty
+// ack), then send Followup to the response_url, then run Later.
+type Ack struct {
+	Payload  any                                       // the ack's JSON body; nil for an empty ack
+	Followup *Reply                                    // sent to the response_url (or as an ephemeral) after the ack
+	Later    func(ctx context.Context) (*Reply, error) // work that continues after the ack
+	Known    bool                                      // false when nothing was registered: nothing was handled
+}
+
+// HandleCommand runs the handler for cmd and says how to ack. An unknown command gets a friendly "I don't know
+// this command" reply; a handler error becomes a user-facing reply (see ErrorReply).
+func (r *Registry) HandleCommand(ctx context.Context, cmd slack.SlashCommand) Ack {
+	h, ok := r.command(cmd)
+	if !ok {
+		name := strings.TrimSpace(cmd.Command + " " + firstWord(cmd.Text))
+		reply := &Reply{Text: content.Fill(r.phrases.UnknownCommand, map[string]string{"commando": name})}
+		return Ack{Payload: reply.Payload()}
+	}
+	res, err := h(ctx, cmd)
+	if err != nil {
+		return Ack{Payload: r.ErrorReply(ctx, err, "command", cmd.Command).Payload(), Known: true}
+	}
+	ack := Ack{Later: res.Later, Known: true}
+	if res.Reply != nil {
+		ack.Payload = res.Reply.Payload()
+	}
+	return ack
+}
+
+func firstWord(s string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(s), " ")
+	return first
+}
+
+// HandleInteraction runs the handler for a block action, view submission or view close and says how to ack.
+// An unknown action gets "this button no longer works", an unknown modal is replaced by a short notice; other
+// interaction types are acked and ignored.
+func (r *Registry) HandleInteraction(ctx context.Context, cb slack.InteractionCallback) Ack {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		return r.handleAction(ctx, cb)
+	case slack.InteractionTypeViewSubmission:
+		return r.handleView(ctx, cb)
+	case slack.InteractionTypeViewClosed:
+		h, ok := r.closed[cb.View.CallbackID]
+		if !ok {
+			return Ack{}
+		}
+		if err := h(ctx, cb); err != nil {
+			r.ErrorReply(ctx, err, "view_closed", cb.View.CallbackID)
+		}
+		return Ack{Known: true}
+	}
+	return Ack{}
+}
+
+func (r *Registry) handleAction(ctx context.Context, cb slack.InteractionCallback) Ack {
+	a := firstAction(cb)
+	if a == nil {
+		return Ack{Followup: &Reply{Text: TextUnknownAction}}
+	}
+	h, ok := r.actions[ActionKey(a.ActionID)]
+	if !ok {
+		return Ack{Followup: &Reply{Text: TextUnknownAction}}
+	}
+	res, err := h(ctx, cb, a)
+	if err != nil {
+		return Ack{Followup: r.ErrorReply(ctx, err, "action", a.ActionID), Known: true}
+	}
+	return Ack{Followup: res.Reply, Later: res.Later, Known: true}
+}
+
+func (r *Registry) handleView(ctx context.Context, cb slack.InteractionCallback) Ack {
+	h, ok := r.views[cb.View.CallbackID]
+	if !ok {
+		return Ack{Payload: slack.NewUpdateViewSubmissionResponse(NoticeView(TextUnknownView))}
+	}
+	res, err := h(ctx, cb)
+	if err != nil {
+		// Pushing a notice keeps what the user typed in the modal underneath it.
+		reply := r.ErrorReply(ctx, err, "view_submission", cb.View.CallbackID)
+		return Ack{Payload: slack.NewPushViewSubmissionResponse(NoticeView(reply.Text)), Known: true}
+	}
+	ack := Ack{Known: true}
+	if res.Action != nil {
+		ack.Payload = res.Action
+	}
+	if res.Later != nil {
+		later := res.Later
+		ack.Later = func(ctx context.Context) (*Reply, error) { return nil, later(ctx) }
+	}
+	return ack
+}
+
+// HandleEvent runs the handler for an Events API event. It returns handled=false, and writes nothing, when no
+// handler is registered for the inner type.
+func (r *Registry) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent) (handled bool, err error) {
+	h, ok := r.events[ev.InnerEvent.Type]
+	if !ok {
+		return false, nil
+	}
+	if err := h(ctx, ev); err != nil {
+		return true, fmt.Errorf("handle event %s: %w", ev.InnerEvent.Type, err)
+	}
+	return true, nil
+}
+
+// ErrorReply turns a handler error into what the user sees: a content.Error's own message; "try again shortly"
+// when a dependency is unavailable; otherwise the generic "something went wrong", with the error logged (internals
+// never reach the user). what and id name the request for the log.
+func (r *Registry) ErrorReply(ctx context.Context, err error, what, id string) *Reply {
+	code := content.ErrorCode(err)
+	switch {
+	case code == content.EUNAVAILABLE:
+		r.log.WarnContext(ctx, "dependency unavailable", slog.String("request", what), slog.String("id", id), slog.Any("error", err))
+		return &Reply{Text: r.phrases.TryAgain}
+	case code != content.EINTERNAL && content.ErrorMessage(err) != "":
+		return &Reply{Text: content.ErrorMessage(err)}
+	case errors.Is(err, context.DeadlineExceeded):
+		r.log.ErrorContext(ctx, "handler too slow", slog.String("request", what), slog.String("id", id), slog.Any("error", err))
+		return &Reply{Text: r.phrases.TryAgain}
+	}
+	r.log.ErrorContext(ctx, "handler failed", slog.String("request", what), slog.String("id", id), slog.Any("error", err))
+	return &Reply{Text: r.phrases.ErrorGeneric}
+}
+
+// NoticeView returns a small modal that only shows text, with a close button.
+func NoticeView(text string) *slack.ModalViewRequest {
+	return &slack.ModalViewRequest{
+		Type:  slack.VTModal,
+		Title: slack.NewTextBlockObject(slack.PlainTextType, TextNoticeTitle, false, false),
+		Close: slack.NewTextBlockObject(slack.PlainTextType, TextNoticeClose, false, false),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
+		}},
+	}
+}
