@@ -51,7 +51,10 @@ func TestRegistryPanicsOnDuplicate(t *testing.T) {
 		{"CommandWithWord", func(r *handlers.Registry) { r.Command("/casus reveal", cmd); r.Command("/casus  reveal", cmd) }},
 		{"Action", func(r *handlers.Registry) { r.Action("meter_score", act); r.Action("meter_score", act) }},
 		{"ActionWithSuffix", func(r *handlers.Registry) { r.Action("meter_score:3", act) }},
-		{"View", func(r *handlers.Registry) { r.ViewSubmission("cohort_setup", view); r.ViewSubmission("cohort_setup", view) }},
+		{"View", func(r *handlers.Registry) {
+			r.ViewSubmission("cohort_setup", view)
+			r.ViewSubmission("cohort_setup", view)
+		}},
 		{"Event", func(r *handlers.Registry) { r.Event("app_home_opened", ev); r.Event("app_home_opened", ev) }},
 		{"EmptyCommand", func(r *handlers.Registry) { r.Command("", cmd) }},
 		{"CommandWithoutSlash", func(r *handlers.Registry) { r.Command("casus", cmd) }},
