@@ -3,12 +3,12 @@ package content
 // Case is one training case (casus). Its stage texts carry markers for the client's name and pronouns, rendered per
 // name variant by Stages.
 type Case struct {
-	ID       string          `yaml:"id"`       // "richard", "johan", "emma"
-	Title    string          `yaml:"title"`    // e.g. "Casus 1: {naam}"
-	Domain   string          `yaml:"domain"`   // e.g. "LVB" or "GGz"
-	Intro    string          `yaml:"intro"`    // may be empty
-	Variants []Variant       `yaml:"variants"` // at least one; the first is the default
-	Stages   []StageTemplate `yaml:"stages"`   // in course order
+	ID             string          `yaml:"id"`       // "richard", "johan", "emma"
+	Title          string          `yaml:"title"`    // e.g. "Casus 1: {naam}"
+	Domain         string          `yaml:"domain"`   // e.g. "LVB" or "GGz"
+	Intro          string          `yaml:"intro"`    // may be empty
+	Variants       []Variant       `yaml:"variants"` // at least one; the first is the default
+	StageTemplates []StageTemplate `yaml:"stages"`   // in course order, as written (with markers); see Stages
 }
 
 // Variant is one way to play a case: the client's name and gender.

@@ -1,0 +1,429 @@
+package content
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// mrkdwnLink matches Slack links: <https://url|tekst> or <https://url>.
+var mrkdwnLink = regexp.MustCompile(`<(https?://[^|>]*|[a-z]+:[^|>]*)(?:\|([^>]*))?>`)
+
+// validate checks the decoded course and records every problem in l.errs.
+func (l *loader) validate(c *Course) {
+	ids := map[string]string{} // task and reading ids, course-wide -> where first seen
+	l.validateModules(c, ids)
+	l.validateCases(c)
+	l.validateMeter(&c.Meter)
+	l.validateRules(c)
+	l.validatePhrases(&c.Phrases)
+	l.validateEvaluation(&c.Evaluation)
+	l.validateAbout(&c.About)
+}
+
+// required records an error when s is blank.
+func (l *loader) required(file, field, s string) bool {
+	if strings.TrimSpace(s) == "" {
+		l.add(file, field, "required field is missing or empty")
+		return false
+	}
+	return true
+}
+
+// text checks a mrkdwn text: links valid and every chunk within Slack's section limit.
+func (l *loader) text(file, field, s string) {
+	for _, m := range mrkdwnLink.FindAllStringSubmatch(s, -1) {
+		if err := checkURL(m[1]); err != nil {
+			l.add(file, field, fmt.Sprintf("link %q: %v", m[1], err))
+		}
+	}
+	for _, ch := range Chunks(s, MaxSectionText) {
+		if n := utf8.RuneCountInString(ch); n > MaxSectionText {
+			l.add(file, field, fmt.Sprintf("a sentence of %d characters does not fit in one Slack block (max %d); split it", n, MaxSectionText))
+		}
+	}
+}
+
+func (l *loader) label(file, field, s string) {
+	if l.required(file, field, s) {
+		if n := utf8.RuneCountInString(s); n > MaxButtonLabel {
+			l.add(file, field, fmt.Sprintf("label is %d characters, Slack allows at most %d", n, MaxButtonLabel))
+		}
+	}
+}
+
+// id checks an id's form and uniqueness within seen.
+func (l *loader) id(file, field, id string, seen map[string]string) {
+	if !l.required(file, field, id) {
+		return
+	}
+	if !idPattern.MatchString(id) {
+		l.add(file, field, fmt.Sprintf("id %q may only use a-z, 0-9 and _", id))
+	}
+	where := file + " " + field
+	if prev, ok := seen[id]; ok {
+		l.add(file, field, fmt.Sprintf("duplicate id %q (also at %s)", id, prev))
+		return
+	}
+	seen[id] = where
+}
+
+func checkURL(s string) error {
+	if strings.ContainsAny(s, " \t\n") {
+		return fmt.Errorf("not a valid URL: contains spaces (write them as %%20)")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("not a valid URL: must start with http:// or https://")
+	}
+	if u.Host == "" || !strings.Contains(u.Host, ".") {
+		return fmt.Errorf("not a valid URL: no web address after %s://", u.Scheme)
+	}
+	return nil
+}
+
+func (l *loader) validateModules(c *Course, ids map[string]string) {
+	seenNum := map[int]string{}
+	for i := range c.Modules {
+		m, f := &c.Modules[i], l.moduleFiles[i]
+		if m.Number < 1 || m.Number > 4 {
+			l.add(f, "number", fmt.Sprintf("module number %d, want 1 to 4", m.Number))
+		} else if prev, ok := seenNum[m.Number]; ok {
+			l.add(f, "number", fmt.Sprintf("duplicate module number %d (also in %s)", m.Number, prev))
+		} else {
+			seenNum[m.Number] = f
+		}
+		l.required(f, "title", m.Title)
+		if n := utf8.RuneCountInString(m.Title); n > MaxButtonLabel {
+			l.add(f, "title", fmt.Sprintf("title is %d characters, at most %d", n, MaxButtonLabel))
+		}
+		l.required(f, "kop", m.Kop)
+		if l.required(f, "inleiding", m.Inleiding) {
+			l.text(f, "inleiding", m.Inleiding)
+		}
+		if len(m.Leeruitkomsten) == 0 {
+			l.add(f, "leeruitkomsten", "required: at least one leeruitkomst")
+		}
+		for j, s := range m.Leeruitkomsten {
+			l.required(f, fmt.Sprintf("leeruitkomsten[%d]", j), s)
+		}
+		if l.required(f, "programma", m.Programma) {
+			l.text(f, "programma", m.Programma)
+		}
+		l.text(f, "voorbereiding.intro", m.Voorbereiding.Intro)
+		for j := range m.Voorbereiding.Tasks {
+			l.task(f, fmt.Sprintf("voorbereiding.tasks[%d]", j), m.Voorbereiding.Tasks[j], ids)
+		}
+		for j := range m.Voorbereiding.Lezen {
+			l.reading(f, fmt.Sprintf("voorbereiding.lezen[%d]", j), m.Voorbereiding.Lezen[j], ids)
+		}
+		if len(m.Voorbereiding.Tasks)+len(m.Voorbereiding.Lezen) == 0 {
+			l.add(f, "voorbereiding", "required: at least one task or reading")
+		}
+		if q := m.Vragen; q != nil {
+			l.required(f, "vragen.title", q.Title)
+			if len(q.Questions) == 0 {
+				l.add(f, "vragen.questions", "required: at least one question")
+			}
+			for j, s := range q.Questions {
+				l.required(f, fmt.Sprintf("vragen.questions[%d]", j), s)
+			}
+		}
+		if len(m.Huiswerk) == 0 {
+			l.add(f, "huiswerk", "required: at least one assignment")
+		}
+		for j := range m.Huiswerk {
+			l.task(f, fmt.Sprintf("huiswerk[%d]", j), m.Huiswerk[j], ids)
+		}
+		l.text(f, "huiswerk_toelichting", m.HuiswerkToelichting)
+		for j, s := range m.Materiaal {
+			if l.required(f, fmt.Sprintf("materiaal[%d]", j), s) {
+				l.text(f, fmt.Sprintf("materiaal[%d]", j), s)
+			}
+		}
+		for j := range m.Achtergrondliteratuur {
+			l.reading(f, fmt.Sprintf("achtergrondliteratuur[%d]", j), m.Achtergrondliteratuur[j], ids)
+		}
+		for j := range m.MeerLezen {
+			l.reading(f, fmt.Sprintf("meer_lezen[%d]", j), m.MeerLezen[j], ids)
+		}
+	}
+	for n := 1; n <= 4; n++ {
+		if _, ok := seenNum[n]; !ok {
+			l.errs = append(l.errs, FieldError{File: "modules/", Field: "number", Msg: fmt.Sprintf("module %d is missing", n)})
+		}
+	}
+}
+
+func (l *loader) task(f, field string, t Task, ids map[string]string) {
+	l.id(f, field+".id", t.ID, ids)
+	l.label(f, field+".title", t.Title)
+	if l.required(f, field+".text", t.Text) {
+		l.text(f, field+".text", t.Text)
+	}
+}
+
+func (l *loader) reading(f, field string, r Reading, ids map[string]string) {
+	l.id(f, field+".id", r.ID, ids)
+	l.required(f, field+".title", r.Title)
+	if r.Link != "" {
+		if err := checkURL(r.Link); err != nil {
+			l.add(f, field+".link", err.Error())
+		}
+	}
+	// A reading is shown as one section with a "Gelezen" button.
+	if n := utf8.RuneCountInString(r.Citation() + r.Link); n > MaxSectionText {
+		l.add(f, field, fmt.Sprintf("reading is %d characters, at most %d", n, MaxSectionText))
+	}
+}
+
+func (l *loader) validateCases(c *Course) {
+	caseIDs, variantIDs := map[string]string{}, map[string]string{}
+	for i := range c.Cases {
+		cs, f := &c.Cases[i], l.caseFiles[i]
+		l.id(f, "id", cs.ID, caseIDs)
+		l.required(f, "title", cs.Title)
+		l.required(f, "domain", cs.Domain)
+		if len(cs.Variants) == 0 {
+			l.add(f, "variants", "required: at least one name variant")
+		}
+		for j, v := range cs.Variants {
+			field := fmt.Sprintf("variants[%d]", j)
+			l.id(f, field+".id", v.ID, variantIDs)
+			l.label(f, field+".name", v.Name)
+			if v.Gender != GenderMale && v.Gender != GenderFemale {
+				l.add(f, field+".gender", fmt.Sprintf("gender %q, want %q (hij) or %q (zij)", v.Gender, GenderMale, GenderFemale))
+			}
+		}
+		if len(cs.StageTemplates) == 0 {
+			l.add(f, "stages", "required: at least one stage")
+		}
+		stageIDs := map[string]string{}
+		for j, s := range cs.StageTemplates {
+			field := fmt.Sprintf("stages[%d]", j)
+			l.id(f, field+".id", s.ID, stageIDs)
+			if _, ok := c.Module(s.Module); !ok {
+				l.add(f, field+".module", fmt.Sprintf("module %d does not exist", s.Module))
+			}
+			l.required(f, field+".title", s.Title)
+			l.required(f, field+".text", s.Text)
+			switch s.Audience {
+			case StageChannel, StageTrainer:
+				if s.Role != "" {
+					l.add(f, field+".role", fmt.Sprintf("role is only for audience %q", StageRole))
+				}
+			case StageRole:
+				l.label(f, field+".role", s.Role)
+			default:
+				l.add(f, field+".audience", fmt.Sprintf("audience %q, want one of %s, %s, %s", s.Audience, StageChannel, StageRole, StageTrainer))
+			}
+		}
+		// Render every variant: unknown markers and over-long texts show up here, per variant.
+		for _, v := range cs.Variants {
+			if v.Gender != GenderMale && v.Gender != GenderFemale {
+				continue
+			}
+			if _, err := renderVariant(cs.Title, v); err != nil {
+				l.add(f, "title", err.Error())
+			}
+			for j, s := range cs.StageTemplates {
+				for _, fl := range []struct{ name, src string }{{"title", s.Title}, {"text", s.Text}, {"assignment", s.Assignment}} {
+					field := fmt.Sprintf("stages[%d].%s", j, fl.name)
+					r, err := renderVariant(fl.src, v)
+					if err != nil {
+						l.add(f, field, err.Error())
+						continue
+					}
+					l.text(f, field, r)
+				}
+			}
+		}
+	}
+	// Keep CaseForVariant honest: every variant of the loaded course must resolve to its own case.
+	for _, cs := range c.Cases {
+		for _, v := range cs.Variants {
+			if got, ok := variantCases[v.ID]; ok && got != cs.ID {
+				l.add(caseFile(l, c, cs.ID), "variants", fmt.Sprintf("variant %q belongs to case %q", v.ID, got))
+			}
+		}
+	}
+}
+
+func caseFile(l *loader, c *Course, id string) string {
+	for i, cs := range c.Cases {
+		if cs.ID == id {
+			return l.caseFiles[i]
+		}
+	}
+	return "cases/"
+}
+
+func (l *loader) validateMeter(m *Meter) {
+	const f = "meter.yaml"
+	l.required(f, "title", m.Title)
+	l.text(f, "intro", m.Intro)
+	if len(m.Scale) < 2 {
+		l.add(f, "scale", "required: at least two scale points")
+	}
+	for i, p := range m.Scale {
+		field := fmt.Sprintf("scale[%d]", i)
+		if p.Value != i+1 {
+			l.add(f, field+".value", fmt.Sprintf("value %d, want %d (the scale counts up from 1)", p.Value, i+1))
+		}
+		l.label(f, field+".label", p.Label)
+	}
+	if len(m.Areas) == 0 {
+		l.add(f, "areas", "required: at least one area")
+	}
+	areaIDs, stmtIDs := map[string]string{}, map[string]string{}
+	for i, a := range m.Areas {
+		field := fmt.Sprintf("areas[%d]", i)
+		l.id(f, field+".id", a.ID, areaIDs)
+		l.label(f, field+".title", a.Title)
+		if len(a.Statements) == 0 {
+			l.add(f, field+".statements", "required: at least one statement")
+		}
+		for j, s := range a.Statements {
+			sf := fmt.Sprintf("%s.statements[%d]", field, j)
+			l.id(f, sf+".id", s.ID, stmtIDs)
+			if l.required(f, sf+".text", s.Text) {
+				l.text(f, sf+".text", s.Text)
+			}
+		}
+	}
+	for _, st := range []struct {
+		name string
+		s    *Step
+	}{{"stap2", &m.Stap2}, {"stap3", &m.Stap3}, {"stap4", &m.Stap4}} {
+		l.required(f, st.name+".title", st.s.Title)
+		if l.required(f, st.name+".text", st.s.Text) {
+			l.text(f, st.name+".text", st.s.Text)
+		}
+		for i, q := range st.s.Questions {
+			l.label(f, fmt.Sprintf("%s.questions[%d]", st.name, i), q)
+		}
+		if len(st.s.Tips) > 0 {
+			l.required(f, st.name+".tips_title", st.s.TipsTitle)
+		}
+		for i, t := range st.s.Tips {
+			if l.required(f, fmt.Sprintf("%s.tips[%d]", st.name, i), t) {
+				l.text(f, fmt.Sprintf("%s.tips[%d]", st.name, i), t)
+			}
+		}
+	}
+}
+
+func (l *loader) validateRules(c *Course) {
+	const f = "rules.yaml"
+	if len(c.Rules) == 0 {
+		l.add(f, "rules", "required: at least one rule")
+	}
+	seen := map[string]string{}
+	for i, r := range c.Rules {
+		field := fmt.Sprintf("rules[%d]", i)
+		l.id(f, field+".id", r.ID, seen)
+		if !slices.Contains(RuleKinds, r.Kind) {
+			l.add(f, field+".kind", fmt.Sprintf("unknown kind %q, want one of %s", r.Kind, strings.Join(RuleKinds, ", ")))
+		}
+		for j, n := range r.Modules {
+			if _, ok := c.Module(n); !ok {
+				l.add(f, fmt.Sprintf("%s.modules[%d]", field, j), fmt.Sprintf("module %d does not exist", n))
+			}
+		}
+		if !slices.Contains(RuleAnchors, r.Anchor) {
+			l.add(f, field+".anchor", fmt.Sprintf("anchor %q, want one of %s", r.Anchor, strings.Join(RuleAnchors, ", ")))
+		}
+		if r.Anchor == "next_module_start" && r.AppliesTo(4) {
+			l.add(f, field+".modules", "anchor next_module_start needs a next module: leave module 4 out")
+		}
+		if r.At != "" {
+			if _, err := time.Parse("15:04", r.At); err != nil {
+				l.add(f, field+".at", fmt.Sprintf("time %q, want HH:MM like \"09:00\"", r.At))
+			}
+			if r.Offset != 0 {
+				l.add(f, field+".offset", "offset only works without at")
+			}
+		}
+		if !slices.Contains(RuleAudiences, r.Audience) {
+			l.add(f, field+".audience", fmt.Sprintf("audience %q, want one of %s", r.Audience, strings.Join(RuleAudiences, ", ")))
+		}
+		if !slices.Contains(RuleDeadlines, r.Deadline) {
+			l.add(f, field+".deadline", fmt.Sprintf("deadline %q, want one of %s", r.Deadline, strings.Join(RuleDeadlines, ", ")))
+		}
+		if r.Deadline == "next_module_start" && r.AppliesTo(4) {
+			l.add(f, field+".deadline", "deadline next_module_start has no next module after module 4: use none or leave module 4 out")
+		}
+		if r.Requires != "" && !slices.Contains(RuleRequires, r.Requires) {
+			l.add(f, field+".requires", fmt.Sprintf("unknown setting %q, want one of %s", r.Requires, strings.Join(RuleRequires, ", ")))
+		}
+		l.label(f, field+".title", r.Title)
+	}
+}
+
+func (l *loader) validatePhrases(p *Phrases) {
+	const f = "phrases.yaml"
+	for _, s := range phraseSpecs {
+		v := s.get(p)
+		if s.button {
+			l.label(f, s.key, v)
+			continue
+		}
+		if !l.required(f, s.key, v) {
+			continue
+		}
+		for _, ph := range placeholders(v) {
+			if !slices.Contains(s.placeholders, ph) {
+				allowed := "none"
+				if len(s.placeholders) > 0 {
+					allowed = "{" + strings.Join(s.placeholders, "} {") + "}"
+				}
+				l.add(f, s.key, fmt.Sprintf("unknown placeholder {%s}; this text may use %s", ph, allowed))
+			}
+		}
+		l.text(f, s.key, v)
+	}
+}
+
+func (l *loader) validateEvaluation(e *Evaluation) {
+	const f = "evaluation.yaml"
+	l.required(f, "title", e.Title)
+	l.text(f, "intro", e.Intro)
+	if len(e.Items) == 0 {
+		l.add(f, "items", "required: at least one item")
+	}
+	seen := map[string]string{}
+	for i, it := range e.Items {
+		field := fmt.Sprintf("items[%d]", i)
+		l.id(f, field+".id", it.ID, seen)
+		l.label(f, field+".title", it.Title)
+		if l.required(f, field+".question", it.Question) {
+			l.text(f, field+".question", it.Question)
+		}
+	}
+}
+
+func (l *loader) validateAbout(a *About) {
+	const f = "about.yaml"
+	l.required(f, "title", a.Title)
+	if len(a.Publishers) == 0 {
+		l.add(f, "publishers", "required: at least one publisher")
+	}
+	if a.Link != "" {
+		if err := checkURL(a.Link); err != nil {
+			l.add(f, "link", err.Error())
+		}
+	}
+	if l.required(f, "attribution", a.Attribution) {
+		l.text(f, "attribution", a.Attribution)
+	}
+	l.required(f, "credit", a.Credit)
+}
