@@ -68,46 +68,10 @@ const CohortCaseRichard = "richard"
 // cohortLVBVariants are the name variants of the two LVB cases a cohort picks one of, with the case they belong to.
 var cohortLVBVariants = map[string]string{"johan": "johan", "johanna": "johan", "emma": "emma", "tom": "emma"}
 
-// CohortError is one problem in a cohort: the field it is about, the line in the cohort file when known, and a
-// short plain message. Field is a path such as "name", "trainers[0]" or "modules[2].start" (index into the list as
-// written; the modal lists modules in order, so index i is module i+1).
-type CohortError struct {
-	File  string
-	Field string
-	Line  int
-	Msg   string
-}
-
-// Error implements error: "cohort.yaml:7: modules[1].start: before module 1 ends".
-func (e CohortError) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-		if e.Line > 0 {
-			b.WriteString(":" + strconv.Itoa(e.Line))
-		}
-		b.WriteString(": ")
-	} else if e.Line > 0 {
-		b.WriteString("line " + strconv.Itoa(e.Line) + ": ")
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// CohortErrors is every problem found in a cohort, in the order of the file.
-type CohortErrors []CohortError
-
-// Error lists the problems one per line.
-func (es CohortErrors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+// Cohort problems are reported as Errors: every problem at once, each a FieldError with the field it is about,
+// the line in the cohort file when known, and a short plain message. Field is a path such as "name",
+// "trainers[0]" or "modules[2].start" (the index into the list as written; the /training nieuw modal lists the
+// modules in order, so index i is module i+1), so that a modal can put the message under the right block.
 
 // cohortFile is the YAML form of a cohort file.
 type cohortFile struct {
@@ -135,12 +99,12 @@ var cohortTimeLayouts = []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-0
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // ParseCohort reads a YAML cohort file (file names it in errors) and checks everything that does not depend on
-// the clock. Unknown fields are refused so that a typo is caught. On failure it returns CohortErrors with every
+// the clock. Unknown fields are refused so that a typo is caught. On failure it returns Errors with every
 // problem found. Call Validate afterwards to refuse module dates in the past.
 func ParseCohort(data []byte, file string) (*Cohort, error) {
-	var errs CohortErrors
+	var errs Errors
 	add := func(field string, line int, format string, args ...any) {
-		errs = append(errs, CohortError{File: file, Field: field, Line: line, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, FieldError{File: file, Field: field, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 
 	var doc yaml.Node
@@ -217,28 +181,28 @@ func ParseCohort(data []byte, file string) (*Cohort, error) {
 
 	errs = append(errs, c.check(false, time.Time{})...)
 	if len(errs) > 0 {
-		sortCohortErrors(errs)
+		sortErrors(errs)
 		return nil, errs
 	}
 	return c, nil
 }
 
-// Validate checks the cohort and returns CohortErrors with every problem, or nil. Module dates before now are
+// Validate checks the cohort and returns Errors with every problem, or nil. Module dates before now are
 // refused unless allowPast is set (e.g. to re-apply the file of a running cohort).
 func (c *Cohort) Validate(now time.Time, allowPast bool) error {
 	errs := c.check(!allowPast, now)
 	if len(errs) > 0 {
-		sortCohortErrors(errs)
+		sortErrors(errs)
 		return errs
 	}
 	return nil
 }
 
 // check finds every problem in c; with past set, module starts before now are problems too.
-func (c *Cohort) check(past bool, now time.Time) CohortErrors {
-	var errs CohortErrors
+func (c *Cohort) check(past bool, now time.Time) Errors {
+	var errs Errors
 	add := func(field, format string, args ...any) {
-		errs = append(errs, CohortError{File: c.file, Field: field, Line: c.lines[field], Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, FieldError{File: c.file, Field: field, Line: c.lines[field], Msg: fmt.Sprintf(format, args...)})
 	}
 
 	switch {
@@ -541,7 +505,7 @@ var (
 	}
 )
 
-func sortCohortErrors(errs CohortErrors) {
+func sortErrors(errs Errors) {
 	sort.SliceStable(errs, func(i, j int) bool {
 		li, lj := errs[i].Line, errs[j].Line
 		if li == 0 || lj == 0 {

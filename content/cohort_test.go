@@ -140,9 +140,9 @@ func TestParseCohortErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := content.ParseCohort([]byte(tt.edit(validCohort)), "c.yaml")
-			var errs content.CohortErrors
+			var errs content.Errors
 			if !errors.As(err, &errs) {
-				t.Fatalf("err = %v, want CohortErrors", err)
+				t.Fatalf("err = %v, want content.Errors", err)
 			}
 			for _, e := range errs {
 				if e.Field == tt.field && strings.Contains(e.Msg, tt.msg) && (tt.line == 0 || e.Line == tt.line) {
@@ -160,7 +160,7 @@ func TestParseCohortErrors(t *testing.T) {
 func TestParseCohortAllErrorsAtOnce(t *testing.T) {
 	src := strings.NewReplacer("Europe/Amsterdam", "Mars/Olympus", "johanna", "piet", "[U0TRAINER1]", "[x]").Replace(validCohort)
 	_, err := content.ParseCohort([]byte(src), "c.yaml")
-	var errs content.CohortErrors
+	var errs content.Errors
 	if !errors.As(err, &errs) || len(errs) != 3 {
 		t.Fatalf("err = %v, want 3 errors", err)
 	}
@@ -176,7 +176,7 @@ func TestValidatePast(t *testing.T) {
 	}
 	now := time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC) // after module 1, before module 2
 	err = c.Validate(now, false)
-	var errs content.CohortErrors
+	var errs content.Errors
 	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Field != "modules[0].start" || errs[0].Line != 7 {
 		t.Fatalf("Validate = %v, want one error on modules[0].start line 7", err)
 	}
@@ -203,8 +203,9 @@ func TestValidateBuiltInCode(t *testing.T) {
 	}
 	c.Modules[3].End = c.Modules[3].Start
 	err := c.Validate(now, false)
-	if err == nil || err.Error() != "modules[3].end: must be after the start" {
-		t.Errorf("Validate = %v", err)
+	var errs content.Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Field != "modules[3].end" || errs[0].Msg != "must be after the start" || errs[0].Line != 0 {
+		t.Errorf("Validate = %#v", err)
 	}
 }
 
