@@ -103,7 +103,9 @@ func TestParseCohortErrors(t *testing.T) {
 			"cases", 5, "an LVB case is missing"},
 		{"ModuleMissing", func(s string) string { return cutLine(s, "number: 3") },
 			"modules", 6, "module 3 is missing"},
-		{"NoModules", func(s string) string { return cutLine(cutLine(cutLine(cutLine(cutLine(s, "number: 1"), "number: 2"), "number: 3"), "number: 4"), "modules:") },
+		{"NoModules", func(s string) string {
+			return cutLine(cutLine(cutLine(cutLine(cutLine(s, "number: 1"), "number: 2"), "number: 3"), "number: 4"), "modules:")
+		},
 			"modules", 0, "required: modules 1, 2, 3 and 4"},
 		{"OutOfOrderNumbers", func(s string) string {
 			s = strings.Replace(s, "number: 1,", "number: X,", 1)
@@ -124,7 +126,9 @@ func TestParseCohortErrors(t *testing.T) {
 			// 02:30 on 28 March 2027 does not exist in Amsterdam: the clocks jump from 02:00 to 03:00.
 			return strings.Replace(s, "start: 2027-01-18T09:00", "start: 2027-03-28T02:30", 1)
 		}, "modules[3].start", 10, "does not exist"},
-		{"MissingLocation", func(s string) string { return strings.Replace(s, `location: "Stadskantoor, zaal 3"}`, `location: ""}`, 1) },
+		{"MissingLocation", func(s string) string {
+			return strings.Replace(s, `location: "Stadskantoor, zaal 3"}`, `location: ""}`, 1)
+		},
 			"modules[0].location", 7, "required"},
 		{"ModuleNumber", func(s string) string { return strings.Replace(s, "number: 4,", "number: 5,", 1) },
 			"modules[3].number", 10, "must be 1, 2, 3 or 4"},

@@ -63,7 +63,7 @@ func TestHolidays(t *testing.T) {
 	}{
 		{2025, map[string]string{
 			"Nieuwjaarsdag": "01-01", "Eerste Paasdag": "04-20", "Tweede Paasdag": "04-21",
-			"Koningsdag": "04-26", // the 27th is a Sunday
+			"Koningsdag":     "04-26", // the 27th is a Sunday
 			"Bevrijdingsdag": "05-05", "Hemelvaartsdag": "05-29", "Eerste Pinksterdag": "06-08",
 			"Tweede Pinksterdag": "06-09", "Eerste Kerstdag": "12-25", "Tweede Kerstdag": "12-26",
 		}},
@@ -124,7 +124,7 @@ func TestNextSendable(t *testing.T) {
 		{"NewYear", at(2026, 12, 31, 21, 30), at(2027, 1, 4, 9, 0)},    // Fri 1 January, weekend
 		{"Koningsdag2026", at(2026, 4, 27, 10, 0), at(2026, 4, 28, 9, 0)},
 		{"Koningsdag2025", at(2025, 4, 26, 10, 0), at(2025, 4, 28, 9, 0)}, // Saturday 26th; weekend anyway
-		{"Easter2027", at(2027, 3, 26, 21, 0), at(2027, 3, 30, 9, 0)},   // Fri night, weekend, Tweede Paasdag
+		{"Easter2027", at(2027, 3, 26, 21, 0), at(2027, 3, 30, 9, 0)},     // Fri night, weekend, Tweede Paasdag
 		{"Hemelvaart2027", at(2027, 5, 6, 9, 0), at(2027, 5, 7, 9, 0)},
 		{"Bevrijdingsdag2026", at(2026, 5, 5, 9, 0), at(2026, 5, 6, 9, 0)},
 		{"Pinksteren2026", at(2026, 5, 23, 9, 0), at(2026, 5, 26, 9, 0)},
