@@ -1,0 +1,170 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything the bot reads from its environment, validated once.
+type Config struct {
+	DatabaseURL        string         // empty: run a private Postgres in DataDir
+	SlackBotToken      string         // xoxb-…
+	SlackAppToken      string         // xapp-…, for Socket Mode
+	SlackSigningSecret string         // for HTTP mode
+	SlackAPIURL        string         // Slack's Web API base URL, ending in "/"
+	HTTPAddr           string         // health checks, HTTP-mode endpoints, the sandbox
+	DataDir            string         // the private Postgres and other local state
+	CourseTZ           *time.Location // default time zone of new cohorts
+	LogFormat          string         // text | json
+	LogLevel           slog.Level
+	PGBin              string // where initdb and postgres live, if not on PATH
+	ContentDir         string // a trainer-edited copy of the course content
+
+	mode string // set by "run --mode"
+}
+
+// ConfigError names the variable that is wrong.
+type ConfigError struct {
+	Var, Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
+
+// slackDefaultAPIURL is Slack's own Web API.
+const slackDefaultAPIURL = "https://slack.com/api/"
+
+// LoadConfig reads the configuration from getenv and validates it, returning the first problem found.
+func LoadConfig(getenv func(string) string) (*Config, error) {
+	c := &Config{
+		DatabaseURL:        strings.TrimSpace(getenv("DATABASE_URL")),
+		SlackBotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+		SlackAppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		SlackSigningSecret: strings.TrimSpace(getenv("SLACK_SIGNING_SECRET")),
+		SlackAPIURL:        or(getenv("SLACK_API_URL"), slackDefaultAPIURL),
+		HTTPAddr:           or(getenv("HTTP_ADDR"), "127.0.0.1:8080"),
+		DataDir:            or(getenv("DATA_DIR"), defaultDataDir(getenv)),
+		LogFormat:          or(getenv("LOG_FORMAT"), "text"),
+		PGBin:              strings.TrimSpace(getenv("PG_BIN")),
+		ContentDir:         strings.TrimSpace(getenv("CONTENT_DIR")),
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			return nil, &ConfigError{"DATABASE_URL", "must be a URL like postgres://user:password@host:5432/dbname"}
+		}
+	}
+	if c.SlackBotToken != "" && !strings.HasPrefix(c.SlackBotToken, "xoxb-") {
+		return nil, &ConfigError{"SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-"}
+	}
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		return nil, &ConfigError{"SLACK_APP_TOKEN", "must be an app-level token starting with xapp-"}
+	}
+	if c.SlackBotToken == "" && (c.SlackAppToken != "" || c.SlackSigningSecret != "") {
+		return nil, &ConfigError{"SLACK_BOT_TOKEN", "is required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set"}
+	}
+	if c.SlackBotToken != "" && c.SlackAppToken == "" && c.SlackSigningSecret == "" {
+		return nil, &ConfigError{"SLACK_APP_TOKEN", "set it (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN"}
+	}
+	if u, err := url.Parse(c.SlackAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.HasSuffix(u.Path, "/") {
+		return nil, &ConfigError{"SLACK_API_URL", "must be an http(s) URL ending in /, like https://slack.com/api/"}
+	}
+	if host, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
+		return nil, &ConfigError{"HTTP_ADDR", "must be host:port, like 127.0.0.1:8080"}
+	} else if host == "" {
+		// ":8080" would listen on every interface; say so rather than do it silently.
+		return nil, &ConfigError{"HTTP_ADDR", "name the address to listen on, like 127.0.0.1:8080 (or 0.0.0.0:8080 to accept outside connections)"}
+	}
+	if c.DataDir == "" {
+		return nil, &ConfigError{"DATA_DIR", "no home directory to put it in; set DATA_DIR"}
+	}
+	if !filepath.IsAbs(c.DataDir) {
+		abs, err := filepath.Abs(c.DataDir)
+		if err != nil {
+			return nil, &ConfigError{"DATA_DIR", err.Error()}
+		}
+		c.DataDir = abs
+	}
+	tz := or(getenv("COURSE_TZ"), "Europe/Amsterdam")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, &ConfigError{"COURSE_TZ", fmt.Sprintf("unknown time zone %q; use an IANA name like Europe/Amsterdam", tz)}
+	}
+	c.CourseTZ = loc
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, &ConfigError{"LOG_FORMAT", fmt.Sprintf("must be text or json, not %q", c.LogFormat)}
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return nil, &ConfigError{"LOG_LEVEL", fmt.Sprintf("must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))}
+	}
+	return c, nil
+}
+
+// SlackMode is how the bot reaches Slack: "socket", "http", or "sandbox" (no tokens: the in-repo fake).
+func (c *Config) SlackMode() string {
+	switch {
+	case c.mode != "":
+		return c.mode
+	case c.SlackAppToken != "":
+		return "socket"
+	case c.SlackSigningSecret != "":
+		return "http"
+	}
+	return "sandbox"
+}
+
+// SetMode chooses between Socket Mode and HTTP mode when both are configured (the Procfile runs one of each).
+func (c *Config) SetMode(mode string) error {
+	switch mode {
+	case "":
+		return nil
+	case "socket":
+		if c.SlackAppToken == "" {
+			return fmt.Errorf("--mode socket needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
+		}
+	case "http":
+		if c.SlackSigningSecret == "" {
+			return fmt.Errorf("--mode http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN")
+		}
+	default:
+		return fmt.Errorf("--mode must be socket or http, not %q", mode)
+	}
+	c.mode = mode
+	return nil
+}
+
+// defaultDataDir is a per-user data directory. Root gets /var/lib/gesprekbot, because the private Postgres runs
+// as the postgres system user, which cannot enter /root.
+func defaultDataDir(getenv func(string) string) string {
+	if os.Geteuid() == 0 {
+		return "/var/lib/gesprekbot"
+	}
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "gesprekbot")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "gesprekbot")
+	}
+	return ""
+}
+
+func or(v, def string) string {
+	if v = strings.TrimSpace(v); v != "" {
+		return v
+	}
+	return def
+}
+
+// newLogger builds the one logger, writing to w.
+func newLogger(c *Config, w *os.File) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

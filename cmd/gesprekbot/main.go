@@ -1,0 +1,85 @@
+// Command gesprekbot runs the Slack bot for the train-the-trainer course "Het Gesprek", and the operator's tools
+// around it. Run "gesprekbot help" for the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `gesprekbot runs the Slack bot for the course "Het Gesprek".
+
+Usage:
+  gesprekbot [run]          run the bot (the default); with no settings: a private Postgres and the local sandbox
+  gesprekbot migrate        apply the database migrations and exit
+  gesprekbot version        print the version
+  gesprekbot help           print this help
+
+Configuration comes from environment variables; see the README.
+`
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	cmd := "run"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "version", "--version":
+		fmt.Fprintf(stdout, "gesprekbot %s (%s)\n", version, runtime.Version())
+		return 0
+	case "run", "migrate":
+	default:
+		fmt.Fprintf(stderr, "gesprekbot: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+
+	cfg, err := LoadConfig(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := NewMain(cfg, stdout, stderr)
+	switch cmd {
+	case "migrate":
+		err = m.Migrate(ctx)
+	default:
+		err = m.Run(ctx, args)
+	}
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	var usageErr *UsageError
+	switch {
+	case errors.As(err, &usageErr):
+		fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// UsageError is a mistake in the command line.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq"
+)
+
+// buildBot compiles the gesprekbot binary once for the tests that run it as a child process.
+func buildBot(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "gesprekbot")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// botProcess is the bot running as a child process on its default private Postgres.
+type botProcess struct {
+	cmd  *exec.Cmd
+	addr string
+	out  *strings.Builder
+}
+
+func startBot(t *testing.T, bin, dataDir string) *botProcess {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "DATA_DIR="+dataDir, "HTTP_ADDR="+addr, "DATABASE_URL=", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=", "SLACK_SIGNING_SECRET=")
+	out := &strings.Builder{}
+	pr, pw, _ := os.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(pr)
+		signalled := false
+		for sc.Scan() {
+			out.WriteString(sc.Text() + "\n")
+			if !signalled && strings.HasPrefix(sc.Text(), "ready") {
+				close(ready)
+				signalled = true
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(90 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("bot did not become ready:\n%s", out)
+	}
+	p := &botProcess{cmd: cmd, addr: addr, out: out}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return p
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// postmaster reads the server's pid and port from the cluster's postmaster.pid.
+func postmaster(t *testing.T, dataDir string) (pid int, port string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dataDir, "postgres", "postmaster.pid"))
+	if err != nil {
+		t.Fatalf("read postmaster.pid: %v", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	pid, _ = strconv.Atoi(strings.TrimSpace(lines[0]))
+	return pid, strings.TrimSpace(lines[3])
+}
+
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] != 'Z' // a zombie has exited
+}
+
+func waitGone(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("postgres (pid %d) still running", pid)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestBotPrivateDatabase runs the bot with no settings as a child process: it starts its own Postgres, answers
+// /readyz, keeps a row across a kill -9 and a restart, leaves no server behind after either, and stops cleanly on
+// SIGTERM.
+func TestBotPrivateDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the bot binary")
+	}
+	bin := buildBot(t)
+	dataDir, err := os.MkdirTemp("", "gesprekbot-cmd-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dataDir) })
+	if os.Geteuid() == 0 {
+		os.Chmod(dataDir, 0o755)
+	}
+	dataDir = filepath.Join(dataDir, "data")
+
+	bot := startBot(t, bin, dataDir)
+	if !strings.Contains(bot.out.String(), "database: private PostgreSQL in "+filepath.Join(dataDir, "postgres")) {
+		t.Errorf("start-up does not say where the database lives:\n%s", bot.out)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get("http://" + bot.addr + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+	pid, port := postmaster(t, dataDir)
+	pw, _ := os.ReadFile(filepath.Join(dataDir, "postgres.pw"))
+	db, err := sql.Open("postgres", fmt.Sprintf("postgres://gesprekbot:%s@127.0.0.1:%s/gesprekbot?sslmode=disable", strings.TrimSpace(string(pw)), port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(context.Background(), `INSERT INTO cohorts (name, channel_id) VALUES ('Groningen voorjaar', 'C0GRON')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	bot.cmd.Process.Signal(syscall.SIGKILL)
+	bot.cmd.Wait()
+	waitGone(t, pid)
+
+	bot = startBot(t, bin, dataDir)
+	pid2, port := postmaster(t, dataDir)
+	db, err = sql.Open("postgres", fmt.Sprintf("postgres://gesprekbot:%s@127.0.0.1:%s/gesprekbot?sslmode=disable", strings.TrimSpace(string(pw)), port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM cohorts WHERE name = 'Groningen voorjaar'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("row after kill -9 and restart: %d, %v", n, err)
+	}
+	db.Close()
+
+	bot.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- bot.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("bot exited with %v after SIGTERM:\n%s", err, bot.out)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("bot did not stop within 30 s of SIGTERM")
+	}
+	waitGone(t, pid2)
+}
+
+func TestBadConfigExitCode(t *testing.T) {
+	t.Setenv("LOG_FORMAT", "xml")
+	var out, errOut strings.Builder
+	if code := realMain([]string{"run"}, &out, &errOut); code != 2 {
+		t.Fatalf("exit code %d, want 2", code)
+	}
+	if !strings.Contains(errOut.String(), "LOG_FORMAT") || strings.Count(strings.TrimSpace(errOut.String()), "\n") != 0 {
+		t.Fatalf("want one line naming LOG_FORMAT, got %q", errOut.String())
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out, errOut strings.Builder
+	if code := realMain([]string{"frobnicate"}, &out, &errOut); code != 2 {
+		t.Fatalf("exit code %d, want 2", code)
+	}
+}
