@@ -1,0 +1,93 @@
+package slackfake
+
+import "sync"
+
+// Fault is a kind of failure the fake can inject into a Web API method.
+type Fault int
+
+const (
+	// Fault500 answers HTTP 500 with an HTML body, as Slack's edge does; nothing is done.
+	Fault500 Fault = iota + 1
+	// Fault503 answers HTTP 503 (service unavailable); nothing is done.
+	Fault503
+	// FaultTimeout holds the request, doing nothing, until the client gives up
+	// (its context or timeout) or the fake closes.
+	FaultTimeout
+	// FaultLostResponse performs the call (a message is stored) and then closes
+	// the connection without answering.
+	FaultLostResponse
+	// FaultError answers HTTP 200 with {"ok":false,"error":code}; set with FailNextError.
+	FaultError
+)
+
+func (f Fault) String() string {
+	switch f {
+	case Fault500:
+		return "fault_500"
+	case Fault503:
+		return "fault_503"
+	case FaultTimeout:
+		return "fault_timeout"
+	case FaultLostResponse:
+		return "fault_lost_response"
+	case FaultError:
+		return "fault_error"
+	}
+	return "fault_unknown"
+}
+
+type injected struct {
+	kind Fault
+	code string
+}
+
+type faults struct {
+	mu     sync.Mutex
+	queued map[string][]injected
+}
+
+func newFaults() *faults { return &faults{queued: map[string][]injected{}} }
+
+// FailNext makes the next n calls of a Web API method fail with kind.
+// Faults queue up in the order they were set.
+func (s *Server) FailNext(method string, n int, kind Fault) {
+	s.faults.add(method, n, injected{kind: kind})
+}
+
+// FailNextError makes the next n calls of a method answer {"ok":false,"error":code},
+// e.g. "channel_not_found" or "internal_error", without doing anything.
+func (s *Server) FailNextError(method string, n int, code string) {
+	s.faults.add(method, n, injected{kind: FaultError, code: code})
+}
+
+// ClearFaults removes all queued faults.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	clear(s.faults.queued)
+}
+
+func (f *faults) add(method string, n int, in injected) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for range n {
+		f.queued[method] = append(f.queued[method], in)
+	}
+}
+
+// next pops the next fault for method, if any.
+func (f *faults) next(method string) (injected, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := f.queued[method]
+	if len(q) == 0 {
+		return injected{}, false
+	}
+	in := q[0]
+	if len(q) == 1 {
+		delete(f.queued, method)
+	} else {
+		f.queued[method] = q[1:]
+	}
+	return in, true
+}

@@ -1,0 +1,775 @@
+package slackfake
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Response is the app's answer to something the fake delivered.
+type Response struct {
+	Transport    string // "socket" or "http"
+	Type         string // "slash_commands", "interactive" or "events_api"
+	EnvelopeID   string
+	RetryAttempt int
+	// Acked: the app acknowledged (Socket Mode ack, or HTTP 200).
+	Acked bool
+	// Payload is the ack payload (Socket Mode) or the JSON response body (HTTP).
+	Payload json.RawMessage
+	// Body and Status are the raw HTTP answer in HTTP mode.
+	Body   []byte
+	Status int
+	// AckLatency is the time from sending to the ack or HTTP response.
+	AckLatency time.Duration
+	// TriggerID and ResponseURL were issued with a command or block action.
+	TriggerID   string
+	ResponseURL string
+	// EventID is the event_id of an events_api delivery.
+	EventID string
+	// ResponseAction and Errors are the parsed answer to a view_submission.
+	ResponseAction string
+	Errors         map[string]string
+	// Invalid lists Block Kit problems in what the app answered with
+	// (a command's immediate message, a view in response_action).
+	Invalid []string
+
+	payload json.RawMessage // what was sent, for Redeliver
+}
+
+func newEnvelopeID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// deliver sends an envelope over Socket Mode when a connection is open, else
+// over HTTP mode when configured.
+func (s *Server) deliver(ctx context.Context, env envelope) (Response, error) {
+	var (
+		resp Response
+		err  error
+	)
+	switch {
+	case s.Connections() > 0:
+		resp, err = s.sock.deliver(ctx, env)
+	case s.httpConfig() != nil:
+		resp, err = s.deliverHTTP(ctx, env)
+	default:
+		return Response{}, ErrNotConnected
+	}
+	c := Call{Method: "deliver:" + env.Type, OK: err == nil && resp.Acked, Status: resp.Status,
+		Latency: resp.AckLatency}
+	if err != nil {
+		c.Error = err.Error()
+	}
+	s.record(c)
+	return resp, err
+}
+
+// Redeliver sends an earlier delivery again with retry_attempt (Socket Mode)
+// or X-Slack-Retry-Num (HTTP) one higher and the given reason, e.g. "timeout"
+// or "http_timeout", as Slack does when an app did not ack in time.
+func (s *Server) Redeliver(ctx context.Context, prev Response, reason string) (Response, error) {
+	if prev.payload == nil {
+		return Response{}, fmt.Errorf("redeliver: response has no delivery")
+	}
+	return s.deliver(ctx, envelope{EnvelopeID: prev.EnvelopeID, Type: prev.Type, Payload: prev.payload,
+		AcceptsResponsePayload: prev.Type != "events_api", RetryAttempt: prev.RetryAttempt + 1, RetryReason: reason})
+}
+
+func (s *Server) userObjLocked(u *User) map[string]any {
+	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": s.opts.TeamID}
+}
+
+func (s *Server) teamObj() map[string]any {
+	return map[string]any{"id": s.opts.TeamID, "domain": s.opts.TeamDomain}
+}
+
+func (s *Server) activeUserLocked(userID string) (*User, error) {
+	u, ok := s.users[userID]
+	if !ok || u.Deleted {
+		return nil, fmt.Errorf("slackfake: unknown user %q", userID)
+	}
+	return u, nil
+}
+
+// Command sends a slash command typed by a user in a channel or IM, e.g.
+// Command(ctx, "U1", "C1", "/casus", "reveal"). A JSON answer in the ack is
+// shown like Slack does: ephemeral to the user, or in the channel.
+func (s *Server) Command(ctx context.Context, userID, channelID, command, text string) (Response, error) {
+	s.mu.Lock()
+	u, err := s.activeUserLocked(userID)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	c, e := s.resolveLocked(channelID)
+	if e != nil {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: command in unknown channel %q", channelID)
+	}
+	name := c.name
+	if c.im {
+		name = "directmessage"
+	}
+	trig := s.newTriggerLocked(userID)
+	rurl := s.newResponseURLLocked(userID, c.id, "", false)
+	fields := map[string]string{
+		"token": s.opts.VerificationToken, "team_id": s.opts.TeamID, "team_domain": s.opts.TeamDomain,
+		"channel_id": c.id, "channel_name": name, "user_id": u.ID, "user_name": u.Name,
+		"command": command, "text": text, "api_app_id": s.opts.AppID,
+		"response_url": rurl, "trigger_id": trig,
+	}
+	s.mu.Unlock()
+	payload, _ := json.Marshal(fields)
+	resp, err := s.deliver(ctx, envelope{EnvelopeID: newEnvelopeID(), Type: "slash_commands", Payload: payload,
+		AcceptsResponsePayload: true})
+	resp.TriggerID, resp.ResponseURL = trig, rurl
+	if err != nil || !resp.Acked {
+		return resp, err
+	}
+	s.applyCommandAnswer(&resp, c.id, userID)
+	return resp, nil
+}
+
+// applyCommandAnswer shows a command's immediate answer, as Slack does with a
+// JSON ack payload or HTTP body; plain text becomes an ephemeral message.
+func (s *Server) applyCommandAnswer(resp *Response, channelID, userID string) {
+	var msg responseMessage
+	switch {
+	case len(resp.Payload) > 0:
+		if json.Unmarshal(resp.Payload, &msg) != nil {
+			return
+		}
+	case resp.Transport == "http" && len(strings.TrimSpace(string(resp.Body))) > 0:
+		msg.Text = string(resp.Body)
+	default:
+		return
+	}
+	if msg.Text == "" && len(msg.Blocks) == 0 {
+		return
+	}
+	msg.ReplaceOriginal, msg.DeleteOriginal = false, false
+	s.mu.Lock()
+	changed, _, errs := s.applyResponseLocked(&responseURL{user: userID, channel: channelID}, msg)
+	s.mu.Unlock()
+	if len(errs) > 0 {
+		resp.Invalid = errs
+		s.reportInvalid("slash command answer", errs)
+	}
+	s.changed(changed)
+}
+
+// Click presses a button (or picks from a select, overflow, datepicker...)
+// with the given action_id in a message or ephemeral message identified by
+// channel and ts. When several elements share the action_id, value picks the
+// button with that value; for selects and pickers value is the choice.
+func (s *Server) Click(ctx context.Context, userID, channelID, ts, actionID, value string) (Response, error) {
+	s.mu.Lock()
+	u, err := s.activeUserLocked(userID)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	var m *Message
+	if c, ok := s.convs[channelID]; ok {
+		m = c.byTS[ts]
+	}
+	if m == nil {
+		for _, e := range s.ephemerals[userID] {
+			if e.TS == ts && e.Conversation == channelID && !e.deleted {
+				m = e
+			}
+		}
+	}
+	if m == nil {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: no message %s in %s for %s", ts, channelID, userID)
+	}
+	action, err := findAction(m.Blocks, actionID, value, m.TS)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	trig := s.newTriggerLocked(userID)
+	rurl := s.newResponseURLLocked(userID, channelID, m.TS, m.Ephemeral)
+	chName := ""
+	if c, ok := s.convs[channelID]; ok {
+		chName = c.name
+		if c.im {
+			chName = "directmessage"
+		}
+	}
+	p := map[string]any{
+		"type": "block_actions", "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
+		"token": s.opts.VerificationToken, "trigger_id": trig, "team": s.teamObj(), "enterprise": nil,
+		"is_enterprise_install": false, "channel": map[string]any{"id": channelID, "name": chName},
+		"container": map[string]any{"type": "message", "message_ts": m.TS, "channel_id": channelID,
+			"is_ephemeral": m.Ephemeral},
+		"state": map[string]any{"values": map[string]any{}}, "response_url": rurl,
+		"actions": []any{action},
+	}
+	if !m.Ephemeral {
+		p["message"] = s.wireLocked(m, true)
+	}
+	s.mu.Unlock()
+	return s.sendInteractive(ctx, p, trig, rurl)
+}
+
+// Select picks an option of a select menu in a message; it is Click for selects.
+func (s *Server) Select(ctx context.Context, userID, channelID, ts, actionID, optionValue string) (Response, error) {
+	return s.Click(ctx, userID, channelID, ts, actionID, optionValue)
+}
+
+// ClickView presses an element in a modal or App Home view (block_actions
+// with a view container), with the view's current state.
+func (s *Server) ClickView(ctx context.Context, userID, viewID, actionID, value string) (Response, error) {
+	s.mu.Lock()
+	u, err := s.activeUserLocked(userID)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	v, ok := s.views[viewID]
+	if !ok || v.user != userID {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: user %s has no view %s", userID, viewID)
+	}
+	blocks, _ := json.Marshal(v.raw["blocks"])
+	action, err := findAction(blocks, actionID, value, "")
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	state, err := viewState(v, nil)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	trig := s.newTriggerLocked(userID)
+	p := map[string]any{
+		"type": "block_actions", "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
+		"token": s.opts.VerificationToken, "trigger_id": trig, "team": s.teamObj(), "enterprise": nil,
+		"is_enterprise_install": false,
+		"container":             map[string]any{"type": "view", "view_id": v.id},
+		"view":                  s.wireView(v, state), "actions": []any{action},
+	}
+	s.mu.Unlock()
+	return s.sendInteractive(ctx, p, trig, "")
+}
+
+// ClickHome presses an element on the user's App Home tab.
+func (s *Server) ClickHome(ctx context.Context, userID, actionID, value string) (Response, error) {
+	s.mu.Lock()
+	id := s.homes[userID]
+	s.mu.Unlock()
+	if id == "" {
+		return Response{}, fmt.Errorf("slackfake: user %s has no home view", userID)
+	}
+	return s.ClickView(ctx, userID, id, actionID, value)
+}
+
+func (s *Server) sendInteractive(ctx context.Context, p map[string]any, trig, rurl string) (Response, error) {
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return Response{}, fmt.Errorf("encode interaction: %w", err)
+	}
+	resp, err := s.deliver(ctx, envelope{EnvelopeID: newEnvelopeID(), Type: "interactive", Payload: payload,
+		AcceptsResponsePayload: true})
+	resp.TriggerID, resp.ResponseURL = trig, rurl
+	return resp, err
+}
+
+// SubmitView submits the user's modal (viewID "" means the top one) with
+// values by block_id and action_id. A value is the text of a text input, the
+// option value of a select or radio group, comma-separated option values for
+// checkboxes and multi-selects, "2025-01-31" for a datepicker, "09:30" for a
+// timepicker, or a user/conversation ID. Inputs left out keep their initial
+// value. The ack's response_action is applied like Slack: errors keep the
+// modal, update/push/clear change the stack, none closes it.
+func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values map[string]map[string]string) (Response, error) {
+	s.mu.Lock()
+	u, err := s.activeUserLocked(userID)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	stack := s.modals[userID]
+	if len(stack) == 0 {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: user %s has no open modal", userID)
+	}
+	if viewID == "" {
+		viewID = stack[len(stack)-1]
+	}
+	if stack[len(stack)-1] != viewID {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: view %s is not the top modal of %s", viewID, userID)
+	}
+	v := s.views[viewID]
+	state, err := viewState(v, values)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	trig := s.newTriggerLocked(userID)
+	p := map[string]any{
+		"type": "view_submission", "team": s.teamObj(), "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
+		"token": s.opts.VerificationToken, "trigger_id": trig, "view": s.wireView(v, state),
+		"response_urls": []any{}, "is_enterprise_install": false, "enterprise": nil,
+	}
+	s.mu.Unlock()
+	resp, err := s.sendInteractive(ctx, p, trig, "")
+	if err != nil || !resp.Acked {
+		return resp, err
+	}
+	s.applySubmitAnswer(&resp, userID, viewID)
+	return resp, nil
+}
+
+func (s *Server) applySubmitAnswer(resp *Response, userID, viewID string) {
+	var ans struct {
+		ResponseAction string            `json:"response_action"`
+		Errors         map[string]string `json:"errors"`
+		View           json.RawMessage   `json:"view"`
+	}
+	if len(resp.Payload) > 0 {
+		_ = json.Unmarshal(resp.Payload, &ans)
+	}
+	resp.ResponseAction, resp.Errors = ans.ResponseAction, ans.Errors
+	var raw map[string]any
+	if ans.ResponseAction == "update" || ans.ResponseAction == "push" {
+		if errs := ValidateView(ans.View); len(errs) > 0 {
+			resp.Invalid = errs
+			s.reportInvalid("view_submission response_action "+ans.ResponseAction, errs)
+			return
+		}
+		_ = json.Unmarshal(ans.View, &raw)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stack := s.modals[userID]
+	switch ans.ResponseAction {
+	case "errors":
+	case "update":
+		if v, ok := s.views[viewID]; ok {
+			v.set(raw)
+			v.hash = s.newHashLocked()
+		}
+	case "push":
+		if len(stack) < maxModalStack {
+			s.pushLocked(userID, raw)
+		} else {
+			resp.Invalid = []string{"push_limit_reached"}
+		}
+	case "clear":
+		s.clearModalsLocked(userID)
+	default:
+		s.popModalLocked(userID)
+	}
+}
+
+func (s *Server) popModalLocked(userID string) {
+	stack := s.modals[userID]
+	if len(stack) == 0 {
+		return
+	}
+	delete(s.views, stack[len(stack)-1])
+	if len(stack) == 1 {
+		delete(s.modals, userID)
+		return
+	}
+	s.modals[userID] = stack[:len(stack)-1]
+}
+
+func (s *Server) clearModalsLocked(userID string) {
+	for _, id := range s.modals[userID] {
+		delete(s.views, id)
+	}
+	delete(s.modals, userID)
+}
+
+// CloseView closes the user's top modal as the Cancel button or "x" does.
+// With notify_on_close the app gets view_closed, and the Response is its ack;
+// otherwise nothing is delivered and the Response is empty.
+func (s *Server) CloseView(ctx context.Context, userID string) (Response, error) {
+	s.mu.Lock()
+	u, err := s.activeUserLocked(userID)
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	stack := s.modals[userID]
+	if len(stack) == 0 {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: user %s has no open modal", userID)
+	}
+	v := s.views[stack[len(stack)-1]]
+	state, _ := viewState(v, nil)
+	wire := s.wireView(v, state)
+	cleared := v.clearOnClose
+	notify := v.notifyOnClose
+	if cleared {
+		s.clearModalsLocked(userID)
+	} else {
+		s.popModalLocked(userID)
+	}
+	p := map[string]any{"type": "view_closed", "team": s.teamObj(), "user": s.userObjLocked(u),
+		"api_app_id": s.opts.AppID, "token": s.opts.VerificationToken, "view": wire, "is_cleared": cleared,
+		"is_enterprise_install": false, "enterprise": nil}
+	s.mu.Unlock()
+	if !notify {
+		return Response{}, nil
+	}
+	return s.sendInteractive(ctx, p, "", "")
+}
+
+// Event delivers an Events API event (the inner "event" object, e.g.
+// {"type":"app_home_opened","user":"U1",...}) wrapped in event_callback with
+// a fresh event_id. A missing event_ts is filled in.
+func (s *Server) Event(ctx context.Context, event map[string]any) (Response, error) {
+	s.mu.Lock()
+	now := s.opts.Now()
+	if _, ok := event["event_ts"]; !ok {
+		event["event_ts"] = s.newTSLocked()
+	}
+	eventID := s.newIDLocked("Ev")
+	s.mu.Unlock()
+	outer := map[string]any{
+		"token": s.opts.VerificationToken, "team_id": s.opts.TeamID, "api_app_id": s.opts.AppID,
+		"event": event, "type": "event_callback", "event_id": eventID, "event_time": now.Unix(),
+		"authorizations": []any{map[string]any{"enterprise_id": nil, "team_id": s.opts.TeamID,
+			"user_id": s.opts.BotUserID, "is_bot": true, "is_enterprise_install": false}},
+		"is_ext_shared_channel": false,
+		"event_context":         "4-" + base64URL(fmt.Sprint(event["type"], ":", eventID)),
+	}
+	payload, err := json.Marshal(outer)
+	if err != nil {
+		return Response{}, fmt.Errorf("encode event: %w", err)
+	}
+	resp, err := s.deliver(ctx, envelope{EnvelopeID: newEnvelopeID(), Type: "events_api", Payload: payload})
+	resp.EventID = eventID
+	return resp, err
+}
+
+// OpenHome sends app_home_opened for the user's Home tab, with the
+// published home view when there is one.
+func (s *Server) OpenHome(ctx context.Context, userID string) (Response, error) {
+	s.mu.Lock()
+	if _, err := s.activeUserLocked(userID); err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	ev := map[string]any{"type": "app_home_opened", "user": userID, "channel": s.imLocked(userID).id,
+		"tab": "home"}
+	if v, ok := s.views[s.homes[userID]]; ok {
+		ev["view"] = s.wireView(v, nil)
+	}
+	s.mu.Unlock()
+	return s.Event(ctx, ev)
+}
+
+// Say posts a message as a user in a channel or IM (a user ID means their IM
+// with the bot) and delivers the "message" event (message.im, message.channels).
+func (s *Server) Say(ctx context.Context, userID, channelID, text string) (Response, error) {
+	s.mu.Lock()
+	if _, err := s.activeUserLocked(userID); err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	c, e := s.resolveLocked(channelID)
+	if e != nil {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: unknown channel %q", channelID)
+	}
+	if c.im && channelID != c.id && c.user != userID {
+		s.mu.Unlock()
+		return Response{}, fmt.Errorf("slackfake: %s cannot write in another user's IM", userID)
+	}
+	m := &Message{Conversation: c.id, TS: s.newTSLocked(), User: userID, Text: text}
+	c.appendLocked(m)
+	chType := "channel"
+	switch {
+	case c.im:
+		chType = "im"
+	case c.private:
+		chType = "group"
+	}
+	s.mu.Unlock()
+	s.changed(c.id)
+	return s.Event(ctx, map[string]any{"type": "message", "channel": c.id, "user": userID, "text": text,
+		"ts": m.TS, "event_ts": m.TS, "channel_type": chType, "team": s.opts.TeamID})
+}
+
+// findAction finds the element with actionID in blocks and builds the
+// block_actions "actions" entry for choosing value.
+func findAction(blocks json.RawMessage, actionID, value, _ string) (map[string]any, error) {
+	var list []map[string]any
+	if len(blocks) > 0 {
+		if err := json.Unmarshal(blocks, &list); err != nil {
+			return nil, fmt.Errorf("slackfake: unreadable blocks: %w", err)
+		}
+	}
+	var candidates []map[string]any
+	var blockIDs []string
+	for i, b := range list {
+		bid, _ := b["block_id"].(string)
+		if bid == "" {
+			bid = "b" + strconv.Itoa(i)
+		}
+		for _, el := range blockElements(b) {
+			if el["action_id"] == actionID {
+				candidates = append(candidates, el)
+				blockIDs = append(blockIDs, bid)
+			}
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, fmt.Errorf("slackfake: no element with action_id %q", actionID)
+	}
+	for i, el := range candidates {
+		typ, _ := el["type"].(string)
+		if typ == "button" && value != "" && el["value"] != value {
+			continue
+		}
+		st, err := elementValue(el, value, true)
+		if err != nil {
+			if len(candidates) > 1 {
+				continue
+			}
+			return nil, err
+		}
+		st["action_id"] = actionID
+		st["block_id"] = blockIDs[i]
+		st["action_ts"] = strconv.FormatFloat(float64(time.Now().UnixMicro())/1e6, 'f', 6, 64)
+		if typ == "button" {
+			st["text"] = el["text"]
+			st["value"] = el["value"]
+			if style, ok := el["style"]; ok {
+				st["style"] = style
+			}
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("slackfake: no element with action_id %q and value %q", actionID, value)
+}
+
+func blockElements(b map[string]any) []map[string]any {
+	var out []map[string]any
+	if acc, ok := b["accessory"].(map[string]any); ok {
+		out = append(out, acc)
+	}
+	if el, ok := b["element"].(map[string]any); ok {
+		out = append(out, el)
+	}
+	if els, ok := b["elements"].([]any); ok && b["type"] == "actions" {
+		for _, e := range els {
+			if em, ok := e.(map[string]any); ok {
+				out = append(out, em)
+			}
+		}
+	}
+	return out
+}
+
+// elementValue builds an element's state for a chosen value ("" with
+// initial=false means untouched: Slack's null values).
+func elementValue(el map[string]any, value string, set bool) (map[string]any, error) {
+	typ, _ := el["type"].(string)
+	st := map[string]any{"type": typ}
+	switch typ {
+	case "button":
+	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
+		st["value"] = nilIfUnset(value, set)
+	case "static_select", "radio_buttons", "overflow", "external_select":
+		if !set {
+			st["selected_option"] = nil
+			break
+		}
+		o, ok := findOption(el, value)
+		if !ok {
+			return nil, fmt.Errorf("slackfake: %s %q has no option %q", typ, el["action_id"], value)
+		}
+		st["selected_option"] = o
+	case "multi_static_select", "checkboxes", "multi_external_select":
+		selected := []any{}
+		if set && value != "" {
+			for _, v := range strings.Split(value, ",") {
+				o, ok := findOption(el, v)
+				if !ok {
+					return nil, fmt.Errorf("slackfake: %s %q has no option %q", typ, el["action_id"], v)
+				}
+				selected = append(selected, o)
+			}
+		}
+		st["selected_options"] = selected
+	case "datepicker":
+		if set && !datePattern.MatchString(value) {
+			return nil, fmt.Errorf("slackfake: datepicker value %q is not YYYY-MM-DD", value)
+		}
+		st["selected_date"] = nilIfUnset(value, set)
+	case "timepicker":
+		if set && !timePattern.MatchString(value) {
+			return nil, fmt.Errorf("slackfake: timepicker value %q is not HH:mm", value)
+		}
+		st["selected_time"] = nilIfUnset(value, set)
+	case "users_select":
+		st["selected_user"] = nilIfUnset(value, set)
+	case "conversations_select":
+		st["selected_conversation"] = nilIfUnset(value, set)
+	case "channels_select":
+		st["selected_channel"] = nilIfUnset(value, set)
+	case "multi_users_select":
+		st["selected_users"] = splitList(value, set)
+	case "multi_conversations_select":
+		st["selected_conversations"] = splitList(value, set)
+	case "multi_channels_select":
+		st["selected_channels"] = splitList(value, set)
+	case "datetimepicker":
+		if set {
+			n, err := strconv.ParseInt(value, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("slackfake: datetimepicker value %q is not a unix time", value)
+			}
+			st["selected_date_time"] = n
+		} else {
+			st["selected_date_time"] = nil
+		}
+	default:
+		return nil, fmt.Errorf("slackfake: element type %q cannot be used", typ)
+	}
+	return st, nil
+}
+
+func nilIfUnset(v string, set bool) any {
+	if !set {
+		return nil
+	}
+	return v
+}
+
+func splitList(v string, set bool) []string {
+	if !set || v == "" {
+		return []string{}
+	}
+	return strings.Split(v, ",")
+}
+
+func findOption(el map[string]any, value string) (map[string]any, bool) {
+	var opts []any
+	if o, ok := el["options"].([]any); ok {
+		opts = append(opts, o...)
+	}
+	if groups, ok := el["option_groups"].([]any); ok {
+		for _, g := range groups {
+			if gm, ok := g.(map[string]any); ok {
+				if o, ok := gm["options"].([]any); ok {
+					opts = append(opts, o...)
+				}
+			}
+		}
+	}
+	for _, o := range opts {
+		if om, ok := o.(map[string]any); ok && om["value"] == value {
+			return map[string]any{"text": om["text"], "value": om["value"]}, true
+		}
+	}
+	return nil, false
+}
+
+// initialValue is the value an element starts with, for state of untouched inputs.
+func initialValue(el map[string]any) (string, bool) {
+	for _, k := range []string{"initial_value", "initial_date", "initial_time", "initial_user",
+		"initial_conversation", "initial_channel"} {
+		if v, ok := el[k].(string); ok {
+			return v, true
+		}
+	}
+	if o, ok := el["initial_option"].(map[string]any); ok {
+		v, _ := o["value"].(string)
+		return v, true
+	}
+	if os, ok := el["initial_options"].([]any); ok {
+		var vs []string
+		for _, o := range os {
+			if om, ok := o.(map[string]any); ok {
+				v, _ := om["value"].(string)
+				vs = append(vs, v)
+			}
+		}
+		return strings.Join(vs, ","), true
+	}
+	if us, ok := el["initial_users"].([]any); ok {
+		var vs []string
+		for _, u := range us {
+			v, _ := u.(string)
+			vs = append(vs, v)
+		}
+		return strings.Join(vs, ","), true
+	}
+	if n, ok := el["initial_date_time"].(float64); ok {
+		return strconv.FormatInt(int64(n), 10), true
+	}
+	return "", false
+}
+
+// viewState builds state.values for a view: every stateful element, filled
+// from values or its initial value.
+func viewState(v *view, values map[string]map[string]string) (map[string]any, error) {
+	out := map[string]any{}
+	used := map[string]bool{}
+	blocks, _ := v.raw["blocks"].([]any)
+	for i, raw := range blocks {
+		b, _ := raw.(map[string]any)
+		if b == nil {
+			continue
+		}
+		bid, _ := b["block_id"].(string)
+		if bid == "" {
+			bid = "b" + strconv.Itoa(i)
+		}
+		for _, el := range blockElements(b) {
+			typ, _ := el["type"].(string)
+			aid, _ := el["action_id"].(string)
+			if typ == "button" || typ == "overflow" || typ == "workflow_button" || typ == "image" || aid == "" {
+				continue
+			}
+			val, set := values[bid][aid]
+			if set {
+				used[bid+"\x00"+aid] = true
+			} else {
+				val, set = initialValue(el)
+			}
+			st, err := elementValue(el, val, set)
+			if err != nil {
+				return nil, err
+			}
+			blockState, _ := out[bid].(map[string]any)
+			if blockState == nil {
+				blockState = map[string]any{}
+				out[bid] = blockState
+			}
+			blockState[aid] = st
+		}
+	}
+	var unknown []string
+	for bid, acts := range values {
+		for aid := range acts {
+			if !used[bid+"\x00"+aid] {
+				unknown = append(unknown, bid+"/"+aid)
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return nil, fmt.Errorf("slackfake: view %s has no inputs %v", v.id, unknown)
+	}
+	return map[string]any{"values": out}, nil
+}

@@ -1,0 +1,139 @@
+package slackfake
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// Slack's published rate-limit tiers, in calls per minute per workspace.
+const (
+	Tier1 = 1
+	Tier2 = 20
+	Tier3 = 50
+	Tier4 = 100
+)
+
+// SlackTiers maps the methods the fake serves to Slack's tier for them.
+// chat.postMessage has Slack's special limit instead: see SetChannelRate.
+var SlackTiers = map[string]int{
+	"auth.test":                    Tier4,
+	"chat.update":                  Tier3,
+	"chat.postEphemeral":           Tier4,
+	"chat.delete":                  Tier3,
+	"conversations.open":           Tier3,
+	"conversations.history":        Tier3,
+	"conversations.members":        Tier4,
+	"conversations.info":           Tier3,
+	"users.info":                   Tier4,
+	"views.open":                   Tier4,
+	"views.update":                 Tier4,
+	"views.push":                   Tier4,
+	"views.publish":                Tier4,
+	"files.getUploadURLExternal":   Tier4,
+	"files.completeUploadExternal": Tier4,
+	"apps.connections.open":        Tier1,
+}
+
+// limiter holds token buckets: one per method for the workspace, and one per
+// channel for chat.postMessage. All limits are off until set.
+type limiter struct {
+	mu           sync.Mutex
+	now          func() time.Time
+	methods      map[string]*bucket
+	channelRate  float64 // tokens per second; 0 = off
+	channelBurst int
+	channels     map[string]*bucket
+}
+
+type bucket struct {
+	rate   float64 // tokens per second
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(now func() time.Time) *limiter {
+	return &limiter{now: now, methods: map[string]*bucket{}, channels: map[string]*bucket{}}
+}
+
+// take spends a token; when none is left it returns how long until one is.
+func (b *bucket) take(now time.Time) (bool, time.Duration) {
+	if !b.last.IsZero() {
+		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	}
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
+}
+
+// SetRateLimit limits a Web API method to perMinute calls per minute for the
+// workspace, with bursts of up to burst calls; perMinute <= 0 removes the limit.
+// Calls over the limit are answered with HTTP 429 and Retry-After.
+func (s *Server) SetRateLimit(method string, perMinute int, burst int) {
+	l := s.limits
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if perMinute <= 0 {
+		delete(l.methods, method)
+		return
+	}
+	if burst < 1 {
+		burst = 1
+	}
+	l.methods[method] = &bucket{rate: float64(perMinute) / 60, burst: float64(burst), tokens: float64(burst)}
+}
+
+// SetChannelRate limits chat.postMessage per channel to perSecond messages a
+// second with bursts of up to burst; perSecond <= 0 removes the limit.
+func (s *Server) SetChannelRate(perSecond float64, burst int) {
+	l := s.limits
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if burst < 1 {
+		burst = 1
+	}
+	l.channelRate, l.channelBurst = perSecond, burst
+	l.channels = map[string]*bucket{}
+}
+
+// UseSlackLimits turns on Slack's tiers for every method (SlackTiers, with a
+// burst of a tenth of a minute's calls) and about one message a second per
+// channel with bursts of 3.
+func (s *Server) UseSlackLimits() {
+	for m, perMin := range SlackTiers {
+		s.SetRateLimit(m, perMin, max(1, perMin/10))
+	}
+	s.SetChannelRate(1, 3)
+}
+
+// allow checks method and channel limits and returns the Retry-After seconds when refused.
+func (l *limiter) allow(method, channel string) (bool, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if b, ok := l.methods[method]; ok {
+		if ok, wait := b.take(now); !ok {
+			return false, retryAfter(wait)
+		}
+	}
+	if method == "chat.postMessage" && l.channelRate > 0 && channel != "" {
+		b, ok := l.channels[channel]
+		if !ok {
+			b = &bucket{rate: l.channelRate, burst: float64(l.channelBurst), tokens: float64(l.channelBurst)}
+			l.channels[channel] = b
+		}
+		if ok, wait := b.take(now); !ok {
+			return false, retryAfter(wait)
+		}
+	}
+	return true, 0
+}
+
+// retryAfter rounds up to whole seconds, as Slack's header carries.
+func retryAfter(d time.Duration) int {
+	return max(1, int(math.Ceil(d.Seconds())))
+}

@@ -1,0 +1,88 @@
+package slackfake
+
+// User is a member of the fake workspace.
+type User struct {
+	ID          string
+	Name        string // the handle, e.g. "anna.devries"
+	RealName    string
+	DisplayName string
+	Email       string
+	TZ          string // IANA zone, default Europe/Amsterdam
+	IsBot       bool
+	BotID       string // for bot users
+	IsAdmin     bool
+	Deleted     bool
+}
+
+// AddUser adds or replaces a user. An empty ID gets a generated one, which is returned.
+func (s *Server) AddUser(u User) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addUserLocked(u)
+}
+
+func (s *Server) addUserLocked(u User) string {
+	if u.ID == "" {
+		u.ID = s.newIDLocked("U")
+	}
+	if u.TZ == "" {
+		u.TZ = "Europe/Amsterdam"
+	}
+	if u.Name == "" {
+		u.Name = u.ID
+	}
+	if u.RealName == "" {
+		u.RealName = u.Name
+	}
+	if _, ok := s.users[u.ID]; !ok {
+		s.userOrder = append(s.userOrder, u.ID)
+	}
+	uc := u
+	s.users[u.ID] = &uc
+	return u.ID
+}
+
+// Users lists the workspace's users in the order they were added (the bot first).
+func (s *Server) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]User, 0, len(s.userOrder))
+	for _, id := range s.userOrder {
+		out = append(out, *s.users[id])
+	}
+	return out
+}
+
+// User returns one user.
+func (s *Server) User(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[id]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// wireUser is users.info's "user" object.
+func (u *User) wire(teamID string) map[string]any {
+	return map[string]any{
+		"id":          u.ID,
+		"team_id":     teamID,
+		"name":        u.Name,
+		"real_name":   u.RealName,
+		"deleted":     u.Deleted,
+		"tz":          u.TZ,
+		"tz_label":    u.TZ,
+		"is_bot":      u.IsBot,
+		"is_admin":    u.IsAdmin,
+		"is_app_user": false,
+		"profile": map[string]any{
+			"real_name":    u.RealName,
+			"display_name": u.DisplayName,
+			"email":        u.Email,
+			"bot_id":       u.BotID,
+			"team":         teamID,
+		},
+	}
+}

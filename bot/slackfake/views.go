@@ -1,0 +1,317 @@
+package slackfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// maxModalStack is Slack's limit of modals stacked on top of each other.
+const maxModalStack = 3
+
+// View is a modal or App Home view as the fake holds it.
+type View struct {
+	ID              string
+	Type            string // "modal" or "home"
+	User            string
+	CallbackID      string
+	ExternalID      string
+	PrivateMetadata string
+	Hash            string
+	RootViewID      string
+	PreviousViewID  string
+	Title           string
+	Blocks          json.RawMessage
+	// JSON is the whole view object as Slack's API returns it.
+	JSON json.RawMessage
+}
+
+type view struct {
+	id, user, typ   string
+	hash            string
+	rootID, prevID  string
+	raw             map[string]any // the view as the app sent it
+	notifyOnClose   bool
+	externalID      string
+	callbackID      string
+	privateMetadata string
+	clearOnClose    bool
+}
+
+type trigger struct {
+	user    string
+	expires time.Time
+	used    bool
+}
+
+// newTriggerLocked issues a trigger_id for a user, valid for Options.TriggerTTL.
+func (s *Server) newTriggerLocked(userID string) string {
+	s.ids++
+	id := fmt.Sprintf("%d.%d.%016x", s.opts.Now().Unix(), s.ids, s.ids*0x9e3779b97f4a7c15)
+	s.triggers[id] = trigger{user: userID, expires: s.opts.WallNow().Add(s.opts.TriggerTTL)}
+	if len(s.triggers) > 4096 {
+		now := s.opts.WallNow()
+		for k, t := range s.triggers {
+			if now.After(t.expires) {
+				delete(s.triggers, k)
+			}
+		}
+	}
+	return id
+}
+
+// useTriggerLocked spends a trigger_id, as Slack allows each one once.
+func (s *Server) useTriggerLocked(id string) (string, *apiError) {
+	t, ok := s.triggers[id]
+	switch {
+	case id == "" || !ok:
+		return "", fail("invalid_trigger_id")
+	case t.used:
+		return "", fail("exchanged_trigger_id")
+	case s.opts.WallNow().After(t.expires):
+		return "", fail("expired_trigger_id")
+	}
+	t.used = true
+	s.triggers[id] = t
+	return t.user, nil
+}
+
+// parseView validates a "view" argument.
+func (s *Server) parseView(method, v string, wantType string) (map[string]any, *apiError) {
+	if strings.TrimSpace(v) == "" {
+		return nil, fail("invalid_arguments")
+	}
+	if errs := ValidateView(json.RawMessage(v)); len(errs) > 0 {
+		s.reportInvalid(method, errs)
+		return nil, &apiError{code: "invalid_blocks", errs: errs}
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(v), &raw); err != nil {
+		return nil, fail("invalid_arguments")
+	}
+	if wantType != "" && raw["type"] != wantType {
+		return nil, &apiError{code: "invalid_arguments", errs: []string{"view type must be " + wantType}}
+	}
+	return raw, nil
+}
+
+func (s *Server) newViewLocked(user string, raw map[string]any) *view {
+	v := &view{id: s.newIDLocked("V"), user: user}
+	v.set(raw)
+	v.hash = s.newHashLocked()
+	s.views[v.id] = v
+	return v
+}
+
+func (v *view) set(raw map[string]any) {
+	v.raw = raw
+	v.typ, _ = raw["type"].(string)
+	v.externalID, _ = raw["external_id"].(string)
+	v.callbackID, _ = raw["callback_id"].(string)
+	v.privateMetadata, _ = raw["private_metadata"].(string)
+	v.notifyOnClose, _ = raw["notify_on_close"].(bool)
+	v.clearOnClose, _ = raw["clear_on_close"].(bool)
+}
+
+func (s *Server) newHashLocked() string {
+	s.ids++
+	return fmt.Sprintf("%d.%08x", s.opts.Now().Unix(), s.ids*0x85ebca6b)
+}
+
+// wireLocked renders the view object Slack returns, with the given state.
+func (s *Server) wireView(v *view, state map[string]any) map[string]any {
+	w := make(map[string]any, len(v.raw)+12)
+	for k, val := range v.raw {
+		w[k] = val
+	}
+	if _, ok := w["blocks"]; !ok {
+		w["blocks"] = []any{}
+	}
+	if state == nil {
+		state = map[string]any{"values": map[string]any{}}
+	}
+	w["id"] = v.id
+	w["team_id"] = s.opts.TeamID
+	w["type"] = v.typ
+	w["state"] = state
+	w["hash"] = v.hash
+	w["private_metadata"] = v.privateMetadata
+	w["callback_id"] = v.callbackID
+	w["external_id"] = v.externalID
+	w["root_view_id"] = v.rootID
+	w["previous_view_id"] = nilIfEmpty(v.prevID)
+	w["app_id"] = s.opts.AppID
+	w["bot_id"] = s.opts.BotID
+	w["app_installed_team_id"] = s.opts.TeamID
+	w["clear_on_close"] = v.clearOnClose
+	w["notify_on_close"] = v.notifyOnClose
+	return w
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (s *Server) viewsOpen(r *apiRequest) (map[string]any, *apiError) {
+	raw, e := s.parseView(r.method, r.params.Get("view"), "modal")
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, e := s.useTriggerLocked(r.params.Get("trigger_id"))
+	if e != nil {
+		return nil, e
+	}
+	for _, id := range s.modals[user] {
+		delete(s.views, id)
+	}
+	v := s.newViewLocked(user, raw)
+	v.rootID = v.id
+	s.modals[user] = []string{v.id}
+	return map[string]any{"view": s.wireView(v, nil)}, nil
+}
+
+func (s *Server) viewsPush(r *apiRequest) (map[string]any, *apiError) {
+	raw, e := s.parseView(r.method, r.params.Get("view"), "modal")
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, e := s.useTriggerLocked(r.params.Get("trigger_id"))
+	if e != nil {
+		return nil, e
+	}
+	stack := s.modals[user]
+	if len(stack) == 0 {
+		return nil, fail("not_found")
+	}
+	if len(stack) >= maxModalStack {
+		return nil, fail("push_limit_reached")
+	}
+	v := s.pushLocked(user, raw)
+	return map[string]any{"view": s.wireView(v, nil)}, nil
+}
+
+func (s *Server) pushLocked(user string, raw map[string]any) *view {
+	stack := s.modals[user]
+	v := s.newViewLocked(user, raw)
+	v.rootID = stack[0]
+	v.prevID = stack[len(stack)-1]
+	s.modals[user] = append(stack, v.id)
+	return v
+}
+
+func (s *Server) viewsUpdate(r *apiRequest) (map[string]any, *apiError) {
+	raw, e := s.parseView(r.method, r.params.Get("view"), "")
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var v *view
+	if id := r.params.Get("view_id"); id != "" {
+		v = s.views[id]
+	} else if ext := r.params.Get("external_id"); ext != "" {
+		for _, cand := range s.views {
+			if cand.externalID == ext {
+				v = cand
+				break
+			}
+		}
+	} else {
+		return nil, fail("invalid_arguments")
+	}
+	if v == nil {
+		return nil, fail("not_found")
+	}
+	if raw["type"] != v.typ {
+		return nil, &apiError{code: "invalid_arguments", errs: []string{"view type cannot change"}}
+	}
+	if h := r.params.Get("hash"); h != "" && h != v.hash {
+		return nil, fail("hash_conflict")
+	}
+	v.set(raw)
+	v.hash = s.newHashLocked()
+	return map[string]any{"view": s.wireView(v, nil)}, nil
+}
+
+func (s *Server) viewsPublish(r *apiRequest) (map[string]any, *apiError) {
+	raw, e := s.parseView(r.method, r.params.Get("view"), "home")
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user := r.params.Get("user_id")
+	if u, ok := s.users[user]; !ok || u.Deleted {
+		return nil, fail("user_not_found")
+	}
+	v, ok := s.views[s.homes[user]]
+	if ok {
+		if h := r.params.Get("hash"); h != "" && h != v.hash {
+			return nil, fail("hash_conflict")
+		}
+		v.set(raw)
+		v.hash = s.newHashLocked()
+	} else {
+		v = s.newViewLocked(user, raw)
+		v.rootID = v.id
+		s.homes[user] = v.id
+	}
+	return map[string]any{"view": s.wireView(v, nil)}, nil
+}
+
+// Views returns a user's open modals, bottom of the stack first, and then
+// their App Home view if one was published.
+func (s *Server) Views(userID string) []View {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []View
+	for _, id := range s.modals[userID] {
+		out = append(out, s.exportView(s.views[id]))
+	}
+	if v, ok := s.views[s.homes[userID]]; ok {
+		out = append(out, s.exportView(v))
+	}
+	return out
+}
+
+// Home returns a user's App Home view.
+func (s *Server) Home(userID string) (View, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.views[s.homes[userID]]
+	if !ok {
+		return View{}, false
+	}
+	return s.exportView(v), true
+}
+
+// TopModal returns the modal a user sees, the top of their stack.
+func (s *Server) TopModal(userID string) (View, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stack := s.modals[userID]
+	if len(stack) == 0 {
+		return View{}, false
+	}
+	return s.exportView(s.views[stack[len(stack)-1]]), true
+}
+
+func (s *Server) exportView(v *view) View {
+	whole, _ := json.Marshal(s.wireView(v, nil))
+	blocks, _ := json.Marshal(v.raw["blocks"])
+	title := ""
+	if t, ok := v.raw["title"].(map[string]any); ok {
+		title, _ = t["text"].(string)
+	}
+	return View{ID: v.id, Type: v.typ, User: v.user, CallbackID: v.callbackID, ExternalID: v.externalID,
+		PrivateMetadata: v.privateMetadata, Hash: v.hash, RootViewID: v.rootID, PreviousViewID: v.prevID,
+		Title: title, Blocks: blocks, JSON: whole}
+}
