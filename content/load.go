@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -170,7 +171,12 @@ type loader struct {
 }
 
 func (l *loader) add(file, field, msg string) {
-	l.errs = append(l.errs, FieldError{File: file, Field: field, Line: l.line(file, field), Msg: msg})
+	e := FieldError{File: file, Field: field, Line: l.line(file, field), Msg: msg}
+	// A text checked once per name variant would otherwise report the same mistake twice.
+	if slices.Contains(l.errs, e) {
+		return
+	}
+	l.errs = append(l.errs, e)
 }
 
 // glob lists the .yaml files in dir, sorted.
