@@ -198,8 +198,8 @@ func TestVariantPronouns(t *testing.T) {
 	female := regexp.MustCompile(`\b(zij|Zij|ze|Ze|haar|Haar|dochter)\b`)
 	tests := []struct {
 		caseID, variant, name string
-		wrong             *regexp.Regexp
-		allowed           []string // substrings of sentences where the word does not refer to the client
+		wrong                 *regexp.Regexp
+		allowed               []string // substrings of sentences where the word does not refer to the client
 	}{
 		{"johan", "johanna", "Johanna", male, []string{
 			"langs hem / haar heen", "Voor J\u00a0zijn dat haar vrienden",
