@@ -21,6 +21,7 @@ const usage = `gesprekbot runs the Slack bot for the course "Het Gesprek".
 Usage:
   gesprekbot [run]          run the bot (the default); with no settings: a private Postgres and the local sandbox
   gesprekbot migrate        apply the database migrations and exit
+  gesprekbot content ...    check, export or show the course content (gesprekbot content help)
   gesprekbot version        print the version
   gesprekbot help           print this help
 
@@ -43,6 +44,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	case "version", "--version":
 		fmt.Fprintf(stdout, "gesprekbot %s (%s)\n", version, runtime.Version())
 		return 0
+	case "content":
+		return contentCmd(args, stdout, stderr)
 	case "run", "migrate":
 	default:
 		fmt.Fprintf(stderr, "gesprekbot: unknown command %q\n\n%s", cmd, usage)

@@ -200,3 +200,28 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 }
+
+// An invalid CONTENT_DIR stops run before anything starts, listing what is wrong.
+func TestRunRejectsInvalidContentDir(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut strings.Builder
+	if code := contentCmd([]string{"export", dir}, &out, &errOut); code != 0 {
+		t.Fatalf("export: %d %s", code, errOut.String())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte("- id: x\n  kind: nonsense\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CONTENT_DIR", dir)
+	t.Setenv("DATA_DIR", t.TempDir())
+	out.Reset()
+	errOut.Reset()
+	if code := realMain([]string{"run"}, &out, &errOut); code != 1 {
+		t.Fatalf("exit code %d, want 1; stderr:\n%s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "CONTENT_DIR") || !strings.Contains(errOut.String(), "rules.yaml") {
+		t.Fatalf("the error does not name CONTENT_DIR and the broken file:\n%s", errOut.String())
+	}
+	if strings.Contains(out.String(), "database:") {
+		t.Fatalf("a database was started before the content was checked:\n%s", out.String())
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
@@ -20,6 +21,8 @@ type Main struct {
 	Config *Config
 	Logger *slog.Logger
 	Stdout io.Writer
+
+	Course *content.Course // the embedded course, or CONTENT_DIR's edited copy
 
 	Local *store.LocalServer // the private Postgres, when DATABASE_URL is not set
 	DB    *store.DB
@@ -84,14 +87,23 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err := m.Config.SetMode(*mode); err != nil {
 		return &UsageError{err.Error()}
 	}
+	course, err := loadContent(m.Config.ContentDir)
+	if err != nil {
+		if m.Config.ContentDir != "" {
+			return fmt.Errorf("CONTENT_DIR %s is not valid course content:\n%w", m.Config.ContentDir, err)
+		}
+		return fmt.Errorf("built-in course content: %w", err)
+	}
+	m.Course = course
 	if err := m.openDB(ctx); err != nil {
 		return err
 	}
+	var ln net.Listener
 	m.Mux = http.NewServeMux()
 	m.Mux.HandleFunc("GET /healthz", m.healthz)
 	m.Mux.HandleFunc("GET /readyz", m.readyz)
 
-	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+	ln, err = net.Listen("tcp", m.Config.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
 	}
