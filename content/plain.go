@@ -9,6 +9,7 @@ import (
 var (
 	plainBold   = regexp.MustCompile(`(^|[\s(‘'"])\*([^*\n]+)\*`)
 	plainItalic = regexp.MustCompile(`(^|[\s(‘'"])_([^_\n]+)_`)
+	numbered    = regexp.MustCompile(`^\d+\. `)
 )
 
 // PlainText turns Slack mrkdwn into text to read on paper: *vet* and _cursief_ lose their markers and links
@@ -34,6 +35,8 @@ func Wrap(text string, width int) string {
 		indent := ""
 		if strings.HasPrefix(line, "• ") {
 			indent = "  "
+		} else if m := numbered.FindString(line); m != "" {
+			indent = strings.Repeat(" ", utf8.RuneCountInString(m))
 		}
 		cur := ""
 		for _, w := range strings.Fields(line) {

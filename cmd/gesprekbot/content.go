@@ -289,7 +289,8 @@ func showCase(p *printer, cs *content.Case, variant string) error {
 		return err
 	}
 	p.title(title)
-	p.para(cs.Domain + ". " + cs.Intro)
+	fmt.Fprintf(p.w, "Doelgroep: %s\n\n", cs.Domain)
+	p.para(cs.Intro)
 	for _, s := range stages {
 		who := map[string]string{
 			content.StageChannel: "voor de groep",
@@ -319,7 +320,7 @@ func showMeter(p *printer, m *content.Meter) {
 		p.heading(fmt.Sprintf("%d. %s", i+1, a.Title))
 		for _, s := range a.Statements {
 			n++
-			fmt.Fprintln(p.w, content.Wrap(fmt.Sprintf("%2d. %s", n, s.Text), showWidth))
+			fmt.Fprintln(p.w, content.Wrap(fmt.Sprintf("%d. %s", n, s.Text), showWidth))
 		}
 	}
 	for _, st := range []content.Step{m.Stap2, m.Stap3, m.Stap4} {
