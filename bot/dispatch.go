@@ -1,0 +1,276 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/gesprekbot/gesprekbot/handlers"
+)
+
+// EventLog remembers Slack event ids so that a retried event is acknowledged but not handled twice;
+// *store.DB implements it.
+type EventLog interface {
+	SeenEvent(ctx context.Context, id string) (bool, error)
+}
+
+// Responder sends what a handler has to say after the ack; *Poster implements it.
+type Responder interface {
+	Respond(ctx context.Context, responseURL string, payload handlers.Payload) error
+	PostEphemeral(ctx context.Context, channel, userID string, m Message) error
+}
+
+// DispatcherOptions configures a Dispatcher.
+type DispatcherOptions struct {
+	Registry  *handlers.Registry
+	Events    EventLog  // retry dedupe of Events API events
+	Responder Responder // response_url posts and ephemerals after the ack
+	Log       *slog.Logger
+
+	// AckTimeout bounds a handler's synchronous work so the ack makes Slack's 3 seconds: 2.5s by default.
+	AckTimeout time.Duration
+	// LaterTimeout bounds work that continues after the ack: 2 minutes by default.
+	LaterTimeout time.Duration
+}
+
+// Dispatcher is the part of Socket Mode and HTTP mode that is the same for both: it runs a request's handler
+// (through the registry) within the ack deadline, drops retried events and redelivered interactions, and after
+// the ack sends follow-up replies and runs work that continues. Adapters only decode, ack and encode.
+type Dispatcher struct {
+	opts DispatcherOptions
+	wg   sync.WaitGroup
+
+	mu       sync.Mutex
+	triggers map[string]time.Time // interaction trigger ids seen recently (Socket Mode redeliveries)
+}
+
+// NewDispatcher returns a Dispatcher.
+func NewDispatcher(opts DispatcherOptions) *Dispatcher {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.AckTimeout <= 0 {
+		opts.AckTimeout = 2500 * time.Millisecond
+	}
+	if opts.LaterTimeout <= 0 {
+		opts.LaterTimeout = 2 * time.Minute
+	}
+	return &Dispatcher{opts: opts, triggers: map[string]time.Time{}}
+}
+
+// Wait blocks until the work started after acks has finished, or ctx ends.
+func (d *Dispatcher) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { d.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for slack work: %w", ctx.Err())
+	}
+}
+
+// Command runs a slash command's handler and returns the ack payload (nil for an empty ack) and what to run
+// after the ack.
+func (d *Dispatcher) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
+	var ack handlers.Ack
+	d.guard(ctx, "command", cmd.Command, func(ctx context.Context) {
+		ack = d.opts.Registry.HandleCommand(ctx, cmd)
+	}, func() {
+		ack = handlers.Ack{Payload: d.opts.Registry.ErrorReply(ctx, errPanic, "command", cmd.Command).Payload()}
+	})
+	d.logRequest(ctx, "slash_command", cmd.Command, cmd.UserID, ack.Known)
+	return ack.Payload, d.after(ctx, ack, cmd.ResponseURL, cmd.ChannelID, cmd.UserID)
+}
+
+// Interaction runs the handler of a block action, view submission or view close and returns the ack payload and
+// what to run after the ack. redelivery says the transport marked this a retry (Socket Mode retry_attempt > 0):
+// if its trigger was seen, it is acked without running the handler again.
+func (d *Dispatcher) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
+	id := interactionID(cb)
+	if d.seenTrigger(cb.TriggerID) && redelivery {
+		d.opts.Log.InfoContext(ctx, "slack redelivery ignored", slog.String("interaction", string(cb.Type)), slog.String("id", id))
+		return nil, func() {}
+	}
+	var ack handlers.Ack
+	d.guard(ctx, string(cb.Type), id, func(ctx context.Context) {
+		ack = d.opts.Registry.HandleInteraction(ctx, cb)
+	}, func() {
+		reply := d.opts.Registry.ErrorReply(ctx, errPanic, string(cb.Type), id)
+		if cb.Type == slack.InteractionTypeViewSubmission {
+			ack = handlers.Ack{Payload: slack.NewPushViewSubmissionResponse(handlers.NoticeView(reply.Text))}
+		} else {
+			ack = handlers.Ack{Followup: reply}
+		}
+	})
+	d.logRequest(ctx, string(cb.Type), id, cb.User.ID, ack.Known)
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	return ack.Payload, d.after(ctx, ack, cb.ResponseURL, channel, cb.User.ID)
+}
+
+// Event handles an Events API event with the given event_id: a known type whose id was seen before is a retry
+// and is dropped; an unknown type is dropped without touching the database.
+func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
+	typ := ev.InnerEvent.Type
+	if !d.opts.Registry.HandlesEvent(typ) {
+		d.opts.Log.DebugContext(ctx, "slack event ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
+		return
+	}
+	if eventID != "" && d.opts.Events != nil {
+		seen, err := d.opts.Events.SeenEvent(ctx, eventID)
+		if err != nil {
+			// Handling twice is better than losing the event: handlers are idempotent.
+			d.opts.Log.WarnContext(ctx, "slack event dedupe failed", slog.String("event_id", eventID), slog.Any("error", err))
+		} else if seen {
+			d.opts.Log.InfoContext(ctx, "slack event retry ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
+			return
+		}
+	}
+	d.guard(ctx, "event", typ, func(ctx context.Context) {
+		if _, err := d.opts.Registry.HandleEvent(ctx, ev); err != nil {
+			d.opts.Log.ErrorContext(ctx, "slack event failed", slog.String("event_type", typ), slog.String("event_id", eventID), slog.Any("error", err))
+		}
+	}, func() {})
+	d.logRequest(ctx, "event", typ, "", true)
+}
+
+// errPanic stands for a handler that panicked; the user sees the generic error.
+var errPanic = fmt.Errorf("handler panicked")
+
+// guard runs fn within the ack deadline and turns a panic into onPanic, so one bad handler cannot take the
+// connection down.
+func (d *Dispatcher) guard(ctx context.Context, what, id string, fn func(ctx context.Context), onPanic func()) {
+	hctx, cancel := context.WithTimeout(ctx, d.opts.AckTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			d.opts.Log.ErrorContext(ctx, "slack handler panicked", slog.String("request", what), slog.String("id", id),
+				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			onPanic()
+		}
+	}()
+	fn(hctx)
+}
+
+// after returns the work that follows the ack: the follow-up reply, then Later with its reply or error.
+func (d *Dispatcher) after(ctx context.Context, ack handlers.Ack, responseURL, channel, userID string) func() {
+	if ack.Followup == nil && ack.Later == nil {
+		return func() {}
+	}
+	d.wg.Add(1)
+	return func() {
+		defer d.wg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.LaterTimeout)
+		defer cancel()
+		if ack.Followup != nil {
+			d.reply(ctx, ack.Followup, responseURL, channel, userID)
+		}
+		if ack.Later == nil {
+			return
+		}
+		reply, err := d.runLater(ctx, ack.Later)
+		if err != nil {
+			reply = d.opts.Registry.ErrorReply(ctx, err, "later", responseURL)
+		}
+		if reply != nil {
+			d.reply(ctx, reply, responseURL, channel, userID)
+		}
+	}
+}
+
+func (d *Dispatcher) runLater(ctx context.Context, later func(context.Context) (*handlers.Reply, error)) (reply *handlers.Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.opts.Log.ErrorContext(ctx, "slack later work panicked", slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			reply, err = nil, errPanic
+		}
+	}()
+	return later(ctx)
+}
+
+// reply sends r to the response_url, or, where there is none (a button in a modal or on App Home), as an
+// ephemeral in the channel.
+func (d *Dispatcher) reply(ctx context.Context, r *handlers.Reply, responseURL, channel, userID string) {
+	var err error
+	switch {
+	case d.opts.Responder == nil:
+		return
+	case responseURL != "":
+		err = d.opts.Responder.Respond(ctx, responseURL, r.Payload())
+	case channel != "" && userID != "":
+		err = d.opts.Responder.PostEphemeral(ctx, channel, userID, Message{Text: r.Text, Blocks: r.Blocks})
+	default:
+		d.opts.Log.WarnContext(ctx, "slack reply has nowhere to go", slog.String("user_id", userID))
+		return
+	}
+	if err != nil {
+		d.opts.Log.ErrorContext(ctx, "slack reply failed", slog.String("user_id", userID), slog.Any("error", err))
+	}
+}
+
+func (d *Dispatcher) logRequest(ctx context.Context, kind, id, userID string, known bool) {
+	if !known {
+		d.opts.Log.InfoContext(ctx, "slack request unknown", slog.String("kind", kind), slog.String("id", id), slog.String("user_id", userID))
+		return
+	}
+	d.opts.Log.DebugContext(ctx, "slack request handled", slog.String("kind", kind), slog.String("id", id), slog.String("user_id", userID))
+}
+
+// triggerTTL is how long a trigger id is remembered; Slack gives up on an envelope long before.
+const triggerTTL = 10 * time.Minute
+
+// seenTrigger records an interaction's trigger id in memory and reports whether it was there already. Slack does
+// not retry interactions over HTTP, and the handlers' writes are idempotent, so a process-local memory is enough to
+// drop a Socket Mode redelivery without a database round trip on every click.
+func (d *Dispatcher) seenTrigger(trigger string) bool {
+	if trigger == "" {
+		return false
+	}
+	now := time.Now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.triggers) > 10000 {
+		for k, at := range d.triggers {
+			if now.Sub(at) > triggerTTL {
+				delete(d.triggers, k)
+			}
+		}
+	}
+	at, ok := d.triggers[trigger]
+	if ok && now.Sub(at) <= triggerTTL {
+		return true
+	}
+	d.triggers[trigger] = now
+	return false
+}
+
+func interactionID(cb slack.InteractionCallback) string {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		if len(cb.ActionCallback.BlockActions) > 0 {
+			return cb.ActionCallback.BlockActions[0].ActionID
+		}
+	case slack.InteractionTypeViewSubmission, slack.InteractionTypeViewClosed:
+		return cb.View.CallbackID
+	}
+	return cb.CallbackID
+}
+
+// respond posts a payload to a response_url, logging a failure.
+func (d *Dispatcher) respond(ctx context.Context, responseURL string, p handlers.Payload) {
+	if d.opts.Responder == nil {
+		return
+	}
+	if err := d.opts.Responder.Respond(ctx, responseURL, p); err != nil {
+		d.opts.Log.ErrorContext(ctx, "slack reply failed", slog.Any("error", err))
+	}
+}

@@ -1,0 +1,512 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// DeliveryEventType is the Slack message metadata event_type of every message posted for a planned delivery; its
+// event_payload carries {"key": the delivery key}, so a delivery can be found in a conversation's history.
+const DeliveryEventType = "gesprekbot_delivery"
+
+// Auditor writes an audit row; *store.DB implements it.
+type Auditor interface {
+	Audit(ctx context.Context, e store.AuditEntry) error
+}
+
+// PosterOptions configures a Poster. Zero values take Slack's published limits.
+type PosterOptions struct {
+	Log   *slog.Logger
+	Audit Auditor          // receives a "slack_post_failed" row for every permanent failure
+	Now   func() time.Time // the clock pacing runs on; time.Now by default
+
+	ChannelRate Rate         // chat.postMessage per channel: 1/s, bursts of 3
+	PostRate    Rate         // chat.postMessage per workspace: 600/min, bursts of 20
+	Tiers       map[int]Rate // Web API tiers per workspace: 1: 1/min, 2: 20/min, 3: 50/min, 4: 100/min
+
+	MaxAttempts    int           // tries for a 5xx or a timeout before giving up: 5
+	MaxRateLimited int           // 429s in a row before giving up: 20
+	BaseBackoff    time.Duration // first backoff: 500ms, doubling, with full jitter
+	MaxBackoff     time.Duration // backoff cap: 30s
+	AttemptTimeout time.Duration // one call's timeout: 10s
+	HTTPClient     *http.Client  // for response_url posts; http.DefaultClient-like with AttemptTimeout by default
+}
+
+// methodTiers says which Slack rate-limit tier a method is in; chat.postMessage has its own limits.
+var methodTiers = map[string]int{
+	"auth.test":                    4,
+	"chat.update":                  3,
+	"chat.delete":                  3,
+	"chat.postEphemeral":           4,
+	"conversations.open":           3,
+	"conversations.history":        3,
+	"conversations.info":           3,
+	"conversations.members":        4,
+	"users.info":                   4,
+	"views.open":                   4,
+	"views.update":                 4,
+	"views.push":                   4,
+	"views.publish":                4,
+	"files.getUploadURLExternal":   4,
+	"files.completeUploadExternal": 4,
+	"response_url":                 4,
+}
+
+// Poster is the one outbound path to Slack: every post, update, ephemeral, DM, App Home publish, modal and file
+// upload goes through it. It paces calls per channel and per workspace tier, waits out 429 Retry-After, retries
+// 5xx and timeouts with capped exponential backoff and jitter, and turns permanent errors into *PermanentError
+// (logged, audited, never retried). Safe for concurrent use.
+type Poster struct {
+	api   *slack.Client
+	opts  PosterOptions
+	pacer *pacer
+
+	mu  sync.Mutex
+	dms map[string]string // user ID -> IM channel ID
+}
+
+// NewPoster returns a Poster that calls Slack through api.
+func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ChannelRate.PerSecond <= 0 {
+		opts.ChannelRate = Rate{PerSecond: 1, Burst: 3}
+	}
+	if opts.PostRate.PerSecond <= 0 {
+		opts.PostRate = PerMinute(600, 20)
+	}
+	tiers := map[int]Rate{1: PerMinute(1, 1), 2: PerMinute(20, 3), 3: PerMinute(50, 5), 4: PerMinute(100, 10)}
+	for n, r := range opts.Tiers {
+		if r.PerSecond > 0 {
+			tiers[n] = r
+		}
+	}
+	opts.Tiers = tiers
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 5
+	}
+	if opts.MaxRateLimited <= 0 {
+		opts.MaxRateLimited = 20
+	}
+	if opts.BaseBackoff <= 0 {
+		opts.BaseBackoff = 500 * time.Millisecond
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 30 * time.Second
+	}
+	if opts.AttemptTimeout <= 0 {
+		opts.AttemptTimeout = 10 * time.Second
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: opts.AttemptTimeout}
+	}
+	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{}}
+}
+
+// Message is an outbound message.
+type Message struct {
+	Channel     string // a channel ID, or a user ID for the user's DM with the bot
+	Text        string // notification and fallback text
+	Blocks      []slack.Block
+	ThreadTS    string
+	DeliveryKey string // the planned delivery's permanent key; carried in metadata for the effectively-once check
+
+	// For the audit row of a permanent failure.
+	CohortID *int64
+	UserID   string // the person the message is for or about
+}
+
+// Posted says where a message landed.
+type Posted struct {
+	Channel string
+	TS      string
+	// Found is true when the message was not posted by this call because the delivery key was already in the
+	// conversation (an earlier attempt whose response was lost).
+	Found bool
+}
+
+// Post posts m with chat.postMessage. A user ID as channel posts in that user's DM with the bot. With a
+// DeliveryKey, the message carries it in metadata, and before any retry the conversation's history is searched
+// for it so that a post whose response was lost is not posted twice.
+func (p *Poster) Post(ctx context.Context, m Message) (Posted, error) {
+	channel := m.Channel
+	if isUserID(channel) && m.DeliveryKey != "" {
+		// History lookups need the IM's channel ID, so resolve it before the first attempt.
+		dm, err := p.OpenDM(ctx, channel)
+		if err != nil {
+			return Posted{}, err
+		}
+		channel = dm
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
+	}
+	if m.ThreadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(m.ThreadTS))
+	}
+	if m.DeliveryKey != "" {
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
+			EventType:    DeliveryEventType,
+			EventPayload: map[string]any{"key": m.DeliveryKey},
+		}))
+	}
+	started := p.opts.Now()
+	var out Posted
+	paces := []pace{{"post", p.opts.PostRate}, {"channel:" + channel, p.opts.ChannelRate}}
+	err := p.call(ctx, "chat.postMessage", channel, m.DeliveryKey, paces, func(ctx context.Context, afterFailure bool) (bool, error) {
+		// A 5xx or a timeout may come after Slack accepted the post; a 429 never does.
+		if afterFailure && m.DeliveryKey != "" {
+			ts, found, err := p.FindDelivery(ctx, channel, m.DeliveryKey, started.Add(-time.Minute))
+			if err != nil {
+				return false, err
+			}
+			if found {
+				out = Posted{Channel: channel, TS: ts, Found: true}
+				return true, nil
+			}
+		}
+		ch, ts, err := p.api.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			out = Posted{Channel: ch, TS: ts}
+		}
+		return false, err
+	})
+	if err != nil {
+		return Posted{}, p.failed(ctx, "chat.postMessage", channel, m, err)
+	}
+	return out, nil
+}
+
+// Update replaces the text and blocks of the message at ts with chat.update.
+func (p *Poster) Update(ctx context.Context, channel, ts string, m Message) error {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
+	}
+	err := p.call(ctx, "chat.update", channel, m.DeliveryKey, p.tier("chat.update"), func(ctx context.Context, _ bool) (bool, error) {
+		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, opts...)
+		return false, err
+	})
+	return p.failed(ctx, "chat.update", channel, m, err)
+}
+
+// PostEphemeral shows m to one user in a channel.
+func (p *Poster) PostEphemeral(ctx context.Context, channel, userID string, m Message) error {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
+	}
+	err := p.call(ctx, "chat.postEphemeral", channel, "", p.tier("chat.postEphemeral"), func(ctx context.Context, _ bool) (bool, error) {
+		_, err := p.api.PostEphemeralContext(ctx, channel, userID, opts...)
+		return false, err
+	})
+	if m.UserID == "" {
+		m.UserID = userID
+	}
+	return p.failed(ctx, "chat.postEphemeral", channel, m, err)
+}
+
+// Delete removes the bot's message at ts.
+func (p *Poster) Delete(ctx context.Context, channel, ts string) error {
+	err := p.call(ctx, "chat.delete", channel, "", p.tier("chat.delete"), func(ctx context.Context, _ bool) (bool, error) {
+		_, _, err := p.api.DeleteMessageContext(ctx, channel, ts)
+		return false, err
+	})
+	return p.failed(ctx, "chat.delete", channel, Message{}, err)
+}
+
+// OpenDM returns the ID of the bot's direct-message conversation with a user, opening it if needed.
+func (p *Poster) OpenDM(ctx context.Context, userID string) (string, error) {
+	p.mu.Lock()
+	id, ok := p.dms[userID]
+	p.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	err := p.call(ctx, "conversations.open", userID, "", p.tier("conversations.open"), func(ctx context.Context, _ bool) (bool, error) {
+		ch, _, _, err := p.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
+		if err == nil {
+			id = ch.ID
+		}
+		return false, err
+	})
+	if err != nil {
+		return "", p.failed(ctx, "conversations.open", userID, Message{UserID: userID}, err)
+	}
+	p.mu.Lock()
+	p.dms[userID] = id
+	p.mu.Unlock()
+	return id, nil
+}
+
+// PublishHome publishes a user's App Home tab.
+func (p *Poster) PublishHome(ctx context.Context, userID string, view slack.HomeTabViewRequest) error {
+	err := p.call(ctx, "views.publish", userID, "", p.tier("views.publish"), func(ctx context.Context, _ bool) (bool, error) {
+		_, err := p.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
+		return false, err
+	})
+	return p.failed(ctx, "views.publish", userID, Message{UserID: userID}, err)
+}
+
+// OpenView opens a modal for the trigger_id of a command or click. Trigger ids expire after 3 seconds, so a
+// timed-out attempt is not retried.
+func (p *Poster) OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error) {
+	var resp *slack.ViewResponse
+	err := p.once(ctx, "views.open", func(ctx context.Context) error {
+		var err error
+		resp, err = p.api.OpenViewContext(ctx, triggerID, view)
+		return err
+	})
+	if err != nil {
+		return nil, p.failed(ctx, "views.open", "", Message{}, err)
+	}
+	return resp, nil
+}
+
+// PushView pushes a modal on top of the open one.
+func (p *Poster) PushView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error) {
+	var resp *slack.ViewResponse
+	err := p.once(ctx, "views.push", func(ctx context.Context) error {
+		var err error
+		resp, err = p.api.PushViewContext(ctx, triggerID, view)
+		return err
+	})
+	if err != nil {
+		return nil, p.failed(ctx, "views.push", "", Message{}, err)
+	}
+	return resp, nil
+}
+
+// UpdateView replaces an open modal; hash (may be "") guards against overwriting a newer version.
+func (p *Poster) UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) (*slack.ViewResponse, error) {
+	var resp *slack.ViewResponse
+	err := p.call(ctx, "views.update", "", "", p.tier("views.update"), func(ctx context.Context, _ bool) (bool, error) {
+		var err error
+		resp, err = p.api.UpdateViewContext(ctx, view, "", hash, viewID)
+		return false, err
+	})
+	if err != nil {
+		return nil, p.failed(ctx, "views.update", "", Message{}, err)
+	}
+	return resp, nil
+}
+
+// UploadFile uploads data as a file shared in channel (the files.getUploadURLExternal → upload →
+// files.completeUploadExternal flow) and returns the file's ID.
+func (p *Poster) UploadFile(ctx context.Context, channel, filename, title string, data []byte) (string, error) {
+	var id string
+	err := p.call(ctx, "files.completeUploadExternal", channel, "", p.tier("files.completeUploadExternal"), func(ctx context.Context, _ bool) (bool, error) {
+		f, err := p.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(data), FileSize: len(data), Filename: filename, Title: title, Channel: channel,
+		})
+		if err == nil {
+			id = f.ID
+		}
+		return false, err
+	})
+	if err != nil {
+		return "", p.failed(ctx, "files.completeUploadExternal", channel, Message{}, err)
+	}
+	return id, nil
+}
+
+// Respond posts a reply to an interaction's response_url.
+func (p *Poster) Respond(ctx context.Context, responseURL string, payload handlers.Payload) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("respond: %w", err)
+	}
+	err = p.call(ctx, "response_url", "", "", p.tier("response_url"), func(ctx context.Context, _ bool) (bool, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+		if err != nil {
+			return false, err
+		}
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		resp, err := p.opts.HTTPClient.Do(req)
+		if err != nil {
+			return false, err
+		}
+		defer resp.Body.Close()
+		var r slack.SlackResponse
+		if resp.StatusCode != http.StatusOK {
+			return false, slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
+		}
+		// Slack answers a response_url with {"ok":true} or plain "ok"; only a JSON error counts as one.
+		if json.NewDecoder(resp.Body).Decode(&r) == nil {
+			return false, r.Err()
+		}
+		return false, nil
+	})
+	return p.failed(ctx, "response_url", "", Message{}, err)
+}
+
+// FindDelivery looks for the message carrying a delivery key in a conversation's history, newer than oldest.
+func (p *Poster) FindDelivery(ctx context.Context, channel, key string, oldest time.Time) (ts string, found bool, err error) {
+	params := &slack.GetConversationHistoryParameters{
+		ChannelID:          channel,
+		Limit:              200,
+		IncludeAllMetadata: true,
+	}
+	if !oldest.IsZero() {
+		params.Oldest = fmt.Sprintf("%d.000000", oldest.Unix())
+	}
+	for page := 0; page < 20; page++ {
+		var resp *slack.GetConversationHistoryResponse
+		err := p.call(ctx, "conversations.history", channel, "", p.tier("conversations.history"), func(ctx context.Context, _ bool) (bool, error) {
+			var err error
+			resp, err = p.api.GetConversationHistoryContext(ctx, params)
+			return false, err
+		})
+		if err != nil {
+			return "", false, fmt.Errorf("find delivery: %w", err)
+		}
+		for _, msg := range resp.Messages {
+			if msg.Metadata.EventType == DeliveryEventType && fmt.Sprint(msg.Metadata.EventPayload["key"]) == key {
+				return msg.Timestamp, true, nil
+			}
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			break
+		}
+		params.Cursor = resp.ResponseMetaData.NextCursor
+	}
+	return "", false, nil
+}
+
+func (p *Poster) tier(method string) []pace {
+	n := methodTiers[method]
+	if n == 0 {
+		n = 3
+	}
+	return []pace{{fmt.Sprintf("tier%d", n), p.opts.Tiers[n]}}
+}
+
+// call runs fn paced on paces, retrying as the error says: a 429 waits its Retry-After (on every key, so nothing
+// else of the kind goes before it has passed), a 5xx or timeout backs off, anything else is permanent. fn gets
+// afterFailure=true when the previous attempt failed with a 5xx or timeout (the work may have been done), and
+// returns done=true when it found the work already done.
+func (p *Poster) call(ctx context.Context, method, channel, key string, paces []pace, fn func(ctx context.Context, afterFailure bool) (done bool, err error)) error {
+	transient, limited := 0, 0
+	afterFailure := false
+	for attempt := 1; ; attempt++ {
+		if err := p.pacer.wait(ctx, paces); err != nil {
+			return fmt.Errorf("%s: %w", method, err)
+		}
+		actx, cancel := context.WithTimeout(ctx, p.opts.AttemptTimeout)
+		done, err := fn(actx, afterFailure)
+		cancel()
+		if err == nil || done {
+			return nil
+		}
+		class := classify(ctx, err)
+		afterFailure = class == classTransient
+		switch class {
+		case classCancelled:
+			return fmt.Errorf("%s: %w", method, ctx.Err())
+		case classPermanent:
+			return permanentFrom(method, channel, err)
+		case classRateLimited:
+			limited++
+			var rl *slack.RateLimitedError
+			errors.As(err, &rl)
+			wait := max(rl.RetryAfter, time.Second)
+			p.pacer.block(paces, p.opts.Now().Add(wait))
+			p.opts.Log.WarnContext(ctx, "slack rate limited", slog.String("method", method), slog.String("channel", channel),
+				slog.Duration("retry_after", wait), slog.Int("in_a_row", limited))
+			if limited >= p.opts.MaxRateLimited {
+				return fmt.Errorf("%s: rate limited %d times: %w", method, limited, err)
+			}
+		case classTransient:
+			transient++
+			if transient >= p.opts.MaxAttempts {
+				return fmt.Errorf("%s: gave up after %d attempts: %w", method, transient, err)
+			}
+			d := p.backoff(transient)
+			p.opts.Log.WarnContext(ctx, "slack call failed, retrying", slog.String("method", method), slog.String("channel", channel),
+				slog.String("delivery_key", key), slog.Int("attempt", attempt), slog.Duration("backoff", d), slog.Any("error", err))
+			if err := sleepUntil(ctx, time.Now, time.Now().Add(d)); err != nil {
+				return fmt.Errorf("%s: %w", method, err)
+			}
+		}
+	}
+}
+
+// once runs fn a single time on its tier (for calls whose trigger_id expires before a retry could help), still
+// turning the error into a PermanentError where it is one.
+func (p *Poster) once(ctx context.Context, method string, fn func(ctx context.Context) error) error {
+	if err := p.pacer.wait(ctx, p.tier(method)); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	actx, cancel := context.WithTimeout(ctx, p.opts.AttemptTimeout)
+	defer cancel()
+	err := fn(actx)
+	if err == nil {
+		return nil
+	}
+	if classify(ctx, err) == classPermanent {
+		return permanentFrom(method, "", err)
+	}
+	return fmt.Errorf("%s: %w", method, err)
+}
+
+// backoff returns the n-th backoff: full jitter over a capped exponential.
+func (p *Poster) backoff(n int) time.Duration {
+	ceil := p.opts.BaseBackoff << min(n-1, 20)
+	if ceil > p.opts.MaxBackoff || ceil <= 0 {
+		ceil = p.opts.MaxBackoff
+	}
+	return ceil/2 + rand.N(ceil/2+1)
+}
+
+// failed records a permanent failure where the operator sees it (log and audit row) and returns err unchanged.
+// Message text is never recorded: it may hold a participant's scores.
+func (p *Poster) failed(ctx context.Context, method, channel string, m Message, err error) error {
+	var pe *PermanentError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	p.opts.Log.ErrorContext(ctx, "slack call failed permanently", slog.String("method", method), slog.String("channel", channel),
+		slog.String("reason", pe.Reason), slog.String("delivery_key", m.DeliveryKey), slog.Any("details", pe.Details))
+	if p.opts.Audit != nil {
+		detail := map[string]any{"method": method, "channel": channel, "reason": pe.Reason}
+		if m.DeliveryKey != "" {
+			detail["delivery_key"] = m.DeliveryKey
+		}
+		if len(pe.Details) > 0 {
+			detail["details"] = pe.Details
+		}
+		// The audit row must be written even when the caller's context is ending.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if aerr := p.opts.Audit.Audit(actx, store.AuditEntry{
+			CohortID: m.CohortID, Actor: "bot", UserID: m.UserID, Action: "slack_post_failed", Detail: detail,
+		}); aerr != nil {
+			p.opts.Log.ErrorContext(ctx, "audit slack failure", slog.Any("error", aerr))
+		}
+	}
+	return err
+}
+
+// isUserID reports whether id is a Slack user ID rather than a conversation ID.
+func isUserID(id string) bool {
+	return strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W")
+}
