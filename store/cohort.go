@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/gesprekbot/gesprekbot/content"
+)
+
+// SaveCohort creates the cohort, or updates the one with the same name, in one transaction: its channel, time zone,
+// cases and settings, and its trainers and modules replaced by c's. It returns the cohort's id and sets c.ID.
+// The channel and trainers are stored as given ("#name", e-mail addresses included) until the bot resolves them
+// through Slack. A channel that belongs to another cohort is an ECONFLICT error.
+func (db *DB) SaveCohort(ctx context.Context, c *content.Cohort) (int64, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("save cohort: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	id, err := saveCohort(ctx, tx, c, db.Now())
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("save cohort: commit: %w", FormatError(err))
+	}
+	c.ID = id
+	return id, nil
+}
+
+// ApplyCohort saves the cohort like SaveCohort and stores its plan like ReplacePlan, in one transaction, so that
+// a cohort is never stored with a plan made for other dates. plan is called with the saved cohort (its ID set,
+// for the delivery keys) and returns its deliveries.
+func (db *DB) ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*content.Cohort) ([]content.Delivery, error)) (PlanResult, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return PlanResult{}, fmt.Errorf("apply cohort: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	now := db.Now()
+	id, err := saveCohort(ctx, tx, c, now)
+	if err != nil {
+		return PlanResult{}, err
+	}
+	saved := *c
+	saved.ID = id
+	ds, err := plan(&saved)
+	if err != nil {
+		return PlanResult{}, fmt.Errorf("apply cohort: plan: %w", err)
+	}
+	res, err := replacePlan(ctx, tx, id, ds, now)
+	if err != nil {
+		return PlanResult{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return PlanResult{}, fmt.Errorf("apply cohort: commit: %w", FormatError(err))
+	}
+	c.ID = id
+	return res, nil
+}
+
+func saveCohort(ctx context.Context, tx *sqlx.Tx, c *content.Cohort, now time.Time) (int64, error) {
+	settings, err := json.Marshal(c.Settings)
+	if err != nil {
+		return 0, fmt.Errorf("save cohort: settings: %w", err)
+	}
+	tz := c.Timezone
+	if tz == "" {
+		tz = content.DefaultTimezone
+	}
+	var id int64
+	err = tx.GetContext(ctx, &id, `
+		INSERT INTO cohorts (name, channel_id, timezone, cases, settings, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (name) DO UPDATE SET
+			channel_id = EXCLUDED.channel_id,
+			timezone   = EXCLUDED.timezone,
+			cases      = EXCLUDED.cases,
+			settings   = EXCLUDED.settings,
+			updated_at = EXCLUDED.updated_at
+		RETURNING id`,
+		c.Name, c.Channel, tz, pq.Array(c.Cases), settings, now)
+	if err != nil {
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "23505" && pqErr.Constraint == "cohorts_channel_id_key" {
+			return 0, fmt.Errorf("save cohort: %w", content.Errorf(content.ECONFLICT,
+				"Het kanaal %s hoort al bij een andere training.", c.Channel))
+		}
+		return 0, fmt.Errorf("save cohort: %w", FormatError(err))
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cohort_trainers WHERE cohort_id = $1`, id); err != nil {
+		return 0, fmt.Errorf("save cohort: trainers: %w", FormatError(err))
+	}
+	for i, t := range c.Trainers {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO cohort_trainers (cohort_id, user_id, position) VALUES ($1, $2, $3)`,
+			id, t, i); err != nil {
+			return 0, fmt.Errorf("save cohort: trainer %s: %w", t, FormatError(err))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cohort_modules WHERE cohort_id = $1`, id); err != nil {
+		return 0, fmt.Errorf("save cohort: modules: %w", FormatError(err))
+	}
+	for _, m := range c.Modules {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO cohort_modules (cohort_id, number, starts_at, ends_at, location)
+			VALUES ($1, $2, $3, $4, $5)`,
+			id, m.Number, m.Start, m.End, m.Location); err != nil {
+			return 0, fmt.Errorf("save cohort: module %d: %w", m.Number, FormatError(err))
+		}
+	}
+	return id, nil
+}
+
+// cohortRow is a row of the cohorts table.
+type cohortRow struct {
+	ID       int64          `db:"id"`
+	Name     string         `db:"name"`
+	Channel  string         `db:"channel_id"`
+	Timezone string         `db:"timezone"`
+	Cases    pq.StringArray `db:"cases"`
+	Settings []byte         `db:"settings"`
+}
+
+// CohortByID returns the cohort with the given id, or an ENOTFOUND error.
+func (db *DB) CohortByID(ctx context.Context, id int64) (*content.Cohort, error) {
+	var r cohortRow
+	err := db.GetContext(ctx, &r, `
+		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("cohort %d: %w", id, notFound(err, "Deze training bestaat niet (meer)."))
+	}
+	return db.loadCohort(ctx, r)
+}
+
+// CohortByName returns the cohort with the given name, or an ENOTFOUND error.
+func (db *DB) CohortByName(ctx context.Context, name string) (*content.Cohort, error) {
+	var r cohortRow
+	err := db.GetContext(ctx, &r, `
+		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE name = $1`, name)
+	if err != nil {
+		return nil, fmt.Errorf("cohort %q: %w", name, notFound(err, fmt.Sprintf("Er is geen training met de naam %q.", name)))
+	}
+	return db.loadCohort(ctx, r)
+}
+
+// CohortByChannel returns the cohort of a channel (its ID, or "#name" as long as that is what is stored), or an
+// ENOTFOUND error.
+func (db *DB) CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error) {
+	var r cohortRow
+	err := db.GetContext(ctx, &r, `
+		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE channel_id = $1`, channel)
+	if err != nil {
+		return nil, fmt.Errorf("cohort of channel %s: %w", channel, notFound(err, "In dit kanaal loopt nog geen training."))
+	}
+	return db.loadCohort(ctx, r)
+}
+
+// Cohorts returns every cohort, by name.
+func (db *DB) Cohorts(ctx context.Context) ([]*content.Cohort, error) {
+	var rows []cohortRow
+	if err := db.SelectContext(ctx, &rows, `
+		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts ORDER BY name`); err != nil {
+		return nil, fmt.Errorf("cohorts: %w", FormatError(err))
+	}
+	out := make([]*content.Cohort, 0, len(rows))
+	for _, r := range rows {
+		c, err := db.loadCohort(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// SetCohortChannel records the channel ID the bot resolved a cohort's "#name" to.
+func (db *DB) SetCohortChannel(ctx context.Context, cohortID int64, channelID string) error {
+	res, err := db.ExecContext(ctx, `
+		UPDATE cohorts SET channel_id = $2, updated_at = $3 WHERE id = $1`, cohortID, channelID, db.Now())
+	if err != nil {
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+			return fmt.Errorf("set cohort channel: %w", content.Errorf(content.ECONFLICT,
+				"Het kanaal %s hoort al bij een andere training.", channelID))
+		}
+		return fmt.Errorf("set cohort channel: %w", FormatError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("set cohort channel: %w", content.Errorf(content.ENOTFOUND, "Deze training bestaat niet (meer)."))
+	}
+	return nil
+}
+
+// SetCohortTrainer records the Slack user ID the bot resolved a trainer's e-mail address (ref) to. When that ID is
+// listed already, the e-mail address is dropped as a duplicate of it.
+func (db *DB) SetCohortTrainer(ctx context.Context, cohortID int64, ref, userID string) error {
+	if ref == userID {
+		return nil
+	}
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("set cohort trainer: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE cohort_trainers SET user_id = $3
+		WHERE cohort_id = $1 AND user_id = $2
+		  AND NOT EXISTS (SELECT 1 FROM cohort_trainers WHERE cohort_id = $1 AND user_id = $3)`,
+		cohortID, ref, userID); err != nil {
+		return fmt.Errorf("set cohort trainer: %w", FormatError(err))
+	}
+	if _, err := tx.ExecContext(ctx, `
+		DELETE FROM cohort_trainers WHERE cohort_id = $1 AND user_id = $2`, cohortID, ref); err != nil {
+		return fmt.Errorf("set cohort trainer: %w", FormatError(err))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("set cohort trainer: commit: %w", FormatError(err))
+	}
+	return nil
+}
+
+func (db *DB) loadCohort(ctx context.Context, r cohortRow) (*content.Cohort, error) {
+	c := &content.Cohort{ID: r.ID, Name: r.Name, Channel: r.Channel, Timezone: r.Timezone, Cases: []string(r.Cases),
+		Settings: content.DefaultCohortSettings()}
+	if len(r.Settings) > 0 {
+		if err := json.Unmarshal(r.Settings, &c.Settings); err != nil {
+			return nil, fmt.Errorf("cohort %d: settings: %w", r.ID, err)
+		}
+	}
+	loc, err := c.Location()
+	if err != nil {
+		return nil, fmt.Errorf("cohort %d: %w", r.ID, err)
+	}
+	if err := db.SelectContext(ctx, &c.Trainers, `
+		SELECT user_id FROM cohort_trainers WHERE cohort_id = $1 ORDER BY position, user_id`, r.ID); err != nil {
+		return nil, fmt.Errorf("cohort %d: trainers: %w", r.ID, FormatError(err))
+	}
+	var mods []struct {
+		Number   int       `db:"number"`
+		Start    time.Time `db:"starts_at"`
+		End      time.Time `db:"ends_at"`
+		Location string    `db:"location"`
+	}
+	if err := db.SelectContext(ctx, &mods, `
+		SELECT number, starts_at, ends_at, location FROM cohort_modules WHERE cohort_id = $1 ORDER BY number`, r.ID); err != nil {
+		return nil, fmt.Errorf("cohort %d: modules: %w", r.ID, FormatError(err))
+	}
+	for _, m := range mods {
+		c.Modules = append(c.Modules, content.CohortModule{Number: m.Number, Start: m.Start.In(loc), End: m.End.In(loc), Location: m.Location})
+	}
+	return c, nil
+}
+
+// notFound turns "no rows" into an ENOTFOUND error with a message for the user; other errors go through FormatError.
+func notFound(err error, msg string) error {
+	var ce *content.Error
+	if errors.As(FormatError(err), &ce) && ce.Code == content.ENOTFOUND {
+		return content.Errorf(content.ENOTFOUND, "%s", msg)
+	}
+	return FormatError(err)
+}
