@@ -142,13 +142,15 @@ func ParseCohort(data []byte, file string) (*Cohort, error) {
 		Channel:  strings.TrimSpace(f.Channel),
 		Timezone: strings.TrimSpace(f.Timezone),
 		Trainers: f.Trainers,
-		Cases:    f.Cases,
 		Settings: DefaultCohortSettings(),
 		lines:    lines,
 		file:     file,
 	}
 	if c.Timezone == "" {
 		c.Timezone = DefaultTimezone
+	}
+	for _, v := range f.Cases {
+		c.Cases = append(c.Cases, strings.ToLower(strings.TrimSpace(v)))
 	}
 	if f.QuietHours != nil {
 		c.Settings.QuietHours = strings.TrimSpace(*f.QuietHours)

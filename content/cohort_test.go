@@ -59,6 +59,16 @@ func TestParseCohort(t *testing.T) {
 	}
 }
 
+func TestParseCohortCaseSpelling(t *testing.T) {
+	c, err := content.ParseCohort([]byte(strings.Replace(validCohort, "[richard, johanna]", "[Richard, \" Tom\"]", 1)), "c.yaml")
+	if err != nil {
+		t.Fatalf("ParseCohort: %v", err)
+	}
+	if strings.Join(c.Cases, ",") != "richard,tom" || c.LVBCase() != "tom" {
+		t.Errorf("cases = %q, LVBCase = %q", c.Cases, c.LVBCase())
+	}
+}
+
 func TestParseCohortOverrides(t *testing.T) {
 	src := validCohort + "quiet_hours: \"22:00-07:30\"\nholidays: false\nauto_reveal: false\n"
 	c, err := content.ParseCohort([]byte(src), "c.yaml")
