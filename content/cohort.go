@@ -366,6 +366,18 @@ func (c *Cohort) Module(n int) (*CohortModule, bool) {
 	return nil, false
 }
 
+// MoveModule moves module n to start at start, keeping its length (for /training verzet). Call Validate afterwards:
+// the move may make modules overlap or fall out of order.
+func (c *Cohort) MoveModule(n int, start time.Time) error {
+	m, ok := c.Module(n)
+	if !ok {
+		return Errorf(EINVALID, "Module %d bestaat niet; kies 1, 2, 3 of 4.", n)
+	}
+	length := m.End.Sub(m.Start)
+	m.Start, m.End = start, start.Add(length)
+	return nil
+}
+
 // LVBCase returns the LVB case variant the cohort works with ("johan", "johanna", "emma" or "tom"), or "".
 func (c *Cohort) LVBCase() string {
 	for _, v := range c.Cases {

@@ -280,3 +280,46 @@ func cutLine(s, contains string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func TestMoveModule(t *testing.T) {
+	c, err := content.ParseCohort([]byte(validCohort), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		module int
+		start  time.Time
+		field  string // "" when the move is valid
+	}{
+		{"OK", 2, time.Date(2026, 12, 15, 13, 30, 0, 0, ams), ""},
+		{"Overlap", 2, time.Date(2026, 12, 7, 11, 0, 0, 0, ams), "modules[1].start"},
+		{"Past", 1, time.Date(2026, 11, 23, 9, 0, 0, 0, ams), "modules[0].start"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := *c
+			m.Modules = append([]content.CohortModule(nil), c.Modules...)
+			if err := m.MoveModule(tt.module, tt.start); err != nil {
+				t.Fatal(err)
+			}
+			mod, _ := m.Module(tt.module)
+			if !mod.Start.Equal(tt.start) || mod.End.Sub(mod.Start) != 4*time.Hour {
+				t.Errorf("module %d = %v – %v", tt.module, mod.Start, mod.End)
+			}
+			err := m.Validate(now, false)
+			var errs content.Errors
+			switch {
+			case tt.field == "" && err != nil:
+				t.Errorf("Validate = %v", err)
+			case tt.field != "" && (!errors.As(err, &errs) || errs[0].Field != tt.field):
+				t.Errorf("Validate = %v, want an error on %s", err, tt.field)
+			}
+		})
+	}
+	if err := c.MoveModule(5, now); content.ErrorCode(err) != content.EINVALID {
+		t.Errorf("MoveModule(5) = %v, want EINVALID", err)
+	}
+}
