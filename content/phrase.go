@@ -44,6 +44,30 @@ type Phrases struct {
 	DataExported         string `yaml:"data_exported"`         // after a participant exports own data
 	DataErased           string `yaml:"data_erased"`           // after a participant erases own data
 	ModuleMoved          string `yaml:"module_moved"`          // {module} {titel} {datum} {tijd} {plaats}
+
+	// Casuïstiek (/casus).
+	CasusHelpParticipant string `yaml:"casus_help_participant"`
+	CasusHelpTrainer     string `yaml:"casus_help_trainer"`
+	CasusRepeat          string `yaml:"casus_repeat"`   // {casus}
+	CasusRevealed        string `yaml:"casus_revealed"` // {casus} {titel} {module}
+	CasusRoleNote        string `yaml:"casus_role_note"`
+	CasusRoleSent        string `yaml:"casus_role_sent"`    // {rol} {casus} {naam}
+	CasusRoleUnknown     string `yaml:"casus_role_unknown"` // {rol} {rollen}
+	CasusRoleUsage       string `yaml:"casus_role_usage"`   // {rollen}
+	CasusActorIntro      string `yaml:"casus_actor_intro"`  // {casus}
+	CasusUnknownCase     string `yaml:"casus_unknown_case"` // {casus} {casussen}
+	CasusNoneRevealed    string `yaml:"casus_none_revealed"`
+	CasusNoTraining      string `yaml:"casus_no_training"`
+	CasusRevealedHeading string `yaml:"casus_revealed_heading"` // {cohort}
+	CasusSentAsDM        string `yaml:"casus_sent_as_dm"`
+	CasusStatusHeading   string `yaml:"casus_status_heading"`  // {cohort}
+	CasusStatusRevealed  string `yaml:"casus_status_revealed"` // {titel} {module} {datum} {naam}
+	CasusStatusNext      string `yaml:"casus_status_next"`     // {titel} {module}
+	CasusStatusDone      string `yaml:"casus_status_done"`
+	CasusStatusCard      string `yaml:"casus_status_card"` // {titel} {naam} {datum} {door}
+	CasusBotName         string `yaml:"casus_bot_name"`
+	CasusAutoRevealed    string `yaml:"casus_auto_revealed"` // {kanaal} {stappen}
+	CasusReaderHint      string `yaml:"casus_reader_hint"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -94,4 +118,27 @@ var phraseSpecs = []phraseSpec{
 	{"data_exported", func(p *Phrases) string { return p.DataExported }, false, nil},
 	{"data_erased", func(p *Phrases) string { return p.DataErased }, false, nil},
 	{"module_moved", func(p *Phrases) string { return p.ModuleMoved }, false, []string{"module", "titel", "datum", "tijd", "plaats"}},
+	// Casuïstiek (/casus).
+	{"casus_help_participant", func(p *Phrases) string { return p.CasusHelpParticipant }, false, nil},
+	{"casus_help_trainer", func(p *Phrases) string { return p.CasusHelpTrainer }, false, nil},
+	{"casus_repeat", func(p *Phrases) string { return p.CasusRepeat }, false, []string{"casus"}},
+	{"casus_revealed", func(p *Phrases) string { return p.CasusRevealed }, false, []string{"casus", "titel", "module"}},
+	{"casus_role_note", func(p *Phrases) string { return p.CasusRoleNote }, false, nil},
+	{"casus_role_sent", func(p *Phrases) string { return p.CasusRoleSent }, false, []string{"rol", "casus", "naam"}},
+	{"casus_role_unknown", func(p *Phrases) string { return p.CasusRoleUnknown }, false, []string{"rol", "rollen"}},
+	{"casus_role_usage", func(p *Phrases) string { return p.CasusRoleUsage }, false, []string{"rollen"}},
+	{"casus_actor_intro", func(p *Phrases) string { return p.CasusActorIntro }, false, []string{"casus"}},
+	{"casus_unknown_case", func(p *Phrases) string { return p.CasusUnknownCase }, false, []string{"casus", "casussen"}},
+	{"casus_none_revealed", func(p *Phrases) string { return p.CasusNoneRevealed }, false, nil},
+	{"casus_no_training", func(p *Phrases) string { return p.CasusNoTraining }, false, nil},
+	{"casus_revealed_heading", func(p *Phrases) string { return p.CasusRevealedHeading }, false, []string{"cohort"}},
+	{"casus_sent_as_dm", func(p *Phrases) string { return p.CasusSentAsDM }, false, nil},
+	{"casus_status_heading", func(p *Phrases) string { return p.CasusStatusHeading }, false, []string{"cohort"}},
+	{"casus_status_revealed", func(p *Phrases) string { return p.CasusStatusRevealed }, false, []string{"titel", "module", "datum", "naam"}},
+	{"casus_status_next", func(p *Phrases) string { return p.CasusStatusNext }, false, []string{"titel", "module"}},
+	{"casus_status_done", func(p *Phrases) string { return p.CasusStatusDone }, false, nil},
+	{"casus_status_card", func(p *Phrases) string { return p.CasusStatusCard }, false, []string{"titel", "naam", "datum", "door"}},
+	{"casus_bot_name", func(p *Phrases) string { return p.CasusBotName }, false, nil},
+	{"casus_auto_revealed", func(p *Phrases) string { return p.CasusAutoRevealed }, false, []string{"kanaal", "stappen"}},
+	{"casus_reader_hint", func(p *Phrases) string { return p.CasusReaderHint }, false, nil},
 }
