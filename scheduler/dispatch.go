@@ -1,0 +1,643 @@
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// Renderer builds the message of one delivery for one conversation. recipient is a Slack user ID for DMs, "" for
+// the channel. It returns ErrSkip when the recipient has nothing to receive (e.g. an only_pending reminder to
+// someone who is done).
+type Renderer interface {
+	Render(ctx context.Context, c *content.Cohort, d content.Delivery, recipient string) (text string, blocks []slack.Block, err error)
+}
+
+// ErrSkip is returned by a Renderer when a recipient has nothing to receive; the delivery is then cancelled.
+var ErrSkip = errors.New("scheduler: nothing to send")
+
+// Sender is the part of Slack the dispatcher needs. to is a channel ID (or "#name") or a user ID, meaning the
+// user's direct message with the bot.
+type Sender interface {
+	// Post posts a message carrying key in its metadata and returns the conversation's ID and the message's ts.
+	// found is true when the key was already in the conversation (an earlier attempt whose response was lost) and
+	// nothing new was posted.
+	Post(ctx context.Context, to, text string, blocks []slack.Block, key string) (channelID, ts string, found bool, err error)
+	// FindDelivery looks for the message carrying key in the conversation's history, posted after oldest.
+	FindDelivery(ctx context.Context, to, key string, oldest time.Time) (channelID, ts string, found bool, err error)
+	// Members returns the user IDs of a channel's members.
+	Members(ctx context.Context, channel string) ([]string, error)
+	// IsBot reports whether a user is a bot (the dispatcher caches the answer).
+	IsBot(ctx context.Context, userID string) (bool, error)
+}
+
+// PermanentError is how a Sender says that Slack refused a call for good (channel_not_found, is_archived,
+// invalid_blocks, ...): the delivery fails with Reason and is not tried again. Any other error is retried.
+type PermanentError struct {
+	Reason string // Slack's error code
+	Err    error
+}
+
+// Error implements error.
+func (e *PermanentError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the Sender's error.
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// DispatchOptions configure a Dispatcher. Zero values take the defaults named.
+type DispatchOptions struct {
+	Now   func() time.Time // the clock deliveries are due on; time.Now
+	Log   *slog.Logger     // slog.Default()
+	Owner string           // who holds leases: hostname, pid and a random part
+
+	Lease       time.Duration // how long a claimed row is held before another dispatcher may take it over: 2m
+	Batch       int           // rows claimed at a time: 100
+	Workers     int           // rows handled at once; the Sender's pacing sets the rate: 32
+	MaxAttempts int           // tries before a delivery fails: 5
+	Backoff     time.Duration // wait after a failed try, doubling each time, capped at 30m: 1m
+	Grace       time.Duration // after ctx ends, how long posts in flight may take: 15s
+	Spec        string        // the cron schedule: every minute, "* * * * *"
+	HistorySlop time.Duration // margin before a row's first claim when searching history: 10m
+}
+
+// Dispatcher sends what is due: each tick it marks rows past their deadline missed, takes over rows whose lease
+// expired, claims due rows, expands rows for each participant into one row per recipient, and renders, posts and
+// records each one. Several dispatchers may run on one database; every row is posted at most once per lease, and
+// a row taken over after a lease expired is first looked for in its conversation's history, so that no one gets a
+// message twice.
+type Dispatcher struct {
+	db     *store.DB
+	send   Sender
+	render Renderer
+	opts   DispatchOptions
+	log    *slog.Logger
+
+	tickMu sync.Mutex    // one tick at a time per dispatcher
+	kick   chan struct{} // Kick asks Run for a tick now
+	bots   sync.Map      // user ID -> bool
+}
+
+// NewDispatcher returns a Dispatcher that claims rows in db, renders them with r and posts them with s.
+func NewDispatcher(db *store.DB, s Sender, r Renderer, opts DispatchOptions) *Dispatcher {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Owner == "" {
+		opts.Owner = newOwner()
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = 2 * time.Minute
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = 100
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 32
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 5
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = time.Minute
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = 15 * time.Second
+	}
+	if opts.Spec == "" {
+		opts.Spec = "* * * * *"
+	}
+	if opts.HistorySlop <= 0 {
+		opts.HistorySlop = 10 * time.Minute
+	}
+	return &Dispatcher{db: db, send: s, render: r, opts: opts, log: opts.Log.With(slog.String("owner", opts.Owner)),
+		kick: make(chan struct{}, 1)}
+}
+
+func newOwner() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// Owner returns the name the dispatcher holds leases under.
+func (d *Dispatcher) Owner() string { return d.opts.Owner }
+
+// Result counts what one tick did.
+type Result struct {
+	Missed    int // pending rows whose deadline had passed, marked missed
+	Sent      int // messages posted
+	Found     int // rows found already posted (history, or a lost response) and recorded as sent
+	Expanded  int // rows for several people turned into one row per recipient
+	Skipped   int // rows the Renderer had nothing for (cancelled)
+	Failed    int // rows that failed for good
+	Retried   int // rows left to be tried again after a backoff
+	Lost      int // rows another dispatcher took over while this one held them
+	Released  int // rows given back unsent because the dispatcher is stopping
+	Reclaimed int // rows taken over after their lease expired
+}
+
+func (r Result) empty() bool { return r == Result{} }
+
+// Run ticks at start (sending what is still before its deadline after downtime), then every minute on a cron
+// schedule and whenever Kick is called, until ctx ends. It then stops claiming, lets posts in flight finish for up
+// to Grace, gives back what it had claimed but not posted, and returns.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	logger := cron.PrintfLogger(slog.NewLogLogger(d.log.Handler(), slog.LevelError))
+	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
+	if _, err := c.AddFunc(d.opts.Spec, func() { d.tick(ctx, "cron") }); err != nil {
+		return fmt.Errorf("dispatcher: schedule %q: %w", d.opts.Spec, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-d.kick:
+				d.safeTick(ctx, "kick")
+			}
+		}
+	}()
+	d.Kick()
+	c.Start()
+	<-ctx.Done()
+	stopped := c.Stop()
+	// Tick gives posts in flight Grace, then records and releases; this bounds the whole stop.
+	limit, cancel := context.WithTimeout(context.Background(), d.opts.Grace+10*time.Second)
+	defer cancel()
+	for _, ch := range []<-chan struct{}{stopped.Done(), done} {
+		select {
+		case <-ch:
+		case <-limit.Done():
+			d.log.Error("dispatcher did not stop in time")
+			return fmt.Errorf("dispatcher: stop: %w", limit.Err())
+		}
+	}
+	return nil
+}
+
+// Kick asks a running dispatcher for a tick now, e.g. after a module moved or the sandbox's clock jumped. Kicks
+// that come while a tick runs are merged into one more tick.
+func (d *Dispatcher) Kick() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// safeTick is tick for the kick loop, which has no cron Recover around it.
+func (d *Dispatcher) safeTick(ctx context.Context, why string) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.ErrorContext(ctx, "dispatch tick panicked", slog.String("trigger", why), slog.Any("panic", p))
+		}
+	}()
+	d.tick(ctx, why)
+}
+
+// tick runs Tick and logs what it did.
+func (d *Dispatcher) tick(ctx context.Context, why string) {
+	if ctx.Err() != nil {
+		return
+	}
+	started := time.Now()
+	res, err := d.Tick(ctx)
+	if err != nil {
+		d.log.ErrorContext(ctx, "dispatch tick failed", slog.String("trigger", why), slog.Any("error", err))
+	}
+	if !res.empty() {
+		d.log.InfoContext(ctx, "dispatch tick", slog.String("trigger", why), slog.Duration("took", time.Since(started)),
+			slog.Int("sent", res.Sent), slog.Int("found", res.Found), slog.Int("missed", res.Missed),
+			slog.Int("expanded", res.Expanded), slog.Int("skipped", res.Skipped), slog.Int("failed", res.Failed),
+			slog.Int("retried", res.Retried), slog.Int("lost", res.Lost), slog.Int("released", res.Released),
+			slog.Int("reclaimed", res.Reclaimed))
+	}
+}
+
+// Tick does one round: mark missed, take over expired leases, claim what is due, and send it all, batch after
+// batch until nothing is left that is due. Its cost follows the number of due rows; it reads no other rows. When
+// ctx ends it stops claiming; posts already on their way get Grace to finish, rows not yet posted are given back.
+func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
+	d.tickMu.Lock()
+	defer d.tickMu.Unlock()
+
+	t := &tickRun{d: d, ctx: ctx, cohorts: map[int64]*content.Cohort{}}
+	// Posts and the records after them must outlive ctx for a while: a message that went out is recorded.
+	postCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
+		timer := time.NewTimer(d.opts.Grace)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+			cancel()
+		case <-finished:
+		}
+	}()
+	t.postCtx = postCtx
+
+	for {
+		now := d.opts.Now()
+		missed, err := d.db.MarkMissed(ctx, now, d.opts.Batch)
+		if err != nil {
+			return t.result(), fmt.Errorf("dispatch tick: %w", err)
+		}
+		for _, m := range missed {
+			t.count(func(r *Result) { r.Missed++ })
+			d.audit(postCtx, m.Delivery, "delivery_missed", map[string]any{"reason": "deadline passed"})
+		}
+		if len(missed) < d.opts.Batch {
+			break
+		}
+	}
+	for ctx.Err() == nil {
+		now := d.opts.Now()
+		rows, err := d.db.ClaimExpired(ctx, d.opts.Owner, now, now.Add(d.opts.Lease), d.opts.Batch)
+		if err != nil {
+			return t.result(), fmt.Errorf("dispatch tick: %w", err)
+		}
+		t.count(func(r *Result) { r.Reclaimed += len(rows) })
+		if len(rows) < d.opts.Batch {
+			due, err := d.db.ClaimDue(ctx, d.opts.Owner, now, now.Add(d.opts.Lease), d.opts.Batch-len(rows))
+			if err != nil {
+				t.run(rows)
+				return t.result(), fmt.Errorf("dispatch tick: %w", err)
+			}
+			rows = append(rows, due...)
+		}
+		if len(rows) == 0 {
+			break
+		}
+		t.run(rows)
+	}
+	if len(t.release) > 0 {
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer rcancel()
+		n, err := d.db.ReleaseDeliveries(rctx, d.opts.Owner, t.release, d.opts.Now())
+		t.count(func(r *Result) { r.Released += n })
+		if err != nil {
+			return t.result(), fmt.Errorf("dispatch tick: %w", err)
+		}
+	}
+	return t.result(), nil
+}
+
+// tickRun is the state of one tick.
+type tickRun struct {
+	d       *Dispatcher
+	ctx     context.Context // ends when the dispatcher stops: no new row is started after
+	postCtx context.Context // ends Grace after ctx: posts in flight and their records
+
+	mu      sync.Mutex
+	res     Result
+	release []int64
+	cohorts map[int64]*content.Cohort
+	sem     chan struct{}
+	wg      sync.WaitGroup
+}
+
+func (t *tickRun) count(f func(*Result)) {
+	t.mu.Lock()
+	f(&t.res)
+	t.mu.Unlock()
+}
+
+func (t *tickRun) result() Result {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.res
+}
+
+// run handles rows on a pool of workers and waits for them, and for the rows made by expanding them.
+func (t *tickRun) run(rows []store.Claim) {
+	t.sem = make(chan struct{}, t.d.opts.Workers)
+	for _, r := range rows {
+		t.spawn(r)
+	}
+	t.wg.Wait()
+}
+
+func (t *tickRun) spawn(r store.Claim) {
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		t.sem <- struct{}{}
+		defer func() { <-t.sem }()
+		t.handle(r)
+	}()
+}
+
+// cohort returns a row's cohort, loaded once per tick.
+func (t *tickRun) cohort(id int64) (*content.Cohort, error) {
+	t.mu.Lock()
+	c, ok := t.cohorts[id]
+	t.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := t.d.db.CohortByID(t.postCtx, id)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	t.cohorts[id] = c
+	t.mu.Unlock()
+	return c, nil
+}
+
+// handle takes one claimed row to its end: expanded, sent, found, skipped, failed, missed, or left for a retry.
+func (t *tickRun) handle(r store.Claim) {
+	d := t.d
+	if t.ctx.Err() != nil {
+		if r.Reclaimed {
+			// It may have been posted: leave it expired, for whoever takes it over to check the history first.
+			if err := d.db.RetryDelivery(t.postCtx, r.ID, d.opts.Owner, "dispatcher stopped", d.opts.Now(), d.opts.Now()); err != nil {
+				t.recordErr(r, err)
+			}
+			return
+		}
+		// Stopping, and this row was never tried: give it back for any dispatcher to claim at once.
+		t.mu.Lock()
+		t.release = append(t.release, r.ID)
+		t.mu.Unlock()
+		return
+	}
+	ctx := t.postCtx
+	log := d.log.With(slog.String("delivery_key", r.Key))
+	c, err := t.cohort(r.CohortID)
+	if err != nil {
+		t.retry(r, fmt.Errorf("load cohort: %w", err))
+		return
+	}
+	if r.Recipient == "" && (r.Audience == content.AudienceParticipants || r.Audience == content.AudienceTrainers) {
+		t.expand(c, r)
+		return
+	}
+	to := r.Recipient
+	if r.Audience == content.AudienceChannel {
+		to = c.Channel
+	}
+	if r.Reclaimed {
+		// The row's lease expired while it was sending: it may have been posted. Look before posting again.
+		oldest := time.Time{}
+		if r.ClaimedAt != nil {
+			oldest = r.ClaimedAt.Add(-d.opts.HistorySlop)
+		}
+		ch, ts, found, err := d.send.FindDelivery(ctx, to, r.Key, oldest)
+		if err != nil {
+			t.failOrRetry(r, fmt.Errorf("find delivery: %w", err))
+			return
+		}
+		if found {
+			t.sent(r, ch, ts, true)
+			return
+		}
+		if r.Attempts > d.opts.MaxAttempts {
+			t.fail(r, fmt.Sprintf("gave up after %d attempts: %s", r.Attempts-1, deref(r.Error)))
+			return
+		}
+		if now := d.opts.Now(); r.Deadline != nil && r.Deadline.Before(now) {
+			if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusMissed, "deadline passed", now); err != nil {
+				t.recordErr(r, err)
+				return
+			}
+			t.count(func(res *Result) { res.Missed++ })
+			d.audit(ctx, r.Delivery, "delivery_missed", map[string]any{"reason": "deadline passed"})
+			return
+		}
+	}
+	text, blocks, err := d.render.Render(ctx, c, toContent(r.Delivery), r.Recipient)
+	if errors.Is(err, ErrSkip) {
+		if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusCancelled, "niet nodig", d.opts.Now()); err != nil {
+			t.recordErr(r, err)
+			return
+		}
+		t.count(func(res *Result) { res.Skipped++ })
+		return
+	}
+	if err != nil {
+		t.retry(r, fmt.Errorf("render: %w", err))
+		return
+	}
+	// The row may have waited in the pool; make sure it is still ours, and ours long enough, before posting.
+	if err := d.db.RenewLease(ctx, r.ID, d.opts.Owner, d.opts.Now().Add(d.opts.Lease)); err != nil {
+		t.recordErr(r, err)
+		return
+	}
+	// A post still running when the lease ends could land after another dispatcher took the row over and found
+	// nothing in the history; stop it well before.
+	pctx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
+	ch, ts, found, err := d.send.Post(pctx, to, text, blocks, r.Key)
+	cancel()
+	if err != nil {
+		log.WarnContext(ctx, "post delivery failed", slog.Any("error", err))
+		t.failOrRetry(r, fmt.Errorf("post: %w", err))
+		return
+	}
+	t.sent(r, ch, ts, found)
+}
+
+// expand resolves the recipients of a row for several people and sends each their own row.
+func (t *tickRun) expand(c *content.Cohort, r store.Claim) {
+	d := t.d
+	ctx := t.postCtx
+	var recipients []string
+	if r.Audience == content.AudienceTrainers {
+		recipients = slices.Clone(c.Trainers)
+	} else {
+		var err error
+		recipients, err = d.participants(ctx, c)
+		if err != nil {
+			t.failOrRetry(r, fmt.Errorf("resolve recipients: %w", err))
+			return
+		}
+	}
+	now := d.opts.Now()
+	kids, err := d.db.ExpandDelivery(ctx, r, d.opts.Owner, recipients, r.Audience == content.AudienceParticipants, now, now.Add(d.opts.Lease))
+	if err != nil {
+		t.recordErr(r, err)
+		return
+	}
+	t.count(func(res *Result) { res.Expanded++ })
+	for _, k := range kids {
+		t.spawn(k)
+	}
+}
+
+// participants returns the channel's members who are not trainers and not bots, as they are now.
+func (d *Dispatcher) participants(ctx context.Context, c *content.Cohort) ([]string, error) {
+	members, err := d.send.Members(ctx, c.Channel)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range members {
+		if slices.Contains(c.Trainers, m) {
+			continue
+		}
+		bot, err := d.isBot(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		if !bot {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (d *Dispatcher) isBot(ctx context.Context, userID string) (bool, error) {
+	if v, ok := d.bots.Load(userID); ok {
+		return v.(bool), nil
+	}
+	b, err := d.send.IsBot(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	d.bots.Store(userID, b)
+	return b, nil
+}
+
+// sent records a posted (or found) row.
+func (t *tickRun) sent(r store.Claim, channelID, ts string, found bool) {
+	d := t.d
+	ctx := t.postCtx
+	if err := d.db.MarkSent(ctx, r.ID, d.opts.Owner, channelID, ts, d.opts.Now()); err != nil {
+		// Posted, but another dispatcher holds the row now: it finds the message in the history.
+		t.recordErr(r, err)
+		return
+	}
+	if found {
+		t.count(func(res *Result) { res.Found++ })
+	} else {
+		t.count(func(res *Result) { res.Sent++ })
+	}
+	d.audit(ctx, r.Delivery, "delivery_sent", map[string]any{"channel": channelID, "ts": ts, "found": found, "attempt": r.Attempts})
+}
+
+// failOrRetry fails the row when Slack refused for good, and leaves it for a retry otherwise.
+func (t *tickRun) failOrRetry(r store.Claim, err error) {
+	var pe *PermanentError
+	if errors.As(err, &pe) {
+		t.fail(r, pe.Reason)
+		return
+	}
+	t.retry(r, err)
+}
+
+func (t *tickRun) fail(r store.Claim, reason string) {
+	d := t.d
+	ctx := t.postCtx
+	if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusFailed, reason, d.opts.Now()); err != nil {
+		t.recordErr(r, err)
+		return
+	}
+	t.count(func(res *Result) { res.Failed++ })
+	d.log.ErrorContext(ctx, "delivery failed", slog.String("delivery_key", r.Key), slog.String("reason", reason))
+	d.audit(ctx, r.Delivery, "delivery_failed", map[string]any{"reason": reason, "attempt": r.Attempts})
+}
+
+// retry leaves the row in "sending" with its lease ending after a backoff; it is then taken over as expired, so
+// that its history is checked first: a failed post may have landed after all.
+func (t *tickRun) retry(r store.Claim, cause error) {
+	d := t.d
+	ctx := t.postCtx
+	now := d.opts.Now()
+	wait := d.opts.Backoff << min(max(r.Attempts-1, 0), 10)
+	wait = min(wait, 30*time.Minute)
+	if t.ctx.Err() != nil {
+		// Stopping: another dispatcher may take it over as soon as it likes.
+		wait = 0
+	}
+	if err := d.db.RetryDelivery(ctx, r.ID, d.opts.Owner, cause.Error(), now.Add(wait), now); err != nil {
+		t.recordErr(r, err)
+		return
+	}
+	t.count(func(res *Result) { res.Retried++ })
+	d.log.WarnContext(ctx, "delivery will be retried", slog.String("delivery_key", r.Key), slog.Int("attempt", r.Attempts),
+		slog.Duration("backoff", wait), slog.Any("error", cause))
+	d.audit(ctx, r.Delivery, "delivery_retry", map[string]any{"reason": cause.Error(), "attempt": r.Attempts})
+}
+
+// recordErr handles a failure to record an outcome: a lost lease is expected now and then, anything else is logged
+// (the lease then expires, and the row is taken over with a history check).
+func (t *tickRun) recordErr(r store.Claim, err error) {
+	if errors.Is(err, store.ErrLeaseLost) {
+		t.count(func(res *Result) { res.Lost++ })
+		t.d.log.WarnContext(t.postCtx, "delivery lease lost", slog.String("delivery_key", r.Key))
+		return
+	}
+	t.d.log.ErrorContext(t.postCtx, "record delivery", slog.String("delivery_key", r.Key), slog.Any("error", err))
+}
+
+// audit writes an audit row about a delivery, with its recipient as the person it is about.
+func (d *Dispatcher) audit(ctx context.Context, r store.Delivery, action string, detail map[string]any) {
+	detail["key"] = r.Key
+	detail["kind"] = r.Kind
+	detail["module"] = r.Module
+	cohortID := r.CohortID
+	if err := d.db.Audit(ctx, store.AuditEntry{CohortID: &cohortID, Actor: "bot", UserID: r.Recipient, Action: action,
+		Detail: detail}); err != nil {
+		d.log.ErrorContext(ctx, "audit delivery", slog.String("delivery_key", r.Key), slog.String("action", action),
+			slog.Any("error", err))
+	}
+}
+
+// CatchUp plans one catch-up message for a participant who joined a cohort's channel after it started: what they
+// missed, rendered as kind "catch_up" for the module that is next (or running), sent at the next tick. It reports
+// whether one was planned: not when the participant had one already, nor when the cohort has sent nothing yet.
+func (d *Dispatcher) CatchUp(ctx context.Context, c *content.Cohort, userID string) (bool, error) {
+	now := d.opts.Now()
+	module := 4
+	for _, m := range c.Modules {
+		if m.End.After(now) {
+			module = m.Number
+			break
+		}
+	}
+	added, err := d.db.AddCatchUp(ctx, c.ID, CohortKey(c)+"/catch_up/"+userID, userID, module, "Bijpraten", now)
+	if err != nil {
+		return false, fmt.Errorf("catch up %s: %w", userID, err)
+	}
+	if added {
+		d.Kick()
+	}
+	return added, nil
+}
+
+func toContent(r store.Delivery) content.Delivery {
+	return content.Delivery{Key: r.Key, Kind: r.Kind, RuleID: r.RuleID, Module: r.Module, Audience: r.Audience,
+		Recipient: r.Recipient, DueAt: r.DueAt, Deadline: r.Deadline, Title: r.Title, Note: r.Note}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
