@@ -22,6 +22,8 @@ Usage:
   gesprekbot [run]          run the bot (the default); with no settings: a private Postgres and the local sandbox
   gesprekbot migrate        apply the database migrations and exit
   gesprekbot content ...    check, export or show the course content (gesprekbot content help)
+  gesprekbot plan -f FILE   print a cohort file's timeline, with no Slack and no database
+  gesprekbot cohort ...     apply, list or show cohorts in the database (gesprekbot cohort help)
   gesprekbot version        print the version
   gesprekbot help           print this help
 
@@ -46,6 +48,13 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "content":
 		return contentCmd(args, stdout, stderr)
+	case "plan":
+		return planCmd(args, stdout, stderr)
+	case "cohort":
+		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			fmt.Fprint(stdout, cohortUsage)
+			return 0
+		}
 	case "run", "migrate":
 	default:
 		fmt.Fprintf(stderr, "gesprekbot: unknown command %q\n\n%s", cmd, usage)
@@ -64,6 +73,16 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "migrate":
 		err = m.Migrate(ctx)
+	case "cohort":
+		// Where the database lives is news for the operator, not part of the command's output.
+		m.Stdout = stderr
+		if err = m.openDB(ctx); err == nil {
+			code := cohortCmd(ctx, m.DB, args, stdout, stderr)
+			if err := m.Close(); err != nil {
+				fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
+			}
+			return code
+		}
 	default:
 		err = m.Run(ctx, args)
 	}
