@@ -68,6 +68,8 @@ type Phrases struct {
 	CasusBotName         string `yaml:"casus_bot_name"`
 	CasusAutoRevealed    string `yaml:"casus_auto_revealed"` // {kanaal} {stappen}
 	CasusReaderHint      string `yaml:"casus_reader_hint"`
+	CasusActorSent       string `yaml:"casus_actor_sent"`  // {casus}
+	CasusPostFailed      string `yaml:"casus_post_failed"` // {casus}
 }
 
 // phraseSpec describes one phrase for validation.
@@ -141,4 +143,6 @@ var phraseSpecs = []phraseSpec{
 	{"casus_bot_name", func(p *Phrases) string { return p.CasusBotName }, false, nil},
 	{"casus_auto_revealed", func(p *Phrases) string { return p.CasusAutoRevealed }, false, []string{"kanaal", "stappen"}},
 	{"casus_reader_hint", func(p *Phrases) string { return p.CasusReaderHint }, false, nil},
+	{"casus_actor_sent", func(p *Phrases) string { return p.CasusActorSent }, false, []string{"casus"}},
+	{"casus_post_failed", func(p *Phrases) string { return p.CasusPostFailed }, false, []string{"casus"}},
 }
