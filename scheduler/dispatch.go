@@ -608,28 +608,6 @@ func (d *Dispatcher) audit(ctx context.Context, r store.Delivery, action string,
 	}
 }
 
-// CatchUp plans one catch-up message for a participant who joined a cohort's channel after it started: what they
-// missed, rendered as kind "catch_up" for the module that is next (or running), sent at the next tick. It reports
-// whether one was planned: not when the participant had one already, nor when the cohort has sent nothing yet.
-func (d *Dispatcher) CatchUp(ctx context.Context, c *content.Cohort, userID string) (bool, error) {
-	now := d.opts.Now()
-	module := 4
-	for _, m := range c.Modules {
-		if m.End.After(now) {
-			module = m.Number
-			break
-		}
-	}
-	added, err := d.db.AddCatchUp(ctx, c.ID, CohortKey(c)+"/catch_up/"+userID, userID, module, "Bijpraten", now)
-	if err != nil {
-		return false, fmt.Errorf("catch up %s: %w", userID, err)
-	}
-	if added {
-		d.Kick()
-	}
-	return added, nil
-}
-
 func toContent(r store.Delivery) content.Delivery {
 	return content.Delivery{Key: r.Key, Kind: r.Kind, RuleID: r.RuleID, Module: r.Module, Audience: r.Audience,
 		Recipient: r.Recipient, DueAt: r.DueAt, Deadline: r.Deadline, Title: r.Title, Note: r.Note}

@@ -215,29 +215,6 @@ func (db *DB) ReleaseDeliveries(ctx context.Context, owner string, ids []int64, 
 	return int(n), nil
 }
 
-// AddCatchUp plans one catch-up message (kind and rule "catch_up") for a participant who joined a cohort's channel
-// late, due at now with no deadline, under key (permanent, one per participant, so that nobody gets it twice). It
-// reports whether the row was added: false when the participant had one already, or when the cohort has not sent
-// anything yet (there is nothing to catch up on; the planned messages reach them as they go out).
-func (db *DB) AddCatchUp(ctx context.Context, cohortID int64, key, userID string, module int, title string, now time.Time) (bool, error) {
-	res, err := db.ExecContext(ctx, `
-		INSERT INTO deliveries (key, cohort_id, rule_id, kind, module, audience, recipient, due_at, title,
-		                        created_at, updated_at)
-		SELECT $2, $1, 'catch_up', 'catch_up', $4, 'participant', $3, $5, $6, $5, $5
-		WHERE EXISTS (SELECT 1 FROM deliveries
-		              WHERE cohort_id = $1 AND status IN ('sent', 'expanded') AND recipient = '')
-		ON CONFLICT DO NOTHING`,
-		cohortID, key, userID, module, now, title)
-	if err != nil {
-		return false, fmt.Errorf("add catch-up for %s: %w", userID, FormatError(err))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("add catch-up for %s: %w", userID, err)
-	}
-	return n == 1, nil
-}
-
 func leaseResult(op string, res interface{ RowsAffected() (int64, error) }, err error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, FormatError(err))

@@ -269,32 +269,3 @@ func TestExpandDelivery(t *testing.T) {
 		t.Errorf("counts %v, want 1 expanded and 3 sending", counts)
 	}
 }
-
-func TestAddCatchUp(t *testing.T) {
-	ctx := context.Background()
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	db := storetest.New(t)
-	cohortID := dispatchFixture(t, db, 1, now)
-	key := fmt.Sprintf("c%d/catch_up/U9", cohortID)
-	if added, err := db.AddCatchUp(ctx, cohortID, key, "U9", 1, "Bijpraten", now); err != nil || added {
-		t.Fatalf("catch-up before anything was sent: added %v (err %v), want not added", added, err)
-	}
-	got, _ := db.ClaimDue(ctx, "a", now, now.Add(time.Minute), 10)
-	for _, c := range got {
-		if c.Audience == content.AudienceChannel {
-			if err := db.MarkSent(ctx, c.ID, "a", "C0DISPATCH", "1.1", now); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for i, want := range []bool{true, false} {
-		added, err := db.AddCatchUp(ctx, cohortID, key, "U9", 1, "Bijpraten", now)
-		if err != nil || added != want {
-			t.Errorf("call %d: added %v (err %v), want %v", i+1, added, err, want)
-		}
-	}
-	d := deliveriesByKey(t, db, cohortID)[key]
-	if d.Status != store.StatusPending || d.Recipient != "U9" || d.Kind != "catch_up" || d.Deadline != nil {
-		t.Errorf("catch-up row %+v", d)
-	}
-}
