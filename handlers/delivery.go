@@ -1,0 +1,364 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// ErrSkip is returned by Render when the recipient has nothing to receive: an only_pending reminder to someone who
+// already did what it is about, or a case reveal for a module whose cases have no stage to share. The dispatcher
+// records the delivery as done without posting anything.
+var ErrSkip = errors.New("nothing to send to this recipient")
+
+// Delivery kinds the renderer knows besides the schedule rules' kinds (content.RuleKinds).
+const (
+	// KindCatchUp is the one-off DM to a participant who joined the channel after the course started.
+	KindCatchUp = "catch_up"
+)
+
+// Action ids of the buttons in the course messages. Gelezen carries a suffix per reading (":<i>") to stay unique
+// within a message.
+const (
+	ActionReadingDone  = "reading_done"  // "Gelezen": value "<module>/<reading id>"
+	ActionHomeworkDone = "homework_done" // "Klaar": value "<module>"
+	// ActionMeterStart opens the competentiemeter (value "voormeting" or "eindmeting"). Its handler belongs to the
+	// competentiemeter; until that is registered, the registry answers a click on it politely.
+	ActionMeterStart = "meter_start"
+)
+
+// Meter runs, the values of the meter_start button.
+const (
+	MeterVoormeting = "voormeting"
+	MeterEindmeting = "eindmeting"
+)
+
+// DeliveryStore is what the renderer reads from the database; *store.DB implements it.
+type DeliveryStore interface {
+	// UserProgress returns what a participant marked done in a cohort.
+	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
+	// Deliveries returns a cohort's deliveries with their state (a late joiner's catch-up reads what went out).
+	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
+}
+
+// Deliveries renders the course messages the dispatcher posts: one kind per schedule rule (welcome, preparation,
+// preparation_checklist, reminder_day, reminder_hour, homework, homework_reminder, meter_reminder, eindmeting,
+// case_reveal) and the late joiner's catch-up. The texts come from the course content; the Block Kit is built by
+// pure functions, so that every message is checked against golden JSON.
+type Deliveries struct {
+	Course *content.Course
+	Store  DeliveryStore
+	// Now returns the current time; tests move it. nil means time.Now.
+	Now func() time.Time
+}
+
+// NewDeliveries returns a renderer for course, reading progress and sent deliveries from st.
+func NewDeliveries(course *content.Course, st DeliveryStore) *Deliveries {
+	return &Deliveries{Course: course, Store: st, Now: time.Now}
+}
+
+func (d *Deliveries) now() time.Time {
+	if d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
+}
+
+// Render returns the message for delivery del of cohort c to recipient: a Slack user ID for a DM, "" for the
+// channel. text is the notification and fallback text, blocks the Block Kit layout. It returns ErrSkip when the
+// recipient has nothing to receive.
+func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.Delivery, recipient string) (string, []slack.Block, error) {
+	m, err := d.view(c, del)
+	if err != nil {
+		return "", nil, err
+	}
+	dm := del.Audience != content.AudienceChannel
+	if dm && recipient == "" {
+		return "", nil, fmt.Errorf("render %s: a direct message needs a recipient", del.Key)
+	}
+	var progress map[string]store.Progress
+	if dm && c.ID > 0 && d.Store != nil {
+		progress, err = d.userProgress(ctx, c.ID, recipient)
+		if err != nil {
+			return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
+		}
+	}
+	var msg Message
+	switch del.Kind {
+	case "welcome":
+		msg, err = WelcomeMessage(m, recipient)
+	case "meter_reminder":
+		msg, err = MeterReminderMessage(m)
+	case "preparation":
+		msg, err = PreparationMessage(m)
+	case "preparation_checklist":
+		msg, err = ChecklistMessage(m, recipient, progress)
+	case "reminder_day":
+		msg, err = ReminderDayMessage(m)
+	case "reminder_hour":
+		msg, err = ReminderHourMessage(m)
+	case "homework":
+		msg, err = HomeworkMessage(m, recipient, progress)
+	case "homework_reminder":
+		if _, done := progress[progressKey(store.ProgressHomework, store.HomeworkItem(m.Number))]; done {
+			return "", nil, ErrSkip
+		}
+		msg, err = HomeworkReminderMessage(m)
+	case "eindmeting":
+		msg, err = EindmetingMessage(m)
+	case "case_reveal":
+		msg, err = CaseRevealMessage(m)
+	case KindCatchUp:
+		var state CatchUpState
+		state, err = d.catchUpState(ctx, c)
+		if err == nil {
+			msg, err = CatchUpMessage(m, recipient, state, progress)
+		}
+	default:
+		return "", nil, fmt.Errorf("render %s: unknown kind %q", del.Key, del.Kind)
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
+	}
+	return msg.Text, msg.Blocks, nil
+}
+
+// Message is a rendered course message.
+type Message struct {
+	Text   string        // notification and fallback text
+	Blocks []slack.Block // Block Kit layout, within Slack's limits
+}
+
+// ModuleView is what the message builders need to know about one module of one cohort: the course content and
+// the cohort's dates and places.
+type ModuleView struct {
+	Course  *content.Course
+	Cohort  *content.Cohort
+	Loc     *time.Location
+	Number  int                   // 1..4; 0 for the catch-up, which is about the whole course
+	Module  *content.Module       // nil when Number is 0
+	When    *content.CohortModule // nil when Number is 0
+	Next    *content.CohortModule // the next module's date and place; nil after module 4
+	Phrases content.Phrases
+}
+
+// view gathers what the builders need for del.
+func (d *Deliveries) view(c *content.Cohort, del content.Delivery) (ModuleView, error) {
+	if d.Course == nil {
+		return ModuleView{}, fmt.Errorf("render %s: no course content", del.Key)
+	}
+	return NewModuleView(d.Course, c, del.Module)
+}
+
+// NewModuleView returns the view of module n (0 for none) of cohort c.
+func NewModuleView(course *content.Course, c *content.Cohort, n int) (ModuleView, error) {
+	loc, err := c.Location()
+	if err != nil {
+		return ModuleView{}, err
+	}
+	v := ModuleView{Course: course, Cohort: c, Loc: loc, Number: n, Phrases: course.Phrases}
+	if n == 0 {
+		return v, nil
+	}
+	mod, ok := course.Module(n)
+	if !ok {
+		return ModuleView{}, fmt.Errorf("the course has no module %d", n)
+	}
+	when, ok := c.Module(n)
+	if !ok {
+		return ModuleView{}, fmt.Errorf("cohort %q has no module %d", c.Name, n)
+	}
+	v.Module, v.When = mod, when
+	if next, ok := c.Module(n + 1); ok {
+		v.Next = next
+	}
+	return v, nil
+}
+
+// userProgress returns a participant's progress by progressKey.
+func (d *Deliveries) userProgress(ctx context.Context, cohortID int64, userID string) (map[string]store.Progress, error) {
+	ps, err := d.Store.UserProgress(ctx, cohortID, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]store.Progress, len(ps))
+	for _, p := range ps {
+		out[progressKey(p.Kind, p.Item)] = p
+	}
+	return out, nil
+}
+
+func progressKey(kind, item string) string { return kind + "/" + item }
+
+// ProgressBlockID returns the block_id of the block that holds a "Gelezen" or "Klaar" button: "<kind>/c<cohort
+// id>/<item>", so that a click in a DM, where the channel says nothing about the cohort, finds it. Other views
+// that show these buttons (App Home) use it too.
+func ProgressBlockID(kind string, cohortID int64, item string) string {
+	return kind + "/c" + strconv.FormatInt(cohortID, 10) + "/" + item
+}
+
+// parseProgressBlockID reads a block_id made by ProgressBlockID.
+func parseProgressBlockID(blockID string) (kind string, cohortID int64, item string, ok bool) {
+	parts := strings.SplitN(blockID, "/", 3)
+	if len(parts) != 3 || !strings.HasPrefix(parts[1], "c") {
+		return "", 0, "", false
+	}
+	id, err := strconv.ParseInt(parts[1][1:], 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, "", false
+	}
+	return parts[0], id, parts[2], true
+}
+
+// Dutch names for dates: "maandag 7 december".
+var (
+	dutchWeekdays = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
+	dutchMonths   = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+		"september", "oktober", "november", "december"}
+)
+
+// DutchDate returns t's date in loc as "maandag 7 december".
+func DutchDate(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return dutchWeekdays[t.Weekday()] + " " + strconv.Itoa(t.Day()) + " " + dutchMonths[t.Month()-1]
+}
+
+// DutchClock returns t's time of day in loc as "09:00".
+func DutchClock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
+
+// DutchDateTime returns t in loc as "maandag 7 december om 09:00".
+func DutchDateTime(t time.Time, loc *time.Location) string {
+	return DutchDate(t, loc) + " om " + DutchClock(t, loc)
+}
+
+// Texts of the course messages that content.Phrases does not carry. Kept together so that they can move into the
+// course data as phrases.
+const (
+	textSessionsHeading = "*Je bijeenkomsten*"
+	// textSession: module number, title, date, start, end, place.
+	textSession         = "• *Module %d – %s*: %s, %s–%s, %s"
+	textReadingHeading  = "*Lezen*"
+	textTasksHeading    = "*Doen*"
+	textLink            = ":link: <%s|%s>"
+	textReadDone        = "✓ Gelezen door <@%s> op %s."
+	textHomeworkDoneBy  = "✓ Klaar, genoteerd voor <@%s> op %s."
+	textAlreadyRead     = "Dat had ik al genoteerd: _%s_ staat sinds %s op gelezen."
+	textAlreadyHomework = "Dat had ik al genoteerd: je huiswerk van module %d staat sinds %s op klaar."
+	textTrainerProgress = "Deze knop is voor deelnemers: zo houden zij hun eigen voortgang bij. Als trainer hoef je niets af te vinken."
+	textNoCohort        = "Ik weet niet bij welke training deze knop hoort. Misschien hoort hij bij een oud bericht."
+	textNoReading       = "Deze leestekst ken ik niet meer. Misschien hoort de knop bij een oud bericht."
+	textNoHomework      = "Dit huiswerk ken ik niet meer. Misschien hoort de knop bij een oud bericht."
+	// textMeenemenPrepared: the titles of what the participant prepared, as "_A_, _B_ en _C_".
+	textMeenemenPrepared = "je uitwerking van %s"
+	textMeenemenDefault  = "je vragen en ervaringen uit de praktijk"
+	textCaseAssignment   = "*Opdracht*"
+	textCatchUpIntro     = "Hoi <@%s>, welkom bij de training *Het Gesprek* (%s)! :wave:\n\nJe bent er wat later bij gekomen, dus ik zet even op een rij wat je gemist hebt. Ik ben de gesprekbot: tussen de bijeenkomsten door stuur ik je de voorbereiding en het leesmateriaal, herinner ik je aan het huiswerk en deel ik in het kanaal stap voor stap de casussen."
+	textCatchUpNow       = "*Nu aan de beurt: de voorbereiding van module %d, %s* (bijeenkomst op %s)"
+	textCatchUpVoor      = "De voormeting van de competentiemeter kun je nog invullen vóór de eerste bijeenkomst. Het kost ongeveer tien minuten en je scores zie alleen jij, tenzij je ze zelf met je trainer deelt."
+	textCatchUpCases     = "*De casussen tot nu toe*\nDeze stappen van de casussen zijn al in het kanaal gedeeld."
+	textCatchUpMore      = "Eerdere stappen van de casussen vind je terug in het kanaal."
+	textCatchUpNothing   = "Op dit moment staat er niets voor je klaar om in te halen. De volgende voorbereiding krijg je vanzelf van mij."
+)
+
+// maxBlocks is Slack's limit on the blocks of one message.
+const maxBlocks = 50
+
+// sections returns text as mrkdwn section blocks of at most content.MaxSectionText characters each.
+func sections(text string) []slack.Block {
+	var out []slack.Block
+	for _, part := range content.Chunks(text, content.MaxSectionText) {
+		out = append(out, slack.NewSectionBlock(mrkdwn(part), nil, nil))
+	}
+	return out
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// escape makes plain text safe in mrkdwn: Slack reads &, < and > as markup.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// firstLine returns the first non-empty line of a mrkdwn text, for a notification.
+func firstLine(s string) string {
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// button returns a button with a plain label.
+func button(actionID, value, label string, primary bool) *slack.ButtonBlockElement {
+	b := slack.NewButtonBlockElement(actionID, value, plain(label))
+	if primary {
+		b = b.WithStyle(slack.StylePrimary)
+	}
+	return b
+}
+
+// sessionList returns the cohort's four modules with date, time and place, one bullet each.
+func sessionList(v ModuleView) string {
+	lines := []string{textSessionsHeading}
+	for _, cm := range v.Cohort.Modules {
+		title := ""
+		if mod, ok := v.Course.Module(cm.Number); ok {
+			title = mod.Title
+		}
+		lines = append(lines, fmt.Sprintf(textSession, cm.Number, title, DutchDate(cm.Start, v.Loc),
+			DutchClock(cm.Start, v.Loc), DutchClock(cm.End, v.Loc), cm.Location))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// joinDutch joins items as "a, b en c".
+func joinDutch(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " en " + items[len(items)-1]
+}
+
+// checkLimits reports a message that Slack would refuse: too many blocks, a section text too long, a button label
+// too long. The builders keep within them; this catches content that does not.
+func checkLimits(m Message) (Message, error) {
+	if len(m.Blocks) > maxBlocks {
+		return Message{}, fmt.Errorf("message has %d blocks, Slack allows %d", len(m.Blocks), maxBlocks)
+	}
+	for i, b := range m.Blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if b.Text != nil && len([]rune(b.Text.Text)) > content.MaxSectionText {
+				return Message{}, fmt.Errorf("block %d: section text of %d characters, Slack allows %d", i, len([]rune(b.Text.Text)), content.MaxSectionText)
+			}
+			if b.Accessory != nil && b.Accessory.ButtonElement != nil && len([]rune(b.Accessory.ButtonElement.Text.Text)) > content.MaxButtonLabel {
+				return Message{}, fmt.Errorf("block %d: button label too long", i)
+			}
+		case *slack.ActionBlock:
+			for _, e := range b.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok && len([]rune(btn.Text.Text)) > content.MaxButtonLabel {
+					return Message{}, fmt.Errorf("block %d: button label too long", i)
+				}
+			}
+		}
+	}
+	return m, nil
+}

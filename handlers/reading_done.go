@@ -1,0 +1,160 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// ProgressStore is what the "Gelezen" and "Klaar" buttons need from the database; *store.DB implements it.
+type ProgressStore interface {
+	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
+	CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error)
+	// MarkDone commits the click (and its audit row) and says whether it was the first for this item.
+	MarkDone(ctx context.Context, p store.Progress) (store.Progress, bool, error)
+}
+
+// ProgressButtons handles the "Gelezen" button of a reading and the "Klaar" button of homework. A click is
+// committed before the handler returns. In a DM the message is replaced to show the tick, who and when; in the
+// channel only the one who clicked gets a confirmation, so nobody sees someone else's progress. A second click
+// changes nothing and says it was noted already.
+type ProgressButtons struct {
+	Course *content.Course
+	Store  ProgressStore
+	// Refresh, when set, is called after a click on a view (App Home) rather than a message, so that the view's
+	// owner can redraw it with the new state.
+	Refresh func(ctx context.Context, userID string) error
+}
+
+// RegisterProgressButtons registers the reading_done and homework_done actions.
+func RegisterProgressButtons(r *Registry, course *content.Course, st ProgressStore) *ProgressButtons {
+	b := &ProgressButtons{Course: course, Store: st}
+	r.Action(ActionReadingDone, b.ReadingDone)
+	r.Action(ActionHomeworkDone, b.HomeworkDone)
+	return b
+}
+
+// ReadingDone handles a click on "Gelezen" (action_id "reading_done:<i>", value "<module>/<reading id>").
+func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
+	num, id, _ := strings.Cut(action.Value, "/")
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		return Response{}, content.Errorf(content.EINVALID, "%s", textNoReading)
+	}
+	mod, ok := b.Course.Module(n)
+	if !ok {
+		return Response{}, content.Errorf(content.EINVALID, "%s", textNoReading)
+	}
+	i := slices.IndexFunc(mod.Voorbereiding.Lezen, func(r content.Reading) bool { return r.ID == id })
+	if i < 0 {
+		return Response{}, content.Errorf(content.EINVALID, "%s", textNoReading)
+	}
+	reading := mod.Voorbereiding.Lezen[i]
+
+	c, res, done := b.cohort(ctx, cb, action)
+	if done {
+		return res, nil
+	}
+	if c == nil {
+		return Response{}, content.Errorf(content.EINVALID, "%s", textNoCohort)
+	}
+	rec, first, err := b.Store.MarkDone(ctx, store.Progress{CohortID: c.ID, UserID: cb.User.ID,
+		Kind: store.ProgressReading, Item: reading.ID, Module: n})
+	if err != nil {
+		return Response{}, fmt.Errorf("reading done: %w", err)
+	}
+	loc, err := c.Location()
+	if err != nil {
+		return Response{}, fmt.Errorf("reading done: %w", err)
+	}
+	when := DutchDateTime(rec.DoneAt, loc)
+	replacement := ReadingDoneBlocks(c.ID, reading, cb.User.ID, when, b.Course.Phrases)
+	text := content.Fill(b.Course.Phrases.ReadingDone, map[string]string{"titel": reading.Title})
+	if !first {
+		text = fmt.Sprintf(textAlreadyRead, reading.Title, when)
+	}
+	return b.answer(ctx, cb, action, replacement, text)
+}
+
+// cohort finds the cohort a button belongs to: from its block_id (made by ProgressBlockID), else from the channel
+// it was clicked in. done is set when the click is answered already (a trainer's click).
+func (b *ProgressButtons) cohort(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*content.Cohort, Response, bool) {
+	var c *content.Cohort
+	if _, id, _, ok := parseProgressBlockID(action.BlockID); ok {
+		if got, err := b.Store.CohortByID(ctx, id); err == nil {
+			c = got
+		}
+	}
+	if ch := channelOf(cb); c == nil && ch != "" && !isDM(cb) {
+		if got, err := b.Store.CohortByChannel(ctx, ch); err == nil {
+			c = got
+		}
+	}
+	if c != nil && slices.Contains(c.Trainers, cb.User.ID) {
+		return nil, Ephemeral(textTrainerProgress), true
+	}
+	return c, Response{}, false
+}
+
+// answer shows the click: in a DM by replacing the button's block with replacement in the message; in the
+// channel by a confirmation only the clicker sees; on a view (App Home) by asking its owner to redraw it.
+func (b *ProgressButtons) answer(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction, replacement []slack.Block, text string) (Response, error) {
+	if cb.Container.Type == "view" || cb.View.ID != "" {
+		if b.Refresh != nil {
+			if err := b.Refresh(ctx, cb.User.ID); err != nil {
+				return Response{}, fmt.Errorf("refresh view: %w", err)
+			}
+		}
+		return Response{}, nil
+	}
+	if isDM(cb) {
+		if blocks, ok := replaceBlock(cb.Message.Blocks.BlockSet, action.BlockID, replacement); ok {
+			return Response{Reply: &Reply{Text: cb.Message.Text, Blocks: blocks, ReplaceOriginal: true}}, nil
+		}
+	}
+	return Ephemeral(text), nil
+}
+
+// replaceBlock returns blocks with the block whose block_id is id replaced by with; ok is false when there is no
+// such block.
+func replaceBlock(blocks []slack.Block, id string, with []slack.Block) ([]slack.Block, bool) {
+	if id == "" {
+		return nil, false
+	}
+	for i, bl := range blocks {
+		if bl.ID() != id {
+			continue
+		}
+		out := make([]slack.Block, 0, len(blocks)+len(with))
+		out = append(out, blocks[:i]...)
+		out = append(out, with...)
+		// A reading already ticked (no button left) is followed by its who-and-when line: the new one replaces it.
+		rest := blocks[i+1:]
+		if sec, ok := bl.(*slack.SectionBlock); ok && sec.Accessory == nil && len(rest) > 0 &&
+			rest[0].BlockType() == slack.MBTContext && rest[0].ID() == "" {
+			rest = rest[1:]
+		}
+		return append(out, rest...), true
+	}
+	return nil, false
+}
+
+// channelOf returns the conversation a block action happened in.
+func channelOf(cb slack.InteractionCallback) string {
+	if cb.Channel.ID != "" {
+		return cb.Channel.ID
+	}
+	return cb.Container.ChannelID
+}
+
+// isDM reports whether a block action happened in a direct message with the bot.
+func isDM(cb slack.InteractionCallback) bool {
+	return strings.HasPrefix(channelOf(cb), "D") || cb.Channel.Name == "directmessage"
+}
