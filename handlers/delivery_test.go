@@ -84,7 +84,9 @@ func (f fixedProgress) UserProgress(_ context.Context, cohortID int64, userID st
 	return out, nil
 }
 
-func (f fixedProgress) Deliveries(context.Context, int64) ([]store.Delivery, error) { return f.deliveries, nil }
+func (f fixedProgress) Deliveries(context.Context, int64) ([]store.Delivery, error) {
+	return f.deliveries, nil
+}
 
 func TestRenderGolden(t *testing.T) {
 	read := store.Progress{CohortID: 42, UserID: "U0ANNA", Kind: store.ProgressReading, Item: "m1_gesprek_iv", Module: 1,
