@@ -1,0 +1,193 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/scheduler"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// Subcommands of /training.
+const (
+	TrainingNieuw  = "nieuw"
+	TrainingPlan   = "plan"
+	TrainingVerzet = "verzet"
+	TrainingStatus = "status"
+)
+
+// TrainingStore is what the /training commands need from the database; *store.DB implements it.
+type TrainingStore interface {
+	CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error)
+	CohortByName(ctx context.Context, name string) (*content.Cohort, error)
+	ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*content.Cohort) ([]content.Delivery, error)) (store.PlanResult, error)
+	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
+	Audit(ctx context.Context, e store.AuditEntry) error
+}
+
+// ViewOpener opens a modal for a trigger_id; *bot.Poster implements it.
+type ViewOpener interface {
+	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+}
+
+// TrainingDeps are what the /training commands work with. Store, Slack and Course are required.
+type TrainingDeps struct {
+	Store  TrainingStore
+	Slack  ViewOpener
+	Course *content.Course // module titles and the schedule rules the plan is made from
+	Now    func() time.Time
+	Kick   func() // optional: asks the dispatcher to look for due deliveries now, after a plan changed
+	Log    *slog.Logger
+}
+
+// Training handles the trainer's /training commands: nieuw (a modal that creates a training for the channel),
+// plan (the timeline), verzet (move a module and re-plan) and status (counts and failures).
+//
+// Who may use them: in a channel whose training exists, only its trainers (Slack user IDs in the training; a
+// trainer listed by e-mail address counts once the bot has resolved it to a user ID). In a channel without a
+// training, anyone in it may type `/training nieuw`: whoever creates the training becomes one of its trainers.
+type Training struct {
+	deps    TrainingDeps
+	phrases content.Phrases
+}
+
+// RegisterTraining registers /training and its subcommands with r.
+func RegisterTraining(r *Registry, deps TrainingDeps) *Training {
+	if deps.Store == nil || deps.Slack == nil || deps.Course == nil {
+		panic("handlers: RegisterTraining needs a store, a Slack client and the course")
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	t := &Training{deps: deps, phrases: r.Phrases()}
+	r.Command(CommandTraining, t.Command)
+	r.Command(CommandTraining+" help", t.Command)
+	r.Command(CommandTraining+" "+TrainingNieuw, t.New)
+	r.Command(CommandTraining+" "+TrainingPlan, t.Plan)
+	r.Command(CommandTraining+" "+TrainingVerzet, t.Move)
+	r.Command(CommandTraining+" "+TrainingStatus, t.Status)
+	r.ViewSubmission(CallbackTrainingNew, t.NewSubmit)
+	return t
+}
+
+// Command answers a bare `/training`, `/training help` and any subcommand it does not know, with the help.
+func (t *Training) Command(_ context.Context, cmd slack.SlashCommand) (Response, error) {
+	text := trainingHelp
+	if sub := firstWord(cmd.Text); sub != "" && !strings.EqualFold(sub, "help") {
+		text = content.Fill(trainingUnknown, map[string]string{"commando": CommandTraining + " " + sub}) + "\n\n" + text
+	}
+	return Response{Reply: &Reply{Text: text, Blocks: TextSections(text)}}, nil
+}
+
+// trainerCohort returns the training of the command's channel when the caller is one of its trainers. Otherwise
+// it returns nil and the reply to give: no training in this channel, or a friendly refusal.
+func (t *Training) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*content.Cohort, *Reply, error) {
+	c, err := t.channelCohort(ctx, cmd.ChannelID, cmd.ChannelName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c == nil {
+		return nil, &Reply{Text: trainingNoCohort}, nil
+	}
+	if !isCohortTrainer(c, cmd.UserID) {
+		return nil, &Reply{Text: content.Fill(trainingNotTrainer, map[string]string{"cohort": c.Name})}, nil
+	}
+	return c, nil, nil
+}
+
+// channelCohort returns the training of a channel, found by its ID or, while the training still names its channel
+// as "#name" (a cohort file the bot has not resolved yet), by that name; nil when the channel has none.
+func (t *Training) channelCohort(ctx context.Context, channelID, channelName string) (*content.Cohort, error) {
+	refs := []string{channelID}
+	if channelName != "" {
+		refs = append(refs, "#"+strings.TrimPrefix(channelName, "#"))
+	}
+	for _, ref := range refs {
+		if ref == "" || ref == "#" {
+			continue
+		}
+		c, err := t.deps.Store.CohortByChannel(ctx, ref)
+		if err == nil {
+			return c, nil
+		}
+		if content.ErrorCode(err) != content.ENOTFOUND {
+			return nil, fmt.Errorf("training of channel %s: %w", channelID, err)
+		}
+	}
+	return nil, nil
+}
+
+// isCohortTrainer reports whether userID is one of c's trainers.
+func isCohortTrainer(c *content.Cohort, userID string) bool {
+	if userID == "" {
+		return false
+	}
+	for _, tr := range c.Trainers {
+		if strings.EqualFold(tr, userID) {
+			return true
+		}
+	}
+	return false
+}
+
+// planner returns the plan function for a cohort: the course's schedule rules on the cohort's Dutch calendar.
+func (t *Training) planner() func(*content.Cohort) ([]content.Delivery, error) {
+	return func(c *content.Cohort) ([]content.Delivery, error) {
+		cal, err := scheduler.NewCalendar(c)
+		if err != nil {
+			return nil, fmt.Errorf("calendar: %w", err)
+		}
+		return scheduler.Plan(c, t.deps.Course.Rules, cal)
+	}
+}
+
+// audit writes an audit row. The change it records is committed already, so a failure is logged, not shown.
+func (t *Training) audit(ctx context.Context, e store.AuditEntry) {
+	if err := t.deps.Store.Audit(ctx, e); err != nil {
+		t.deps.Log.ErrorContext(ctx, "audit failed", slog.String("action", e.Action), slog.Any("error", err))
+	}
+}
+
+// kick asks the dispatcher to look for due deliveries, when one is wired.
+func (t *Training) kick() {
+	if t.deps.Kick != nil {
+		t.deps.Kick()
+	}
+}
+
+// moduleTitle returns the course's title of module n.
+func (t *Training) moduleTitle(n int) string {
+	if m, ok := t.deps.Course.Module(n); ok {
+		return m.Title
+	}
+	return ""
+}
+
+// trainingDate writes t as a Dutch date: "maandag 7 december 2026".
+func trainingDate(t time.Time) string {
+	return fmt.Sprintf("%s %d %s %d", trainingWeekdays[t.Weekday()], t.Day(), trainingMonths[t.Month()-1], t.Year())
+}
+
+// trainingDateTime writes t as "maandag 7 december 2026 om 09:00".
+func trainingDateTime(t time.Time) string {
+	return trainingDate(t) + " om " + t.Format("15:04")
+}
+
+// trainingShortDate writes t as "ma 7 dec 09:00", for lines in a list.
+func trainingShortDate(t time.Time) string {
+	return fmt.Sprintf("%s %d %s %s", trainingWeekdaysAbb[t.Weekday()], t.Day(), trainingMonthsAbb[t.Month()-1], t.Format("15:04"))
+}
+
+// trainingModuleWhen writes a module's date and times: "maandag 14 december 2026, 09:00–13:00".
+func trainingModuleWhen(m content.CohortModule) string {
+	return trainingDate(m.Start) + ", " + m.Start.Format("15:04") + "–" + m.End.Format("15:04")
+}

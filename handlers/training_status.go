@@ -1,0 +1,164 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// trainingStatusList is how many failed or missed messages the status lists by name; the rest are counted.
+const trainingStatusList = 10
+
+// Status handles `/training status`: how many messages were sent, are planned, are being sent, were missed, failed
+// or cancelled, with the reason of each failure in plain Dutch and the missed ones by name.
+func (t *Training) Status(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
+	c, refusal, err := t.trainerCohort(ctx, cmd)
+	if err != nil || refusal != nil {
+		return Response{Reply: refusal}, err
+	}
+	ds, err := t.deps.Store.Deliveries(ctx, c.ID)
+	if err != nil {
+		return Response{}, fmt.Errorf("training status: %w", err)
+	}
+	return Response{Reply: TrainingStatusReply(c, ds)}, nil
+}
+
+// TrainingStatusCounts counts a cohort's messages by status. A planned delivery to every participant counts once
+// per participant when the dispatcher has made their rows, and once as planned before that; the planned row
+// itself is not a message then.
+func TrainingStatusCounts(ds []store.Delivery) map[string]int {
+	counts := map[string]int{}
+	for _, it := range trainingItems(ds) {
+		if len(it.perPerson) == 0 {
+			// A planned row expanded to nobody (no participants yet) was never a message of its own.
+			if it.Status != store.StatusExpanded {
+				counts[it.Status]++
+			}
+			continue
+		}
+		for _, d := range it.perPerson {
+			counts[d.Status]++
+		}
+	}
+	return counts
+}
+
+// TrainingStatusReply builds the /training status answer.
+func TrainingStatusReply(c *content.Cohort, ds []store.Delivery) *Reply {
+	loc, err := c.Location()
+	if err != nil {
+		loc = nil
+	}
+	counts := TrainingStatusCounts(ds)
+	var b strings.Builder
+	b.WriteString(content.Fill(trainingStatusHead, map[string]string{"cohort": c.Name}))
+	b.WriteString("\n")
+	b.WriteString(content.Fill(trainingStatusCounts, map[string]string{
+		"verstuurd": strconv.Itoa(counts[store.StatusSent]),
+		"gepland":   strconv.Itoa(counts[store.StatusPending]),
+		"bezig":     strconv.Itoa(counts[store.StatusSending]),
+		"gemist":    strconv.Itoa(counts[store.StatusMissed]),
+		"mislukt":   strconv.Itoa(counts[store.StatusFailed]),
+		"vervallen": strconv.Itoa(counts[store.StatusCancelled]),
+	}))
+	b.WriteString("\n")
+	b.WriteString(trainingStatusNote)
+
+	var failed, missed []store.Delivery
+	for _, it := range trainingItems(ds) {
+		rows := it.perPerson
+		if len(rows) == 0 {
+			rows = []store.Delivery{it.Delivery}
+		}
+		for _, d := range rows {
+			if d.Title == "" {
+				d.Title = it.Title
+			}
+			switch d.Status {
+			case store.StatusFailed:
+				failed = append(failed, d)
+			case store.StatusMissed:
+				missed = append(missed, d)
+			}
+		}
+	}
+	when := func(d store.Delivery) string {
+		due := d.DueAt
+		if loc != nil {
+			due = due.In(loc)
+		}
+		return trainingShortDate(due)
+	}
+	more := func(n int) string {
+		return "\n" + content.Fill(trainingStatusMore, map[string]string{"aantal": strconv.Itoa(n)})
+	}
+	if len(failed) > 0 {
+		b.WriteString("\n\n" + trainingStatusFailed)
+		for i, d := range failed {
+			if i == trainingStatusList {
+				b.WriteString(more(len(failed) - i))
+				break
+			}
+			who := ""
+			if d.Recipient != "" {
+				who = " aan <@" + d.Recipient + ">"
+			}
+			reason := ""
+			if d.Error != nil {
+				reason = *d.Error
+			}
+			fmt.Fprintf(&b, "\n• %s (%s)%s: %s", trainingTitleOrKind(d), when(d), who, TrainingFailureReason(reason))
+		}
+	}
+	if len(missed) > 0 {
+		b.WriteString("\n\n" + trainingStatusMissed)
+		for i, d := range missed {
+			if i == trainingStatusList {
+				b.WriteString(more(len(missed) - i))
+				break
+			}
+			who := ""
+			if d.Recipient != "" {
+				who = " aan <@" + d.Recipient + ">"
+			}
+			fmt.Fprintf(&b, "\n• %s (%s)%s", trainingTitleOrKind(d), when(d), who)
+		}
+	}
+	if len(failed) == 0 && len(missed) == 0 {
+		b.WriteString("\n\n" + trainingStatusAllOK)
+	}
+	text := b.String()
+	return &Reply{Text: text, Blocks: TextSections(text)}
+}
+
+// trainingTitleOrKind is a delivery's title, or its kind when it was stored without one.
+func trainingTitleOrKind(d store.Delivery) string {
+	if d.Title != "" {
+		return d.Title
+	}
+	return d.Kind
+}
+
+// TrainingFailureReason explains the recorded error of a failed delivery in plain Dutch, from the Slack error
+// code in it ("channel_not_found", "is_archived", ...).
+func TrainingFailureReason(recorded string) string {
+	for _, r := range trainingFailureReasons {
+		if strings.Contains(recorded, r.code) {
+			return strings.ToUpper(r.text[:1]) + r.text[1:]
+		}
+	}
+	code := strings.TrimSpace(recorded)
+	if code == "" {
+		code = "onbekend"
+	}
+	if cut := runePrefix(code, 80); cut != code {
+		code = cut + "…"
+	}
+	return content.Fill(trainingFailureUnknown, map[string]string{"code": strings.ReplaceAll(code, "`", "'")})
+}
