@@ -33,7 +33,7 @@ const (
 	trTrainer     = "U0TRAINER1"
 	trCoTrainer   = "U0TRAINER2"
 	trParticipant = "U0DEELNEMER"
-	trChannel = "C0UTRECHT"
+	trChannel     = "C0UTRECHT"
 )
 
 // trViews records the modals the handlers open, standing in for Slack's views.open.
