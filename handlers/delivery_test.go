@@ -15,9 +15,10 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-var amsterdam = func() *time.Location {
+var deliveryTZ = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {
 		panic(err)
@@ -25,7 +26,7 @@ var amsterdam = func() *time.Location {
 	return loc
 }()
 
-func course(t testing.TB) *content.Course {
+func defaultCourse(t testing.TB) *content.Course {
 	t.Helper()
 	c, err := content.Default()
 	if err != nil {
@@ -34,18 +35,18 @@ func course(t testing.TB) *content.Course {
 	return c
 }
 
-// utrecht is the fixed cohort of the golden files: modules on three Mondays in December 2026 and one in January.
-func utrecht(lvb string) *content.Cohort {
+// fixedCohort is the cohort of the golden files: modules on three Mondays in December 2026 and one in January.
+func fixedCohort(lvb string) *content.Cohort {
 	c := &content.Cohort{
-		ID: 42, Name: "Utrecht najaar 2026", Channel: "C0UTRECHT", Timezone: "Europe/Amsterdam",
+		Name: "Utrecht najaar 2026", Channel: "C0UTRECHT", Timezone: "Europe/Amsterdam",
 		Trainers: []string{"U0TRAINER1"}, Cases: []string{"richard", lvb},
 		Settings: content.DefaultCohortSettings(),
 	}
 	for i, day := range []time.Time{
-		time.Date(2026, 12, 7, 9, 0, 0, 0, amsterdam),
-		time.Date(2026, 12, 14, 9, 0, 0, 0, amsterdam),
-		time.Date(2026, 12, 21, 9, 30, 0, 0, amsterdam),
-		time.Date(2027, 1, 11, 13, 0, 0, 0, amsterdam),
+		time.Date(2026, 12, 7, 9, 0, 0, 0, deliveryTZ),
+		time.Date(2026, 12, 14, 9, 0, 0, 0, deliveryTZ),
+		time.Date(2026, 12, 21, 9, 30, 0, 0, deliveryTZ),
+		time.Date(2027, 1, 11, 13, 0, 0, 0, deliveryTZ),
 	} {
 		c.Modules = append(c.Modules, content.CohortModule{Number: i + 1, Start: day, End: day.Add(4 * time.Hour),
 			Location: fmt.Sprintf("Stadskantoor, zaal %d", i+3)})
@@ -53,13 +54,13 @@ func utrecht(lvb string) *content.Cohort {
 	return c
 }
 
-func delivery(kind string, module int) content.Delivery {
+func plannedDelivery(c *content.Cohort, kind string, module int) content.Delivery {
 	audience := content.AudienceParticipant
 	switch kind {
 	case "preparation", "reminder_day", "reminder_hour", "case_reveal":
 		audience = content.AudienceChannel
 	}
-	return content.Delivery{Key: fmt.Sprintf("c42/%s/m%d", kind, module), Kind: kind, RuleID: kind, Module: module, Audience: audience}
+	return content.Delivery{Key: fmt.Sprintf("c%d/%s/m%d", c.ID, kind, module), Kind: kind, RuleID: kind, Module: module, Audience: audience}
 }
 
 type rendered struct {
@@ -67,71 +68,98 @@ type rendered struct {
 	Blocks []slack.Block `json:"blocks"`
 }
 
-// fixedProgress is a DeliveryStore for the pure rendering tests: no database, a participant's progress as given.
-// Tests of what is stored use the real database (see the click and late-joiner tests).
-type fixedProgress struct {
-	progress   []store.Progress
-	deliveries []store.Delivery
+// seeded returns a fresh database with the cohort saved in it (its ID set), and the renderer reading from it.
+func seededRenderer(t *testing.T, c *content.Cohort) (*store.DB, *handlers.Deliveries) {
+	t.Helper()
+	db := storetest.New(t)
+	if _, err := db.SaveCohort(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	return db, handlers.NewDeliveries(defaultCourse(t), db)
 }
 
-func (f fixedProgress) UserProgress(_ context.Context, cohortID int64, userID string) ([]store.Progress, error) {
-	var out []store.Progress
-	for _, p := range f.progress {
-		if p.CohortID == cohortID && p.UserID == userID {
-			out = append(out, p)
+// markDone records a click of p.UserID at the given time.
+func markDone(t *testing.T, db *store.DB, p store.Progress, at time.Time) {
+	t.Helper()
+	now := db.Now
+	db.Now = func() time.Time { return at }
+	defer func() { db.Now = now }()
+	if _, _, err := db.MarkDone(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// channelRow is a planned channel message of the cohort in the given state.
+type channelRow struct {
+	kind   string
+	module int
+	status string
+}
+
+// addRows stores channel deliveries of the cohort with their state, as the dispatcher leaves them.
+func addRows(t *testing.T, db *store.DB, c *content.Cohort, rows ...channelRow) {
+	t.Helper()
+	for _, r := range rows {
+		var ts any
+		if r.status == store.StatusSent {
+			ts = "1765000000.000100"
+		}
+		if _, err := db.ExecContext(context.Background(), `
+			INSERT INTO deliveries (key, cohort_id, rule_id, kind, module, audience, due_at, status, ts)
+			VALUES ($1, $2, $3, $3, $4, 'channel', $5, $6, $7)`,
+			fmt.Sprintf("c%d/%s/m%d", c.ID, r.kind, r.module), c.ID, r.kind, r.module,
+			time.Date(2026, 12, 1, 9, 0, 0, 0, deliveryTZ), r.status, ts); err != nil {
+			t.Fatal(err)
 		}
 	}
-	return out, nil
-}
-
-func (f fixedProgress) Deliveries(context.Context, int64) ([]store.Delivery, error) {
-	return f.deliveries, nil
 }
 
 func TestRenderGolden(t *testing.T) {
-	read := store.Progress{CohortID: 42, UserID: "U0ANNA", Kind: store.ProgressReading, Item: "m1_gesprek_iv", Module: 1,
-		DoneAt: time.Date(2026, 12, 3, 20, 15, 0, 0, amsterdam)}
-	sent := func(kind string, module int) store.Delivery {
-		return store.Delivery{Kind: kind, Module: module, Status: store.StatusSent, Audience: content.AudienceChannel}
-	}
+	readAt := time.Date(2026, 12, 3, 20, 15, 0, 0, deliveryTZ)
 	tests := []struct {
 		name   string
 		kind   string
 		module int
 		lvb    string
 		now    time.Time
-		st     fixedProgress
+		read   []string // readings U0ANNA marked read
+		rows   []channelRow
 	}{
-		{"welcome", "welcome", 1, "johanna", time.Time{}, fixedProgress{}},
-		{"meter_reminder", "meter_reminder", 1, "johanna", time.Time{}, fixedProgress{}},
-		{"preparation_m1", "preparation", 1, "johanna", time.Time{}, fixedProgress{}},
-		{"preparation_m3", "preparation", 3, "johanna", time.Time{}, fixedProgress{}},
-		{"preparation_checklist_m1", "preparation_checklist", 1, "johanna", time.Time{}, fixedProgress{progress: []store.Progress{read}}},
-		{"reminder_day_m2", "reminder_day", 2, "johanna", time.Time{}, fixedProgress{}},
-		{"reminder_hour_m1", "reminder_hour", 1, "johanna", time.Time{}, fixedProgress{}},
-		{"homework_m1", "homework", 1, "johanna", time.Time{}, fixedProgress{}},
-		{"homework_reminder_m2", "homework_reminder", 2, "johanna", time.Time{}, fixedProgress{}},
-		{"eindmeting", "eindmeting", 4, "johanna", time.Time{}, fixedProgress{}},
-		{"case_reveal_m1", "case_reveal", 1, "johanna", time.Time{}, fixedProgress{}},
-		{"case_reveal_m2_tom", "case_reveal", 2, "tom", time.Time{}, fixedProgress{}},
-		{"catch_up_before_start", handlers.KindCatchUp, 0, "johanna", time.Date(2026, 12, 3, 10, 0, 0, 0, amsterdam),
-			fixedProgress{progress: []store.Progress{read}, deliveries: []store.Delivery{sent("preparation", 1)}}},
-		{"catch_up_m2", handlers.KindCatchUp, 0, "emma", time.Date(2026, 12, 10, 10, 0, 0, 0, amsterdam),
-			fixedProgress{deliveries: []store.Delivery{sent("preparation", 1), sent("case_reveal", 1), sent("preparation", 2),
-				{Kind: "case_reveal", Module: 2, Status: store.StatusPending}}}},
+		{"welcome", "welcome", 1, "johanna", time.Time{}, nil, nil},
+		{"meter_reminder", "meter_reminder", 1, "johanna", time.Time{}, nil, nil},
+		{"preparation_m1", "preparation", 1, "johanna", time.Time{}, nil, nil},
+		{"preparation_m3", "preparation", 3, "johanna", time.Time{}, nil, nil},
+		{"preparation_checklist_m1", "preparation_checklist", 1, "johanna", time.Time{}, []string{"m1_gesprek_iv"}, nil},
+		{"reminder_day_m2", "reminder_day", 2, "johanna", time.Time{}, nil, nil},
+		{"reminder_hour_m1", "reminder_hour", 1, "johanna", time.Time{}, nil, nil},
+		{"homework_m1", "homework", 1, "johanna", time.Time{}, nil, nil},
+		{"homework_reminder_m2", "homework_reminder", 2, "johanna", time.Time{}, nil, nil},
+		{"eindmeting", "eindmeting", 4, "johanna", time.Time{}, nil, nil},
+		{"case_reveal_m1", "case_reveal", 1, "johanna", time.Time{}, nil, nil},
+		{"case_reveal_m2_tom", "case_reveal", 2, "tom", time.Time{}, nil, nil},
+		{"catch_up_before_start", handlers.KindCatchUp, 0, "johanna", time.Date(2026, 12, 3, 21, 0, 0, 0, deliveryTZ),
+			[]string{"m1_gesprek_iv"}, []channelRow{{"preparation", 1, store.StatusSent}}},
+		{"catch_up_m2", handlers.KindCatchUp, 0, "emma", time.Date(2026, 12, 10, 10, 0, 0, 0, deliveryTZ), nil,
+			[]channelRow{{"preparation", 1, store.StatusSent}, {"case_reveal", 1, store.StatusSent},
+				{"preparation", 2, store.StatusSent}, {"case_reveal", 2, store.StatusPending}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := handlers.NewDeliveries(course(t), tt.st)
+			c := fixedCohort(tt.lvb)
+			db, d := seededRenderer(t, c)
+			for _, id := range tt.read {
+				markDone(t, db, store.Progress{CohortID: c.ID, UserID: "U0ANNA", Kind: store.ProgressReading, Item: id, Module: 1}, readAt)
+			}
+			addRows(t, db, c, tt.rows...)
 			if !tt.now.IsZero() {
 				d.Now = func() time.Time { return tt.now }
 			}
 			recipient := "U0ANNA"
-			del := delivery(tt.kind, tt.module)
+			del := plannedDelivery(c, tt.kind, tt.module)
 			if del.Audience == content.AudienceChannel {
 				recipient = ""
 			}
-			text, blocks, err := d.Render(context.Background(), utrecht(tt.lvb), del, recipient)
+			text, blocks, err := d.Render(context.Background(), c, del, recipient)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,22 +184,19 @@ func checkBlockKit(t *testing.T, blocks []slack.Block) {
 // TestRenderEveryRule renders every delivery the default rules plan, for every case variant, and checks each
 // against Slack's limits: the course content must fit whichever the trainer picks.
 func TestRenderEveryRule(t *testing.T) {
-	crs := course(t)
+	crs := defaultCourse(t)
 	for _, lvb := range []string{"johan", "johanna", "emma", "tom"} {
-		c := utrecht(lvb)
-		d := handlers.NewDeliveries(crs, fixedProgress{deliveries: []store.Delivery{
-			{Kind: "preparation", Module: 4, Status: store.StatusSent},
-			{Kind: "case_reveal", Module: 1, Status: store.StatusSent},
-			{Kind: "case_reveal", Module: 2, Status: store.StatusSent},
-			{Kind: "case_reveal", Module: 3, Status: store.StatusSent},
-		}})
-		d.Now = func() time.Time { return time.Date(2027, 1, 6, 10, 0, 0, 0, amsterdam) }
+		c := fixedCohort(lvb)
+		db, d := seededRenderer(t, c)
+		addRows(t, db, c, channelRow{"preparation", 4, store.StatusSent}, channelRow{"case_reveal", 1, store.StatusSent},
+			channelRow{"case_reveal", 2, store.StatusSent}, channelRow{"case_reveal", 3, store.StatusSent})
+		d.Now = func() time.Time { return time.Date(2027, 1, 6, 10, 0, 0, 0, deliveryTZ) }
 		for _, r := range crs.Rules {
 			for n := 1; n <= 4; n++ {
 				if !r.AppliesTo(n) {
 					continue
 				}
-				del := delivery(r.Kind, n)
+				del := plannedDelivery(c, r.Kind, n)
 				recipient := "U0ANNA"
 				if r.Audience == content.AudienceChannel {
 					recipient = ""
@@ -198,22 +223,27 @@ func TestRenderEveryRule(t *testing.T) {
 			}
 		}
 		t.Run(lvb+"/catch_up", func(t *testing.T) {
-			_, blocks, err := d.Render(context.Background(), c, delivery(handlers.KindCatchUp, 0), "U0ANNA")
+			_, blocks, err := d.Render(context.Background(), c, plannedDelivery(c, handlers.KindCatchUp, 0), "U0ANNA")
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkBlockKit(t, blocks)
+			raw, _ := json.Marshal(blocks)
+			for _, want := range []string{"reading_done:0", "4/m4_royen", "Integraal werken", "Casus 3: Richard"} {
+				if !strings.Contains(string(raw), want) {
+					t.Errorf("catch-up lacks %q", want)
+				}
+			}
 		})
 	}
 }
 
 func TestRenderSkipsAndRefuses(t *testing.T) {
-	crs := course(t)
-	done := store.Progress{CohortID: 42, UserID: "U0DONE", Kind: store.ProgressHomework, Item: store.HomeworkItem(2), Module: 2,
-		DoneAt: time.Date(2026, 12, 15, 9, 0, 0, 0, amsterdam)}
-	d := handlers.NewDeliveries(crs, fixedProgress{progress: []store.Progress{done}})
 	ctx := context.Background()
-	c := utrecht("johan")
+	c := fixedCohort("johan")
+	db, d := seededRenderer(t, c)
+	markDone(t, db, store.Progress{CohortID: c.ID, UserID: "U0DONE", Kind: store.ProgressHomework, Item: store.HomeworkItem(2), Module: 2},
+		time.Date(2026, 12, 15, 9, 0, 0, 0, deliveryTZ))
 
 	tests := []struct {
 		name      string
@@ -222,14 +252,14 @@ func TestRenderSkipsAndRefuses(t *testing.T) {
 		wantErr   error // nil: a message
 		wantFail  bool  // any other error
 	}{
-		{"HomeworkReminderDone", delivery("homework_reminder", 2), "U0DONE", handlers.ErrSkip, false},
-		{"HomeworkReminderOpen", delivery("homework_reminder", 2), "U0OPEN", nil, false},
-		{"HomeworkReminderOtherModule", delivery("homework_reminder", 1), "U0DONE", nil, false},
+		{"HomeworkReminderDone", plannedDelivery(c, "homework_reminder", 2), "U0DONE", handlers.ErrSkip, false},
+		{"HomeworkReminderOpen", plannedDelivery(c, "homework_reminder", 2), "U0OPEN", nil, false},
+		{"HomeworkReminderOtherModule", plannedDelivery(c, "homework_reminder", 1), "U0DONE", nil, false},
 		// Until the competentiemeter keeps answers nobody has done the voormeting: everyone is reminded.
-		{"MeterReminderEveryone", delivery("meter_reminder", 1), "U0DONE", nil, false},
-		{"CaseRevealOnlyRoleCardsInModule3", delivery("case_reveal", 3), "", handlers.ErrSkip, false},
-		{"UnknownKind", delivery("poll", 1), "U0OPEN", nil, true},
-		{"DMWithoutRecipient", delivery("homework", 1), "", nil, true},
+		{"MeterReminderEveryone", plannedDelivery(c, "meter_reminder", 1), "U0DONE", nil, false},
+		{"CaseRevealOnlyRoleCardsInModule3", plannedDelivery(c, "case_reveal", 3), "", handlers.ErrSkip, false},
+		{"UnknownKind", plannedDelivery(c, "poll", 1), "U0OPEN", nil, true},
+		{"DMWithoutRecipient", plannedDelivery(c, "homework", 1), "", nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,20 +290,20 @@ func TestDutchDateTime(t *testing.T) {
 		t    time.Time
 		want string
 	}{
-		{time.Date(2026, 12, 7, 9, 0, 0, 0, amsterdam), "maandag 7 december om 09:00"},
+		{time.Date(2026, 12, 7, 9, 0, 0, 0, deliveryTZ), "maandag 7 december om 09:00"},
 		{time.Date(2027, 1, 10, 23, 30, 0, 0, time.UTC), "maandag 11 januari om 00:30"},
 		{time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC), "zondag 29 maart om 03:30"}, // summer time began that night
-		{time.Date(2026, 5, 2, 16, 5, 0, 0, amsterdam), "zaterdag 2 mei om 16:05"},
+		{time.Date(2026, 5, 2, 16, 5, 0, 0, deliveryTZ), "zaterdag 2 mei om 16:05"},
 	}
 	for _, tt := range tests {
-		if got := handlers.DutchDateTime(tt.t, amsterdam); got != tt.want {
+		if got := handlers.DutchDateTime(tt.t, deliveryTZ); got != tt.want {
 			t.Errorf("DutchDateTime(%v) = %q, want %q", tt.t, got, tt.want)
 		}
 	}
 }
 
 func TestMeenemen(t *testing.T) {
-	crs := course(t)
+	crs := defaultCourse(t)
 	tests := []struct {
 		module int
 		want   []string // titles that must be named
