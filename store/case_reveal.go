@@ -50,6 +50,9 @@ type RevealRequest struct {
 	MaxModule int        // reveal only a stage of this module or an earlier one; 0: any
 	By        string     // the trainer's Slack user ID, or "bot"
 	At        time.Time
+	// Catchup reveals the next stage even right after another one: the scheduler catching up several stages in
+	// one run, whose delivery key already makes the run happen once. The unique key still holds.
+	Catchup bool
 }
 
 // Outcomes of RevealNext.
@@ -83,7 +86,7 @@ func (db *DB) RevealNext(ctx context.Context, req RevealRequest) (RevealResult, 
 	done := map[string]bool{}
 	for _, r := range revealed {
 		done[r.StageID] = true
-		if !r.RevealedAt.Before(req.At.Add(-RevealRepeatWindow)) && !r.RevealedAt.After(req.At) {
+		if !req.Catchup && !r.RevealedAt.Before(req.At.Add(-RevealRepeatWindow)) && !r.RevealedAt.After(req.At) {
 			return RevealResult{Outcome: RevealRepeat, Reveal: r}, nil
 		}
 	}

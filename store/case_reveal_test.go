@@ -74,7 +74,7 @@ func TestRevealNext(t *testing.T) {
 		if res, err := db.RevealNext(ctx, req); err != nil || res.Outcome != store.RevealNew || res.Reveal.StageID != "aanmelding" {
 			t.Fatalf("first = %+v, %v", res, err)
 		}
-		req.At = t0.Add(time.Hour)
+		req.Catchup = true
 		res, err := db.RevealNext(ctx, req)
 		if err != nil || res.Outcome != store.RevealLater || res.Next.StageID != "gedrag" {
 			t.Errorf("beyond module 1 = %+v, %v; want later, gedrag", res, err)
