@@ -1,0 +1,41 @@
+// Package sandbox is the whole bot in a browser, with no Slack and no settings: when no Slack tokens are set,
+// `gesprekbot run` starts the in-repo Slack fake (bot/slackfake), connects the bot to it over Socket Mode — the same
+// code path as real Slack — and serves this package's page and JSON API on HTTP_ADDR (127.0.0.1 unless HTTP_ADDR
+// says otherwise). It is never started when Slack tokens are set; cmd/gesprekbot enforces that.
+//
+// The page shows the demo cohort's channel, each demo user's direct messages with the bot and their App Home,
+// rendered from Block Kit; its buttons, selects, modals and slash-command box act as the chosen demo user through
+// the fake, exactly as Slack would deliver them. A clock panel lists the next planned deliveries and moves the
+// bot's injected clock (Clock), after which the dispatcher runs, so a whole course can be walked through in
+// minutes. Everything is served from the binary (go:embed); the page loads nothing from the network.
+//
+// State survives a restart: the demo workspace is re-created with the same IDs on every start, the clock's
+// offset from real time and a copy of every conversation, App Home view and uploaded file are kept in Postgres
+// (store/sandbox.go) and loaded back into the fake before the bot connects.
+//
+// Wiring, in cmd/gesprekbot (sandbox mode only):
+//
+//	clock, _ := sandbox.LoadClock(ctx, db)             // the persisted simulated time
+//	db.Now = clock.Now                                  // and the same clock for the store, dispatcher and fake
+//	fake := slackfake.New(slackfake.Options{Now: clock.Now})
+//	sb := sandbox.New(sandbox.Options{Fake: fake, Clock: clock, Store: db, Course: course, Tick: ..., Log: log})
+//	_ = sb.Start(ctx)                                   // before the bot connects and the dispatcher runs
+//	mux.Handle("/", sb.Handler())
+//	defer sb.Close()
+//
+// The JSON scripting API (documented in the README) is what the page itself uses:
+//
+//	GET  /sandbox/api/state                     now, users, conversations
+//	GET  /sandbox/api/messages?conversation=ID  messages (add &user=ID for that user's ephemeral messages)
+//	POST /sandbox/api/command                   {"user","conversation","command","text"} -> {"ack_ms","response"}
+//	POST /sandbox/api/action                    {"user","conversation","ts","action_id","value"} -> {"ack_ms"}
+//	                                            (or {"user","view_id","action_id","value"} in a modal or App Home)
+//	GET  /sandbox/api/views?user=ID             open modals and the App Home view, each with its view_id
+//	POST /sandbox/api/views/submit              {"user","view_id","values":{block_id:{action_id:value}}}
+//	POST /sandbox/api/views/close               {"user","view_id"}
+//	POST /sandbox/api/home                      {"user"}: the user opens the App Home tab
+//	GET  /sandbox/api/clock                     now and the next planned deliveries
+//	POST /sandbox/api/clock                     {"advance":"36h"} | {"to":RFC3339} | {"next":true} -> {"now","delivered"}
+//
+// Bad requests get a 4xx answer with {"error": "..."} saying what is wrong.
+package sandbox
