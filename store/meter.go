@@ -1,0 +1,491 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/gesprekbot/gesprekbot/content"
+)
+
+// Kinds of measurement of the competentiemeter.
+const (
+	MeterVoormeting = "voormeting" // before the course
+	MeterEindmeting = "eindmeting" // after module 4
+)
+
+// Measurement is one participant's voormeting or eindmeting in a cohort. Its answers are kept apart (MeterAnswers).
+type Measurement struct {
+	ID         int64      `db:"id"`
+	CohortID   int64      `db:"cohort_id"`
+	UserID     string     `db:"user_id"`
+	Kind       string     `db:"kind"` // MeterVoormeting or MeterEindmeting
+	StartedAt  time.Time  `db:"started_at"`
+	FinishedAt *time.Time `db:"finished_at"` // nil while open
+	Locked     bool       `db:"locked"`      // finished and not reopened
+	Round      int        `db:"round"`       // 1, and one more after each reopen
+	SharedAt   *time.Time `db:"shared_at"`   // when the participant pressed "Deel met trainer"; nil: not shared
+	UpdatedAt  time.Time  `db:"updated_at"`
+}
+
+// Finished reports whether every statement was answered and the measurement was closed.
+func (m Measurement) Finished() bool { return m.FinishedAt != nil }
+
+// measurementCols are the columns of a Measurement, in the order of its fields.
+const measurementCols = `id, cohort_id, user_id, kind, started_at, finished_at, locked, round, shared_at, updated_at`
+
+// Meter errors a participant can run into; their messages are shown as they are.
+var (
+	// ErrMeterLocked: the measurement was finished and is locked; a click on one of its old questions.
+	ErrMeterLocked = &content.Error{Code: content.ECONFLICT, Message: "Deze meting is al afgerond, dus ik heb niets veranderd."}
+	// ErrMeterStale: the click came from a message of an earlier round (before the measurement was reopened).
+	ErrMeterStale = &content.Error{Code: content.ECONFLICT, Message: "Dit is een oud bericht van de competentiemeter. Ga verder in het nieuwste bericht; daar staan je antwoorden."}
+	// ErrMeterNotYours: someone clicked a button of another person's measurement.
+	ErrMeterNotYours = &content.Error{Code: content.EFORBIDDEN, Message: "Deze competentiemeter is van iemand anders. Je eigen meter start je met `/competentiemeter`."}
+)
+
+// StartMeasurement returns the participant's measurement of kind in a cohort, creating it (open, round 1) the
+// first time. Calling it again, or twice at once, returns the same measurement.
+func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (Measurement, error) {
+	now := db.Now()
+	var m Measurement
+	// DO UPDATE with an unchanged value makes RETURNING give the existing row too, in one statement.
+	err := db.GetContext(ctx, &m, `
+		INSERT INTO meter_measurements (cohort_id, user_id, kind, started_at, updated_at)
+		VALUES ($1, $2, $3, $4, $4)
+		ON CONFLICT (cohort_id, user_id, kind) DO UPDATE SET kind = EXCLUDED.kind
+		RETURNING `+measurementCols,
+		cohortID, userID, kind, now)
+	if err != nil {
+		return Measurement{}, fmt.Errorf("start measurement: %w", FormatError(err))
+	}
+	return m, nil
+}
+
+// MeasurementByID returns a measurement, or an ENOTFOUND error.
+func (db *DB) MeasurementByID(ctx context.Context, id int64) (Measurement, error) {
+	var m Measurement
+	if err := db.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1`, id); err != nil {
+		return Measurement{}, fmt.Errorf("measurement %d: %w", id, notFound(err, "Deze meting bestaat niet (meer)."))
+	}
+	return m, nil
+}
+
+// MeasurementOf returns a participant's measurement of kind in a cohort, or an ENOTFOUND error when it was never
+// started.
+func (db *DB) MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (Measurement, error) {
+	var m Measurement
+	if err := db.GetContext(ctx, &m, `
+		SELECT `+measurementCols+` FROM meter_measurements
+		WHERE cohort_id = $1 AND user_id = $2 AND kind = $3`, cohortID, userID, kind); err != nil {
+		return Measurement{}, fmt.Errorf("measurement of %s: %w", kind, notFound(err, "Deze meting is nog niet begonnen."))
+	}
+	return m, nil
+}
+
+// MeterAnswers returns the scores of a measurement by statement id.
+func (db *DB) MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error) {
+	return meterAnswers(ctx, db, measurementID)
+}
+
+func meterAnswers(ctx context.Context, q sqlx.QueryerContext, measurementID int64) (map[string]int, error) {
+	var rows []struct {
+		Statement string `db:"statement_id"`
+		Score     int    `db:"score"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `
+		SELECT statement_id, score FROM meter_answers WHERE measurement_id = $1`, measurementID); err != nil {
+		return nil, fmt.Errorf("meter answers: %w", FormatError(err))
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Statement] = r.Score
+	}
+	return out, nil
+}
+
+// MeterAnswer is one click on a score button.
+type MeterAnswer struct {
+	MeasurementID int64
+	UserID        string // who clicked; must be the measurement's participant
+	Round         int    // the round of the message clicked; an earlier round is ErrMeterStale
+	StatementID   string
+	Score         int      // 1..5
+	Statements    []string // every statement id of the meter, in order
+}
+
+// AnswerResult says what AnswerStatement did.
+type AnswerResult struct {
+	Measurement Measurement    // after the answer
+	Answers     map[string]int // every score of the measurement, this one included
+	Changed     bool           // false when the statement had this score already (a double click)
+	Finished    bool           // this answer finished the measurement
+}
+
+// AnswerStatement stores a score for one statement, in one transaction, and finishes (and locks) the measurement
+// when the answer completes it: every statement has a score, and either one was missing before this answer, or
+// this is the last statement (the way through a reopened measurement ends there). Answering again replaces the
+// score; the same score twice changes nothing. A locked measurement gives ErrMeterLocked, a click from an earlier
+// round ErrMeterStale, someone else's measurement ErrMeterNotYours; none of them writes anything.
+func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult, error) {
+	if a.Score < 1 || a.Score > 5 || !slices.Contains(a.Statements, a.StatementID) {
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", content.Errorf(content.EINVALID,
+			"Deze knop hoort bij een stelling of score die ik niet ken. Start de meter opnieuw met `/competentiemeter`."))
+	}
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	m, err := lockMeasurement(ctx, tx, a.MeasurementID, a.UserID, a.Round)
+	if err != nil {
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", err)
+	}
+	before, err := meterAnswers(ctx, tx, m.ID)
+	if err != nil {
+		return AnswerResult{}, err
+	}
+	now := db.Now()
+	res := AnswerResult{Changed: before[a.StatementID] != a.Score}
+	if res.Changed {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO meter_answers (measurement_id, statement_id, score, answered_at)
+			VALUES ($1, $2, $3, $4)
+			ON CONFLICT (measurement_id, statement_id) DO UPDATE
+			SET score = EXCLUDED.score, answered_at = EXCLUDED.answered_at`,
+			m.ID, a.StatementID, a.Score, now); err != nil {
+			return AnswerResult{}, fmt.Errorf("answer statement: %w", FormatError(err))
+		}
+	}
+	answers := make(map[string]int, len(before)+1)
+	for k, v := range before {
+		answers[k] = v
+	}
+	answers[a.StatementID] = a.Score
+	complete := allAnswered(answers, a.Statements)
+	wasMissing := !allAnswered(before, a.Statements)
+	if complete && (wasMissing || a.StatementID == a.Statements[len(a.Statements)-1]) {
+		if m, err = finishMeasurement(ctx, tx, m, now); err != nil {
+			return AnswerResult{}, fmt.Errorf("answer statement: %w", err)
+		}
+		res.Finished = true
+	} else if res.Changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE meter_measurements SET updated_at = $2 WHERE id = $1`, m.ID, now); err != nil {
+			return AnswerResult{}, fmt.Errorf("answer statement: %w", FormatError(err))
+		}
+		m.UpdatedAt = now
+	}
+	if err := tx.Commit(); err != nil {
+		return AnswerResult{}, fmt.Errorf("answer statement: commit: %w", FormatError(err))
+	}
+	res.Measurement, res.Answers = m, answers
+	return res, nil
+}
+
+// FinishMeasurement closes and locks an open measurement whose statements are all answered (the "Afronden" button
+// of a reopened measurement). A measurement with unanswered statements is an EINVALID error.
+func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (Measurement, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return Measurement{}, fmt.Errorf("finish measurement: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	m, err := lockMeasurement(ctx, tx, id, userID, round)
+	if err != nil {
+		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
+	}
+	answers, err := meterAnswers(ctx, tx, m.ID)
+	if err != nil {
+		return Measurement{}, err
+	}
+	if !allAnswered(answers, statements) {
+		return Measurement{}, fmt.Errorf("finish measurement: %w", content.Errorf(content.EINVALID,
+			"Je hebt nog niet alle stellingen beantwoord; daarna rond ik de meting af."))
+	}
+	if m, err = finishMeasurement(ctx, tx, m, db.Now()); err != nil {
+		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Measurement{}, fmt.Errorf("finish measurement: commit: %w", FormatError(err))
+	}
+	return m, nil
+}
+
+// lockMeasurement reads a measurement FOR UPDATE and checks that userID may answer it in this round.
+func lockMeasurement(ctx context.Context, tx *sqlx.Tx, id int64, userID string, round int) (Measurement, error) {
+	var m Measurement
+	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Measurement{}, notFound(err, "Deze meting bestaat niet (meer). Start de meter opnieuw met `/competentiemeter`.")
+	}
+	switch {
+	case m.UserID != userID:
+		return Measurement{}, ErrMeterNotYours
+	case m.Locked:
+		return Measurement{}, ErrMeterLocked
+	case round != m.Round:
+		return Measurement{}, ErrMeterStale
+	}
+	return m, nil
+}
+
+func finishMeasurement(ctx context.Context, tx *sqlx.Tx, m Measurement, now time.Time) (Measurement, error) {
+	var out Measurement
+	if err := tx.GetContext(ctx, &out, `
+		UPDATE meter_measurements SET finished_at = $2, locked = true, updated_at = $2
+		WHERE id = $1
+		RETURNING `+measurementCols, m.ID, now); err != nil {
+		return Measurement{}, FormatError(err)
+	}
+	cohortID := m.CohortID
+	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: m.UserID, UserID: m.UserID,
+		Action: "meter_finished", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
+		return Measurement{}, err
+	}
+	return out, nil
+}
+
+func allAnswered(answers map[string]int, statements []string) bool {
+	for _, s := range statements {
+		if answers[s] == 0 {
+			return false
+		}
+	}
+	return len(statements) > 0
+}
+
+// ReopenMeasurement unlocks a finished measurement of userID for changes and starts its next round, so that the
+// buttons of earlier messages no longer count. until is the last moment reopening is allowed (the handler derives it
+// from the cohort's dates); after it, or on a measurement that is not locked, it is an EINVALID error with a message
+// for the participant.
+func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (Measurement, error) {
+	now := db.Now()
+	if !now.Before(until) {
+		return Measurement{}, fmt.Errorf("reopen measurement: %w", content.Errorf(content.EINVALID,
+			"Deze meting kan niet meer worden heropend: de volgende bijeenkomst is al begonnen. Je antwoorden blijven zoals ze zijn."))
+	}
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return Measurement{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	var m Measurement
+	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Measurement{}, fmt.Errorf("reopen measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
+	}
+	if m.UserID != userID {
+		return Measurement{}, fmt.Errorf("reopen measurement: %w", ErrMeterNotYours)
+	}
+	if !m.Locked {
+		// A double click on "Heropenen": the first one reopened it already.
+		return m, nil
+	}
+	if err := tx.GetContext(ctx, &m, `
+		UPDATE meter_measurements SET locked = false, finished_at = NULL, round = round + 1, updated_at = $2
+		WHERE id = $1
+		RETURNING `+measurementCols, id, now); err != nil {
+		return Measurement{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
+	}
+	cohortID := m.CohortID
+	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
+		Action: "meter_reopened", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
+		return Measurement{}, fmt.Errorf("reopen measurement: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Measurement{}, fmt.Errorf("reopen measurement: commit: %w", FormatError(err))
+	}
+	return m, nil
+}
+
+// ShareMeasurement records that the participant shares a finished measurement's scores with the cohort's trainers
+// ("Deel met trainer"). Sharing twice keeps the first moment. An unfinished measurement is an EINVALID error.
+func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Measurement, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return Measurement{}, fmt.Errorf("share measurement: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	var m Measurement
+	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
+	}
+	switch {
+	case m.UserID != userID:
+		return Measurement{}, fmt.Errorf("share measurement: %w", ErrMeterNotYours)
+	case !m.Finished():
+		return Measurement{}, fmt.Errorf("share measurement: %w", content.Errorf(content.EINVALID,
+			"Rond de meting eerst af; daarna kun je je scores delen met je trainer."))
+	case m.SharedAt != nil:
+		return m, nil
+	}
+	now := db.Now()
+	if err := tx.GetContext(ctx, &m, `
+		UPDATE meter_measurements SET shared_at = $2, updated_at = $2 WHERE id = $1
+		RETURNING `+measurementCols, id, now); err != nil {
+		return Measurement{}, fmt.Errorf("share measurement: %w", FormatError(err))
+	}
+	cohortID := m.CohortID
+	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
+		Action: "meter_shared", Detail: map[string]any{"kind": m.Kind}}); err != nil {
+		return Measurement{}, fmt.Errorf("share measurement: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Measurement{}, fmt.Errorf("share measurement: commit: %w", FormatError(err))
+	}
+	return m, nil
+}
+
+// MeterDone reports whether a participant finished the measurement of kind in a cohort; the renderer of
+// only_pending meter reminders skips those who did.
+func (db *DB) MeterDone(ctx context.Context, cohortID int64, userID, kind string) (bool, error) {
+	var done bool
+	if err := db.GetContext(ctx, &done, `
+		SELECT EXISTS (SELECT 1 FROM meter_measurements
+		               WHERE cohort_id = $1 AND user_id = $2 AND kind = $3 AND finished_at IS NOT NULL)`,
+		cohortID, userID, kind); err != nil {
+		return false, fmt.Errorf("meter done: %w", FormatError(err))
+	}
+	return done, nil
+}
+
+// MeterCohortsOf returns the ids of the cohorts a user takes part in as a participant (not left), newest first:
+// where a /competentiemeter typed in a DM belongs.
+func (db *DB) MeterCohortsOf(ctx context.Context, userID string) ([]int64, error) {
+	var ids []int64
+	if err := db.SelectContext(ctx, &ids, `
+		SELECT p.cohort_id FROM participants p
+		LEFT JOIN cohort_modules m ON m.cohort_id = p.cohort_id AND m.number = 1
+		WHERE p.user_id = $1 AND p.left_at IS NULL
+		ORDER BY m.starts_at DESC NULLS LAST, p.cohort_id DESC`, userID); err != nil {
+		return nil, fmt.Errorf("meter cohorts of user: %w", FormatError(err))
+	}
+	return ids, nil
+}
+
+// DevelopmentPlan is a participant's Stap 3 (ontwikkelpunten) and Stap 4 (how, and with whom, they work on them).
+type DevelopmentPlan struct {
+	CohortID        int64     `db:"cohort_id"`
+	UserID          string    `db:"user_id"`
+	Ontwikkelpunten string    `db:"ontwikkelpunten"`
+	Aanpak          string    `db:"aanpak"`
+	CreatedAt       time.Time `db:"created_at"`
+	UpdatedAt       time.Time `db:"updated_at"`
+}
+
+// SaveDevelopmentPlan creates or replaces a participant's development plan in a cohort and returns it.
+func (db *DB) SaveDevelopmentPlan(ctx context.Context, p DevelopmentPlan) (DevelopmentPlan, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return DevelopmentPlan{}, fmt.Errorf("save development plan: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	now := db.Now()
+	var out DevelopmentPlan
+	if err := tx.GetContext(ctx, &out, `
+		INSERT INTO meter_plans (cohort_id, user_id, ontwikkelpunten, aanpak, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5)
+		ON CONFLICT (cohort_id, user_id) DO UPDATE
+		SET ontwikkelpunten = EXCLUDED.ontwikkelpunten, aanpak = EXCLUDED.aanpak, updated_at = EXCLUDED.updated_at
+		RETURNING cohort_id, user_id, ontwikkelpunten, aanpak, created_at, updated_at`,
+		p.CohortID, p.UserID, p.Ontwikkelpunten, p.Aanpak, now); err != nil {
+		return DevelopmentPlan{}, fmt.Errorf("save development plan: %w", FormatError(err))
+	}
+	cohortID := p.CohortID
+	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: p.UserID, UserID: p.UserID,
+		Action: "development_plan_saved"}); err != nil {
+		return DevelopmentPlan{}, fmt.Errorf("save development plan: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return DevelopmentPlan{}, fmt.Errorf("save development plan: commit: %w", FormatError(err))
+	}
+	return out, nil
+}
+
+// DevelopmentPlanOf returns a participant's development plan in a cohort, or an ENOTFOUND error.
+func (db *DB) DevelopmentPlanOf(ctx context.Context, cohortID int64, userID string) (DevelopmentPlan, error) {
+	var p DevelopmentPlan
+	if err := db.GetContext(ctx, &p, `
+		SELECT cohort_id, user_id, ontwikkelpunten, aanpak, created_at, updated_at
+		FROM meter_plans WHERE cohort_id = $1 AND user_id = $2`, cohortID, userID); err != nil {
+		return DevelopmentPlan{}, fmt.Errorf("development plan: %w", notFound(err, "Je hebt nog geen ontwikkelpunten opgeschreven."))
+	}
+	return p, nil
+}
+
+// DevelopmentPlanExists reports whether a participant wrote a development plan in a cohort: the homework of module 1
+// (Stap 3 and 4 of the competentiemeter) counts as done when it does.
+func (db *DB) DevelopmentPlanExists(ctx context.Context, cohortID int64, userID string) (bool, error) {
+	var ok bool
+	if err := db.GetContext(ctx, &ok, `
+		SELECT EXISTS (SELECT 1 FROM meter_plans WHERE cohort_id = $1 AND user_id = $2)`, cohortID, userID); err != nil {
+		return false, fmt.Errorf("development plan exists: %w", FormatError(err))
+	}
+	return ok, nil
+}
+
+// MeterRecord is one participant's state in a cohort's competentiemeter, for the trainers' overview: the
+// measurements they started, with their scores, and whether they wrote a plan. Scores are personal: the caller
+// shows them only for a measurement the participant shared.
+type MeterRecord struct {
+	UserID       string
+	Measurements map[string]Measurement    // by kind; absent: not started
+	Scores       map[string]map[string]int // by kind, then statement id
+	HasPlan      bool
+}
+
+// CohortMeter returns the competentiemeter state of every participant of a cohort (not left) and of anyone else who
+// started a measurement in it, by user id.
+func (db *DB) CohortMeter(ctx context.Context, cohortID int64) ([]MeterRecord, error) {
+	var users []string
+	if err := db.SelectContext(ctx, &users, `
+		SELECT user_id FROM participants WHERE cohort_id = $1 AND left_at IS NULL
+		UNION
+		SELECT user_id FROM meter_measurements WHERE cohort_id = $1
+		ORDER BY user_id`, cohortID); err != nil {
+		return nil, fmt.Errorf("cohort meter: participants: %w", FormatError(err))
+	}
+	byUser := make(map[string]*MeterRecord, len(users))
+	out := make([]MeterRecord, len(users))
+	for i, u := range users {
+		out[i] = MeterRecord{UserID: u, Measurements: map[string]Measurement{}, Scores: map[string]map[string]int{}}
+		byUser[u] = &out[i]
+	}
+	var ms []Measurement
+	if err := db.SelectContext(ctx, &ms, `
+		SELECT `+measurementCols+` FROM meter_measurements WHERE cohort_id = $1`, cohortID); err != nil {
+		return nil, fmt.Errorf("cohort meter: measurements: %w", FormatError(err))
+	}
+	kindOf := make(map[int64]Measurement, len(ms))
+	for _, m := range ms {
+		kindOf[m.ID] = m
+		byUser[m.UserID].Measurements[m.Kind] = m
+		byUser[m.UserID].Scores[m.Kind] = map[string]int{}
+	}
+	var answers []struct {
+		Measurement int64  `db:"measurement_id"`
+		Statement   string `db:"statement_id"`
+		Score       int    `db:"score"`
+	}
+	if err := db.SelectContext(ctx, &answers, `
+		SELECT a.measurement_id, a.statement_id, a.score
+		FROM meter_answers a JOIN meter_measurements m ON m.id = a.measurement_id
+		WHERE m.cohort_id = $1`, cohortID); err != nil {
+		return nil, fmt.Errorf("cohort meter: answers: %w", FormatError(err))
+	}
+	for _, a := range answers {
+		m := kindOf[a.Measurement]
+		byUser[m.UserID].Scores[m.Kind][a.Statement] = a.Score
+	}
+	var planners []string
+	if err := db.SelectContext(ctx, &planners, `SELECT user_id FROM meter_plans WHERE cohort_id = $1`, cohortID); err != nil {
+		return nil, fmt.Errorf("cohort meter: plans: %w", FormatError(err))
+	}
+	for _, u := range planners {
+		if r, ok := byUser[u]; ok {
+			r.HasPlan = true
+		}
+	}
+	return out, nil
+}
