@@ -58,7 +58,7 @@ func TestManifest(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"commands", "chat:write", "im:write", "im:history", "channels:read", "groups:read",
-		"channels:history", "groups:history", "users:read", "files:write"} {
+		"channels:history", "groups:history", "users:read", "users:read.email", "files:write"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, want) {
 			t.Errorf("scope %s missing", want)
 		}
