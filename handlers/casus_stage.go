@@ -20,7 +20,7 @@ const casusAssignmentHeading = "*Opdracht*"
 // budget keeps each message readable and well within what an ack or response_url takes.
 const (
 	casusMaxBlocks = 45
-	casusMaxChars  = 12000
+	casusMaxChars  = 8000
 )
 
 // CaseStageMessage builds the channel message for one revealed stage of a case: a heading with the case's title
