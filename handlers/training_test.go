@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/scheduler"
@@ -206,6 +208,13 @@ func TestTrainingNewView(t *testing.T) {
 	}
 	v := handlers.TrainingNewView(course, course.Phrases, trChannel, "het-gesprek-utrecht", trTrainer)
 	golden(t, "training_new_view.json", v)
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := slackfake.ValidateView(raw); len(errs) > 0 {
+		t.Errorf("Slack would refuse the modal: %v", errs)
+	}
 	if n := len(v.Blocks.BlockSet); n > 100 {
 		t.Errorf("modal has %d blocks; Slack allows 100", n)
 	}
@@ -340,6 +349,9 @@ func TestTrainingNew(t *testing.T) {
 			t.Fatalf("ack = %#v, want the modal updated with a summary", ack.Payload)
 		}
 		golden(t, "training_new_done.json", resp)
+		if raw, _ := json.Marshal(resp.View); len(slackfake.ValidateView(raw)) > 0 {
+			t.Errorf("Slack would refuse the summary: %v", slackfake.ValidateView(raw))
+		}
 
 		c, err := w.db.CohortByChannel(ctx, channel)
 		if err != nil {
@@ -430,6 +442,7 @@ func TestTrainingPlanAndStatus(t *testing.T) {
 		t.Errorf("plan is %q, want ephemeral", p.ResponseType)
 	}
 	golden(t, "training_plan.json", p)
+	validBlocks(t, p.Blocks)
 	for _, s := range []string{
 		"*Module 1: Context en kader*\nmaandag 7 december 2026, 09:00–13:00 · Stadskantoor, zaal 3",
 		"Welkom en voormeting aan iedere deelnemer · _verstuurd aan 2, mislukt 2_",
@@ -447,6 +460,7 @@ func TestTrainingPlanAndStatus(t *testing.T) {
 
 	s, _ := w.command(t, trTrainer, trChannel, "status")
 	golden(t, "training_status.json", s)
+	validBlocks(t, s.Blocks)
 	for _, want := range []string{
 		"Verstuurd: *3*", "Gemist: *1*", "Mislukt: *2*", "Vervallen: *0*",
 		"<@U0CEES>: Het account van deze persoon is gedeactiveerd.",
@@ -552,6 +566,7 @@ func TestTrainingMove(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		p, ack := w.command(t, trTrainer, trChannel, "verzet 2 15-12-2026 10:30")
 		golden(t, "training_move.json", p)
+		validBlocks(t, p.Blocks)
 		if !strings.Contains(p.Text, "Was: maandag 14 december 2026, 09:00–13:00") ||
 			!strings.Contains(p.Text, "Wordt: dinsdag 15 december 2026, 10:30–14:30") {
 			t.Errorf("reply does not say what moved:\n%s", p.Text)
@@ -622,5 +637,17 @@ func TestTrainingFailureReason(t *testing.T) {
 		if got := handlers.TrainingFailureReason(tt.in); !strings.Contains(got, tt.want) {
 			t.Errorf("TrainingFailureReason(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// validBlocks fails t when Slack would refuse a message with these blocks.
+func validBlocks(t *testing.T, blocks []slack.Block) {
+	t.Helper()
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := slackfake.ValidateMessageBlocks(raw); len(errs) > 0 {
+		t.Errorf("Slack would refuse the message: %v", errs)
 	}
 }

@@ -42,7 +42,7 @@ const (
 	trainingNewLocationPH   = "Bijvoorbeeld: Stadskantoor, zaal 3"
 	trainingNewSettings     = "Instellingen"
 	trainingNewQuiet        = "Geen persoonlijke berichten ’s avonds en ’s nachts (21:00–08:00)"
-	trainingNewHolidays     = "Geen persoonlijke berichten op feestdagen, zoals Tweede Paasdag en Koningsdag"
+	trainingNewHolidays     = "Geen persoonlijke berichten op feestdagen (zoals Pasen en Koningsdag)"
 	trainingNewAutoReveal   = "Deel de volgende stap van de casus vanzelf, de dag na elke bijeenkomst"
 	trainingNewSettingsHint = "Persoonlijke berichten die kunnen wachten, schuif ik dan door naar de volgende werkdag om 09:00. In het weekend doe ik dat altijd."
 
