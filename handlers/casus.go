@@ -425,13 +425,34 @@ func (c *Casus) roleCard(ctx context.Context, cmd slack.SlashCommand, args strin
 	if m := casusMentionRE.FindStringSubmatch(args); m != nil {
 		target = m[1]
 	}
-	words := strings.Fields(casusMentionRE.ReplaceAllString(args, " "))
-	roleArg, caseArg := "", ""
-	if len(words) > 0 {
-		roleArg = words[0]
+	// The role and the case may come in either order ("moeder johanna" or "johanna moeder"): a word that names a
+	// role of the cohort's cases is the role, another word the case.
+	all, err := c.casusCases(co, "")
+	if err != nil {
+		return Response{}, err
 	}
-	if len(words) > 1 {
-		caseArg = words[1]
+	known := map[string]bool{}
+	for _, cc := range all {
+		for _, s := range cc.stages {
+			if s.Audience == content.StageRole {
+				known[strings.ToLower(s.Role)] = true
+			}
+		}
+	}
+	roleArg, caseArg := "", ""
+	var other []string
+	for _, w := range strings.Fields(casusMentionRE.ReplaceAllString(args, " ")) {
+		if roleArg == "" && known[strings.ToLower(w)] {
+			roleArg = w
+			continue
+		}
+		other = append(other, w)
+	}
+	if roleArg == "" && len(other) > 0 {
+		roleArg, other = other[0], other[1:]
+	}
+	if len(other) > 0 {
+		caseArg = other[0]
 	}
 	cases, err := c.casusCases(co, caseArg)
 	if err != nil {

@@ -385,7 +385,7 @@ func TestCasusRoleCard(t *testing.T) {
 	}
 
 	// A mention without a name, Richard's role.
-	w.command(t, w.trainer, w.channel, "rol <@"+w.bram+"> begeleider richard")
+	w.command(t, w.trainer, w.channel, "rol richard <@"+w.bram+"> begeleider")
 	if got := seenAll(w.fake.Messages(w.fake.IMWith(w.bram))); !strings.Contains(got, "*begeleider*") {
 		t.Errorf("bram's DM = %s", got)
 	}
