@@ -180,6 +180,17 @@ func TestCaseChangeLocked(t *testing.T) {
 			}
 		})
 	}
+	changed := testCohort("Hengelo", "C0HENGELO")
+	changed.Cases = []string{"richard", "tom"}
+	if _, err := db.SaveCohort(ctx, changed); content.ErrorCode(err) != content.ECONFLICT {
+		t.Errorf("SaveCohort with other cases after a reveal: %v, want ECONFLICT", err)
+	}
+	if got, _ := db.CohortByID(ctx, id); len(got.Cases) != 2 || got.Cases[1] != "johanna" {
+		t.Errorf("cases after a refused save = %v", got.Cases)
+	}
+	if _, err := db.SaveCohort(ctx, testCohort("Hengelo", "C0HENGELO")); err != nil {
+		t.Errorf("saving the same cases again after a reveal: %v", err)
+	}
 	if err := db.CheckCaseChange(ctx, "Nieuwe groep", []string{"richard", "emma"}); err != nil {
 		t.Errorf("a new cohort: %v", err)
 	}

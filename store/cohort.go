@@ -66,6 +66,10 @@ func (db *DB) ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*con
 }
 
 func saveCohort(ctx context.Context, tx *sqlx.Tx, c *content.Cohort, now time.Time) (int64, error) {
+	// Participants know the cases by the name they were shown with: after a reveal they stay (store/case_reveal.go).
+	if err := checkCaseChange(ctx, tx, c.Name, c.Cases); err != nil {
+		return 0, err
+	}
 	settings, err := json.Marshal(c.Settings)
 	if err != nil {
 		return 0, fmt.Errorf("save cohort: settings: %w", err)
