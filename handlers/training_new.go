@@ -66,7 +66,11 @@ func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, e
 		return Response{}, err
 	}
 	if c != nil {
-		if !isCohortTrainer(c, cmd.UserID) {
+		trainer, err := t.isTrainer(ctx, c, cmd.UserID)
+		if err != nil {
+			return Response{}, err
+		}
+		if !trainer {
 			return Ephemeral(content.Fill(trainingNotTrainer, map[string]string{"cohort": c.Name})), nil
 		}
 		return Ephemeral(content.Fill(trainingExists, map[string]string{"cohort": c.Name})), nil

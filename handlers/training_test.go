@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -53,6 +54,16 @@ func (o *trViews) OpenView(_ context.Context, triggerID string, v slack.ModalVie
 	return &slack.ViewResponse{}, nil
 }
 
+// trEmails stands in for the e-mail addresses of Slack profiles; "U0BROKEN" cannot be looked up.
+type trEmails map[string]string
+
+func (e trEmails) UserEmail(_ context.Context, userID string) (string, error) {
+	if userID == "U0BROKEN" {
+		return "", errors.New("users.info: ratelimited")
+	}
+	return e[userID], nil
+}
+
 type trainingWorld struct {
 	db      *store.DB
 	reg     *handlers.Registry
@@ -75,7 +86,7 @@ func newTrainingWorld(t *testing.T) *trainingWorld {
 	w.reg = handlers.NewRegistry(course.Phrases, log)
 	handlers.RegisterTraining(w.reg, handlers.TrainingDeps{
 		Store: w.db, Slack: w.views, Course: course, Now: func() time.Time { return w.now },
-		Kick: func() { w.kicks++ }, Log: log,
+		Kick: func() { w.kicks++ }, Log: log, Emails: trEmails{"U0TESS": "Tess@Gemeente.nl", "U0ANNA": "anna@gemeente.nl"},
 	})
 	return w
 }
@@ -649,5 +660,39 @@ func validBlocks(t *testing.T, blocks []slack.Block) {
 	}
 	if errs := slackfake.ValidateMessageBlocks(raw); len(errs) > 0 {
 		t.Errorf("Slack would refuse the message: %v", errs)
+	}
+}
+
+func TestTrainingTrainerByEmail(t *testing.T) {
+	ctx := context.Background()
+	w := newTrainingWorld(t)
+	c := trCohort()
+	c.Trainers = []string{"tess@gemeente.nl", trCoTrainer}
+	w.apply(t, c)
+
+	tests := []struct{ name, user, want string }{
+		{"OtherEmail", "U0ANNA", "alleen een trainer"},
+		{"LookupFails", "U0BROKEN", "Er ging iets mis"},
+		{"NoEmail", trParticipant, "alleen een trainer"},
+		{"Resolved", "U0TESS", "Stand van zaken van Utrecht najaar 2026"},
+		{"ResolvedAgain", "U0TESS", "Stand van zaken van Utrecht najaar 2026"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _ := w.command(t, tt.user, trChannel, "status")
+			if !strings.Contains(p.Text, tt.want) {
+				t.Errorf("reply = %q, want %q", p.Text, tt.want)
+			}
+		})
+	}
+	got, err := w.db.CohortByChannel(ctx, trChannel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got.Trainers, ",") != "U0TESS,"+trCoTrainer {
+		t.Errorf("trainers = %v, want the e-mail address replaced by the user ID", got.Trainers)
+	}
+	if n := w.auditCount(t, "trainer_resolved"); n != 1 {
+		t.Errorf("%d trainer_resolved audit rows, want 1", n)
 	}
 }
