@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -14,10 +15,11 @@ import (
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
-// EventLog remembers Slack event ids so that a retried event is acknowledged but not handled twice;
-// *store.DB implements it.
+// EventLog remembers Slack event ids so that a retried event is acknowledged but not handled twice, and forgets
+// one whose handling failed so that Slack's retry is handled; *store.DB implements it.
 type EventLog interface {
 	SeenEvent(ctx context.Context, id string) (bool, error)
+	ForgetEvent(ctx context.Context, id string) error
 }
 
 // Responder sends what a handler has to say after the ack; *Poster implements it.
@@ -117,14 +119,20 @@ func (d *Dispatcher) Interaction(ctx context.Context, cb slack.InteractionCallba
 	return ack.Payload, d.after(ctx, ack, cb.ResponseURL, channel, cb.User.ID)
 }
 
+// ErrEventFailed says an event's handler failed; the adapter then does not acknowledge it (HTTP 500, or no
+// Socket Mode ack), so that Slack delivers it again.
+var ErrEventFailed = errors.New("slack event handler failed")
+
 // Event handles an Events API event with the given event_id: a known type whose id was seen before is a retry
-// and is dropped; an unknown type is dropped without touching the database.
-func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
+// and is dropped; an unknown type is dropped without touching the database. When the handler fails, the id is
+// forgotten and ErrEventFailed returned, so Slack's retry gets another chance.
+func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
 	typ := ev.InnerEvent.Type
 	if !d.opts.Registry.HandlesEvent(typ) {
 		d.opts.Log.DebugContext(ctx, "slack event ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
-		return
+		return nil
 	}
+	recorded := false
 	if eventID != "" && d.opts.Events != nil {
 		seen, err := d.opts.Events.SeenEvent(ctx, eventID)
 		if err != nil {
@@ -132,19 +140,34 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 			d.opts.Log.WarnContext(ctx, "slack event dedupe failed", slog.String("event_id", eventID), slog.Any("error", err))
 		} else if seen {
 			d.opts.Log.InfoContext(ctx, "slack event retry ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
-			return
+			return nil
+		} else {
+			recorded = true
 		}
 	}
+	failed := false
 	d.guard(ctx, "event", typ, func(ctx context.Context) {
 		if _, err := d.opts.Registry.HandleEvent(ctx, ev); err != nil {
+			failed = true
 			d.opts.Log.ErrorContext(ctx, "slack event failed", slog.String("event_type", typ), slog.String("event_id", eventID), slog.Any("error", err))
 		}
-	}, func() {})
+	}, func() { failed = true })
 	d.logRequest(ctx, "event", typ, "", true)
+	if !failed {
+		return nil
+	}
+	if recorded {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if err := d.opts.Events.ForgetEvent(fctx, eventID); err != nil {
+			d.opts.Log.WarnContext(ctx, "slack event forget failed", slog.String("event_id", eventID), slog.Any("error", err))
+		}
+	}
+	return ErrEventFailed
 }
 
 // errPanic stands for a handler that panicked; the user sees the generic error.
-var errPanic = fmt.Errorf("handler panicked")
+var errPanic = errors.New("handler panicked")
 
 // guard runs fn within the ack deadline and turns a panic into onPanic, so one bad handler cannot take the
 // connection down.

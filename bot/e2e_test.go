@@ -3,10 +3,12 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -95,6 +97,16 @@ func register(r *handlers.Registry, db *store.DB, poster *bot.Poster, trainers t
 			return handlers.ViewErrors(map[string]string{"notitie_blok": "Schrijf eerst iets op."}), nil
 		}
 		return handlers.ViewResponse{}, audit(ctx, "test_submit", cb.User.ID, map[string]any{"length": len(v)})
+	})
+	var leftOnce sync.Once
+	r.Event("member_left_channel", func(ctx context.Context, ev slackevents.EventsAPIEvent) error {
+		failed := false
+		leftOnce.Do(func() { failed = true })
+		if failed {
+			return errors.New("database briefly gone")
+		}
+		e := ev.InnerEvent.Data.(*slackevents.MemberLeftChannelEvent)
+		return audit(ctx, "test_left", e.User, map[string]any{"channel": e.Channel})
 	})
 	r.Event("member_joined_channel", func(ctx context.Context, ev slackevents.EventsAPIEvent) error {
 		e := ev.InnerEvent.Data.(*slackevents.MemberJoinedChannelEvent)
@@ -356,6 +368,25 @@ func TestEndToEnd(t *testing.T) {
 				}
 				if n := w.rows(t, "test_event"); n != 1 {
 					t.Errorf("%d event rows after retries, want 1", n)
+				}
+			})
+
+			t.Run("FailedEventRetried", func(t *testing.T) {
+				w := newWorld(t, transport)
+				resp, _ := w.fake.Event(ctx, map[string]any{"type": "member_left_channel", "user": w.anna, "channel": w.channel,
+					"channel_type": "C", "team": w.fake.TeamID()})
+				if resp.Acked {
+					t.Fatalf("a failed event was acknowledged (status %d); Slack would not retry it", resp.Status)
+				}
+				if resp.EventID == "" {
+					t.Fatal("no event id")
+				}
+				resp, err := w.fake.Redeliver(ctx, resp, "http_error")
+				if err != nil || !resp.Acked {
+					t.Fatalf("retry: %v (acked %v)", err, resp.Acked)
+				}
+				if n := w.rows(t, "test_left"); n != 1 {
+					t.Errorf("%d rows after the retry, want 1", n)
 				}
 			})
 

@@ -177,7 +177,11 @@ func (h *HTTP) events(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	h.opts.Dispatcher.Event(r.Context(), ev, outer.EventID)
+	if err := h.opts.Dispatcher.Event(r.Context(), ev, outer.EventID); err != nil {
+		// Slack retries a delivery that did not get a 200.
+		http.Error(w, "event not handled", http.StatusInternalServerError)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

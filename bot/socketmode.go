@@ -91,7 +91,10 @@ func (s *SocketMode) serve(ctx context.Context, evt socketmode.Event) {
 	case slack.InteractionCallback:
 		payload, after = s.d.Interaction(ctx, data, req.RetryAttempt > 0)
 	case slackevents.EventsAPIEvent:
-		s.d.Event(ctx, data, eventID(data))
+		if err := s.d.Event(ctx, data, eventID(data)); err != nil {
+			// No ack: Slack delivers the event again with retry_attempt + 1.
+			return
+		}
 	default:
 		s.log.WarnContext(ctx, "slack socket mode envelope not understood", slog.String("type", req.Type))
 	}

@@ -38,3 +38,12 @@ func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int64, error) 
 	}
 	return n, nil
 }
+
+// ForgetEvent removes a recorded event id, so that Slack's retry of an event whose handling failed is handled
+// again rather than dropped as a duplicate.
+func (db *DB) ForgetEvent(ctx context.Context, id string) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM slack_events WHERE event_id = $1`, id); err != nil {
+		return fmt.Errorf("forget slack event: %w", FormatError(err))
+	}
+	return nil
+}

@@ -36,6 +36,15 @@ func TestSeenEvent(t *testing.T) {
 		})
 	}
 
+	t.Run("Forget", func(t *testing.T) {
+		if err := db.ForgetEvent(ctx, "Ev02"); err != nil {
+			t.Fatal(err)
+		}
+		if seen, err := db.SeenEvent(ctx, "Ev02"); err != nil || seen {
+			t.Errorf("Ev02 after forget: seen=%v err=%v, want new", seen, err)
+		}
+	})
+
 	t.Run("Prune", func(t *testing.T) {
 		now = now.Add(2 * time.Hour)
 		if _, err := db.SeenEvent(ctx, "Ev03"); err != nil {
