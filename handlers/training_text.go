@@ -141,7 +141,7 @@ var trainingStatusNames = map[string]string{
 	"missed":    "gemist",
 	"failed":    "mislukt",
 	"cancelled": "vervallen",
-	"expanded":  "verstuurd aan iedere deelnemer",
+	"expanded":  "geen deelnemers in het kanaal",
 }
 
 // Who a delivery goes to, as trainers read it in the plan.
