@@ -270,3 +270,12 @@ func notFound(err error, msg string) error {
 	}
 	return FormatError(err)
 }
+
+// IsTrainer reports whether userID is a trainer of any cohort.
+func (db *DB) IsTrainer(ctx context.Context, userID string) (bool, error) {
+	var ok bool
+	if err := db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM cohort_trainers WHERE user_id = $1)`, userID); err != nil {
+		return false, fmt.Errorf("is trainer: %w", FormatError(err))
+	}
+	return ok, nil
+}

@@ -192,3 +192,17 @@ func assertCohort(t *testing.T, got, want *content.Cohort) {
 		}
 	}
 }
+
+func TestIsTrainer(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	if _, err := db.SaveCohort(ctx, testCohort("Utrecht najaar 2026", "C0UTRECHT")); err != nil {
+		t.Fatal(err)
+	}
+	for user, want := range map[string]bool{"U0TRAINER1": true, "U0TRAINER2": true, "U0DEELNEMER": false} {
+		got, err := db.IsTrainer(ctx, user)
+		if err != nil || got != want {
+			t.Errorf("IsTrainer(%s) = %v, %v; want %v", user, got, err, want)
+		}
+	}
+}
