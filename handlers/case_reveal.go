@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -24,8 +23,8 @@ func CaseRevealMessage(v ModuleView) (Message, error) {
 	return checkLimits(Message{Text: first, Blocks: blocks})
 }
 
-// caseStageBlocks returns, case by case, the channel stages of the given modules, and the first heading as a
-// notification text.
+// caseStageBlocks returns, case by case, the channel stages of the given modules as the channel shows a revealed
+// stage (CaseStageMessage), and the first heading as a notification text.
 func caseStageBlocks(v ModuleView, modules []int) ([]slack.Block, string, error) {
 	var blocks []slack.Block
 	first := ""
@@ -53,22 +52,15 @@ func caseStageBlocks(v ModuleView, modules []int) ([]slack.Block, string, error)
 			if len(shown) == 0 {
 				continue
 			}
-			if len(blocks) > 0 {
-				blocks = append(blocks, slack.NewDividerBlock())
-			}
-			head := content.Fill(v.Phrases.CaseReveal, map[string]string{"casus": title, "module": strconv.Itoa(n)})
-			if first == "" {
-				first = firstLine(head)
-			}
-			blocks = append(blocks, sections(head)...)
-			for _, s := range shown {
-				blocks = append(blocks, sections("*"+s.Title+"*\n"+strings.TrimSpace(s.Text))...)
-				if a := strings.TrimSpace(s.Assignment); a != "" {
-					if !strings.HasPrefix(a, "*") {
-						a = textCaseAssignment + "\n" + a
-					}
-					blocks = append(blocks, sections(a)...)
+			for _, st := range shown {
+				head, body := CaseStageMessage(v.Phrases, title, st)
+				if len(blocks) > 0 {
+					blocks = append(blocks, slack.NewDividerBlock())
 				}
+				if first == "" {
+					first = head
+				}
+				blocks = append(blocks, body...)
 			}
 		}
 	}

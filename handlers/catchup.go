@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/slack-go/slack"
 
@@ -11,14 +10,15 @@ import (
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
-// CatchUpState is what a late joiner has missed, read from the cohort's deliveries at send time.
+// CatchUpState is what a late joiner has missed, read from the database at send time.
 type CatchUpState struct {
-	Preparation int   // the module whose preparation went out and that has not ended yet; 0 for none
-	Revealed    []int // the modules whose case stages were shared in the channel, in order
-	BeforeStart bool  // module 1 has not started: the voormeting is still open
+	Preparation int             // the module whose preparation went out and that has not ended yet; 0 for none
+	Stages      []RevealedStage // the case stages posted in the channel so far, case by case
+	BeforeStart bool            // module 1 has not started: the voormeting is still open
 }
 
-// catchUpState reads what went out to the cohort's channel so far.
+// catchUpState reads what went out to the cohort's channel so far: the preparations the dispatcher sent and the
+// case stages that were posted (by /casus reveal or the automatic reveal).
 func (d *Deliveries) catchUpState(ctx context.Context, c *content.Cohort) (CatchUpState, error) {
 	var st CatchUpState
 	now := d.now()
@@ -32,24 +32,25 @@ func (d *Deliveries) catchUpState(ctx context.Context, c *content.Cohort) (Catch
 	if err != nil {
 		return CatchUpState{}, fmt.Errorf("catch-up: %w", err)
 	}
-	revealed := map[int]bool{}
 	for _, del := range ds {
-		if del.Recipient != "" || del.Status != store.StatusSent {
+		if del.Kind != "preparation" || del.Recipient != "" || del.Status != store.StatusSent {
 			continue
 		}
-		switch del.Kind {
-		case "preparation":
-			if m, ok := c.Module(del.Module); ok && now.Before(m.End) && del.Module > st.Preparation {
-				st.Preparation = del.Module
-			}
-		case "case_reveal":
-			revealed[del.Module] = true
+		if m, ok := c.Module(del.Module); ok && now.Before(m.End) && del.Module > st.Preparation {
+			st.Preparation = del.Module
 		}
 	}
-	for n := range revealed {
-		st.Revealed = append(st.Revealed, n)
+	reveals, err := d.Store.CaseReveals(ctx, c.ID)
+	if err != nil {
+		return CatchUpState{}, fmt.Errorf("catch-up: %w", err)
 	}
-	sort.Ints(st.Revealed)
+	loc, err := c.Location()
+	if err != nil {
+		return CatchUpState{}, fmt.Errorf("catch-up: %w", err)
+	}
+	if st.Stages, err = RevealedStages(d.Course, reveals, loc); err != nil {
+		return CatchUpState{}, fmt.Errorf("catch-up: %w", err)
+	}
 	return st, nil
 }
 
@@ -79,17 +80,20 @@ func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[s
 		head = append(head, questionBlocks(pv.Module)...)
 	}
 
-	revealed := st.Revealed
+	stages := st.Stages
 	for {
-		cases, _, err := caseStageBlocks(v, revealed)
-		if err != nil {
-			return Message{}, fmt.Errorf("catch-up: %w", err)
+		var cases []slack.Block
+		for _, rs := range stages {
+			if _, body := CaseStageMessage(v.Phrases, rs.CaseTitle, rs.Stage); len(body) > 0 {
+				cases = append(cases, slack.NewDividerBlock())
+				cases = append(cases, body...)
+			}
 		}
 		blocks := append([]slack.Block{}, head...)
 		if len(cases) > 0 {
 			blocks = append(blocks, slack.NewDividerBlock())
 			blocks = append(blocks, sections(textCatchUpCases)...)
-			if len(revealed) < len(st.Revealed) {
+			if len(stages) < len(st.Stages) {
 				blocks = append(blocks, sections(textCatchUpMore)...)
 			}
 			blocks = append(blocks, cases...)
@@ -97,9 +101,20 @@ func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[s
 		if st.Preparation == 0 && len(cases) == 0 {
 			blocks = append(blocks, sections(textCatchUpNothing)...)
 		}
-		if len(blocks) <= maxBlocks || len(revealed) == 0 {
+		if len(blocks) <= maxBlocks || len(stages) == 0 {
 			return checkLimits(Message{Text: firstLine(intro), Blocks: blocks})
 		}
-		revealed = revealed[1:]
+		stages = oldestOut(stages)
 	}
+}
+
+// oldestOut returns stages without the one revealed first.
+func oldestOut(stages []RevealedStage) []RevealedStage {
+	oldest := 0
+	for i, s := range stages {
+		if s.At.Before(stages[oldest].At) {
+			oldest = i
+		}
+	}
+	return append(append([]RevealedStage{}, stages[:oldest]...), stages[oldest+1:]...)
 }

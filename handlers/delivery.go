@@ -15,7 +15,7 @@ import (
 )
 
 // ErrSkip is returned by Render when the recipient has nothing to receive: an only_pending reminder to someone who
-// already did what it is about, or a case reveal for a module whose cases have no stage to share. The dispatcher
+// already did what it is about (homework marked "Klaar", the voormeting finished), or a case reveal for a module whose cases have no stage to share. The dispatcher
 // records the delivery as done without posting anything.
 var ErrSkip = errors.New("nothing to send to this recipient")
 
@@ -30,8 +30,8 @@ const (
 const (
 	ActionReadingDone  = "reading_done"  // "Gelezen": value "<module>/<reading id>"
 	ActionHomeworkDone = "homework_done" // "Klaar": value "<module>"
-	// ActionMeterStart opens the competentiemeter (value "voormeting" or "eindmeting"). Its handler belongs to the
-	// competentiemeter; until that is registered, the registry answers a click on it politely.
+	// ActionMeterStart opens the competentiemeter (value "voormeting" or "eindmeting"); the competentiemeter
+	// (meter.go) registers its handler.
 	ActionMeterStart = "meter_start"
 )
 
@@ -47,6 +47,10 @@ type DeliveryStore interface {
 	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
 	// Deliveries returns a cohort's deliveries with their state (a late joiner's catch-up reads what went out).
 	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
+	// CaseReveals returns the case stages revealed in a cohort (a late joiner's catch-up shows the posted ones).
+	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
+	// MeterDone reports whether a participant finished a run of the competentiemeter.
+	MeterDone(ctx context.Context, cohortID int64, userID, kind string) (bool, error)
 }
 
 // Deliveries renders the course messages the dispatcher posts: one kind per schedule rule (welcome, preparation,
@@ -96,6 +100,15 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 	case "welcome":
 		msg, err = WelcomeMessage(m, recipient)
 	case "meter_reminder":
+		if c.ID > 0 && d.Store != nil {
+			done, err := d.Store.MeterDone(ctx, c.ID, recipient, MeterVoormeting)
+			if err != nil {
+				return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
+			}
+			if done {
+				return "", nil, ErrSkip
+			}
+		}
 		msg, err = MeterReminderMessage(m)
 	case "preparation":
 		msg, err = PreparationMessage(m)
@@ -259,7 +272,6 @@ const (
 	// textMeenemenPrepared: the titles of what the participant prepared, as "_A_, _B_ en _C_".
 	textMeenemenPrepared = "je uitwerking van %s"
 	textMeenemenDefault  = "je vragen en ervaringen uit de praktijk"
-	textCaseAssignment   = "*Opdracht*"
 	textCatchUpIntro     = "Hoi <@%s>, welkom bij de training *Het Gesprek* (%s)! :wave:\n\nJe bent er wat later bij gekomen, dus ik zet even op een rij wat je gemist hebt. Ik ben de gesprekbot: tussen de bijeenkomsten door stuur ik je de voorbereiding en het leesmateriaal, herinner ik je aan het huiswerk en deel ik in het kanaal stap voor stap de casussen."
 	textCatchUpNow       = "*Nu aan de beurt: de voorbereiding van module %d, %s* (bijeenkomst op %s)"
 	textCatchUpVoor      = "De voormeting van de competentiemeter kun je nog invullen vóór de eerste bijeenkomst. Het kost ongeveer tien minuten en je scores zie alleen jij, tenzij je ze zelf met je trainer deelt."

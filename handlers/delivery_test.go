@@ -114,34 +114,62 @@ func addRows(t *testing.T, db *store.DB, c *content.Cohort, rows ...channelRow) 
 	}
 }
 
+// reveal is a case stage revealed in the channel; posted says whether its message went out.
+type reveal struct {
+	caseID, variant, stage string
+	position, module       int
+	posted                 bool
+}
+
+// addReveals stores case reveals of the cohort as /casus reveal leaves them.
+func addReveals(t *testing.T, db *store.DB, c *content.Cohort, rs ...reveal) {
+	t.Helper()
+	for i, r := range rs {
+		var ch, ts any
+		if r.posted {
+			ch, ts = c.Channel, fmt.Sprintf("1765000000.%06d", 300+i)
+		}
+		if _, err := db.ExecContext(context.Background(), `
+			INSERT INTO case_reveals (cohort_id, case_id, variant, stage_id, position, module, revealed_by, revealed_at,
+			                          channel_id, ts)
+			VALUES ($1, $2, $3, $4, $5, $6, 'U0TRAINER1', $7, $8, $9)`,
+			c.ID, r.caseID, r.variant, r.stage, r.position, r.module,
+			time.Date(2026, 12, 7, 11, 0, i, 0, deliveryTZ), ch, ts); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestRenderGolden(t *testing.T) {
 	readAt := time.Date(2026, 12, 3, 20, 15, 0, 0, deliveryTZ)
 	tests := []struct {
-		name   string
-		kind   string
-		module int
-		lvb    string
-		now    time.Time
-		read   []string // readings U0ANNA marked read
-		rows   []channelRow
+		name    string
+		kind    string
+		module  int
+		lvb     string
+		now     time.Time
+		read    []string // readings U0ANNA marked read
+		rows    []channelRow
+		reveals []reveal
 	}{
-		{"welcome", "welcome", 1, "johanna", time.Time{}, nil, nil},
-		{"meter_reminder", "meter_reminder", 1, "johanna", time.Time{}, nil, nil},
-		{"preparation_m1", "preparation", 1, "johanna", time.Time{}, nil, nil},
-		{"preparation_m3", "preparation", 3, "johanna", time.Time{}, nil, nil},
-		{"preparation_checklist_m1", "preparation_checklist", 1, "johanna", time.Time{}, []string{"m1_gesprek_iv"}, nil},
-		{"reminder_day_m2", "reminder_day", 2, "johanna", time.Time{}, nil, nil},
-		{"reminder_hour_m1", "reminder_hour", 1, "johanna", time.Time{}, nil, nil},
-		{"homework_m1", "homework", 1, "johanna", time.Time{}, nil, nil},
-		{"homework_reminder_m2", "homework_reminder", 2, "johanna", time.Time{}, nil, nil},
-		{"eindmeting", "eindmeting", 4, "johanna", time.Time{}, nil, nil},
-		{"case_reveal_m1", "case_reveal", 1, "johanna", time.Time{}, nil, nil},
-		{"case_reveal_m2_tom", "case_reveal", 2, "tom", time.Time{}, nil, nil},
+		{"welcome", "welcome", 1, "johanna", time.Time{}, nil, nil, nil},
+		{"meter_reminder", "meter_reminder", 1, "johanna", time.Time{}, nil, nil, nil},
+		{"preparation_m1", "preparation", 1, "johanna", time.Time{}, nil, nil, nil},
+		{"preparation_m3", "preparation", 3, "johanna", time.Time{}, nil, nil, nil},
+		{"preparation_checklist_m1", "preparation_checklist", 1, "johanna", time.Time{}, []string{"m1_gesprek_iv"}, nil, nil},
+		{"reminder_day_m2", "reminder_day", 2, "johanna", time.Time{}, nil, nil, nil},
+		{"reminder_hour_m1", "reminder_hour", 1, "johanna", time.Time{}, nil, nil, nil},
+		{"homework_m1", "homework", 1, "johanna", time.Time{}, nil, nil, nil},
+		{"homework_reminder_m2", "homework_reminder", 2, "johanna", time.Time{}, nil, nil, nil},
+		{"eindmeting", "eindmeting", 4, "johanna", time.Time{}, nil, nil, nil},
+		{"case_reveal_m1", "case_reveal", 1, "johanna", time.Time{}, nil, nil, nil},
+		{"case_reveal_m2_tom", "case_reveal", 2, "tom", time.Time{}, nil, nil, nil},
 		{"catch_up_before_start", handlers.KindCatchUp, 0, "johanna", time.Date(2026, 12, 3, 21, 0, 0, 0, deliveryTZ),
-			[]string{"m1_gesprek_iv"}, []channelRow{{"preparation", 1, store.StatusSent}}},
+			[]string{"m1_gesprek_iv"}, []channelRow{{"preparation", 1, store.StatusSent}}, nil},
 		{"catch_up_m2", handlers.KindCatchUp, 0, "emma", time.Date(2026, 12, 10, 10, 0, 0, 0, deliveryTZ), nil,
-			[]channelRow{{"preparation", 1, store.StatusSent}, {"case_reveal", 1, store.StatusSent},
-				{"preparation", 2, store.StatusSent}, {"case_reveal", 2, store.StatusPending}}},
+			[]channelRow{{"preparation", 1, store.StatusSent}, {"preparation", 2, store.StatusSent}},
+			[]reveal{{"richard", "richard", "aanmelding", 0, 1, true}, {"emma", "emma", "aanmelding", 0, 1, true},
+				{"emma", "emma", "gedrag", 1, 2, false}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,6 +179,7 @@ func TestRenderGolden(t *testing.T) {
 				markDone(t, db, store.Progress{CohortID: c.ID, UserID: "U0ANNA", Kind: store.ProgressReading, Item: id, Module: 1}, readAt)
 			}
 			addRows(t, db, c, tt.rows...)
+			addReveals(t, db, c, tt.reveals...)
 			if !tt.now.IsZero() {
 				d.Now = func() time.Time { return tt.now }
 			}
@@ -188,8 +217,12 @@ func TestRenderEveryRule(t *testing.T) {
 	for _, lvb := range []string{"johan", "johanna", "emma", "tom"} {
 		c := fixedCohort(lvb)
 		db, d := seededRenderer(t, c)
-		addRows(t, db, c, channelRow{"preparation", 4, store.StatusSent}, channelRow{"case_reveal", 1, store.StatusSent},
-			channelRow{"case_reveal", 2, store.StatusSent}, channelRow{"case_reveal", 3, store.StatusSent})
+		addRows(t, db, c, channelRow{"preparation", 4, store.StatusSent})
+		for _, v := range c.Cases {
+			id := content.CaseForVariant(v)
+			addReveals(t, db, c, reveal{id, v, "aanmelding", 0, 1, true}, reveal{id, v, "gedrag", 1, 2, true},
+				reveal{id, v, "rol", 2, 3, true})
+		}
 		d.Now = func() time.Time { return time.Date(2027, 1, 6, 10, 0, 0, 0, deliveryTZ) }
 		for _, r := range crs.Rules {
 			for n := 1; n <= 4; n++ {

@@ -31,8 +31,8 @@ func WelcomeMessage(v ModuleView, userID string) (Message, error) {
 	return checkLimits(Message{Text: firstLine(text), Blocks: blocks})
 }
 
-// MeterReminderMessage is the DM to those who have not filled in the voormeting, two days before module 1. Until
-// the competentiemeter keeps answers nobody counts as done, so everyone gets it. v is module 1.
+// MeterReminderMessage is the DM two days before module 1 to those who have not finished the voormeting (Render
+// skips those who have). v is module 1.
 func MeterReminderMessage(v ModuleView) (Message, error) {
 	if v.When == nil || v.Number != 1 {
 		return Message{}, fmt.Errorf("meter reminder: only before module 1 (the voormeting), not module %d", v.Number)
