@@ -79,6 +79,7 @@ function mrkdwn(src) {
   }
   flushQuote(); flushList();
   s = out.join("").replace(/\n+$/, "").replace(/\n/g, "<br>");
+  s = s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] || m);
   s = s.replace(/\u0001(\d+)\u0001/g, (m, i) => codes[+i]);
   s = s.replace(/\u0000(\d+)\u0000/g, (m, i) => {
     const [target, label] = links[+i];
@@ -90,6 +91,14 @@ function mrkdwn(src) {
   });
   return s;
 }
+
+// The emoji shortcodes the bot's texts use, and a few common ones; others stay as written.
+const EMOJI = { link: "🔗", calendar: "📅", round_pushpin: "📍", school_satchel: "🎒", white_check_mark: "✅",
+  heavy_check_mark: "✔️", books: "📚", book: "📖", memo: "📝", pencil: "✏️", bell: "🔔", wave: "👋", tada: "🎉",
+  clock1: "🕐", alarm_clock: "⏰", bulb: "💡", star: "⭐", warning: "⚠️", speech_balloon: "💬", busts_in_silhouette: "👥",
+  bar_chart: "📊", chart_with_upwards_trend: "📈", lock: "🔒", mag: "🔍", page_facing_up: "📄", clipboard: "📋",
+  hourglass: "⏳", point_right: "👉", seedling: "🌱", sparkles: "✨", thumbsup: "👍", "+1": "👍", dart: "🎯",
+  house: "🏠", hand: "✋", raised_hand: "✋", question: "❓", exclamation: "❗", inbox_tray: "📥", outbox_tray: "📤" };
 
 function textObj(t) {
   if (!t) return "";
