@@ -277,6 +277,15 @@ func TestRenderSkipsAndRefuses(t *testing.T) {
 	db, d := seededRenderer(t, c)
 	markDone(t, db, store.Progress{CohortID: c.ID, UserID: "U0DONE", Kind: store.ProgressHomework, Item: store.HomeworkItem(2), Module: 2},
 		time.Date(2026, 12, 15, 9, 0, 0, 0, deliveryTZ))
+	// U0DONE finished the voormeting, U0BUSY started it and stopped halfway.
+	for user, finished := range map[string]any{"U0DONE": time.Date(2026, 12, 2, 20, 0, 0, 0, deliveryTZ), "U0BUSY": nil} {
+		if _, err := db.ExecContext(ctx, `
+			INSERT INTO meter_measurements (cohort_id, user_id, kind, started_at, finished_at, locked, updated_at)
+			VALUES ($1, $2, 'voormeting', $3, $4, $5, $3)`,
+			c.ID, user, time.Date(2026, 12, 2, 19, 0, 0, 0, deliveryTZ), finished, finished != nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	tests := []struct {
 		name      string
@@ -288,8 +297,9 @@ func TestRenderSkipsAndRefuses(t *testing.T) {
 		{"HomeworkReminderDone", plannedDelivery(c, "homework_reminder", 2), "U0DONE", handlers.ErrSkip, false},
 		{"HomeworkReminderOpen", plannedDelivery(c, "homework_reminder", 2), "U0OPEN", nil, false},
 		{"HomeworkReminderOtherModule", plannedDelivery(c, "homework_reminder", 1), "U0DONE", nil, false},
-		// Until the competentiemeter keeps answers nobody has done the voormeting: everyone is reminded.
-		{"MeterReminderEveryone", plannedDelivery(c, "meter_reminder", 1), "U0DONE", nil, false},
+		{"MeterReminderFinished", plannedDelivery(c, "meter_reminder", 1), "U0DONE", handlers.ErrSkip, false},
+		{"MeterReminderHalfway", plannedDelivery(c, "meter_reminder", 1), "U0BUSY", nil, false},
+		{"MeterReminderNotStarted", plannedDelivery(c, "meter_reminder", 1), "U0OPEN", nil, false},
 		{"CaseRevealOnlyRoleCardsInModule3", plannedDelivery(c, "case_reveal", 3), "", handlers.ErrSkip, false},
 		{"UnknownKind", plannedDelivery(c, "poll", 1), "U0OPEN", nil, true},
 		{"DMWithoutRecipient", plannedDelivery(c, "homework", 1), "", nil, true},
