@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,13 +10,14 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // ErrSkip is returned by Render when the recipient has nothing to receive: an only_pending reminder to someone who
-// already did what it is about (homework marked "Klaar", the voormeting finished), or a case reveal for a module whose cases have no stage to share. The dispatcher
-// records the delivery as done without posting anything.
-var ErrSkip = errors.New("nothing to send to this recipient")
+// already did what it is about (homework marked "Klaar", the voormeting finished), or a case reveal for a module
+// whose cases have no stage for the channel. It is the dispatcher's own sentinel, which then posts nothing.
+var ErrSkip = scheduler.ErrSkip
 
 // Delivery kinds the renderer knows besides the schedule rules' kinds (content.RuleKinds).
 const (

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
@@ -52,7 +52,7 @@ func RegisterMemberJoined(r *Registry, m *MemberJoined) {
 // CatchUpKey returns the permanent key of a late joiner's catch-up: "<cohort key>/catchup/m0/<user ID>", with the
 // cohort key of the scheduler ("c<id>").
 func CatchUpKey(c *content.Cohort, userID string) string {
-	return "c" + strconv.FormatInt(c.ID, 10) + "/catchup/m0/" + userID
+	return scheduler.CohortKey(c) + "/catchup/m0/" + userID
 }
 
 // catchUpTitle is the catch-up's label in plans and the sandbox clock.
