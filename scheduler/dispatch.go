@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -394,7 +395,17 @@ func (t *tickRun) handle(r store.Claim) {
 		t.retry(r, fmt.Errorf("load cohort: %w", err))
 		return
 	}
-	if r.Recipient == "" && (r.Audience == content.AudienceParticipants || r.Audience == content.AudienceTrainers) {
+	parent := r.Recipient == "" && (r.Audience == content.AudienceParticipants || r.Audience == content.AudienceTrainers)
+	if parent && r.Attempts > d.opts.MaxAttempts {
+		t.fail(r, fmt.Sprintf("gave up after %d attempts: %s", r.Attempts-1, deref(r.Error)))
+		return
+	}
+	if strings.HasPrefix(c.Channel, "#") && (parent || r.Audience == content.AudienceChannel) {
+		// The cohort file named the channel; until the bot has looked up its ID there is no one to send to.
+		t.retry(r, fmt.Errorf("channel %s is not resolved to a Slack channel ID yet", c.Channel))
+		return
+	}
+	if parent {
 		t.expand(c, r)
 		return
 	}

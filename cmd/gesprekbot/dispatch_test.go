@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/scheduler"
+)
+
+func TestSender(t *testing.T) {
+	ctx := context.Background()
+	fake := slackfake.New(slackfake.Options{})
+	t.Cleanup(fake.Close)
+	anna := fake.AddUser(slackfake.User{Name: "anna"})
+	robot := fake.AddUser(slackfake.User{Name: "agenda", IsBot: true, BotID: "B0AGENDA"})
+	channel := fake.AddChannel(slackfake.Channel{Name: "het-gesprek", Members: []string{fake.BotUserID(), anna, robot}})
+	archived := fake.AddChannel(slackfake.Channel{Name: "oud", Archived: true, Members: []string{fake.BotUserID()}})
+	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+	s := newSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), api)
+
+	t.Run("Members", func(t *testing.T) {
+		got, err := s.Members(ctx, channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		want := []string{fake.BotUserID(), anna, robot}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("members %v, want %v", got, want)
+		}
+	})
+	t.Run("IsBot", func(t *testing.T) {
+		for id, want := range map[string]bool{anna: false, robot: true, fake.BotUserID(): true} {
+			got, err := s.IsBot(ctx, id)
+			if err != nil || got != want {
+				t.Errorf("IsBot(%s) = %v, %v; want %v", id, got, err, want)
+			}
+		}
+	})
+	t.Run("PostToUserLandsInTheirDMAndIsFound", func(t *testing.T) {
+		ch, ts, found, err := s.Post(ctx, anna, "Welkom!", nil, "c1/welcome/m1/"+anna)
+		if err != nil || found {
+			t.Fatalf("post: %v (found %v)", err, found)
+		}
+		if ch != fake.IMWith(anna) {
+			t.Errorf("posted in %s, want anna's DM %s", ch, fake.IMWith(anna))
+		}
+		fch, fts, ok, err := s.FindDelivery(ctx, anna, "c1/welcome/m1/"+anna, time.Now().Add(-time.Hour))
+		if err != nil || !ok || fts != ts || fch != ch {
+			t.Errorf("find = %s %s %v %v, want %s %s", fch, fts, ok, err, ch, ts)
+		}
+		if _, _, ok, err := s.FindDelivery(ctx, anna, "c1/other/m1/"+anna, time.Time{}); err != nil || ok {
+			t.Errorf("found a key never posted (err %v)", err)
+		}
+	})
+	t.Run("PermanentErrors", func(t *testing.T) {
+		_, _, _, err := s.Post(ctx, archived, "Hallo", nil, "c1/reminder_day/m1")
+		var pe *scheduler.PermanentError
+		if !errors.As(err, &pe) || pe.Reason != "is_archived" {
+			t.Errorf("post to an archived channel: %v, want a PermanentError is_archived", err)
+		}
+		_, err = s.Members(ctx, "C0NOTHERE")
+		if !errors.As(err, &pe) || pe.Reason != "channel_not_found" {
+			t.Errorf("members of an unknown channel: %v, want a PermanentError channel_not_found", err)
+		}
+	})
+}
