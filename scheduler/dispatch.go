@@ -506,9 +506,20 @@ func (d *Dispatcher) participants(ctx context.Context, c *content.Cohort) ([]str
 	if err != nil {
 		return nil, err
 	}
+	// People recorded as participants before are human: asking Slack about each again (users.info, 100 calls a
+	// minute) would hold up a large fan-out.
+	known, err := d.db.Participants(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(known)
 	var out []string
 	for _, m := range members {
 		if slices.Contains(c.Trainers, m) {
+			continue
+		}
+		if _, ok := slices.BinarySearch(known, m); ok {
+			out = append(out, m)
 			continue
 		}
 		bot, err := d.isBot(ctx, m)

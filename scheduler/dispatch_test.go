@@ -708,6 +708,31 @@ func TestDispatchOutcomes(t *testing.T) {
 	})
 }
 
+func TestDispatchKnownParticipants(t *testing.T) {
+	e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
+	rules := fanOutRules()
+	e.apply(rules[:1])
+	e.tick(e.dispatcher("first", scheduler.DispatchOptions{}))
+	// Asked about the three participants and the two bots; the trainer is known from the cohort.
+	if n := len(e.fake.CallsTo("users.info")); n != 5 {
+		t.Errorf("first fan-out asked users.info %d times, want 5", n)
+	}
+	e.apply(rules[:2])
+	e.tick(e.dispatcher("second", scheduler.DispatchOptions{}))
+	// A new process knows the participants from the database, and asks only about the bots again.
+	if n := len(e.fake.CallsTo("users.info")); n != 5+2 {
+		t.Errorf("second fan-out asked users.info %d times in all, want 7", n)
+	}
+	got := e.delivered()
+	for _, p := range e.people {
+		for _, rule := range []string{"dm0", "dm1"} {
+			if n := len(got[fmt.Sprintf("c%d/%s/m1/%s", e.cohort.ID, rule, p)]); n != 1 {
+				t.Errorf("%s %s: %d messages, want 1", rule, p, n)
+			}
+		}
+	}
+}
+
 func TestDispatchRun(t *testing.T) {
 	e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules())

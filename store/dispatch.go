@@ -159,6 +159,17 @@ func (db *DB) ExpandDelivery(ctx context.Context, parent Claim, owner string, re
 	return out, nil
 }
 
+// Participants returns the user IDs of everyone recorded as a participant of a cohort, present or gone: people
+// the bot has seen in the channel, who are known not to be bots.
+func (db *DB) Participants(ctx context.Context, cohortID int64) ([]string, error) {
+	var out []string
+	if err := db.SelectContext(ctx, &out, `
+		SELECT user_id FROM participants WHERE cohort_id = $1 ORDER BY user_id`, cohortID); err != nil {
+		return nil, fmt.Errorf("participants of cohort %d: %w", cohortID, FormatError(err))
+	}
+	return out, nil
+}
+
 // MarkSent records that owner posted a row: where (the conversation's ID) and its Slack ts.
 func (db *DB) MarkSent(ctx context.Context, id int64, owner, channelID, ts string, now time.Time) error {
 	res, err := db.ExecContext(ctx, `

@@ -264,6 +264,10 @@ func TestExpandDelivery(t *testing.T) {
 	if err := db.GetContext(ctx, &n, `SELECT count(*) FROM participants WHERE cohort_id = $1`, cohortID); err != nil || n != 3 {
 		t.Errorf("%d participants recorded (err %v), want 3", n, err)
 	}
+	people, err := db.Participants(ctx, cohortID)
+	if err != nil || fmt.Sprint(people) != "[U1 U2 U3]" {
+		t.Errorf("participants %v (err %v), want U1 U2 U3", people, err)
+	}
 	counts, _ := db.DeliveryCounts(ctx, cohortID)
 	if counts[store.StatusExpanded] != 1 || counts[store.StatusSending] != 3 {
 		t.Errorf("counts %v, want 1 expanded and 3 sending", counts)
