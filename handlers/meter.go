@@ -232,7 +232,7 @@ func (m *Meter) current(ctx context.Context, ms store.Measurement, c *content.Co
 		return Message{}, err
 	}
 	if ms.Finished() {
-		return m.resultMessage(ctx, ms, c, answers)
+		return m.ResultMessage(ms, c, answers)
 	}
 	i := nextStatement(m.ids, answers, -1)
 	return m.QuestionMessage(ms, answers, i, "", intro)

@@ -80,9 +80,9 @@ func pick(ranked []RankedStatement, n int) (chosen, tied []RankedStatement) {
 	return chosen, tied
 }
 
-// resultMessage is a finished measurement: thanks, Stap 2 with the manual's explanation, the tie rule, and the
+// ResultMessage is a finished measurement: thanks, Stap 2 with the manual's explanation, the tie rule, and the
 // buttons for the development plan, sharing with the trainer and reopening (while that is allowed).
-func (m *Meter) resultMessage(ctx context.Context, ms store.Measurement, c *content.Cohort, answers map[string]int) (Message, error) {
+func (m *Meter) ResultMessage(ms store.Measurement, c *content.Cohort, answers map[string]int) (Message, error) {
 	meter := m.deps.Course.Meter
 	loc, err := c.Location()
 	if err != nil {
@@ -198,7 +198,7 @@ func (m *Meter) Share(ctx context.Context, cb slack.InteractionCallback, action 
 	if err != nil {
 		return Response{}, fmt.Errorf("meter share: %w", err)
 	}
-	msg, err := m.resultMessage(ctx, ms, c, answers)
+	msg, err := m.ResultMessage(ms, c, answers)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter share: %w", err)
 	}

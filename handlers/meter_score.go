@@ -187,7 +187,7 @@ func (m *Meter) Finish(ctx context.Context, cb slack.InteractionCallback, action
 // finished replaces the question message with the measurement's result; after the eindmeting, the growth report
 // and its chart follow in the DM after the ack.
 func (m *Meter) finished(ctx context.Context, cb slack.InteractionCallback, ms store.Measurement, c *content.Cohort, answers map[string]int) (Response, error) {
-	msg, err := m.resultMessage(ctx, ms, c, answers)
+	msg, err := m.ResultMessage(ms, c, answers)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter result: %w", err)
 	}
