@@ -71,7 +71,10 @@ type DispatchOptions struct {
 	Backoff     time.Duration // wait after a failed try, doubling each time, capped at 30m: 1m
 	Grace       time.Duration // after ctx ends, how long posts in flight may take: 15s
 	Spec        string        // the cron schedule: every minute, "* * * * *"
-	HistorySlop time.Duration // margin before a row's first claim when searching history: 10m
+	// HistorySlop bounds the history search of a row taken over after its lease expired to messages from
+	// HistorySlop before its first claim. Zero searches the whole history, newest first, which stays right when
+	// Slack's clock and the injected one differ (the sandbox's clock jumps); a found key ends the search early.
+	HistorySlop time.Duration
 }
 
 // Dispatcher sends what is due: each tick it marks rows past their deadline missed, takes over rows whose lease
@@ -122,9 +125,6 @@ func NewDispatcher(db *store.DB, s Sender, r Renderer, opts DispatchOptions) *Di
 	}
 	if opts.Spec == "" {
 		opts.Spec = "* * * * *"
-	}
-	if opts.HistorySlop <= 0 {
-		opts.HistorySlop = 10 * time.Minute
 	}
 	return &Dispatcher{db: db, send: s, render: r, opts: opts, log: opts.Log.With(slog.String("owner", opts.Owner)),
 		kick: make(chan struct{}, 1)}
@@ -416,7 +416,7 @@ func (t *tickRun) handle(r store.Claim) {
 	if r.Reclaimed {
 		// The row's lease expired while it was sending: it may have been posted. Look before posting again.
 		oldest := time.Time{}
-		if r.ClaimedAt != nil {
+		if r.ClaimedAt != nil && d.opts.HistorySlop > 0 {
 			oldest = r.ClaimedAt.Add(-d.opts.HistorySlop)
 		}
 		ch, ts, found, err := d.send.FindDelivery(ctx, to, r.Key, oldest)
