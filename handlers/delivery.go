@@ -62,6 +62,28 @@ type Deliveries struct {
 	Store  DeliveryStore
 	// Now returns the current time; tests move it. nil means time.Now.
 	Now func() time.Time
+	// Reveal posts the case stages due after a module and records each (Casus.AutoReveal); the scheduler's
+	// case_reveal deliveries go through it, so that they and the trainer's /casus reveal share one record.
+	Reveal func(ctx context.Context, cohortID int64, afterModule int) ([]AutoRevealed, error)
+}
+
+// Deliver implements scheduler.Deliverer: a case_reveal delivery is posted by Reveal, one message per stage;
+// every other kind is left to Render.
+func (d *Deliveries) Deliver(ctx context.Context, c *content.Cohort, del content.Delivery) (channelID, ts string, handled bool, err error) {
+	if del.Kind != "case_reveal" {
+		return "", "", false, nil
+	}
+	if d.Reveal == nil {
+		return "", "", true, fmt.Errorf("deliver %s: no case reveal configured", del.Key)
+	}
+	posted, err := d.Reveal(ctx, c.ID, del.Module)
+	if err != nil {
+		return "", "", true, fmt.Errorf("deliver %s: %w", del.Key, err)
+	}
+	if len(posted) == 0 {
+		return "", "", true, ErrSkip
+	}
+	return posted[0].Channel, posted[0].TS, true, nil
 }
 
 // NewDeliveries returns a renderer for course, reading progress and sent deliveries from st.
@@ -127,8 +149,6 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 		msg, err = HomeworkReminderMessage(m)
 	case "eindmeting":
 		msg, err = EindmetingMessage(m)
-	case "case_reveal":
-		msg, err = CaseRevealMessage(m)
 	case KindCatchUp:
 		var state CatchUpState
 		state, err = d.catchUpState(ctx, c)

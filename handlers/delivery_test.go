@@ -162,8 +162,6 @@ func TestRenderGolden(t *testing.T) {
 		{"homework_m1", "homework", 1, "johanna", time.Time{}, nil, nil, nil},
 		{"homework_reminder_m2", "homework_reminder", 2, "johanna", time.Time{}, nil, nil, nil},
 		{"eindmeting", "eindmeting", 4, "johanna", time.Time{}, nil, nil, nil},
-		{"case_reveal_m1", "case_reveal", 1, "johanna", time.Time{}, nil, nil, nil},
-		{"case_reveal_m2_tom", "case_reveal", 2, "tom", time.Time{}, nil, nil, nil},
 		{"catch_up_before_start", handlers.KindCatchUp, 0, "johanna", time.Date(2026, 12, 3, 21, 0, 0, 0, deliveryTZ),
 			[]string{"m1_gesprek_iv"}, []channelRow{{"preparation", 1, store.StatusSent}}, nil},
 		{"catch_up_m2", handlers.KindCatchUp, 0, "emma", time.Date(2026, 12, 10, 10, 0, 0, 0, deliveryTZ), nil,
@@ -228,6 +226,9 @@ func TestRenderEveryRule(t *testing.T) {
 			for n := 1; n <= 4; n++ {
 				if !r.AppliesTo(n) {
 					continue
+				}
+				if r.Kind == "case_reveal" {
+					continue // posted by Deliver through the casus reveal; TestDeliverCaseReveal
 				}
 				del := plannedDelivery(c, r.Kind, n)
 				recipient := "U0ANNA"
@@ -300,7 +301,6 @@ func TestRenderSkipsAndRefuses(t *testing.T) {
 		{"MeterReminderFinished", plannedDelivery(c, "meter_reminder", 1), "U0DONE", handlers.ErrSkip, false},
 		{"MeterReminderHalfway", plannedDelivery(c, "meter_reminder", 1), "U0BUSY", nil, false},
 		{"MeterReminderNotStarted", plannedDelivery(c, "meter_reminder", 1), "U0OPEN", nil, false},
-		{"CaseRevealOnlyRoleCardsInModule3", plannedDelivery(c, "case_reveal", 3), "", handlers.ErrSkip, false},
 		{"UnknownKind", plannedDelivery(c, "poll", 1), "U0OPEN", nil, true},
 		{"DMWithoutRecipient", plannedDelivery(c, "homework", 1), "", nil, true},
 	}
@@ -365,5 +365,37 @@ func TestMeenemen(t *testing.T) {
 		if tt.module == 4 && strings.Count(got, "Je netwerk en de sociale kaart") != 1 {
 			t.Errorf("Meenemen(4) = %q names the same task twice", got)
 		}
+	}
+}
+
+// TestDeliverCaseReveal: a case_reveal delivery is posted through Reveal (the casus engineer's AutoReveal, which
+// records each stage), nothing else is; nothing due means ErrSkip.
+func TestDeliverCaseReveal(t *testing.T) {
+	c := fixedCohort("johanna")
+	c.ID = 7
+	var calls []int
+	var posted []handlers.AutoRevealed
+	d := handlers.NewDeliveries(defaultCourse(t), nil)
+	d.Reveal = func(_ context.Context, cohortID int64, afterModule int) ([]handlers.AutoRevealed, error) {
+		if cohortID != 7 {
+			t.Errorf("Reveal for cohort %d, want 7", cohortID)
+		}
+		calls = append(calls, afterModule)
+		return posted, nil
+	}
+	ctx := context.Background()
+	if _, _, handled, _ := d.Deliver(ctx, c, plannedDelivery(c, "homework", 1)); handled {
+		t.Fatal("Deliver took a homework delivery; it is Render's")
+	}
+	if _, _, handled, err := d.Deliver(ctx, c, plannedDelivery(c, "case_reveal", 2)); !handled || !errors.Is(err, handlers.ErrSkip) {
+		t.Fatalf("nothing revealed: handled %v, err %v; want ErrSkip", handled, err)
+	}
+	posted = []handlers.AutoRevealed{{CaseID: "johan", StageID: "gedrag", Channel: "C0UTRECHT", TS: "1.2"}, {CaseID: "richard", StageID: "gedrag", Channel: "C0UTRECHT", TS: "1.3"}}
+	ch, ts, handled, err := d.Deliver(ctx, c, plannedDelivery(c, "case_reveal", 2))
+	if !handled || err != nil || ch != "C0UTRECHT" || ts != "1.2" {
+		t.Fatalf("Deliver = %q %q %v %v; want the first stage's message", ch, ts, handled, err)
+	}
+	if len(calls) != 2 || calls[0] != 2 {
+		t.Fatalf("Reveal called with %v, want after module 2 twice", calls)
 	}
 }

@@ -27,6 +27,14 @@ type Renderer interface {
 	Render(ctx context.Context, c *content.Cohort, d content.Delivery, recipient string) (text string, blocks []slack.Block, err error)
 }
 
+// Deliverer is implemented by a Renderer that posts some deliveries itself, because one delivery becomes several
+// messages recorded elsewhere: a case reveal posts a message per stage, each claimed in the case_reveals table, so
+// that a reveal taken over after a crash never posts a stage twice. handled is false for deliveries left to Render;
+// ErrSkip means nothing was due. channelID and ts name the first message posted.
+type Deliverer interface {
+	Deliver(ctx context.Context, c *content.Cohort, d content.Delivery) (channelID, ts string, handled bool, err error)
+}
+
 // ErrSkip is returned by a Renderer when a recipient has nothing to receive; the delivery is then cancelled.
 var ErrSkip = errors.New("scheduler: nothing to send")
 
@@ -442,6 +450,19 @@ func (t *tickRun) handle(r store.Claim) {
 			return
 		}
 	}
+	if dv, ok := d.render.(Deliverer); ok {
+		if err := d.db.RenewLease(ctx, r.ID, d.opts.Owner, d.opts.Now().Add(d.opts.Lease)); err != nil {
+			t.recordErr(r, err)
+			return
+		}
+		pctx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
+		ch, ts, handled, err := dv.Deliver(pctx, c, toContent(r.Delivery))
+		cancel()
+		if handled {
+			t.delivered(r, ch, ts, err)
+			return
+		}
+	}
 	text, blocks, err := d.render.Render(ctx, c, toContent(r.Delivery), r.Recipient)
 	if errors.Is(err, ErrSkip) {
 		if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusCancelled, "niet nodig", d.opts.Now()); err != nil {
@@ -563,6 +584,22 @@ func (t *tickRun) sent(r store.Claim, channelID, ts string, found bool) {
 }
 
 // failOrRetry fails the row when Slack refused for good, and leaves it for a retry otherwise.
+// delivered records the outcome of a delivery its Deliverer posted itself.
+func (t *tickRun) delivered(r store.Claim, channelID, ts string, err error) {
+	switch {
+	case errors.Is(err, ErrSkip):
+		if err := t.d.db.FinishDelivery(t.postCtx, r.ID, t.d.opts.Owner, store.StatusCancelled, "niet nodig", t.d.opts.Now()); err != nil {
+			t.recordErr(r, err)
+			return
+		}
+		t.count(func(res *Result) { res.Skipped++ })
+	case err != nil:
+		t.failOrRetry(r, fmt.Errorf("deliver: %w", err))
+	default:
+		t.sent(r, channelID, ts, false)
+	}
+}
+
 func (t *tickRun) failOrRetry(r store.Claim, err error) {
 	var pe *PermanentError
 	if errors.As(err, &pe) {

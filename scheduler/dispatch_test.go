@@ -928,3 +928,60 @@ func TestDispatchKilled(t *testing.T) {
 		t.Logf("helper stderr: %s", stderr.String())
 	}
 }
+
+// deliverRenderer posts channel rows itself, the way the case reveal does, and renders the rest.
+type deliverRenderer struct {
+	testRenderer
+	deliver func(c *content.Cohort, d content.Delivery) (string, string, error)
+}
+
+func (r deliverRenderer) Deliver(_ context.Context, c *content.Cohort, d content.Delivery) (string, string, bool, error) {
+	if d.Audience != content.AudienceChannel {
+		return "", "", false, nil
+	}
+	ch, ts, err := r.deliver(c, d)
+	return ch, ts, true, err
+}
+
+func TestDispatchDeliverer(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		err    error
+		status string
+	}{
+		{"PostedItself", nil, store.StatusSent},
+		{"NothingDue", scheduler.ErrSkip, store.StatusCancelled},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
+			e.apply(fanOutRules()[4:5])
+			api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
+			calls := 0
+			r := deliverRenderer{testRenderer: e.render, deliver: func(c *content.Cohort, d content.Delivery) (string, string, error) {
+				calls++
+				if tt.err != nil {
+					return "", "", tt.err
+				}
+				return api.PostMessage(c.Channel, slack.MsgOptionText("zelf gepost", false))
+			}}
+			d := scheduler.NewDispatcher(e.db, newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 3), r,
+				scheduler.DispatchOptions{Now: e.clock.Now, Owner: "one", Log: quietLog()})
+			e.tick(d)
+			e.tick(d)
+			if calls != 1 {
+				t.Fatalf("Deliver called %d times over two ticks, want once", calls)
+			}
+			for _, row := range e.statuses() {
+				if row.Status != tt.status {
+					t.Errorf("%s is %s, want %s", row.Key, row.Status, tt.status)
+				}
+				if tt.status == store.StatusSent {
+					msgs := e.fake.Messages(e.channel)
+					if len(msgs) != 1 || row.TS == nil || *row.TS != msgs[0].TS {
+						t.Errorf("channel has %d messages; row ts %v; want the one Deliver posted", len(msgs), row.TS)
+					}
+				}
+			}
+		})
+	}
+}
