@@ -26,6 +26,7 @@ type Main struct {
 
 	Local *store.LocalServer // the private Postgres, when DATABASE_URL is not set
 	DB    *store.DB
+	Slack *slackSide // the Slack connection (or the fake and the sandbox) and the dispatcher
 	Mux   *http.ServeMux
 	HTTP  *http.Server
 	ln    net.Listener
@@ -98,29 +99,33 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err := m.openDB(ctx); err != nil {
 		return err
 	}
-	var ln net.Listener
 	m.Mux = http.NewServeMux()
 	m.Mux.HandleFunc("GET /healthz", m.healthz)
 	m.Mux.HandleFunc("GET /readyz", m.readyz)
+	if err := m.startSlack(ctx); err != nil {
+		return err
+	}
 
-	ln, err = net.Listen("tcp", m.Config.HTTPAddr)
+	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
 	}
-	m.ln = ln
 	m.HTTP = &http.Server{Handler: m.Mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := m.HTTP.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("http server stopped", slog.Any("error", err))
 		}
 	}()
-	fmt.Fprintf(m.Stdout, "health: http://%s/readyz\n", ln.Addr())
 	switch m.Config.SlackMode() {
 	case "sandbox":
-		fmt.Fprintln(m.Stdout, "slack: no Slack tokens set; running without Slack")
+		fmt.Fprintln(m.Stdout, "slack: no Slack tokens set; the bot runs against a local simulation of Slack")
+		fmt.Fprintf(m.Stdout, "sandbox: open http://%s/ in a browser\n", ln.Addr())
+	case "http":
+		fmt.Fprintf(m.Stdout, "slack: HTTP mode; Slack's requests go to http://%s/slack/commands, /slack/interactions and /slack/events\n", ln.Addr())
 	default:
-		fmt.Fprintf(m.Stdout, "slack: %s mode\n", m.Config.SlackMode())
+		fmt.Fprintln(m.Stdout, "slack: Socket Mode")
 	}
+	fmt.Fprintf(m.Stdout, "health: http://%s/readyz\n", ln.Addr())
 	fmt.Fprintln(m.Stdout, "ready; press Ctrl-C to stop")
 	m.Logger.Info("gesprekbot ready", slog.String("http_addr", ln.Addr().String()), slog.String("slack_mode", m.Config.SlackMode()))
 	<-ctx.Done()
@@ -131,6 +136,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 // Close stops everything that was started, in reverse order, each within a time limit.
 func (m *Main) Close() error {
 	var errs []error
+	if m.Slack != nil {
+		m.Slack.stop(m.Logger)
+	}
 	if m.HTTP != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if err := m.HTTP.Shutdown(ctx); err != nil {
