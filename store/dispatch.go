@@ -137,6 +137,8 @@ func (db *DB) ExpandDelivery(ctx context.Context, parent Claim, owner string, re
 		       p.due_at, p.deadline, p.title, p.note, 'sending', 1, $3, $5, $4, $4, $4
 		FROM deliveries p, unnest($2::text[]) AS r(user_id)
 		WHERE p.id = $1
+		  -- someone who asked to be forgotten is not messaged again (store/privacy.go)
+		  AND NOT EXISTS (SELECT 1 FROM erased_users e WHERE e.user_hash = sha256(convert_to(r.user_id, 'UTF8')))
 		ON CONFLICT DO NOTHING
 		RETURNING id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
 		          channel_id, ts, error, sent_at, title, note, claimed_at`,
@@ -147,6 +149,7 @@ func (db *DB) ExpandDelivery(ctx context.Context, parent Claim, owner string, re
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO participants (cohort_id, user_id, joined_at)
 			SELECT $1, r.user_id, $3 FROM unnest($2::text[]) AS r(user_id)
+			WHERE NOT EXISTS (SELECT 1 FROM erased_users e WHERE e.user_hash = sha256(convert_to(r.user_id, 'UTF8')))
 			ON CONFLICT (cohort_id, user_id) DO UPDATE SET left_at = NULL
 			WHERE participants.left_at IS NOT NULL`,
 			parent.CohortID, pq.Array(recipients), now); err != nil {

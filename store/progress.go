@@ -122,6 +122,16 @@ func (db *DB) RecordJoin(ctx context.Context, cohortID int64, userID string, cat
 		return JoinResult{}, fmt.Errorf("record join: %w", FormatError(err))
 	}
 	defer tx.Rollback()
+	// Someone who asked to be forgotten is not recorded, nor caught up, when the bot sees them again
+	// (store/privacy.go).
+	var erased bool
+	if err := tx.GetContext(ctx, &erased, `
+		SELECT EXISTS (SELECT 1 FROM erased_users WHERE user_hash = $1)`, UserHash(userID)); err != nil {
+		return JoinResult{}, fmt.Errorf("record join: %w", FormatError(err))
+	}
+	if erased {
+		return JoinResult{}, nil
+	}
 	now := db.Now()
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO participants (cohort_id, user_id, joined_at)
