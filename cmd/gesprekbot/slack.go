@@ -61,8 +61,8 @@ func (m *Main) startSlack(ctx context.Context) error {
 		return fmt.Errorf("slack auth.test with SLACK_BOT_TOKEN: %w", err)
 	}
 	s.poster = bot.NewPoster(s.api, bot.PosterOptions{Log: log, Audit: m.DB})
-	port := &slackPort{Poster: s.poster, api: s.api}
-	sender := newSender(s.poster, s.api)
+	port := bot.NewPort(s.poster, s.api)
+	sender := bot.NewSender(s.poster, s.api)
 
 	course := m.Course
 	deliveries := handlers.NewDeliveries(course, m.DB)
@@ -164,30 +164,4 @@ func pruneEvents(ctx context.Context, m *Main, now func() time.Time) error {
 		case <-t.C:
 		}
 	}
-}
-
-// slackPort is what the handlers need from Slack: the Poster's calls, plus posting by channel or user ID with
-// the conversation and ts returned, and users' e-mail addresses.
-type slackPort struct {
-	*bot.Poster
-	api *slack.Client
-}
-
-// Post posts in a channel, or in a user's DM with the bot when channel is a user ID.
-func (p *slackPort) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, string, error) {
-	m := bot.Message{Channel: channel, Text: text, Blocks: blocks}
-	if isUser(channel) {
-		m.UserID = channel
-	}
-	posted, err := p.Poster.Post(ctx, m)
-	return posted.Channel, posted.TS, err
-}
-
-// UserEmail returns the e-mail address on a user's Slack profile (users:read.email).
-func (p *slackPort) UserEmail(ctx context.Context, userID string) (string, error) {
-	u, err := p.api.GetUserInfoContext(ctx, userID)
-	if err != nil {
-		return "", fmt.Errorf("user %s: %w", userID, err)
-	}
-	return u.Profile.Email, nil
 }

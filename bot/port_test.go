@@ -1,4 +1,4 @@
-package main
+package bot_test
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func TestSender(t *testing.T) {
 	channel := fake.AddChannel(slackfake.Channel{Name: "het-gesprek", Members: []string{fake.BotUserID(), anna, robot}})
 	archived := fake.AddChannel(slackfake.Channel{Name: "oud", Archived: true, Members: []string{fake.BotUserID()}})
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
-	s := newSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), api)
+	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), api)
 
 	t.Run("Members", func(t *testing.T) {
 		got, err := s.Members(ctx, channel)

@@ -1,35 +1,33 @@
-package main
+package bot
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
-	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
-// slackSender lets the dispatcher post through the bot's Poster (paced, retried, effectively once) and read a
-// channel's members and users' bot flag through the Slack client.
-type slackSender struct {
-	poster *bot.Poster
+// Sender lets the delivery dispatcher post through the Poster (paced, retried, effectively once) and read a
+// channel's members and users' bot flag through the Slack client: it implements scheduler.Sender. Slack's
+// permanent refusals come back as *scheduler.PermanentError, so that the dispatcher fails them at once.
+type Sender struct {
+	poster *Poster
 	api    *slack.Client
 }
 
-// newSender adapts the Poster (posts, DMs, history) and the Slack client (members, users) to scheduler.Sender.
-// Slack's permanent refusals come back as *scheduler.PermanentError, so that the dispatcher fails them at once.
-func newSender(p *bot.Poster, api *slack.Client) scheduler.Sender {
-	return &slackSender{poster: p, api: api}
+// NewSender returns the Sender over p and api.
+func NewSender(p *Poster, api *slack.Client) *Sender {
+	return &Sender{poster: p, api: api}
 }
 
 // Post implements scheduler.Sender.
-func (s *slackSender) Post(ctx context.Context, to, text string, blocks []slack.Block, key string) (string, string, bool, error) {
-	m := bot.Message{Channel: to, Text: text, Blocks: blocks, DeliveryKey: key}
-	if isUser(to) {
+func (s *Sender) Post(ctx context.Context, to, text string, blocks []slack.Block, key string) (string, string, bool, error) {
+	m := Message{Channel: to, Text: text, Blocks: blocks, DeliveryKey: key}
+	if isUserID(to) {
 		m.UserID = to
 	}
 	p, err := s.poster.Post(ctx, m)
@@ -40,9 +38,9 @@ func (s *slackSender) Post(ctx context.Context, to, text string, blocks []slack.
 }
 
 // FindDelivery implements scheduler.Sender; for a user it searches the user's DM with the bot.
-func (s *slackSender) FindDelivery(ctx context.Context, to, key string, oldest time.Time) (string, string, bool, error) {
+func (s *Sender) FindDelivery(ctx context.Context, to, key string, oldest time.Time) (string, string, bool, error) {
 	channel := to
-	if isUser(to) {
+	if isUserID(to) {
 		dm, err := s.poster.OpenDM(ctx, to)
 		if err != nil {
 			return "", "", false, permanent(err)
@@ -57,7 +55,7 @@ func (s *slackSender) FindDelivery(ctx context.Context, to, key string, oldest t
 }
 
 // Members implements scheduler.Sender.
-func (s *slackSender) Members(ctx context.Context, channel string) ([]string, error) {
+func (s *Sender) Members(ctx context.Context, channel string) ([]string, error) {
 	var out []string
 	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
 	for page := 0; page < 100; page++ {
@@ -81,7 +79,7 @@ func (s *slackSender) Members(ctx context.Context, channel string) ([]string, er
 }
 
 // IsBot implements scheduler.Sender.
-func (s *slackSender) IsBot(ctx context.Context, userID string) (bool, error) {
+func (s *Sender) IsBot(ctx context.Context, userID string) (bool, error) {
 	var u *slack.User
 	err := slackRetry(ctx, func() error {
 		var err error
@@ -128,13 +126,39 @@ func slackRetry(ctx context.Context, call func() error) error {
 
 // permanent marks the Poster's permanent errors for the dispatcher.
 func permanent(err error) error {
-	if bot.IsPermanent(err) {
-		return &scheduler.PermanentError{Reason: bot.PermanentReason(err), Err: err}
+	if IsPermanent(err) {
+		return &scheduler.PermanentError{Reason: PermanentReason(err), Err: err}
 	}
 	return err
 }
 
-// isUser reports whether id is a Slack user ID, meaning that user's DM with the bot.
-func isUser(id string) bool {
-	return strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W")
+// Port is what the handlers need from Slack: the Poster's calls, plus posting by channel or user ID with the
+// conversation and ts returned, and users' e-mail addresses.
+type Port struct {
+	*Poster
+	api *slack.Client
+}
+
+// NewPort returns the Port over p and api.
+func NewPort(p *Poster, api *slack.Client) *Port {
+	return &Port{Poster: p, api: api}
+}
+
+// Post posts in a channel, or in a user's DM with the bot when channel is a user ID.
+func (p *Port) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, string, error) {
+	m := Message{Channel: channel, Text: text, Blocks: blocks}
+	if isUserID(channel) {
+		m.UserID = channel
+	}
+	posted, err := p.Poster.Post(ctx, m)
+	return posted.Channel, posted.TS, err
+}
+
+// UserEmail returns the e-mail address on a user's Slack profile (users:read.email).
+func (p *Port) UserEmail(ctx context.Context, userID string) (string, error) {
+	u, err := p.api.GetUserInfoContext(ctx, userID)
+	if err != nil {
+		return "", fmt.Errorf("user %s: %w", userID, err)
+	}
+	return u.Profile.Email, nil
 }
