@@ -279,3 +279,116 @@ func (db *DB) IsTrainer(ctx context.Context, userID string) (bool, error) {
 	}
 	return ok, nil
 }
+
+// UnresolvedCohort is a cohort that still names its channel or some of its trainers as the cohort file wrote them,
+// for the bot to look up in Slack.
+type UnresolvedCohort struct {
+	ID       int64          `db:"id"`
+	Name     string         `db:"name"`
+	Channel  string         `db:"channel"`  // the "#name" still to look up, or "" when the channel's ID is known
+	Trainers pq.StringArray `db:"trainers"` // trainers listed by e-mail address, in the cohort's order
+	// Reported are the references (a "#name" or an e-mail address) already reported as not found since the cohort
+	// last changed (its audit rows "channel_not_found", "channel_conflict" and "trainer_not_found"), so that each
+	// is reported once, not once per tick.
+	Reported pq.StringArray `db:"reported"`
+}
+
+// UnresolvedCohorts returns the cohorts whose channel is still a "#name" or that list a trainer by e-mail address,
+// by id. Partial indexes (migration 0009) hold just those rows, so that a dispatcher can ask every tick: when all
+// is resolved, the answer costs nothing.
+func (db *DB) UnresolvedCohorts(ctx context.Context) ([]UnresolvedCohort, error) {
+	var out []UnresolvedCohort
+	if err := db.SelectContext(ctx, &out, `
+		WITH unresolved AS (
+			SELECT id FROM cohorts WHERE channel_id LIKE '#%'
+			UNION
+			SELECT cohort_id FROM cohort_trainers WHERE user_id LIKE '%@%'
+		)
+		SELECT c.id, c.name,
+		       CASE WHEN c.channel_id LIKE '#%' THEN c.channel_id ELSE '' END AS channel,
+		       ARRAY(SELECT t.user_id FROM cohort_trainers t
+		             WHERE t.cohort_id = c.id AND t.user_id LIKE '%@%'
+		             ORDER BY t.position, t.user_id) AS trainers,
+		       ARRAY(SELECT DISTINCT a.detail->>'ref' FROM audit_log a
+		             WHERE a.cohort_id = c.id AND a.at >= c.updated_at
+		               AND a.action IN ('channel_not_found', 'channel_conflict', 'trainer_not_found')
+		               AND a.detail ? 'ref') AS reported
+		FROM cohorts c JOIN unresolved u ON u.id = c.id
+		ORDER BY c.id`); err != nil {
+		return nil, fmt.Errorf("unresolved cohorts: %w", FormatError(err))
+	}
+	return out, nil
+}
+
+// ChannelUnresolved starts the reason a dispatcher records on a delivery it leaves waiting because the cohort still
+// names its channel "#name"; ResolveCohortChannel finds the waiting rows by it.
+const ChannelUnresolved = "channel not resolved to a Slack channel ID yet"
+
+// ChannelResolution says what ResolveCohortChannel did.
+type ChannelResolution struct {
+	Changed bool       // the cohort now has the channel's ID; false when it had one already or names another channel
+	Retried int        // deliveries that were waiting for the channel, due again at once
+	Missed  []Delivery // deliveries for several people that waited past their deadline, marked missed
+}
+
+// ResolveCohortChannel records the channel ID the bot found for a cohort's "#name" (ref), only if the cohort still
+// names its channel ref, and in the same transaction makes the deliveries that were waiting for it due again: their
+// lease ends now, so that the next tick takes them over (with its history check) at their unchanged due time, and
+// their attempts start over, because waiting for the channel was not a failed try. A row for several people whose
+// deadline passed while it waited is marked missed instead: it was never posted, and would otherwise go out late.
+// A channel that belongs to another cohort is an ECONFLICT error.
+func (db *DB) ResolveCohortChannel(ctx context.Context, cohortID int64, ref, channelID string) (ChannelResolution, error) {
+	var out ChannelResolution
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return out, fmt.Errorf("resolve cohort channel: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	now := db.Now()
+	res, err := tx.ExecContext(ctx, `
+		UPDATE cohorts SET channel_id = $3, updated_at = $4 WHERE id = $1 AND channel_id = $2`,
+		cohortID, ref, channelID, now)
+	if err != nil {
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+			return out, fmt.Errorf("resolve cohort channel: %w", content.Errorf(content.ECONFLICT,
+				"Het kanaal %s hoort al bij een andere training.", ref))
+		}
+		return out, fmt.Errorf("resolve cohort channel: %w", FormatError(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return out, fmt.Errorf("resolve cohort channel: %w", err)
+	}
+	if n == 0 {
+		return out, nil
+	}
+	out.Changed = true
+	waiting := ChannelUnresolved + "%"
+	if err := tx.SelectContext(ctx, &out.Missed, `
+		UPDATE deliveries SET status = 'missed', error = 'deadline passed', lease_owner = NULL, lease_until = NULL,
+		                      updated_at = $2
+		WHERE cohort_id = $1 AND status = 'sending' AND error LIKE $3
+		  AND recipient = '' AND audience IN ('participants', 'trainers') AND deadline < $2
+		RETURNING id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
+		          channel_id, ts, error, sent_at, title, note`,
+		cohortID, now, waiting); err != nil {
+		return out, fmt.Errorf("resolve cohort channel: missed deliveries: %w", FormatError(err))
+	}
+	res, err = tx.ExecContext(ctx, `
+		UPDATE deliveries SET lease_until = $2, attempts = 0, updated_at = $2
+		WHERE cohort_id = $1 AND status = 'sending' AND error LIKE $3`,
+		cohortID, now, waiting)
+	if err != nil {
+		return out, fmt.Errorf("resolve cohort channel: waiting deliveries: %w", FormatError(err))
+	}
+	n, err = res.RowsAffected()
+	if err != nil {
+		return out, fmt.Errorf("resolve cohort channel: waiting deliveries: %w", err)
+	}
+	out.Retried = int(n)
+	if err := tx.Commit(); err != nil {
+		return ChannelResolution{}, fmt.Errorf("resolve cohort channel: commit: %w", FormatError(err))
+	}
+	return out, nil
+}
