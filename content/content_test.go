@@ -293,7 +293,7 @@ func TestLoadErrors(t *testing.T) {
 		{"DanglingStageModule", map[string]func(string) string{"cases/johan.yaml": replace("    module: 3\n", "    module: 7\n")},
 			"cases/johan.yaml", "stages[3].module", "module 7 does not exist"},
 		{"DanglingRuleKind", map[string]func(string) string{"rules.yaml": replace("kind: homework_reminder", "kind: homework_remind")},
-			"rules.yaml", "rules[7].kind", `unknown kind "homework_remind"`},
+			"rules.yaml", "rules[8].kind", `unknown kind "homework_remind"`},
 		{"BadLink", map[string]func(string) string{"modules/4.yaml": replace("link: https://www.movisie.nl/artikel", "link: www.movisie.nl/artikel")},
 			"modules/4.yaml", "voorbereiding.lezen[1].link", "not a valid URL"},
 		{"UnknownField", map[string]func(string) string{"modules/1.yaml": replace("  lezen:\n", "  lezn:\n")},
@@ -303,7 +303,7 @@ func TestLoadErrors(t *testing.T) {
 		{"UnknownMarker", map[string]func(string) string{"cases/emma.yaml": replace("{Ze} vindt het onzin", "{Zie} vindt het onzin")},
 			"cases/emma.yaml", "stages[2].text", "unknown marker {Zie}"},
 		{"BadTime", map[string]func(string) string{"rules.yaml": replace(`at: "16:00"`, `at: "4 uur"`)},
-			"rules.yaml", "rules[4].at", "HH:MM"},
+			"rules.yaml", "rules[5].at", "HH:MM"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

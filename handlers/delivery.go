@@ -15,7 +15,7 @@ import (
 )
 
 // ErrSkip is returned by Render when the recipient has nothing to receive: an only_pending reminder to someone who
-// already did what it is about (homework marked "Klaar", the voormeting finished), or a case reveal for a module
+// already did what it is about (homework done, the voormeting or eindmeting finished), or a case reveal for a module
 // whose cases have no stage for the channel. It is the dispatcher's own sentinel, which then posts nothing.
 var ErrSkip = scheduler.ErrSkip
 
@@ -51,6 +51,9 @@ type DeliveryStore interface {
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	// MeterDone reports whether a participant finished a run of the competentiemeter.
 	MeterDone(ctx context.Context, cohortID int64, userID, kind string) (bool, error)
+	// DevelopmentPlanExists reports whether a participant saved a development plan: the homework of
+	// HomeworkPlanModule.
+	PlanChecker
 }
 
 // Deliveries renders the course messages the dispatcher posts: one kind per schedule rule (welcome, preparation,
@@ -122,14 +125,8 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 	case "welcome":
 		msg, err = WelcomeMessage(m, recipient)
 	case "meter_reminder":
-		if c.ID > 0 && d.Store != nil {
-			done, err := d.Store.MeterDone(ctx, c.ID, recipient, MeterVoormeting)
-			if err != nil {
-				return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
-			}
-			if done {
-				return "", nil, ErrSkip
-			}
+		if err := d.meterPending(ctx, c, m.Number, recipient); err != nil {
+			return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
 		}
 		msg, err = MeterReminderMessage(m)
 	case "preparation":
@@ -141,12 +138,20 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 	case "reminder_hour":
 		msg, err = ReminderHourMessage(m)
 	case "homework":
-		msg, err = HomeworkMessage(m, recipient, progress)
+		var hw HomeworkState
+		hw, err = homeworkState(ctx, d.Store, c.ID, recipient, m.Number, progress)
+		if err == nil {
+			msg, err = HomeworkMessage(m, recipient, hw)
+		}
 	case "homework_reminder":
-		if _, done := progress[progressKey(store.ProgressHomework, store.HomeworkItem(m.Number))]; done {
+		var hw HomeworkState
+		hw, err = homeworkState(ctx, d.Store, c.ID, recipient, m.Number, progress)
+		if hw.Done {
 			return "", nil, ErrSkip
 		}
-		msg, err = HomeworkReminderMessage(m)
+		if err == nil {
+			msg, err = HomeworkReminderMessage(m)
+		}
 	case "eindmeting":
 		msg, err = EindmetingMessage(m)
 	case KindCatchUp:
@@ -162,6 +167,31 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 		return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
 	}
 	return msg.Text, msg.Blocks, nil
+}
+
+// meterPending returns ErrSkip when recipient has nothing to do for the meter reminder of module n: they finished
+// the measurement it is about, or, for the eindmeting, the meter no longer takes changes to it
+// (EindmetingReopenDays after module 4). The rule cannot name that moment as its deadline, so that a reminder late
+// after an outage does not ask for a date gone by; the eindmeting invitation itself still goes out.
+func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int, recipient string) error {
+	run, ok := meterRun(n)
+	if !ok {
+		return fmt.Errorf("meter reminder: no measurement around module %d", n)
+	}
+	if run == MeterEindmeting && !d.now().Before(reopenUntil(c, store.MeterEindmeting)) {
+		return ErrSkip
+	}
+	if c.ID <= 0 || d.Store == nil {
+		return nil
+	}
+	done, err := d.Store.MeterDone(ctx, c.ID, recipient, run)
+	if err != nil {
+		return err
+	}
+	if done {
+		return ErrSkip
+	}
+	return nil
 }
 
 // Message is a rendered course message.
@@ -298,6 +328,12 @@ const (
 	textCatchUpCases     = "*De casussen tot nu toe*\nDeze stappen van de casussen zijn al in het kanaal gedeeld."
 	textCatchUpMore      = "Eerdere stappen van de casussen vind je terug in het kanaal."
 	textCatchUpNothing   = "Op dit moment staat er niets voor je klaar om in te halen. De volgende voorbereiding krijg je vanzelf van mij."
+
+	// textHomeworkDoneByPlan replaces the "Klaar" button of module 1's homework once the development points are
+	// saved in the competentiemeter.
+	textHomeworkDoneByPlan = "✓ Klaar: je ontwikkelpunten staan in de competentiemeter."
+	// textMeterReminderEind follows the meter_reminder phrase for the eindmeting.
+	textMeterReminderEind = "Daarna zie je wat de training je heeft opgeleverd."
 )
 
 // maxBlocks is Slack's limit on the blocks of one message.

@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -11,9 +13,45 @@ import (
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
+// HomeworkPlanModule is the module whose homework is the competentiemeter's Stap 3 and 4: writing down
+// development points and how to work on them. Saving them in the meter's plan modal does that homework, so it
+// counts as done even when "Klaar" was never clicked.
+const HomeworkPlanModule = 1
+
+// HomeworkState says whether a participant did a module's homework.
+type HomeworkState struct {
+	Done bool
+	// At is when "Klaar" was clicked; zero when the homework is done only by a saved development plan.
+	At time.Time
+}
+
+// PlanChecker tells whether a participant saved a development plan; *store.DB implements it.
+type PlanChecker interface {
+	DevelopmentPlanExists(ctx context.Context, cohortID int64, userID string) (bool, error)
+}
+
+// homeworkState is the one rule for "userID did module n's homework in cohort cohortID", for every message and
+// view that shows or skips on it: "Klaar" clicked (progress, by progressKey), or, for HomeworkPlanModule, a saved
+// development plan. st is asked only for that module and only when "Klaar" was not clicked; a nil st or an
+// unsaved cohort (id 0) counts as no plan.
+func homeworkState(ctx context.Context, st PlanChecker, cohortID int64, userID string, n int, progress map[string]store.Progress) (HomeworkState, error) {
+	if p, ok := progress[progressKey(store.ProgressHomework, store.HomeworkItem(n))]; ok {
+		return HomeworkState{Done: true, At: p.DoneAt}, nil
+	}
+	if n != HomeworkPlanModule || st == nil || cohortID <= 0 {
+		return HomeworkState{}, nil
+	}
+	plan, err := st.DevelopmentPlanExists(ctx, cohortID, userID)
+	if err != nil {
+		return HomeworkState{}, fmt.Errorf("homework state: %w", err)
+	}
+	return HomeworkState{Done: plan}, nil
+}
+
 // HomeworkMessage is the DM at the end of a module: its homework from the manual and a "Klaar" button (action_id
-// "homework_done", value "<module>"); someone who marked it done already sees a tick and when instead.
-func HomeworkMessage(v ModuleView, userID string, progress map[string]store.Progress) (Message, error) {
+// "homework_done", value "<module>"); someone whose homework is done already (state) sees a tick instead: when
+// they clicked "Klaar", or, for HomeworkPlanModule, that their development points are in the competentiemeter.
+func HomeworkMessage(v ModuleView, userID string, state HomeworkState) (Message, error) {
 	if v.Module == nil {
 		return Message{}, fmt.Errorf("homework: no module")
 	}
@@ -25,16 +63,20 @@ func HomeworkMessage(v ModuleView, userID string, progress map[string]store.Prog
 	for _, t := range v.Module.Huiswerk {
 		blocks = append(blocks, sections("*"+t.Title+"*\n"+strings.TrimSpace(t.Text))...)
 	}
-	if p, done := progress[progressKey(store.ProgressHomework, store.HomeworkItem(v.Number))]; done {
-		blocks = append(blocks, HomeworkDoneBlock(v.Cohort.ID, v.Number, userID, DutchDateTime(p.DoneAt, v.Loc)))
-	} else {
+	switch {
+	case state.Done && state.At.IsZero():
+		blocks = append(blocks, homeworkPlanBlock(v.Cohort.ID, v.Number))
+	case state.Done:
+		blocks = append(blocks, HomeworkDoneBlock(v.Cohort.ID, v.Number, userID, DutchDateTime(state.At, v.Loc)))
+	default:
 		blocks = append(blocks, HomeworkButton(v.Cohort.ID, v.Number, v.Phrases))
 	}
 	return checkLimits(Message{Text: firstLine(text), Blocks: blocks})
 }
 
-// HomeworkReminderMessage is the DM two days before the next module to those who have not marked a module's
-// homework done: the reminder, what the homework was, and the "Klaar" button. Render skips those who are done.
+// HomeworkReminderMessage is the DM two days before the next module to those who have not done a module's
+// homework (homeworkState): the reminder, what the homework was, and the "Klaar" button. Render skips those who
+// are done.
 func HomeworkReminderMessage(v ModuleView) (Message, error) {
 	if v.Module == nil {
 		return Message{}, fmt.Errorf("homework reminder: no module")
@@ -69,4 +111,11 @@ func HomeworkButton(cohortID int64, n int, p content.Phrases) slack.Block {
 func HomeworkDoneBlock(cohortID int64, n int, userID, when string) slack.Block {
 	return slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, cohortID, store.HomeworkItem(n)),
 		mrkdwn(fmt.Sprintf(textHomeworkDoneBy, userID, when)))
+}
+
+// homeworkPlanBlock stands in for the "Klaar" button of module n's homework when the development plan in the
+// competentiemeter did it.
+func homeworkPlanBlock(cohortID int64, n int) slack.Block {
+	return slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, cohortID, store.HomeworkItem(n)),
+		mrkdwn(textHomeworkDoneByPlan))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // WelcomeMessage is the DM a participant gets a week before module 1: how the bot works, the dates and places of
@@ -31,19 +32,41 @@ func WelcomeMessage(v ModuleView, userID string) (Message, error) {
 	return checkLimits(Message{Text: firstLine(text), Blocks: blocks})
 }
 
-// MeterReminderMessage is the DM two days before module 1 to those who have not finished the voormeting (Render
-// skips those who have). v is module 1.
+// MeterReminderMessage is the DM to those who have not finished a measurement of the competentiemeter (Render
+// skips those who have): two days before module 1 about the voormeting, a few days after module 4 about the
+// eindmeting. v is module 1 or 4. It asks for the voormeting before module 1 starts, and for the eindmeting before
+// the meter stops taking changes to it (EindmetingReopenDays after module 4).
 func MeterReminderMessage(v ModuleView) (Message, error) {
-	if v.When == nil || v.Number != 1 {
-		return Message{}, fmt.Errorf("meter reminder: only before module 1 (the voormeting), not module %d", v.Number)
+	run, ok := meterRun(v.Number)
+	if !ok || v.When == nil {
+		return Message{}, fmt.Errorf("meter reminder: only before module 1 (voormeting) or after module 4 (eindmeting), not module %d", v.Number)
+	}
+	by, label := v.When.Start, v.Phrases.ButtonStartVoormeting
+	if run == MeterEindmeting {
+		by, label = reopenUntil(v.Cohort, store.MeterEindmeting), v.Phrases.ButtonStartEindmeting
 	}
 	text := content.Fill(v.Phrases.MeterReminder, map[string]string{
-		"meting": MeterVoormeting,
-		"datum":  DutchDateTime(v.When.Start, v.Loc),
+		"meting": run,
+		"datum":  DutchDateTime(by, v.Loc),
 	})
+	if run == MeterEindmeting {
+		text += " " + textMeterReminderEind
+	}
 	blocks := sections(text)
-	blocks = append(blocks, meterButton(v.Cohort.ID, MeterVoormeting, v.Phrases.ButtonStartVoormeting))
+	blocks = append(blocks, meterButton(v.Cohort.ID, run, label))
 	return checkLimits(Message{Text: firstLine(text), Blocks: blocks})
+}
+
+// meterRun returns the measurement a meter reminder of module n is about: the voormeting before module 1, the
+// eindmeting after module 4; ok is false for the modules in between.
+func meterRun(n int) (run string, ok bool) {
+	switch n {
+	case 1:
+		return MeterVoormeting, true
+	case 4:
+		return MeterEindmeting, true
+	}
+	return "", false
 }
 
 // meterButton is the block with the button that opens the competentiemeter for a run (voormeting, eindmeting).
