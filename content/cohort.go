@@ -102,6 +102,11 @@ var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 // the clock. Unknown fields are refused so that a typo is caught. On failure it returns Errors with every
 // problem found. Call Validate afterwards to refuse module dates in the past.
 func ParseCohort(data []byte, file string) (*Cohort, error) {
+	return ParseCohortIn(data, file, DefaultTimezone)
+}
+
+// ParseCohortIn is ParseCohort with the time zone a file without one gets (the operator's COURSE_TZ).
+func ParseCohortIn(data []byte, file, defaultTZ string) (*Cohort, error) {
 	var errs Errors
 	add := func(field string, line int, format string, args ...any) {
 		errs = append(errs, FieldError{File: file, Field: field, Line: line, Msg: fmt.Sprintf(format, args...)})
@@ -147,7 +152,7 @@ func ParseCohort(data []byte, file string) (*Cohort, error) {
 		file:     file,
 	}
 	if c.Timezone == "" {
-		c.Timezone = DefaultTimezone
+		c.Timezone = defaultTZ
 	}
 	for _, v := range f.Cases {
 		c.Cases = append(c.Cases, strings.ToLower(strings.TrimSpace(v)))

@@ -323,3 +323,21 @@ func TestMoveModule(t *testing.T) {
 		t.Errorf("MoveModule(5) = %v, want EINVALID", err)
 	}
 }
+
+// A file that names no time zone gets the operator's default (COURSE_TZ), and its module times are read in it.
+func TestParseCohortIn(t *testing.T) {
+	file := strings.Replace(validCohort, "timezone: Europe/Amsterdam\n", "", 1)
+	for _, tz := range []string{"Europe/Amsterdam", "Europe/London"} {
+		c, err := content.ParseCohortIn([]byte(file), "utrecht.yaml", tz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Timezone != tz || c.Modules[0].Start.Location().String() != tz {
+			t.Errorf("default %s: timezone %q, module 1 in %v", tz, c.Timezone, c.Modules[0].Start.Location())
+		}
+	}
+	c, err := content.ParseCohortIn([]byte(validCohort), "utrecht.yaml", "Europe/London")
+	if err != nil || c.Timezone != "Europe/Amsterdam" {
+		t.Errorf("a file's own time zone was overridden: %q, %v", c.Timezone, err)
+	}
+}

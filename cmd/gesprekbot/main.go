@@ -49,6 +49,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	case "content":
 		return contentCmd(args, stdout, stderr)
 	case "plan":
+		if _, err := LoadConfig(os.Getenv); err != nil {
+			fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)
+			return 2
+		}
 		return planCmd(args, stdout, stderr)
 	case "cohort":
 		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -98,7 +99,8 @@ func readCohortFile(file string, allowPast bool, now time.Time, stderr io.Writer
 		fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
 		return nil, 1
 	}
-	c, err := content.ParseCohort(data, file)
+	// COURSE_TZ was checked by LoadConfig before any command runs.
+	c, err := content.ParseCohortIn(data, file, cmp.Or(os.Getenv("COURSE_TZ"), content.DefaultTimezone))
 	if err == nil {
 		err = c.Validate(now, allowPast)
 	}
