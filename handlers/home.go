@@ -1,0 +1,533 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// EventAppHomeOpened is the event Slack sends when someone opens the bot's App Home.
+const EventAppHomeOpened = "app_home_opened"
+
+// maxViewBlocks is Slack's limit on the blocks of a view (modal or App Home).
+const maxViewBlocks = 100
+
+// HomeStore is what the App Home reads; *store.DB implements it.
+type HomeStore interface {
+	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
+	Cohorts(ctx context.Context) ([]*content.Cohort, error)
+	// MeterCohortsOf returns the cohorts the user takes part in as a participant, newest first.
+	MeterCohortsOf(ctx context.Context, userID string) ([]int64, error)
+	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
+	CohortProgress(ctx context.Context, cohortID int64) ([]store.Progress, error)
+	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (store.Measurement, error)
+	MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error)
+	DevelopmentPlanExists(ctx context.Context, cohortID int64, userID string) (bool, error)
+	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
+	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
+	DeliveryCounts(ctx context.Context, cohortID int64) (map[string]int, error)
+}
+
+// HomeSlack publishes the App Home; cmd wires it to the bot's Poster.
+type HomeSlack interface {
+	PublishHome(ctx context.Context, userID string, view slack.HomeTabViewRequest) error
+}
+
+// HomeDeps are what RegisterHome needs.
+type HomeDeps struct {
+	Course *content.Course
+	Store  HomeStore
+	Slack  HomeSlack
+	Log    *slog.Logger
+	Now    func() time.Time // nil: time.Now
+}
+
+// Home draws the App Home tab. A participant sees their next meeting, the readings of the current or next module
+// with working "Gelezen" buttons, their homework with "Klaar", the competentiemeter (state, a button to start or
+// go on, their own results) and the case stages revealed so far. A trainer sees each of their cohorts at a glance.
+// Someone in no cohort gets a short explanation.
+type Home struct {
+	deps HomeDeps
+}
+
+// RegisterHome registers the app_home_opened event and returns the Home, whose Refresh the progress buttons, the
+// competentiemeter and the erasure call after a change.
+func RegisterHome(r *Registry, deps HomeDeps) *Home {
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	h := &Home{deps: deps}
+	r.Event(EventAppHomeOpened, h.Opened)
+	return h
+}
+
+func (h *Home) now() time.Time {
+	if h.deps.Now == nil {
+		return time.Now()
+	}
+	return h.deps.Now()
+}
+
+// Opened handles app_home_opened on the Home tab: the view is drawn fresh and published.
+func (h *Home) Opened(ctx context.Context, ev slackevents.EventsAPIEvent) error {
+	e, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent)
+	if !ok || e.User == "" || (e.Tab != "" && e.Tab != "home") {
+		return nil
+	}
+	return h.Refresh(ctx, e.User)
+}
+
+// Refresh draws userID's App Home with the current state and publishes it.
+func (h *Home) Refresh(ctx context.Context, userID string) error {
+	view, err := h.View(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("refresh home: %w", err)
+	}
+	if err := h.deps.Slack.PublishHome(ctx, userID, view); err != nil {
+		return fmt.Errorf("refresh home: %w", err)
+	}
+	return nil
+}
+
+// View reads userID's state and builds their App Home view.
+func (h *Home) View(ctx context.Context, userID string) (slack.HomeTabViewRequest, error) {
+	now := h.now()
+	cohorts, err := h.deps.Store.Cohorts(ctx)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
+	var trained []TrainerCohortHome
+	for _, c := range cohorts {
+		if !slices.Contains(c.Trainers, userID) {
+			continue
+		}
+		t, err := h.trainerCohort(ctx, c, now)
+		if err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+		trained = append(trained, t)
+	}
+	var part *ParticipantHome
+	ids, err := h.deps.Store.MeterCohortsOf(ctx, userID)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
+	for _, id := range ids {
+		c, err := h.deps.Store.CohortByID(ctx, id)
+		if err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+		if slices.Contains(c.Trainers, userID) {
+			continue
+		}
+		if part, err = h.participant(ctx, c, userID, now); err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+		break
+	}
+	return HomeView(h.deps.Course, now, userID, trained, part)
+}
+
+// participant gathers what a participant's Home shows of cohort c.
+func (h *Home) participant(ctx context.Context, c *content.Cohort, userID string, now time.Time) (*ParticipantHome, error) {
+	p := &ParticipantHome{Cohort: c, Progress: map[string]store.Progress{}}
+	ps, err := h.deps.Store.UserProgress(ctx, c.ID, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range ps {
+		p.Progress[progressKey(x.Kind, x.Item)] = x
+	}
+	if p.HasPlan, err = h.deps.Store.DevelopmentPlanExists(ctx, c.ID, userID); err != nil {
+		return nil, err
+	}
+	for _, kind := range meterKinds {
+		st := MeterState{Kind: kind}
+		ms, err := h.deps.Store.MeasurementOf(ctx, c.ID, userID, kind)
+		switch {
+		case content.ErrorCode(err) == content.ENOTFOUND:
+		case err != nil:
+			return nil, err
+		default:
+			st.Measurement = &ms
+			if st.Answers, err = h.deps.Store.MeterAnswers(ctx, ms.ID); err != nil {
+				return nil, err
+			}
+		}
+		if kind == store.MeterVoormeting {
+			p.Voormeting = st
+		} else {
+			p.Eindmeting = st
+		}
+	}
+	reveals, err := h.deps.Store.CaseReveals(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := c.Location()
+	if err != nil {
+		return nil, err
+	}
+	if p.Stages, err = RevealedStages(h.deps.Course, reveals, loc); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// trainerCohort counts what a trainer's Home shows of cohort c: completion only, never anyone's scores.
+func (h *Home) trainerCohort(ctx context.Context, c *content.Cohort, now time.Time) (TrainerCohortHome, error) {
+	t := TrainerCohortHome{Cohort: c, HomeworkDone: map[int]int{}}
+	recs, err := h.deps.Store.CohortMeter(ctx, c.ID)
+	if err != nil {
+		return t, err
+	}
+	people := map[string]bool{}
+	for _, r := range recs {
+		if slices.Contains(c.Trainers, r.UserID) {
+			continue
+		}
+		people[r.UserID] = true
+		if m, ok := r.Measurements[store.MeterVoormeting]; ok && m.Finished() {
+			t.VoormetingDone++
+		}
+		if m, ok := r.Measurements[store.MeterEindmeting]; ok && m.Finished() {
+			t.EindmetingDone++
+		}
+	}
+	t.Participants = len(people)
+	done := map[int]map[string]bool{}
+	ps, err := h.deps.Store.CohortProgress(ctx, c.ID)
+	if err != nil {
+		return t, err
+	}
+	for _, p := range ps {
+		if p.Kind == store.ProgressHomework && people[p.UserID] {
+			if done[p.Module] == nil {
+				done[p.Module] = map[string]bool{}
+			}
+			done[p.Module][p.UserID] = true
+		}
+	}
+	// The homework of module 1 is the development plan: written counts as done.
+	for _, r := range recs {
+		if r.HasPlan && people[r.UserID] {
+			if done[1] == nil {
+				done[1] = map[string]bool{}
+			}
+			done[1][r.UserID] = true
+		}
+	}
+	for n, users := range done {
+		t.HomeworkDone[n] = len(users)
+	}
+	counts, err := h.deps.Store.DeliveryCounts(ctx, c.ID)
+	if err != nil {
+		return t, err
+	}
+	t.Failed = counts[store.StatusFailed]
+	return t, nil
+}
+
+// ParticipantHome is what a participant's Home shows of their cohort.
+type ParticipantHome struct {
+	Cohort     *content.Cohort
+	Progress   map[string]store.Progress // by progressKey
+	HasPlan    bool                      // Stap 3 and 4 written: module 1's homework counts as done
+	Voormeting MeterState
+	Eindmeting MeterState
+	Stages     []RevealedStage // revealed so far
+}
+
+// MeterState is one measurement of the competentiemeter as the Home shows it.
+type MeterState struct {
+	Kind        string             // store.MeterVoormeting or store.MeterEindmeting
+	Measurement *store.Measurement // nil: not started
+	Answers     map[string]int
+}
+
+// TrainerCohortHome is one cohort at a glance for its trainer: counts only.
+type TrainerCohortHome struct {
+	Cohort         *content.Cohort
+	Participants   int
+	VoormetingDone int
+	EindmetingDone int
+	HomeworkDone   map[int]int // by module: participants who marked it done
+	Failed         int         // deliveries Slack refused for good
+}
+
+// HomeView builds the App Home view for userID from their state: trainer cohorts first, then their own cohort as a
+// participant, or the explanation for someone in no cohort; always within Slack's 100 blocks, trimming the case
+// stages (and then the trainer cohorts) with a pointer to where the rest can be read.
+func HomeView(course *content.Course, now time.Time, userID string, trained []TrainerCohortHome, part *ParticipantHome) (slack.HomeTabViewRequest, error) {
+	var parts []homePart
+	if len(trained) > 0 {
+		tp, err := trainerBlocks(now, trained)
+		if err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+		parts = append(parts, tp)
+	}
+	if part != nil {
+		pp, err := participantBlocks(course, now, userID, *part)
+		if err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+		parts = append(parts, pp...)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, homePart{blocks: []slack.Block{
+			slack.NewHeaderBlock(plain(textHomeWelcome)),
+			slack.NewSectionBlock(mrkdwn(textHomeNoCohort), nil, nil),
+		}})
+	}
+	parts = append(parts, homePart{blocks: []slack.Block{
+		slack.NewDividerBlock(),
+		slack.NewContextBlock("home_footer", mrkdwn(textHomeFooter)),
+	}})
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: fitView(parts)}}, nil
+}
+
+// homePart is a run of blocks of the Home; a trimmable part may lose blocks from its end, and then ends with its
+// pointer instead.
+type homePart struct {
+	blocks    []slack.Block
+	trimmable bool
+	pointer   string
+}
+
+// fitView joins parts, trimming the last trimmable parts first until the view has at most maxViewBlocks blocks.
+func fitView(parts []homePart) []slack.Block {
+	total := 0
+	for _, p := range parts {
+		total += len(p.blocks)
+	}
+	for i := len(parts) - 1; i >= 0 && total > maxViewBlocks; i-- {
+		p := &parts[i]
+		if !p.trimmable || len(p.blocks) == 0 {
+			continue
+		}
+		over := total - maxViewBlocks + 1 // one block for the pointer
+		keep := max(len(p.blocks)-over, 0)
+		total -= len(p.blocks) - keep - 1
+		p.blocks = append(p.blocks[:keep:keep], slack.NewContextBlock("", mrkdwn(p.pointer)))
+	}
+	var out []slack.Block
+	for _, p := range parts {
+		out = append(out, p.blocks...)
+	}
+	return out
+}
+
+// trainerBlocks is the trainer's part: per cohort its next meeting and completion counts.
+func trainerBlocks(now time.Time, trained []TrainerCohortHome) (homePart, error) {
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(textHomeTrainerHeader))}
+	for _, t := range trained {
+		loc, err := t.Cohort.Location()
+		if err != nil {
+			return homePart{}, err
+		}
+		lines := []string{fmt.Sprintf(textHomeTrainerCohort, escape(t.Cohort.Name), channelRef(t.Cohort.Channel))}
+		if m, current := nextModule(t.Cohort, now); m != nil {
+			format := textHomeTrainerNext
+			if current {
+				format = textHomeTrainerNow
+			}
+			lines = append(lines, fmt.Sprintf(format, m.Number, DutchDateTime(m.Start, loc), escape(m.Location)))
+		} else {
+			lines = append(lines, textHomeTrainerOver)
+		}
+		lines = append(lines, fmt.Sprintf(textHomeTrainerPeople, t.Participants))
+		lines = append(lines, fmt.Sprintf(textHomeTrainerVoormeting, t.VoormetingDone, t.Participants))
+		if m4, ok := t.Cohort.Module(4); ok && !now.Before(m4.Start) {
+			lines = append(lines, fmt.Sprintf(textHomeTrainerEindmeting, t.EindmetingDone, t.Participants))
+		}
+		var hw []string
+		for _, m := range t.Cohort.Modules {
+			if !now.Before(m.End) {
+				hw = append(hw, fmt.Sprintf(textHomeTrainerHomeworkModule, m.Number, t.HomeworkDone[m.Number], t.Participants))
+			}
+		}
+		if len(hw) > 0 {
+			lines = append(lines, textHomeTrainerHomework+" "+strings.Join(hw, " · "))
+		}
+		if t.Failed > 0 {
+			lines = append(lines, fmt.Sprintf(textHomeTrainerFailed, t.Failed))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	}
+	blocks = append(blocks, slack.NewContextBlock("home_trainer_more", mrkdwn(textHomeTrainerMore)))
+	return homePart{blocks: blocks, trimmable: true, pointer: textHomeTrainerTrimmed}, nil
+}
+
+// participantBlocks is the participant's part: meeting, preparation, homework and competentiemeter (never
+// trimmed), then the case stages (trimmed first when the view is full).
+func participantBlocks(course *content.Course, now time.Time, userID string, p ParticipantHome) ([]homePart, error) {
+	c := p.Cohort
+	loc, err := c.Location()
+	if err != nil {
+		return nil, err
+	}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(fmt.Sprintf(textHomeParticipantHeader, c.Name), 150)))}
+
+	// The next meeting, or the one going on now, and its preparation.
+	m, current := nextModule(c, now)
+	if m == nil {
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(textHomeCourseOver), nil, nil))
+	} else {
+		mod, ok := course.Module(m.Number)
+		if !ok {
+			return nil, fmt.Errorf("home: the course has no module %d", m.Number)
+		}
+		format := textHomeNext
+		if current {
+			format = textHomeNow
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(fmt.Sprintf(format, m.Number, escape(mod.Title),
+			DutchDate(m.Start, loc), DutchClock(m.Start, loc), DutchClock(m.End, loc), escape(m.Location))), nil, nil))
+		if lezen := mod.Voorbereiding.Lezen; len(lezen) > 0 {
+			blocks = append(blocks, slack.NewDividerBlock(),
+				slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeReadings, m.Number)), nil, nil))
+			for i, r := range lezen {
+				if done, ok := p.Progress[progressKey(store.ProgressReading, r.ID)]; ok {
+					blocks = append(blocks, ReadingDoneBlocks(c.ID, r, userID, DutchDateTime(done.DoneAt, loc), course.Phrases)...)
+					continue
+				}
+				blocks = append(blocks, ReadingBlock(c.ID, m.Number, i, r, course.Phrases))
+			}
+		}
+	}
+
+	// Homework is given at the end of a module.
+	var hw []slack.Block
+	for _, cm := range c.Modules {
+		mod, ok := course.Module(cm.Number)
+		if !ok || len(mod.Huiswerk) == 0 || now.Before(cm.End) {
+			continue
+		}
+		hw = append(hw, slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeHomeworkModule, cm.Number, escape(mod.Title))+"\n"+
+			taskList(mod.Huiswerk)), nil, nil))
+		done, ok := p.Progress[progressKey(store.ProgressHomework, store.HomeworkItem(cm.Number))]
+		switch {
+		case ok:
+			hw = append(hw, HomeworkDoneBlock(c.ID, cm.Number, userID, DutchDateTime(done.DoneAt, loc)))
+		case cm.Number == 1 && p.HasPlan:
+			hw = append(hw, slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, c.ID, store.HomeworkItem(1)),
+				mrkdwn(textHomeHomeworkByPlan)))
+		default:
+			hw = append(hw, HomeworkButton(c.ID, cm.Number, course.Phrases))
+		}
+	}
+	if len(hw) > 0 {
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(textHomeHomework), nil, nil))
+		blocks = append(blocks, hw...)
+	}
+
+	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(textHomeMeter), nil, nil))
+	blocks = append(blocks, meterHomeBlocks(course, now, c, p, p.Voormeting, loc)...)
+	if m4, ok := c.Module(4); p.Eindmeting.Measurement != nil || (ok && !now.Before(m4.Start)) {
+		blocks = append(blocks, meterHomeBlocks(course, now, c, p, p.Eindmeting, loc)...)
+	}
+	if p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
+		text, label := textHomePlanMissing, textHomePlanWrite
+		if p.HasPlan {
+			text, label = textHomePlanWritten, textHomePlanEdit
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(text), nil,
+			slack.NewAccessory(button(ActionMeterPlan, strconv.FormatInt(c.ID, 10), label, false)),
+			slack.SectionBlockOptionBlockID("home_plan")))
+	}
+
+	stages := []slack.Block{slack.NewDividerBlock()}
+	stages = append(stages, RevealedStagesBlocks(course.Phrases, c.Name, p.Stages)...)
+	return []homePart{{blocks: blocks}, {blocks: stages, trimmable: true, pointer: textHomeStagesTrimmed}}, nil
+}
+
+// meterHomeBlocks shows one measurement: its state, the button to start or go on, and when finished the
+// participant's own result (Stap 2, or after the eindmeting the growth per area).
+func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p ParticipantHome, st MeterState, loc *time.Location) []slack.Block {
+	total := len(course.Meter.Statements())
+	name := capitalize(kindTitle(st.Kind))
+	label := course.Phrases.ButtonStartVoormeting
+	if st.Kind == store.MeterEindmeting {
+		label = course.Phrases.ButtonStartEindmeting
+	}
+	ms := st.Measurement
+	switch {
+	case ms == nil:
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeMeterNotStarted, name)), nil, nil),
+			meterButton(c.ID, st.Kind, label)}
+	case !ms.Finished():
+		answered := 0
+		for _, s := range course.Meter.Statements() {
+			if st.Answers[s.ID] > 0 {
+				answered++
+			}
+		}
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeMeterBusy, name, answered, total)), nil, nil),
+			meterButton(c.ID, st.Kind, textHomeMeterGoOn)}
+	}
+	lines := []string{fmt.Sprintf(textHomeMeterDone, name, DutchDateTime(*ms.FinishedAt, loc))}
+	if st.Kind == store.MeterEindmeting && p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
+		g := Growth(course.Meter, p.Voormeting.Answers, st.Answers)
+		lines = append(lines, textHomeGrowth)
+		for _, a := range g.Areas {
+			lines = append(lines, fmt.Sprintf(textHomeGrowthArea, escape(a.Area), dutchNumber(a.Voor), dutchNumber(a.Na), signed(a.Na-a.Voor)))
+		}
+	} else {
+		r := Stap2(course.Meter, st.Answers)
+		lines = append(lines, "*"+stap2Heading(course.Meter, 0, textMeterKrachten)+"*")
+		for _, k := range r.Krachten {
+			lines = append(lines, "• "+escape(k.Statement.Text))
+		}
+		lines = append(lines, "*"+stap2Heading(course.Meter, 1, textMeterUitdagingen)+"*")
+		for _, u := range r.Uitdagingen {
+			lines = append(lines, "• "+escape(u.Statement.Text))
+		}
+	}
+	note := textHomeMeterPrivate
+	if ms.SharedAt != nil {
+		note = fmt.Sprintf(textHomeMeterShared, DutchDate(*ms.SharedAt, loc))
+	}
+	blocks := TextSections(strings.Join(lines, "\n"))
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(note)))
+	// The button shows the whole result again in the DM, with its buttons (share, reopen, plan).
+	return append(blocks, meterButton(c.ID, st.Kind, textHomeMeterShow))
+}
+
+// nextModule returns the module going on at now (current) or else the next one to start; nil when all are over.
+func nextModule(c *content.Cohort, now time.Time) (m *content.CohortModule, current bool) {
+	for i := range c.Modules {
+		cm := &c.Modules[i]
+		if now.Before(cm.End) {
+			return cm, !now.Before(cm.Start)
+		}
+	}
+	return nil, false
+}
+
+// channelRef links a channel ID ("<#C123>"); a name not yet resolved is shown as it is.
+func channelRef(ch string) string {
+	if strings.HasPrefix(ch, "C") || strings.HasPrefix(ch, "G") {
+		return "<#" + ch + ">"
+	}
+	return escape(ch)
+}
+
+// clip shortens s to n runes.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
