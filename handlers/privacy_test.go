@@ -1,0 +1,221 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// seedPrivacy gives Anna and Bram a bit of everything: a reading marked read and a voormeting with scores (Anna's
+// all 4, Bram's all 2), shared by Bram with the trainer.
+func seedPrivacy(t *testing.T, w *homeWorld) {
+	t.Helper()
+	ctx := context.Background()
+	var ids []string
+	for _, s := range w.course.Meter.Statements() {
+		ids = append(ids, s.ID)
+	}
+	mod1, _ := w.course.Module(1)
+	for _, u := range []struct {
+		id    string
+		score int
+	}{{w.anna, 4}, {w.bram, 2}} {
+		if _, _, err := w.db.MarkDone(ctx, store.Progress{CohortID: w.cohortID, UserID: u.id, Kind: store.ProgressReading,
+			Item: mod1.Voorbereiding.Lezen[0].ID, Module: 1}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := w.db.StartMeasurement(ctx, w.cohortID, u.id, store.MeterVoormeting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if _, err := w.db.AnswerStatement(ctx, store.MeterAnswer{MeasurementID: m.ID, UserID: u.id, Round: 1,
+				StatementID: id, Score: u.score, Statements: ids}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if u.id == w.bram {
+			if _, err := w.db.ShareMeasurement(ctx, m.ID, u.id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// gesprekbot types /gesprekbot text as user in channel and waits for the work after the ack.
+func (w *homeWorld) gesprekbot(t *testing.T, user, channel, text string) slackfake.Response {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := w.fake.Command(ctx, user, channel, handlers.CommandGesprekbot, text)
+	if err != nil {
+		t.Fatalf("/gesprekbot %s: %v", text, err)
+	}
+	if len(resp.Invalid) > 0 {
+		t.Fatalf("/gesprekbot %s: invalid blocks %v", text, resp.Invalid)
+	}
+	if err := w.disp.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// lastEphemeral returns the newest ephemeral message user sees.
+func (w *homeWorld) lastEphemeral(t *testing.T, user string) slackfake.Message {
+	t.Helper()
+	eph := w.fake.Ephemerals(user)
+	if len(eph) == 0 {
+		t.Fatalf("no ephemeral message for %s", user)
+	}
+	return eph[len(eph)-1]
+}
+
+func TestPrivacyExport(t *testing.T) {
+	w := newHomeWorld(t)
+	seedPrivacy(t, w)
+	for _, user := range []string{"anna", "trainer"} {
+		t.Run(user, func(t *testing.T) {
+			caller, others := w.anna, []string{w.bram, w.trainer}
+			if user == "trainer" {
+				caller, others = w.trainer, []string{w.anna, w.bram}
+			}
+			before := len(w.fake.Files())
+			w.gesprekbot(t, caller, w.channel, handlers.SubcommandMijnGegevens)
+			files := w.fake.Files()
+			if len(files) != before+1 {
+				t.Fatalf("%d files uploaded; want one", len(files)-before)
+			}
+			var f slackfake.File
+			for _, x := range files {
+				if strings.HasPrefix(x.Name, "gesprekbot-mijn-gegevens-") && len(x.Channels) == 1 && x.Channels[0] == w.fake.IMWith(caller) {
+					f = x
+				}
+			}
+			if f.ID == "" {
+				t.Fatalf("no export in %s's DM: %+v", user, files)
+			}
+			data := w.fake.FileBytes(f.ID)
+			var export struct {
+				UserID       string `json:"user_id"`
+				Uitleg       string `json:"uitleg"`
+				Measurements []struct {
+					Answers map[string]int `json:"answers"`
+				} `json:"measurements"`
+				Progress []any `json:"progress"`
+			}
+			if err := json.Unmarshal(data, &export); err != nil {
+				t.Fatalf("export is not JSON: %v\n%s", err, data)
+			}
+			if export.UserID != caller || export.Uitleg == "" {
+				t.Fatalf("export header: user %q, uitleg %q", export.UserID, export.Uitleg)
+			}
+			for _, o := range others {
+				if strings.Contains(string(data), o) {
+					t.Errorf("%s's export names %s:\n%s", user, o, data)
+				}
+			}
+			if user == "anna" {
+				if len(export.Measurements) != 1 || export.Measurements[0].Answers["g1"] != 4 || len(export.Progress) != 1 {
+					t.Fatalf("Anna's export misses her own data:\n%s", data)
+				}
+			} else if len(export.Measurements) != 0 || strings.Contains(string(data), `"answers"`) {
+				// Bram shared his scores with the trainer, but they are Bram's data, not the trainer's.
+				t.Fatalf("the trainer's export holds scores:\n%s", data)
+			}
+			if text := shown(w.lastEphemeral(t, caller)); !strings.Contains(text, "privéberichten") {
+				t.Errorf("no word on where the file is: %q", text)
+			}
+		})
+	}
+}
+
+func TestPrivacyForget(t *testing.T) {
+	w := newHomeWorld(t)
+	seedPrivacy(t, w)
+	ctx := context.Background()
+	w.openHome(t, w.anna)
+
+	ask := func(t *testing.T) slackfake.Message {
+		t.Helper()
+		w.gesprekbot(t, w.anna, w.channel, handlers.SubcommandVergeetMij)
+		m := w.lastEphemeral(t, w.anna)
+		if !strings.Contains(shown(m), "Ja, wis mijn gegevens") || !strings.Contains(shown(m), "Annuleren") {
+			t.Fatalf("no confirmation question: %s", shown(m))
+		}
+		return m
+	}
+	click := func(t *testing.T, m slackfake.Message, actionID string) {
+		t.Helper()
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if _, err := w.fake.Click(cctx, w.anna, m.Conversation, m.TS, actionID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.disp.Wait(cctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("AsksFirst", func(t *testing.T) {
+		ask(t)
+		left, err := w.db.RowsNaming(ctx, w.anna)
+		if err != nil || len(left) == 0 {
+			t.Fatalf("the question alone erased something: %v, %v", left, err)
+		}
+	})
+	t.Run("CancelDoesNothing", func(t *testing.T) {
+		before, _ := w.db.RowsNaming(ctx, w.anna)
+		m := ask(t)
+		click(t, m, handlers.ActionPrivacyCancel)
+		after, err := w.db.RowsNaming(ctx, w.anna)
+		if err != nil || strings.Join(after, ",") != strings.Join(before, ",") {
+			t.Fatalf("cancel changed what is stored: before %v, after %v (%v)", before, after, err)
+		}
+		if strings.Contains(shown(w.lastEphemeral(t, w.anna)), "Ja, wis") {
+			t.Fatal("the question is still there after cancel")
+		}
+		if !strings.Contains(shown(w.lastEphemeral(t, w.anna)), "niets gewist") {
+			t.Fatalf("no word that nothing was erased: %s", shown(w.lastEphemeral(t, w.anna)))
+		}
+	})
+	t.Run("Erase", func(t *testing.T) {
+		m := ask(t)
+		click(t, m, handlers.ActionPrivacyErase)
+		left, err := w.db.RowsNaming(ctx, w.anna)
+		if err != nil || len(left) > 0 {
+			t.Fatalf("after erasure Anna is still named in %v (%v)", left, err)
+		}
+		if text := shown(w.lastEphemeral(t, w.anna)); !strings.Contains(text, "gewist") {
+			t.Fatalf("no confirmation of the erasure: %s", text)
+		}
+		// Bram's data stays.
+		if ms, err := w.db.MeasurementOf(ctx, w.cohortID, w.bram, store.MeterVoormeting); err != nil || !ms.Finished() {
+			t.Fatalf("Bram's voormeting after Anna's erasure: %+v, %v", ms, err)
+		}
+		// The Home no longer shows what was erased.
+		v, _ := w.fake.Home(w.anna)
+		if text := viewText(v); strings.Contains(text, "Voormeting*: afgerond") || !strings.Contains(text, "nog niet vinden") {
+			t.Fatalf("Anna's Home after erasure:\n%s", text)
+		}
+		// The trainer's Home counts only Bram now.
+		if text := viewText(w.openHome(t, w.trainer)); !strings.Contains(text, "Deelnemers: 1") {
+			t.Fatalf("trainer's Home after erasure:\n%s", text)
+		}
+	})
+	t.Run("TrainerOfRunningCohortRefused", func(t *testing.T) {
+		w.gesprekbot(t, w.trainer, w.channel, handlers.SubcommandVergeetMij)
+		text := shown(w.lastEphemeral(t, w.trainer))
+		if !strings.Contains(text, "Home najaar 2026") || strings.Contains(text, "Ja, wis") {
+			t.Fatalf("a running cohort's trainer was not refused with the reason: %s", text)
+		}
+		if erased, _ := w.db.IsErased(ctx, w.trainer); erased {
+			t.Fatal("the trainer was erased")
+		}
+	})
+}
