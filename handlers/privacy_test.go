@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
 )
@@ -218,4 +219,24 @@ func TestPrivacyForget(t *testing.T) {
 			t.Fatal("the trainer was erased")
 		}
 	})
+}
+
+func TestHelpNamesPrivacyCommands(t *testing.T) {
+	course, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := course.Phrases.HelpParticipant
+	for _, want := range []string{handlers.CommandGesprekbot + " " + handlers.SubcommandMijnGegevens,
+		handlers.CommandGesprekbot + " " + handlers.SubcommandVergeetMij} {
+		if !strings.Contains(help, want) {
+			t.Errorf("the participant help does not name %s", want)
+		}
+	}
+	// Commands that never existed must not be offered.
+	for _, gone := range []string{"/gesprekbot export", "/gesprekbot wis", "/gesprekbot voortgang"} {
+		if strings.Contains(help+course.Phrases.HelpTrainer, gone) {
+			t.Errorf("the help offers %s, which does not exist", gone)
+		}
+	}
 }
