@@ -25,7 +25,8 @@ const maxViewBlocks = 100
 // HomeStore is what the App Home reads; *store.DB implements it.
 type HomeStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
-	Cohorts(ctx context.Context) ([]*content.Cohort, error)
+	// CaseCohortsOfUser returns the cohorts the user takes part in or trains.
+	CaseCohortsOfUser(ctx context.Context, userID string) ([]int64, error)
 	// MeterCohortsOf returns the cohorts the user takes part in as a participant, newest first.
 	MeterCohortsOf(ctx context.Context, userID string) ([]int64, error)
 	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
@@ -102,12 +103,16 @@ func (h *Home) Refresh(ctx context.Context, userID string) error {
 // View reads userID's state and builds their App Home view.
 func (h *Home) View(ctx context.Context, userID string) (slack.HomeTabViewRequest, error) {
 	now := h.now()
-	cohorts, err := h.deps.Store.Cohorts(ctx)
+	mine, err := h.deps.Store.CaseCohortsOfUser(ctx, userID)
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
 	var trained []TrainerCohortHome
-	for _, c := range cohorts {
+	for _, id := range mine {
+		c, err := h.deps.Store.CohortByID(ctx, id)
+		if err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
 		if !slices.Contains(c.Trainers, userID) {
 			continue
 		}
