@@ -83,6 +83,9 @@ type DispatchOptions struct {
 	// HistorySlop before its first claim. Zero searches the whole history, newest first, which stays right when
 	// Slack's clock and the injected one differ (the sandbox's clock jumps); a found key ends the search early.
 	HistorySlop time.Duration
+	// Directory, when set, looks up at the start of every tick the channels ("#name") and trainers (e-mail
+	// addresses) that cohort files named so, and records their IDs (resolve.go). Without it they stay as written.
+	Directory Directory
 }
 
 // Dispatcher sends what is due: each tick it marks rows past their deadline missed, takes over rows whose lease
@@ -242,11 +245,13 @@ func (d *Dispatcher) tick(ctx context.Context, why string) {
 }
 
 // Tick does one round: mark missed, take over expired leases, claim what is due, and send it all, batch after
-// batch until nothing is left that is due. Its cost follows the number of due rows; it reads no other rows. When
+// batch until nothing is left that is due. Its cost follows the number of due rows; it reads no other rows (with
+// a Directory, it first resolves what cohorts still name by hand: one indexed query when there is nothing). When
 // ctx ends it stops claiming; posts already on their way get Grace to finish, rows not yet posted are given back.
 func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 	d.tickMu.Lock()
 	defer d.tickMu.Unlock()
+	d.resolve(ctx)
 
 	t := &tickRun{d: d, ctx: ctx, cohorts: map[int64]*content.Cohort{}}
 	// Posts and the records after them must outlive ctx for a while: a message that went out is recorded.
@@ -404,13 +409,14 @@ func (t *tickRun) handle(r store.Claim) {
 		return
 	}
 	parent := r.Recipient == "" && (r.Audience == content.AudienceParticipants || r.Audience == content.AudienceTrainers)
-	if parent && r.Attempts > d.opts.MaxAttempts {
-		t.fail(r, fmt.Sprintf("gave up after %d attempts: %s", r.Attempts-1, deref(r.Error)))
+	if strings.HasPrefix(c.Channel, "#") && (parent || r.Audience == content.AudienceChannel) {
+		// The cohort file named the channel; until the bot has looked up its ID there is no one to send to. Waiting
+		// is not failing: store.ResolveCohortChannel finds the row by this reason and makes it due again.
+		t.retry(r, fmt.Errorf("%s: %s", store.ChannelUnresolved, c.Channel))
 		return
 	}
-	if strings.HasPrefix(c.Channel, "#") && (parent || r.Audience == content.AudienceChannel) {
-		// The cohort file named the channel; until the bot has looked up its ID there is no one to send to.
-		t.retry(r, fmt.Errorf("channel %s is not resolved to a Slack channel ID yet", c.Channel))
+	if parent && r.Attempts > d.opts.MaxAttempts {
+		t.fail(r, fmt.Sprintf("gave up after %d attempts: %s", r.Attempts-1, deref(r.Error)))
 		return
 	}
 	if parent {

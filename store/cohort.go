@@ -333,8 +333,9 @@ type ChannelResolution struct {
 
 // ResolveCohortChannel records the channel ID the bot found for a cohort's "#name" (ref), only if the cohort still
 // names its channel ref, and in the same transaction makes the deliveries that were waiting for it due again: their
-// lease ends now, so that the next tick takes them over (with its history check) at their unchanged due time, and
-// their attempts start over, because waiting for the channel was not a failed try. A row for several people whose
+// lease ends at their due time, which has passed, so that the tick that resolved the channel takes them over (with
+// its history check) right away, and their attempts start over, because waiting for the channel was not a failed
+// try. A row for several people whose
 // deadline passed while it waited is marked missed instead: it was never posted, and would otherwise go out late.
 // A channel that belongs to another cohort is an ECONFLICT error.
 func (db *DB) ResolveCohortChannel(ctx context.Context, cohortID int64, ref, channelID string) (ChannelResolution, error) {
@@ -376,7 +377,7 @@ func (db *DB) ResolveCohortChannel(ctx context.Context, cohortID int64, ref, cha
 		return out, fmt.Errorf("resolve cohort channel: missed deliveries: %w", FormatError(err))
 	}
 	res, err = tx.ExecContext(ctx, `
-		UPDATE deliveries SET lease_until = $2, attempts = 0, updated_at = $2
+		UPDATE deliveries SET lease_until = due_at, attempts = 0, updated_at = $2
 		WHERE cohort_id = $1 AND status = 'sending' AND error LIKE $3`,
 		cohortID, now, waiting)
 	if err != nil {

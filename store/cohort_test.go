@@ -367,7 +367,7 @@ func TestResolveCohortChannel(t *testing.T) {
 		}
 		// The waiting rows are taken over right away, with their due time and a fresh count of attempts; the row
 		// that failed for another reason keeps its backoff.
-		taken, err := db.ClaimExpired(ctx, "next", now.Add(time.Second), now.Add(3*time.Minute), 10)
+		taken, err := db.ClaimExpired(ctx, "next", now, now.Add(3*time.Minute), 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -395,7 +395,7 @@ func TestResolveCohortChannel(t *testing.T) {
 		if c, _ := db.CohortByID(ctx, id); c.Channel != "#het-gesprek-delft" {
 			t.Errorf("channel = %s, want it left as it was", c.Channel)
 		}
-		if taken, _ := db.ClaimExpired(ctx, "next", now.Add(time.Second), now.Add(3*time.Minute), 10); len(taken) != 0 {
+		if taken, _ := db.ClaimExpired(ctx, "next", now, now.Add(3*time.Minute), 10); len(taken) != 0 {
 			t.Errorf("took over %v, want the rows still waiting", claimKeys(taken))
 		}
 	})
