@@ -93,6 +93,10 @@ func Plan(c *content.Cohort, rules []content.Rule, cal Calendar) ([]content.Deli
 }
 
 // planOne plans rule r for module n; ok is false when the rule has nothing to send for it.
+// minLead is how long before its deadline a moved DM must still arrive to be of use; closer than that, it is
+// moved earlier instead (a voormeting reminder moved from Saturday to the Monday morning of module 1 is no help).
+const minLead = 24 * time.Hour
+
 func planOne(c *content.Cohort, r content.Rule, n int, loc *time.Location, cal Calendar) (content.Delivery, bool, error) {
 	m, ok := c.Module(n)
 	if !ok {
@@ -158,10 +162,17 @@ func planOne(c *content.Cohort, r content.Rule, n int, loc *time.Location, cal C
 	if dm && !r.Urgent && !cal.Sendable(due) {
 		why := cal.Why(due)
 		later := cal.NextSendable(due)
-		if deadline == nil || later.Before(*deadline) {
+		earlier, canEarlier := cal.PrevSendable(due)
+		// Never earlier than the event a message is about (homework before its module has ended).
+		canEarlier = canEarlier && (due.Before(anchor) || !earlier.Before(anchor))
+		switch {
+		case deadline == nil || !later.Add(minLead).After(*deadline):
 			d.DueAt, d.Note = later.In(loc), "verschoven: "+why
-		} else if earlier, ok := cal.PrevSendable(due); ok && (due.Before(anchor) || !earlier.Before(anchor)) {
+		case canEarlier:
+			// Later would land on the morning of the module it prepares for: too late to act on.
 			d.DueAt, d.Note = earlier.In(loc), "vervroegd: "+why
+		case later.Before(*deadline):
+			d.DueAt, d.Note = later.In(loc), "verschoven: "+why
 		}
 	}
 	return d, true, nil

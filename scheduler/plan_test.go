@@ -274,6 +274,10 @@ func TestPlanHolidayShift(t *testing.T) {
 		// (Thursday 6 May) and goes out on Friday at 09:00.
 		{"BevrijdingsdagHemelvaart", []time.Time{at(2027, 5, 5, 9, 0), at(2027, 5, 19, 9, 0), at(2027, 6, 2, 9, 0), at(2027, 6, 16, 9, 0)},
 			"test/homework/m1", at(2027, 5, 7, 9, 0), "verschoven: Bevrijdingsdag"},
+		// Module 2 on Monday 14 December at 09:30: its homework reminder (Saturday) would reach people half an hour
+		// before the module if it waited for the weekend to end, so it goes out on Friday instead.
+		{"WeekendBeforeMorningModule", []time.Time{at(2026, 12, 7, 9, 30), at(2026, 12, 14, 9, 30), at(2027, 1, 11, 9, 30), at(2027, 1, 18, 9, 30)},
+			"test/homework_reminder/m1", at(2026, 12, 11, 9, 0), "vervroegd: weekend"},
 		// A course on Saturdays: the homework of module 2 at 17:00 goes out on Monday at 09:00.
 		{"Weekend", []time.Time{at(2026, 12, 5, 9, 0), at(2026, 12, 12, 9, 0), at(2027, 1, 9, 9, 0), at(2027, 1, 16, 9, 0)},
 			"test/homework/m2", at(2026, 12, 14, 9, 0), "verschoven: weekend"},
