@@ -24,6 +24,7 @@ Usage:
   gesprekbot content ...    check, export or show the course content (gesprekbot content help)
   gesprekbot plan -f FILE   print a cohort file's timeline, with no Slack and no database
   gesprekbot cohort ...     apply, list or show cohorts in the database (gesprekbot cohort help)
+  gesprekbot bench          measure ack latency, fan-out and memory against the Slack fake (gesprekbot bench --help)
   gesprekbot version        print the version
   gesprekbot help           print this help
 
@@ -48,6 +49,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "content":
 		return contentCmd(args, stdout, stderr)
+	case "bench":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return benchCmd(ctx, args, stdout, stderr)
 	case "plan":
 		if _, err := LoadConfig(os.Getenv); err != nil {
 			fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)

@@ -39,6 +39,18 @@ type slackSide struct {
 // startSlack connects the bot to Slack (or, with no tokens, to the in-repo fake with the sandbox page on m.Mux)
 // and starts the dispatcher. It returns once everything runs; stopSlack stops it.
 func (m *Main) startSlack(ctx context.Context) error {
+	return m.startSlackWith(ctx, slackOptions{})
+}
+
+// slackOptions tune the Slack side for a workspace whose limits are not Slack's published ones (the bench's fake).
+// The zero value is what the bot runs with.
+type slackOptions struct {
+	// Poster sets the poster's pacing and retries; its Log and Audit are always the bot's own.
+	Poster bot.PosterOptions
+}
+
+// startSlackWith is startSlack with the Slack side tuned by opts.
+func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	cfg, log := m.Config, m.Logger
 	s := &slackSide{mode: cfg.SlackMode(), now: time.Now}
 	apiURL, botToken, appToken := cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackAppToken
@@ -60,7 +72,9 @@ func (m *Main) startSlack(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("slack auth.test with SLACK_BOT_TOKEN: %w", err)
 	}
-	s.poster = bot.NewPoster(s.api, bot.PosterOptions{Log: log, Audit: m.DB})
+	posterOpts := opts.Poster
+	posterOpts.Log, posterOpts.Audit = log, m.DB
+	s.poster = bot.NewPoster(s.api, posterOpts)
 	port := bot.NewPort(s.poster, s.api)
 	sender := bot.NewSender(s.poster, s.api)
 
