@@ -81,11 +81,14 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	course := m.Course
 	deliveries := handlers.NewDeliveries(course, m.DB)
 	deliveries.Now = s.now
-	s.scheduler = scheduler.NewDispatcher(m.DB, sender, deliveries, scheduler.DispatchOptions{Now: s.now, Log: log})
+	s.scheduler = scheduler.NewDispatcher(m.DB, sender, deliveries, scheduler.DispatchOptions{Now: s.now, Log: log,
+		Directory: bot.NewDirectory(s.poster, bot.DirectoryOptions{})})
 
 	reg := handlers.NewRegistry(course.Phrases, log)
 	handlers.RegisterHelp(reg, m.DB, log)
-	handlers.RegisterProgressButtons(reg, course, m.DB)
+	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: m.DB, Slack: s.poster, Log: log, Now: s.now})
+	handlers.RegisterProgressButtons(reg, course, m.DB).Refresh = home.Refresh
+	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: m.DB, Slack: s.poster, Home: home, Log: log})
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{
 		Store: m.DB, Users: sender, BotUserID: auth.UserID, Now: s.now, Log: log,
 		NextSendable: func(c *content.Cohort, t time.Time) (time.Time, error) {
