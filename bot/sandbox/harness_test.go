@@ -36,7 +36,8 @@ type env struct {
 }
 
 const (
-	// The test's own slash command opens a small modal; the product's modals are tested by their handlers.
+	// The test's own slash command opens a small modal, so that TestAPI covers the view endpoints (open, refused
+	// submit with errors per block, good submit) without depending on a product modal's fields.
 	testCommand  = "/sandboxtest"
 	testCallback = "sandboxtest_naam"
 )
@@ -61,7 +62,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 
 	deliveries := handlers.NewDeliveries(course, db)
 	deliveries.Now = clock.Now
-	disp := scheduler.NewDispatcher(db, &testSender{poster: poster, api: api}, deliveries,
+	disp := scheduler.NewDispatcher(db, bot.NewSender(poster, api), deliveries,
 		scheduler.DispatchOptions{Now: clock.Now, Log: log})
 
 	sb := sandbox.New(sandbox.Options{Fake: fake, Clock: clock, Store: db, Course: course, Log: log,
@@ -138,44 +139,4 @@ func registerTestModal(reg *handlers.Registry, api *slack.Client, poster *bot.Po
 		}
 		return handlers.ViewResponse{}, nil
 	})
-}
-
-// testSender is the dispatcher's Sender over the Poster, as cmd/gesprekbot adapts it.
-type testSender struct {
-	poster *bot.Poster
-	api    *slack.Client
-}
-
-func (s *testSender) Post(ctx context.Context, to, text string, blocks []slack.Block, key string) (string, string, bool, error) {
-	p, err := s.poster.Post(ctx, bot.Message{Channel: to, Text: text, Blocks: blocks, DeliveryKey: key})
-	if err != nil {
-		return "", "", false, err
-	}
-	return p.Channel, p.TS, p.Found, nil
-}
-
-func (s *testSender) FindDelivery(ctx context.Context, to, key string, oldest time.Time) (string, string, bool, error) {
-	channel := to
-	if strings.HasPrefix(to, "U") {
-		dm, err := s.poster.OpenDM(ctx, to)
-		if err != nil {
-			return "", "", false, err
-		}
-		channel = dm
-	}
-	ts, found, err := s.poster.FindDelivery(ctx, channel, key, oldest)
-	return channel, ts, found, err
-}
-
-func (s *testSender) Members(ctx context.Context, channel string) ([]string, error) {
-	ids, _, err := s.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000})
-	return ids, err
-}
-
-func (s *testSender) IsBot(ctx context.Context, userID string) (bool, error) {
-	u, err := s.api.GetUserInfoContext(ctx, userID)
-	if err != nil {
-		return false, err
-	}
-	return u.IsBot, nil
 }

@@ -427,7 +427,13 @@ function renderMessages(msgs) {
     row.appendChild(body);
     box.appendChild(row);
   }
+  // A reply only the user sees answers something they just did: bring it into view even when they scrolled up
+  // to click a button in an older message.
+  const eph = msgs.filter((m) => m.ephemeral).map((m) => m.ts).pop() || "";
+  const newEph = renderMessages.seen && eph && eph !== renderMessages.lastEph;
+  renderMessages.lastEph = eph;
   if (atBottom || !renderMessages.seen) box.scrollTop = box.scrollHeight;
+  else if (newEph) { const el = box.querySelector('.msg[data-ts="' + eph + '"]'); if (el) el.scrollIntoView({ block: "nearest" }); }
   renderMessages.seen = true;
 }
 

@@ -1,0 +1,677 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/gesprekbot/gesprekbot/bot/sandbox"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
+)
+
+// chromiumPath is Debian's chromium; .ci/run installs it when missing. CHROMIUM names another binary.
+const chromiumPath = "/usr/bin/chromium"
+
+// browserWait bounds every wait for the page: generous, because a busy 2-core machine runs Postgres, the bot, the
+// fake and chromium at once.
+const browserWait = 20 * time.Second
+
+// browser is a headless chromium driven over the Chrome DevTools Protocol: it clicks with the mouse at an
+// element's place on the screen and types with the keyboard, as a user does.
+type browser struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	conn *websocket.Conn
+
+	mu      sync.Mutex
+	nextID  int
+	waiting map[int]chan cdpReply
+}
+
+type cdpReply struct {
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// startBrowser starts headless chromium with one empty page, or skips the test when chromium is not installed.
+func startBrowser(t *testing.T) *browser {
+	t.Helper()
+	bin := os.Getenv("CHROMIUM")
+	if bin == "" {
+		bin = chromiumPath
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("chromium not found at %s (apt-get install chromium, or set CHROMIUM; .ci/run installs it): browser test skipped", bin)
+	}
+	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+		"--lang=nl-NL", "--user-data-dir="+t.TempDir(), "--remote-debugging-address=127.0.0.1",
+		"--remote-debugging-port=0", "--window-size=1400,900", "about:blank")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	b := &browser{t: t, cmd: cmd, waiting: map[int]chan cdpReply{}}
+	t.Cleanup(b.close)
+	found := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	var browserWS string
+	select {
+	case browserWS = <-found:
+	case <-time.After(30 * time.Second):
+		t.Fatal("chromium did not open its DevTools port")
+	}
+	// The page target's socket is on the same host: /devtools/page/<id>.
+	host := strings.TrimPrefix(browserWS, "ws://")
+	host = host[:strings.Index(host, "/")]
+	var pageWS string
+	for deadline := time.Now().Add(10 * time.Second); pageWS == "" && time.Now().Before(deadline); {
+		if pageWS = pageSocket(host); pageWS == "" {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if pageWS == "" {
+		t.Fatal("chromium has no page target")
+	}
+	conn, _, err := websocket.DefaultDialer.Dial(pageWS, nil)
+	if err != nil {
+		t.Fatalf("connect to chromium: %v", err)
+	}
+	b.conn = conn
+	go b.read()
+	b.call("Page.enable", nil)
+	b.call("Runtime.enable", nil)
+	return b
+}
+
+func pageSocket(host string) string {
+	body, err := httpGet("http://" + host + "/json/list")
+	if err != nil {
+		return ""
+	}
+	var targets []struct {
+		Type string `json:"type"`
+		WS   string `json:"webSocketDebuggerUrl"`
+	}
+	if json.Unmarshal(body, &targets) != nil {
+		return ""
+	}
+	for _, t := range targets {
+		if t.Type == "page" {
+			return t.WS
+		}
+	}
+	return ""
+}
+
+func (b *browser) read() {
+	for {
+		var msg struct {
+			ID int `json:"id"`
+			cdpReply
+		}
+		if err := b.conn.ReadJSON(&msg); err != nil {
+			b.mu.Lock()
+			for id, ch := range b.waiting {
+				close(ch)
+				delete(b.waiting, id)
+			}
+			b.mu.Unlock()
+			return
+		}
+		if msg.ID == 0 {
+			continue // an event
+		}
+		b.mu.Lock()
+		ch := b.waiting[msg.ID]
+		delete(b.waiting, msg.ID)
+		b.mu.Unlock()
+		if ch != nil {
+			ch <- msg.cdpReply
+		}
+	}
+}
+
+// send calls a DevTools method and returns its result or error.
+func (b *browser) send(method string, params any) (json.RawMessage, error) {
+	b.mu.Lock()
+	b.nextID++
+	id := b.nextID
+	ch := make(chan cdpReply, 1)
+	b.waiting[id] = ch
+	err := b.conn.WriteJSON(map[string]any{"id": id, "method": method, "params": params})
+	b.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", method, err)
+	}
+	select {
+	case r, ok := <-ch:
+		if !ok {
+			return nil, fmt.Errorf("%s: chromium went away", method)
+		}
+		if r.Error != nil {
+			return nil, fmt.Errorf("%s: %s", method, r.Error.Message)
+		}
+		return r.Result, nil
+	case <-time.After(30 * time.Second):
+		return nil, fmt.Errorf("%s: no answer from chromium", method)
+	}
+}
+
+func (b *browser) call(method string, params any) json.RawMessage {
+	b.t.Helper()
+	r, err := b.send(method, params)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return r
+}
+
+// eval runs JavaScript in the page and returns its value as JSON.
+func (b *browser) eval(js string) json.RawMessage {
+	b.t.Helper()
+	raw := b.call("Runtime.evaluate", map[string]any{"expression": js, "awaitPromise": true, "returnByValue": true})
+	var r struct {
+		Result struct {
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+		Exception *struct {
+			Text      string `json:"text"`
+			Exception struct {
+				Description string `json:"description"`
+			} `json:"exception"`
+		} `json:"exceptionDetails"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		b.t.Fatal(err)
+	}
+	if r.Exception != nil {
+		b.t.Fatalf("javascript %q: %s %s", js, r.Exception.Text, r.Exception.Exception.Description)
+	}
+	return r.Result.Value
+}
+
+// text returns the value of a JavaScript expression that yields a string ("" when it throws or is not a string).
+func (b *browser) text(js string) string {
+	b.t.Helper()
+	var s string
+	_ = json.Unmarshal(b.eval("(() => { try { return String("+js+"); } catch (e) { return ''; } })()"), &s)
+	return s
+}
+
+// count returns the value of a JavaScript expression that yields a number (-1 when it throws).
+func (b *browser) count(js string) int {
+	b.t.Helper()
+	n := -1
+	_ = json.Unmarshal(b.eval("(() => { try { return Number("+js+"); } catch (e) { return -1; } })()"), &n)
+	return n
+}
+
+// waitFor waits until the JavaScript condition is true.
+func (b *browser) waitFor(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(browserWait)
+	for {
+		if string(b.eval("(() => { try { return !!("+cond+"); } catch (e) { return false; } })()")) == "true" {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("waited %s in vain for %s (%s)", browserWait, what, cond)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// click waits until the element the JavaScript expression el yields is on the page, enabled and not covered by
+// anything, then clicks its middle with the mouse.
+func (b *browser) click(what, el string) {
+	b.t.Helper()
+	locate := `(() => { try {
+		const el = ` + el + `;
+		if (!el || el.disabled) return null;
+		el.scrollIntoView({block: "center", inline: "center"});
+		const r = el.getBoundingClientRect();
+		if (r.width === 0 || r.height === 0) return null;
+		const x = r.left + r.width / 2, y = r.top + r.height / 2;
+		const hit = document.elementFromPoint(x, y);
+		if (!hit || !(el === hit || el.contains(hit))) return null;
+		return {x, y};
+	} catch (e) { return null; } })()`
+	var at *struct{ X, Y float64 }
+	deadline := time.Now().Add(browserWait)
+	for {
+		at = nil
+		_ = json.Unmarshal(b.eval(locate), &at)
+		if at != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("waited %s in vain to click %s: not on the page, disabled or covered (%s)", browserWait, what, el)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, typ := range []string{"mouseMoved", "mousePressed", "mouseReleased"} {
+		b.call("Input.dispatchMouseEvent", map[string]any{"type": typ, "x": at.X, "y": at.Y, "button": "left", "clickCount": 1})
+	}
+}
+
+// typeText clicks into the field el and types s with the keyboard.
+func (b *browser) typeText(what, el, s string) {
+	b.t.Helper()
+	b.click(what, el)
+	b.waitFor(what+" to have the focus", `document.activeElement === (`+el+`)`)
+	b.call("Input.insertText", map[string]any{"text": s})
+}
+
+// screenshot saves a PNG of the page at path.
+func (b *browser) screenshot(path string) error {
+	raw, err := b.send("Page.captureScreenshot", map[string]any{"format": "png"})
+	if err != nil {
+		return err
+	}
+	var r struct {
+		Data string `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return err
+	}
+	png, err := base64.StdEncoding.DecodeString(r.Data)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, png, 0o644)
+}
+
+// html returns the page's DOM as HTML.
+func (b *browser) html() (string, error) {
+	raw, err := b.send("Runtime.evaluate", map[string]any{"expression": "document.documentElement.outerHTML", "returnByValue": true})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		Result struct {
+			Value string `json:"value"`
+		} `json:"result"`
+	}
+	err = json.Unmarshal(raw, &r)
+	return r.Result.Value, err
+}
+
+func (b *browser) close() {
+	if b.conn != nil {
+		b.conn.Close()
+	}
+	if b.cmd.Process != nil {
+		_ = b.cmd.Process.Kill()
+		_ = b.cmd.Wait()
+	}
+}
+
+// js quotes s as a JavaScript string literal.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func httpGet(url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return body, err
+}
+
+// syncBuffer collects the bot's log, which goroutines write while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// startSandbox runs the real Main as `gesprekbot` does with no Slack tokens, on a fresh database, and returns the
+// sandbox page's address. The bot stops when the test ends.
+func startSandbox(t *testing.T) (base string, log *syncBuffer) {
+	t.Helper()
+	env := map[string]string{
+		"DATABASE_URL": storetest.URL(t),
+		"HTTP_ADDR":    freeAddr(t),
+		"DATA_DIR":     t.TempDir(),
+		"LOG_LEVEL":    "info",
+	}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SlackMode() != "sandbox" {
+		t.Fatalf("slack mode %q with no tokens, want sandbox", cfg.SlackMode())
+	}
+	log = &syncBuffer{}
+	m := NewMain(cfg, io.Discard, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, nil) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Errorf("the bot did not stop within 60 s")
+		}
+		if err := m.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	base = "http://" + cfg.HTTPAddr
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if _, err := httpGet(base + "/readyz"); err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the bot stopped before it was ready: %v\n%s", err, log.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the bot was not ready within 60 s\n%s", log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return base, log
+}
+
+// apiMessage is what the test reads of GET /sandbox/api/messages.
+type apiMessage struct {
+	TS        string          `json:"ts"`
+	User      string          `json:"user"`
+	Text      string          `json:"text"`
+	Blocks    json.RawMessage `json:"blocks"`
+	Ephemeral bool            `json:"ephemeral"`
+}
+
+// messages reads a conversation from the sandbox's API, with user's ephemeral messages when user is set.
+func messages(t *testing.T, base, conversation, user string) []apiMessage {
+	t.Helper()
+	body, err := httpGet(base + "/sandbox/api/messages?conversation=" + conversation + "&user=" + user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms []apiMessage
+	if err := json.Unmarshal(body, &ms); err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// Demo people of the sandbox.
+var (
+	demoTrainer = sandbox.DemoUsers[0]
+	demoSanne   = sandbox.DemoUsers[1]
+)
+
+// TestBrowser runs the real bot with no settings but a database, as `go run ./cmd/gesprekbot` does, and walks the
+// sandbox page in headless chromium through the product's own flows, with the mouse and the keyboard: the welcome
+// and the whole voormeting, a reading marked read, the trainer's plan and case reveal, a participant reading the
+// case back, and the development plan modal with its validation.
+func TestBrowser(t *testing.T) {
+	b := startBrowser(t)
+	base, log := startSandbox(t)
+	// keepFailure saves what the page looked like when t failed, and the bot's log.
+	kept := false
+	keepFailure := func(t *testing.T) {
+		if !t.Failed() || kept {
+			return
+		}
+		kept = true
+		name := filepath.Join("testdata", "failures", fmt.Sprintf("%s-%s", strings.ReplaceAll(t.Name(), "/", "_"), time.Now().Format("150405")))
+		abs, _ := filepath.Abs(name)
+		if err := b.screenshot(name + ".png"); err != nil {
+			t.Logf("no screenshot: %v", err)
+		} else {
+			t.Logf("screenshot of the page at the failure: %s.png", abs)
+		}
+		if h, err := b.html(); err == nil && os.WriteFile(name+".html", []byte(h), 0o644) == nil {
+			t.Logf("the page's HTML at the failure: %s.html", abs)
+		}
+		t.Logf("the bot's log:\n%s", log.String())
+	}
+	// step runs one flow as a subtest with the browser reporting to it; a failed step ends the walk, since the
+	// next one starts where it left off.
+	parent := t
+	step := func(name string, f func(t *testing.T)) {
+		if parent.Failed() {
+			return
+		}
+		parent.Run(name, func(t *testing.T) {
+			b.t = t
+			defer func() { b.t = parent }()
+			defer keepFailure(t)
+			f(t)
+		})
+	}
+	t.Cleanup(func() { keepFailure(t) })
+	// SANDBOX_SCREENSHOTS=dir keeps a picture of every step, to look at the page as a trainer would.
+	shot := func(name string) {
+		if dir := os.Getenv("SANDBOX_SCREENSHOTS"); dir != "" {
+			if err := b.screenshot(filepath.Join(dir, name+".png")); err != nil {
+				b.t.Errorf("screenshot: %v", err)
+			}
+		}
+	}
+
+	b.call("Page.navigate", map[string]any{"url": base + "/"})
+	b.waitFor("the page to load", `document.body.dataset.ready === "1"`)
+	b.waitFor("the banner", `document.getElementById("banner").textContent.includes("lokale simulatie")`)
+	b.waitFor("acting as Sanne in her DM", `document.getElementById("acting").value === `+js(demoSanne.ID)+
+		` && document.getElementById("nav-dm").classList.contains("active")`)
+
+	const (
+		msgs      = `[...document.querySelectorAll("#messages .msg")]`
+		buttons   = `[...document.querySelectorAll("#messages .msg button")]`
+		lastMsg   = `[...document.querySelectorAll("#messages .msg")].pop()`
+		modalOpen = `!document.getElementById("modal-backdrop").hidden`
+	)
+	button := func(label string) string {
+		return buttons + `.find(b => b.textContent.trim() === ` + js(label) + `)`
+	}
+	// next clicks "Volgende levering" and waits for the clock to say what it delivered.
+	next := func() {
+		b.t.Helper()
+		before := b.text(`document.getElementById("clock-result").textContent`)
+		b.click("Volgende levering", `document.getElementById("clock-next")`)
+		b.waitFor("the clock to move", `(() => { const r = document.getElementById("clock-result").textContent;
+			return r.includes("bezorgd") && r !== `+js(before)+`; })()`)
+	}
+	// nextUntil moves the clock, one planned delivery at a time, until cond holds on the page.
+	nextUntil := func(what, cond string) {
+		b.t.Helper()
+		for i := 0; ; i++ {
+			if string(b.eval("(() => { try { return !!("+cond+"); } catch (e) { return false; } })()")) == "true" {
+				return
+			}
+			if i == 12 {
+				b.t.Fatalf("%s did not arrive after moving the clock %d times", what, i)
+			}
+			next()
+			// The page polls every second; give it the poll after the move before looking again.
+			b.waitFor("the page to show the move", `document.getElementById("clock-next").disabled === false`)
+			time.Sleep(1100 * time.Millisecond)
+		}
+	}
+	// command types a slash command into the composer and sends it.
+	command := func(cmd string) {
+		b.t.Helper()
+		b.waitFor("an empty composer", `document.getElementById("command").value === ""`)
+		b.typeText("the composer", `document.getElementById("command")`, cmd)
+		b.click("Verstuur", `document.getElementById("send")`)
+		b.waitFor("the composer to be emptied after sending "+cmd, `document.getElementById("command").value === ""`)
+	}
+	open := func(what, nav, cond string) {
+		b.t.Helper()
+		b.click(what, nav)
+		b.waitFor(what, cond)
+	}
+
+	step("Voormeting", func(t *testing.T) {
+		nextUntil("the welcome with its voormeting button", button("Start de voormeting"))
+		shot("1-welkom")
+		b.click("Start de voormeting", button("Start de voormeting"))
+		b.waitFor("the first statement", msgs+`.some(m => m.innerText.includes("Stelling 1 van 21"))`)
+		shot("1-stelling-1")
+		for i := 1; i <= 21; i++ {
+			// Scores 1 to 5 in turn, so that Stap 2 has clear krachten and uitdagingen.
+			score := (i*2)%5 + 1
+			sel := `document.querySelector('#messages .msg button[data-action-id="meter_score:` + fmt.Sprint(score) + `"]')`
+			if i < 21 {
+				b.waitFor(fmt.Sprintf("statement %d", i), lastMsg+`.innerText.includes("Stelling `+fmt.Sprint(i)+` van 21")`)
+			}
+			b.click(fmt.Sprintf("score %d on statement %d", score, i), sel)
+			if i < 21 {
+				b.waitFor(fmt.Sprintf("statement %d after scoring %d", i+1, i), msgs+`.some(m => m.innerText.includes("Stelling `+fmt.Sprint(i+1)+` van 21"))`)
+			}
+		}
+		b.waitFor("Stap 2 with krachten and uitdagingen", msgs+`.some(m => m.innerText.includes("Stap 2") && m.innerText.includes("Krachten") && m.innerText.includes("Uitdagingen"))`)
+		shot("1-stap-2")
+	})
+
+	step("Gelezen", func(t *testing.T) {
+		reading := `document.querySelector('#messages .msg button[data-action-id^="reading_done"]')`
+		nextUntil("the preparation checklist with Gelezen buttons", reading)
+		shot("2-voorbereiding")
+		ts := b.text(reading + `.closest(".msg").dataset.ts`)
+		msg := `document.querySelector('#messages .msg[data-ts="` + ts + `"]')`
+		buttonsBefore := b.count(msg + `.querySelectorAll('button[data-action-id^="reading_done"]').length`)
+		b.click("Gelezen", reading)
+		b.waitFor("the checklist to show the reading as read", msg+`.innerText.includes("Gelezen door @Sanne Jansen") && `+
+			msg+`.querySelectorAll('button[data-action-id^="reading_done"]').length === `+fmt.Sprint(buttonsBefore-1))
+		shot("2-gelezen")
+
+		// In the channel the preparation is everyone's: a click there is confirmed to Sanne alone.
+		open("the channel", `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
+			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`"`)
+		unread := `[...document.querySelectorAll('#messages .msg button[data-action-id^="reading_done"]')].pop()`
+		b.waitFor("the preparation in the channel", unread)
+		b.click("Gelezen in the channel", unread)
+		confirmation := `[...document.querySelectorAll("#messages .msg.ephemeral")].find(m => m.innerText.includes("Fijn,") && m.innerText.includes("staat op gelezen"))`
+		b.waitFor("the confirmation only Sanne sees, in view", `(() => { const m = `+confirmation+`, box = document.getElementById("messages").getBoundingClientRect(), r = m.getBoundingClientRect();
+			return r.top >= box.top - 1 && r.bottom <= box.bottom + 1; })()`)
+		shot("2-gelezen-kanaal")
+	})
+
+	step("TrainerPlanAndCasus", func(t *testing.T) {
+		open("Marieke's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoTrainer.Name)+`))`,
+			`document.getElementById("acting").value === `+js(demoTrainer.ID))
+		open("the channel as Marieke", `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
+			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`"`)
+		ephemerals := `[...document.querySelectorAll("#messages .msg.ephemeral")]`
+		posts := `[...document.querySelectorAll("#messages .msg:not(.ephemeral)")]`
+
+		command("/training plan")
+		b.waitFor("the timeline, only for Marieke", ephemerals+`.some(m => m.innerText.includes("Planning van `+sandbox.DemoCohortName+`") &&
+			m.innerText.includes("Module 4") && m.innerText.includes("Voorbereiding"))`)
+		shot("3-training-plan")
+
+		before := b.count(posts + `.length`)
+		command("/casus reveal")
+		b.waitFor("Marieke told what was shared", ephemerals+`.some(m => m.innerText.includes("Gedeeld in het kanaal: Casus 1: Johanna") &&
+			m.innerText.includes("Gedeeld in het kanaal: Casus 3: Richard"))`)
+		b.waitFor("the two case stages in the channel", posts+`.length === `+fmt.Sprint(before+2))
+		shot("3-casus-reveal")
+		stages := b.count(posts + `.length`)
+
+		command("/casus reveal")
+		b.waitFor("Marieke told the stages were just shared", ephemerals+`.some(m => m.innerText.includes("heb ik zojuist al gedeeld"))`)
+		// The answer to the second reveal came after anything it might have posted.
+		if got := b.count(posts + `.length`); got != stages {
+			t.Errorf("%d messages in the channel after the second /casus reveal, want still %d", got, stages)
+		}
+		if got := len(messages(t, base, sandbox.DemoChannelID, "")); got != stages {
+			t.Errorf("the fake has %d messages in the channel, the page shows %d", got, stages)
+		}
+		shot("3-casus-reveal-again")
+
+		open("Sanne's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoSanne.Name)+`))`,
+			`document.getElementById("acting").value === `+js(demoSanne.ID))
+		open("the channel as Sanne", `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
+			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`"`)
+		command("/casus")
+		b.waitFor("the revealed stages, for Sanne", ephemerals+`.some(m => m.innerText.includes("Wat er tot nu toe van de casussen gedeeld is") &&
+			m.innerText.includes("Richard") && m.innerText.includes("Johanna"))`)
+		shot("3-casus-sanne")
+	})
+
+	step("Ontwikkelpunten", func(t *testing.T) {
+		open("Sanne's messages", `document.getElementById("nav-dm")`, `document.getElementById("conv-title").textContent === "gesprekbot"`)
+		b.click("Mijn ontwikkelpunten", button("Mijn ontwikkelpunten"))
+		b.waitFor("the modal", modalOpen+` && document.getElementById("modal-title").textContent === "Mijn ontwikkelpunten"`)
+		shot("4-modal")
+		field := `document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .field')`
+		b.click("Bewaar", `document.getElementById("modal-submit")`)
+		b.waitFor("the error under the empty field", `document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .error').textContent.includes("minstens één ontwikkelpunt")`)
+		shot("4-modal-fout")
+		b.typeText("the ontwikkelpunten", field, "Doorvragen naar wat de burger zelf al probeert.")
+		b.typeText("how", `document.querySelector('#modal-body .bk-input[data-block-id="aanpak"] .field')`, "Na elk gesprek vijf minuten terugkijken met mijn collega.")
+		b.click("Bewaar", `document.getElementById("modal-submit")`)
+		b.waitFor("the modal to close", `document.getElementById("modal-backdrop").hidden`)
+		b.waitFor("the saved plan in the DM", lastMsg+`.innerText.includes("Je ontwikkelpunten zijn bewaard") && `+lastMsg+`.innerText.includes("Doorvragen naar wat de burger zelf al probeert.")`)
+		shot("4-bewaard")
+	})
+}
