@@ -663,13 +663,25 @@ func TestBrowser(t *testing.T) {
 		b.click("Mijn ontwikkelpunten", button("Mijn ontwikkelpunten"))
 		b.waitFor("the modal", modalOpen+` && document.getElementById("modal-title").textContent === "Mijn ontwikkelpunten"`)
 		shot("4-modal")
+		// It opens at its top, where Stap 3 is explained, as Slack shows it.
+		b.waitFor("the modal at its top", `document.getElementById("modal-body").scrollTop === 0 &&
+			document.getElementById("modal-body").innerText.startsWith("Stap 3")`)
+		submit := `document.getElementById("modal-submit")`
+		if label, visible := b.text(submit+`.textContent`), b.text(`(() => { const c = getComputedStyle(`+submit+`); return c.color !== c.backgroundColor; })()`); label != "Bewaar" || visible != "true" {
+			t.Errorf("submit button says %q (readable: %s), want a readable Bewaar", label, visible)
+		}
 		field := `document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .field')`
-		b.click("Bewaar", `document.getElementById("modal-submit")`)
-		b.waitFor("the error under the empty field", `document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .error').textContent.includes("minstens één ontwikkelpunt")`)
+		b.click("Bewaar", submit)
+		inView := func(el string) string {
+			return `(() => { const r = (` + el + `).getBoundingClientRect(), box = document.getElementById("modal-body").getBoundingClientRect();
+				return r.top >= box.top - 1 && r.bottom <= box.bottom + 1; })()`
+		}
+		errorText := `document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .error')`
+		b.waitFor("the error under the empty field, in view", errorText+`.textContent.includes("minstens één ontwikkelpunt") && `+inView(errorText))
 		shot("4-modal-fout")
 		b.typeText("the ontwikkelpunten", field, "Doorvragen naar wat de burger zelf al probeert.")
 		b.typeText("how", `document.querySelector('#modal-body .bk-input[data-block-id="aanpak"] .field')`, "Na elk gesprek vijf minuten terugkijken met mijn collega.")
-		b.click("Bewaar", `document.getElementById("modal-submit")`)
+		b.click("Bewaar", submit)
 		b.waitFor("the modal to close", `document.getElementById("modal-backdrop").hidden`)
 		b.waitFor("the saved plan in the DM", lastMsg+`.innerText.includes("Je ontwikkelpunten zijn bewaard") && `+lastMsg+`.innerText.includes("Doorvragen naar wat de burger zelf al probeert.")`)
 		shot("4-bewaard")

@@ -428,12 +428,13 @@ function renderMessages(msgs) {
     box.appendChild(row);
   }
   // A reply only the user sees answers something they just did: bring it into view even when they scrolled up
-  // to click a button in an older message.
+  // to click a button in an older message, from its top when it is longer than the window (a whole plan).
   const eph = msgs.filter((m) => m.ephemeral).map((m) => m.ts).pop() || "";
   const newEph = renderMessages.seen && eph && eph !== renderMessages.lastEph;
   renderMessages.lastEph = eph;
-  if (atBottom || !renderMessages.seen) box.scrollTop = box.scrollHeight;
-  else if (newEph) { const el = box.querySelector('.msg[data-ts="' + eph + '"]'); if (el) el.scrollIntoView({ block: "nearest" }); }
+  const ephEl = newEph && box.querySelector('.msg[data-ts="' + eph + '"]');
+  if (ephEl) ephEl.scrollIntoView({ block: ephEl.offsetHeight > box.clientHeight ? "start" : "nearest" });
+  else if (atBottom || !renderMessages.seen) box.scrollTop = box.scrollHeight;
   renderMessages.seen = true;
 }
 
@@ -459,7 +460,8 @@ function renderModal(views) {
   if (state.viewKey === key && !back.hidden) return;
   // Keep what the user typed when the same modal comes back with errors.
   const kept = {};
-  if (back.dataset.viewId === top.view_id) {
+  const fresh = back.hidden || back.dataset.viewId !== top.view_id;
+  if (!fresh) {
     for (const el of $("modal-body").querySelectorAll(".bk-input")) kept[el.dataset.blockId + "/" + el.dataset.actionId] = inputValue(el);
   }
   state.viewKey = key;
@@ -475,8 +477,18 @@ function renderModal(views) {
   $("modal-submit").hidden = !top.submit;
   $("modal-close").textContent = top.close || "Annuleren";
   back.hidden = false;
-  const first = body.querySelector("input, textarea, select");
-  if (first && !back.dataset.focused) { first.focus(); }
+  // A new modal opens at its top, as in Slack, with the cursor in its first field; after a refused submit the
+  // first field with an error comes into view.
+  const wrong = body.querySelector(".bk-input.has-error");
+  if (fresh) {
+    body.scrollTop = 0;
+    const first = body.querySelector("input, textarea, select");
+    if (first) first.focus({ preventScroll: true });
+  } else if (wrong) {
+    wrong.scrollIntoView({ block: "nearest" });
+    const f = wrong.querySelector("input, textarea, select");
+    if (f) f.focus({ preventScroll: true });
+  }
 }
 
 async function submitModal(ev) {
