@@ -3,17 +3,14 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
-	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -21,55 +18,33 @@ import (
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-// casusPoster adapts the bot's Poster to handlers.CasusSlack, as cmd does.
-type casusPoster struct{ p *bot.Poster }
-
-func (c casusPoster) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, string, error) {
-	out, err := c.p.Post(ctx, bot.Message{Channel: channel, Text: text, Blocks: blocks})
-	return out.Channel, out.TS, err
-}
-
 // casusWorld is a cohort in the Slack fake with a real database, the bot connected over Socket Mode.
 type casusWorld struct {
+	bot      *bottest.World
 	fake     *slackfake.Server
 	db       *store.DB
 	course   *content.Course
 	casus    *handlers.Casus
-	disp     *bot.Dispatcher
+	clock    *bottest.Clock
 	channel  string
 	cohortID int64
 	trainer  string
 	anna     string
 	bram     string
-
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (w *casusWorld) clock() time.Time {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.now
 }
 
 // later moves the clock past the window in which a reveal counts as a repeat.
-func (w *casusWorld) later() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.now = w.now.Add(time.Minute)
-}
+func (w *casusWorld) later() { w.clock.Add(time.Minute) }
 
 func newCasusWorld(t *testing.T, lvb string) *casusWorld {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &casusWorld{fake: slackfake.New(slackfake.Options{}), db: storetest.New(t), course: course,
-		now: time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC)}
-	w.fake.StrictT(t)
+	db := storetest.New(t)
+	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	w := &casusWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC))}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bakker"})
@@ -83,55 +58,18 @@ func newCasusWorld(t *testing.T, lvb string) *casusWorld {
 		start := time.Date(2026, 12, day, 9, 0, 0, 0, ams)
 		co.Modules = append(co.Modules, content.CohortModule{Number: i + 1, Start: start, End: start.Add(4 * time.Hour), Location: "Stadhuis"})
 	}
-	if w.cohortID, err = w.db.SaveCohort(ctx, co); err != nil {
+	if w.cohortID, err = w.db.SaveCohort(context.Background(), co); err != nil {
 		t.Fatal(err)
 	}
-
-	api := slack.New(w.fake.BotToken(), slack.OptionAPIURL(w.fake.APIURL()), slack.OptionAppLevelToken(w.fake.AppToken()))
-	fast := bot.Rate{PerSecond: 1000, Burst: 1000}
-	poster := bot.NewPoster(api, bot.PosterOptions{Log: log, Audit: w.db, BaseBackoff: 10 * time.Millisecond,
-		ChannelRate: fast, PostRate: fast, Tiers: map[int]bot.Rate{3: fast, 4: fast}})
-	reg := handlers.NewRegistry(course.Phrases, log)
-	w.casus = handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: w.db, Slack: casusPoster{poster}, Log: log, Now: w.clock})
-	w.disp = bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: w.db, Responder: poster, Log: log})
-	sm := bot.NewSocketMode(socketmode.New(api), w.disp, log)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sm.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer wcancel()
-		w.disp.Wait(wctx)
-		w.fake.Close()
-	})
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-	defer wcancel()
-	if err := w.fake.WaitConnected(wctx, 1); err != nil {
-		t.Fatalf("bot did not connect: %v", err)
-	}
+	w.casus = handlers.RegisterCasus(b.Registry, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
+	b.Connect(t)
 	return w
 }
 
-// command types a slash command as user in channel and waits until the work after the ack is done.
+// command types /casus text as user in channel and waits until the work after the ack is done.
 func (w *casusWorld) command(t *testing.T, user, channel, text string) slackfake.Response {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := w.fake.Command(ctx, user, channel, "/casus", text)
-	if err != nil {
-		t.Fatalf("/casus %s: %v", text, err)
-	}
-	if len(resp.Invalid) > 0 {
-		t.Fatalf("/casus %s: invalid blocks %v", text, resp.Invalid)
-	}
-	if err := w.disp.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return w.bot.Command(t, user, channel, "/casus", text)
 }
 
 // seen returns everything a message shows: its text and the text in its blocks.
@@ -307,16 +245,12 @@ func TestCasusDoubleReveal(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	w.disp.Wait(ctx)
+	w.bot.Wait(t)
 	if n := len(w.fake.Messages(w.channel)); n != 2 {
 		t.Fatalf("two identical commands posted %d messages, want 2 (one per case)", n)
 	}
 	// A retry a few seconds later is still the same command.
-	w.mu.Lock()
-	w.now = w.now.Add(3 * time.Second)
-	w.mu.Unlock()
+	w.clock.Add(3 * time.Second)
 	w.command(t, w.trainer, w.channel, "onthul")
 	if n := len(w.fake.Messages(w.channel)); n != 2 {
 		t.Fatalf("a retry after 3 seconds posted again: %d messages", n)
