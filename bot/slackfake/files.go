@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -35,7 +36,7 @@ type file struct {
 	data []byte
 }
 
-// Files lists the files, uploaded or announced, in no particular order.
+// Files lists the files, uploaded or announced, oldest first.
 func (s *Server) Files() []File {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -45,6 +46,8 @@ func (s *Server) Files() []File {
 		c.Channels = append([]string(nil), f.Channels...)
 		out = append(out, c)
 	}
+	// IDs grow with each upload: oldest first, like a conversation.
+	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 
