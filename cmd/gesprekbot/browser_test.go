@@ -470,7 +470,7 @@ var (
 // TestBrowser runs the real bot with no settings but a database, as `go run ./cmd/gesprekbot` does, and walks the
 // sandbox page in headless chromium through the product's own flows, with the mouse and the keyboard: the welcome
 // and the whole voormeting, a reading marked read, the trainer's plan and case reveal, a participant reading the
-// case back, and the development plan modal with its validation.
+// case back, the development plan modal with its validation, and the App Home showing where she stands.
 func TestBrowser(t *testing.T) {
 	b := startBrowser(t)
 	base, log := startSandbox(t)
@@ -682,8 +682,24 @@ func TestBrowser(t *testing.T) {
 		b.typeText("the ontwikkelpunten", field, "Doorvragen naar wat de burger zelf al probeert.")
 		b.typeText("how", `document.querySelector('#modal-body .bk-input[data-block-id="aanpak"] .field')`, "Na elk gesprek vijf minuten terugkijken met mijn collega.")
 		b.click("Bewaar", submit)
-		b.waitFor("the modal to close", `document.getElementById("modal-backdrop").hidden`)
+		b.waitFor("the modal to close, and the warning about the empty field with it", `document.getElementById("modal-backdrop").hidden &&
+			document.getElementById("toast").hidden`)
 		b.waitFor("the saved plan in the DM", lastMsg+`.innerText.includes("Je ontwikkelpunten zijn bewaard") && `+lastMsg+`.innerText.includes("Doorvragen naar wat de burger zelf al probeert.")`)
 		shot("4-bewaard")
+	})
+
+	step("Startpagina", func(t *testing.T) {
+		home := `document.querySelector("#messages .home")`
+		open("the App Home", `document.getElementById("nav-home")`, home)
+		b.waitFor("Sanne's state on her App Home", `(() => { const h = `+home+`.innerText;
+			return h.includes("Het Gesprek – `+sandbox.DemoCohortName+`") && h.includes("Volgende bijeenkomst: module 1") &&
+				(h.match(/Gelezen door @Sanne Jansen/g) || []).length === 2 && /Voormeting: afgerond op/.test(h) &&
+				h.includes("Ontwikkelpunten (stap 3 en 4): opgeschreven") && h.includes("Richard") && h.includes("Johanna"); })()`)
+		shot("5-startpagina")
+		// The plan she wrote opens from here too, with what she wrote in it.
+		b.click("Bekijken of aanpassen", `[...document.querySelectorAll("#messages .home button")].find(b => b.textContent.trim() === "Bekijken of aanpassen")`)
+		b.waitFor("the modal with her plan", modalOpen+` && document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .field').value === "Doorvragen naar wat de burger zelf al probeert."`)
+		b.click("Annuleer", `document.getElementById("modal-close")`)
+		b.waitFor("the modal to close", `document.getElementById("modal-backdrop").hidden`)
 	})
 }

@@ -503,6 +503,7 @@ async function submitModal(ev) {
   try {
     const res = await api("POST", "/sandbox/api/views/submit", { user: state.acting, view_id: viewId, values });
     if (res.response_action === "errors") toast("Niet alles is goed ingevuld; kijk bij de rode meldingen.", true);
+    else $("toast").hidden = true; // an earlier "not filled in" is answered now
   } catch (e) { toast("Versturen lukte niet: " + e.message, true); }
   finally { $("modal-submit").disabled = false; }
   await refresh();
