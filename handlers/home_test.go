@@ -3,17 +3,13 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
-	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -24,38 +20,29 @@ import (
 // homeWorld is a cohort in the Slack fake with a real database and the bot connected over Socket Mode, with the
 // App Home, the privacy commands, the progress buttons and the competentiemeter registered, wired as cmd does.
 type homeWorld struct {
+	bot      *bottest.World
 	fake     *slackfake.Server
 	db       *store.DB
 	course   *content.Course
-	disp     *bot.Dispatcher
 	channel  string
 	cohortID int64
 	trainer  string
 	anna     string
 	bram     string
-
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (w *homeWorld) clock() time.Time {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.now
 }
 
 func newHomeWorld(t *testing.T) *homeWorld {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := context.Background()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &homeWorld{fake: slackfake.New(slackfake.Options{}), db: storetest.New(t), course: course,
-		now: time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ)}
-	w.db.Now = w.clock
-	w.fake.StrictT(t)
+	db := storetest.New(t)
+	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
+	w := &homeWorld{bot: b, fake: b.Fake, db: db, course: course}
+	w.db.Now = clock.Now
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bos"})
@@ -76,55 +63,20 @@ func newHomeWorld(t *testing.T) *homeWorld {
 		}
 	}
 
-	api := slack.New(w.fake.BotToken(), slack.OptionAPIURL(w.fake.APIURL()), slack.OptionAppLevelToken(w.fake.AppToken()))
-	fast := bot.Rate{PerSecond: 1000, Burst: 1000}
-	poster := bot.NewPoster(api, bot.PosterOptions{Log: log, Audit: w.db, BaseBackoff: 10 * time.Millisecond,
-		ChannelRate: fast, PostRate: fast, Tiers: map[int]bot.Rate{2: fast, 3: fast, 4: fast}})
-	reg := handlers.NewRegistry(course.Phrases, log)
-	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: w.db, Slack: poster, Log: log, Now: w.clock})
-	buttons := handlers.RegisterProgressButtons(reg, course, w.db)
+	reg, log := b.Registry, b.Log
+	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now})
+	buttons := handlers.RegisterProgressButtons(reg, course, db)
 	buttons.Refresh = home.Refresh
-	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: w.db, Slack: meterSlack{poster}, Log: log, Now: w.clock})
-	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: w.db, Slack: poster, Home: home, Log: log})
-	w.disp = bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: w.db, Responder: poster, Log: log})
-	sm := bot.NewSocketMode(socketmode.New(api), w.disp, log)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sm.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer wcancel()
-		w.disp.Wait(wctx)
-		w.fake.Close()
-	})
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-	defer wcancel()
-	if err := w.fake.WaitConnected(wctx, 1); err != nil {
-		t.Fatalf("bot did not connect: %v", err)
-	}
+	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now})
+	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Poster, Home: home, Log: log})
+	b.Connect(t)
 	return w
 }
 
 // openHome opens user's App Home tab and returns what it shows.
 func (w *homeWorld) openHome(t *testing.T, user string) slackfake.View {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := w.fake.OpenHome(ctx, user); err != nil {
-		t.Fatalf("open home: %v", err)
-	}
-	if err := w.disp.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	v, ok := w.fake.Home(user)
-	if !ok {
-		t.Fatalf("no App Home published for %s", user)
-	}
-	return v
+	return w.bot.OpenHome(t, user)
 }
 
 // viewText is everything a view shows: every "text" in its blocks.
@@ -153,14 +105,7 @@ func TestHomeEndToEnd(t *testing.T) {
 	})
 
 	t.Run("GelezenOnTheHome", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if _, err := w.fake.ClickHome(ctx, w.anna, handlers.ActionReadingDone+":0", "1/"+reading.ID); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.disp.Wait(ctx); err != nil {
-			t.Fatal(err)
-		}
+		w.bot.ClickHome(t, w.anna, handlers.ActionReadingDone+":0", "1/"+reading.ID)
 		ps, err := w.db.UserProgress(ctx, w.cohortID, w.anna)
 		if err != nil || len(ps) != 1 || ps[0].Item != reading.ID {
 			t.Fatalf("progress after the Home's Gelezen: %+v, %v", ps, err)

@@ -9,14 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
-
-	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -24,40 +20,20 @@ import (
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-// meterSlack adapts the bot's Poster to handlers.MeterSlack, as cmd does.
-type meterSlack struct{ *bot.Poster }
-
-func (p meterSlack) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, string, error) {
-	out, err := p.Poster.Post(ctx, bot.Message{Channel: channel, Text: text, Blocks: blocks})
-	return out.Channel, out.TS, err
-}
-
 // meterWorld is a cohort in the Slack fake with a real database and the bot connected over Socket Mode.
 type meterWorld struct {
+	bot      *bottest.World
 	fake     *slackfake.Server
 	db       *store.DB
 	course   *content.Course
-	disp     *bot.Dispatcher
+	clock    *bottest.Clock
 	channel  string
 	cohortID int64
 	trainer  string
 	users    []string // participants: anna, bram, cor, dina
-
-	mu  sync.Mutex
-	now time.Time
 }
 
-func (w *meterWorld) clock() time.Time {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.now
-}
-
-func (w *meterWorld) setClock(t time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.now = t
-}
+func (w *meterWorld) setClock(t time.Time) { w.clock.Set(t) }
 
 var meterTZ, _ = time.LoadLocation(content.DefaultTimezone)
 
@@ -68,16 +44,15 @@ func meterModuleStart(n int) time.Time {
 
 func newMeterWorld(t *testing.T) *meterWorld {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := context.Background()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &meterWorld{fake: slackfake.New(slackfake.Options{}), db: storetest.New(t), course: course,
-		now: time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ)}
-	w.db.Now = w.clock
-	w.fake.StrictT(t)
+	db := storetest.New(t)
+	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	w := &meterWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))}
+	w.db.Now = w.clock.Now
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	members := []string{w.trainer, w.fake.BotUserID()}
 	for _, n := range []string{"anna", "bram", "cor", "dina"} {
@@ -100,67 +75,21 @@ func newMeterWorld(t *testing.T) *meterWorld {
 			t.Fatal(err)
 		}
 	}
-
-	api := slack.New(w.fake.BotToken(), slack.OptionAPIURL(w.fake.APIURL()), slack.OptionAppLevelToken(w.fake.AppToken()))
-	fast := bot.Rate{PerSecond: 1000, Burst: 1000}
-	poster := bot.NewPoster(api, bot.PosterOptions{Log: log, Audit: w.db, BaseBackoff: 10 * time.Millisecond,
-		ChannelRate: fast, PostRate: fast, Tiers: map[int]bot.Rate{3: fast, 4: fast}})
-	reg := handlers.NewRegistry(course.Phrases, log)
-	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: w.db, Slack: meterSlack{poster}, Log: log, Now: w.clock})
-	w.disp = bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: w.db, Responder: poster, Log: log})
-	sm := bot.NewSocketMode(socketmode.New(api), w.disp, log)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sm.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer wcancel()
-		w.disp.Wait(wctx)
-		w.fake.Close()
-	})
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-	defer wcancel()
-	if err := w.fake.WaitConnected(wctx, 1); err != nil {
-		t.Fatalf("bot did not connect: %v", err)
-	}
+	handlers.RegisterMeter(b.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
+	b.Connect(t)
 	return w
 }
 
 // command types /competentiemeter as user in channel and waits until the work after the ack is done.
 func (w *meterWorld) command(t *testing.T, user, channel, text string) slackfake.Response {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := w.fake.Command(ctx, user, channel, handlers.CommandMeter, text)
-	if err != nil {
-		t.Fatalf("/competentiemeter %s: %v", text, err)
-	}
-	if len(resp.Invalid) > 0 {
-		t.Fatalf("/competentiemeter %s: invalid blocks %v", text, resp.Invalid)
-	}
-	if err := w.disp.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return w.bot.Command(t, user, channel, handlers.CommandMeter, text)
 }
 
 // click presses a button as user on the message at ts in channel and waits for the work after the ack.
 func (w *meterWorld) click(t *testing.T, user, channel, ts, actionID, value string) slackfake.Response {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := w.fake.Click(ctx, user, channel, ts, actionID, value)
-	if err != nil {
-		t.Fatalf("click %s: %v", actionID, err)
-	}
-	if err := w.disp.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return w.bot.Click(t, user, channel, ts, actionID, value)
 }
 
 // last returns the newest message in a conversation.
@@ -255,7 +184,7 @@ func TestMeterVoormetingAndEindmeting(t *testing.T) {
 		if _, err := w.fake.Redeliver(ctx, r1, "timeout"); err != nil {
 			t.Fatal(err)
 		}
-		w.disp.Wait(ctx)
+		w.bot.Wait(t)
 		if n := w.count(t, `SELECT count(*) FROM meter_answers`); n != 1 {
 			t.Errorf("%d answers after a double click and a retry, want 1", n)
 		}
@@ -360,18 +289,13 @@ func TestMeterVoormetingAndEindmeting(t *testing.T) {
 		if !ok || modal.CallbackID != handlers.CallbackMeterPlan || !strings.Contains(string(modal.JSON), "SMART") {
 			t.Fatalf("plan modal = %+v", modal)
 		}
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		resp, err := w.fake.SubmitView(sctx, anna, "", map[string]map[string]string{"ontwikkelpunten": {"ontwikkelpunten_tekst": " "}})
-		if err != nil || resp.Errors["ontwikkelpunten"] == "" {
-			t.Fatalf("empty plan accepted: %+v, %v", resp.Errors, err)
+		resp := w.bot.Submit(t, anna, "", map[string]map[string]string{"ontwikkelpunten": {"ontwikkelpunten_tekst": " "}})
+		if resp.Errors["ontwikkelpunten"] == "" {
+			t.Fatalf("empty plan accepted: %+v", resp.Errors)
 		}
-		if _, err := w.fake.SubmitView(sctx, anna, "", map[string]map[string]string{
+		w.bot.Submit(t, anna, "", map[string]map[string]string{
 			"ontwikkelpunten": {"ontwikkelpunten_tekst": "Het netwerk van de burger in kaart brengen"},
-			"aanpak":          {"aanpak_tekst": "Met mijn collega Sam, elke week"}}); err != nil {
-			t.Fatal(err)
-		}
-		w.disp.Wait(sctx)
+			"aanpak":          {"aanpak_tekst": "Met mijn collega Sam, elke week"}})
 		if ok, _ := w.db.DevelopmentPlanExists(ctx, w.cohortID, anna); !ok {
 			t.Fatal("plan not saved")
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
@@ -52,19 +51,7 @@ func seedPrivacy(t *testing.T, w *homeWorld) {
 // gesprekbot types /gesprekbot text as user in channel and waits for the work after the ack.
 func (w *homeWorld) gesprekbot(t *testing.T, user, channel, text string) slackfake.Response {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := w.fake.Command(ctx, user, channel, handlers.CommandGesprekbot, text)
-	if err != nil {
-		t.Fatalf("/gesprekbot %s: %v", text, err)
-	}
-	if len(resp.Invalid) > 0 {
-		t.Fatalf("/gesprekbot %s: invalid blocks %v", text, resp.Invalid)
-	}
-	if err := w.disp.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return w.bot.Command(t, user, channel, handlers.CommandGesprekbot, text)
 }
 
 // lastEphemeral returns the newest ephemeral message user sees.
@@ -153,14 +140,7 @@ func TestPrivacyForget(t *testing.T) {
 	}
 	click := func(t *testing.T, m slackfake.Message, actionID string) {
 		t.Helper()
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if _, err := w.fake.Click(cctx, w.anna, m.Conversation, m.TS, actionID, ""); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.disp.Wait(cctx); err != nil {
-			t.Fatal(err)
-		}
+		w.bot.Click(t, w.anna, m.Conversation, m.TS, actionID, "")
 	}
 
 	t.Run("AsksFirst", func(t *testing.T) {

@@ -3,16 +3,11 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
-
-	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -23,47 +18,23 @@ import (
 // database: a trainer creates a training with the modal (first with a mistake), a participant is refused, the
 // trainer moves a module and the group is told in the channel.
 func TestTrainingOnFake(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	fake := slackfake.New(slackfake.Options{})
-	fake.StrictT(t)
 	db := storetest.New(t)
 	db.Now = func() time.Time { return trainingNow }
+	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	fake := b.Fake
 
 	tess := fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	anna := fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	channel := fake.AddChannel(slackfake.Channel{Name: "het-gesprek-utrecht", Members: []string{tess, anna, fake.BotUserID()}})
 
-	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken(fake.AppToken()))
-	poster := bot.NewPoster(api, bot.PosterOptions{Log: log, Audit: db, BaseBackoff: 10 * time.Millisecond})
-	reg := handlers.NewRegistry(course.Phrases, log)
-	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: poster, Course: course,
-		Now: func() time.Time { return trainingNow }, Log: log})
-	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: db, Responder: poster, Log: log})
-	sm := bot.NewSocketMode(socketmode.New(api), d, log)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sm.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer wcancel()
-		d.Wait(wctx)
-		fake.Close()
-	})
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-	defer wcancel()
-	if err := fake.WaitConnected(wctx, 1); err != nil {
-		t.Fatalf("bot did not connect: %v", err)
-	}
+	handlers.RegisterTraining(b.Registry, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course,
+		Now: func() time.Time { return trainingNow }, Log: b.Log})
+	b.Connect(t)
 
 	ackText := func(r slackfake.Response) string {
 		var p struct {
@@ -78,11 +49,7 @@ func TestTrainingOnFake(t *testing.T) {
 	}
 	command := func(user, text string) slackfake.Response {
 		t.Helper()
-		r, err := fake.Command(ctx, user, channel, "/training", text)
-		if err != nil || !r.Acked {
-			t.Fatalf("/training %s: %v (acked %v)", text, err, r.Acked)
-		}
-		return r
+		return b.Command(t, user, channel, "/training", text)
 	}
 
 	if got := ackText(command(anna, "plan")); !strings.Contains(got, "nog geen training") {
@@ -114,9 +81,9 @@ func TestTrainingOnFake(t *testing.T) {
 
 	// A mistake first: module 3 on the day of module 2, at the same time.
 	form["training_m3_date"]["training_m3_date"] = "2026-12-14"
-	r, err := fake.SubmitView(ctx, tess, "", form)
-	if err != nil || r.ResponseAction != "errors" || !strings.Contains(r.Errors["training_m3_date"], "Module 3 moet na module 2 komen") {
-		t.Fatalf("submit with a mistake: %v, %s %v", err, r.ResponseAction, r.Errors)
+	r := b.Submit(t, tess, "", form)
+	if r.ResponseAction != "errors" || !strings.Contains(r.Errors["training_m3_date"], "Module 3 moet na module 2 komen") {
+		t.Fatalf("submit with a mistake: %s %v", r.ResponseAction, r.Errors)
 	}
 	if _, ok := fake.TopModal(tess); !ok {
 		t.Fatal("the modal closed on a mistake")
@@ -126,9 +93,9 @@ func TestTrainingOnFake(t *testing.T) {
 	}
 
 	form["training_m3_date"]["training_m3_date"] = "2027-01-11"
-	r, err = fake.SubmitView(ctx, tess, "", form)
-	if err != nil || r.ResponseAction != "update" || len(r.Invalid) > 0 {
-		t.Fatalf("submit: %v, %s %v %v", err, r.ResponseAction, r.Errors, r.Invalid)
+	r = b.Submit(t, tess, "", form)
+	if r.ResponseAction != "update" || len(r.Invalid) > 0 {
+		t.Fatalf("submit: %s %v %v", r.ResponseAction, r.Errors, r.Invalid)
 	}
 	done1, ok := fake.TopModal(tess)
 	if !ok || !strings.Contains(string(done1.Blocks), "Utrecht najaar 2026") {
