@@ -63,7 +63,6 @@ var methodTiers = map[string]int{
 	"views.publish":                4,
 	"files.getUploadURLExternal":   4,
 	"files.completeUploadExternal": 4,
-	"response_url":                 4,
 }
 
 // Poster is the one outbound path to Slack: every post, update, ephemeral, DM, App Home publish, modal and file
@@ -335,7 +334,9 @@ func (p *Poster) Respond(ctx context.Context, responseURL string, payload handle
 	if err != nil {
 		return fmt.Errorf("respond: %w", err)
 	}
-	err = p.call(ctx, "response_url", "", "", p.tier("response_url"), func(ctx context.Context, _ bool) (bool, error) {
+	// Slack limits a response_url to five uses, not by the workspace's Web API tiers: pacing replies on a tier would
+	// queue them (and their goroutines) without end under a burst of clicks.
+	err = p.call(ctx, "response_url", "", "", nil, func(ctx context.Context, _ bool) (bool, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
 		if err != nil {
 			return false, err
