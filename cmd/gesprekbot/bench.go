@@ -92,6 +92,10 @@ type BenchResult struct {
 	Lost           int     `json:"lost"`
 
 	RSSMB float64 `json:"rss_mb"`
+
+	// The floor the ack latency compares with: a single-row upsert commit on the same Postgres at the same rate.
+	CommitP50 float64 `json:"commit_p50_ms"`
+	CommitP99 float64 `json:"commit_p99_ms"`
 }
 
 func parseBenchFlags(args []string) (benchOptions, error) {
@@ -182,6 +186,8 @@ func writeBenchText(w io.Writer, o benchOptions, r BenchResult) {
 	if !o.SkipAcks {
 		fmt.Fprintf(w, "interactions: %d sent at %g/s for %s, %d errors\n", r.Interactions, o.Rate, o.Duration, r.Errors)
 		fmt.Fprintf(w, "ack latency:  p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms\n", r.AckP50, r.AckP95, r.AckP99, r.AckMax)
+		fmt.Fprintf(w, "floor:        a single-row upsert commit p50 %.2f ms  p99 %.2f ms (ack p99 is %.1fx)\n",
+			r.CommitP50, r.CommitP99, r.AckP99/math.Max(r.CommitP99, 0.001))
 	}
 	if !o.SkipFanout {
 		fmt.Fprintf(w, "fan-out:      %d messages to %d participants in %d cohorts in %.2f s; floor %.2f s; ratio %.3f\n",
@@ -195,6 +201,7 @@ func writeBenchText(w io.Writer, o benchOptions, r BenchResult) {
 type bench struct {
 	o      benchOptions
 	log    *slog.Logger
+	logw   io.Writer
 	m      *Main
 	fake   *slackfake.Server
 	people [][]string // per cohort, its participants' user IDs
@@ -208,7 +215,7 @@ func runBench(ctx context.Context, o benchOptions, logw io.Writer) (BenchResult,
 		_ = level.UnmarshalText([]byte(v))
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: level}))
-	b := &bench{o: o, log: log}
+	b := &bench{o: o, log: log, logw: logw}
 
 	cfg := &Config{HTTPAddr: "127.0.0.1:0", LogFormat: "text", LogLevel: level, PGBin: os.Getenv("PG_BIN"),
 		CourseTZ: time.Local}
@@ -263,6 +270,10 @@ func runBench(ctx context.Context, o benchOptions, logw io.Writer) (BenchResult,
 
 	var res BenchResult
 	if !o.SkipAcks {
+		fmt.Fprintf(logw, "bench: single-row upsert commits at %g a second for %s, for comparison\n", o.Rate, min(o.Duration, 10*time.Second))
+		if err := b.commits(ctx, &res); err != nil {
+			return res, fmt.Errorf("commits: %w", err)
+		}
 		fmt.Fprintf(logw, "bench: %g interactions a second for %s\n", o.Rate, o.Duration)
 		if err := b.acks(ctx, &res); err != nil {
 			return res, fmt.Errorf("interactions: %w", err)
@@ -415,6 +426,7 @@ type clicker struct {
 	user    string
 	dm      string
 	ms      store.Measurement
+	fresh   func(c *clicker) (string, error) // puts a new question message in the DM and returns its ts
 	mu      sync.Mutex
 	slots   []string       // ts of the question messages
 	next    int            // slot to click next
@@ -456,26 +468,32 @@ func (b *bench) setupClickers(ctx context.Context, meter *handlers.Meter, ids []
 		pq.Array(msIDs), pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("seed answers: %w", err)
 	}
-	ts := time.Now().Add(-time.Hour).UnixMicro()
+	var seq atomic.Int64
+	seq.Store(time.Now().Add(-time.Hour).UnixMicro())
+	// question puts the message of statement i in c's DM, as the bot would have posted it, and returns its ts.
+	question := func(c *clicker, i int) (string, error) {
+		msg, err := meter.QuestionMessage(c.ms, c.answers, i, "", false)
+		if err != nil {
+			return "", err
+		}
+		blocks, err := json.Marshal(msg.Blocks)
+		if err != nil {
+			return "", err
+		}
+		us := seq.Add(1)
+		ts := fmt.Sprintf("%d.%06d", us/1_000_000, us%1_000_000)
+		return ts, b.fake.RestoreMessage(slackfake.Message{Conversation: c.dm, TS: ts, User: b.fake.BotUserID(),
+			Text: msg.Text, Blocks: blocks})
+	}
 	for _, c := range out {
 		c.dm = b.fake.AddIM(c.user, "")
+		c.fresh = func(c *clicker) (string, error) { return question(c, 0) }
 		for s := range clickSlots {
-			i := s * (len(ids) - 1) / clickSlots
-			msg, err := meter.QuestionMessage(c.ms, c.answers, i, "", false)
+			ts, err := question(c, s*(len(ids)-1)/clickSlots)
 			if err != nil {
 				return nil, err
 			}
-			blocks, err := json.Marshal(msg.Blocks)
-			if err != nil {
-				return nil, err
-			}
-			ts++
-			t := fmt.Sprintf("%d.%06d", ts/1_000_000, ts%1_000_000)
-			if err := b.fake.RestoreMessage(slackfake.Message{Conversation: c.dm, TS: t, User: b.fake.BotUserID(),
-				Text: msg.Text, Blocks: blocks}); err != nil {
-				return nil, err
-			}
-			c.slots = append(c.slots, t)
+			c.slots = append(c.slots, ts)
 		}
 	}
 	return out, nil
@@ -488,16 +506,24 @@ type scoreButton struct {
 }
 
 // pick chooses the next click of c: a score button on one of its messages for a statement other than the last (an
-// answer to the last one finishes the measurement), with a score other than the one it has. It returns the
-// message, the button, and the statement and score it stores.
+// answer to the last one finishes the measurement), with a score other than the one it has. A message that has
+// moved on to the last statement is swapped for a new one. It returns the message, the button, and the statement
+// and score it stores.
 func (c *clicker) pick(f *slackfake.Server, last string) (ts string, btn scoreButton, sid string, score int, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for range len(c.slots) {
-		ts = c.slots[c.next]
+	for range 2 * len(c.slots) {
+		slot := c.next
+		ts = c.slots[slot]
 		c.next = (c.next + 1) % len(c.slots)
 		msg, found := f.Message(c.dm, ts)
 		if !found {
+			continue
+		}
+		if strings.Contains(string(msg.Blocks), "/"+last+"/") {
+			if fresh, err := c.fresh(c); err == nil {
+				c.slots[slot] = fresh
+			}
 			continue
 		}
 		var blocks []struct {
@@ -545,7 +571,7 @@ func (b *bench) acks(ctx context.Context, res *BenchResult) error {
 	interval := time.Duration(float64(time.Second) / b.o.Rate)
 	lat := make([]time.Duration, 0, total)
 	var mu sync.Mutex
-	var failed atomic.Int64
+	var failed, unpicked atomic.Int64
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithTimeout(ctx, b.o.Duration+30*time.Second)
 	defer cancel()
@@ -563,7 +589,7 @@ func (b *bench) acks(ctx context.Context, res *BenchResult) error {
 		wg.Go(func() {
 			ts, btn, _, _, ok := c.pick(b.fake, last)
 			if !ok {
-				failed.Add(1)
+				unpicked.Add(1)
 				return
 			}
 			r, err := b.fake.Click(runCtx, c.user, c.dm, ts, btn.ActionID, btn.Value)
@@ -586,12 +612,53 @@ func (b *bench) acks(ctx context.Context, res *BenchResult) error {
 		return err
 	}
 	res.Interactions = total
-	res.Errors = int(failed.Load()) + lost
+	res.Errors = int(failed.Load()+unpicked.Load()) + lost
+	if res.Errors > 0 {
+		fmt.Fprintf(b.logw, "bench: %d clicks failed or were not acked, %d found no button to click, %d answers not stored as last clicked\n",
+			failed.Load(), unpicked.Load(), lost)
+	}
 	slices.Sort(lat)
 	res.AckP50, res.AckP95, res.AckP99 = quantileMS(lat, 0.50), quantileMS(lat, 0.95), quantileMS(lat, 0.99)
 	if len(lat) > 0 {
 		res.AckMax = ms(lat[len(lat)-1])
 	}
+	return nil
+}
+
+// commits measures the floor of an answer's ack: single-row upsert commits on the bot's database, open-loop at
+// the interaction rate for up to 10 s, each on a pooled connection like the handlers'.
+func (b *bench) commits(ctx context.Context, res *BenchResult) error {
+	db := b.m.DB
+	if _, err := db.ExecContext(ctx, `CREATE TABLE bench_commit (id int PRIMARY KEY, v int NOT NULL)`); err != nil {
+		return err
+	}
+	defer db.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS bench_commit`)
+	total := int(math.Round(b.o.Rate * min(b.o.Duration, 10*time.Second).Seconds()))
+	interval := time.Duration(float64(time.Second) / b.o.Rate)
+	lat := make([]time.Duration, total)
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for k := range total {
+		if d := time.Until(start.Add(time.Duration(k) * interval)); d > 0 {
+			time.Sleep(d)
+		}
+		wg.Go(func() {
+			t := time.Now()
+			if _, err := db.ExecContext(ctx, `
+				INSERT INTO bench_commit (id, v) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v`,
+				k%1000, k); err != nil {
+				failed.Add(1)
+			}
+			lat[k] = time.Since(t)
+		})
+	}
+	wg.Wait()
+	if n := failed.Load(); n > 0 {
+		return fmt.Errorf("%d of %d upserts failed", n, total)
+	}
+	slices.Sort(lat)
+	res.CommitP50, res.CommitP99 = quantileMS(lat, 0.50), quantileMS(lat, 0.99)
 	return nil
 }
 
