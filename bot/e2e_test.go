@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,9 +13,9 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -117,50 +116,15 @@ func register(r *handlers.Registry, db *store.DB, poster *bot.Poster, trainers t
 // newWorld starts a fake workspace and the bot in the given transport ("socket" or "http").
 func newWorld(t *testing.T, transport string) *world {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	fake := slackfake.New(slackfake.Options{SigningSecret: signingSecret})
-	fake.StrictT(t)
 	db := storetest.New(t)
-	w := &world{fake: fake, db: db}
-	w.anna = fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
-	w.tess = fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
-	w.channel = fake.AddChannel(slackfake.Channel{Name: "cohort-1", Members: []string{w.anna, w.tess, fake.BotUserID()}})
-
-	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken(fake.AppToken()))
-	w.poster = bot.NewPoster(api, bot.PosterOptions{Log: quietLog(), Audit: db, BaseBackoff: 10 * time.Millisecond})
-	reg := handlers.NewRegistry(testPhrases(), quietLog())
-	register(reg, db, w.poster, trainerSet{w.tess: true})
-	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: db, Responder: w.poster, Log: quietLog()})
-
-	done := make(chan struct{})
-	switch transport {
-	case "socket":
-		sm := bot.NewSocketMode(socketmode.New(api), d, quietLog())
-		go func() {
-			defer close(done)
-			if err := sm.Run(ctx); err != nil {
-				t.Errorf("socket mode: %v", err)
-			}
-		}()
-		wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-		defer wcancel()
-		if err := fake.WaitConnected(wctx, 1); err != nil {
-			t.Fatalf("bot did not connect: %v", err)
-		}
-	case "http":
-		close(done)
-		srv := httptest.NewServer(bot.NewHTTP(bot.HTTPOptions{SigningSecret: signingSecret, Dispatcher: d, Log: quietLog()}))
-		t.Cleanup(srv.Close)
-		fake.UseHTTP(srv.URL, signingSecret)
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer wcancel()
-		d.Wait(wctx)
-		fake.Close()
-	})
+	b := bottest.New(t, db, bottest.Options{Fake: slackfake.Options{SigningSecret: signingSecret}, Phrases: testPhrases(),
+		HTTP: transport == "http", Log: quietLog()})
+	w := &world{fake: b.Fake, db: db, poster: b.Poster}
+	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
+	w.tess = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
+	w.channel = w.fake.AddChannel(slackfake.Channel{Name: "cohort-1", Members: []string{w.anna, w.tess, w.fake.BotUserID()}})
+	register(b.Registry, db, b.Poster, trainerSet{w.tess: true})
+	b.Connect(t)
 	return w
 }
 
