@@ -845,11 +845,11 @@ func dispatchChild() int {
 		return 1
 	}
 	db.Now = func() time.Time { return now }
-	s := newFakeSender(parts[1], parts[2], 3)
+	api := slack.New(parts[2], slack.OptionAPIURL(parts[1]))
 	// Posts are slow, so that the parent can kill it in the middle of the fan-out; everything else is quick.
 	slow, fast := bot.Rate{PerSecond: 20, Burst: 1}, bot.Rate{PerSecond: 5000, Burst: 1000}
-	s.poster = bot.NewPoster(s.api, bot.PosterOptions{ChannelRate: slow, PostRate: slow, MaxAttempts: 3,
-		Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}})
+	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{ChannelRate: slow, PostRate: slow, MaxAttempts: 3,
+		Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}}), api)
 	d := scheduler.NewDispatcher(db, s, testRenderer{}, scheduler.DispatchOptions{
 		Now: func() time.Time { return now }, Owner: "child", Log: quietLog(), Workers: 8, Batch: 10})
 	for {

@@ -2,74 +2,55 @@ package scheduler_test
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
-// fakeSender is the dispatcher's Slack side in these tests: the real Poster and slack-go client, talking to the
-// Slack fake over HTTP (cmd/gesprekbot has the same adapter for the bot itself).
+// newFakePoster returns the real Poster and slack-go client on the Slack fake at apiURL, with pacing fast enough
+// for tests. attempts bounds the Poster's own retries of a 5xx or a lost response.
+func newFakePoster(apiURL, token string, attempts int) (*bot.Poster, *slack.Client) {
+	api := slack.New(token, slack.OptionAPIURL(apiURL))
+	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{
+		MaxAttempts: attempts, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
+		AttemptTimeout: 5 * time.Second,
+	}))
+	return p, api
+}
+
+// fakeSender is the dispatcher's Slack side as the bot wires it (bot.NewSender), over a Poster and client on the
+// Slack fake that a test may swap for slower ones before the dispatcher starts.
 type fakeSender struct {
 	poster *bot.Poster
 	api    *slack.Client
 }
 
-// newFakeSender returns a Sender on the fake at apiURL, with pacing fast enough for tests. attempts bounds the
-// Poster's own retries of a 5xx or a lost response.
+// newFakeSender returns a fakeSender on the fake at apiURL, with pacing fast enough for tests.
 func newFakeSender(apiURL, token string, attempts int) *fakeSender {
-	api := slack.New(token, slack.OptionAPIURL(apiURL))
-	fast := bot.Rate{PerSecond: 5000, Burst: 1000}
-	p := bot.NewPoster(api, bot.PosterOptions{
-		ChannelRate: fast, PostRate: fast, Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast},
-		MaxAttempts: attempts, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
-		AttemptTimeout: 5 * time.Second,
-	})
+	p, api := newFakePoster(apiURL, token, attempts)
 	return &fakeSender{poster: p, api: api}
 }
 
+func (s *fakeSender) sender() *bot.Sender { return bot.NewSender(s.poster, s.api) }
+
 func (s *fakeSender) Post(ctx context.Context, to, text string, blocks []slack.Block, key string) (string, string, bool, error) {
-	p, err := s.poster.Post(ctx, bot.Message{Channel: to, Text: text, Blocks: blocks, DeliveryKey: key})
-	if err != nil {
-		return "", "", false, senderErr(err)
-	}
-	return p.Channel, p.TS, p.Found, nil
+	return s.sender().Post(ctx, to, text, blocks, key)
 }
 
 func (s *fakeSender) FindDelivery(ctx context.Context, to, key string, oldest time.Time) (string, string, bool, error) {
-	channel := to
-	if strings.HasPrefix(to, "U") {
-		dm, err := s.poster.OpenDM(ctx, to)
-		if err != nil {
-			return "", "", false, senderErr(err)
-		}
-		channel = dm
-	}
-	ts, found, err := s.poster.FindDelivery(ctx, channel, key, oldest)
-	return channel, ts, found, senderErr(err)
+	return s.sender().FindDelivery(ctx, to, key, oldest)
 }
 
 func (s *fakeSender) Members(ctx context.Context, channel string) ([]string, error) {
-	ids, _, err := s.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000})
-	return ids, err
+	return s.sender().Members(ctx, channel)
 }
 
 func (s *fakeSender) IsBot(ctx context.Context, userID string) (bool, error) {
-	u, err := s.api.GetUserInfoContext(ctx, userID)
-	if err != nil {
-		return false, err
-	}
-	return u.IsBot, nil
-}
-
-func senderErr(err error) error {
-	if err != nil && bot.IsPermanent(err) {
-		return &scheduler.PermanentError{Reason: bot.PermanentReason(err), Err: err}
-	}
-	return err
+	return s.sender().IsBot(ctx, userID)
 }
 
 // counting wraps a Sender and counts Post calls, and can hold every post until released (to stop a dispatcher in
