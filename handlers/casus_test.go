@@ -15,7 +15,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // casusWorld is a cohort in the Slack fake with a real database, the bot connected over Socket Mode.
@@ -38,12 +37,7 @@ func (w *casusWorld) later() { w.clock.Add(time.Minute) }
 
 func newCasusWorld(t *testing.T, lvb string) *casusWorld {
 	t.Helper()
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.New(t)
-	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	course, db, b := newBot(t)
 	w := &casusWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC))}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
@@ -51,16 +45,7 @@ func newCasusWorld(t *testing.T, lvb string) *casusWorld {
 	w.channel = w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-zwolle",
 		Members: []string{w.trainer, w.anna, w.bram, w.fake.BotUserID()}})
 
-	co := &content.Cohort{Name: "Zwolle voorjaar 2027", Channel: w.channel, Timezone: content.DefaultTimezone,
-		Trainers: []string{w.trainer}, Cases: []string{"richard", lvb}, Settings: content.DefaultCohortSettings()}
-	ams, _ := time.LoadLocation(content.DefaultTimezone)
-	for i, day := range []int{7, 14, 21, 28} {
-		start := time.Date(2026, 12, day, 9, 0, 0, 0, ams)
-		co.Modules = append(co.Modules, content.CohortModule{Number: i + 1, Start: start, End: start.Add(4 * time.Hour), Location: "Stadhuis"})
-	}
-	if w.cohortID, err = w.db.SaveCohort(context.Background(), co); err != nil {
-		t.Fatal(err)
-	}
+	w.cohortID = saveDecemberCohort(t, db, "Zwolle voorjaar 2027", w.channel, w.trainer, []string{"richard", lvb})
 	w.casus = handlers.RegisterCasus(b.Registry, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
 	b.Connect(t)
 	return w

@@ -14,7 +14,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // homeWorld is a cohort in the Slack fake with a real database and the bot connected over Socket Mode, with the
@@ -33,13 +32,7 @@ type homeWorld struct {
 
 func newHomeWorld(t *testing.T) *homeWorld {
 	t.Helper()
-	ctx := context.Background()
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.New(t)
-	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	course, db, b := newBot(t)
 	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
 	w := &homeWorld{bot: b, fake: b.Fake, db: db, course: course}
 	w.db.Now = clock.Now
@@ -48,20 +41,7 @@ func newHomeWorld(t *testing.T) *homeWorld {
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bos"})
 	w.channel = w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-home",
 		Members: []string{w.trainer, w.anna, w.bram, w.fake.BotUserID()}})
-	co := &content.Cohort{Name: "Home najaar 2026", Channel: w.channel, Timezone: content.DefaultTimezone,
-		Trainers: []string{w.trainer}, Cases: []string{"richard", "johan"}, Settings: content.DefaultCohortSettings()}
-	for n := 1; n <= 4; n++ {
-		start := meterModuleStart(n)
-		co.Modules = append(co.Modules, content.CohortModule{Number: n, Start: start, End: start.Add(4 * time.Hour), Location: "Stadhuis"})
-	}
-	if w.cohortID, err = w.db.SaveCohort(ctx, co); err != nil {
-		t.Fatal(err)
-	}
-	for _, u := range []string{w.anna, w.bram} {
-		if _, err := w.db.RecordJoin(ctx, w.cohortID, u, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w.cohortID = saveDecemberCohort(t, db, "Home najaar 2026", w.channel, w.trainer, []string{"richard", "johan"}, w.anna, w.bram)
 
 	reg, log := b.Registry, b.Log
 	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now})

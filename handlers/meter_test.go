@@ -42,15 +42,44 @@ func meterModuleStart(n int) time.Time {
 	return time.Date(2026, 12, 7*n, 9, 0, 0, 0, meterTZ)
 }
 
-func newMeterWorld(t *testing.T) *meterWorld {
+// saveDecemberCohort stores a cohort in channel with trainer and cases, its modules on the Mondays of
+// meterModuleStart in the Stadhuis, and records participants as having joined; it returns the cohort's id.
+func saveDecemberCohort(t *testing.T, db *store.DB, name, channel, trainer string, cases []string, participants ...string) int64 {
 	t.Helper()
 	ctx := context.Background()
+	co := &content.Cohort{Name: name, Channel: channel, Timezone: content.DefaultTimezone,
+		Trainers: []string{trainer}, Cases: cases, Settings: content.DefaultCohortSettings()}
+	for n := 1; n <= 4; n++ {
+		start := meterModuleStart(n)
+		co.Modules = append(co.Modules, content.CohortModule{Number: n, Start: start, End: start.Add(4 * time.Hour), Location: "Stadhuis"})
+	}
+	id, err := db.SaveCohort(ctx, co)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range participants {
+		if _, err := db.RecordJoin(ctx, id, u, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
+// newBot returns the default course, a fresh database and the bot on the Slack fake with the course's phrases,
+// not yet connected.
+func newBot(t *testing.T) (*content.Course, *store.DB, *bottest.World) {
+	t.Helper()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	db := storetest.New(t)
-	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	return course, db, bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+}
+
+func newMeterWorld(t *testing.T) *meterWorld {
+	t.Helper()
+	course, db, b := newBot(t)
 	w := &meterWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))}
 	w.db.Now = w.clock.Now
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
@@ -61,20 +90,7 @@ func newMeterWorld(t *testing.T) *meterWorld {
 		members = append(members, u)
 	}
 	w.channel = w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-meter", Members: members})
-	co := &content.Cohort{Name: "Meter najaar 2026", Channel: w.channel, Timezone: content.DefaultTimezone,
-		Trainers: []string{w.trainer}, Cases: []string{"richard", "johan"}, Settings: content.DefaultCohortSettings()}
-	for n := 1; n <= 4; n++ {
-		start := meterModuleStart(n)
-		co.Modules = append(co.Modules, content.CohortModule{Number: n, Start: start, End: start.Add(4 * time.Hour), Location: "Stadhuis"})
-	}
-	if w.cohortID, err = w.db.SaveCohort(ctx, co); err != nil {
-		t.Fatal(err)
-	}
-	for _, u := range w.users {
-		if _, err := w.db.RecordJoin(ctx, w.cohortID, u, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w.cohortID = saveDecemberCohort(t, db, "Meter najaar 2026", w.channel, w.trainer, []string{"richard", "johan"}, w.users...)
 	handlers.RegisterMeter(b.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
 	b.Connect(t)
 	return w

@@ -7,11 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // TestTrainingOnFake runs the trainer's commands end to end over Socket Mode against the Slack fake and a real
@@ -19,13 +17,8 @@ import (
 // trainer moves a module and the group is told in the channel.
 func TestTrainingOnFake(t *testing.T) {
 	ctx := context.Background()
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.New(t)
+	course, db, b := newBot(t)
 	db.Now = func() time.Time { return trainingNow }
-	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
 	fake := b.Fake
 
 	tess := fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
