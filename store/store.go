@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -187,7 +188,9 @@ func FormatError(err error) error {
 			return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
 		}
 	}
-	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) || isConnRefused(err) {
+	// A server that shut down (or a proxy in front of one) ends the connection: lib/pq returns the bare io.EOF.
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || isConnRefused(err) {
 		return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
 	}
 	return err

@@ -1,0 +1,213 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// restartableDB is a database on a PostgreSQL server of the test's own, reached through an address that stays
+// the same when the server is stopped and started again (on another port), as behind a service address.
+type restartableDB struct {
+	t      *testing.T
+	dir    string
+	srv    *store.LocalServer
+	ln     net.Listener
+	target atomic.Value // the server's current host:port
+	url    string
+}
+
+func newRestartableDB(t *testing.T) *restartableDB {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "gesprekbot-pgdown-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if os.Geteuid() == 0 {
+		os.Chmod(dir, 0o755) // the server runs as the postgres user
+	}
+	r := &restartableDB{t: t, dir: dir}
+	r.ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.ln.Close() })
+	go r.accept()
+	r.Start()
+	t.Cleanup(func() { r.srv.Stop(context.Background()) })
+	return r
+}
+
+// Start starts the server (again) and points the stable address at it.
+func (r *restartableDB) Start() {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := store.StartLocal(ctx, store.LocalOptions{Dir: r.dir, BinDir: os.Getenv("PG_BIN"), Throwaway: true})
+	if err != nil {
+		r.t.Fatalf("start postgres: %v", err)
+	}
+	u, err := url.Parse(srv.URL())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.srv = srv
+	r.target.Store(u.Host)
+	u.Host = r.ln.Addr().String()
+	r.url = u.String()
+}
+
+// Stop shuts the server down; connections through the stable address are refused until Start.
+func (r *restartableDB) Stop() {
+	r.t.Helper()
+	if err := r.srv.Stop(context.Background()); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *restartableDB) accept() {
+	for {
+		c, err := r.ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			up, err := net.DialTimeout("tcp", r.target.Load().(string), 2*time.Second)
+			if err != nil {
+				return
+			}
+			defer up.Close()
+			done := make(chan struct{}, 2)
+			go func() { io.Copy(up, c); done <- struct{}{} }()
+			go func() { io.Copy(c, up); done <- struct{}{} }()
+			<-done
+		}()
+	}
+}
+
+// scoreOf finds the score button for score on the question message at ts and returns its action_id and value.
+func scoreOf(t *testing.T, f *slackfake.Server, channel, ts string, score string) (string, string) {
+	t.Helper()
+	msg, ok := f.Message(channel, ts)
+	if !ok {
+		t.Fatalf("no message %s in %s", ts, channel)
+	}
+	var blocks []struct {
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(msg.Blocks, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range blocks {
+		for _, e := range b.Elements {
+			if handlers.ActionKey(e.ActionID) == handlers.ActionMeterScore && strings.HasSuffix(e.Value, "/"+score) {
+				return e.ActionID, e.Value
+			}
+		}
+	}
+	t.Fatalf("no score button %s on the message: %s", score, msg.Blocks)
+	return "", ""
+}
+
+// TestFaultInteractionDatabaseDown clicks a competentiemeter answer while PostgreSQL is down: the click is acked
+// in time, the participant is told to try again shortly, nothing pretends to be saved, and the same click after
+// the restart is stored.
+func TestFaultInteractionDatabaseDown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and restarts a PostgreSQL server")
+	}
+	ctx := context.Background()
+	pg := newRestartableDB(t)
+	db, err := store.Open(ctx, pg.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	course, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	anna := w.Fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
+	trainer := w.Fake.AddUser(slackfake.User{Name: "trainer"})
+	channel := w.Fake.AddChannel(slackfake.Channel{Name: "het-gesprek", Members: []string{anna, trainer, w.Fake.BotUserID()}})
+	start := time.Now().AddDate(0, 0, 14).Truncate(24 * time.Hour).Add(9 * time.Hour)
+	c := &content.Cohort{Name: "Storing", Channel: channel, Timezone: "Europe/Amsterdam", Trainers: []string{trainer},
+		Cases: []string{"richard", "johanna"}, Settings: content.DefaultCohortSettings()}
+	for i := range 4 {
+		s := start.AddDate(0, 0, 7*i)
+		c.Modules = append(c.Modules, content.CohortModule{Number: i + 1, Start: s, End: s.Add(4 * time.Hour), Location: "Zaal 3"})
+	}
+	if _, err := db.SaveCohort(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	meter := handlers.RegisterMeter(w.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: w.Port, Log: w.Log})
+	w.Connect(t)
+
+	ms, err := db.StartMeasurement(ctx, c.ID, anna, store.MeterVoormeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := meter.QuestionMessage(ms, nil, 0, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm, ts, err := w.Port.Post(ctx, anna, q.Text, q.Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := course.Meter.Statements()[0].ID
+
+	pg.Stop()
+	action, value := scoreOf(t, w.Fake, dm, ts, "4")
+	before := len(w.Fake.Ephemerals(anna))
+	resp := w.Click(t, anna, dm, ts, action, value)
+	if !resp.Acked {
+		t.Fatal("the click was not acknowledged while the database was down")
+	}
+	eph := w.Fake.Ephemerals(anna)
+	if len(eph) != before+1 {
+		t.Fatalf("%d new ephemeral messages, want the one that says to try again", len(eph)-before)
+	}
+	if got := eph[len(eph)-1].Text; got != course.Phrases.TryAgain || !strings.Contains(strings.ToLower(got), "probeer het zo opnieuw") {
+		t.Errorf("the participant was told %q, want %q", got, course.Phrases.TryAgain)
+	}
+	if msg, _ := w.Fake.Message(dm, ts); msg.Edited {
+		t.Error("the question message changed as if the answer had been saved")
+	}
+
+	pg.Start()
+	// The same click again, once the database is back, is stored and moves the message on.
+	w.Click(t, anna, dm, ts, action, value)
+	answers, err := db.MeterAnswers(ctx, ms.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answers[first] != 4 {
+		t.Errorf("after the restart the answer is %d, want 4", answers[first])
+	}
+	if msg, _ := w.Fake.Message(dm, ts); !msg.Edited {
+		t.Error("after the restart the question message did not move on")
+	}
+}
