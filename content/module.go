@@ -1,5 +1,11 @@
 package content
 
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
 // Module is one half-day module of the course, as the manual describes it.
 type Module struct {
 	Number                int           `yaml:"number"`                // 1..4
@@ -67,4 +73,130 @@ func (r Reading) Citation() string {
 		s += " (" + r.Note + ")"
 	}
 	return s
+}
+
+// Placeholders a module text may use for the cohort's cases. The manual names the cases in a few module texts
+// ("contact maken met Emma / Johan of Richard"), but a cohort works with Richard and one LVB case in the name
+// variant the trainer chose, so the texts say {casussen} and {lvb} and are filled per cohort (Course.ModuleFor).
+const (
+	PlaceholderCasussen = "casussen" // the cohort's cases, LVB client first as the manual writes them: "Johanna of Richard"
+	PlaceholderLVB      = "lvb"      // the cohort's LVB client: "Johanna"
+)
+
+// modulePlaceholders are the placeholders a module text may use.
+var modulePlaceholders = []string{PlaceholderCasussen, PlaceholderLVB}
+
+// ModuleFor returns module n with {casussen} and {lvb} in its texts filled for a cohort that works with the case
+// variants cases (Cohort.Cases, e.g. ["richard", "johanna"]). The course's own module is left as it is.
+func (c *Course) ModuleFor(n int, cases []string) (*Module, error) {
+	m, ok := c.Module(n)
+	if !ok {
+		return nil, fmt.Errorf("module for cases: the course has no module %d", n)
+	}
+	vars, err := c.CaseVars(cases)
+	if err != nil {
+		return nil, fmt.Errorf("module %d for cases: %w", n, err)
+	}
+	filled := m.WithCases(vars)
+	return &filled, nil
+}
+
+// CaseVars returns the values of {casussen} and {lvb} for a cohort that works with the case variants cases:
+// for ["richard", "johanna"], {casussen} is "Johanna of Richard" and {lvb} is "Johanna". It refuses anything but
+// Richard plus one known LVB variant, so that a participant never reads a case name that is not theirs.
+func (c *Course) CaseVars(cases []string) (map[string]string, error) {
+	var lvb, richard []string
+	for _, id := range cases {
+		cs, ok := c.Case(id)
+		if !ok {
+			return nil, fmt.Errorf("case vars: unknown case %q", id)
+		}
+		v, ok := cs.Variant(id)
+		if !ok {
+			return nil, fmt.Errorf("case vars: case %s has no variant %q", cs.ID, id)
+		}
+		if cs.ID == CohortCaseRichard {
+			richard = append(richard, v.Name)
+		} else {
+			lvb = append(lvb, v.Name)
+		}
+	}
+	if len(richard) != 1 || len(lvb) != 1 {
+		return nil, fmt.Errorf("case vars: cases %q, want %s plus one LVB case", cases, CohortCaseRichard)
+	}
+	return map[string]string{
+		PlaceholderCasussen: lvb[0] + " of " + richard[0],
+		PlaceholderLVB:      lvb[0],
+	}, nil
+}
+
+// ManualCaseVars returns {casussen} and {lvb} in the manual's own wording, for a reader who has no cohort: every
+// LVB case by its first name variant, alphabetically as the manual lists them, then Richard: {casussen} is
+// "Emma / Johan of Richard" and {lvb} "Emma / Johan".
+func (c *Course) ManualCaseVars() map[string]string {
+	var lvb []string
+	richard := ""
+	for _, cs := range c.Cases {
+		if len(cs.Variants) == 0 {
+			continue
+		}
+		if cs.ID == CohortCaseRichard {
+			richard = cs.Variants[0].Name
+			continue
+		}
+		lvb = append(lvb, cs.Variants[0].Name)
+	}
+	sort.Strings(lvb)
+	both := strings.Join(lvb, " / ")
+	casussen := both
+	switch {
+	case both == "":
+		casussen = richard
+	case richard != "":
+		casussen = both + " of " + richard
+	}
+	return map[string]string{PlaceholderCasussen: casussen, PlaceholderLVB: both}
+}
+
+// WithCases returns a copy of the module with the placeholders in its texts filled from vars (CaseVars or
+// ManualCaseVars). Titles, ids and readings stay as they are (the readings are shared with m): the validator keeps
+// placeholders out of them.
+func (m Module) WithCases(vars map[string]string) Module {
+	fill := func(s string) string { return Fill(s, vars) }
+	fillAll := func(ss []string) []string {
+		if ss == nil {
+			return nil
+		}
+		out := make([]string, len(ss))
+		for i, s := range ss {
+			out[i] = fill(s)
+		}
+		return out
+	}
+	tasks := func(ts []Task) []Task {
+		if ts == nil {
+			return nil
+		}
+		out := make([]Task, len(ts))
+		for i, t := range ts {
+			t.Text = fill(t.Text)
+			out[i] = t
+		}
+		return out
+	}
+	m.Inleiding = fill(m.Inleiding)
+	m.Leeruitkomsten = fillAll(m.Leeruitkomsten)
+	m.Programma = fill(m.Programma)
+	m.Voorbereiding.Intro = fill(m.Voorbereiding.Intro)
+	m.Voorbereiding.Tasks = tasks(m.Voorbereiding.Tasks)
+	if m.Vragen != nil {
+		q := *m.Vragen
+		q.Intro = fill(q.Intro)
+		q.Questions = fillAll(q.Questions)
+		m.Vragen = &q
+	}
+	m.Huiswerk = tasks(m.Huiswerk)
+	m.HuiswerkToelichting = fill(m.HuiswerkToelichting)
+	m.Materiaal = fillAll(m.Materiaal)
+	return m
 }

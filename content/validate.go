@@ -93,6 +93,8 @@ func checkURL(s string) error {
 
 func (l *loader) validateModules(c *Course, ids map[string]string) {
 	seenNum := map[int]string{}
+	// The manual's wording is the longest the case names get, so a text that fits with it fits every cohort.
+	vars := c.ManualCaseVars()
 	for i := range c.Modules {
 		m, f := &c.Modules[i], l.moduleFiles[i]
 		if m.Number < 1 || m.Number > 4 {
@@ -103,25 +105,30 @@ func (l *loader) validateModules(c *Course, ids map[string]string) {
 			seenNum[m.Number] = f
 		}
 		l.required(f, "title", m.Title)
+		l.asWritten(f, "title", m.Title)
 		if n := utf8.RuneCountInString(m.Title); n > MaxButtonLabel {
 			l.add(f, "title", fmt.Sprintf("title is %d characters, at most %d", n, MaxButtonLabel))
 		}
-		l.required(f, "kop", m.Kop)
+		if l.required(f, "kop", m.Kop) {
+			l.asWritten(f, "kop", m.Kop)
+		}
 		if l.required(f, "inleiding", m.Inleiding) {
-			l.text(f, "inleiding", m.Inleiding)
+			l.moduleText(f, "inleiding", m.Inleiding, vars)
 		}
 		if len(m.Leeruitkomsten) == 0 {
 			l.add(f, "leeruitkomsten", "required: at least one leeruitkomst")
 		}
 		for j, s := range m.Leeruitkomsten {
-			l.required(f, fmt.Sprintf("leeruitkomsten[%d]", j), s)
+			if l.required(f, fmt.Sprintf("leeruitkomsten[%d]", j), s) {
+				l.moduleText(f, fmt.Sprintf("leeruitkomsten[%d]", j), s, vars)
+			}
 		}
 		if l.required(f, "programma", m.Programma) {
-			l.text(f, "programma", m.Programma)
+			l.moduleText(f, "programma", m.Programma, vars)
 		}
-		l.text(f, "voorbereiding.intro", m.Voorbereiding.Intro)
+		l.moduleText(f, "voorbereiding.intro", m.Voorbereiding.Intro, vars)
 		for j := range m.Voorbereiding.Tasks {
-			l.task(f, fmt.Sprintf("voorbereiding.tasks[%d]", j), m.Voorbereiding.Tasks[j], ids)
+			l.task(f, fmt.Sprintf("voorbereiding.tasks[%d]", j), m.Voorbereiding.Tasks[j], ids, vars)
 		}
 		for j := range m.Voorbereiding.Lezen {
 			l.reading(f, fmt.Sprintf("voorbereiding.lezen[%d]", j), m.Voorbereiding.Lezen[j], ids)
@@ -130,24 +137,29 @@ func (l *loader) validateModules(c *Course, ids map[string]string) {
 			l.add(f, "voorbereiding", "required: at least one task or reading")
 		}
 		if q := m.Vragen; q != nil {
-			l.required(f, "vragen.title", q.Title)
+			if l.required(f, "vragen.title", q.Title) {
+				l.asWritten(f, "vragen.title", q.Title)
+			}
+			l.moduleText(f, "vragen.intro", q.Intro, vars)
 			if len(q.Questions) == 0 {
 				l.add(f, "vragen.questions", "required: at least one question")
 			}
 			for j, s := range q.Questions {
-				l.required(f, fmt.Sprintf("vragen.questions[%d]", j), s)
+				if l.required(f, fmt.Sprintf("vragen.questions[%d]", j), s) {
+					l.moduleText(f, fmt.Sprintf("vragen.questions[%d]", j), s, vars)
+				}
 			}
 		}
 		if len(m.Huiswerk) == 0 {
 			l.add(f, "huiswerk", "required: at least one assignment")
 		}
 		for j := range m.Huiswerk {
-			l.task(f, fmt.Sprintf("huiswerk[%d]", j), m.Huiswerk[j], ids)
+			l.task(f, fmt.Sprintf("huiswerk[%d]", j), m.Huiswerk[j], ids, vars)
 		}
-		l.text(f, "huiswerk_toelichting", m.HuiswerkToelichting)
+		l.moduleText(f, "huiswerk_toelichting", m.HuiswerkToelichting, vars)
 		for j, s := range m.Materiaal {
 			if l.required(f, fmt.Sprintf("materiaal[%d]", j), s) {
-				l.text(f, fmt.Sprintf("materiaal[%d]", j), s)
+				l.moduleText(f, fmt.Sprintf("materiaal[%d]", j), s, vars)
 			}
 		}
 		for j := range m.Achtergrondliteratuur {
@@ -164,17 +176,38 @@ func (l *loader) validateModules(c *Course, ids map[string]string) {
 	}
 }
 
-func (l *loader) task(f, field string, t Task, ids map[string]string) {
+func (l *loader) task(f, field string, t Task, ids map[string]string, vars map[string]string) {
 	l.id(f, field+".id", t.ID, ids)
 	l.label(f, field+".title", t.Title)
+	l.asWritten(f, field+".title", t.Title)
 	if l.required(f, field+".text", t.Text) {
-		l.text(f, field+".text", t.Text)
+		l.moduleText(f, field+".text", t.Text, vars)
+	}
+}
+
+// moduleText checks a module's mrkdwn text: it may name the cohort's cases with {casussen} and {lvb} and no other
+// placeholder, and filled with vars (the longest names) it stays within Slack's limits.
+func (l *loader) moduleText(f, field, s string, vars map[string]string) {
+	for _, ph := range placeholders(s) {
+		if !slices.Contains(modulePlaceholders, ph) {
+			l.add(f, field, fmt.Sprintf("unknown placeholder {%s}; a module text may use {%s}", ph, strings.Join(modulePlaceholders, "} {")))
+		}
+	}
+	l.text(f, field, Fill(s, vars))
+}
+
+// asWritten refuses placeholders in a title or reading: those are shown in lists and buttons as written, where
+// nothing fills them; the cohort's case names belong in the text.
+func (l *loader) asWritten(f, field, s string) {
+	for _, ph := range placeholders(s) {
+		l.add(f, field, fmt.Sprintf("placeholder {%s} in a title or reading is shown as written; name the cases in the text with {%s}", ph, strings.Join(modulePlaceholders, "} {")))
 	}
 }
 
 func (l *loader) reading(f, field string, r Reading, ids map[string]string) {
 	l.id(f, field+".id", r.ID, ids)
 	l.required(f, field+".title", r.Title)
+	l.asWritten(f, field, r.Citation())
 	if r.Link != "" {
 		if err := checkURL(r.Link); err != nil {
 			l.add(f, field+".link", err.Error())

@@ -207,7 +207,7 @@ type ModuleView struct {
 	Cohort  *content.Cohort
 	Loc     *time.Location
 	Number  int                   // 1..4; 0 for the catch-up, which is about the whole course
-	Module  *content.Module       // nil when Number is 0
+	Module  *content.Module       // module Number with the cohort's case names in its texts; nil when Number is 0
 	When    *content.CohortModule // nil when Number is 0
 	Next    *content.CohortModule // the next module's date and place; nil after module 4
 	Phrases content.Phrases
@@ -231,9 +231,10 @@ func NewModuleView(course *content.Course, c *content.Cohort, n int) (ModuleView
 	if n == 0 {
 		return v, nil
 	}
-	mod, ok := course.Module(n)
-	if !ok {
-		return ModuleView{}, fmt.Errorf("the course has no module %d", n)
+	// Every message that shows a module's texts gets them from here, with the cohort's own case names filled in.
+	mod, err := course.ModuleFor(n, c.Cases)
+	if err != nil {
+		return ModuleView{}, fmt.Errorf("cohort %q: %w", c.Name, err)
 	}
 	when, ok := c.Module(n)
 	if !ok {

@@ -116,7 +116,10 @@ func contentShow(args []string, stdout, stderr io.Writer) int {
 		if err != nil || !ok {
 			return contentUsageErr(stderr, fmt.Sprintf("no module %q; modules are 1 to 4", args[1]))
 		}
-		showModule(p, m)
+		// No cohort here: show the manual's own wording ("Emma / Johan of Richard") where a text names the cases, so
+		// the trainer proofreads the text the manual has; a cohort reads its own two cases there.
+		manual := m.WithCases(c.ManualCaseVars())
+		showModule(p, &manual)
 	case args[0] == "case" && (len(args) == 2 || len(args) == 4 && args[2] == "--variant"):
 		variant := ""
 		if len(args) == 4 {

@@ -52,6 +52,10 @@ func TestContentCmd(t *testing.T) {
 		{name: "ShowModule1", args: []string{"show", "module", "1"}, code: 0,
 			stdout:    []string{"Wie en hoe wordt er geëvalueerd?", "10. Wie en hoe", "http://www.vng.nl/files/vng/publicaties/2013/kanteling-het-gesprek-iv_20130417.pdf"},
 			notStdout: []string{"*", "■", "Train-de-trainer - Het Gesprek in 2015"}},
+		// With no cohort the module texts name the cases as the manual does.
+		{name: "ShowModule3ManualNames", args: []string{"show", "module", "3"}, code: 0,
+			stdout:    []string{"Emma / Johan of Richard? Waar moet je rekening mee houden?", "vertrouwensband met Emma / Johan?"},
+			notStdout: []string{"{"}},
 		{name: "ShowCaseJohanna", args: []string{"show", "case", "johan", "--variant", "johanna"}, code: 0,
 			stdout:    []string{"CASUS 1: JOHANNA", "Over drie maanden is zij werkeloos.", "Moeder is begaan met haar dochter, laat haar spreken"},
 			notStdout: []string{"Johan ", "{"}},
