@@ -520,8 +520,12 @@ func TestBrowser(t *testing.T) {
 	b.call("Page.navigate", map[string]any{"url": base + "/"})
 	b.waitFor("the page to load", `document.body.dataset.ready === "1"`)
 	b.waitFor("the banner", `document.getElementById("banner").textContent.includes("lokale simulatie")`)
+	// shown is true once the page shows the conversation (or "home") as user.
+	shown := func(conversation, user string) string {
+		return `document.getElementById("messages").dataset.shown === ` + js(conversation+"/"+user)
+	}
 	b.waitFor("acting as Sanne in her DM", `document.getElementById("acting").value === `+js(demoSanne.ID)+
-		` && document.getElementById("nav-dm").classList.contains("active")`)
+		` && document.getElementById("nav-dm").classList.contains("active") && `+shown(demoSanne.IMID, demoSanne.ID))
 
 	const (
 		msgs      = `[...document.querySelectorAll("#messages .msg")]`
@@ -540,6 +544,16 @@ func TestBrowser(t *testing.T) {
 		b.waitFor("the clock to move", `(() => { const r = document.getElementById("clock-result").textContent;
 			return r.includes("bezorgd") && r !== `+js(before)+`; })()`)
 	}
+	// caughtUp waits until the page shows every message the workspace has in the conversation it shows.
+	caughtUp := func() {
+		b.t.Helper()
+		where := strings.SplitN(b.text(`document.getElementById("messages").dataset.shown`), "/", 2)
+		if len(where) != 2 || where[0] == "home" {
+			b.t.Fatalf("caughtUp: the page shows %q, not a conversation", where)
+		}
+		n := len(messages(b.t, base, where[0], where[1]))
+		b.waitFor(fmt.Sprintf("the page to show all %d messages", n), `document.querySelectorAll("#messages .msg").length >= `+fmt.Sprint(n))
+	}
 	// nextUntil moves the clock, one planned delivery at a time, until cond holds on the page.
 	nextUntil := func(what, cond string) {
 		b.t.Helper()
@@ -551,9 +565,7 @@ func TestBrowser(t *testing.T) {
 				b.t.Fatalf("%s did not arrive after moving the clock %d times", what, i)
 			}
 			next()
-			// The page polls every second; give it the poll after the move before looking again.
-			b.waitFor("the page to show the move", `document.getElementById("clock-next").disabled === false`)
-			time.Sleep(1100 * time.Millisecond)
+			caughtUp()
 		}
 	}
 	// command types a slash command into the composer and sends it.
@@ -606,7 +618,7 @@ func TestBrowser(t *testing.T) {
 
 		// In the channel the preparation is everyone's: a click there is confirmed to Sanne alone.
 		open("the channel", `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
-			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`"`)
+			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`" && `+shown(sandbox.DemoChannelID, demoSanne.ID))
 		unread := `[...document.querySelectorAll('#messages .msg button[data-action-id^="reading_done"]')].pop()`
 		b.waitFor("the preparation in the channel", unread)
 		b.click("Gelezen in the channel", unread)
@@ -618,9 +630,9 @@ func TestBrowser(t *testing.T) {
 
 	step("TrainerPlanAndCasus", func(t *testing.T) {
 		open("Marieke's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoTrainer.Name)+`))`,
-			`document.getElementById("acting").value === `+js(demoTrainer.ID))
+			`document.getElementById("acting").value === `+js(demoTrainer.ID)+` && `+shown(demoTrainer.IMID, demoTrainer.ID))
 		open("the channel as Marieke", `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
-			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`"`)
+			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`" && `+shown(sandbox.DemoChannelID, demoTrainer.ID))
 		ephemerals := `[...document.querySelectorAll("#messages .msg.ephemeral")]`
 		posts := `[...document.querySelectorAll("#messages .msg:not(.ephemeral)")]`
 
@@ -629,7 +641,7 @@ func TestBrowser(t *testing.T) {
 			m.innerText.includes("Module 4") && m.innerText.includes("Voorbereiding"))`)
 		shot("3-training-plan")
 
-		before := b.count(posts + `.length`)
+		before := len(messages(t, base, sandbox.DemoChannelID, ""))
 		command("/casus reveal")
 		b.waitFor("Marieke told what was shared", ephemerals+`.some(m => m.innerText.includes("Gedeeld in het kanaal: Casus 1: Johanna") &&
 			m.innerText.includes("Gedeeld in het kanaal: Casus 3: Richard"))`)
@@ -649,9 +661,9 @@ func TestBrowser(t *testing.T) {
 		shot("3-casus-reveal-again")
 
 		open("Sanne's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoSanne.Name)+`))`,
-			`document.getElementById("acting").value === `+js(demoSanne.ID))
+			`document.getElementById("acting").value === `+js(demoSanne.ID)+` && `+shown(demoSanne.IMID, demoSanne.ID))
 		open("the channel as Sanne", `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
-			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`"`)
+			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`" && `+shown(sandbox.DemoChannelID, demoSanne.ID))
 		command("/casus")
 		b.waitFor("the revealed stages, for Sanne", ephemerals+`.some(m => m.innerText.includes("Wat er tot nu toe van de casussen gedeeld is") &&
 			m.innerText.includes("Richard") && m.innerText.includes("Johanna"))`)
@@ -659,7 +671,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	step("Ontwikkelpunten", func(t *testing.T) {
-		open("Sanne's messages", `document.getElementById("nav-dm")`, `document.getElementById("conv-title").textContent === "gesprekbot"`)
+		open("Sanne's messages", `document.getElementById("nav-dm")`, `document.getElementById("conv-title").textContent === "gesprekbot" && `+shown(demoSanne.IMID, demoSanne.ID))
 		b.click("Mijn ontwikkelpunten", button("Mijn ontwikkelpunten"))
 		b.waitFor("the modal", modalOpen+` && document.getElementById("modal-title").textContent === "Mijn ontwikkelpunten"`)
 		shot("4-modal")
@@ -690,7 +702,7 @@ func TestBrowser(t *testing.T) {
 
 	step("Startpagina", func(t *testing.T) {
 		home := `document.querySelector("#messages .home")`
-		open("the App Home", `document.getElementById("nav-home")`, home)
+		open("the App Home", `document.getElementById("nav-home")`, shown("home", demoSanne.ID)+` && `+home)
 		b.waitFor("Sanne's state on her App Home", `(() => { const h = `+home+`.innerText;
 			return h.includes("Het Gesprek – `+sandbox.DemoCohortName+`") && h.includes("Volgende bijeenkomst: module 1") &&
 				(h.match(/Gelezen door @Sanne Jansen/g) || []).length === 2 && /Voormeting: afgerond op/.test(h) &&

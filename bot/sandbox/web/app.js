@@ -586,9 +586,11 @@ function load() {
 
 // ---- refresh loop -----------------------------------------------------------------------------------------------
 
-let refreshing = null;
+// One round at a time; asking during a round (after a click) runs one more round after it, so that what the click
+// changed shows at once rather than at the next poll.
+let refreshing = null, refreshAgain = false;
 async function refresh() {
-  if (refreshing) return refreshing;
+  if (refreshing) { refreshAgain = true; return refreshing; }
   refreshing = (async () => {
     try {
       const st = await api("GET", "/sandbox/api/state");
@@ -603,19 +605,28 @@ async function refresh() {
         state.conv = dm ? dm.id : (state.convs[0] || {}).id;
       }
       renderActing(); renderSidebar(); renderHeader();
-      const [clock, views] = await Promise.all([api("GET", "/sandbox/api/clock"), api("GET", "/sandbox/api/views?user=" + encodeURIComponent(state.acting))]);
+      // What is fetched is for who and where the user was when this round started; a click on another person or
+      // conversation meanwhile waits for the next round rather than showing the old answer under the new title.
+      const acting = state.acting, conv = state.conv, view = state.view;
+      const current = () => acting === state.acting && conv === state.conv && view === state.view;
+      const [clock, views] = await Promise.all([api("GET", "/sandbox/api/clock"), api("GET", "/sandbox/api/views?user=" + encodeURIComponent(acting))]);
       renderClock(clock);
-      if (state.view === "home") { state.msgKey = ""; renderHome(views); }
-      else {
-        const msgs = await api("GET", "/sandbox/api/messages?conversation=" + encodeURIComponent(state.conv) + "&user=" + encodeURIComponent(state.acting));
-        const key = state.conv + JSON.stringify(msgs);
-        if (key !== state.msgKey) { state.msgKey = key; renderMessages(msgs); }
+      const box = $("messages");
+      if (view === "home") {
+        if (current()) { state.msgKey = ""; renderHome(views); box.dataset.shown = "home/" + acting; }
+      } else {
+        const msgs = await api("GET", "/sandbox/api/messages?conversation=" + encodeURIComponent(conv) + "&user=" + encodeURIComponent(acting));
+        const key = conv + "/" + acting + JSON.stringify(msgs);
+        if (current() && key !== state.msgKey) { state.msgKey = key; renderMessages(msgs); box.dataset.shown = conv + "/" + acting; }
       }
-      renderModal(views);
+      if (acting === state.acting) renderModal(views);
       document.body.dataset.ready = "1";
     } catch (e) {
       $("now").textContent = "geen verbinding met de sandbox";
-    } finally { refreshing = null; }
+    } finally {
+      refreshing = null;
+      if (refreshAgain) { refreshAgain = false; refresh(); }
+    }
   })();
   return refreshing;
 }
