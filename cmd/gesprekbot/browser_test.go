@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,9 +35,10 @@ const browserWait = 20 * time.Second
 // browser is a headless chromium driven over the Chrome DevTools Protocol: it clicks with the mouse at an
 // element's place on the screen and types with the keyboard, as a user does.
 type browser struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	conn *websocket.Conn
+	t       *testing.T
+	cmd     *exec.Cmd
+	conn    *websocket.Conn
+	profile string // chromium's user data directory
 
 	mu      sync.Mutex
 	nextID  int
@@ -60,10 +62,18 @@ func startBrowser(t *testing.T) *browser {
 	if _, err := os.Stat(bin); err != nil {
 		t.Skipf("chromium not found at %s (apt-get install chromium, or set CHROMIUM; .ci/run installs it): browser test skipped", bin)
 	}
+	// Not t.TempDir: chromium's helper processes may still write to the profile when the test's own clean-up runs.
+	profile, err := os.MkdirTemp("", "gesprekbot-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(profile) }) // when chromium did not start; close removes it otherwise
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-		"--lang=nl-NL", "--user-data-dir="+t.TempDir(), "--remote-debugging-address=127.0.0.1",
+		"--lang=nl-NL", "--user-data-dir="+profile, "--remote-debugging-address=127.0.0.1",
 		"--remote-debugging-port=0", "--window-size=1400,900", "about:blank")
+	// Its own process group, so that closing it stops its helper processes too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +81,7 @@ func startBrowser(t *testing.T) *browser {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	b := &browser{t: t, cmd: cmd, waiting: map[int]chan cdpReply{}}
+	b := &browser{t: t, cmd: cmd, profile: profile, waiting: map[int]chan cdpReply{}}
 	t.Cleanup(b.close)
 	found := make(chan string, 1)
 	go func() {
@@ -336,8 +346,14 @@ func (b *browser) close() {
 		b.conn.Close()
 	}
 	if b.cmd.Process != nil {
-		_ = b.cmd.Process.Kill()
+		_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
 		_ = b.cmd.Wait()
+	}
+	// Helpers that were mid-write when killed are gone within moments.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if err := os.RemoveAll(b.profile); err == nil || time.Now().After(deadline) {
+			return
+		}
 	}
 }
 
@@ -713,5 +729,14 @@ func TestBrowser(t *testing.T) {
 		b.waitFor("the modal with her plan", modalOpen+` && document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .field').value === "Doorvragen naar wat de burger zelf al probeert."`)
 		b.click("Annuleer", `document.getElementById("modal-close")`)
 		b.waitFor("the modal to close", `document.getElementById("modal-backdrop").hidden`)
+
+		// Marieke's App Home shows her group at a glance: Sanne's voormeting counted, no scores.
+		b.click("Marieke's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoTrainer.Name)+`))`)
+		b.waitFor("Marieke's messages", shown(demoTrainer.IMID, demoTrainer.ID))
+		open("Marieke's App Home", `document.getElementById("nav-home")`, shown("home", demoTrainer.ID)+` && `+home)
+		b.waitFor("the group at a glance", `(() => { const h = `+home+`.innerText;
+			return h.includes("Je groepen als trainer") && h.includes(`+js(sandbox.DemoCohortName)+`) &&
+				h.includes("#`+sandbox.DemoChannelName+`") && h.includes("Voormeting afgerond: 1 van 5") && !h.includes("Krachten"); })()`)
+		shot("5-startpagina-trainer")
 	})
 }

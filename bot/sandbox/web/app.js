@@ -28,6 +28,12 @@ function esc(s) {
   return String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+// channelName shows <#C…> as Slack does: by the channel's name.
+function channelName(id) {
+  const c = state.convs.find((c) => c.id === id && c.kind === "channel");
+  return c ? c.name : id;
+}
+
 function userName(id) {
   const u = state.users.find((u) => u.id === id);
   return u ? u.name : id;
@@ -84,7 +90,7 @@ function mrkdwn(src) {
   s = s.replace(/\u0000(\d+)\u0000/g, (m, i) => {
     const [target, label] = links[+i];
     if (target.startsWith("@")) return "<b>@" + esc(userName(target.slice(1))) + "</b>";
-    if (target.startsWith("#")) return "<b>#" + esc(label || target.slice(1)) + "</b>";
+    if (target.startsWith("#")) return "<b>#" + esc(label || channelName(target.slice(1))) + "</b>";
     if (target.startsWith("!")) return "<b>@" + esc((label || target.slice(1)).replace(/^subteam\^\w+/, "groep")) + "</b>";
     const href = /^(https?:|mailto:)/i.test(target) ? target : "#";
     return '<a href="' + esc(href) + '" target="_blank" rel="noopener">' + esc(label || target) + "</a>";
@@ -521,11 +527,14 @@ function renderClock(clock) {
   const ol = $("upcoming"); ol.innerHTML = "";
   if (!clock.upcoming.length) { ol.appendChild(html("li", "muted", "Er staat niets meer gepland.")); }
   const audience = { channel: "in het kanaal", participants: "aan elke deelnemer", participant: "aan één deelnemer", trainers: "aan de trainers" };
+  // With more than one training in the workspace the same message is planned for each; say for which.
+  const several = new Set(clock.upcoming.map((u) => u.cohort_id)).size > 1;
   for (const u of clock.upcoming) {
     const li = document.createElement("li");
     li.innerHTML = '<div class="when">' + esc(fmtShort(new Date(u.due_at))) + "</div><div>" + esc(u.title || u.kind) +
       (u.module ? " <span class=\"muted\">· module " + u.module + "</span>" : "") + '</div><div class="who">' +
-      esc((audience[u.audience] || u.audience) + (u.recipient ? " (" + userName(u.recipient) + ")" : "")) + "</div>";
+      esc((audience[u.audience] || u.audience) + (u.recipient ? " (" + userName(u.recipient) + ")" : "") +
+        (several ? " · " + u.cohort : "")) + "</div>";
     ol.appendChild(li);
   }
   $("clock-next").disabled = state.busy || !clock.upcoming.length;
