@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // AuditEntry is one row of the audit log: who did what, when, about whom.
@@ -17,6 +20,11 @@ type AuditEntry struct {
 
 // Audit appends e to the audit log.
 func (db *DB) Audit(ctx context.Context, e AuditEntry) error {
+	return auditIn(ctx, db, db.Now(), e)
+}
+
+// auditIn appends e to the audit log through ex; inside a transaction the row commits with what it is about.
+func auditIn(ctx context.Context, ex sqlx.ExecerContext, now time.Time, e AuditEntry) error {
 	detail := []byte("{}")
 	if e.Detail != nil {
 		b, err := json.Marshal(e.Detail)
@@ -25,10 +33,10 @@ func (db *DB) Audit(ctx context.Context, e AuditEntry) error {
 		}
 		detail = b
 	}
-	if _, err := db.ExecContext(ctx, `
+	if _, err := ex.ExecContext(ctx, `
 		INSERT INTO audit_log (at, cohort_id, actor, user_id, action, detail)
 		VALUES ($1, $2, $3, $4, $5, $6)`,
-		db.Now(), e.CohortID, e.Actor, e.UserID, e.Action, detail); err != nil {
+		now, e.CohortID, e.Actor, e.UserID, e.Action, detail); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, FormatError(err))
 	}
 	return nil

@@ -240,7 +240,7 @@ func finishMeasurement(ctx context.Context, tx *sqlx.Tx, m Measurement, now time
 		return Measurement{}, FormatError(err)
 	}
 	cohortID := m.CohortID
-	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: m.UserID, UserID: m.UserID,
+	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: m.UserID, UserID: m.UserID,
 		Action: "meter_finished", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
 		return Measurement{}, err
 	}
@@ -289,7 +289,7 @@ func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, un
 		return Measurement{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
 	}
 	cohortID := m.CohortID
-	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
+	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
 		Action: "meter_reopened", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
 		return Measurement{}, fmt.Errorf("reopen measurement: %w", err)
 	}
@@ -327,7 +327,7 @@ func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Me
 		return Measurement{}, fmt.Errorf("share measurement: %w", FormatError(err))
 	}
 	cohortID := m.CohortID
-	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
+	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
 		Action: "meter_shared", Detail: map[string]any{"kind": m.Kind}}); err != nil {
 		return Measurement{}, fmt.Errorf("share measurement: %w", err)
 	}
@@ -393,7 +393,7 @@ func (db *DB) SaveDevelopmentPlan(ctx context.Context, p DevelopmentPlan) (Devel
 		return DevelopmentPlan{}, fmt.Errorf("save development plan: %w", FormatError(err))
 	}
 	cohortID := p.CohortID
-	if err := progressAudit(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: p.UserID, UserID: p.UserID,
+	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: p.UserID, UserID: p.UserID,
 		Action: "development_plan_saved"}); err != nil {
 		return DevelopmentPlan{}, fmt.Errorf("save development plan: %w", err)
 	}

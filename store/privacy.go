@@ -378,7 +378,7 @@ func (db *DB) ErasePerson(ctx context.Context, userID string, conversations []st
 		return ErasureResult{}, fmt.Errorf("erase person: tombstone: %w", FormatError(err))
 	}
 	// The operator can see that an erasure happened, and how much it removed, but not whom it was about.
-	if err := progressAudit(ctx, tx, now, AuditEntry{Actor: "privacy", Action: "person_erased",
+	if err := auditIn(ctx, tx, now, AuditEntry{Actor: "privacy", Action: "person_erased",
 		Detail: map[string]any{"deleted": res.Deleted, "anonymised": res.Anonymised}}); err != nil {
 		return ErasureResult{}, fmt.Errorf("erase person: %w", err)
 	}

@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/gesprekbot/gesprekbot/content"
 )
@@ -50,7 +47,7 @@ func (db *DB) MarkDone(ctx context.Context, p Progress) (Progress, bool, error) 
 		p.CohortID, p.UserID, p.Kind, p.Item, p.Module, now)
 	if err == nil {
 		cohortID := p.CohortID
-		if err := progressAudit(ctx, tx, now, AuditEntry{
+		if err := auditIn(ctx, tx, now, AuditEntry{
 			CohortID: &cohortID, Actor: p.UserID, UserID: p.UserID, Action: p.Kind + "_done",
 			Detail: map[string]any{"item": p.Item, "module": p.Module},
 		}); err != nil {
@@ -185,7 +182,7 @@ func (db *DB) RecordJoin(ctx context.Context, cohortID int64, userID string, cat
 			out.CatchUp = n > 0
 		}
 	}
-	if err := progressAudit(ctx, tx, now, AuditEntry{
+	if err := auditIn(ctx, tx, now, AuditEntry{
 		CohortID: &cohortID, Actor: userID, UserID: userID, Action: "participant_joined",
 		Detail: map[string]any{"catch_up": out.CatchUp},
 	}); err != nil {
@@ -195,23 +192,4 @@ func (db *DB) RecordJoin(ctx context.Context, cohortID int64, userID string, cat
 		return JoinResult{}, fmt.Errorf("record join: commit: %w", FormatError(err))
 	}
 	return out, nil
-}
-
-// progressAudit appends e to the audit log inside tx, so that the audit row commits with what it is about.
-func progressAudit(ctx context.Context, tx *sqlx.Tx, now time.Time, e AuditEntry) error {
-	detail := []byte("{}")
-	if e.Detail != nil {
-		b, err := json.Marshal(e.Detail)
-		if err != nil {
-			return fmt.Errorf("audit %s: %w", e.Action, err)
-		}
-		detail = b
-	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit_log (at, cohort_id, actor, user_id, action, detail)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-		now, e.CohortID, e.Actor, e.UserID, e.Action, detail); err != nil {
-		return fmt.Errorf("audit %s: %w", e.Action, FormatError(err))
-	}
-	return nil
 }
