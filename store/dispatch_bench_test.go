@@ -1,0 +1,81 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
+)
+
+// seedPlanned stores a cohort with total planned deliveries, of which due are due at now and the rest spread over
+// the coming months, as a database with many cohorts' plans looks; it returns the database.
+func seedPlanned(b *testing.B, total, due int, now time.Time) *store.DB {
+	b.Helper()
+	ctx := context.Background()
+	db := storetest.New(b)
+	c := &content.Cohort{Name: "Bench", Channel: "C0BENCH01", Timezone: content.DefaultTimezone,
+		Trainers: []string{"U0TRAINER1"}, Cases: []string{"richard", "johanna"}, Settings: content.DefaultCohortSettings()}
+	start := now.AddDate(0, 0, 14)
+	for n := 1; n <= 4; n++ {
+		s := start.AddDate(0, 0, 7*(n-1))
+		c.Modules = append(c.Modules, content.CohortModule{Number: n, Start: s, End: s.Add(4 * time.Hour), Location: "Zaal 3"})
+	}
+	id, err := db.SaveCohort(ctx, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `
+		INSERT INTO deliveries (key, cohort_id, rule_id, kind, module, audience, recipient, due_at)
+		SELECT 'c' || $1::bigint || '/bench/m1/U' || g, $1::bigint, 'bench', 'reminder_day', 1, 'participant', 'U' || g,
+		       CASE WHEN g <= $3 THEN $4::timestamptz - interval '1 minute'
+		            ELSE $4::timestamptz + g * interval '1 minute' END
+		FROM generate_series(1, $2) AS g`, id, total, due, now); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE deliveries`); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkClaimDue claims a batch of 100 due deliveries among 100,000 planned rows (each batch is given back
+// untimed, so every iteration finds the same rows due).
+func BenchmarkClaimDue(b *testing.B) {
+	now := time.Now()
+	db := seedPlanned(b, 100_000, 100, now)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		rows, err := db.ClaimDue(ctx, "bench", now, now.Add(2*time.Minute), 100)
+		if err != nil || len(rows) != 100 {
+			b.Fatalf("claimed %d rows: %v", len(rows), err)
+		}
+		b.StopTimer()
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		if _, err := db.ReleaseDeliveries(ctx, "bench", ids, now); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkClaimNothingDue is a tick's claim when nothing is due among 100,000 planned rows: its cost must follow
+// the due rows, not the planned ones.
+func BenchmarkClaimNothingDue(b *testing.B) {
+	now := time.Now()
+	db := seedPlanned(b, 100_000, 0, now)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		rows, err := db.ClaimDue(ctx, "bench", now, now.Add(2*time.Minute), 100)
+		if err != nil || len(rows) != 0 {
+			b.Fatalf("claimed %d rows: %v", len(rows), err)
+		}
+	}
+}
