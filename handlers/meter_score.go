@@ -110,11 +110,12 @@ func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action 
 	if err != nil {
 		return Response{}, fmt.Errorf("meter score: %w", err)
 	}
-	c, err := m.deps.Store.CohortByID(ctx, res.Measurement.CohortID)
-	if err != nil {
-		return Response{}, fmt.Errorf("meter score: %w", err)
-	}
 	if res.Finished {
+		// Only the result needs the cohort; an answer on the way there is acked without reading it.
+		c, err := m.deps.Store.CohortByID(ctx, res.Measurement.CohortID)
+		if err != nil {
+			return Response{}, fmt.Errorf("meter score: %w", err)
+		}
 		return m.finished(ctx, cb, res.Measurement, c, res.Answers)
 	}
 	label, _ := m.deps.Course.Meter.Label(score)
