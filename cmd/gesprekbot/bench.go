@@ -15,12 +15,15 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"os/signal"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/lib/pq"
@@ -54,7 +57,7 @@ Flags:
   --channel-burst B     its burst (default 3)
   --skip-acks           measure only the fan-out
   --skip-fanout         measure only the interactions
-  --cpuprofile FILE     write a CPU profile of the whole run (go tool pprof)
+  --cpuprofile FILE     write a CPU profile of the bot's process (go tool pprof)
   --format text|json    output format (default text)
 `
 
@@ -146,23 +149,13 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprint(stdout, benchUsage)
 		return 0
 	}
+	if spec := os.Getenv(benchBotEnv); spec != "" {
+		return benchBot(ctx, spec, stdout, stderr)
+	}
 	o, err := parseBenchFlags(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "gesprekbot bench: %v\n\n%s", err, benchUsage)
 		return 2
-	}
-	if o.CPUProfile != "" {
-		f, err := os.Create(o.CPUProfile)
-		if err != nil {
-			fmt.Fprintf(stderr, "gesprekbot bench: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(stderr, "gesprekbot bench: %v\n", err)
-			return 1
-		}
-		defer pprof.StopCPUProfile()
 	}
 	res, err := runBench(ctx, o, stderr)
 	if err != nil {
@@ -194,7 +187,7 @@ func writeBenchText(w io.Writer, o benchOptions, r BenchResult) {
 			r.FanoutMessages, o.Participants, o.Cohorts, r.FanoutSeconds, r.FanoutFloor, r.FanoutRatio)
 		fmt.Fprintf(w, "              %d answered 429, %d duplicates, %d lost\n", r.RateLimited, r.Duplicates, r.Lost)
 	}
-	fmt.Fprintf(w, "memory:       peak resident %.1f MB (the whole bench process: bot, fake and load generator)\n", r.RSSMB)
+	fmt.Fprintf(w, "memory:       the bot's peak resident set %.1f MB (its own process)\n", r.RSSMB)
 }
 
 // bench is one run: the database, the fake workspace, the bot, and what was seeded.
@@ -202,7 +195,8 @@ type bench struct {
 	o      benchOptions
 	log    *slog.Logger
 	logw   io.Writer
-	m      *Main
+	m      *Main     // the bench's own handle on the database (the bot runs in bot)
+	bot    *exec.Cmd // the bot's process
 	fake   *slackfake.Server
 	people [][]string // per cohort, its participants' user IDs
 	chans  []string
@@ -258,15 +252,11 @@ func runBench(ctx context.Context, o benchOptions, logw io.Writer) (BenchResult,
 	if err := b.seed(ctx); err != nil {
 		return BenchResult{}, fmt.Errorf("seed: %w", err)
 	}
-	if err := m.startSlackWith(ctx, slackOptions{Poster: b.posterOptions()}); err != nil {
+	stop, err := b.startBot(ctx, cfg)
+	if err != nil {
 		return BenchResult{}, err
 	}
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err = b.fake.WaitConnected(wctx, 1)
-	cancel()
-	if err != nil {
-		return BenchResult{}, fmt.Errorf("the bot did not connect over Socket Mode: %w", err)
-	}
+	defer stop()
 
 	var res BenchResult
 	if !o.SkipAcks {
@@ -285,8 +275,131 @@ func runBench(ctx context.Context, o benchOptions, logw io.Writer) (BenchResult,
 			return res, fmt.Errorf("fan-out: %w", err)
 		}
 	}
-	res.RSSMB = peakRSSMB()
+	res.RSSMB = peakRSSMB(b.bot.Process.Pid)
 	return res, ctx.Err()
+}
+
+// dbURL is the URL of the bench's database.
+func (b *bench) dbURL() string {
+	if b.m.Local != nil {
+		return b.m.Local.URL()
+	}
+	return b.m.Config.DatabaseURL
+}
+
+// benchProfileEnv, when set, is where the bench's child process writes the bot's CPU profile.
+const benchProfileEnv = "GESPREKBOT_BENCH_CPUPROFILE"
+
+// benchBotEnv marks the bench's child process: the bot, wired as "gesprekbot run" wires it in Socket Mode, with its
+// poster paced on the fake's limits given in the value: "channel rate,channel burst,post rate,post burst".
+const benchBotEnv = "GESPREKBOT_BENCH_BOT"
+
+// startBot runs the bot in a child process (this binary again), so that its memory is measured on its own,
+// configured through the environment like any deployment: the bench's database and the fake's URL and tokens. It
+// returns once the bot's Socket Mode connection is open; stop ends it with SIGTERM, as a process manager would.
+func (b *bench) startBot(ctx context.Context, cfg *Config) (stop func(), err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("start the bot: %w", err)
+	}
+	po := b.posterOptions()
+	cmd := exec.Command(exe, "bench")
+	cmd.Env = append(os.Environ(),
+		"DATABASE_URL="+b.dbURL(), benchProfileEnv+"="+b.o.CPUProfile,
+		"SLACK_BOT_TOKEN="+cfg.SlackBotToken, "SLACK_APP_TOKEN="+cfg.SlackAppToken, "SLACK_API_URL="+cfg.SlackAPIURL,
+		"SLACK_SIGNING_SECRET=", "CONTENT_DIR=", "LOG_FORMAT=text", "LOG_LEVEL="+cfg.LogLevel.String(),
+		fmt.Sprintf("%s=%g,%d,%g,%d", benchBotEnv, po.ChannelRate.PerSecond, po.ChannelRate.Burst,
+			po.PostRate.PerSecond, po.PostRate.Burst))
+	cmd.Stdout, cmd.Stderr = b.logw, b.logw
+	// Should the bench die, the kernel stops the bot too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start the bot: %w", err)
+	}
+	b.bot = cmd
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop = func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(45 * time.Second):
+			b.log.Error("bench: the bot did not stop within 45 s of SIGTERM; killing it")
+			cmd.Process.Kill()
+			<-exited
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	connected := make(chan error, 1)
+	go func() { connected <- b.fake.WaitConnected(wctx, 1) }()
+	select {
+	case err = <-connected:
+	case err = <-exited:
+		exited <- err
+		err = fmt.Errorf("the bot exited: %v", err)
+	}
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("the bot did not connect over Socket Mode: %w", err)
+	}
+	return stop, nil
+}
+
+// benchBot is the bench's child process: the bot in Socket Mode on the fake, with the poster paced as spec says,
+// until SIGTERM. SIGUSR1 asks its dispatcher for a tick now (the bench's start of the fan-out).
+func benchBot(ctx context.Context, spec string, stdout, stderr io.Writer) int {
+	var po bot.PosterOptions
+	if _, err := fmt.Sscanf(spec, "%g,%d,%g,%d", &po.ChannelRate.PerSecond, &po.ChannelRate.Burst,
+		&po.PostRate.PerSecond, &po.PostRate.Burst); err != nil {
+		fmt.Fprintf(stderr, "gesprekbot bench: %s=%q: %v\n", benchBotEnv, spec, err)
+		return 2
+	}
+	fast := bot.Rate{PerSecond: 10000, Burst: 1000}
+	po.Tiers = map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}
+	if path := os.Getenv(benchProfileEnv); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "gesprekbot bench: bot: cpu profile: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
+	cfg, err := LoadConfig(os.Getenv)
+	if err == nil {
+		err = cfg.SetMode("socket")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gesprekbot bench: bot: %v\n", err)
+		return 2
+	}
+	m := NewMain(cfg, io.Discard, stderr)
+	defer m.Close()
+	if m.Course, err = loadContent(""); err == nil {
+		if err = m.openDB(ctx); err == nil {
+			m.Mux = http.NewServeMux()
+			err = m.startSlackWith(ctx, slackOptions{Poster: po})
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gesprekbot bench: bot: %v\n", err)
+		return 1
+	}
+	kick := make(chan os.Signal, 1)
+	signal.Notify(kick, syscall.SIGUSR1)
+	defer signal.Stop(kick)
+	for {
+		select {
+		case <-ctx.Done():
+			return 0
+		case <-kick:
+			m.Slack.scheduler.Kick()
+		}
+	}
 }
 
 // posterOptions paces the bot's poster on the fake's limits, as an operator would configure it for a workspace:
@@ -603,10 +716,8 @@ func (b *bench) acks(ctx context.Context, res *BenchResult) error {
 		})
 	}
 	wg.Wait()
-	// Follow-ups (the message moving on) run after the acks; let them finish before reading the database.
-	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
-	b.m.Slack.inbound.Wait(wctx)
-	wcancel()
+	// Follow-ups (the messages moving on) run after the acks; let them end before the fan-out starts.
+	time.Sleep(2 * time.Second)
 	lost, err := b.checkAnswers(ctx, clickers)
 	if err != nil {
 		return err
@@ -729,7 +840,9 @@ func (b *bench) fanout(ctx context.Context, res *BenchResult) error {
 		return fmt.Errorf("make the plan due: %w", err)
 	}
 	kicked := time.Now()
-	b.m.Slack.scheduler.Kick()
+	if err := b.bot.Process.Signal(syscall.SIGUSR1); err != nil {
+		return fmt.Errorf("kick the bot's dispatcher: %w", err)
+	}
 
 	deadline := kicked.Add(time.Duration(3*res.FanoutFloor*float64(time.Second)) + time.Minute)
 	var got map[string][]slackfake.Message
@@ -809,12 +922,11 @@ func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 // --- memory -------------------------------------------------------------------------------------------------
 
-// peakRSSMB returns the kernel's peak resident set size of this process (VmHWM in /proc/self/status) in MiB, or 0
-// where /proc is not available. The bench runs the bot in-process, so the figure covers the bot, the fake Slack
-// and the load generator together: an upper bound for the bot alone. PostgreSQL is a separate process and not
-// counted.
-func peakRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
+// peakRSSMB returns the kernel's peak resident set size of the bot's process (VmHWM in /proc/<pid>/status) in MiB,
+// or 0 where /proc is not available. The bot runs in a process of its own, so neither the fake Slack nor the load
+// generator is counted; neither is PostgreSQL.
+func peakRSSMB(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
