@@ -70,6 +70,19 @@ type Phrases struct {
 	CasusReaderHint      string `yaml:"casus_reader_hint"`
 	CasusActorSent       string `yaml:"casus_actor_sent"`  // {casus}
 	CasusPostFailed      string `yaml:"casus_post_failed"` // {casus}
+	// Mijn gegevens en vergeet-mij (/gesprekbot mijn-gegevens, vergeet-mij).
+	PrivacyExportComing    string `yaml:"privacy_export_coming"`
+	PrivacyExportWhere     string `yaml:"privacy_export_where"`
+	PrivacyExportTitle     string `yaml:"privacy_export_title"`
+	PrivacyExportExplained string `yaml:"privacy_export_explained"`
+	PrivacyConfirmTitle    string `yaml:"privacy_confirm_title"`
+	PrivacyConfirm         string `yaml:"privacy_confirm"`
+	PrivacyConfirmHint     string `yaml:"privacy_confirm_hint"`
+	PrivacyEraseButton     string `yaml:"privacy_erase_button"`
+	PrivacyCancelButton    string `yaml:"privacy_cancel_button"`
+	PrivacyErasedMore      string `yaml:"privacy_erased_more"`
+	PrivacyCancelled       string `yaml:"privacy_cancelled"`
+	PrivacyNotYours        string `yaml:"privacy_not_yours"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -145,4 +158,17 @@ var phraseSpecs = []phraseSpec{
 	{"casus_reader_hint", func(p *Phrases) string { return p.CasusReaderHint }, false, nil},
 	{"casus_actor_sent", func(p *Phrases) string { return p.CasusActorSent }, false, []string{"casus"}},
 	{"casus_post_failed", func(p *Phrases) string { return p.CasusPostFailed }, false, []string{"casus"}},
+	// Mijn gegevens en vergeet-mij (/gesprekbot mijn-gegevens, vergeet-mij).
+	{"privacy_export_coming", func(p *Phrases) string { return p.PrivacyExportComing }, false, nil},
+	{"privacy_export_where", func(p *Phrases) string { return p.PrivacyExportWhere }, false, nil},
+	{"privacy_export_title", func(p *Phrases) string { return p.PrivacyExportTitle }, false, nil},
+	{"privacy_export_explained", func(p *Phrases) string { return p.PrivacyExportExplained }, false, nil},
+	{"privacy_confirm_title", func(p *Phrases) string { return p.PrivacyConfirmTitle }, false, nil},
+	{"privacy_confirm", func(p *Phrases) string { return p.PrivacyConfirm }, false, nil},
+	{"privacy_confirm_hint", func(p *Phrases) string { return p.PrivacyConfirmHint }, false, nil},
+	{"privacy_erase_button", func(p *Phrases) string { return p.PrivacyEraseButton }, true, nil},
+	{"privacy_cancel_button", func(p *Phrases) string { return p.PrivacyCancelButton }, true, nil},
+	{"privacy_erased_more", func(p *Phrases) string { return p.PrivacyErasedMore }, false, nil},
+	{"privacy_cancelled", func(p *Phrases) string { return p.PrivacyCancelled }, false, nil},
+	{"privacy_not_yours", func(p *Phrases) string { return p.PrivacyNotYours }, false, nil},
 }

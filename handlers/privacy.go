@@ -87,13 +87,13 @@ type personalExport struct {
 func (p *Privacy) Export(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
 	userID := cmd.UserID
 	return Response{
-		Reply: &Reply{Text: textPrivacyExportComing},
+		Reply: &Reply{Text: p.phrases.PrivacyExportComing},
 		Later: func(ctx context.Context) (*Reply, error) {
 			data, err := p.deps.Store.ExportPersonalData(ctx, userID)
 			if err != nil {
 				return nil, fmt.Errorf("export personal data: %w", err)
 			}
-			b, err := json.MarshalIndent(personalExport{Uitleg: textPrivacyExportExplained, PersonalData: data}, "", "  ")
+			b, err := json.MarshalIndent(personalExport{Uitleg: p.phrases.PrivacyExportExplained, PersonalData: data}, "", "  ")
 			if err != nil {
 				return nil, fmt.Errorf("export personal data: %w", err)
 			}
@@ -102,10 +102,10 @@ func (p *Privacy) Export(ctx context.Context, cmd slack.SlashCommand) (Response,
 				return nil, fmt.Errorf("export personal data: %w", err)
 			}
 			name := "gesprekbot-mijn-gegevens-" + data.ExportedAt.Format("2006-01-02") + ".json"
-			if _, err := p.deps.Slack.UploadFile(ctx, dm, name, textPrivacyExportTitle, b); err != nil {
+			if _, err := p.deps.Slack.UploadFile(ctx, dm, name, p.phrases.PrivacyExportTitle, b); err != nil {
 				return nil, fmt.Errorf("export personal data: %w", err)
 			}
-			return &Reply{Text: p.phrases.DataExported + " " + textPrivacyExportWhere}, nil
+			return &Reply{Text: p.phrases.DataExported + " " + p.phrases.PrivacyExportWhere}, nil
 		},
 	}, nil
 }
@@ -116,18 +116,18 @@ func (p *Privacy) Forget(ctx context.Context, cmd slack.SlashCommand) (Response,
 	if err := p.deps.Store.CheckErasable(ctx, cmd.UserID); err != nil {
 		return Response{}, fmt.Errorf("vergeet-mij: %w", err)
 	}
-	return Response{Reply: ForgetConfirmReply(cmd.UserID)}, nil
+	return Response{Reply: ForgetConfirmReply(p.phrases, cmd.UserID)}, nil
 }
 
 // ForgetConfirmReply is the question before an erasure: what will be erased, and the buttons to go ahead or not.
-func ForgetConfirmReply(userID string) *Reply {
-	erase := button(ActionPrivacyErase, userID, textPrivacyEraseButton, false)
+func ForgetConfirmReply(phrases content.Phrases, userID string) *Reply {
+	erase := button(ActionPrivacyErase, userID, phrases.PrivacyEraseButton, false)
 	erase.Style = slack.StyleDanger
-	cancel := button(ActionPrivacyCancel, "cancel", textPrivacyCancelButton, false)
-	return &Reply{Text: textPrivacyConfirmTitle, Blocks: []slack.Block{
-		slack.NewSectionBlock(mrkdwn(textPrivacyConfirmTitle+"\n"+textPrivacyConfirm), nil, nil),
+	cancel := button(ActionPrivacyCancel, "cancel", phrases.PrivacyCancelButton, false)
+	return &Reply{Text: phrases.PrivacyConfirmTitle, Blocks: []slack.Block{
+		slack.NewSectionBlock(mrkdwn(phrases.PrivacyConfirmTitle+"\n"+phrases.PrivacyConfirm), nil, nil),
 		slack.NewActionBlock("privacy_confirm", erase, cancel),
-		slack.NewContextBlock("", mrkdwn(textPrivacyConfirmHint)),
+		slack.NewContextBlock("", mrkdwn(phrases.PrivacyConfirmHint)),
 	}}
 }
 
@@ -136,7 +136,7 @@ func ForgetConfirmReply(userID string) *Reply {
 func (p *Privacy) Erase(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	userID := cb.User.ID
 	if action.Value != userID {
-		return Ephemeral(textPrivacyNotYours), nil
+		return Ephemeral(p.phrases.PrivacyNotYours), nil
 	}
 	var conversations []string
 	if dm, err := p.deps.Slack.OpenDM(ctx, userID); err == nil {
@@ -154,7 +154,7 @@ func (p *Privacy) Erase(ctx context.Context, cb slack.InteractionCallback, actio
 	p.deps.Log.InfoContext(ctx, "person erased", slog.Int64("rows", res.Total()),
 		slog.Duration("took", time.Since(started)))
 	out := Response{Reply: &Reply{Text: p.phrases.DataErased, ReplaceOriginal: true, Blocks: []slack.Block{
-		slack.NewSectionBlock(mrkdwn(p.phrases.DataErased+"\n"+textPrivacyErasedMore), nil, nil),
+		slack.NewSectionBlock(mrkdwn(p.phrases.DataErased+"\n"+p.phrases.PrivacyErasedMore), nil, nil),
 	}}}
 	if p.deps.Home != nil {
 		out.Later = func(ctx context.Context) (*Reply, error) {
@@ -166,5 +166,5 @@ func (p *Privacy) Erase(ctx context.Context, cb slack.InteractionCallback, actio
 
 // Cancel handles "Annuleren": nothing is erased, and the question is replaced by a note saying so.
 func (p *Privacy) Cancel(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
-	return Response{Reply: &Reply{Text: textPrivacyCancelled, ReplaceOriginal: true}}, nil
+	return Response{Reply: &Reply{Text: p.phrases.PrivacyCancelled, ReplaceOriginal: true}}, nil
 }
