@@ -83,6 +83,93 @@ type Phrases struct {
 	PrivacyErasedMore      string `yaml:"privacy_erased_more"`
 	PrivacyCancelled       string `yaml:"privacy_cancelled"`
 	PrivacyNotYours        string `yaml:"privacy_not_yours"`
+	// Trainingen beheren (/training).
+	TrainingHelp            string `yaml:"training_help"`
+	TrainingUnknown         string `yaml:"training_unknown"` // {commando}
+	TrainingNoCohort        string `yaml:"training_no_cohort"`
+	TrainingNotTrainer      string `yaml:"training_not_trainer"` // {cohort}
+	TrainingNotChannel      string `yaml:"training_not_channel"`
+	TrainingExists          string `yaml:"training_exists"` // {cohort}
+	TrainingNewTitle        string `yaml:"training_new_title"`
+	TrainingNewIntro        string `yaml:"training_new_intro"` // {kanaal}
+	TrainingNewName         string `yaml:"training_new_name"`
+	TrainingNewNameHint     string `yaml:"training_new_name_hint"`
+	TrainingNewNamePH       string `yaml:"training_new_name_ph"`
+	TrainingNewTimezone     string `yaml:"training_new_timezone"`
+	TrainingNewTrainers     string `yaml:"training_new_trainers"`
+	TrainingNewTrainersHint string `yaml:"training_new_trainers_hint"`
+	TrainingNewCases        string `yaml:"training_new_cases"`
+	TrainingNewCase         string `yaml:"training_new_case"`
+	TrainingNewModule       string `yaml:"training_new_module"` // {module} {titel}
+	TrainingNewDate         string `yaml:"training_new_date"`
+	TrainingNewStart        string `yaml:"training_new_start"`
+	TrainingNewEnd          string `yaml:"training_new_end"`
+	TrainingNewLocation     string `yaml:"training_new_location"`
+	TrainingNewLocationPH   string `yaml:"training_new_location_ph"`
+	TrainingNewSettings     string `yaml:"training_new_settings"`
+	TrainingNewQuiet        string `yaml:"training_new_quiet"`
+	TrainingNewHolidays     string `yaml:"training_new_holidays"`
+	TrainingNewAutoReveal   string `yaml:"training_new_auto_reveal"`
+	TrainingNewSettingsHint string `yaml:"training_new_settings_hint"`
+	TrainingErrName         string `yaml:"training_err_name"`
+	TrainingErrNameLong     string `yaml:"training_err_name_long"`
+	TrainingErrNameTaken    string `yaml:"training_err_name_taken"`
+	TrainingErrChannelTaken string `yaml:"training_err_channel_taken"`
+	TrainingErrTimezone     string `yaml:"training_err_timezone"`
+	TrainingErrTrainers     string `yaml:"training_err_trainers"`
+	TrainingErrCase         string `yaml:"training_err_case"`
+	TrainingErrDate         string `yaml:"training_err_date"`
+	TrainingErrStart        string `yaml:"training_err_start"`
+	TrainingErrEnd          string `yaml:"training_err_end"`
+	TrainingErrEndBefore    string `yaml:"training_err_end_before"`
+	TrainingErrPast         string `yaml:"training_err_past"`
+	TrainingErrOrder        string `yaml:"training_err_order"`   // {module} {vorige}
+	TrainingErrOverlap      string `yaml:"training_err_overlap"` // {module} {vorige} {tijd}
+	TrainingErrLocation     string `yaml:"training_err_location"`
+	TrainingErrSettings     string `yaml:"training_err_settings"`
+	TrainingErrOther        string `yaml:"training_err_other"`
+	TrainingErrNoTime       string `yaml:"training_err_no_time"`
+	TrainingCreatedTitle    string `yaml:"training_created_title"`
+	TrainingCreatedClose    string `yaml:"training_created_close"`
+	TrainingCreated         string `yaml:"training_created"`       // {cohort} {kanaal} {aantal}
+	TrainingCreatedFirst    string `yaml:"training_created_first"` // {datum} {wie} {titel}
+	TrainingCreatedNext     string `yaml:"training_created_next"`
+	TrainingPlanHead        string `yaml:"training_plan_head"`   // {cohort} {tijdzone}
+	TrainingPlanModule      string `yaml:"training_plan_module"` // {module} {titel} {datum} {van} {tot} {plaats}
+	TrainingPlanOther       string `yaml:"training_plan_other"`
+	TrainingPlanEmpty       string `yaml:"training_plan_empty"`
+	TrainingPlanCanceled    string `yaml:"training_plan_canceled"` // {aantal}
+	TrainingMoveUsage       string `yaml:"training_move_usage"`
+	TrainingMoveBadModule   string `yaml:"training_move_bad_module"` // {module}
+	TrainingMoveBadDate     string `yaml:"training_move_bad_date"`   // {datum}
+	TrainingMoveBadTime     string `yaml:"training_move_bad_time"`   // {tijd}
+	TrainingMoveStarted     string `yaml:"training_move_started"`    // {module}
+	TrainingMoveSame        string `yaml:"training_move_same"`       // {module} {datum} {tijd}
+	TrainingMoveInvalid     string `yaml:"training_move_invalid"`    // {module} {datum} {tijd} {reden}
+	TrainingMovePast        string `yaml:"training_move_past"`
+	TrainingMoveBefore      string `yaml:"training_move_before"`  // {ander}
+	TrainingMoveAfter       string `yaml:"training_move_after"`   // {ander}
+	TrainingMoveOverlap     string `yaml:"training_move_overlap"` // {ander}
+	TrainingMoveNoDay       string `yaml:"training_move_no_day"`
+	TrainingMoved           string `yaml:"training_moved"`         // {module} {titel} {van} {naar}
+	TrainingMovedChanged    string `yaml:"training_moved_changed"` // {aantal}
+	TrainingMovedChanged1   string `yaml:"training_moved_changed1"`
+	TrainingMovedUnchanged  string `yaml:"training_moved_unchanged"`
+	TrainingMovedAdded      string `yaml:"training_moved_added"` // {aantal}
+	TrainingMovedAdded1     string `yaml:"training_moved_added1"`
+	TrainingMovedCancelled  string `yaml:"training_moved_cancelled"` // {aantal}
+	TrainingMovedCancelled1 string `yaml:"training_moved_cancelled1"`
+	TrainingMovedKept       string `yaml:"training_moved_kept"` // {aantal}
+	TrainingMovedKept1      string `yaml:"training_moved_kept1"`
+	TrainingMovedTold       string `yaml:"training_moved_told"`
+	TrainingMoveInvalidAny  string `yaml:"training_move_invalid_any"`
+	TrainingStatusHead      string `yaml:"training_status_head"`   // {cohort}
+	TrainingStatusCounts    string `yaml:"training_status_counts"` // {verstuurd} {gepland} {bezig} {gemist} {mislukt} {vervallen}
+	TrainingStatusNote      string `yaml:"training_status_note"`
+	TrainingStatusFailed    string `yaml:"training_status_failed"`
+	TrainingStatusMissed    string `yaml:"training_status_missed"`
+	TrainingStatusMore      string `yaml:"training_status_more"` // {aantal}
+	TrainingStatusAllOK     string `yaml:"training_status_all_ok"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -171,4 +258,91 @@ var phraseSpecs = []phraseSpec{
 	{"privacy_erased_more", func(p *Phrases) string { return p.PrivacyErasedMore }, false, nil},
 	{"privacy_cancelled", func(p *Phrases) string { return p.PrivacyCancelled }, false, nil},
 	{"privacy_not_yours", func(p *Phrases) string { return p.PrivacyNotYours }, false, nil},
+	// Trainingen beheren (/training).
+	{"training_help", func(p *Phrases) string { return p.TrainingHelp }, false, nil},
+	{"training_unknown", func(p *Phrases) string { return p.TrainingUnknown }, false, []string{"commando"}},
+	{"training_no_cohort", func(p *Phrases) string { return p.TrainingNoCohort }, false, nil},
+	{"training_not_trainer", func(p *Phrases) string { return p.TrainingNotTrainer }, false, []string{"cohort"}},
+	{"training_not_channel", func(p *Phrases) string { return p.TrainingNotChannel }, false, nil},
+	{"training_exists", func(p *Phrases) string { return p.TrainingExists }, false, []string{"cohort"}},
+	{"training_new_title", func(p *Phrases) string { return p.TrainingNewTitle }, false, nil},
+	{"training_new_intro", func(p *Phrases) string { return p.TrainingNewIntro }, false, []string{"kanaal"}},
+	{"training_new_name", func(p *Phrases) string { return p.TrainingNewName }, false, nil},
+	{"training_new_name_hint", func(p *Phrases) string { return p.TrainingNewNameHint }, false, nil},
+	{"training_new_name_ph", func(p *Phrases) string { return p.TrainingNewNamePH }, false, nil},
+	{"training_new_timezone", func(p *Phrases) string { return p.TrainingNewTimezone }, false, nil},
+	{"training_new_trainers", func(p *Phrases) string { return p.TrainingNewTrainers }, false, nil},
+	{"training_new_trainers_hint", func(p *Phrases) string { return p.TrainingNewTrainersHint }, false, nil},
+	{"training_new_cases", func(p *Phrases) string { return p.TrainingNewCases }, false, nil},
+	{"training_new_case", func(p *Phrases) string { return p.TrainingNewCase }, false, nil},
+	{"training_new_module", func(p *Phrases) string { return p.TrainingNewModule }, false, []string{"module", "titel"}},
+	{"training_new_date", func(p *Phrases) string { return p.TrainingNewDate }, false, nil},
+	{"training_new_start", func(p *Phrases) string { return p.TrainingNewStart }, false, nil},
+	{"training_new_end", func(p *Phrases) string { return p.TrainingNewEnd }, false, nil},
+	{"training_new_location", func(p *Phrases) string { return p.TrainingNewLocation }, false, nil},
+	{"training_new_location_ph", func(p *Phrases) string { return p.TrainingNewLocationPH }, false, nil},
+	{"training_new_settings", func(p *Phrases) string { return p.TrainingNewSettings }, false, nil},
+	{"training_new_quiet", func(p *Phrases) string { return p.TrainingNewQuiet }, false, nil},
+	{"training_new_holidays", func(p *Phrases) string { return p.TrainingNewHolidays }, false, nil},
+	{"training_new_auto_reveal", func(p *Phrases) string { return p.TrainingNewAutoReveal }, false, nil},
+	{"training_new_settings_hint", func(p *Phrases) string { return p.TrainingNewSettingsHint }, false, nil},
+	{"training_err_name", func(p *Phrases) string { return p.TrainingErrName }, false, nil},
+	{"training_err_name_long", func(p *Phrases) string { return p.TrainingErrNameLong }, false, nil},
+	{"training_err_name_taken", func(p *Phrases) string { return p.TrainingErrNameTaken }, false, nil},
+	{"training_err_channel_taken", func(p *Phrases) string { return p.TrainingErrChannelTaken }, false, nil},
+	{"training_err_timezone", func(p *Phrases) string { return p.TrainingErrTimezone }, false, nil},
+	{"training_err_trainers", func(p *Phrases) string { return p.TrainingErrTrainers }, false, nil},
+	{"training_err_case", func(p *Phrases) string { return p.TrainingErrCase }, false, nil},
+	{"training_err_date", func(p *Phrases) string { return p.TrainingErrDate }, false, nil},
+	{"training_err_start", func(p *Phrases) string { return p.TrainingErrStart }, false, nil},
+	{"training_err_end", func(p *Phrases) string { return p.TrainingErrEnd }, false, nil},
+	{"training_err_end_before", func(p *Phrases) string { return p.TrainingErrEndBefore }, false, nil},
+	{"training_err_past", func(p *Phrases) string { return p.TrainingErrPast }, false, nil},
+	{"training_err_order", func(p *Phrases) string { return p.TrainingErrOrder }, false, []string{"module", "vorige"}},
+	{"training_err_overlap", func(p *Phrases) string { return p.TrainingErrOverlap }, false, []string{"module", "vorige", "tijd"}},
+	{"training_err_location", func(p *Phrases) string { return p.TrainingErrLocation }, false, nil},
+	{"training_err_settings", func(p *Phrases) string { return p.TrainingErrSettings }, false, nil},
+	{"training_err_other", func(p *Phrases) string { return p.TrainingErrOther }, false, nil},
+	{"training_err_no_time", func(p *Phrases) string { return p.TrainingErrNoTime }, false, nil},
+	{"training_created_title", func(p *Phrases) string { return p.TrainingCreatedTitle }, false, nil},
+	{"training_created_close", func(p *Phrases) string { return p.TrainingCreatedClose }, false, nil},
+	{"training_created", func(p *Phrases) string { return p.TrainingCreated }, false, []string{"cohort", "kanaal", "aantal"}},
+	{"training_created_first", func(p *Phrases) string { return p.TrainingCreatedFirst }, false, []string{"datum", "wie", "titel"}},
+	{"training_created_next", func(p *Phrases) string { return p.TrainingCreatedNext }, false, nil},
+	{"training_plan_head", func(p *Phrases) string { return p.TrainingPlanHead }, false, []string{"cohort", "tijdzone"}},
+	{"training_plan_module", func(p *Phrases) string { return p.TrainingPlanModule }, false, []string{"module", "titel", "datum", "van", "tot", "plaats"}},
+	{"training_plan_other", func(p *Phrases) string { return p.TrainingPlanOther }, false, nil},
+	{"training_plan_empty", func(p *Phrases) string { return p.TrainingPlanEmpty }, false, nil},
+	{"training_plan_canceled", func(p *Phrases) string { return p.TrainingPlanCanceled }, false, []string{"aantal"}},
+	{"training_move_usage", func(p *Phrases) string { return p.TrainingMoveUsage }, false, nil},
+	{"training_move_bad_module", func(p *Phrases) string { return p.TrainingMoveBadModule }, false, []string{"module"}},
+	{"training_move_bad_date", func(p *Phrases) string { return p.TrainingMoveBadDate }, false, []string{"datum"}},
+	{"training_move_bad_time", func(p *Phrases) string { return p.TrainingMoveBadTime }, false, []string{"tijd"}},
+	{"training_move_started", func(p *Phrases) string { return p.TrainingMoveStarted }, false, []string{"module"}},
+	{"training_move_same", func(p *Phrases) string { return p.TrainingMoveSame }, false, []string{"module", "datum", "tijd"}},
+	{"training_move_invalid", func(p *Phrases) string { return p.TrainingMoveInvalid }, false, []string{"module", "datum", "tijd", "reden"}},
+	{"training_move_past", func(p *Phrases) string { return p.TrainingMovePast }, false, nil},
+	{"training_move_before", func(p *Phrases) string { return p.TrainingMoveBefore }, false, []string{"ander"}},
+	{"training_move_after", func(p *Phrases) string { return p.TrainingMoveAfter }, false, []string{"ander"}},
+	{"training_move_overlap", func(p *Phrases) string { return p.TrainingMoveOverlap }, false, []string{"ander"}},
+	{"training_move_no_day", func(p *Phrases) string { return p.TrainingMoveNoDay }, false, nil},
+	{"training_moved", func(p *Phrases) string { return p.TrainingMoved }, false, []string{"module", "titel", "van", "naar"}},
+	{"training_moved_changed", func(p *Phrases) string { return p.TrainingMovedChanged }, false, []string{"aantal"}},
+	{"training_moved_changed1", func(p *Phrases) string { return p.TrainingMovedChanged1 }, false, nil},
+	{"training_moved_unchanged", func(p *Phrases) string { return p.TrainingMovedUnchanged }, false, nil},
+	{"training_moved_added", func(p *Phrases) string { return p.TrainingMovedAdded }, false, []string{"aantal"}},
+	{"training_moved_added1", func(p *Phrases) string { return p.TrainingMovedAdded1 }, false, nil},
+	{"training_moved_cancelled", func(p *Phrases) string { return p.TrainingMovedCancelled }, false, []string{"aantal"}},
+	{"training_moved_cancelled1", func(p *Phrases) string { return p.TrainingMovedCancelled1 }, false, nil},
+	{"training_moved_kept", func(p *Phrases) string { return p.TrainingMovedKept }, false, []string{"aantal"}},
+	{"training_moved_kept1", func(p *Phrases) string { return p.TrainingMovedKept1 }, false, nil},
+	{"training_moved_told", func(p *Phrases) string { return p.TrainingMovedTold }, false, nil},
+	{"training_move_invalid_any", func(p *Phrases) string { return p.TrainingMoveInvalidAny }, false, nil},
+	{"training_status_head", func(p *Phrases) string { return p.TrainingStatusHead }, false, []string{"cohort"}},
+	{"training_status_counts", func(p *Phrases) string { return p.TrainingStatusCounts }, false, []string{"verstuurd", "gepland", "bezig", "gemist", "mislukt", "vervallen"}},
+	{"training_status_note", func(p *Phrases) string { return p.TrainingStatusNote }, false, nil},
+	{"training_status_failed", func(p *Phrases) string { return p.TrainingStatusFailed }, false, nil},
+	{"training_status_missed", func(p *Phrases) string { return p.TrainingStatusMissed }, false, nil},
+	{"training_status_more", func(p *Phrases) string { return p.TrainingStatusMore }, false, []string{"aantal"}},
+	{"training_status_all_ok", func(p *Phrases) string { return p.TrainingStatusAllOK }, false, nil},
 }

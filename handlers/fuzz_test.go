@@ -9,6 +9,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
@@ -26,9 +27,13 @@ func FuzzParseTrainingMove(f *testing.F) {
 	} {
 		f.Add(s, int64(1_796_000_000))
 	}
+	course, err := content.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, text string, nowUnix int64) {
 		now := time.Unix(nowUnix%(1<<40), 0).In(time.UTC)
-		mv, msg := handlers.ParseTrainingMove(strings.Fields(text), now)
+		mv, msg := handlers.ParseTrainingMove(course.Phrases, strings.Fields(text), now)
 		if msg != "" {
 			if !utf8.ValidString(msg) && utf8.ValidString(text) {
 				t.Errorf("the answer to %q is not valid text: %q", text, msg)

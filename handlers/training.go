@@ -90,9 +90,9 @@ func RegisterTraining(r *Registry, deps TrainingDeps) *Training {
 
 // Command answers a bare `/training`, `/training help` and any subcommand it does not know, with the help.
 func (t *Training) Command(_ context.Context, cmd slack.SlashCommand) (Response, error) {
-	text := trainingHelp
+	text := t.phrases.TrainingHelp
 	if sub := firstWord(cmd.Text); sub != "" && !strings.EqualFold(sub, "help") {
-		text = content.Fill(trainingUnknown, map[string]string{"commando": CommandTraining + " " + sub}) + "\n\n" + text
+		text = content.Fill(t.phrases.TrainingUnknown, map[string]string{"commando": CommandTraining + " " + sub}) + "\n\n" + text
 	}
 	return Response{Reply: &Reply{Text: text, Blocks: TextSections(text)}}, nil
 }
@@ -105,14 +105,14 @@ func (t *Training) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*
 		return nil, nil, err
 	}
 	if c == nil {
-		return nil, &Reply{Text: trainingNoCohort}, nil
+		return nil, &Reply{Text: t.phrases.TrainingNoCohort}, nil
 	}
 	ok, err := t.isTrainer(ctx, c, cmd.UserID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !ok {
-		return nil, &Reply{Text: content.Fill(trainingNotTrainer, map[string]string{"cohort": c.Name})}, nil
+		return nil, &Reply{Text: content.Fill(t.phrases.TrainingNotTrainer, map[string]string{"cohort": c.Name})}, nil
 	}
 	return c, nil, nil
 }

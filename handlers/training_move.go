@@ -35,35 +35,35 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	if len(args) > 0 && strings.EqualFold(args[0], TrainingVerzet) {
 		args = args[1:]
 	}
-	mv, problem := ParseTrainingMove(args, now)
+	mv, problem := ParseTrainingMove(t.phrases, args, now)
 	if problem != "" {
 		return Ephemeral(problem), nil
 	}
 	m, ok := c.Module(mv.Module)
 	if !ok {
-		return Ephemeral(content.Fill(trainingMoveBadModule, map[string]string{"module": strconv.Itoa(mv.Module)})), nil
+		return Ephemeral(content.Fill(t.phrases.TrainingMoveBadModule, map[string]string{"module": strconv.Itoa(mv.Module)})), nil
 	}
 	if !m.Start.After(now) {
-		return Ephemeral(content.Fill(trainingMoveStarted, map[string]string{"module": strconv.Itoa(mv.Module)})), nil
+		return Ephemeral(content.Fill(t.phrases.TrainingMoveStarted, map[string]string{"module": strconv.Itoa(mv.Module)})), nil
 	}
 	start := time.Date(mv.Year, mv.Month, mv.Day, mv.Hour, mv.Minute, 0, 0, loc)
 	vars := map[string]string{"module": strconv.Itoa(mv.Module), "datum": trainingDate(start), "tijd": start.Format("15:04")}
 	invalid := func(reason string) Response {
 		vars["reden"] = reason
-		return Ephemeral(content.Fill(trainingMoveInvalid, vars))
+		return Ephemeral(content.Fill(t.phrases.TrainingMoveInvalid, vars))
 	}
 	if start.Hour() != mv.Hour || start.Minute() != mv.Minute || start.Day() != mv.Day {
 		vars["tijd"] = fmt.Sprintf("%02d:%02d", mv.Hour, mv.Minute)
-		return invalid(trainingMoveNoDay), nil
+		return invalid(t.phrases.TrainingMoveNoDay), nil
 	}
 	if start.Equal(m.Start) {
-		return Ephemeral(content.Fill(trainingMoveSame, vars)), nil
+		return Ephemeral(content.Fill(t.phrases.TrainingMoveSame, vars)), nil
 	}
 	if !start.After(now) {
-		return invalid(trainingMovePast), nil
+		return invalid(t.phrases.TrainingMovePast), nil
 	}
 	end := start.Add(m.End.Sub(m.Start))
-	if reason := trainingMoveConflict(c, mv.Module, start, end); reason != "" {
+	if reason := trainingMoveConflict(t.phrases, c, mv.Module, start, end); reason != "" {
 		return invalid(reason), nil
 	}
 
@@ -74,7 +74,7 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	}
 	// Modules before now are the running course's own history: only the moved module must lie ahead.
 	if err := moved.Validate(now, true); err != nil {
-		return invalid(trainingMoveInvalidAny), nil
+		return invalid(t.phrases.TrainingMoveInvalidAny), nil
 	}
 
 	before, err := t.deps.Store.Deliveries(ctx, c.ID)
@@ -98,7 +98,7 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 
 	old := *m
 	newModule := content.CohortModule{Number: mv.Module, Start: start, End: end, Location: m.Location}
-	reply := TrainingMovedReply(t.moduleTitle(mv.Module), old, newModule, res, before, after, loc)
+	reply := TrainingMovedReply(t.phrases, t.moduleTitle(mv.Module), old, newModule, res, before, after, loc)
 	announce := content.Fill(t.phrases.ModuleMoved, map[string]string{
 		"module": strconv.Itoa(mv.Module), "titel": t.moduleTitle(mv.Module), "datum": trainingDate(start),
 		"tijd": start.Format("15:04"), "plaats": m.Location,
@@ -106,8 +106,8 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	if strings.TrimSpace(announce) == "" {
 		return Response{Reply: reply}, nil
 	}
-	reply.Text += "\n\n" + trainingMovedTold
-	reply.Blocks = append(reply.Blocks, TextSections(trainingMovedTold)...)
+	reply.Text += "\n\n" + t.phrases.TrainingMovedTold
+	reply.Blocks = append(reply.Blocks, TextSections(t.phrases.TrainingMovedTold)...)
 	// The group hears it in the channel after the trainer's answer (the response_url takes an in_channel post).
 	return Response{Reply: reply, Later: func(context.Context) (*Reply, error) {
 		return &Reply{Text: announce, Blocks: TextSections(announce), InChannel: true}, nil
@@ -116,24 +116,24 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 
 // trainingMoveConflict says, in Dutch, why module n cannot take place from start to end between its neighbours;
 // "" when it can.
-func trainingMoveConflict(c *content.Cohort, n int, start, end time.Time) string {
+func trainingMoveConflict(phrases content.Phrases, c *content.Cohort, n int, start, end time.Time) string {
 	other := func(format string, k int) string {
 		return content.Fill(format, map[string]string{"ander": strconv.Itoa(k)})
 	}
 	if prev, ok := c.Module(n - 1); ok {
 		if !start.After(prev.Start) {
-			return other(trainingMoveBefore, n-1)
+			return other(phrases.TrainingMoveBefore, n-1)
 		}
 		if start.Before(prev.End) {
-			return other(trainingMoveOverlap, n-1)
+			return other(phrases.TrainingMoveOverlap, n-1)
 		}
 	}
 	if next, ok := c.Module(n + 1); ok {
 		if !next.Start.After(start) {
-			return other(trainingMoveAfter, n+1)
+			return other(phrases.TrainingMoveAfter, n+1)
 		}
 		if next.Start.Before(end) {
-			return other(trainingMoveOverlap, n+1)
+			return other(phrases.TrainingMoveOverlap, n+1)
 		}
 	}
 	return ""
@@ -141,7 +141,7 @@ func trainingMoveConflict(c *content.Cohort, n int, start, end time.Time) string
 
 // TrainingMovedReply tells the trainer what a move changed: the module's old and new moment, each pending message
 // that got a new moment (old → new), and how many were added, cancelled or kept as they were.
-func TrainingMovedReply(title string, from, to content.CohortModule, res store.PlanResult, before, after []store.Delivery, loc *time.Location) *Reply {
+func TrainingMovedReply(phrases content.Phrases, title string, from, to content.CohortModule, res store.PlanResult, before, after []store.Delivery, loc *time.Location) *Reply {
 	in := func(t time.Time) time.Time {
 		if loc != nil {
 			return t.In(loc)
@@ -157,7 +157,7 @@ func TrainingMovedReply(title string, from, to content.CohortModule, res store.P
 		return s
 	}
 	var b strings.Builder
-	b.WriteString(content.Fill(trainingMoved, map[string]string{
+	b.WriteString(content.Fill(phrases.TrainingMoved, map[string]string{
 		"module": strconv.Itoa(to.Number), "titel": title, "van": when(from), "naar": when(to),
 	}))
 
@@ -175,12 +175,12 @@ func TrainingMovedReply(title string, from, to content.CohortModule, res store.P
 	}
 	b.WriteString("\n\n")
 	if len(changed) == 0 {
-		b.WriteString(trainingMovedUnchanged)
+		b.WriteString(phrases.TrainingMovedUnchanged)
 	} else {
-		b.WriteString(trainingCount(len(changed), trainingMovedChanged1, trainingMovedChanged))
+		b.WriteString(trainingCount(len(changed), phrases.TrainingMovedChanged1, phrases.TrainingMovedChanged))
 		for i, line := range changed {
 			if i == trainingMoveListed {
-				b.WriteString("\n" + content.Fill(trainingStatusMore, map[string]string{"aantal": strconv.Itoa(len(changed) - i)}))
+				b.WriteString("\n" + content.Fill(phrases.TrainingStatusMore, map[string]string{"aantal": strconv.Itoa(len(changed) - i)}))
 				break
 			}
 			b.WriteString("\n" + line)
@@ -190,9 +190,9 @@ func TrainingMovedReply(title string, from, to content.CohortModule, res store.P
 		n         int
 		one, many string
 	}{
-		{res.Added, trainingMovedAdded1, trainingMovedAdded},
-		{res.Cancelled, trainingMovedCancelled1, trainingMovedCancelled},
-		{res.Kept, trainingMovedKept1, trainingMovedKept},
+		{res.Added, phrases.TrainingMovedAdded1, phrases.TrainingMovedAdded},
+		{res.Cancelled, phrases.TrainingMovedCancelled1, phrases.TrainingMovedCancelled},
+		{res.Kept, phrases.TrainingMovedKept1, phrases.TrainingMovedKept},
 	} {
 		if part.n > 0 {
 			b.WriteString("\n" + trainingCount(part.n, part.one, part.many))
@@ -221,41 +221,41 @@ var (
 // ("14-12-2026", "14/12/2026", "2026-12-14", "14-12", "14 december 2026", "maandag 14 dec") and a time ("09:00",
 // "9.00", "9:30", "9u30", "9"). A date without a year is the first such date from today (now's date) on. On a
 // problem it returns a Dutch message saying what to write instead.
-func ParseTrainingMove(args []string, now time.Time) (TrainingMove, string) {
+func ParseTrainingMove(phrases content.Phrases, args []string, now time.Time) (TrainingMove, string) {
 	if len(args) > 0 && strings.EqualFold(args[0], "module") {
 		args = args[1:]
 	}
 	if len(args) < 3 {
-		return TrainingMove{}, trainingMoveUsage
+		return TrainingMove{}, phrases.TrainingMoveUsage
 	}
 	var mv TrainingMove
 	m := trainingModuleRE.FindStringSubmatch(args[0])
 	if m == nil {
-		return mv, content.Fill(trainingMoveBadModule, map[string]string{"module": args[0]}) + "\n" + trainingMoveUsage
+		return mv, content.Fill(phrases.TrainingMoveBadModule, map[string]string{"module": args[0]}) + "\n" + phrases.TrainingMoveUsage
 	}
 	mv.Module, _ = strconv.Atoi(m[1])
 	if mv.Module < 1 || mv.Module > 4 {
-		return mv, content.Fill(trainingMoveBadModule, map[string]string{"module": args[0]})
+		return mv, content.Fill(phrases.TrainingMoveBadModule, map[string]string{"module": args[0]})
 	}
 
 	clock := strings.ToLower(args[len(args)-1])
 	tm := trainingTimeRE.FindStringSubmatch(clock)
 	if tm == nil {
-		return mv, content.Fill(trainingMoveBadTime, map[string]string{"tijd": args[len(args)-1]})
+		return mv, content.Fill(phrases.TrainingMoveBadTime, map[string]string{"tijd": args[len(args)-1]})
 	}
 	mv.Hour, _ = strconv.Atoi(tm[1])
 	if tm[2] != "" {
 		mv.Minute, _ = strconv.Atoi(tm[2])
 	}
 	if mv.Hour > 23 || mv.Minute > 59 {
-		return mv, content.Fill(trainingMoveBadTime, map[string]string{"tijd": args[len(args)-1]})
+		return mv, content.Fill(phrases.TrainingMoveBadTime, map[string]string{"tijd": args[len(args)-1]})
 	}
 
 	dateWords := args[1 : len(args)-1]
 	raw := strings.Join(dateWords, " ")
 	y, mo, d, ok := trainingParseDate(dateWords)
 	if !ok {
-		return mv, content.Fill(trainingMoveBadDate, map[string]string{"datum": raw})
+		return mv, content.Fill(phrases.TrainingMoveBadDate, map[string]string{"datum": raw})
 	}
 	if y == 0 {
 		y = now.Year()
@@ -265,7 +265,7 @@ func ParseTrainingMove(args []string, now time.Time) (TrainingMove, string) {
 	}
 	// A date that does not exist (31-11) would roll over into the next month: refuse it.
 	if check := time.Date(y, mo, d, 12, 0, 0, 0, time.UTC); check.Month() != mo || check.Day() != d {
-		return mv, content.Fill(trainingMoveBadDate, map[string]string{"datum": raw})
+		return mv, content.Fill(phrases.TrainingMoveBadDate, map[string]string{"datum": raw})
 	}
 	mv.Year, mv.Month, mv.Day = y, mo, d
 	return mv, ""

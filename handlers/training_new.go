@@ -59,7 +59,7 @@ func trainingModuleBlock(n int, field string) string {
 // has a training already is told so; typed in a DM it says to use the group's channel.
 func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
 	if !content.IsChannelRef(cmd.ChannelID) {
-		return Ephemeral(trainingNotChannel), nil
+		return Ephemeral(t.phrases.TrainingNotChannel), nil
 	}
 	c, err := t.channelCohort(ctx, cmd.ChannelID, cmd.ChannelName)
 	if err != nil {
@@ -71,9 +71,9 @@ func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, e
 			return Response{}, err
 		}
 		if !trainer {
-			return Ephemeral(content.Fill(trainingNotTrainer, map[string]string{"cohort": c.Name})), nil
+			return Ephemeral(content.Fill(t.phrases.TrainingNotTrainer, map[string]string{"cohort": c.Name})), nil
 		}
-		return Ephemeral(content.Fill(trainingExists, map[string]string{"cohort": c.Name})), nil
+		return Ephemeral(content.Fill(t.phrases.TrainingExists, map[string]string{"cohort": c.Name})), nil
 	}
 	view := TrainingNewView(t.deps.Course, t.phrases, cmd.ChannelID, cmd.ChannelName, cmd.UserID)
 	// The trigger_id is valid for 3 seconds: the modal is opened now, before the ack.
@@ -93,7 +93,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	}
 	section := func(s string) slack.Block { return slack.NewSectionBlock(mrkdwn(s), nil, nil) }
 
-	name := slack.NewPlainTextInputBlockElement(plain(trainingNewNamePH), blockTrainingName)
+	name := slack.NewPlainTextInputBlockElement(plain(p.TrainingNewNamePH), blockTrainingName)
 	name.MaxLength = 80
 
 	var zones []*slack.OptionBlockObject
@@ -113,12 +113,12 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	lvb := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, blockTrainingCase, cases...)
 
 	blocks := []slack.Block{
-		section(content.Fill(trainingNewIntro, map[string]string{"kanaal": "<#" + channelID + ">"})),
-		slack.NewInputBlock(blockTrainingName, plain(trainingNewName), plain(trainingNewNameHint), name),
-		slack.NewInputBlock(blockTrainingTimezone, plain(trainingNewTimezone), nil, zone),
-		slack.NewInputBlock(blockTrainingTrainers, plain(trainingNewTrainers), plain(trainingNewTrainersHint), trainers),
-		section(trainingNewCases),
-		slack.NewInputBlock(blockTrainingCase, plain(trainingNewCase), nil, lvb),
+		section(content.Fill(p.TrainingNewIntro, map[string]string{"kanaal": "<#" + channelID + ">"})),
+		slack.NewInputBlock(blockTrainingName, plain(p.TrainingNewName), plain(p.TrainingNewNameHint), name),
+		slack.NewInputBlock(blockTrainingTimezone, plain(p.TrainingNewTimezone), nil, zone),
+		slack.NewInputBlock(blockTrainingTrainers, plain(p.TrainingNewTrainers), plain(p.TrainingNewTrainersHint), trainers),
+		section(p.TrainingNewCases),
+		slack.NewInputBlock(blockTrainingCase, plain(p.TrainingNewCase), nil, lvb),
 	}
 	for n := 1; n <= 4; n++ {
 		title := ""
@@ -130,25 +130,25 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 		start.InitialTime = trainingDefaultStart
 		end := slack.NewTimePickerBlockElement(trainingModuleBlock(n, "end"))
 		end.InitialTime = trainingDefaultEnd
-		place := slack.NewPlainTextInputBlockElement(plain(trainingNewLocationPH), trainingModuleBlock(n, "location"))
+		place := slack.NewPlainTextInputBlockElement(plain(p.TrainingNewLocationPH), trainingModuleBlock(n, "location"))
 		blocks = append(blocks,
 			slack.NewDividerBlock(),
-			section(content.Fill(trainingNewModule, map[string]string{"module": strconv.Itoa(n), "titel": title})),
-			slack.NewInputBlock(trainingModuleBlock(n, "date"), plain(trainingNewDate), nil, date),
-			slack.NewInputBlock(trainingModuleBlock(n, "start"), plain(trainingNewStart), nil, start),
-			slack.NewInputBlock(trainingModuleBlock(n, "end"), plain(trainingNewEnd), nil, end),
-			slack.NewInputBlock(trainingModuleBlock(n, "location"), plain(trainingNewLocation), nil, place),
+			section(content.Fill(p.TrainingNewModule, map[string]string{"module": strconv.Itoa(n), "titel": title})),
+			slack.NewInputBlock(trainingModuleBlock(n, "date"), plain(p.TrainingNewDate), nil, date),
+			slack.NewInputBlock(trainingModuleBlock(n, "start"), plain(p.TrainingNewStart), nil, start),
+			slack.NewInputBlock(trainingModuleBlock(n, "end"), plain(p.TrainingNewEnd), nil, end),
+			slack.NewInputBlock(trainingModuleBlock(n, "location"), plain(p.TrainingNewLocation), nil, place),
 		)
 	}
 
 	settings := []*slack.OptionBlockObject{
-		slack.NewOptionBlockObject(trainingSettingQuiet, plain(trainingNewQuiet), nil),
-		slack.NewOptionBlockObject(trainingSettingHolidays, plain(trainingNewHolidays), nil),
-		slack.NewOptionBlockObject(trainingSettingAutoReveal, plain(trainingNewAutoReveal), nil),
+		slack.NewOptionBlockObject(trainingSettingQuiet, plain(p.TrainingNewQuiet), nil),
+		slack.NewOptionBlockObject(trainingSettingHolidays, plain(p.TrainingNewHolidays), nil),
+		slack.NewOptionBlockObject(trainingSettingAutoReveal, plain(p.TrainingNewAutoReveal), nil),
 	}
 	boxes := slack.NewCheckboxGroupsBlockElement(blockTrainingSettings, settings...)
 	boxes.InitialOptions = settings
-	settingsBlock := slack.NewInputBlock(blockTrainingSettings, plain(trainingNewSettings), plain(trainingNewSettingsHint), boxes)
+	settingsBlock := slack.NewInputBlock(blockTrainingSettings, plain(p.TrainingNewSettings), plain(p.TrainingNewSettingsHint), boxes)
 	settingsBlock.Optional = true
 	blocks = append(blocks, slack.NewDividerBlock(), settingsBlock)
 
@@ -156,7 +156,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      CallbackTrainingNew,
-		Title:           plain(trainingNewTitle),
+		Title:           plain(p.TrainingNewTitle),
 		Submit:          plain(p.ButtonBewaar),
 		Close:           plain(p.ButtonAnnuleer),
 		Blocks:          slack.Blocks{BlockSet: blocks},
@@ -173,14 +173,14 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 		return ViewResponse{}, fmt.Errorf("training nieuw: private metadata %q: %w", cb.View.PrivateMetadata, err)
 	}
 	now := t.deps.Now()
-	c, errs := trainingCohortFromState(cb.View.State, meta.Channel, cb.User.ID)
+	c, errs := trainingCohortFromState(t.phrases, cb.View.State, meta.Channel, cb.User.ID)
 	if c != nil {
 		if err := c.Validate(now, false); err != nil {
 			fes, ok := err.(content.Errors)
 			if !ok {
 				return ViewResponse{}, fmt.Errorf("training nieuw: validate: %w", err)
 			}
-			trainingAddFieldErrors(errs, fes, c)
+			trainingAddFieldErrors(t.phrases, errs, fes, c)
 		}
 	}
 	if len(errs) > 0 {
@@ -192,10 +192,10 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 		return ViewResponse{}, err
 	}
 	if existing != nil {
-		return ViewErrors(map[string]string{blockTrainingName: trainingErrChannelTaken}), nil
+		return ViewErrors(map[string]string{blockTrainingName: t.phrases.TrainingErrChannelTaken}), nil
 	}
 	if _, err := t.deps.Store.CohortByName(ctx, c.Name); err == nil {
-		return ViewErrors(map[string]string{blockTrainingName: trainingErrNameTaken}), nil
+		return ViewErrors(map[string]string{blockTrainingName: t.phrases.TrainingErrNameTaken}), nil
 	} else if content.ErrorCode(err) != content.ENOTFOUND {
 		return ViewResponse{}, fmt.Errorf("training nieuw: %w", err)
 	}
@@ -209,7 +209,7 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 	})
 	if err != nil {
 		if content.ErrorCode(err) == content.ECONFLICT {
-			return ViewErrors(map[string]string{blockTrainingName: trainingErrChannelTaken}), nil
+			return ViewErrors(map[string]string{blockTrainingName: t.phrases.TrainingErrChannelTaken}), nil
 		}
 		return ViewResponse{}, fmt.Errorf("training nieuw: %w", err)
 	}
@@ -219,14 +219,14 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 		"planned": res.Added + res.Updated, "kept": res.Kept, "cancelled": res.Cancelled,
 	}})
 	t.kick()
-	view := TrainingCreatedView(c, planned, now)
+	view := TrainingCreatedView(t.phrases, c, planned, now)
 	return ViewResponse{Action: slack.NewUpdateViewSubmissionResponse(&view)}, nil
 }
 
 // TrainingCreatedView is what the modal shows once the training is saved: where, how many messages are planned,
 // and the first of them.
-func TrainingCreatedView(c *content.Cohort, planned []content.Delivery, now time.Time) slack.ModalViewRequest {
-	text := content.Fill(trainingCreated, map[string]string{
+func TrainingCreatedView(phrases content.Phrases, c *content.Cohort, planned []content.Delivery, now time.Time) slack.ModalViewRequest {
+	text := content.Fill(phrases.TrainingCreated, map[string]string{
 		"cohort": c.Name, "kanaal": "<#" + c.Channel + ">", "aantal": strconv.Itoa(len(planned)),
 	})
 	if len(planned) > 0 {
@@ -235,15 +235,15 @@ func TrainingCreatedView(c *content.Cohort, planned []content.Delivery, now time
 		if !first.DueAt.After(now) {
 			when = "zo meteen"
 		}
-		text += "\n" + content.Fill(trainingCreatedFirst, map[string]string{
+		text += "\n" + content.Fill(phrases.TrainingCreatedFirst, map[string]string{
 			"datum": when, "titel": first.Title, "wie": trainingAudienceNames[first.Audience],
 		})
 	}
-	text += "\n\n" + trainingCreatedNext
+	text += "\n\n" + phrases.TrainingCreatedNext
 	return slack.ModalViewRequest{
 		Type:   slack.VTModal,
-		Title:  slack.NewTextBlockObject(slack.PlainTextType, trainingCreatedTitle, false, false),
-		Close:  slack.NewTextBlockObject(slack.PlainTextType, trainingCreatedClose, false, false),
+		Title:  slack.NewTextBlockObject(slack.PlainTextType, phrases.TrainingCreatedTitle, false, false),
+		Close:  slack.NewTextBlockObject(slack.PlainTextType, phrases.TrainingCreatedClose, false, false),
 		Blocks: slack.Blocks{BlockSet: TextSections(text)},
 	}
 }
@@ -251,7 +251,7 @@ func TrainingCreatedView(c *content.Cohort, planned []content.Delivery, now time
 // trainingCohortFromState reads the submitted modal into a cohort for channel, with the submitter as a trainer.
 // Fields the form leaves empty are reported per block (Slack checks required inputs too, but a form must not
 // rely on that); c is nil when nothing can be checked further.
-func trainingCohortFromState(state *slack.ViewState, channel, userID string) (*content.Cohort, map[string]string) {
+func trainingCohortFromState(phrases content.Phrases, state *slack.ViewState, channel, userID string) (*content.Cohort, map[string]string) {
 	errs := map[string]string{}
 	value := func(block string) slack.BlockAction {
 		if state == nil {
@@ -271,7 +271,7 @@ func trainingCohortFromState(state *slack.ViewState, channel, userID string) (*c
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
-		errs[blockTrainingTimezone] = trainingErrTimezone
+		errs[blockTrainingTimezone] = phrases.TrainingErrTimezone
 		loc = time.UTC
 	}
 
@@ -287,7 +287,7 @@ func trainingCohortFromState(state *slack.ViewState, channel, userID string) (*c
 	if v := value(blockTrainingCase).SelectedOption.Value; v != "" {
 		c.Cases = append(c.Cases, v)
 	} else {
-		errs[blockTrainingCase] = trainingErrCase
+		errs[blockTrainingCase] = phrases.TrainingErrCase
 	}
 
 	for n := 1; n <= 4; n++ {
@@ -296,22 +296,22 @@ func trainingCohortFromState(state *slack.ViewState, channel, userID string) (*c
 		start := value(trainingModuleBlock(n, "start")).SelectedTime
 		end := value(trainingModuleBlock(n, "end")).SelectedTime
 		if date == "" {
-			errs[trainingModuleBlock(n, "date")] = trainingErrDate
+			errs[trainingModuleBlock(n, "date")] = phrases.TrainingErrDate
 		}
 		if start == "" {
-			errs[trainingModuleBlock(n, "start")] = trainingErrStart
+			errs[trainingModuleBlock(n, "start")] = phrases.TrainingErrStart
 		}
 		if end == "" {
-			errs[trainingModuleBlock(n, "end")] = trainingErrEnd
+			errs[trainingModuleBlock(n, "end")] = phrases.TrainingErrEnd
 		}
 		if date != "" && start != "" {
 			if m.Start, err = trainingLocalTime(date, start, loc); err != nil {
-				errs[trainingModuleBlock(n, "start")] = trainingErrNoTime
+				errs[trainingModuleBlock(n, "start")] = phrases.TrainingErrNoTime
 			}
 		}
 		if date != "" && end != "" {
 			if m.End, err = trainingLocalTime(date, end, loc); err != nil {
-				errs[trainingModuleBlock(n, "end")] = trainingErrNoTime
+				errs[trainingModuleBlock(n, "end")] = phrases.TrainingErrNoTime
 			}
 		}
 		c.Modules = append(c.Modules, m)
@@ -348,7 +348,7 @@ var trainingModuleFieldRE = regexp.MustCompile(`^modules\[(\d+)\]\.(\w+)$`)
 
 // trainingAddFieldErrors puts the cohort's validation problems under the modal's blocks, in Dutch. The modal lists
 // module i+1 as modules[i]. A block keeps the first problem found for it (the form's own check comes first).
-func trainingAddFieldErrors(errs map[string]string, fes content.Errors, c *content.Cohort) {
+func trainingAddFieldErrors(phrases content.Phrases, errs map[string]string, fes content.Errors, c *content.Cohort) {
 	add := func(block, msg string) {
 		if _, ok := errs[block]; !ok {
 			errs[block] = msg
@@ -362,47 +362,47 @@ func trainingAddFieldErrors(errs map[string]string, fes content.Errors, c *conte
 			prev := strconv.Itoa(n - 1)
 			switch {
 			case m[2] == "end" && strings.Contains(fe.Msg, "after the start"):
-				add(trainingModuleBlock(n, "end"), trainingErrEndBefore)
+				add(trainingModuleBlock(n, "end"), phrases.TrainingErrEndBefore)
 			case m[2] == "end":
-				add(trainingModuleBlock(n, "end"), trainingErrEnd)
+				add(trainingModuleBlock(n, "end"), phrases.TrainingErrEnd)
 			case m[2] == "location":
-				add(trainingModuleBlock(n, "location"), trainingErrLocation)
+				add(trainingModuleBlock(n, "location"), phrases.TrainingErrLocation)
 			case m[2] == "start" && strings.Contains(fe.Msg, "in the past"):
-				add(trainingModuleBlock(n, "date"), trainingErrPast)
+				add(trainingModuleBlock(n, "date"), phrases.TrainingErrPast)
 			case m[2] == "start" && strings.Contains(fe.Msg, "out of order"):
-				add(trainingModuleBlock(n, "date"), content.Fill(trainingErrOrder, map[string]string{"module": strconv.Itoa(n), "vorige": prev}))
+				add(trainingModuleBlock(n, "date"), content.Fill(phrases.TrainingErrOrder, map[string]string{"module": strconv.Itoa(n), "vorige": prev}))
 			case m[2] == "start" && strings.Contains(fe.Msg, "overlaps") && i > 0 && i-1 < len(c.Modules):
-				add(trainingModuleBlock(n, "start"), content.Fill(trainingErrOverlap, map[string]string{
+				add(trainingModuleBlock(n, "start"), content.Fill(phrases.TrainingErrOverlap, map[string]string{
 					"module": strconv.Itoa(n), "vorige": prev, "tijd": c.Modules[i-1].End.Format("15:04"),
 				}))
 			case m[2] == "start":
-				add(trainingModuleBlock(n, "start"), trainingErrStart)
+				add(trainingModuleBlock(n, "start"), phrases.TrainingErrStart)
 			default:
-				add(trainingModuleBlock(n, "date"), trainingErrOther)
+				add(trainingModuleBlock(n, "date"), phrases.TrainingErrOther)
 			}
 			continue
 		}
 		switch field {
 		case "name":
 			if strings.Contains(fe.Msg, "too long") {
-				add(blockTrainingName, trainingErrNameLong)
+				add(blockTrainingName, phrases.TrainingErrNameLong)
 			} else {
-				add(blockTrainingName, trainingErrName)
+				add(blockTrainingName, phrases.TrainingErrName)
 			}
 		case "timezone":
-			add(blockTrainingTimezone, trainingErrTimezone)
+			add(blockTrainingTimezone, phrases.TrainingErrTimezone)
 		case "trainers":
-			add(blockTrainingTrainers, trainingErrTrainers)
+			add(blockTrainingTrainers, phrases.TrainingErrTrainers)
 		case "cases":
-			add(blockTrainingCase, trainingErrCase)
+			add(blockTrainingCase, phrases.TrainingErrCase)
 		case "quiet_hours":
-			add(blockTrainingSettings, trainingErrSettings)
+			add(blockTrainingSettings, phrases.TrainingErrSettings)
 		case "modules":
-			add(trainingModuleBlock(1, "date"), trainingErrOther)
+			add(trainingModuleBlock(1, "date"), phrases.TrainingErrOther)
 		default:
 			// The channel comes from where the command was typed, which IsChannelRef checked; anything else
 			// has no block of its own, so it goes under the name at the top.
-			add(blockTrainingName, trainingErrOther)
+			add(blockTrainingName, phrases.TrainingErrOther)
 		}
 	}
 }

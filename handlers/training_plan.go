@@ -137,7 +137,7 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Del
 	if err != nil {
 		loc = nil
 	}
-	head := content.Fill(trainingPlanHead, map[string]string{"cohort": c.Name, "tijdzone": c.Timezone})
+	head := content.Fill(course.Phrases.TrainingPlanHead, map[string]string{"cohort": c.Name, "tijdzone": c.Timezone})
 	blocks := TextSections(head)
 	text := head
 
@@ -157,8 +157,8 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Del
 	}
 
 	if len(perModule) == 0 {
-		blocks = append(blocks, TextSections(trainingPlanEmpty)...)
-		text += "\n" + trainingPlanEmpty
+		blocks = append(blocks, TextSections(course.Phrases.TrainingPlanEmpty)...)
+		text += "\n" + course.Phrases.TrainingPlanEmpty
 	}
 	for n := 1; n <= 4; n++ {
 		lines, ok := perModule[n]
@@ -176,7 +176,7 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Del
 			if loc != nil {
 				mod.Start, mod.End = mod.Start.In(loc), mod.End.In(loc)
 			}
-			section = content.Fill(trainingPlanModule, map[string]string{
+			section = content.Fill(course.Phrases.TrainingPlanModule, map[string]string{
 				"module": strconv.Itoa(n), "titel": title, "datum": trainingDate(mod.Start),
 				"van": mod.Start.Format("15:04"), "tot": mod.End.Format("15:04"), "plaats": mod.Location,
 			})
@@ -189,13 +189,13 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Del
 		text += "\n\n" + section
 	}
 	if other := perModule[0]; len(other) > 0 {
-		section := trainingPlanOther + "\n" + strings.Join(other, "\n")
+		section := course.Phrases.TrainingPlanOther + "\n" + strings.Join(other, "\n")
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, TextSections(section)...)
 		text += "\n\n" + section
 	}
 	if cancelled > 0 {
-		note := content.Fill(trainingPlanCanceled, map[string]string{"aantal": strconv.Itoa(cancelled)})
+		note := content.Fill(course.Phrases.TrainingPlanCanceled, map[string]string{"aantal": strconv.Itoa(cancelled)})
 		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, note, false, false)))
 		text += "\n\n" + note
 	}

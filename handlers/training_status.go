@@ -26,7 +26,7 @@ func (t *Training) Status(ctx context.Context, cmd slack.SlashCommand) (Response
 	if err != nil {
 		return Response{}, fmt.Errorf("training status: %w", err)
 	}
-	return Response{Reply: TrainingStatusReply(c, ds)}, nil
+	return Response{Reply: TrainingStatusReply(t.phrases, c, ds)}, nil
 }
 
 // TrainingStatusCounts counts a cohort's messages by status. A planned delivery to every participant counts once
@@ -50,16 +50,16 @@ func TrainingStatusCounts(ds []store.Delivery) map[string]int {
 }
 
 // TrainingStatusReply builds the /training status answer.
-func TrainingStatusReply(c *content.Cohort, ds []store.Delivery) *Reply {
+func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.Delivery) *Reply {
 	loc, err := c.Location()
 	if err != nil {
 		loc = nil
 	}
 	counts := TrainingStatusCounts(ds)
 	var b strings.Builder
-	b.WriteString(content.Fill(trainingStatusHead, map[string]string{"cohort": c.Name}))
+	b.WriteString(content.Fill(phrases.TrainingStatusHead, map[string]string{"cohort": c.Name}))
 	b.WriteString("\n")
-	b.WriteString(content.Fill(trainingStatusCounts, map[string]string{
+	b.WriteString(content.Fill(phrases.TrainingStatusCounts, map[string]string{
 		"verstuurd": strconv.Itoa(counts[store.StatusSent]),
 		"gepland":   strconv.Itoa(counts[store.StatusPending]),
 		"bezig":     strconv.Itoa(counts[store.StatusSending]),
@@ -68,7 +68,7 @@ func TrainingStatusReply(c *content.Cohort, ds []store.Delivery) *Reply {
 		"vervallen": strconv.Itoa(counts[store.StatusCancelled]),
 	}))
 	b.WriteString("\n")
-	b.WriteString(trainingStatusNote)
+	b.WriteString(phrases.TrainingStatusNote)
 
 	var failed, missed []store.Delivery
 	for _, it := range trainingItems(ds) {
@@ -96,10 +96,10 @@ func TrainingStatusReply(c *content.Cohort, ds []store.Delivery) *Reply {
 		return trainingShortDate(due)
 	}
 	more := func(n int) string {
-		return "\n" + content.Fill(trainingStatusMore, map[string]string{"aantal": strconv.Itoa(n)})
+		return "\n" + content.Fill(phrases.TrainingStatusMore, map[string]string{"aantal": strconv.Itoa(n)})
 	}
 	if len(failed) > 0 {
-		b.WriteString("\n\n" + trainingStatusFailed)
+		b.WriteString("\n\n" + phrases.TrainingStatusFailed)
 		for i, d := range failed {
 			if i == trainingStatusList {
 				b.WriteString(more(len(failed) - i))
@@ -117,7 +117,7 @@ func TrainingStatusReply(c *content.Cohort, ds []store.Delivery) *Reply {
 		}
 	}
 	if len(missed) > 0 {
-		b.WriteString("\n\n" + trainingStatusMissed)
+		b.WriteString("\n\n" + phrases.TrainingStatusMissed)
 		for i, d := range missed {
 			if i == trainingStatusList {
 				b.WriteString(more(len(missed) - i))
@@ -131,7 +131,7 @@ func TrainingStatusReply(c *content.Cohort, ds []store.Delivery) *Reply {
 		}
 	}
 	if len(failed) == 0 && len(missed) == 0 {
-		b.WriteString("\n\n" + trainingStatusAllOK)
+		b.WriteString("\n\n" + phrases.TrainingStatusAllOK)
 	}
 	text := b.String()
 	return &Reply{Text: text, Blocks: TextSections(text)}

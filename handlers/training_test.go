@@ -502,6 +502,10 @@ func TestTrainingPlanAndStatus(t *testing.T) {
 
 func TestParseTrainingMove(t *testing.T) {
 	now := trainingNow
+	course, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		in      string
 		want    handlers.TrainingMove
@@ -523,7 +527,7 @@ func TestParseTrainingMove(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, problem := handlers.ParseTrainingMove(strings.Fields(tt.in), now)
+			got, problem := handlers.ParseTrainingMove(course.Phrases, strings.Fields(tt.in), now)
 			if tt.problem != "" {
 				if !strings.Contains(problem, tt.problem) {
 					t.Errorf("problem = %q, want %q", problem, tt.problem)
