@@ -170,6 +170,61 @@ type Phrases struct {
 	TrainingStatusMissed    string `yaml:"training_status_missed"`
 	TrainingStatusMore      string `yaml:"training_status_more"` // {aantal}
 	TrainingStatusAllOK     string `yaml:"training_status_all_ok"`
+	// Competentiemeter (/competentiemeter).
+	MeterNoCohort         string `yaml:"meter_no_cohort"`
+	MeterTrainer          string `yaml:"meter_trainer"`
+	MeterOldButton        string `yaml:"meter_old_button"`
+	MeterUsage            string `yaml:"meter_usage"` // {commando}
+	MeterSentToDM         string `yaml:"meter_sent_to_dm"`
+	MeterEindmetingLater  string `yaml:"meter_eindmeting_later"`  // {datum}
+	MeterAnswered         string `yaml:"meter_answered"`          // {aantal} {totaal}
+	MeterQuestionFallback string `yaml:"meter_question_fallback"` // {nummer} {totaal} {stelling}
+	MeterNoted            string `yaml:"meter_noted"`             // {nummer} {antwoord}
+	MeterFinishButton     string `yaml:"meter_finish_button"`
+	MeterReopenButton     string `yaml:"meter_reopen_button"`
+	MeterPlanButton       string `yaml:"meter_plan_button"`
+	MeterPlanEditButton   string `yaml:"meter_plan_edit_button"`
+	MeterKrachten         string `yaml:"meter_krachten"`
+	MeterUitdagingen      string `yaml:"meter_uitdagingen"`
+	MeterTied             string `yaml:"meter_tied"` // {score} {stellingen}
+	MeterTieRule          string `yaml:"meter_tie_rule"`
+	MeterPrivate          string `yaml:"meter_private"`
+	MeterSharedOn         string `yaml:"meter_shared_on"`    // {datum}
+	MeterReopenUntil      string `yaml:"meter_reopen_until"` // {datum}
+	MeterReopened         string `yaml:"meter_reopened"`
+	MeterAlreadyOpen      string `yaml:"meter_already_open"`
+	MeterPlanTitle        string `yaml:"meter_plan_title"`
+	MeterPlanPointsLabel  string `yaml:"meter_plan_points_label"`
+	MeterPlanPointsHint   string `yaml:"meter_plan_points_hint"`
+	MeterPlanHowLabel     string `yaml:"meter_plan_how_label"`
+	MeterPlanHowHint      string `yaml:"meter_plan_how_hint"`
+	MeterPlanEmpty        string `yaml:"meter_plan_empty"`
+	MeterPlanSaved        string `yaml:"meter_plan_saved"`
+	MeterPerArea          string `yaml:"meter_per_area"`
+	MeterAreaLine         string `yaml:"meter_area_line"`      // {gebied} {voor} {na} {verschil}
+	MeterStatementLine    string `yaml:"meter_statement_line"` // {voor} {na} {stelling}
+	MeterBiggest          string `yaml:"meter_biggest"`
+	MeterNoGrowth         string `yaml:"meter_no_growth"`
+	MeterStillLow         string `yaml:"meter_still_low"`
+	MeterNothingLow       string `yaml:"meter_nothing_low"`
+	MeterChartNote        string `yaml:"meter_chart_note"`
+	MeterChartTitle       string `yaml:"meter_chart_title"`
+	MeterChartAxis        string `yaml:"meter_chart_axis"`
+	MeterNoVoormeting     string `yaml:"meter_no_voormeting"`
+	MeterOverviewNoCohort string `yaml:"meter_overview_no_cohort"`
+	MeterOverviewHeading  string `yaml:"meter_overview_heading"` // {cohort}
+	MeterOverviewKind     string `yaml:"meter_overview_kind"`    // {meting} {aantal} {totaal}
+	MeterOverviewDone     string `yaml:"meter_overview_done"`    // {namen}
+	MeterOverviewBusy     string `yaml:"meter_overview_busy"`    // {namen}
+	MeterOverviewNotYet   string `yaml:"meter_overview_not_yet"` // {namen}
+	MeterOverviewGroup    string `yaml:"meter_overview_group"`   // {meting} {aantal}
+	MeterOverviewTooFew   string `yaml:"meter_overview_too_few"` // {aantal} {meting}
+	MeterOverviewShared   string `yaml:"meter_overview_shared"`
+	MeterOverviewNoShared string `yaml:"meter_overview_no_shared"`
+	MeterOverviewPlans    string `yaml:"meter_overview_plans"` // {aantal} {totaal}
+	MeterOverviewCSV      string `yaml:"meter_overview_csv"`
+	MeterCSVTitle         string `yaml:"meter_csv_title"` // {cohort}
+	MeterOverviewNobody   string `yaml:"meter_overview_nobody"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -345,4 +400,59 @@ var phraseSpecs = []phraseSpec{
 	{"training_status_missed", func(p *Phrases) string { return p.TrainingStatusMissed }, false, nil},
 	{"training_status_more", func(p *Phrases) string { return p.TrainingStatusMore }, false, []string{"aantal"}},
 	{"training_status_all_ok", func(p *Phrases) string { return p.TrainingStatusAllOK }, false, nil},
+	// Competentiemeter (/competentiemeter).
+	{"meter_no_cohort", func(p *Phrases) string { return p.MeterNoCohort }, false, nil},
+	{"meter_trainer", func(p *Phrases) string { return p.MeterTrainer }, false, nil},
+	{"meter_old_button", func(p *Phrases) string { return p.MeterOldButton }, false, nil},
+	{"meter_usage", func(p *Phrases) string { return p.MeterUsage }, false, []string{"commando"}},
+	{"meter_sent_to_dm", func(p *Phrases) string { return p.MeterSentToDM }, false, nil},
+	{"meter_eindmeting_later", func(p *Phrases) string { return p.MeterEindmetingLater }, false, []string{"datum"}},
+	{"meter_answered", func(p *Phrases) string { return p.MeterAnswered }, false, []string{"aantal", "totaal"}},
+	{"meter_question_fallback", func(p *Phrases) string { return p.MeterQuestionFallback }, false, []string{"nummer", "totaal", "stelling"}},
+	{"meter_noted", func(p *Phrases) string { return p.MeterNoted }, false, []string{"nummer", "antwoord"}},
+	{"meter_finish_button", func(p *Phrases) string { return p.MeterFinishButton }, true, nil},
+	{"meter_reopen_button", func(p *Phrases) string { return p.MeterReopenButton }, true, nil},
+	{"meter_plan_button", func(p *Phrases) string { return p.MeterPlanButton }, true, nil},
+	{"meter_plan_edit_button", func(p *Phrases) string { return p.MeterPlanEditButton }, true, nil},
+	{"meter_krachten", func(p *Phrases) string { return p.MeterKrachten }, false, nil},
+	{"meter_uitdagingen", func(p *Phrases) string { return p.MeterUitdagingen }, false, nil},
+	{"meter_tied", func(p *Phrases) string { return p.MeterTied }, false, []string{"score", "stellingen"}},
+	{"meter_tie_rule", func(p *Phrases) string { return p.MeterTieRule }, false, nil},
+	{"meter_private", func(p *Phrases) string { return p.MeterPrivate }, false, nil},
+	{"meter_shared_on", func(p *Phrases) string { return p.MeterSharedOn }, false, []string{"datum"}},
+	{"meter_reopen_until", func(p *Phrases) string { return p.MeterReopenUntil }, false, []string{"datum"}},
+	{"meter_reopened", func(p *Phrases) string { return p.MeterReopened }, false, nil},
+	{"meter_already_open", func(p *Phrases) string { return p.MeterAlreadyOpen }, false, nil},
+	{"meter_plan_title", func(p *Phrases) string { return p.MeterPlanTitle }, false, nil},
+	{"meter_plan_points_label", func(p *Phrases) string { return p.MeterPlanPointsLabel }, false, nil},
+	{"meter_plan_points_hint", func(p *Phrases) string { return p.MeterPlanPointsHint }, false, nil},
+	{"meter_plan_how_label", func(p *Phrases) string { return p.MeterPlanHowLabel }, false, nil},
+	{"meter_plan_how_hint", func(p *Phrases) string { return p.MeterPlanHowHint }, false, nil},
+	{"meter_plan_empty", func(p *Phrases) string { return p.MeterPlanEmpty }, false, nil},
+	{"meter_plan_saved", func(p *Phrases) string { return p.MeterPlanSaved }, false, nil},
+	{"meter_per_area", func(p *Phrases) string { return p.MeterPerArea }, false, nil},
+	{"meter_area_line", func(p *Phrases) string { return p.MeterAreaLine }, false, []string{"gebied", "voor", "na", "verschil"}},
+	{"meter_statement_line", func(p *Phrases) string { return p.MeterStatementLine }, false, []string{"voor", "na", "stelling"}},
+	{"meter_biggest", func(p *Phrases) string { return p.MeterBiggest }, false, nil},
+	{"meter_no_growth", func(p *Phrases) string { return p.MeterNoGrowth }, false, nil},
+	{"meter_still_low", func(p *Phrases) string { return p.MeterStillLow }, false, nil},
+	{"meter_nothing_low", func(p *Phrases) string { return p.MeterNothingLow }, false, nil},
+	{"meter_chart_note", func(p *Phrases) string { return p.MeterChartNote }, false, nil},
+	{"meter_chart_title", func(p *Phrases) string { return p.MeterChartTitle }, false, nil},
+	{"meter_chart_axis", func(p *Phrases) string { return p.MeterChartAxis }, false, nil},
+	{"meter_no_voormeting", func(p *Phrases) string { return p.MeterNoVoormeting }, false, nil},
+	{"meter_overview_no_cohort", func(p *Phrases) string { return p.MeterOverviewNoCohort }, false, nil},
+	{"meter_overview_heading", func(p *Phrases) string { return p.MeterOverviewHeading }, false, []string{"cohort"}},
+	{"meter_overview_kind", func(p *Phrases) string { return p.MeterOverviewKind }, false, []string{"meting", "aantal", "totaal"}},
+	{"meter_overview_done", func(p *Phrases) string { return p.MeterOverviewDone }, false, []string{"namen"}},
+	{"meter_overview_busy", func(p *Phrases) string { return p.MeterOverviewBusy }, false, []string{"namen"}},
+	{"meter_overview_not_yet", func(p *Phrases) string { return p.MeterOverviewNotYet }, false, []string{"namen"}},
+	{"meter_overview_group", func(p *Phrases) string { return p.MeterOverviewGroup }, false, []string{"meting", "aantal"}},
+	{"meter_overview_too_few", func(p *Phrases) string { return p.MeterOverviewTooFew }, false, []string{"aantal", "meting"}},
+	{"meter_overview_shared", func(p *Phrases) string { return p.MeterOverviewShared }, false, nil},
+	{"meter_overview_no_shared", func(p *Phrases) string { return p.MeterOverviewNoShared }, false, nil},
+	{"meter_overview_plans", func(p *Phrases) string { return p.MeterOverviewPlans }, false, []string{"aantal", "totaal"}},
+	{"meter_overview_csv", func(p *Phrases) string { return p.MeterOverviewCSV }, false, nil},
+	{"meter_csv_title", func(p *Phrases) string { return p.MeterCSVTitle }, false, []string{"cohort"}},
+	{"meter_overview_nobody", func(p *Phrases) string { return p.MeterOverviewNobody }, false, nil},
 }

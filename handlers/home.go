@@ -490,11 +490,11 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 		}
 	} else {
 		r := Stap2(course.Meter, st.Answers)
-		lines = append(lines, "*"+stap2Heading(course.Meter, 0, textMeterKrachten)+"*")
+		lines = append(lines, "*"+stap2Heading(course.Meter, 0, course.Phrases.MeterKrachten)+"*")
 		for _, k := range r.Krachten {
 			lines = append(lines, "• "+escape(k.Statement.Text))
 		}
-		lines = append(lines, "*"+stap2Heading(course.Meter, 1, textMeterUitdagingen)+"*")
+		lines = append(lines, "*"+stap2Heading(course.Meter, 1, course.Phrases.MeterUitdagingen)+"*")
 		for _, u := range r.Uitdagingen {
 			lines = append(lines, "• "+escape(u.Statement.Text))
 		}

@@ -158,15 +158,15 @@ func (m *Meter) participantCohort(ctx context.Context, userID, channel string) (
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, content.Errorf(content.ENOTFOUND, "%s", textMeterNoCohort)
+		return nil, content.Errorf(content.ENOTFOUND, "%s", m.phrases.MeterNoCohort)
 	}
 	return m.deps.Store.CohortByID(ctx, ids[0])
 }
 
 // checkParticipant refuses a trainer of c: the meter is for participants, and trainers see the overview.
-func checkParticipant(c *content.Cohort, userID string) error {
+func checkParticipant(phrases content.Phrases, c *content.Cohort, userID string) error {
 	if slices.Contains(c.Trainers, userID) {
-		return content.Errorf(content.EFORBIDDEN, "%s", textMeterTrainer)
+		return content.Errorf(content.EFORBIDDEN, "%s", phrases.MeterTrainer)
 	}
 	return nil
 }
@@ -180,14 +180,14 @@ func kindTitle(kind string) string {
 }
 
 // parseIDs reads a button value of "/"-separated parts: the first a measurement or cohort id.
-func parseMeterValue(value string, parts int) (int64, []string, error) {
+func parseMeterValue(phrases content.Phrases, value string, parts int) (int64, []string, error) {
 	fields := strings.Split(value, "/")
 	if len(fields) != parts {
-		return 0, nil, content.Errorf(content.EINVALID, "%s", textMeterOldButton)
+		return 0, nil, content.Errorf(content.EINVALID, "%s", phrases.MeterOldButton)
 	}
 	id, err := strconv.ParseInt(fields[0], 10, 64)
 	if err != nil || id <= 0 {
-		return 0, nil, content.Errorf(content.EINVALID, "%s", textMeterOldButton)
+		return 0, nil, content.Errorf(content.EINVALID, "%s", phrases.MeterOldButton)
 	}
 	return id, fields[1:], nil
 }

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // Colours of the growth chart's bars.
@@ -21,12 +23,12 @@ var (
 
 // GrowthChart draws the growth report's areas as a PNG: per area a bar for the voormeting's average and one for the
 // eindmeting's, on the scale 1–5, with a legend "voormeting" / "eindmeting".
-func GrowthChart(r GrowthReport) ([]byte, error) {
+func GrowthChart(phrases content.Phrases, r GrowthReport) ([]byte, error) {
 	p := plot.New()
-	p.Title.Text = textMeterChartTitle
+	p.Title.Text = phrases.MeterChartTitle
 	p.Title.TextStyle.Font.Size = vg.Points(15)
 	p.Title.Padding = vg.Points(10)
-	p.Y.Label.Text = textMeterChartAxis
+	p.Y.Label.Text = phrases.MeterChartAxis
 	p.Y.Min, p.Y.Max = 0, 5.9
 	var ticks []plot.Tick
 	for v := 0; v <= 5; v++ {

@@ -20,7 +20,7 @@ func TestGrowthChart(t *testing.T) {
 		voor[s.ID] = 1 + i%3
 		na[s.ID] = 3 + i%3
 	}
-	data, err := handlers.GrowthChart(handlers.Growth(course.Meter, voor, na))
+	data, err := handlers.GrowthChart(course.Phrases, handlers.Growth(course.Meter, voor, na))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,20 +90,20 @@ func (m *Meter) GrowthMessage(r GrowthReport) (Message, error) {
 	blocks := sections(m.phrases.GrowthReport)
 	var areaLines []string
 	for _, a := range r.Areas {
-		areaLines = append(areaLines, fmt.Sprintf(textMeterAreaLine, a.Area, dutchNumber(a.Voor), dutchNumber(a.Na), signed(a.Na-a.Voor)))
+		areaLines = append(areaLines, content.Fill(m.phrases.MeterAreaLine, map[string]string{"gebied": a.Area, "voor": dutchNumber(a.Voor), "na": dutchNumber(a.Na), "verschil": signed(a.Na - a.Voor)}))
 	}
-	blocks = append(blocks, sections("*"+textMeterPerArea+"*\n"+strings.Join(areaLines, "\n"))...)
+	blocks = append(blocks, sections("*"+m.phrases.MeterPerArea+"*\n"+strings.Join(areaLines, "\n"))...)
 	for _, a := range r.Areas {
 		lines := []string{"*" + a.Area + "*"}
 		for _, g := range r.Statements {
 			if g.Area != a.Area {
 				continue
 			}
-			lines = append(lines, fmt.Sprintf(textMeterStatementLine, scoreOrDash(g.Voor), scoreOrDash(g.Na), escape(g.Statement.Text)))
+			lines = append(lines, content.Fill(m.phrases.MeterStatementLine, map[string]string{"voor": scoreOrDash(g.Voor), "na": scoreOrDash(g.Na), "stelling": escape(g.Statement.Text)}))
 		}
 		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
 	}
-	biggest := textMeterNoGrowth
+	biggest := m.phrases.MeterNoGrowth
 	if len(r.Biggest) > 0 {
 		var lines []string
 		for _, g := range r.Biggest {
@@ -111,8 +111,8 @@ func (m *Meter) GrowthMessage(r GrowthReport) (Message, error) {
 		}
 		biggest = strings.Join(lines, "\n")
 	}
-	blocks = append(blocks, sections("*"+textMeterBiggest+"*\n"+biggest)...)
-	low := textMeterNothingLow
+	blocks = append(blocks, sections("*"+m.phrases.MeterBiggest+"*\n"+biggest)...)
+	low := m.phrases.MeterNothingLow
 	if len(r.StillLow) > 0 {
 		var lines []string
 		for _, g := range r.StillLow {
@@ -120,8 +120,8 @@ func (m *Meter) GrowthMessage(r GrowthReport) (Message, error) {
 		}
 		low = strings.Join(lines, "\n")
 	}
-	blocks = append(blocks, sections("*"+textMeterStillLow+"*\n"+low)...)
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(textMeterChartNote)))
+	blocks = append(blocks, sections("*"+m.phrases.MeterStillLow+"*\n"+low)...)
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(m.phrases.MeterChartNote)))
 	return checkLimits(Message{Text: firstLine(m.phrases.GrowthReport), Blocks: blocks})
 }
 
@@ -133,7 +133,7 @@ func (m *Meter) sendGrowth(ctx context.Context, na store.Measurement, userID str
 		return fmt.Errorf("growth: %w", err)
 	}
 	if err != nil || !voorM.Finished() {
-		_, _, err := m.deps.Slack.Post(ctx, userID, textMeterNoVoormeting, sections(textMeterNoVoormeting))
+		_, _, err := m.deps.Slack.Post(ctx, userID, m.phrases.MeterNoVoormeting, sections(m.phrases.MeterNoVoormeting))
 		return err
 	}
 	voor, err := m.deps.Store.MeterAnswers(ctx, voorM.ID)
@@ -153,11 +153,11 @@ func (m *Meter) sendGrowth(ctx context.Context, na store.Measurement, userID str
 	if err != nil {
 		return fmt.Errorf("growth: %w", err)
 	}
-	png, err := GrowthChart(report)
+	png, err := GrowthChart(m.phrases, report)
 	if err != nil {
 		return fmt.Errorf("growth: %w", err)
 	}
-	if _, err := m.deps.Slack.UploadFile(ctx, channel, "competentiemeter-groei.png", textMeterChartTitle, png); err != nil {
+	if _, err := m.deps.Slack.UploadFile(ctx, channel, "competentiemeter-groei.png", m.phrases.MeterChartTitle, png); err != nil {
 		return fmt.Errorf("growth: upload chart: %w", err)
 	}
 	return nil

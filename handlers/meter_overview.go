@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -132,7 +133,7 @@ func (m *Meter) Overview(ctx context.Context, cmd slack.SlashCommand) (Response,
 				return nil, fmt.Errorf("meter export: %w", err)
 			}
 			name := "competentiemeter-" + fileSafe(c.Name) + ".csv"
-			if _, err := m.deps.Slack.UploadFile(ctx, dm, name, fmt.Sprintf(textMeterCSVTitle, c.Name), data); err != nil {
+			if _, err := m.deps.Slack.UploadFile(ctx, dm, name, content.Fill(m.phrases.MeterCSVTitle, map[string]string{"cohort": c.Name}), data); err != nil {
 				return nil, fmt.Errorf("meter export: %w", err)
 			}
 			return nil, nil
@@ -163,7 +164,7 @@ func (m *Meter) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*con
 			}
 		}
 		if len(trained) != 1 {
-			return nil, content.Errorf(content.EINVALID, "%s", textMeterOverviewNoCohort)
+			return nil, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOverviewNoCohort)
 		}
 		c = trained[0]
 	}
@@ -176,23 +177,23 @@ func (m *Meter) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*con
 // OverviewMessage is the trainer's overview as an ephemeral message.
 func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, error) {
 	meter := m.deps.Course.Meter
-	head := fmt.Sprintf(textMeterOverviewHeading, escape(c.Name))
+	head := content.Fill(m.phrases.MeterOverviewHeading, map[string]string{"cohort": escape(c.Name)})
 	blocks := sections(head)
 	for _, k := range o.Kinds {
-		lines := []string{fmt.Sprintf(textMeterOverviewKind, capitalize(kindTitle(k.Kind)), len(k.Done), o.Total)}
-		lines = append(lines, fmt.Sprintf(textMeterOverviewDone, mentions(k.Done, nil)))
+		lines := []string{content.Fill(m.phrases.MeterOverviewKind, map[string]string{"meting": capitalize(kindTitle(k.Kind)), "aantal": strconv.Itoa(len(k.Done)), "totaal": strconv.Itoa(o.Total)})}
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewDone, map[string]string{"namen": mentions(m.phrases, k.Done, nil)}))
 		if len(k.Busy) > 0 {
-			lines = append(lines, fmt.Sprintf(textMeterOverviewBusy, mentions(k.Busy, func(u string) string {
+			lines = append(lines, content.Fill(m.phrases.MeterOverviewBusy, map[string]string{"namen": mentions(m.phrases, k.Busy, func(u string) string {
 				return fmt.Sprintf(" (%d/%d)", k.Answered[u], len(m.ids))
-			})))
+			})}))
 		}
-		lines = append(lines, fmt.Sprintf(textMeterOverviewNotYet, mentions(k.NotStarted, nil)))
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewNotYet, map[string]string{"namen": mentions(m.phrases, k.NotStarted, nil)}))
 		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
 		if k.AreaAverages == nil {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf(textMeterOverviewTooFew, MinGroup, kindTitle(k.Kind)))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewTooFew, map[string]string{"aantal": strconv.Itoa(MinGroup), "meting": kindTitle(k.Kind)}))))
 			continue
 		}
-		group := []string{fmt.Sprintf(textMeterOverviewGroup, kindTitle(k.Kind), len(k.Done))}
+		group := []string{content.Fill(m.phrases.MeterOverviewGroup, map[string]string{"meting": kindTitle(k.Kind), "aantal": strconv.Itoa(len(k.Done))})}
 		for i, a := range k.AreaAverages {
 			group = append(group, fmt.Sprintf("• *%s*: %s", a.Area, dutchNumber(a.Voor)))
 			for _, s := range meter.Areas[i].Statements {
@@ -202,9 +203,9 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 		blocks = append(blocks, sections(strings.Join(group, "\n"))...)
 	}
 	if len(o.Shared) == 0 {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(textMeterOverviewNoShared)))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(m.phrases.MeterOverviewNoShared)))
 	} else {
-		lines := []string{textMeterOverviewShared}
+		lines := []string{m.phrases.MeterOverviewShared}
 		for _, s := range o.Shared {
 			var parts []string
 			for _, a := range meter.Areas {
@@ -214,7 +215,7 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 		}
 		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
 	}
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf(textMeterOverviewPlans, o.Plans, o.Total)+" "+textMeterOverviewCSV)))
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewPlans, map[string]string{"aantal": strconv.Itoa(o.Plans), "totaal": strconv.Itoa(o.Total)})+" "+m.phrases.MeterOverviewCSV)))
 	return checkLimits(Message{Text: firstLine(head), Blocks: blocks})
 }
 
@@ -285,9 +286,9 @@ func csvNumber(v float64) string {
 }
 
 // mentions lists users as Slack mentions, each with an optional suffix; "Nog niemand" when empty.
-func mentions(users []string, suffix func(string) string) string {
+func mentions(phrases content.Phrases, users []string, suffix func(string) string) string {
 	if len(users) == 0 {
-		return textMeterOverviewNobody
+		return phrases.MeterOverviewNobody
 	}
 	out := make([]string, len(users))
 	for i, u := range users {

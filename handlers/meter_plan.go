@@ -30,25 +30,25 @@ func (m *Meter) PlanModal(cohortID int64, p store.DevelopmentPlan) slack.ModalVi
 	var blocks []slack.Block
 	blocks = append(blocks, sections("*"+meter.Stap3.Title+"*\n"+meter.Stap3.Text)...)
 	blocks = append(blocks, sections(tipsText(meter.Stap3))...)
-	points := slack.NewPlainTextInputBlockElement(plain(textMeterPlanPointsHint), meterPlanPointsInput)
+	points := slack.NewPlainTextInputBlockElement(plain(m.phrases.MeterPlanPointsHint), meterPlanPointsInput)
 	points.Multiline = true
 	points.MaxLength = maxPlanText
 	points.InitialValue = p.Ontwikkelpunten
-	blocks = append(blocks, slack.NewInputBlock(meterPlanPointsBlock, plain(textMeterPlanPointsLabel), nil, points))
+	blocks = append(blocks, slack.NewInputBlock(meterPlanPointsBlock, plain(m.phrases.MeterPlanPointsLabel), nil, points))
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, sections("*"+meter.Stap4.Title+"*\n"+meter.Stap4.Text)...)
 	blocks = append(blocks, sections(tipsText(meter.Stap4))...)
-	how := slack.NewPlainTextInputBlockElement(plain(textMeterPlanHowHint), meterPlanHowInput)
+	how := slack.NewPlainTextInputBlockElement(plain(m.phrases.MeterPlanHowHint), meterPlanHowInput)
 	how.Multiline = true
 	how.MaxLength = maxPlanText
 	how.InitialValue = p.Aanpak
-	howBlock := slack.NewInputBlock(meterPlanHowBlock, plain(textMeterPlanHowLabel), nil, how)
+	howBlock := slack.NewInputBlock(meterPlanHowBlock, plain(m.phrases.MeterPlanHowLabel), nil, how)
 	howBlock.Optional = true
 	blocks = append(blocks, howBlock)
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      CallbackMeterPlan,
-		Title:           plain(textMeterPlanTitle),
+		Title:           plain(m.phrases.MeterPlanTitle),
 		Submit:          plain(m.phrases.ButtonBewaar),
 		Close:           plain(m.phrases.ButtonAnnuleer),
 		PrivateMetadata: strconv.FormatInt(cohortID, 10),
@@ -73,13 +73,13 @@ func tipsText(s content.Step) string {
 func (m *Meter) OpenPlan(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	cohortID, err := strconv.ParseInt(action.Value, 10, 64)
 	if err != nil {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textMeterOldButton)
+		return Response{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
 	c, err := m.deps.Store.CohortByID(ctx, cohortID)
 	if err != nil {
 		return Response{}, fmt.Errorf("open plan: %w", err)
 	}
-	if err := checkParticipant(c, cb.User.ID); err != nil {
+	if err := checkParticipant(m.phrases, c, cb.User.ID); err != nil {
 		return Response{}, err
 	}
 	p, err := m.deps.Store.DevelopmentPlanOf(ctx, cohortID, cb.User.ID)
@@ -97,19 +97,19 @@ func (m *Meter) OpenPlan(ctx context.Context, cb slack.InteractionCallback, acti
 func (m *Meter) SavePlan(ctx context.Context, cb slack.InteractionCallback) (ViewResponse, error) {
 	cohortID, err := strconv.ParseInt(cb.View.PrivateMetadata, 10, 64)
 	if err != nil {
-		return ViewResponse{}, content.Errorf(content.EINVALID, "%s", textMeterOldButton)
+		return ViewResponse{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
 	values := cb.View.State.Values
 	points := strings.TrimSpace(values[meterPlanPointsBlock][meterPlanPointsInput].Value)
 	how := strings.TrimSpace(values[meterPlanHowBlock][meterPlanHowInput].Value)
 	if points == "" {
-		return ViewErrors(map[string]string{meterPlanPointsBlock: textMeterPlanEmpty}), nil
+		return ViewErrors(map[string]string{meterPlanPointsBlock: m.phrases.MeterPlanEmpty}), nil
 	}
 	c, err := m.deps.Store.CohortByID(ctx, cohortID)
 	if err != nil {
 		return ViewResponse{}, fmt.Errorf("save plan: %w", err)
 	}
-	if err := checkParticipant(c, cb.User.ID); err != nil {
+	if err := checkParticipant(m.phrases, c, cb.User.ID); err != nil {
 		return ViewResponse{}, err
 	}
 	if _, err := m.deps.Store.SaveDevelopmentPlan(ctx, store.DevelopmentPlan{CohortID: cohortID, UserID: cb.User.ID,
@@ -118,22 +118,22 @@ func (m *Meter) SavePlan(ctx context.Context, cb slack.InteractionCallback) (Vie
 	}
 	userID := cb.User.ID
 	return ViewResponse{Later: func(ctx context.Context) error {
-		msg := PlanSavedMessage(cohortID, points, how)
+		msg := PlanSavedMessage(m.phrases, cohortID, points, how)
 		_, _, err := m.deps.Slack.Post(ctx, userID, msg.Text, msg.Blocks)
 		return err
 	}}, nil
 }
 
 // PlanSavedMessage is the DM after the plan was saved: what was written, and a button to change it.
-func PlanSavedMessage(cohortID int64, points, how string) Message {
-	text := textMeterPlanSaved
-	body := "*" + textMeterPlanPointsLabel + "*\n" + escape(points)
+func PlanSavedMessage(phrases content.Phrases, cohortID int64, points, how string) Message {
+	text := phrases.MeterPlanSaved
+	body := "*" + phrases.MeterPlanPointsLabel + "*\n" + escape(points)
 	if how != "" {
-		body += "\n\n*" + textMeterPlanHowLabel + "*\n" + escape(how)
+		body += "\n\n*" + phrases.MeterPlanHowLabel + "*\n" + escape(how)
 	}
 	blocks := sections(text)
 	blocks = append(blocks, sections(body)...)
 	blocks = append(blocks, slack.NewActionBlock("meter_plan/c"+strconv.FormatInt(cohortID, 10),
-		button(ActionMeterPlan, strconv.FormatInt(cohortID, 10), textMeterPlanEditButton, false)))
+		button(ActionMeterPlan, strconv.FormatInt(cohortID, 10), phrases.MeterPlanEditButton, false)))
 	return Message{Text: text, Blocks: blocks}
 }

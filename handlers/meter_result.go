@@ -93,28 +93,28 @@ func (m *Meter) ResultMessage(ms store.Measurement, c *content.Cohort, answers m
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, sections("*"+meter.Stap2.Title+"*\n"+meter.Stap2.Text)...)
 	r := Stap2(meter, answers)
-	blocks = append(blocks, sections(rankedList(stap2Heading(meter, 0, textMeterKrachten), r.Krachten, r.KrachtenTied, m))...)
-	blocks = append(blocks, sections(rankedList(stap2Heading(meter, 1, textMeterUitdagingen), r.Uitdagingen, r.UitdagingenTied, m))...)
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(textMeterTieRule)))
+	blocks = append(blocks, sections(rankedList(stap2Heading(meter, 0, m.phrases.MeterKrachten), r.Krachten, r.KrachtenTied, m))...)
+	blocks = append(blocks, sections(rankedList(stap2Heading(meter, 1, m.phrases.MeterUitdagingen), r.Uitdagingen, r.UitdagingenTied, m))...)
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(m.phrases.MeterTieRule)))
 
 	var buttons []slack.BlockElement
-	buttons = append(buttons, button(ActionMeterPlan, strconv.FormatInt(c.ID, 10), textMeterPlanButton, true))
+	buttons = append(buttons, button(ActionMeterPlan, strconv.FormatInt(c.ID, 10), m.phrases.MeterPlanButton, true))
 	if ms.SharedAt == nil {
 		buttons = append(buttons, button(ActionMeterShare, strconv.FormatInt(ms.ID, 10), m.phrases.ButtonDeelMetTrainer, false))
 	}
 	until := reopenUntil(c, ms.Kind)
 	if m.now().Before(until) {
-		buttons = append(buttons, button(ActionMeterReopen, strconv.FormatInt(ms.ID, 10), textMeterReopenButton, false))
+		buttons = append(buttons, button(ActionMeterReopen, strconv.FormatInt(ms.ID, 10), m.phrases.MeterReopenButton, false))
 	}
 	blocks = append(blocks, slack.NewActionBlock("meter_result/"+strconv.FormatInt(ms.ID, 10), buttons...))
 	var notes []string
 	if ms.SharedAt != nil {
-		notes = append(notes, fmt.Sprintf(textMeterSharedOn, DutchDateTime(*ms.SharedAt, loc)))
+		notes = append(notes, content.Fill(m.phrases.MeterSharedOn, map[string]string{"datum": DutchDateTime(*ms.SharedAt, loc)}))
 	} else {
-		notes = append(notes, textMeterPrivate)
+		notes = append(notes, m.phrases.MeterPrivate)
 	}
 	if m.now().Before(until) {
-		notes = append(notes, fmt.Sprintf(textMeterReopenUntil, DutchDateTime(until, loc)))
+		notes = append(notes, content.Fill(m.phrases.MeterReopenUntil, map[string]string{"datum": DutchDateTime(until, loc)}))
 	}
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(strings.Join(notes, " "))))
 	return checkLimits(Message{Text: done, Blocks: blocks})
@@ -139,7 +139,7 @@ func rankedList(heading string, rs, tied []RankedStatement, m *Meter) string {
 		for _, r := range tied {
 			names = append(names, strconv.Itoa(r.Index+1))
 		}
-		lines = append(lines, fmt.Sprintf(textMeterTied, m.scoreLabel(tied[0].Score), joinDutch(names)))
+		lines = append(lines, content.Fill(m.phrases.MeterTied, map[string]string{"score": m.scoreLabel(tied[0].Score), "stellingen": joinDutch(names)}))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -153,7 +153,7 @@ func (m *Meter) scoreLabel(v int) string {
 // Reopen handles "Heropenen" on a finished measurement, until the next module starts: the measurement opens for
 // changes in a new round (buttons on older messages stop counting) and the message shows its first statement.
 func (m *Meter) Reopen(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
-	id, _, err := parseMeterValue(action.Value, 1)
+	id, _, err := parseMeterValue(m.phrases, action.Value, 1)
 	if err != nil {
 		return Response{}, err
 	}
@@ -167,13 +167,13 @@ func (m *Meter) Reopen(ctx context.Context, cb slack.InteractionCallback, action
 		return Response{}, fmt.Errorf("meter reopen: %w", err)
 	}
 	if wasOpen {
-		return Ephemeral(textMeterAlreadyOpen), nil
+		return Ephemeral(m.phrases.MeterAlreadyOpen), nil
 	}
 	answers, err := m.deps.Store.MeterAnswers(ctx, ms.ID)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter reopen: %w", err)
 	}
-	msg, err := m.QuestionMessage(ms, answers, 0, textMeterReopened, false)
+	msg, err := m.QuestionMessage(ms, answers, 0, m.phrases.MeterReopened, false)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter reopen: %w", err)
 	}
@@ -183,7 +183,7 @@ func (m *Meter) Reopen(ctx context.Context, cb slack.InteractionCallback, action
 // Share handles "Deel met trainer": from now on the cohort's trainers see this measurement's scores in their
 // overview. The message shows that it is shared.
 func (m *Meter) Share(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
-	id, _, err := parseMeterValue(action.Value, 1)
+	id, _, err := parseMeterValue(m.phrases, action.Value, 1)
 	if err != nil {
 		return Response{}, err
 	}

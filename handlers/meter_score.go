@@ -41,7 +41,7 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 		}
 	}
 	blocks = append(blocks,
-		slack.NewContextBlock("", mrkdwn(progress+" · "+fmt.Sprintf(textMeterAnswered, answered, len(m.ids)))),
+		slack.NewContextBlock("", mrkdwn(progress+" · "+content.Fill(m.phrases.MeterAnswered, map[string]string{"aantal": strconv.Itoa(answered), "totaal": strconv.Itoa(len(m.ids))}))),
 		slack.NewSectionBlock(mrkdwn("*"+escape(st.Text)+"*"), nil, nil))
 	var scores []slack.BlockElement
 	for _, p := range meter.Scale {
@@ -61,7 +61,7 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 		nav = append(nav, button(ActionMeterPrev, fmt.Sprintf("%d/%s", ms.ID, st.ID), m.phrases.ButtonVorige, false))
 	}
 	if answered == len(m.ids) {
-		nav = append(nav, button(ActionMeterFinish, strconv.FormatInt(ms.ID, 10), textMeterFinishButton, true))
+		nav = append(nav, button(ActionMeterFinish, strconv.FormatInt(ms.ID, 10), m.phrases.MeterFinishButton, true))
 	}
 	if len(nav) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("meter_nav/r"+strconv.Itoa(ms.Round), nav...))
@@ -69,7 +69,7 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 	if noted != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(noted)))
 	}
-	return checkLimits(Message{Text: fmt.Sprintf(textMeterQuestionFallback, i+1, len(m.ids), st.Text), Blocks: blocks})
+	return checkLimits(Message{Text: content.Fill(m.phrases.MeterQuestionFallback, map[string]string{"nummer": strconv.Itoa(i + 1), "totaal": strconv.Itoa(len(m.ids)), "stelling": st.Text}), Blocks: blocks})
 }
 
 // statementAt returns statement i of the meter (in order) and its area.
@@ -91,14 +91,14 @@ func statementAt(meter content.Meter, i int) (content.Statement, content.Area, b
 // measurement, on a message of an earlier round, or on someone else's measurement changes nothing and says why;
 // a double click on the last answer (the measurement was finished by the first) says nothing.
 func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
-	id, rest, err := parseMeterValue(action.Value, 3)
+	id, rest, err := parseMeterValue(m.phrases, action.Value, 3)
 	if err != nil {
 		return Response{}, err
 	}
 	sid := rest[0]
 	score, err := strconv.Atoi(rest[1])
 	if err != nil {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textMeterOldButton)
+		return Response{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
 	res, err := m.deps.Store.AnswerStatement(ctx, store.MeterAnswer{MeasurementID: id, UserID: cb.User.ID,
 		Round: roundOf(action.BlockID), StatementID: sid, Score: score, Statements: m.ids})
@@ -120,7 +120,7 @@ func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action 
 	}
 	label, _ := m.deps.Course.Meter.Label(score)
 	at := slices.Index(m.ids, sid)
-	noted := fmt.Sprintf(textMeterNoted, at+1, label)
+	noted := content.Fill(m.phrases.MeterNoted, map[string]string{"nummer": strconv.Itoa(at + 1), "antwoord": label})
 	msg, err := m.QuestionMessage(res.Measurement, res.Answers, nextStatement(m.ids, res.Answers, at), noted, false)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter score: %w", err)
@@ -130,7 +130,7 @@ func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action 
 
 // Prev handles "Vorige": the message shows the statement before, with its answer marked. Nothing is written.
 func (m *Meter) Prev(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
-	id, rest, err := parseMeterValue(action.Value, 2)
+	id, rest, err := parseMeterValue(m.phrases, action.Value, 2)
 	if err != nil {
 		return Response{}, err
 	}
@@ -162,7 +162,7 @@ func (m *Meter) Prev(ctx context.Context, cb slack.InteractionCallback, action *
 // Finish handles "Afronden" on a reopened measurement whose statements all have a score: it is locked again and
 // the message shows the result.
 func (m *Meter) Finish(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
-	id, _, err := parseMeterValue(action.Value, 1)
+	id, _, err := parseMeterValue(m.phrases, action.Value, 1)
 	if err != nil {
 		return Response{}, err
 	}

@@ -17,7 +17,7 @@ import (
 func (m *Meter) Start(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	kind := action.Value
 	if kind != store.MeterVoormeting && kind != store.MeterEindmeting {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textMeterOldButton)
+		return Response{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
 	var c *content.Cohort
 	var err error
@@ -36,7 +36,7 @@ func (m *Meter) Start(ctx context.Context, cb slack.InteractionCallback, action 
 // voormeting until module 4 starts, then the eindmeting), or shows the result of a finished one, in the DM.
 func (m *Meter) Command(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
 	if word := strings.TrimSpace(cmd.Text); word != "" {
-		return Ephemeral(fmt.Sprintf(textMeterUsage, CommandMeter, CommandMeter)), nil
+		return Ephemeral(content.Fill(m.phrases.MeterUsage, map[string]string{"commando": CommandMeter})), nil
 	}
 	c, err := m.participantCohort(ctx, cmd.UserID, cmd.ChannelID)
 	if err != nil {
@@ -44,7 +44,7 @@ func (m *Meter) Command(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	}
 	note := ""
 	if !strings.HasPrefix(cmd.ChannelID, "D") {
-		note = textMeterSentToDM
+		note = m.phrases.MeterSentToDM
 	}
 	return m.begin(ctx, c, cmd.UserID, openKind(c, m.now()), note)
 }
@@ -52,13 +52,13 @@ func (m *Meter) Command(ctx context.Context, cmd slack.SlashCommand) (Response, 
 // begin starts (or finds) the measurement and posts it in the DM after the ack; note, when set, is the immediate
 // answer.
 func (m *Meter) begin(ctx context.Context, c *content.Cohort, userID, kind, note string) (Response, error) {
-	if err := checkParticipant(c, userID); err != nil {
+	if err := checkParticipant(m.phrases, c, userID); err != nil {
 		return Response{}, err
 	}
 	if kind == store.MeterEindmeting {
 		if m4, ok := c.Module(4); ok && m.now().Before(m4.Start) {
 			loc, _ := c.Location()
-			return Ephemeral(fmt.Sprintf(textMeterEindmetingLater, DutchDate(m4.Start, loc))), nil
+			return Ephemeral(content.Fill(m.phrases.MeterEindmetingLater, map[string]string{"datum": DutchDate(m4.Start, loc)})), nil
 		}
 	}
 	ms, err := m.deps.Store.StartMeasurement(ctx, c.ID, userID, kind)
