@@ -225,6 +225,46 @@ type Phrases struct {
 	MeterOverviewCSV      string `yaml:"meter_overview_csv"`
 	MeterCSVTitle         string `yaml:"meter_csv_title"` // {cohort}
 	MeterOverviewNobody   string `yaml:"meter_overview_nobody"`
+	// App Home.
+	HomeWelcome               string `yaml:"home_welcome"`
+	HomeNoCohort              string `yaml:"home_no_cohort"`
+	HomeFooter                string `yaml:"home_footer"`
+	HomeParticipantHeader     string `yaml:"home_participant_header"` // {cohort}
+	HomeNext                  string `yaml:"home_next"`               // {module} {titel} {datum} {van} {tot} {plaats}
+	HomeNow                   string `yaml:"home_now"`                // {module} {titel} {datum} {van} {tot} {plaats}
+	HomeCourseOver            string `yaml:"home_course_over"`
+	HomeReadings              string `yaml:"home_readings"` // {module}
+	HomeHomework              string `yaml:"home_homework"`
+	HomeHomeworkModule        string `yaml:"home_homework_module"` // {module} {titel}
+	HomeHomeworkByPlan        string `yaml:"home_homework_by_plan"`
+	HomeMeter                 string `yaml:"home_meter"`
+	HomeMeterNotStarted       string `yaml:"home_meter_not_started"` // {meting}
+	HomeMeterBusy             string `yaml:"home_meter_busy"`        // {meting} {aantal} {totaal}
+	HomeMeterGoOn             string `yaml:"home_meter_go_on"`
+	HomeMeterDone             string `yaml:"home_meter_done"` // {meting} {datum}
+	HomeMeterShow             string `yaml:"home_meter_show"`
+	HomeMeterPrivate          string `yaml:"home_meter_private"`
+	HomeMeterShared           string `yaml:"home_meter_shared"` // {datum}
+	HomeGrowth                string `yaml:"home_growth"`
+	HomeGrowthArea            string `yaml:"home_growth_area"` // {gebied} {voor} {na} {verschil}
+	HomePlanMissing           string `yaml:"home_plan_missing"`
+	HomePlanWritten           string `yaml:"home_plan_written"`
+	HomePlanWrite             string `yaml:"home_plan_write"`
+	HomePlanEdit              string `yaml:"home_plan_edit"`
+	HomeStagesTrimmed         string `yaml:"home_stages_trimmed"`
+	HomeTrainerHeader         string `yaml:"home_trainer_header"`
+	HomeTrainerCohort         string `yaml:"home_trainer_cohort"` // {cohort} {kanaal}
+	HomeTrainerNext           string `yaml:"home_trainer_next"`   // {module} {datum} {plaats}
+	HomeTrainerNow            string `yaml:"home_trainer_now"`    // {module} {datum} {plaats}
+	HomeTrainerOver           string `yaml:"home_trainer_over"`
+	HomeTrainerPeople         string `yaml:"home_trainer_people"`     // {aantal}
+	HomeTrainerVoormeting     string `yaml:"home_trainer_voormeting"` // {aantal} {totaal}
+	HomeTrainerEindmeting     string `yaml:"home_trainer_eindmeting"` // {aantal} {totaal}
+	HomeTrainerHomework       string `yaml:"home_trainer_homework"`
+	HomeTrainerHomeworkModule string `yaml:"home_trainer_homework_module"` // {module} {aantal} {totaal}
+	HomeTrainerFailed         string `yaml:"home_trainer_failed"`          // {aantal}
+	HomeTrainerMore           string `yaml:"home_trainer_more"`
+	HomeTrainerTrimmed        string `yaml:"home_trainer_trimmed"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -455,4 +495,44 @@ var phraseSpecs = []phraseSpec{
 	{"meter_overview_csv", func(p *Phrases) string { return p.MeterOverviewCSV }, false, nil},
 	{"meter_csv_title", func(p *Phrases) string { return p.MeterCSVTitle }, false, []string{"cohort"}},
 	{"meter_overview_nobody", func(p *Phrases) string { return p.MeterOverviewNobody }, false, nil},
+	// App Home.
+	{"home_welcome", func(p *Phrases) string { return p.HomeWelcome }, false, nil},
+	{"home_no_cohort", func(p *Phrases) string { return p.HomeNoCohort }, false, nil},
+	{"home_footer", func(p *Phrases) string { return p.HomeFooter }, false, nil},
+	{"home_participant_header", func(p *Phrases) string { return p.HomeParticipantHeader }, false, []string{"cohort"}},
+	{"home_next", func(p *Phrases) string { return p.HomeNext }, false, []string{"module", "titel", "datum", "van", "tot", "plaats"}},
+	{"home_now", func(p *Phrases) string { return p.HomeNow }, false, []string{"module", "titel", "datum", "van", "tot", "plaats"}},
+	{"home_course_over", func(p *Phrases) string { return p.HomeCourseOver }, false, nil},
+	{"home_readings", func(p *Phrases) string { return p.HomeReadings }, false, []string{"module"}},
+	{"home_homework", func(p *Phrases) string { return p.HomeHomework }, false, nil},
+	{"home_homework_module", func(p *Phrases) string { return p.HomeHomeworkModule }, false, []string{"module", "titel"}},
+	{"home_homework_by_plan", func(p *Phrases) string { return p.HomeHomeworkByPlan }, false, nil},
+	{"home_meter", func(p *Phrases) string { return p.HomeMeter }, false, nil},
+	{"home_meter_not_started", func(p *Phrases) string { return p.HomeMeterNotStarted }, false, []string{"meting"}},
+	{"home_meter_busy", func(p *Phrases) string { return p.HomeMeterBusy }, false, []string{"meting", "aantal", "totaal"}},
+	{"home_meter_go_on", func(p *Phrases) string { return p.HomeMeterGoOn }, false, nil},
+	{"home_meter_done", func(p *Phrases) string { return p.HomeMeterDone }, false, []string{"meting", "datum"}},
+	{"home_meter_show", func(p *Phrases) string { return p.HomeMeterShow }, false, nil},
+	{"home_meter_private", func(p *Phrases) string { return p.HomeMeterPrivate }, false, nil},
+	{"home_meter_shared", func(p *Phrases) string { return p.HomeMeterShared }, false, []string{"datum"}},
+	{"home_growth", func(p *Phrases) string { return p.HomeGrowth }, false, nil},
+	{"home_growth_area", func(p *Phrases) string { return p.HomeGrowthArea }, false, []string{"gebied", "voor", "na", "verschil"}},
+	{"home_plan_missing", func(p *Phrases) string { return p.HomePlanMissing }, false, nil},
+	{"home_plan_written", func(p *Phrases) string { return p.HomePlanWritten }, false, nil},
+	{"home_plan_write", func(p *Phrases) string { return p.HomePlanWrite }, false, nil},
+	{"home_plan_edit", func(p *Phrases) string { return p.HomePlanEdit }, false, nil},
+	{"home_stages_trimmed", func(p *Phrases) string { return p.HomeStagesTrimmed }, false, nil},
+	{"home_trainer_header", func(p *Phrases) string { return p.HomeTrainerHeader }, false, nil},
+	{"home_trainer_cohort", func(p *Phrases) string { return p.HomeTrainerCohort }, false, []string{"cohort", "kanaal"}},
+	{"home_trainer_next", func(p *Phrases) string { return p.HomeTrainerNext }, false, []string{"module", "datum", "plaats"}},
+	{"home_trainer_now", func(p *Phrases) string { return p.HomeTrainerNow }, false, []string{"module", "datum", "plaats"}},
+	{"home_trainer_over", func(p *Phrases) string { return p.HomeTrainerOver }, false, nil},
+	{"home_trainer_people", func(p *Phrases) string { return p.HomeTrainerPeople }, false, []string{"aantal"}},
+	{"home_trainer_voormeting", func(p *Phrases) string { return p.HomeTrainerVoormeting }, false, []string{"aantal", "totaal"}},
+	{"home_trainer_eindmeting", func(p *Phrases) string { return p.HomeTrainerEindmeting }, false, []string{"aantal", "totaal"}},
+	{"home_trainer_homework", func(p *Phrases) string { return p.HomeTrainerHomework }, false, nil},
+	{"home_trainer_homework_module", func(p *Phrases) string { return p.HomeTrainerHomeworkModule }, false, []string{"module", "aantal", "totaal"}},
+	{"home_trainer_failed", func(p *Phrases) string { return p.HomeTrainerFailed }, false, []string{"aantal"}},
+	{"home_trainer_more", func(p *Phrases) string { return p.HomeTrainerMore }, false, nil},
+	{"home_trainer_trimmed", func(p *Phrases) string { return p.HomeTrainerTrimmed }, false, nil},
 }

@@ -276,7 +276,7 @@ type TrainerCohortHome struct {
 func HomeView(course *content.Course, now time.Time, userID string, trained []TrainerCohortHome, part *ParticipantHome) (slack.HomeTabViewRequest, error) {
 	var parts []homePart
 	if len(trained) > 0 {
-		tp, err := trainerBlocks(now, trained)
+		tp, err := trainerBlocks(course.Phrases, now, trained)
 		if err != nil {
 			return slack.HomeTabViewRequest{}, err
 		}
@@ -291,13 +291,13 @@ func HomeView(course *content.Course, now time.Time, userID string, trained []Tr
 	}
 	if len(parts) == 0 {
 		parts = append(parts, homePart{blocks: []slack.Block{
-			slack.NewHeaderBlock(plain(textHomeWelcome)),
-			slack.NewSectionBlock(mrkdwn(textHomeNoCohort), nil, nil),
+			slack.NewHeaderBlock(plain(course.Phrases.HomeWelcome)),
+			slack.NewSectionBlock(mrkdwn(course.Phrases.HomeNoCohort), nil, nil),
 		}})
 	}
 	parts = append(parts, homePart{blocks: []slack.Block{
 		slack.NewDividerBlock(),
-		slack.NewContextBlock("home_footer", mrkdwn(textHomeFooter)),
+		slack.NewContextBlock("home_footer", mrkdwn(course.Phrases.HomeFooter)),
 	}})
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: fitView(parts)}}, nil
 }
@@ -334,44 +334,44 @@ func fitView(parts []homePart) []slack.Block {
 }
 
 // trainerBlocks is the trainer's part: per cohort its next meeting and completion counts.
-func trainerBlocks(now time.Time, trained []TrainerCohortHome) (homePart, error) {
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(textHomeTrainerHeader))}
+func trainerBlocks(phrases content.Phrases, now time.Time, trained []TrainerCohortHome) (homePart, error) {
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(phrases.HomeTrainerHeader))}
 	for _, t := range trained {
 		loc, err := t.Cohort.Location()
 		if err != nil {
 			return homePart{}, err
 		}
-		lines := []string{fmt.Sprintf(textHomeTrainerCohort, escape(t.Cohort.Name), channelRef(t.Cohort.Channel))}
+		lines := []string{content.Fill(phrases.HomeTrainerCohort, map[string]string{"cohort": escape(t.Cohort.Name), "kanaal": channelRef(t.Cohort.Channel)})}
 		if m, current := nextModule(t.Cohort, now); m != nil {
-			format := textHomeTrainerNext
+			formatTrainer := phrases.HomeTrainerNext
 			if current {
-				format = textHomeTrainerNow
+				formatTrainer = phrases.HomeTrainerNow
 			}
-			lines = append(lines, fmt.Sprintf(format, m.Number, DutchDateTime(m.Start, loc), escape(m.Location)))
+			lines = append(lines, content.Fill(formatTrainer, map[string]string{"module": strconv.Itoa(m.Number), "datum": DutchDateTime(m.Start, loc), "plaats": escape(m.Location)}))
 		} else {
-			lines = append(lines, textHomeTrainerOver)
+			lines = append(lines, phrases.HomeTrainerOver)
 		}
-		lines = append(lines, fmt.Sprintf(textHomeTrainerPeople, t.Participants))
-		lines = append(lines, fmt.Sprintf(textHomeTrainerVoormeting, t.VoormetingDone, t.Participants))
+		lines = append(lines, content.Fill(phrases.HomeTrainerPeople, map[string]string{"aantal": strconv.Itoa(t.Participants)}))
+		lines = append(lines, content.Fill(phrases.HomeTrainerVoormeting, map[string]string{"aantal": strconv.Itoa(t.VoormetingDone), "totaal": strconv.Itoa(t.Participants)}))
 		if m4, ok := t.Cohort.Module(4); ok && !now.Before(m4.Start) {
-			lines = append(lines, fmt.Sprintf(textHomeTrainerEindmeting, t.EindmetingDone, t.Participants))
+			lines = append(lines, content.Fill(phrases.HomeTrainerEindmeting, map[string]string{"aantal": strconv.Itoa(t.EindmetingDone), "totaal": strconv.Itoa(t.Participants)}))
 		}
 		var hw []string
 		for _, m := range t.Cohort.Modules {
 			if !now.Before(m.End) {
-				hw = append(hw, fmt.Sprintf(textHomeTrainerHomeworkModule, m.Number, t.HomeworkDone[m.Number], t.Participants))
+				hw = append(hw, content.Fill(phrases.HomeTrainerHomeworkModule, map[string]string{"module": strconv.Itoa(m.Number), "aantal": strconv.Itoa(t.HomeworkDone[m.Number]), "totaal": strconv.Itoa(t.Participants)}))
 			}
 		}
 		if len(hw) > 0 {
-			lines = append(lines, textHomeTrainerHomework+" "+strings.Join(hw, " · "))
+			lines = append(lines, phrases.HomeTrainerHomework+" "+strings.Join(hw, " · "))
 		}
 		if t.Failed > 0 {
-			lines = append(lines, fmt.Sprintf(textHomeTrainerFailed, t.Failed))
+			lines = append(lines, content.Fill(phrases.HomeTrainerFailed, map[string]string{"aantal": strconv.Itoa(t.Failed)}))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 	}
-	blocks = append(blocks, slack.NewContextBlock("home_trainer_more", mrkdwn(textHomeTrainerMore)))
-	return homePart{blocks: blocks, trimmable: true, pointer: textHomeTrainerTrimmed}, nil
+	blocks = append(blocks, slack.NewContextBlock("home_trainer_more", mrkdwn(phrases.HomeTrainerMore)))
+	return homePart{blocks: blocks, trimmable: true, pointer: phrases.HomeTrainerTrimmed}, nil
 }
 
 // participantBlocks is the participant's part: meeting, preparation, homework and competentiemeter (never
@@ -382,26 +382,25 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 	if err != nil {
 		return nil, err
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(fmt.Sprintf(textHomeParticipantHeader, c.Name), 150)))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(content.Fill(course.Phrases.HomeParticipantHeader, map[string]string{"cohort": c.Name}), 150)))}
 
 	// The next meeting, or the one going on now, and its preparation.
 	m, current := nextModule(c, now)
 	if m == nil {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(textHomeCourseOver), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(course.Phrases.HomeCourseOver), nil, nil))
 	} else {
 		mod, ok := course.Module(m.Number)
 		if !ok {
 			return nil, fmt.Errorf("home: the course has no module %d", m.Number)
 		}
-		format := textHomeNext
+		formatModule := course.Phrases.HomeNext
 		if current {
-			format = textHomeNow
+			formatModule = course.Phrases.HomeNow
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(fmt.Sprintf(format, m.Number, escape(mod.Title),
-			DutchDate(m.Start, loc), DutchClock(m.Start, loc), DutchClock(m.End, loc), escape(m.Location))), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(formatModule, map[string]string{"module": strconv.Itoa(m.Number), "titel": escape(mod.Title), "datum": DutchDate(m.Start, loc), "van": DutchClock(m.Start, loc), "tot": DutchClock(m.End, loc), "plaats": escape(m.Location)})), nil, nil))
 		if lezen := mod.Voorbereiding.Lezen; len(lezen) > 0 {
 			blocks = append(blocks, slack.NewDividerBlock(),
-				slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeReadings, m.Number)), nil, nil))
+				slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeReadings, map[string]string{"module": strconv.Itoa(m.Number)})), nil, nil))
 			for i, r := range lezen {
 				if done, ok := p.Progress[progressKey(store.ProgressReading, r.ID)]; ok {
 					blocks = append(blocks, ReadingDoneBlocks(c.ID, r, userID, DutchDateTime(done.DoneAt, loc), course.Phrases)...)
@@ -419,7 +418,7 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 		if !ok || len(mod.Huiswerk) == 0 || now.Before(cm.End) {
 			continue
 		}
-		hw = append(hw, slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeHomeworkModule, cm.Number, escape(mod.Title))+"\n"+
+		hw = append(hw, slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeHomeworkModule, map[string]string{"module": strconv.Itoa(cm.Number), "titel": escape(mod.Title)})+"\n"+
 			taskList(mod.Huiswerk)), nil, nil))
 		done, ok := p.Progress[progressKey(store.ProgressHomework, store.HomeworkItem(cm.Number))]
 		switch {
@@ -427,25 +426,25 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 			hw = append(hw, HomeworkDoneBlock(c.ID, cm.Number, userID, DutchDateTime(done.DoneAt, loc)))
 		case cm.Number == 1 && p.HasPlan:
 			hw = append(hw, slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, c.ID, store.HomeworkItem(1)),
-				mrkdwn(textHomeHomeworkByPlan)))
+				mrkdwn(course.Phrases.HomeHomeworkByPlan)))
 		default:
 			hw = append(hw, HomeworkButton(c.ID, cm.Number, course.Phrases))
 		}
 	}
 	if len(hw) > 0 {
-		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(textHomeHomework), nil, nil))
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(course.Phrases.HomeHomework), nil, nil))
 		blocks = append(blocks, hw...)
 	}
 
-	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(textHomeMeter), nil, nil))
+	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(course.Phrases.HomeMeter), nil, nil))
 	blocks = append(blocks, meterHomeBlocks(course, now, c, p, p.Voormeting, loc)...)
 	if m4, ok := c.Module(4); p.Eindmeting.Measurement != nil || (ok && !now.Before(m4.Start)) {
 		blocks = append(blocks, meterHomeBlocks(course, now, c, p, p.Eindmeting, loc)...)
 	}
 	if p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
-		text, label := textHomePlanMissing, textHomePlanWrite
+		text, label := course.Phrases.HomePlanMissing, course.Phrases.HomePlanWrite
 		if p.HasPlan {
-			text, label = textHomePlanWritten, textHomePlanEdit
+			text, label = course.Phrases.HomePlanWritten, course.Phrases.HomePlanEdit
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(text), nil,
 			slack.NewAccessory(button(ActionMeterPlan, strconv.FormatInt(c.ID, 10), label, false)),
@@ -454,7 +453,7 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 
 	stages := []slack.Block{slack.NewDividerBlock()}
 	stages = append(stages, RevealedStagesBlocks(course.Phrases, c.Name, p.Stages)...)
-	return []homePart{{blocks: blocks}, {blocks: stages, trimmable: true, pointer: textHomeStagesTrimmed}}, nil
+	return []homePart{{blocks: blocks}, {blocks: stages, trimmable: true, pointer: course.Phrases.HomeStagesTrimmed}}, nil
 }
 
 // meterHomeBlocks shows one measurement: its state, the button to start or go on, and when finished the
@@ -469,7 +468,7 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 	ms := st.Measurement
 	switch {
 	case ms == nil:
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeMeterNotStarted, name)), nil, nil),
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeMeterNotStarted, map[string]string{"meting": name})), nil, nil),
 			meterButton(c.ID, st.Kind, label)}
 	case !ms.Finished():
 		answered := 0
@@ -478,15 +477,15 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 				answered++
 			}
 		}
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(textHomeMeterBusy, name, answered, total)), nil, nil),
-			meterButton(c.ID, st.Kind, textHomeMeterGoOn)}
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeMeterBusy, map[string]string{"meting": name, "aantal": strconv.Itoa(answered), "totaal": strconv.Itoa(total)})), nil, nil),
+			meterButton(c.ID, st.Kind, course.Phrases.HomeMeterGoOn)}
 	}
-	lines := []string{fmt.Sprintf(textHomeMeterDone, name, DutchDateTime(*ms.FinishedAt, loc))}
+	lines := []string{content.Fill(course.Phrases.HomeMeterDone, map[string]string{"meting": name, "datum": DutchDateTime(*ms.FinishedAt, loc)})}
 	if st.Kind == store.MeterEindmeting && p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
 		g := Growth(course.Meter, p.Voormeting.Answers, st.Answers)
-		lines = append(lines, textHomeGrowth)
+		lines = append(lines, course.Phrases.HomeGrowth)
 		for _, a := range g.Areas {
-			lines = append(lines, fmt.Sprintf(textHomeGrowthArea, escape(a.Area), dutchNumber(a.Voor), dutchNumber(a.Na), signed(a.Na-a.Voor)))
+			lines = append(lines, content.Fill(course.Phrases.HomeGrowthArea, map[string]string{"gebied": escape(a.Area), "voor": dutchNumber(a.Voor), "na": dutchNumber(a.Na), "verschil": signed(a.Na - a.Voor)}))
 		}
 	} else {
 		r := Stap2(course.Meter, st.Answers)
@@ -499,14 +498,14 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 			lines = append(lines, "• "+escape(u.Statement.Text))
 		}
 	}
-	note := textHomeMeterPrivate
+	note := course.Phrases.HomeMeterPrivate
 	if ms.SharedAt != nil {
-		note = fmt.Sprintf(textHomeMeterShared, DutchDate(*ms.SharedAt, loc))
+		note = content.Fill(course.Phrases.HomeMeterShared, map[string]string{"datum": DutchDate(*ms.SharedAt, loc)})
 	}
 	blocks := TextSections(strings.Join(lines, "\n"))
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(note)))
 	// The button shows the whole result again in the DM, with its buttons (share, reopen, plan).
-	return append(blocks, meterButton(c.ID, st.Kind, textHomeMeterShow))
+	return append(blocks, meterButton(c.ID, st.Kind, course.Phrases.HomeMeterShow))
 }
 
 // nextModule returns the module going on at now (current) or else the next one to start; nil when all are over.
