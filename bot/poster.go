@@ -147,13 +147,16 @@ type Posted struct {
 // for it so that a post whose response was lost is not posted twice.
 func (p *Poster) Post(ctx context.Context, m Message) (Posted, error) {
 	channel := m.Channel
+	// A DM goes to the user's ID, which Slack turns into the IM: conversations.open (tier 3, 50 a minute) before
+	// every first DM would hold a fan-out to 1,000 participants up for twenty minutes. The IM's ID, which history
+	// lookups need, comes back with the post, or is opened only when a retry has to look.
+	dmUser := ""
 	if isUserID(channel) && m.DeliveryKey != "" {
-		// History lookups need the IM's channel ID, so resolve it before the first attempt.
-		dm, err := p.OpenDM(ctx, channel)
-		if err != nil {
-			return Posted{}, err
+		if dm, ok := p.knownDM(channel); ok {
+			channel = dm
+		} else {
+			dmUser = channel
 		}
-		channel = dm
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
 	if len(m.Blocks) > 0 {
@@ -174,6 +177,13 @@ func (p *Poster) Post(ctx context.Context, m Message) (Posted, error) {
 	err := p.call(ctx, "chat.postMessage", channel, m.DeliveryKey, paces, func(ctx context.Context, afterFailure bool) (bool, error) {
 		// A 5xx or a timeout may come after Slack accepted the post; a 429 never does.
 		if afterFailure && m.DeliveryKey != "" {
+			if channel == dmUser {
+				dm, err := p.OpenDM(ctx, dmUser)
+				if err != nil {
+					return false, err
+				}
+				channel = dm
+			}
 			ts, found, err := p.FindDelivery(ctx, channel, m.DeliveryKey, started.Add(-time.Minute))
 			if err != nil {
 				return false, err
@@ -186,6 +196,9 @@ func (p *Poster) Post(ctx context.Context, m Message) (Posted, error) {
 		ch, ts, err := p.api.PostMessageContext(ctx, channel, opts...)
 		if err == nil {
 			out = Posted{Channel: ch, TS: ts}
+			if dmUser != "" && ch != "" {
+				p.rememberDM(dmUser, ch)
+			}
 		}
 		return false, err
 	})
@@ -255,6 +268,20 @@ func (p *Poster) OpenDM(ctx context.Context, userID string) (string, error) {
 	p.dms[userID] = id
 	p.mu.Unlock()
 	return id, nil
+}
+
+// knownDM returns the IM channel ID of a user's DM with the bot, if this Poster has seen it.
+func (p *Poster) knownDM(userID string) (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	id, ok := p.dms[userID]
+	return id, ok
+}
+
+func (p *Poster) rememberDM(userID, channelID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dms[userID] = channelID
 }
 
 // PublishHome publishes a user's App Home tab.

@@ -300,3 +300,33 @@ func TestPosterOtherMethods(t *testing.T) {
 		t.Errorf("FindDelivery of an unknown key: found=%v err=%v", found, err)
 	}
 }
+
+func TestPosterDMWithoutOpening(t *testing.T) {
+	// Slack's conversations.open is tier 3 (50 a minute): a DM for each of 1,000 participants must not wait on it.
+	fast := bot.Rate{PerSecond: 1000, Burst: 100}
+	w := newPosterWorld(t, true, bot.PosterOptions{ChannelRate: fast, PostRate: fast})
+	ctx := context.Background()
+	bram := w.fake.AddUser(slackfake.User{Name: "bram"})
+	for i, u := range []string{w.anna, bram, w.anna} {
+		p, err := w.poster.Post(ctx, bot.Message{Channel: u, Text: "hoi", DeliveryKey: "c1/dm/m1/" + u + string(rune('a'+i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im := w.fake.IMWith(u); p.Channel != im {
+			t.Errorf("posted to %s, want %s's IM %s", p.Channel, u, im)
+		}
+	}
+	if n := len(w.fake.CallsTo("conversations.open")); n != 0 {
+		t.Errorf("%d conversations.open calls for three DMs, want none", n)
+	}
+	// A lost response to a first DM: the retry opens the IM to look, finds the message, and does not post again.
+	cor := w.fake.AddUser(slackfake.User{Name: "cor"})
+	w.fake.FailNext("chat.postMessage", 1, slackfake.FaultLostResponse)
+	p, err := w.poster.Post(ctx, bot.Message{Channel: cor, Text: "hoi", DeliveryKey: "c1/dm/m1/" + cor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Found || len(w.fake.Messages(w.fake.IMWith(cor))) != 1 {
+		t.Errorf("after a lost response: %+v, %d messages; want it found and posted once", p, len(w.fake.Messages(w.fake.IMWith(cor))))
+	}
+}
