@@ -356,8 +356,6 @@ func benchBot(ctx context.Context, spec string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gesprekbot bench: %s=%q: %v\n", benchBotEnv, spec, err)
 		return 2
 	}
-	fast := bot.Rate{PerSecond: 10000, Burst: 1000}
-	po.Tiers = map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}
 	if path := os.Getenv(benchProfileEnv); path != "" {
 		f, err := os.Create(path)
 		if err == nil {
@@ -403,15 +401,13 @@ func benchBot(ctx context.Context, spec string, stdout, stderr io.Writer) int {
 	}
 }
 
-// posterOptions paces the bot's poster on the fake's limits, as an operator would configure it for a workspace:
-// the same sustained rates, and bursts two below the fake's so that network jitter does not spend the fake's last
-// token. The fake limits nothing else, so the other tiers are not held back.
+// posterOptions paces the bot's poster on the fake's chat.postMessage limits, as an operator would configure it
+// for a workspace: the same sustained rates, and bursts two below the fake's so that network jitter does not spend
+// the fake's last token. Every other method keeps Slack's published tiers, as deployed.
 func (b *bench) posterOptions() bot.PosterOptions {
-	fast := bot.Rate{PerSecond: 10000, Burst: 1000}
 	return bot.PosterOptions{
 		ChannelRate: bot.Rate{PerSecond: b.o.ChannelRate, Burst: max(1, b.o.ChannelBurst-2)},
 		PostRate:    bot.Rate{PerSecond: b.o.WorkspaceRate, Burst: max(1, b.o.WorkspaceBurst-2)},
-		Tiers:       map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast},
 	}
 }
 
