@@ -38,11 +38,11 @@ import (
 
 const benchUsage = `usage: gesprekbot bench [flags]
 
-Runs the bot, with its real wiring, against the in-repo Slack fake over Socket Mode and a real PostgreSQL, and
-measures: (a) the ack latency of competentiemeter answers that are committed before the ack, sent open-loop at
---rate for --duration; (b) a fan-out to every participant (a channel message per cohort and a DM per
-participant) against the fake's rate limits: elapsed time, the floor those limits imply, 429s, duplicates and
-lost messages; (c) the process's peak resident memory.
+Runs the bot in a child process, wired as "gesprekbot run" wires it, against the in-repo Slack fake over Socket
+Mode and a real PostgreSQL, and measures: (a) the ack latency of competentiemeter answers that are committed
+before the ack, sent open-loop at --rate for --duration; (b) a fan-out to every participant (a channel message
+per cohort and a DM per participant) against the fake's rate limits: elapsed time, the floor those limits imply,
+429s, duplicates and lost messages; (c) the bot process's peak resident memory.
 
 The database is a private PostgreSQL in a throwaway folder under the system temp dir, or, with DATABASE_URL, a
 fresh database on that server (a fresh schema when the user may not create databases), dropped afterwards.
