@@ -42,15 +42,15 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.Handle("GET /sandbox/static/", http.StripPrefix("/sandbox/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /sandbox/files/{id}/{name}", s.serveFile)
 	mux.HandleFunc("GET /sandbox/api/state", s.apiState)
-	mux.HandleFunc("GET /sandbox/api/messages", s.apiMessages)
-	mux.HandleFunc("POST /sandbox/api/command", s.apiCommand)
-	mux.HandleFunc("POST /sandbox/api/action", s.apiAction)
-	mux.HandleFunc("GET /sandbox/api/views", s.apiViews)
-	mux.HandleFunc("POST /sandbox/api/views/submit", s.apiSubmit)
-	mux.HandleFunc("POST /sandbox/api/views/close", s.apiClose)
-	mux.HandleFunc("POST /sandbox/api/home", s.apiHome)
-	mux.HandleFunc("GET /sandbox/api/clock", s.apiClockGet)
-	mux.HandleFunc("POST /sandbox/api/clock", s.apiClock)
+	mux.HandleFunc("GET /sandbox/api/messages", s.api(s.apiMessages))
+	mux.HandleFunc("POST /sandbox/api/command", s.api(s.apiCommand))
+	mux.HandleFunc("POST /sandbox/api/action", s.api(s.apiAction))
+	mux.HandleFunc("GET /sandbox/api/views", s.api(s.apiViews))
+	mux.HandleFunc("POST /sandbox/api/views/submit", s.api(s.apiSubmit))
+	mux.HandleFunc("POST /sandbox/api/views/close", s.api(s.apiClose))
+	mux.HandleFunc("POST /sandbox/api/home", s.api(s.apiHome))
+	mux.HandleFunc("GET /sandbox/api/clock", s.api(s.apiClockGet))
+	mux.HandleFunc("POST /sandbox/api/clock", s.api(s.apiClock))
 	mux.HandleFunc("/sandbox/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint: %s %s", r.Method, r.URL.Path)
 	})
@@ -98,6 +98,33 @@ func (s *Sandbox) fail(w http.ResponseWriter, err error) {
 		s.opts.Log.Error("sandbox api failed", slog.Any("error", err))
 		writeError(w, http.StatusInternalServerError, "%s", err.Error())
 	}
+}
+
+// api turns a handler that returns its failure into an http.HandlerFunc that answers it with fail. A handler
+// either writes its answer and returns nil, or writes nothing and returns the error.
+func (s *Sandbox) api(h func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, err)
+		}
+	}
+}
+
+// actor is the part of a request body that says which person acts; requests that act as someone embed it.
+type actor struct {
+	User string `json:"user"`
+}
+
+func (a actor) actingUser() string { return a.User }
+
+// decodeActor reads a JSON body into req, as decode does, and checks that the user it names is one of the
+// people of the workspace.
+func (s *Sandbox) decodeActor(r *http.Request, req interface{ actingUser() string }) error {
+	if err := decode(r, req); err != nil {
+		return err
+	}
+	_, err := s.user(req.actingUser())
+	return err
 }
 
 // decode reads a JSON body into v, refusing unknown fields.
@@ -280,19 +307,18 @@ func tsLess(a, b string) bool {
 	return af < bf
 }
 
-func (s *Sandbox) apiMessages(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiMessages(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if _, err := s.conversation(q.Get("conversation")); err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	if u := q.Get("user"); u != "" {
 		if _, err := s.user(u); err != nil {
-			s.fail(w, err)
-			return
+			return err
 		}
 	}
 	writeJSON(w, http.StatusOK, s.Messages(q.Get("conversation"), q.Get("user")))
+	return nil
 }
 
 func ackMS(resp slackfake.Response) float64 {
@@ -307,42 +333,34 @@ func rawOrNull(b json.RawMessage) json.RawMessage {
 	return b
 }
 
-func (s *Sandbox) apiCommand(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiCommand(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
-		User         string `json:"user"`
+		actor
 		Conversation string `json:"conversation"`
 		Command      string `json:"command"`
 		Text         string `json:"text"`
 	}
-	if err := decode(r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if _, err := s.user(req.User); err != nil {
-		s.fail(w, err)
-		return
+	if err := s.decodeActor(r, &req); err != nil {
+		return err
 	}
 	c, err := s.conversation(req.Conversation)
 	if err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	if !member(c, req.User) {
-		s.fail(w, badRequest("user %q is not in conversation %q", req.User, req.Conversation))
-		return
+		return badRequest("user %q is not in conversation %q", req.User, req.Conversation)
 	}
 	cmd := strings.TrimSpace(req.Command)
 	if !strings.HasPrefix(cmd, "/") || len(cmd) < 2 || strings.ContainsAny(cmd, " \t\n") {
-		s.fail(w, badRequest("command must be one word starting with \"/\", like \"/gesprekbot\"; got %q", req.Command))
-		return
+		return badRequest("command must be one word starting with \"/\", like \"/gesprekbot\"; got %q", req.Command)
 	}
 	resp, err := s.fake.Command(r.Context(), req.User, c.ID, cmd, strings.TrimSpace(req.Text))
 	if err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	s.requestSave()
 	writeJSON(w, http.StatusOK, map[string]any{"ack_ms": ackMS(resp), "response": rawOrNull(resp.Payload)})
+	return nil
 }
 
 func member(c slackfake.Conversation, userID string) bool {
@@ -354,26 +372,20 @@ func member(c slackfake.Conversation, userID string) bool {
 	return false
 }
 
-func (s *Sandbox) apiAction(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiAction(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
-		User         string `json:"user"`
+		actor
 		Conversation string `json:"conversation"`
 		TS           string `json:"ts"`
 		ViewID       string `json:"view_id"`
 		ActionID     string `json:"action_id"`
 		Value        string `json:"value"`
 	}
-	if err := decode(r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if _, err := s.user(req.User); err != nil {
-		s.fail(w, err)
-		return
+	if err := s.decodeActor(r, &req); err != nil {
+		return err
 	}
 	if req.ActionID == "" {
-		s.fail(w, badRequest("action_id is missing"))
-		return
+		return badRequest("action_id is missing")
 	}
 	var (
 		resp slackfake.Response
@@ -381,27 +393,24 @@ func (s *Sandbox) apiAction(w http.ResponseWriter, r *http.Request) {
 	)
 	if req.ViewID != "" {
 		if req.Conversation != "" || req.TS != "" {
-			s.fail(w, badRequest("give either view_id, or conversation and ts, not both"))
-			return
+			return badRequest("give either view_id, or conversation and ts, not both")
 		}
 		resp, err = s.fake.ClickView(r.Context(), req.User, req.ViewID, req.ActionID, req.Value)
 	} else {
 		if _, cerr := s.conversation(req.Conversation); cerr != nil {
-			s.fail(w, cerr)
-			return
+			return cerr
 		}
 		if req.TS == "" {
-			s.fail(w, badRequest("ts is missing: which message was clicked?"))
-			return
+			return badRequest("ts is missing: which message was clicked?")
 		}
 		resp, err = s.fake.Click(r.Context(), req.User, req.Conversation, req.TS, req.ActionID, req.Value)
 	}
 	if err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	s.requestSave()
 	writeJSON(w, http.StatusOK, map[string]any{"ack_ms": ackMS(resp)})
+	return nil
 }
 
 // APIView is a modal or App Home view in GET /sandbox/api/views.
@@ -451,41 +460,33 @@ func (s *Sandbox) Views(userID string) []APIView {
 	return out
 }
 
-func (s *Sandbox) apiViews(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiViews(w http.ResponseWriter, r *http.Request) error {
 	u := r.URL.Query().Get("user")
 	if _, err := s.user(u); err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.Views(u))
+	return nil
 }
 
-func (s *Sandbox) apiSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
-		User   string                       `json:"user"`
+		actor
 		ViewID string                       `json:"view_id"`
 		Values map[string]map[string]string `json:"values"`
 	}
-	if err := decode(r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if _, err := s.user(req.User); err != nil {
-		s.fail(w, err)
-		return
+	if err := s.decodeActor(r, &req); err != nil {
+		return err
 	}
 	if req.ViewID == "" {
-		s.fail(w, badRequest("view_id is missing"))
-		return
+		return badRequest("view_id is missing")
 	}
 	if !s.isOpenModal(req.User, req.ViewID) {
-		s.fail(w, badRequest("user %q has no open modal %q", req.User, req.ViewID))
-		return
+		return badRequest("user %q has no open modal %q", req.User, req.ViewID)
 	}
 	resp, err := s.fake.SubmitView(r.Context(), req.User, req.ViewID, req.Values)
 	if err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	s.mu.Lock()
 	if resp.ResponseAction == "errors" && len(resp.Errors) > 0 {
@@ -500,6 +501,7 @@ func (s *Sandbox) apiSubmit(w http.ResponseWriter, r *http.Request) {
 		out["errors"] = resp.Errors
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func (s *Sandbox) isOpenModal(userID, viewID string) bool {
@@ -511,50 +513,37 @@ func (s *Sandbox) isOpenModal(userID, viewID string) bool {
 	return false
 }
 
-func (s *Sandbox) apiClose(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiClose(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
-		User   string `json:"user"`
+		actor
 		ViewID string `json:"view_id"`
 	}
-	if err := decode(r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if _, err := s.user(req.User); err != nil {
-		s.fail(w, err)
-		return
+	if err := s.decodeActor(r, &req); err != nil {
+		return err
 	}
 	top, ok := s.fake.TopModal(req.User)
 	if !ok || (req.ViewID != "" && top.ID != req.ViewID) {
-		s.fail(w, badRequest("user %q has no open modal %q on top", req.User, req.ViewID))
-		return
+		return badRequest("user %q has no open modal %q on top", req.User, req.ViewID)
 	}
 	if _, err := s.fake.CloseView(r.Context(), req.User); err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"closed": top.ID})
+	return nil
 }
 
-func (s *Sandbox) apiHome(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		User string `json:"user"`
-	}
-	if err := decode(r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if _, err := s.user(req.User); err != nil {
-		s.fail(w, err)
-		return
+func (s *Sandbox) apiHome(w http.ResponseWriter, r *http.Request) error {
+	var req actor
+	if err := s.decodeActor(r, &req); err != nil {
+		return err
 	}
 	resp, err := s.fake.OpenHome(r.Context(), req.User)
 	if err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	s.requestSave()
 	writeJSON(w, http.StatusOK, map[string]any{"ack_ms": ackMS(resp)})
+	return nil
 }
 
 // ClockState is the answer of GET /sandbox/api/clock.
@@ -563,38 +552,36 @@ type ClockState struct {
 	Upcoming []store.UpcomingDelivery `json:"upcoming"`
 }
 
-func (s *Sandbox) apiClockGet(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiClockGet(w http.ResponseWriter, r *http.Request) error {
 	n := 8
 	if v := r.URL.Query().Get("n"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 200 {
-			s.fail(w, badRequest("n must be a number from 1 to 200, not %q", v))
-			return
+			return badRequest("n must be a number from 1 to 200, not %q", v)
 		}
 	}
 	up, err := s.opts.Store.UpcomingDeliveries(r.Context(), n)
 	if err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	if up == nil {
 		up = []store.UpcomingDelivery{}
 	}
 	writeJSON(w, http.StatusOK, ClockState{Now: s.opts.Clock.Now().Truncate(time.Second), Upcoming: up})
+	return nil
 }
 
 // maxAdvance bounds one move of the clock; a course lasts weeks, not years.
 const maxAdvance = 366 * 24 * time.Hour
 
-func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Advance string `json:"advance"`
 		To      string `json:"to"`
 		Next    bool   `json:"next"`
 	}
 	if err := decode(r, &req); err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	given := 0
 	for _, set := range []bool{req.Advance != "", req.To != "", req.Next} {
@@ -603,8 +590,7 @@ func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if given != 1 {
-		s.fail(w, badRequest(`give exactly one of "advance" (a duration like "36h" or "2d"), "to" (RFC 3339) or "next": true`))
-		return
+		return badRequest(`give exactly one of "advance" (a duration like "36h" or "2d"), "to" (RFC 3339) or "next": true`)
 	}
 	now := s.opts.Clock.Now()
 	var target time.Time
@@ -612,34 +598,28 @@ func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) {
 	case req.Advance != "":
 		d, err := parseDuration(req.Advance)
 		if err != nil {
-			s.fail(w, err)
-			return
+			return err
 		}
 		target = now.Add(d)
 	case req.To != "":
 		t, err := time.Parse(time.RFC3339, req.To)
 		if err != nil {
-			s.fail(w, badRequest("to must be an RFC 3339 time like \"2026-12-07T09:00:00+01:00\": %v", err))
-			return
+			return badRequest("to must be an RFC 3339 time like \"2026-12-07T09:00:00+01:00\": %v", err)
 		}
 		if t.Before(now.Add(-time.Minute)) {
-			s.fail(w, badRequest("the clock only moves forward: %s is before now (%s)", t.Format(time.RFC3339), now.Format(time.RFC3339)))
-			return
+			return badRequest("the clock only moves forward: %s is before now (%s)", t.Format(time.RFC3339), now.Format(time.RFC3339))
 		}
 		if t.Sub(now) > maxAdvance {
-			s.fail(w, badRequest("%s is more than a year ahead", t.Format(time.RFC3339)))
-			return
+			return badRequest("%s is more than a year ahead", t.Format(time.RFC3339))
 		}
 		target = t
 	case req.Next:
 		up, err := s.opts.Store.UpcomingDeliveries(r.Context(), 1)
 		if err != nil {
-			s.fail(w, err)
-			return
+			return err
 		}
 		if len(up) == 0 {
-			s.fail(w, &apiError{status: http.StatusConflict, msg: "nothing is planned any more"})
-			return
+			return &apiError{status: http.StatusConflict, msg: "nothing is planned any more"}
 		}
 		target = up[0].DueAt
 	}
@@ -651,10 +631,10 @@ func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	delivered, err := s.MoveClock(ctx, target)
 	if err != nil {
-		s.fail(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"now": s.opts.Clock.Now().Truncate(time.Second), "delivered": delivered})
+	return nil
 }
 
 // parseDuration reads a positive duration: Go's form ("36h", "90m", "1h30m") or whole days ("2d").
