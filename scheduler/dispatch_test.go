@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/scheduler"
@@ -828,30 +826,20 @@ const childEnv = "GESPREKBOT_DISPATCH_CHILD"
 // dispatchChild is the helper process of TestDispatchKilled: a dispatcher that posts slowly to the parent's fake
 // until it is killed.
 func dispatchChild() int {
-	parts := strings.Split(os.Getenv(childEnv), "|")
-	if len(parts) != 4 {
-		fmt.Fprintln(os.Stderr, "bad", childEnv)
-		return 2
-	}
-	now, err := time.Parse(time.RFC3339, parts[3])
+	args, err := readChildArgs(childEnv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, parts[0])
+	db, err := args.open(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	db.Now = func() time.Time { return now }
-	api := slack.New(parts[2], slack.OptionAPIURL(parts[1]))
-	// Posts are slow, so that the parent can kill it in the middle of the fan-out; everything else is quick.
-	slow, fast := bot.Rate{PerSecond: 20, Burst: 1}, bot.Rate{PerSecond: 5000, Burst: 1000}
-	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{ChannelRate: slow, PostRate: slow, MaxAttempts: 3,
-		Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}}), api)
-	d := scheduler.NewDispatcher(db, s, testRenderer{}, scheduler.DispatchOptions{
-		Now: func() time.Time { return now }, Owner: "child", Log: quietLog(), Workers: 8, Batch: 10})
+	// Posts are slow, so that the parent can kill it in the middle of the fan-out.
+	d := scheduler.NewDispatcher(db, slowSender(args.apiURL, args.token, 20, 3), testRenderer{}, scheduler.DispatchOptions{
+		Now: func() time.Time { return args.now }, Owner: "child", Log: quietLog(), Workers: 8, Batch: 10})
 	for {
 		if _, err := d.Tick(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -866,40 +854,13 @@ func TestDispatchKilled(t *testing.T) {
 	}
 	e := newEnv(t, 40, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules()[:2])
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+strings.Join([]string{e.dbURL, e.fake.APIURL(), e.fake.BotToken(),
-		e.clock.Now().Format(time.RFC3339)}, "|"))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// TestMain runs the child, so it runs no tests.
+	c := startChild(t, e, childEnv, "^$")
 
 	// Kill it with -9 right after the fake stored its 15th message, before the answer to that post reached it: the
 	// message is in Slack, but the dispatcher never learnt its ts.
-	var posts atomic.Int32
-	var kill sync.Once
-	killed := make(chan struct{})
-	hook := func(string) {
-		if posts.Add(1) == 15 {
-			kill.Do(func() {
-				cmd.Process.Signal(syscall.SIGKILL)
-				close(killed)
-			})
-		}
-	}
-	e.onChange.Store(&hook)
-	select {
-	case <-killed:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the helper did not post 15 messages in 30s; stderr: %s", stderr.String())
-	}
-	cmd.Wait()
+	c.signalAt(t, e, 15, syscall.SIGKILL, 30*time.Second)
+	c.cmd.Wait()
 	e.onChange.Store(nil)
 	before := len(e.delivered())
 	if before >= 80 {
@@ -923,9 +884,6 @@ func TestDispatchKilled(t *testing.T) {
 		if r.Status != store.StatusSent && r.Status != store.StatusExpanded {
 			t.Errorf("%s ended %s", key, r.Status)
 		}
-	}
-	if t.Failed() {
-		t.Logf("helper stderr: %s", stderr.String())
 	}
 }
 

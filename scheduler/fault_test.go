@@ -9,7 +9,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strings"
 	"sync"
@@ -248,30 +247,23 @@ const sigtermChildEnv = "GESPREKBOT_SIGTERM_CHILD"
 // the way the bot runs it (Run, stopped by SIGTERM through signal.NotifyContext), posting slowly to the parent's
 // fake.
 func TestFaultSIGTERMChild(t *testing.T) {
-	v := os.Getenv(sigtermChildEnv)
-	if v == "" {
+	if os.Getenv(sigtermChildEnv) == "" {
 		t.Skip("helper process of TestFaultSIGTERM")
 	}
-	parts := strings.Split(v, "|")
-	if len(parts) != 4 {
-		fmt.Fprintln(os.Stderr, "bad", sigtermChildEnv)
-		os.Exit(2)
-	}
-	now, err := time.Parse(time.RFC3339, parts[3])
+	args, err := readChildArgs(sigtermChildEnv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	db, err := store.Open(ctx, parts[0])
+	db, err := args.open(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	db.Now = func() time.Time { return now }
-	d := scheduler.NewDispatcher(db, slowSender(parts[1], parts[2], 10, 3), testRenderer{}, scheduler.DispatchOptions{
-		Now: func() time.Time { return now }, Owner: "terminated", Log: quietLog(), Workers: 4, Batch: 10,
+	d := scheduler.NewDispatcher(db, slowSender(args.apiURL, args.token, 10, 3), testRenderer{}, scheduler.DispatchOptions{
+		Now: func() time.Time { return args.now }, Owner: "terminated", Log: quietLog(), Workers: 4, Batch: 10,
 		Grace: 15 * time.Second})
 	if err := d.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -286,47 +278,17 @@ func TestFaultSIGTERM(t *testing.T) {
 	}
 	e := newEnv(t, 30, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules()[:2])
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^TestFaultSIGTERMChild$")
-	cmd.Env = append(os.Environ(), sigtermChildEnv+"="+strings.Join([]string{e.dbURL, e.fake.APIURL(), e.fake.BotToken(),
-		e.clock.Now().Format(time.RFC3339)}, "|"))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-
-	var posts atomic.Int32
-	var once sync.Once
-	signalled := make(chan struct{})
-	hook := func(string) {
-		if posts.Add(1) == 10 {
-			once.Do(func() {
-				cmd.Process.Signal(syscall.SIGTERM)
-				close(signalled)
-			})
-		}
-	}
-	e.onChange.Store(&hook)
-	select {
-	case <-signalled:
-	case <-time.After(faultDeadline):
-		t.Fatalf("the helper did not post 10 messages; stderr: %s", stderr.String())
-	}
-	atSignal := int(posts.Load())
+	c := startChild(t, e, sigtermChildEnv, "^TestFaultSIGTERMChild$")
+	atSignal := c.signalAt(t, e, 10, syscall.SIGTERM, faultDeadline)
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() { exited <- c.cmd.Wait() }()
 	select {
 	case err := <-exited:
 		if err != nil {
-			t.Fatalf("the helper ended with %v after SIGTERM; stderr: %s", err, stderr.String())
+			t.Fatalf("the helper ended with %v after SIGTERM; stderr: %s", err, c.stderr.String())
 		}
 	case <-time.After(20 * time.Second):
-		t.Fatalf("the helper did not stop within 20 s of SIGTERM; stderr: %s", stderr.String())
+		t.Fatalf("the helper did not stop within 20 s of SIGTERM; stderr: %s", c.stderr.String())
 	}
 	e.onChange.Store(nil)
 
@@ -353,9 +315,6 @@ func TestFaultSIGTERM(t *testing.T) {
 	e.settle(e.dispatcher("second", scheduler.DispatchOptions{}))
 	e.expectOnceAround(plan)
 	e.expectAllSent()
-	if t.Failed() {
-		t.Logf("helper stderr: %s", stderr.String())
-	}
 }
 
 // limitingProxy stands between the bot and the fake and answers a share of chat.postMessage calls with 429 and a
