@@ -156,7 +156,9 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-func (s *Server) viewsOpen(r *apiRequest) (map[string]any, *apiError) {
+// triggeredModal answers views.open and views.push: it reads the request's modal, spends its trigger_id and,
+// under the lock, lets place put the view on the stack of the user the trigger was issued to.
+func (s *Server) triggeredModal(r *apiRequest, place func(user string, raw map[string]any) (*view, *apiError)) (map[string]any, *apiError) {
 	raw, e := s.parseView(r.method, r.params.Get("view"), "modal")
 	if e != nil {
 		return nil, e
@@ -167,35 +169,36 @@ func (s *Server) viewsOpen(r *apiRequest) (map[string]any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	for _, id := range s.modals[user] {
-		delete(s.views, id)
+	v, e := place(user, raw)
+	if e != nil {
+		return nil, e
 	}
-	v := s.newViewLocked(user, raw)
-	v.rootID = v.id
-	s.modals[user] = []string{v.id}
 	return map[string]any{"view": s.wireView(v, nil)}, nil
 }
 
+func (s *Server) viewsOpen(r *apiRequest) (map[string]any, *apiError) {
+	return s.triggeredModal(r, func(user string, raw map[string]any) (*view, *apiError) {
+		for _, id := range s.modals[user] {
+			delete(s.views, id)
+		}
+		v := s.newViewLocked(user, raw)
+		v.rootID = v.id
+		s.modals[user] = []string{v.id}
+		return v, nil
+	})
+}
+
 func (s *Server) viewsPush(r *apiRequest) (map[string]any, *apiError) {
-	raw, e := s.parseView(r.method, r.params.Get("view"), "modal")
-	if e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	user, e := s.useTriggerLocked(r.params.Get("trigger_id"))
-	if e != nil {
-		return nil, e
-	}
-	stack := s.modals[user]
-	if len(stack) == 0 {
-		return nil, fail("not_found")
-	}
-	if len(stack) >= maxModalStack {
-		return nil, fail("push_limit_reached")
-	}
-	v := s.pushLocked(user, raw)
-	return map[string]any{"view": s.wireView(v, nil)}, nil
+	return s.triggeredModal(r, func(user string, raw map[string]any) (*view, *apiError) {
+		stack := s.modals[user]
+		if len(stack) == 0 {
+			return nil, fail("not_found")
+		}
+		if len(stack) >= maxModalStack {
+			return nil, fail("push_limit_reached")
+		}
+		return s.pushLocked(user, raw), nil
+	})
 }
 
 func (s *Server) pushLocked(user string, raw map[string]any) *view {
@@ -233,12 +236,21 @@ func (s *Server) viewsUpdate(r *apiRequest) (map[string]any, *apiError) {
 	if raw["type"] != v.typ {
 		return nil, &apiError{code: "invalid_arguments", errs: []string{"view type cannot change"}}
 	}
-	if h := r.params.Get("hash"); h != "" && h != v.hash {
-		return nil, fail("hash_conflict")
+	if e := s.replaceLocked(v, raw, r.params.Get("hash")); e != nil {
+		return nil, e
+	}
+	return map[string]any{"view": s.wireView(v, nil)}, nil
+}
+
+// replaceLocked gives v the content raw and a new hash, unless hash is set and is not v's: then the view changed
+// since the app last saw it, and Slack refuses with hash_conflict.
+func (s *Server) replaceLocked(v *view, raw map[string]any, hash string) *apiError {
+	if hash != "" && hash != v.hash {
+		return fail("hash_conflict")
 	}
 	v.set(raw)
 	v.hash = s.newHashLocked()
-	return map[string]any{"view": s.wireView(v, nil)}, nil
+	return nil
 }
 
 func (s *Server) viewsPublish(r *apiRequest) (map[string]any, *apiError) {
@@ -254,11 +266,9 @@ func (s *Server) viewsPublish(r *apiRequest) (map[string]any, *apiError) {
 	}
 	v, ok := s.views[s.homes[user]]
 	if ok {
-		if h := r.params.Get("hash"); h != "" && h != v.hash {
-			return nil, fail("hash_conflict")
+		if e := s.replaceLocked(v, raw, r.params.Get("hash")); e != nil {
+			return nil, e
 		}
-		v.set(raw)
-		v.hash = s.newHashLocked()
 	} else {
 		v = s.newViewLocked(user, raw)
 		v.rootID = v.id
