@@ -100,6 +100,37 @@ func (s *Server) activeUserLocked(userID string) (*User, error) {
 	return u, nil
 }
 
+// modalUserLocked returns an active user who has a modal open, and their stack of modals, bottom first.
+func (s *Server) modalUserLocked(userID string) (*User, []string, error) {
+	u, err := s.activeUserLocked(userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	stack := s.modals[userID]
+	if len(stack) == 0 {
+		return nil, nil, fmt.Errorf("slackfake: user %s has no open modal", userID)
+	}
+	return u, stack, nil
+}
+
+// blockActionsLocked is what every block_actions payload holds, whatever the container: who clicked, the app, and
+// the trigger_id issued for the click.
+func (s *Server) blockActionsLocked(u *User, trig string, action map[string]any) map[string]any {
+	return map[string]any{
+		"type": "block_actions", "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
+		"token": s.opts.VerificationToken, "trigger_id": trig, "team": s.teamObj(), "enterprise": nil,
+		"is_enterprise_install": false, "actions": []any{action},
+	}
+}
+
+// wireName is the channel_name Slack sends for a conversation: an IM is "directmessage".
+func (c *conversation) wireName() string {
+	if c.im {
+		return "directmessage"
+	}
+	return c.name
+}
+
 // Command sends a slash command typed by a user in a channel or IM, e.g.
 // Command(ctx, "U1", "C1", "/casus", "reveal"). A JSON answer in the ack is
 // shown like Slack does: ephemeral to the user, or in the channel.
@@ -115,15 +146,11 @@ func (s *Server) Command(ctx context.Context, userID, channelID, command, text s
 		s.mu.Unlock()
 		return Response{}, fmt.Errorf("slackfake: command in unknown channel %q", channelID)
 	}
-	name := c.name
-	if c.im {
-		name = "directmessage"
-	}
 	trig := s.newTriggerLocked(userID)
 	rurl := s.newResponseURLLocked(userID, c.id, "", false)
 	fields := map[string]string{
 		"token": s.opts.VerificationToken, "team_id": s.opts.TeamID, "team_domain": s.opts.TeamDomain,
-		"channel_id": c.id, "channel_name": name, "user_id": u.ID, "user_name": u.Name,
+		"channel_id": c.id, "channel_name": c.wireName(), "user_id": u.ID, "user_name": u.Name,
 		"command": command, "text": text, "api_app_id": s.opts.AppID,
 		"response_url": rurl, "trigger_id": trig,
 	}
@@ -202,20 +229,14 @@ func (s *Server) Click(ctx context.Context, userID, channelID, ts, actionID, val
 	rurl := s.newResponseURLLocked(userID, channelID, m.TS, m.Ephemeral)
 	chName := ""
 	if c, ok := s.convs[channelID]; ok {
-		chName = c.name
-		if c.im {
-			chName = "directmessage"
-		}
+		chName = c.wireName()
 	}
-	p := map[string]any{
-		"type": "block_actions", "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
-		"token": s.opts.VerificationToken, "trigger_id": trig, "team": s.teamObj(), "enterprise": nil,
-		"is_enterprise_install": false, "channel": map[string]any{"id": channelID, "name": chName},
-		"container": map[string]any{"type": "message", "message_ts": m.TS, "channel_id": channelID,
-			"is_ephemeral": m.Ephemeral},
-		"state": map[string]any{"values": map[string]any{}}, "response_url": rurl,
-		"actions": []any{action},
-	}
+	p := s.blockActionsLocked(u, trig, action)
+	p["channel"] = map[string]any{"id": channelID, "name": chName}
+	p["container"] = map[string]any{"type": "message", "message_ts": m.TS, "channel_id": channelID,
+		"is_ephemeral": m.Ephemeral}
+	p["state"] = map[string]any{"values": map[string]any{}}
+	p["response_url"] = rurl
 	if !m.Ephemeral {
 		p["message"] = s.wireLocked(m, true)
 	}
@@ -254,13 +275,9 @@ func (s *Server) ClickView(ctx context.Context, userID, viewID, actionID, value 
 		return Response{}, err
 	}
 	trig := s.newTriggerLocked(userID)
-	p := map[string]any{
-		"type": "block_actions", "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
-		"token": s.opts.VerificationToken, "trigger_id": trig, "team": s.teamObj(), "enterprise": nil,
-		"is_enterprise_install": false,
-		"container":             map[string]any{"type": "view", "view_id": v.id},
-		"view":                  s.wireView(v, state), "actions": []any{action},
-	}
+	p := s.blockActionsLocked(u, trig, action)
+	p["container"] = map[string]any{"type": "view", "view_id": v.id}
+	p["view"] = s.wireView(v, state)
 	s.mu.Unlock()
 	return s.sendInteractive(ctx, p, trig, "")
 }
@@ -296,15 +313,10 @@ func (s *Server) sendInteractive(ctx context.Context, p map[string]any, trig, ru
 // modal, update/push/clear change the stack, none closes it.
 func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values map[string]map[string]string) (Response, error) {
 	s.mu.Lock()
-	u, err := s.activeUserLocked(userID)
+	u, stack, err := s.modalUserLocked(userID)
 	if err != nil {
 		s.mu.Unlock()
 		return Response{}, err
-	}
-	stack := s.modals[userID]
-	if len(stack) == 0 {
-		s.mu.Unlock()
-		return Response{}, fmt.Errorf("slackfake: user %s has no open modal", userID)
 	}
 	if viewID == "" {
 		viewID = stack[len(stack)-1]
@@ -360,8 +372,7 @@ func (s *Server) applySubmitAnswer(resp *Response, userID, viewID string) {
 	case "errors":
 	case "update":
 		if v, ok := s.views[viewID]; ok {
-			v.set(raw)
-			v.hash = s.newHashLocked()
+			_ = s.replaceLocked(v, raw, "") // without a hash there is no conflict
 		}
 	case "push":
 		if len(stack) < maxModalStack {
@@ -401,15 +412,10 @@ func (s *Server) clearModalsLocked(userID string) {
 // otherwise nothing is delivered and the Response is empty.
 func (s *Server) CloseView(ctx context.Context, userID string) (Response, error) {
 	s.mu.Lock()
-	u, err := s.activeUserLocked(userID)
+	u, stack, err := s.modalUserLocked(userID)
 	if err != nil {
 		s.mu.Unlock()
 		return Response{}, err
-	}
-	stack := s.modals[userID]
-	if len(stack) == 0 {
-		s.mu.Unlock()
-		return Response{}, fmt.Errorf("slackfake: user %s has no open modal", userID)
 	}
 	v := s.views[stack[len(stack)-1]]
 	state, _ := viewState(v, nil)
