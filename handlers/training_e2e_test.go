@@ -125,7 +125,7 @@ func TestTrainingOnFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m2, _ := moved.Module(2); !m2.Start.Equal(time.Date(2026, 12, 15, 10, 0, 0, 0, trainingZone)) {
+	if m2, _ := moved.Module(2); !m2.Start.Equal(time.Date(2026, 12, 15, 10, 0, 0, 0, deliveryTZ)) {
 		t.Errorf("module 2 starts %v", m2.Start)
 	}
 	deadline := time.Now().Add(10 * time.Second)

@@ -21,16 +21,8 @@ import (
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-var trainingZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // trainingNow is the fixed clock of the /training tests: Friday 20 November 2026, 10:00 in Amsterdam.
-var trainingNow = time.Date(2026, 11, 20, 10, 0, 0, 0, trainingZone)
+var trainingNow = time.Date(2026, 11, 20, 10, 0, 0, 0, deliveryTZ)
 
 const (
 	trTrainer     = "U0TRAINER1"
@@ -76,10 +68,7 @@ type trainingWorld struct {
 
 func newTrainingWorld(t *testing.T) *trainingWorld {
 	t.Helper()
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	course := defaultCourse(t)
 	w := &trainingWorld{db: storetest.New(t), views: &trViews{}, course: course, now: trainingNow, phrases: course.Phrases}
 	w.db.Now = func() time.Time { return w.now }
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -113,8 +102,8 @@ func trCohort() *content.Cohort {
 		Settings: content.DefaultCohortSettings(),
 	}
 	for i, d := range []time.Time{
-		time.Date(2026, 12, 7, 9, 0, 0, 0, trainingZone), time.Date(2026, 12, 14, 9, 0, 0, 0, trainingZone),
-		time.Date(2027, 1, 11, 13, 30, 0, 0, trainingZone), time.Date(2027, 1, 25, 9, 0, 0, 0, trainingZone),
+		time.Date(2026, 12, 7, 9, 0, 0, 0, deliveryTZ), time.Date(2026, 12, 14, 9, 0, 0, 0, deliveryTZ),
+		time.Date(2027, 1, 11, 13, 30, 0, 0, deliveryTZ), time.Date(2027, 1, 25, 9, 0, 0, 0, deliveryTZ),
 	} {
 		c.Modules = append(c.Modules, content.CohortModule{Number: i + 1, Start: d, End: d.Add(4 * time.Hour), Location: "Stadskantoor, zaal 3"})
 	}
@@ -213,10 +202,7 @@ func TestTrainingRefusals(t *testing.T) {
 }
 
 func TestTrainingNewView(t *testing.T) {
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	course := defaultCourse(t)
 	v := handlers.TrainingNewView(course, course.Phrases, trChannel, "het-gesprek-utrecht", trTrainer)
 	golden(t, "training_new_view.json", v)
 	raw, err := json.Marshal(v)
@@ -376,7 +362,7 @@ func TestTrainingNew(t *testing.T) {
 			t.Errorf("settings = %+v", c.Settings)
 		}
 		m3, _ := c.Module(3)
-		if !m3.Start.Equal(time.Date(2027, 1, 11, 13, 30, 0, 0, trainingZone)) || m3.Location != "Wijkcentrum De Pijler" {
+		if !m3.Start.Equal(time.Date(2027, 1, 11, 13, 30, 0, 0, deliveryTZ)) || m3.Location != "Wijkcentrum De Pijler" {
 			t.Errorf("module 3 = %+v", m3)
 		}
 		ds, err := w.db.Deliveries(ctx, c.ID)
@@ -502,10 +488,7 @@ func TestTrainingPlanAndStatus(t *testing.T) {
 
 func TestParseTrainingMove(t *testing.T) {
 	now := trainingNow
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	course := defaultCourse(t)
 	tests := []struct {
 		in      string
 		want    handlers.TrainingMove
@@ -591,7 +574,7 @@ func TestTrainingMove(t *testing.T) {
 			t.Fatal(err)
 		}
 		m2, _ := got.Module(2)
-		if !m2.Start.Equal(time.Date(2026, 12, 15, 10, 30, 0, 0, trainingZone)) || m2.End.Sub(m2.Start) != 4*time.Hour {
+		if !m2.Start.Equal(time.Date(2026, 12, 15, 10, 30, 0, 0, deliveryTZ)) || m2.End.Sub(m2.Start) != 4*time.Hour {
 			t.Errorf("module 2 is now %v–%v", m2.Start, m2.End)
 		}
 		after := trDeliveries(t, w, c.ID)
@@ -603,7 +586,7 @@ func TestTrainingMove(t *testing.T) {
 			t.Errorf("the sent preparation changed: %+v", sent)
 		}
 		hour := after[ck+"/reminder_hour/m2"]
-		if !hour.DueAt.Equal(time.Date(2026, 12, 15, 9, 30, 0, 0, trainingZone)) || hour.Status != "pending" {
+		if !hour.DueAt.Equal(time.Date(2026, 12, 15, 9, 30, 0, 0, deliveryTZ)) || hour.Status != "pending" {
 			t.Errorf("reminder an hour before module 2 is at %v (%s), want 09:30 on 15 December", hour.DueAt, hour.Status)
 		}
 		if m1 := after[ck+"/reminder_hour/m1"]; !m1.DueAt.Equal(before[ck+"/reminder_hour/m1"].DueAt) {
