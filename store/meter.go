@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/gesprekbot/gesprekbot/content"
 )
@@ -129,60 +130,48 @@ type AnswerResult struct {
 // when the answer completes it: every statement has a score, and either one was missing before this answer, or
 // this is the last statement (the way through a reopened measurement ends there). Answering again replaces the
 // score; the same score twice changes nothing. A locked measurement gives ErrMeterLocked, a click from an earlier
-// round ErrMeterStale, someone else's measurement ErrMeterNotYours; none of them writes anything.
+// round ErrMeterStale, someone else's measurement ErrMeterNotYours; none of them writes anything. Concurrent
+// answers to one measurement take turns on its row lock, so none is lost and the one that completes it finishes it.
 func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult, error) {
 	if a.Score < 1 || a.Score > 5 || !slices.Contains(a.Statements, a.StatementID) {
 		return AnswerResult{}, fmt.Errorf("answer statement: %w", content.Errorf(content.EINVALID,
 			"Deze knop hoort bij een stelling of score die ik niet ken. Start de meter opnieuw met `/competentiemeter`."))
 	}
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", FormatError(err))
+	var row struct {
+		Status string `db:"status"`
+		Measurement
+		Changed    bool           `db:"changed"`
+		Finished   bool           `db:"finished"`
+		Statements pq.StringArray `db:"statement_ids"`
+		Scores     pq.Int64Array  `db:"scores"`
 	}
-	defer tx.Rollback()
-	m, err := lockMeasurement(ctx, tx, a.MeasurementID, a.UserID, a.Round)
-	if err != nil {
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", err)
+	// One statement in autocommit: meter_answer (migration 0010) locks, checks, writes and reads in one round of
+	// the protocol instead of six statements, the difference between keeping up with 1,000 clicks a second or not.
+	if err := db.GetContext(ctx, &row, `
+		SELECT status, `+measurementCols+`, changed, finished, statement_ids, scores
+		FROM meter_answer($1, $2, $3, $4, $5, $6, $7)`,
+		a.MeasurementID, a.UserID, a.Round, a.StatementID, a.Score, pq.StringArray(a.Statements), db.Now()); err != nil {
+		return AnswerResult{}, fmt.Errorf("answer statement: %w",
+			notFound(err, "Deze meting bestaat niet (meer). Start de meter opnieuw met `/competentiemeter`."))
 	}
-	before, err := meterAnswers(ctx, tx, m.ID)
-	if err != nil {
-		return AnswerResult{}, err
+	switch row.Status {
+	case "ok":
+	case "not_yours":
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterNotYours)
+	case "locked":
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterLocked)
+	case "stale":
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterStale)
+	default:
+		return AnswerResult{}, fmt.Errorf("answer statement: unknown status %q", row.Status)
 	}
-	now := db.Now()
-	res := AnswerResult{Changed: before[a.StatementID] != a.Score}
-	if res.Changed {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO meter_answers (measurement_id, statement_id, score, answered_at)
-			VALUES ($1, $2, $3, $4)
-			ON CONFLICT (measurement_id, statement_id) DO UPDATE
-			SET score = EXCLUDED.score, answered_at = EXCLUDED.answered_at`,
-			m.ID, a.StatementID, a.Score, now); err != nil {
-			return AnswerResult{}, fmt.Errorf("answer statement: %w", FormatError(err))
+	answers := make(map[string]int, len(row.Statements))
+	for i, s := range row.Statements {
+		if i < len(row.Scores) {
+			answers[s] = int(row.Scores[i])
 		}
 	}
-	answers := make(map[string]int, len(before)+1)
-	for k, v := range before {
-		answers[k] = v
-	}
-	answers[a.StatementID] = a.Score
-	complete := allAnswered(answers, a.Statements)
-	wasMissing := !allAnswered(before, a.Statements)
-	if complete && (wasMissing || a.StatementID == a.Statements[len(a.Statements)-1]) {
-		if m, err = finishMeasurement(ctx, tx, m, now); err != nil {
-			return AnswerResult{}, fmt.Errorf("answer statement: %w", err)
-		}
-		res.Finished = true
-	} else if res.Changed {
-		if _, err := tx.ExecContext(ctx, `UPDATE meter_measurements SET updated_at = $2 WHERE id = $1`, m.ID, now); err != nil {
-			return AnswerResult{}, fmt.Errorf("answer statement: %w", FormatError(err))
-		}
-		m.UpdatedAt = now
-	}
-	if err := tx.Commit(); err != nil {
-		return AnswerResult{}, fmt.Errorf("answer statement: commit: %w", FormatError(err))
-	}
-	res.Measurement, res.Answers = m, answers
-	return res, nil
+	return AnswerResult{Measurement: row.Measurement, Answers: answers, Changed: row.Changed, Finished: row.Finished}, nil
 }
 
 // FinishMeasurement closes and locks an open measurement whose statements are all answered (the "Afronden" button

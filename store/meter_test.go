@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,6 +144,102 @@ func TestMeterAnswers(t *testing.T) {
 			t.Fatalf("answers left after erasure: %d, %v", n, err)
 		}
 	})
+}
+
+// TestMeterConcurrentAnswers clicks two statements of one measurement at the same moment, many times over: both
+// answers are stored, and the measurement is finished exactly once, when and only when the two complete it.
+func TestMeterConcurrentAnswers(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	c := testCohort("Tegelijk", "C0TEGELIJK")
+	if _, err := db.SaveCohort(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name         string
+		before       map[string]int // answered one by one before the race
+		race         [2]string      // the statements clicked at once
+		wantFinished int            // how many of the two results say they finished it
+	}{
+		{"FirstTwoStayOpen", nil, [2]string{"g1", "g2"}, 0},
+		{"LastTwoFinishOnce", map[string]int{"g1": 2}, [2]string{"g2", "g3"}, 1},
+		{"SameStatementFinishesOnce", map[string]int{"g1": 2, "g2": 4}, [2]string{"g3", "g3"}, 1},
+	}
+	const rounds = 25
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for r := range rounds {
+				user := fmt.Sprintf("U0%s%02d", strings.ToUpper(tc.name[:4]), r)
+				m, err := db.StartMeasurement(ctx, c.ID, user, store.MeterVoormeting)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, st := range meterStatements {
+					if score, ok := tc.before[st]; ok {
+						if _, err := db.AnswerStatement(ctx, store.MeterAnswer{MeasurementID: m.ID, UserID: user,
+							Round: 1, StatementID: st, Score: score, Statements: meterStatements}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				var (
+					wg      sync.WaitGroup
+					start   = make(chan struct{})
+					results [2]store.AnswerResult
+					errs    [2]error
+				)
+				for i, st := range tc.race {
+					wg.Go(func() {
+						<-start
+						results[i], errs[i] = db.AnswerStatement(ctx, store.MeterAnswer{MeasurementID: m.ID,
+							UserID: user, Round: 1, StatementID: st, Score: 5, Statements: meterStatements})
+					})
+				}
+				close(start)
+				wg.Wait()
+				finished := 0
+				for i := range results {
+					if tc.race[0] == tc.race[1] && errors.Is(errs[i], store.ErrMeterLocked) {
+						// The same score twice: the second click found the measurement finished by the first.
+						continue
+					}
+					if errs[i] != nil {
+						t.Fatalf("round %d: answer %s: %v", r, tc.race[i], errs[i])
+					}
+					if results[i].Finished {
+						finished++
+					}
+				}
+				if finished != tc.wantFinished {
+					t.Fatalf("round %d: %d answers finished the measurement, want %d", r, finished, tc.wantFinished)
+				}
+				got, err := db.MeterAnswers(ctx, m.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, st := range tc.race {
+					if got[st] != 5 {
+						t.Fatalf("round %d: answers %v, want %s = 5: an answer was lost", r, got, st)
+					}
+				}
+				after, err := db.MeasurementByID(ctx, m.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if after.Locked != (tc.wantFinished > 0) || after.Finished() != (tc.wantFinished > 0) {
+					t.Fatalf("round %d: locked %v finished %v, want both %v", r, after.Locked, after.Finished(), tc.wantFinished > 0)
+				}
+				var audits int
+				if err := db.GetContext(ctx, &audits, `
+					SELECT count(*) FROM audit_log WHERE action = 'meter_finished' AND user_id = $1`, user); err != nil {
+					t.Fatal(err)
+				}
+				if audits != tc.wantFinished {
+					t.Fatalf("round %d: %d meter_finished audit entries, want %d", r, audits, tc.wantFinished)
+				}
+			}
+		})
+	}
 }
 
 func TestDevelopmentPlan(t *testing.T) {
