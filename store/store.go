@@ -30,6 +30,9 @@ type DB struct {
 
 	// Now returns the current time; tests and the sandbox move it.
 	Now func() time.Time
+
+	// answer is the prepared call of meter_answer (meter.go), made on first use.
+	answer preparedStmt
 }
 
 // Open connects to the database at url and checks that it answers.
