@@ -115,7 +115,11 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 		opts.AttemptTimeout = 10 * time.Second
 	}
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: opts.AttemptTimeout}
+		// Every response_url is on one host: keep enough idle connections to it for a burst of clicks. With the
+		// default transport's two, each reply beyond two in flight dialled (and Slack's side accepted) a new one.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		opts.HTTPClient = &http.Client{Timeout: opts.AttemptTimeout, Transport: t}
 	}
 	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{}}
 }
