@@ -70,7 +70,7 @@ func newBenchMeter(b *testing.B) *benchMeter {
 }
 
 // BenchmarkMeterScoreInteraction handles a click on a score button as Slack delivers it (the registry, the
-// handler, the committed answer, the next question rendered), without the transport: the work done before an ack.
+// handler, the committed answer before the ack, the next question rendered after it), without the transport.
 func BenchmarkMeterScoreInteraction(b *testing.B) {
 	w := newBenchMeter(b)
 	ctx := context.Background()
@@ -88,8 +88,12 @@ func BenchmarkMeterScoreInteraction(b *testing.B) {
 				ActionID: handlers.ActionMeterScore + fmt.Sprintf(":%d", score), BlockID: "meter_q/r1",
 				Value: fmt.Sprintf("%d/%s/%d", w.ms.ID, sid, score)}}}}
 		ack := w.reg.HandleInteraction(ctx, cb)
-		if ack.Followup == nil || !ack.Followup.ReplaceOriginal {
-			b.Fatalf("click %d: %+v, want the message moved on", i, ack.Followup)
+		if ack.Later == nil {
+			b.Fatalf("click %d: %+v, want the next question after the ack", i, ack)
+		}
+		reply, err := ack.Later(ctx)
+		if err != nil || reply == nil || !reply.ReplaceOriginal {
+			b.Fatalf("click %d: %+v, %v; want the message moved on", i, reply, err)
 		}
 	}
 }

@@ -86,8 +86,8 @@ func statementAt(meter content.Meter, i int) (content.Statement, content.Area, b
 	return content.Statement{}, content.Area{}, false
 }
 
-// Score handles a score button. The answer is committed before the ack; then the message shows it and moves on to
-// the next statement, or, when the measurement is complete, turns into its result (Stap 2). A click on a locked
+// Score handles a score button. The answer is committed before the ack; after the ack the message shows it and
+// moves on to the next statement, or, when the measurement is complete, turns into its result (Stap 2). A click on a locked
 // measurement, on a message of an earlier round, or on someone else's measurement changes nothing and says why;
 // a double click on the last answer (the measurement was finished by the first) says nothing.
 func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
@@ -118,14 +118,18 @@ func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action 
 		}
 		return m.finished(ctx, cb, res.Measurement, c, res.Answers)
 	}
-	label, _ := m.deps.Course.Meter.Label(score)
-	at := slices.Index(m.ids, sid)
-	noted := content.Fill(m.phrases.MeterNoted, map[string]string{"nummer": strconv.Itoa(at + 1), "antwoord": label})
-	msg, err := m.QuestionMessage(res.Measurement, res.Answers, nextStatement(m.ids, res.Answers, at), noted, false)
-	if err != nil {
-		return Response{}, fmt.Errorf("meter score: %w", err)
-	}
-	return Response{Reply: &Reply{Text: msg.Text, Blocks: msg.Blocks, ReplaceOriginal: true}}, nil
+	// Only the commit has to happen before the ack: the next question goes to the response_url after it either
+	// way, so it is rendered there, off the path that Slack's clock runs on.
+	return Response{Later: func(context.Context) (*Reply, error) {
+		label, _ := m.deps.Course.Meter.Label(score)
+		at := slices.Index(m.ids, sid)
+		noted := content.Fill(m.phrases.MeterNoted, map[string]string{"nummer": strconv.Itoa(at + 1), "antwoord": label})
+		msg, err := m.QuestionMessage(res.Measurement, res.Answers, nextStatement(m.ids, res.Answers, at), noted, false)
+		if err != nil {
+			return nil, fmt.Errorf("meter score: %w", err)
+		}
+		return &Reply{Text: msg.Text, Blocks: msg.Blocks, ReplaceOriginal: true}, nil
+	}}, nil
 }
 
 // Prev handles "Vorige": the message shows the statement before, with its answer marked. Nothing is written.
