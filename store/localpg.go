@@ -89,25 +89,43 @@ func StartLocal(ctx context.Context, opts LocalOptions) (*LocalServer, error) {
 	if err := s.clearStalePid(); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	if err := s.startServer(bin, cred, port, opts.Throwaway); err != nil {
-		return nil, err
-	}
-	s.url = (&url.URL{
-		Scheme:   "postgres",
-		User:     url.UserPassword(localUser, password),
-		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-		Path:     "/" + localUser,
-		RawQuery: "sslmode=disable",
-	}).String()
-	if err := s.waitReady(ctx); err != nil {
+	// The port is found by binding and releasing it, so another process can take it before the server does; a
+	// server that exits while starting is tried again on another port.
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		s.exited, s.stopped = make(chan struct{}), false
+		if err := s.startServer(bin, cred, port, opts.Throwaway); err != nil {
+			return nil, err
+		}
+		s.url = (&url.URL{
+			Scheme:   "postgres",
+			User:     url.UserPassword(localUser, password),
+			Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+			Path:     "/" + localUser,
+			RawQuery: "sslmode=disable",
+		}).String()
+		err = s.waitReady(ctx)
+		if err == nil {
+			return s, nil
+		}
+		exitedEarly := false
+		select {
+		case <-s.exited:
+			exitedEarly = true
+		default:
+		}
 		s.Stop(context.Background())
-		return nil, err
+		if !exitedEarly || attempt == 3 {
+			return nil, err
+		}
+		s.logger.Warn("private postgres exited while starting; trying another port", slog.Int("port", port))
+		if err := s.clearStalePid(); err != nil {
+			return nil, err
+		}
 	}
-	return s, nil
 }
 
 // URL is the connection URL of the bot's database on this server. It holds a password: never log it.
@@ -126,6 +144,11 @@ func (s *LocalServer) Stop(ctx context.Context) error {
 		return nil
 	}
 	s.stopped = true
+	select {
+	case <-s.exited:
+		return nil // already gone; its pid may belong to another process by now
+	default:
+	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, 15*time.Second)
