@@ -337,7 +337,12 @@ function convLabel(c) {
   return c.kind === "channel" ? "# " + c.name : userName(c.user);
 }
 
+let sidebarKey = "";
 function renderSidebar() {
+  // Redrawn only when something in it changed: a redraw between a button's press and release would swallow the click.
+  const key = JSON.stringify([state.convs, state.users, state.acting, state.view, state.conv]);
+  if (key === sidebarKey) return;
+  sidebarKey = key;
   const mk = (label, active, onClick, badge) => {
     const li = document.createElement("li");
     const b = html("button", active ? "active" : "", esc(label) + (badge ? '<span class="badge">' + esc(badge) + "</span>" : ""));
