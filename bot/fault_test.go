@@ -3,12 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net"
-	"net/url"
-	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,88 +12,8 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
-
-// restartableDB is a database on a PostgreSQL server of the test's own, reached through an address that stays
-// the same when the server is stopped and started again (on another port), as behind a service address.
-type restartableDB struct {
-	t      *testing.T
-	dir    string
-	srv    *store.LocalServer
-	ln     net.Listener
-	target atomic.Value // the server's current host:port
-	url    string
-}
-
-func newRestartableDB(t *testing.T) *restartableDB {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "gesprekbot-pgdown-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if os.Geteuid() == 0 {
-		os.Chmod(dir, 0o755) // the server runs as the postgres user
-	}
-	r := &restartableDB{t: t, dir: dir}
-	r.ln, err = net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.ln.Close() })
-	go r.accept()
-	r.Start()
-	t.Cleanup(func() { r.srv.Stop(context.Background()) })
-	return r
-}
-
-// Start starts the server (again) and points the stable address at it.
-func (r *restartableDB) Start() {
-	r.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	srv, err := store.StartLocal(ctx, store.LocalOptions{Dir: r.dir, BinDir: os.Getenv("PG_BIN"), Throwaway: true})
-	if err != nil {
-		r.t.Fatalf("start postgres: %v", err)
-	}
-	u, err := url.Parse(srv.URL())
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.srv = srv
-	r.target.Store(u.Host)
-	u.Host = r.ln.Addr().String()
-	r.url = u.String()
-}
-
-// Stop shuts the server down; connections through the stable address are refused until Start.
-func (r *restartableDB) Stop() {
-	r.t.Helper()
-	if err := r.srv.Stop(context.Background()); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *restartableDB) accept() {
-	for {
-		c, err := r.ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			up, err := net.DialTimeout("tcp", r.target.Load().(string), 2*time.Second)
-			if err != nil {
-				return
-			}
-			defer up.Close()
-			done := make(chan struct{}, 2)
-			go func() { io.Copy(up, c); done <- struct{}{} }()
-			go func() { io.Copy(c, up); done <- struct{}{} }()
-			<-done
-		}()
-	}
-}
 
 // scoreOf finds the score button for score on the question message at ts and returns its action_id and value.
 func scoreOf(t *testing.T, f *slackfake.Server, channel, ts string, score string) (string, string) {
@@ -135,8 +50,8 @@ func TestFaultInteractionDatabaseDown(t *testing.T) {
 		t.Skip("starts and restarts a PostgreSQL server")
 	}
 	ctx := context.Background()
-	pg := newRestartableDB(t)
-	db, err := store.Open(ctx, pg.url)
+	pg := storetest.NewRestartable(t)
+	db, err := store.Open(ctx, pg.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +94,9 @@ func TestFaultInteractionDatabaseDown(t *testing.T) {
 	}
 	first := course.Meter.Statements()[0].ID
 
-	pg.Stop()
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
 	action, value := scoreOf(t, w.Fake, dm, ts, "4")
 	before := len(w.Fake.Ephemerals(anna))
 	resp := w.Click(t, anna, dm, ts, action, value)

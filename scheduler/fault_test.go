@@ -3,7 +3,6 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -23,6 +22,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // The faults production sees in the middle of a fan-out: Postgres restarting, the process being stopped with
@@ -89,84 +89,14 @@ func slowSender(apiURL, token string, perSecond float64, attempts int) *bot.Send
 		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, AttemptTimeout: 5 * time.Second}), api)
 }
 
-// tcpProxy forwards connections to a target that can change, the way a service address stays while the server
-// behind it restarts on another port.
-type tcpProxy struct {
-	ln     net.Listener
-	target atomic.Value // string
-}
-
-func newTCPProxy(t *testing.T, target string) *tcpProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &tcpProxy{ln: ln}
-	p.target.Store(target)
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.serve(c)
-		}
-	}()
-	return p
-}
-
-func (p *tcpProxy) serve(c net.Conn) {
-	defer c.Close()
-	up, err := net.DialTimeout("tcp", p.target.Load().(string), 2*time.Second)
-	if err != nil {
-		return
-	}
-	defer up.Close()
-	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, c); done <- struct{}{} }()
-	go func() { io.Copy(c, up); done <- struct{}{} }()
-	<-done
-}
-
-// startPrivatePostgres starts a PostgreSQL server of the test's own in dir (the bot's default set-up, with fsync
-// off) and returns it with the address it listens on.
-func startPrivatePostgres(t *testing.T, dir string) (*store.LocalServer, *url.URL) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	srv, err := store.StartLocal(ctx, store.LocalOptions{Dir: dir, BinDir: os.Getenv("PG_BIN"), Throwaway: true})
-	if err != nil {
-		t.Fatalf("start postgres: %v", err)
-	}
-	u, err := url.Parse(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, u
-}
-
 func TestFaultPostgresRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and restarts a PostgreSQL server")
 	}
-	dir, err := os.MkdirTemp("", "gesprekbot-restart-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if os.Geteuid() == 0 {
-		os.Chmod(dir, 0o755) // the server runs as the postgres user
-	}
-	srv, u := startPrivatePostgres(t, dir)
-	t.Cleanup(func() { srv.Stop(context.Background()) })
-	proxy := newTCPProxy(t, u.Host)
-	viaProxy := *u
-	viaProxy.Host = proxy.ln.Addr().String()
+	pg := storetest.NewRestartable(t)
 
 	e := newEnv(t, 30, local(2026, 12, 6, 10, 0))
-	db, err := store.Open(e.ctx, viaProxy.String())
+	db, err := store.Open(e.ctx, pg.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +105,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Now = e.clock.Now
-	e.db, e.dbURL = db, viaProxy.String()
+	e.db, e.dbURL = db, pg.URL()
 	plan := e.apply(fanOutRules()[:2])
 
 	// Stop Postgres once a third of the messages are out, while the dispatcher is posting and recording.
@@ -186,7 +116,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 		if posts.Add(1) == 20 {
 			once.Do(func() {
 				go func() {
-					srv.Stop(context.Background())
+					pg.Stop()
 					close(stopped)
 				}()
 			})
@@ -212,9 +142,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 		d.Kick()
 		time.Sleep(100 * time.Millisecond)
 	}
-	srv2, u2 := startPrivatePostgres(t, dir)
-	t.Cleanup(func() { srv2.Stop(context.Background()) })
-	proxy.target.Store(u2.Host)
+	pg.Start()
 	t.Logf("postgres restarted after %d of 60 messages", sentWhileDown)
 
 	// Cron and kicks go on: leases that ran out while the database was down are taken over after a history check.
