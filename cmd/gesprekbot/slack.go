@@ -37,7 +37,7 @@ type slackSide struct {
 }
 
 // startSlack connects the bot to Slack (or, with no tokens, to the in-repo fake with the sandbox page on m.Mux)
-// and starts the dispatcher. It returns once everything runs; stopSlack stops it.
+// and starts the dispatcher. It returns once everything runs; slackSide.stop stops it.
 func (m *Main) startSlack(ctx context.Context) error {
 	return m.startSlackWith(ctx, slackOptions{})
 }
