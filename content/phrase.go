@@ -265,6 +265,31 @@ type Phrases struct {
 	HomeTrainerFailed         string `yaml:"home_trainer_failed"`          // {aantal}
 	HomeTrainerMore           string `yaml:"home_trainer_more"`
 	HomeTrainerTrimmed        string `yaml:"home_trainer_trimmed"`
+	// Cursusberichten, voortgang en bijpraten.
+	CourseSessionsHeading      string `yaml:"course_sessions_heading"`
+	CourseSession              string `yaml:"course_session"` // {module} {titel} {datum} {van} {tot} {plaats}
+	CourseReadingHeading       string `yaml:"course_reading_heading"`
+	CourseTasksHeading         string `yaml:"course_tasks_heading"`
+	CourseLink                 string `yaml:"course_link"`              // {link} {label}
+	CourseMeenemenPrepared     string `yaml:"course_meenemen_prepared"` // {taken}
+	CourseMeenemenDefault      string `yaml:"course_meenemen_default"`
+	CourseMeterReminderEind    string `yaml:"course_meter_reminder_eind"` // follows MeterReminder for the eindmeting
+	ProgressReadDone           string `yaml:"progress_read_done"`         // {deelnemer} {datum}
+	ProgressHomeworkDoneBy     string `yaml:"progress_homework_done_by"`  // {deelnemer} {datum}
+	ProgressHomeworkDoneByPlan string `yaml:"progress_homework_done_by_plan"`
+	ProgressAlreadyRead        string `yaml:"progress_already_read"`     // {titel} {datum}
+	ProgressAlreadyHomework    string `yaml:"progress_already_homework"` // {module} {datum}
+	ProgressTrainer            string `yaml:"progress_trainer"`
+	ProgressNoCohort           string `yaml:"progress_no_cohort"`
+	ProgressNoReading          string `yaml:"progress_no_reading"`
+	ProgressNoHomework         string `yaml:"progress_no_homework"`
+	CatchUpTitle               string `yaml:"catchup_title"`
+	CatchUpIntro               string `yaml:"catchup_intro"` // {deelnemer} {cohort}
+	CatchUpNow                 string `yaml:"catchup_now"`   // {module} {titel} {datum}
+	CatchUpVoor                string `yaml:"catchup_voor"`
+	CatchUpCases               string `yaml:"catchup_cases"`
+	CatchUpMore                string `yaml:"catchup_more"`
+	CatchUpNothing             string `yaml:"catchup_nothing"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -535,4 +560,29 @@ var phraseSpecs = []phraseSpec{
 	{"home_trainer_failed", func(p *Phrases) string { return p.HomeTrainerFailed }, false, []string{"aantal"}},
 	{"home_trainer_more", func(p *Phrases) string { return p.HomeTrainerMore }, false, nil},
 	{"home_trainer_trimmed", func(p *Phrases) string { return p.HomeTrainerTrimmed }, false, nil},
+	// Cursusberichten, voortgang en bijpraten.
+	{"course_sessions_heading", func(p *Phrases) string { return p.CourseSessionsHeading }, false, nil},
+	{"course_session", func(p *Phrases) string { return p.CourseSession }, false, []string{"module", "titel", "datum", "van", "tot", "plaats"}},
+	{"course_reading_heading", func(p *Phrases) string { return p.CourseReadingHeading }, false, nil},
+	{"course_tasks_heading", func(p *Phrases) string { return p.CourseTasksHeading }, false, nil},
+	{"course_link", func(p *Phrases) string { return p.CourseLink }, false, []string{"link", "label"}},
+	{"course_meenemen_prepared", func(p *Phrases) string { return p.CourseMeenemenPrepared }, false, []string{"taken"}},
+	{"course_meenemen_default", func(p *Phrases) string { return p.CourseMeenemenDefault }, false, nil},
+	{"course_meter_reminder_eind", func(p *Phrases) string { return p.CourseMeterReminderEind }, false, nil},
+	{"progress_read_done", func(p *Phrases) string { return p.ProgressReadDone }, false, []string{"deelnemer", "datum"}},
+	{"progress_homework_done_by", func(p *Phrases) string { return p.ProgressHomeworkDoneBy }, false, []string{"deelnemer", "datum"}},
+	{"progress_homework_done_by_plan", func(p *Phrases) string { return p.ProgressHomeworkDoneByPlan }, false, nil},
+	{"progress_already_read", func(p *Phrases) string { return p.ProgressAlreadyRead }, false, []string{"titel", "datum"}},
+	{"progress_already_homework", func(p *Phrases) string { return p.ProgressAlreadyHomework }, false, []string{"module", "datum"}},
+	{"progress_trainer", func(p *Phrases) string { return p.ProgressTrainer }, false, nil},
+	{"progress_no_cohort", func(p *Phrases) string { return p.ProgressNoCohort }, false, nil},
+	{"progress_no_reading", func(p *Phrases) string { return p.ProgressNoReading }, false, nil},
+	{"progress_no_homework", func(p *Phrases) string { return p.ProgressNoHomework }, false, nil},
+	{"catchup_title", func(p *Phrases) string { return p.CatchUpTitle }, false, nil},
+	{"catchup_intro", func(p *Phrases) string { return p.CatchUpIntro }, false, []string{"deelnemer", "cohort"}},
+	{"catchup_now", func(p *Phrases) string { return p.CatchUpNow }, false, []string{"module", "titel", "datum"}},
+	{"catchup_voor", func(p *Phrases) string { return p.CatchUpVoor }, false, nil},
+	{"catchup_cases", func(p *Phrases) string { return p.CatchUpCases }, false, nil},
+	{"catchup_more", func(p *Phrases) string { return p.CatchUpMore }, false, nil},
+	{"catchup_nothing", func(p *Phrases) string { return p.CatchUpNothing }, false, nil},
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/slack-go/slack"
 
@@ -59,11 +60,11 @@ func (d *Deliveries) catchUpState(ctx context.Context, c *content.Cohort) (Catch
 // "Gelezen" buttons, and the case stages shared so far. When everything does not fit in one message, the oldest
 // case stages are left out with a pointer to the channel, where they are. v is the cohort's view with no module.
 func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[string]store.Progress) (Message, error) {
-	intro := fmt.Sprintf(textCatchUpIntro, userID, v.Cohort.Name)
+	intro := content.Fill(v.Phrases.CatchUpIntro, map[string]string{"deelnemer": userID, "cohort": v.Cohort.Name})
 	head := sections(intro)
 	head = append(head, sections(sessionList(v))...)
 	if st.BeforeStart {
-		head = append(head, sections(textCatchUpVoor)...)
+		head = append(head, sections(v.Phrases.CatchUpVoor)...)
 		head = append(head, meterButton(v.Cohort.ID, MeterVoormeting, v.Phrases.ButtonStartVoormeting))
 	}
 	if st.Preparation > 0 {
@@ -72,7 +73,11 @@ func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[s
 			return Message{}, fmt.Errorf("catch-up: %w", err)
 		}
 		head = append(head, slack.NewDividerBlock())
-		head = append(head, sections(fmt.Sprintf(textCatchUpNow, pv.Number, pv.Module.Title, DutchDateTime(pv.When.Start, pv.Loc)))...)
+		head = append(head, sections(content.Fill(v.Phrases.CatchUpNow, map[string]string{
+			"module": strconv.Itoa(pv.Number),
+			"titel":  pv.Module.Title,
+			"datum":  DutchDateTime(pv.When.Start, pv.Loc),
+		}))...)
 		for _, t := range pv.Module.Voorbereiding.Tasks {
 			head = append(head, sections("*"+t.Title+"*\n"+t.Text)...)
 		}
@@ -92,14 +97,14 @@ func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[s
 		blocks := append([]slack.Block{}, head...)
 		if len(cases) > 0 {
 			blocks = append(blocks, slack.NewDividerBlock())
-			blocks = append(blocks, sections(textCatchUpCases)...)
+			blocks = append(blocks, sections(v.Phrases.CatchUpCases)...)
 			if len(stages) < len(st.Stages) {
-				blocks = append(blocks, sections(textCatchUpMore)...)
+				blocks = append(blocks, sections(v.Phrases.CatchUpMore)...)
 			}
 			blocks = append(blocks, cases...)
 		}
 		if st.Preparation == 0 && len(cases) == 0 {
-			blocks = append(blocks, sections(textCatchUpNothing)...)
+			blocks = append(blocks, sections(v.Phrases.CatchUpNothing)...)
 		}
 		if len(blocks) <= maxBlocks || len(stages) == 0 {
 			return checkLimits(Message{Text: firstLine(intro), Blocks: blocks})

@@ -303,40 +303,6 @@ func DutchDateTime(t time.Time, loc *time.Location) string {
 	return DutchDate(t, loc) + " om " + DutchClock(t, loc)
 }
 
-// Texts of the course messages that content.Phrases does not carry. Kept together so that they can move into the
-// course data as phrases.
-const (
-	textSessionsHeading = "*Je bijeenkomsten*"
-	// textSession: module number, title, date, start, end, place.
-	textSession         = "• *Module %d – %s*: %s, %s–%s, %s"
-	textReadingHeading  = "*Lezen*"
-	textTasksHeading    = "*Doen*"
-	textLink            = ":link: <%s|%s>"
-	textReadDone        = "✓ Gelezen door <@%s> op %s."
-	textHomeworkDoneBy  = "✓ Klaar, genoteerd voor <@%s> op %s."
-	textAlreadyRead     = "Dat had ik al genoteerd: _%s_ staat sinds %s op gelezen."
-	textAlreadyHomework = "Dat had ik al genoteerd: je huiswerk van module %d staat sinds %s op klaar."
-	textTrainerProgress = "Deze knop is voor deelnemers: zo houden zij hun eigen voortgang bij. Als trainer hoef je niets af te vinken."
-	textNoCohort        = "Ik weet niet bij welke training deze knop hoort. Misschien hoort hij bij een oud bericht."
-	textNoReading       = "Deze leestekst ken ik niet meer. Misschien hoort de knop bij een oud bericht."
-	textNoHomework      = "Dit huiswerk ken ik niet meer. Misschien hoort de knop bij een oud bericht."
-	// textMeenemenPrepared: the titles of what the participant prepared, as "_A_, _B_ en _C_".
-	textMeenemenPrepared = "je uitwerking van %s"
-	textMeenemenDefault  = "je vragen en ervaringen uit de praktijk"
-	textCatchUpIntro     = "Hoi <@%s>, welkom bij de training *Het Gesprek* (%s)! :wave:\n\nJe bent er wat later bij gekomen, dus ik zet even op een rij wat je gemist hebt. Ik ben de gesprekbot: tussen de bijeenkomsten door stuur ik je de voorbereiding en het leesmateriaal, herinner ik je aan het huiswerk en deel ik in het kanaal stap voor stap de casussen."
-	textCatchUpNow       = "*Nu aan de beurt: de voorbereiding van module %d, %s* (bijeenkomst op %s)"
-	textCatchUpVoor      = "De voormeting van de competentiemeter kun je nog invullen vóór de eerste bijeenkomst. Het kost ongeveer tien minuten en je scores zie alleen jij, tenzij je ze zelf met je trainer deelt."
-	textCatchUpCases     = "*De casussen tot nu toe*\nDeze stappen van de casussen zijn al in het kanaal gedeeld."
-	textCatchUpMore      = "Eerdere stappen van de casussen vind je terug in het kanaal."
-	textCatchUpNothing   = "Op dit moment staat er niets voor je klaar om in te halen. De volgende voorbereiding krijg je vanzelf van mij."
-
-	// textHomeworkDoneByPlan replaces the "Klaar" button of module 1's homework once the development points are
-	// saved in the competentiemeter.
-	textHomeworkDoneByPlan = "✓ Klaar: je ontwikkelpunten staan in de competentiemeter."
-	// textMeterReminderEind follows the meter_reminder phrase for the eindmeting.
-	textMeterReminderEind = "Daarna zie je wat de training je heeft opgeleverd."
-)
-
 // maxBlocks is Slack's limit on the blocks of one message.
 const maxBlocks = 50
 
@@ -383,14 +349,20 @@ func button(actionID, value, label string, primary bool) *slack.ButtonBlockEleme
 
 // sessionList returns the cohort's four modules with date, time and place, one bullet each.
 func sessionList(v ModuleView) string {
-	lines := []string{textSessionsHeading}
+	lines := []string{v.Phrases.CourseSessionsHeading}
 	for _, cm := range v.Cohort.Modules {
 		title := ""
 		if mod, ok := v.Course.Module(cm.Number); ok {
 			title = mod.Title
 		}
-		lines = append(lines, fmt.Sprintf(textSession, cm.Number, title, DutchDate(cm.Start, v.Loc),
-			DutchClock(cm.Start, v.Loc), DutchClock(cm.End, v.Loc), cm.Location))
+		lines = append(lines, content.Fill(v.Phrases.CourseSession, map[string]string{
+			"module": strconv.Itoa(cm.Number),
+			"titel":  title,
+			"datum":  DutchDate(cm.Start, v.Loc),
+			"van":    DutchClock(cm.Start, v.Loc),
+			"tot":    DutchClock(cm.End, v.Loc),
+			"plaats": cm.Location,
+		}))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -423,7 +423,7 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 		done, ok := p.Progress[progressKey(store.ProgressHomework, store.HomeworkItem(cm.Number))]
 		switch {
 		case ok:
-			hw = append(hw, HomeworkDoneBlock(c.ID, cm.Number, userID, DutchDateTime(done.DoneAt, loc)))
+			hw = append(hw, HomeworkDoneBlock(c.ID, cm.Number, userID, DutchDateTime(done.DoneAt, loc), course.Phrases))
 		case cm.Number == 1 && p.HasPlan:
 			hw = append(hw, slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, c.ID, store.HomeworkItem(1)),
 				mrkdwn(course.Phrases.HomeHomeworkByPlan)))

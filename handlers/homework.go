@@ -65,9 +65,9 @@ func HomeworkMessage(v ModuleView, userID string, state HomeworkState) (Message,
 	}
 	switch {
 	case state.Done && state.At.IsZero():
-		blocks = append(blocks, homeworkPlanBlock(v.Cohort.ID, v.Number))
+		blocks = append(blocks, homeworkPlanBlock(v.Cohort.ID, v.Number, v.Phrases))
 	case state.Done:
-		blocks = append(blocks, HomeworkDoneBlock(v.Cohort.ID, v.Number, userID, DutchDateTime(state.At, v.Loc)))
+		blocks = append(blocks, HomeworkDoneBlock(v.Cohort.ID, v.Number, userID, DutchDateTime(state.At, v.Loc), v.Phrases))
 	default:
 		blocks = append(blocks, HomeworkButton(v.Cohort.ID, v.Number, v.Phrases))
 	}
@@ -108,14 +108,14 @@ func HomeworkButton(cohortID int64, n int, p content.Phrases) slack.Block {
 }
 
 // HomeworkDoneBlock replaces the "Klaar" button once userID marked module n's homework done at when.
-func HomeworkDoneBlock(cohortID int64, n int, userID, when string) slack.Block {
+func HomeworkDoneBlock(cohortID int64, n int, userID, when string, p content.Phrases) slack.Block {
 	return slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, cohortID, store.HomeworkItem(n)),
-		mrkdwn(fmt.Sprintf(textHomeworkDoneBy, userID, when)))
+		mrkdwn(content.Fill(p.ProgressHomeworkDoneBy, map[string]string{"deelnemer": userID, "datum": when})))
 }
 
 // homeworkPlanBlock stands in for the "Klaar" button of module n's homework when the development plan in the
 // competentiemeter did it.
-func homeworkPlanBlock(cohortID int64, n int) slack.Block {
+func homeworkPlanBlock(cohortID int64, n int, p content.Phrases) slack.Block {
 	return slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, cohortID, store.HomeworkItem(n)),
-		mrkdwn(textHomeworkDoneByPlan))
+		mrkdwn(p.ProgressHomeworkDoneByPlan))
 }

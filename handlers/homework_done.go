@@ -16,17 +16,17 @@ import (
 func (b *ProgressButtons) HomeworkDone(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	n, err := strconv.Atoi(action.Value)
 	if err != nil {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textNoHomework)
+		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoHomework)
 	}
 	if mod, ok := b.Course.Module(n); !ok || len(mod.Huiswerk) == 0 {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textNoHomework)
+		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoHomework)
 	}
 	c, res, done := b.cohort(ctx, cb, action)
 	if done {
 		return res, nil
 	}
 	if c == nil {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textNoCohort)
+		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoCohort)
 	}
 	rec, first, err := b.Store.MarkDone(ctx, store.Progress{CohortID: c.ID, UserID: cb.User.ID,
 		Kind: store.ProgressHomework, Item: store.HomeworkItem(n), Module: n})
@@ -40,7 +40,7 @@ func (b *ProgressButtons) HomeworkDone(ctx context.Context, cb slack.Interaction
 	when := DutchDateTime(rec.DoneAt, loc)
 	text := content.Fill(b.Course.Phrases.HomeworkDone, map[string]string{"module": strconv.Itoa(n)})
 	if !first {
-		text = fmt.Sprintf(textAlreadyHomework, n, when)
+		text = content.Fill(b.Course.Phrases.ProgressAlreadyHomework, map[string]string{"module": strconv.Itoa(n), "datum": when})
 	}
-	return b.answer(ctx, cb, action, []slack.Block{HomeworkDoneBlock(c.ID, n, cb.User.ID, when)}, text)
+	return b.answer(ctx, cb, action, []slack.Block{HomeworkDoneBlock(c.ID, n, cb.User.ID, when, b.Course.Phrases)}, text)
 }

@@ -42,10 +42,13 @@ type MemberJoined struct {
 	// calendar); nil sends it at once.
 	NextSendable func(c *content.Cohort, t time.Time) (time.Time, error)
 	Log          *slog.Logger
+
+	phrases content.Phrases // the registry's, for the catch-up's title
 }
 
 // RegisterMemberJoined registers m for member_joined_channel events.
 func RegisterMemberJoined(r *Registry, m *MemberJoined) {
+	m.phrases = r.Phrases()
 	r.Event(EventMemberJoinedChannel, m.Handle)
 }
 
@@ -54,9 +57,6 @@ func RegisterMemberJoined(r *Registry, m *MemberJoined) {
 func CatchUpKey(c *content.Cohort, userID string) string {
 	return scheduler.CohortKey(c) + "/catchup/m0/" + userID
 }
-
-// catchUpTitle is the catch-up's label in plans and the sandbox clock.
-const catchUpTitle = "Bijpraten na later instromen"
 
 // Handle handles one member_joined_channel event. A channel that belongs to no cohort is ignored.
 func (m *MemberJoined) Handle(ctx context.Context, ev slackevents.EventsAPIEvent) error {
@@ -137,6 +137,6 @@ func (m *MemberJoined) catchUp(c *content.Cohort, user string) (*content.Deliver
 		Recipient: user,
 		DueAt:     due,
 		Deadline:  &deadline,
-		Title:     catchUpTitle,
+		Title:     m.phrases.CatchUpTitle, // its label in plans and the sandbox clock
 	}, nil
 }

@@ -24,7 +24,7 @@ func PreparationMessage(v ModuleView) (Message, error) {
 		blocks = append(blocks, sections(s)...)
 	}
 	if len(v.Module.Voorbereiding.Tasks) > 0 {
-		blocks = append(blocks, sections(textTasksHeading)...)
+		blocks = append(blocks, sections(v.Phrases.CourseTasksHeading)...)
 		for _, t := range v.Module.Voorbereiding.Tasks {
 			blocks = append(blocks, sections("*"+t.Title+"*\n"+strings.TrimSpace(t.Text))...)
 		}
@@ -43,7 +43,7 @@ func ChecklistMessage(v ModuleView, userID string, progress map[string]store.Pro
 	intro := content.Fill(v.Phrases.PreparationChecklist, v.moduleVars())
 	blocks := sections(intro)
 	if tasks := taskList(v.Module.Voorbereiding.Tasks); tasks != "" {
-		blocks = append(blocks, sections(textTasksHeading+"\n"+tasks)...)
+		blocks = append(blocks, sections(v.Phrases.CourseTasksHeading+"\n"+tasks)...)
 	}
 	blocks = append(blocks, readingList(v, userID, progress)...)
 	return checkLimits(Message{Text: firstLine(intro), Blocks: blocks})
@@ -75,7 +75,7 @@ func readingList(v ModuleView, userID string, progress map[string]store.Progress
 	if len(lezen) == 0 {
 		return nil
 	}
-	blocks := sections(textReadingHeading)
+	blocks := sections(v.Phrases.CourseReadingHeading)
 	for i, r := range lezen {
 		p, done := progress[progressKey(store.ProgressReading, r.ID)]
 		if userID != "" && done {
@@ -91,7 +91,7 @@ func readingList(v ModuleView, userID string, progress map[string]store.Progress
 func readingText(r content.Reading, p content.Phrases) string {
 	s := escape(r.Citation())
 	if r.Link != "" {
-		s += "\n" + fmt.Sprintf(textLink, r.Link, p.ButtonOpenen)
+		s += "\n" + content.Fill(p.CourseLink, map[string]string{"link": r.Link, "label": p.ButtonOpenen})
 	}
 	return s
 }
@@ -109,7 +109,7 @@ func ReadingDoneBlocks(cohortID int64, r content.Reading, userID, when string, p
 	return []slack.Block{
 		slack.NewSectionBlock(mrkdwn("✓ "+readingText(r, p)), nil, nil,
 			slack.SectionBlockOptionBlockID(ProgressBlockID(store.ProgressReading, cohortID, r.ID))),
-		slack.NewContextBlock("", mrkdwn(fmt.Sprintf(textReadDone, userID, when))),
+		slack.NewContextBlock("", mrkdwn(content.Fill(p.ProgressReadDone, map[string]string{"deelnemer": userID, "datum": when}))),
 	}
 }
 

@@ -46,15 +46,15 @@ func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionC
 	num, id, _ := strings.Cut(action.Value, "/")
 	n, err := strconv.Atoi(num)
 	if err != nil {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textNoReading)
+		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoReading)
 	}
 	mod, ok := b.Course.Module(n)
 	if !ok {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textNoReading)
+		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoReading)
 	}
 	i := slices.IndexFunc(mod.Voorbereiding.Lezen, func(r content.Reading) bool { return r.ID == id })
 	if i < 0 {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textNoReading)
+		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoReading)
 	}
 	reading := mod.Voorbereiding.Lezen[i]
 
@@ -63,7 +63,7 @@ func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionC
 		return res, nil
 	}
 	if c == nil {
-		return Response{}, content.Errorf(content.EINVALID, "%s", textNoCohort)
+		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoCohort)
 	}
 	rec, first, err := b.Store.MarkDone(ctx, store.Progress{CohortID: c.ID, UserID: cb.User.ID,
 		Kind: store.ProgressReading, Item: reading.ID, Module: n})
@@ -78,7 +78,7 @@ func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionC
 	replacement := ReadingDoneBlocks(c.ID, reading, cb.User.ID, when, b.Course.Phrases)
 	text := content.Fill(b.Course.Phrases.ReadingDone, map[string]string{"titel": reading.Title})
 	if !first {
-		text = fmt.Sprintf(textAlreadyRead, reading.Title, when)
+		text = content.Fill(b.Course.Phrases.ProgressAlreadyRead, map[string]string{"titel": reading.Title, "datum": when})
 	}
 	return b.answer(ctx, cb, action, replacement, text)
 }
@@ -98,7 +98,7 @@ func (b *ProgressButtons) cohort(ctx context.Context, cb slack.InteractionCallba
 		}
 	}
 	if c != nil && slices.Contains(c.Trainers, cb.User.ID) {
-		return nil, Ephemeral(textTrainerProgress), true
+		return nil, Ephemeral(b.Course.Phrases.ProgressTrainer), true
 	}
 	return c, Response{}, false
 }

@@ -60,7 +60,7 @@ func Meenemen(course *content.Course, n int) string {
 		add(prev.Huiswerk)
 	}
 	if len(titles) == 0 {
-		return textMeenemenDefault
+		return course.Phrases.CourseMeenemenDefault
 	}
-	return fmt.Sprintf(textMeenemenPrepared, joinDutch(titles))
+	return content.Fill(course.Phrases.CourseMeenemenPrepared, map[string]string{"taken": joinDutch(titles)})
 }

@@ -50,7 +50,7 @@ func MeterReminderMessage(v ModuleView) (Message, error) {
 		"datum":  DutchDateTime(by, v.Loc),
 	})
 	if run == MeterEindmeting {
-		text += " " + textMeterReminderEind
+		text += " " + v.Phrases.CourseMeterReminderEind
 	}
 	blocks := sections(text)
 	blocks = append(blocks, meterButton(v.Cohort.ID, run, label))
