@@ -350,13 +350,18 @@ func TestMeenemen(t *testing.T) {
 	tests := []struct {
 		module int
 		want   []string // titles that must be named
+		exact  string   // the whole text, when set
 	}{
-		{1, []string{"De ‘route’ van het Gesprek in uw gemeente"}},
-		{2, []string{"Informatie zoeken over de doelgroep", "Invullen van de competentiemeter"}},
-		{4, []string{"Je netwerk en de sociale kaart", "Bestudeer: Interprofessionele samenwerking"}},
+		{1, []string{"De ‘route’ van het Gesprek in uw gemeente"}, "je uitwerking van _De ‘route’ van het Gesprek in uw gemeente_"},
+		{9, nil, "je vragen en ervaringen uit de praktijk"}, // no such module: nothing prepared, the default
+		{2, []string{"Informatie zoeken over de doelgroep", "Invullen van de competentiemeter"}, ""},
+		{4, []string{"Je netwerk en de sociale kaart", "Bestudeer: Interprofessionele samenwerking"}, ""},
 	}
 	for _, tt := range tests {
 		got := handlers.Meenemen(crs, tt.module)
+		if tt.exact != "" && got != tt.exact {
+			t.Errorf("Meenemen(%d) = %q, want %q", tt.module, got, tt.exact)
+		}
 		for _, w := range tt.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("Meenemen(%d) = %q, want it to name %q", tt.module, got, w)

@@ -107,6 +107,8 @@ func TestMemberJoined(t *testing.T) {
 			t.Errorf("catch-up deadline %v, want the end of module 4", del.Deadline)
 		case del.Status != store.StatusPending:
 			t.Errorf("catch-up status %q, want pending for the dispatcher", del.Status)
+		case del.Title != "Bijpraten na later instromen":
+			t.Errorf("catch-up title %q, want the catchup_title phrase for plans and the sandbox clock", del.Title)
 		}
 	})
 

@@ -203,6 +203,12 @@ func TestHomeworkDone(t *testing.T) {
 
 	// A second click from the same (stale) message records nothing new.
 	w.db.Now = func() time.Time { return time.Date(2026, 12, 4, 8, 0, 0, 0, deliveryTZ) }
+	blockID := handlers.ProgressBlockID(store.ProgressHomework, w.c.ID, store.HomeworkItem(2))
+	inChannel := w.click(t, w.channelClick("U0ANNA", "homework_done", blockID, "2"))
+	if want := "Dat had ik al genoteerd: je huiswerk van module 2 staat sinds "; !strings.HasPrefix(inChannel.Text, want) ||
+		!strings.HasSuffix(inChannel.Text, " op klaar.") || inChannel.ReplaceOriginal {
+		t.Errorf("second click in the channel: %+v, want only to the clicker %q…", inChannel, want)
+	}
 	again := w.click(t, cb)
 	if mustJSON(t, again.Blocks) != mustJSON(t, reply.Blocks) {
 		t.Errorf("second click shows another state:\n%s", mustJSON(t, again.Blocks))
