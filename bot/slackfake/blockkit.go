@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -64,16 +65,50 @@ func (c *blockChecker) fail(ptr, format string, args ...any) {
 // ValidateMessageBlocks checks a message's blocks JSON against Slack's limits
 // and returns Slack-style error strings; none means valid.
 func ValidateMessageBlocks(blocks json.RawMessage) []string {
+	_, errs := validateMessageBlocks(blocks)
+	return errs
+}
+
+// validateMessageBlocks is ValidateMessageBlocks that also returns the blocks it decoded, so that the caller can
+// index their actions without decoding them again.
+func validateMessageBlocks(blocks json.RawMessage) ([]any, []string) {
 	var list []any
 	if err := json.Unmarshal(blocks, &list); err != nil {
-		return []string{"invalid JSON: blocks must be an array [json-pointer:/blocks]"}
+		return nil, []string{"invalid JSON: blocks must be an array [json-pointer:/blocks]"}
 	}
 	c := &blockChecker{blockIDs: map[string]bool{}}
 	if len(list) > MaxMessageBlocks {
 		c.fail("/blocks", "no more than %d items allowed", MaxMessageBlocks)
 	}
 	c.blocks("/blocks", list, "message")
-	return c.errs
+	return list, c.errs
+}
+
+// messageBlocks are a message's blocks as checked and stored: compact JSON, and their actions.
+type messageBlocks struct {
+	raw  json.RawMessage // nil when the message has none
+	acts *actionIndex
+}
+
+// prepareMessageBlocks checks blocks as Slack does (errs are Slack's reasons for invalid_blocks), compacts them,
+// and indexes their actions, all without the workspace's lock. "[]" means no blocks. The result may share
+// blocks' memory, which the caller hands over.
+func prepareMessageBlocks(blocks []byte) (mb messageBlocks, errs []string, err error) {
+	list, errs := validateMessageBlocks(blocks)
+	if len(errs) > 0 {
+		return messageBlocks{}, errs, nil
+	}
+	// What slack-go and encoding/json send is compact already; blocks that decoded are kept as they are then.
+	compact := json.RawMessage(blocks)
+	if !isCompact(blocks) {
+		if compact, err = compactJSON(blocks); err != nil {
+			return messageBlocks{}, nil, err
+		}
+	}
+	if string(compact) == "[]" {
+		return messageBlocks{}, nil, nil
+	}
+	return messageBlocks{raw: compact, acts: newActionIndex(compact, list)}, nil, nil
 }
 
 // ValidateView checks a view (modal or home) JSON against Slack's limits.
@@ -132,7 +167,7 @@ func ValidateView(v json.RawMessage) []string {
 
 func (c *blockChecker) blocks(ptr string, list []any, surface string) {
 	for i, raw := range list {
-		p := fmt.Sprintf("%s/%d", ptr, i)
+		p := ptr + "/" + strconv.Itoa(i)
 		b, ok := raw.(map[string]any)
 		if !ok {
 			c.fail(p, "must be an object")
@@ -171,7 +206,7 @@ func (c *blockChecker) block(p, typ string, b map[string]any, surface string) {
 			c.fail(p+"/fields", "no more than %d items allowed", MaxSectionFields)
 		}
 		for i, f := range fields {
-			c.text(fmt.Sprintf("%s/fields/%d", p, i), f, MaxSectionField, false)
+			c.text(p+"/fields/"+strconv.Itoa(i), f, MaxSectionField, false)
 		}
 		if acc, ok := b["accessory"]; ok {
 			c.element(p+"/accessory", acc, map[string]bool{})
@@ -188,7 +223,7 @@ func (c *blockChecker) block(p, typ string, b map[string]any, surface string) {
 		}
 		seen := map[string]bool{}
 		for i, e := range els {
-			c.element(fmt.Sprintf("%s/elements/%d", p, i), e, seen)
+			c.element(p+"/elements/"+strconv.Itoa(i), e, seen)
 		}
 	case "context":
 		els, _ := b["elements"].([]any)
@@ -199,7 +234,7 @@ func (c *blockChecker) block(p, typ string, b map[string]any, surface string) {
 			c.fail(p+"/elements", "no more than %d items allowed", MaxContextElements)
 		}
 		for i, e := range els {
-			ep := fmt.Sprintf("%s/elements/%d", p, i)
+			ep := p + "/elements/" + strconv.Itoa(i)
 			em, _ := e.(map[string]any)
 			if em != nil && em["type"] == "image" {
 				c.image(ep, em)
@@ -334,7 +369,7 @@ func (c *blockChecker) element(p string, v any, seen map[string]bool) {
 		}
 		for i, g := range groups {
 			gm, _ := g.(map[string]any)
-			gp := fmt.Sprintf("%s/option_groups/%d", p, i)
+			gp := p + "/option_groups/" + strconv.Itoa(i)
 			c.text(gp+"/label", gm["label"], MaxOptionText, true)
 			gopts, _ := gm["options"].([]any)
 			c.options(gp+"/options", gopts, MaxSelectOptions, true)
@@ -372,7 +407,7 @@ func (c *blockChecker) options(p string, opts []any, maxItems int, plain bool) {
 	}
 	values := map[string]bool{}
 	for i, o := range opts {
-		op := fmt.Sprintf("%s/%d", p, i)
+		op := p + "/" + strconv.Itoa(i)
 		om, ok := o.(map[string]any)
 		if !ok {
 			c.fail(op, "must be an option object")

@@ -185,7 +185,7 @@ func (s *Server) filesCompleteUploadExternal(r *apiRequest) (map[string]any, *ap
 			return nil, e
 		}
 		m := &Message{Conversation: c.id, TS: s.newTSLocked(), ThreadTS: r.params.Get("thread_ts"),
-			User: s.opts.BotUserID, BotID: s.opts.BotID, Text: ct.Text, Blocks: ct.Blocks, Files: ids}
+			User: s.opts.BotUserID, BotID: s.opts.BotID, Text: ct.Text, Blocks: ct.Blocks, Files: ids, acts: ct.acts}
 		c.appendLocked(m)
 		r.changed = append(r.changed, c.id)
 		for _, id := range ids {

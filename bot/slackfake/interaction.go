@@ -184,9 +184,13 @@ func (s *Server) applyCommandAnswer(resp *Response, channelID, userID string) {
 		return
 	}
 	msg.ReplaceOriginal, msg.DeleteOriginal = false, false
-	s.mu.Lock()
-	changed, _, errs := s.applyResponseLocked(&responseURL{user: userID, channel: channelID}, msg)
-	s.mu.Unlock()
+	blocks, code, errs := prepareResponseBlocks(msg)
+	var changed string
+	if code == "" {
+		s.mu.Lock()
+		changed, _ = s.applyResponseLocked(&responseURL{user: userID, channel: channelID}, msg, blocks)
+		s.mu.Unlock()
+	}
 	if len(errs) > 0 {
 		resp.Invalid = errs
 		s.reportInvalid("slash command answer", errs)
@@ -220,7 +224,12 @@ func (s *Server) Click(ctx context.Context, userID, channelID, ts, actionID, val
 		s.mu.Unlock()
 		return Response{}, fmt.Errorf("slackfake: no message %s in %s for %s", ts, channelID, userID)
 	}
-	action, err := findAction(m.Blocks, actionID, value, m.TS)
+	acts, err := m.actionsLocked()
+	if err != nil {
+		s.mu.Unlock()
+		return Response{}, err
+	}
+	action, err := acts.find(actionID, value)
 	if err != nil {
 		s.mu.Unlock()
 		return Response{}, err
@@ -231,17 +240,75 @@ func (s *Server) Click(ctx context.Context, userID, channelID, ts, actionID, val
 	if c, ok := s.convs[channelID]; ok {
 		chName = c.wireName()
 	}
-	p := s.blockActionsLocked(u, trig, action)
-	p["channel"] = map[string]any{"id": channelID, "name": chName}
-	p["container"] = map[string]any{"type": "message", "message_ts": m.TS, "channel_id": channelID,
-		"is_ephemeral": m.Ephemeral}
-	p["state"] = map[string]any{"values": map[string]any{}}
-	p["response_url"] = rurl
+	click := messageClick{user: *u, channelID: channelID, channelName: chName, ts: m.TS, ephemeral: m.Ephemeral,
+		trigger: trig, responseURL: rurl, action: action}
 	if !m.Ephemeral {
-		p["message"] = s.wireLocked(m, true)
+		click.message = s.wireLocked(m, true)
 	}
 	s.mu.Unlock()
-	return s.sendInteractive(ctx, p, trig, rurl)
+	payload, err := s.appendClickPayload(make([]byte, 0, 1024+len(click.message.Blocks)), click)
+	if err != nil {
+		return Response{}, fmt.Errorf("encode interaction: %w", err)
+	}
+	return s.deliverInteractive(ctx, payload, trig, rurl)
+}
+
+// messageClick is what a block_actions payload from a message says, taken under the lock.
+type messageClick struct {
+	user                       User
+	channelID, channelName, ts string
+	ephemeral                  bool
+	trigger, responseURL       string
+	action                     map[string]any
+	message                    wireMessage // unless ephemeral
+}
+
+// appendClickPayload appends the block_actions payload of a click in a message: the same document that
+// blockActionsLocked and a map of the message's container, channel and state marshal to, keys in the same order.
+func (s *Server) appendClickPayload(b []byte, c messageClick) ([]byte, error) {
+	b = append(b, `{"actions":[`...)
+	b, err := appendJSONValue(b, c.action)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `],"api_app_id":`...)
+	b = appendJSONString(b, s.opts.AppID)
+	b = append(b, `,"channel":{"id":`...)
+	b = appendJSONString(b, c.channelID)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, c.channelName)
+	b = append(b, `},"container":{"channel_id":`...)
+	b = appendJSONString(b, c.channelID)
+	b = append(b, `,"is_ephemeral":`...)
+	b = strconv.AppendBool(b, c.ephemeral)
+	b = append(b, `,"message_ts":`...)
+	b = appendJSONString(b, c.ts)
+	b = append(b, `,"type":"message"},"enterprise":null,"is_enterprise_install":false`...)
+	if !c.ephemeral {
+		b = append(b, `,"message":`...)
+		if b, err = appendWireMessage(b, c.message); err != nil {
+			return nil, err
+		}
+	}
+	b = append(b, `,"response_url":`...)
+	b = appendJSONString(b, c.responseURL)
+	b = append(b, `,"state":{"values":{}},"team":{"domain":`...)
+	b = appendJSONString(b, s.opts.TeamDomain)
+	b = append(b, `,"id":`...)
+	b = appendJSONString(b, s.opts.TeamID)
+	b = append(b, `},"token":`...)
+	b = appendJSONString(b, s.opts.VerificationToken)
+	b = append(b, `,"trigger_id":`...)
+	b = appendJSONString(b, c.trigger)
+	b = append(b, `,"type":"block_actions","user":{"id":`...)
+	b = appendJSONString(b, c.user.ID)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, c.user.Name)
+	b = append(b, `,"team_id":`...)
+	b = appendJSONString(b, s.opts.TeamID)
+	b = append(b, `,"username":`...)
+	b = appendJSONString(b, c.user.Name)
+	return append(b, "}}"...), nil
 }
 
 // Select picks an option of a select menu in a message; it is Click for selects.
@@ -264,7 +331,7 @@ func (s *Server) ClickView(ctx context.Context, userID, viewID, actionID, value 
 		return Response{}, fmt.Errorf("slackfake: user %s has no view %s", userID, viewID)
 	}
 	blocks, _ := json.Marshal(v.raw["blocks"])
-	action, err := findAction(blocks, actionID, value, "")
+	action, err := findAction(blocks, actionID, value)
 	if err != nil {
 		s.mu.Unlock()
 		return Response{}, err
@@ -298,6 +365,11 @@ func (s *Server) sendInteractive(ctx context.Context, p map[string]any, trig, ru
 	if err != nil {
 		return Response{}, fmt.Errorf("encode interaction: %w", err)
 	}
+	return s.deliverInteractive(ctx, payload, trig, rurl)
+}
+
+// deliverInteractive delivers an interaction payload (JSON) and notes the trigger_id and response_url issued with it.
+func (s *Server) deliverInteractive(ctx context.Context, payload []byte, trig, rurl string) (Response, error) {
 	resp, err := s.deliver(ctx, envelope{EnvelopeID: newEnvelopeID(), Type: "interactive", Payload: payload,
 		AcceptsResponsePayload: true})
 	resp.TriggerID, resp.ResponseURL = trig, rurl
@@ -514,33 +586,94 @@ func (s *Server) Say(ctx context.Context, userID, channelID, text string) (Respo
 		"ts": m.TS, "event_ts": m.TS, "channel_type": chType, "team": s.opts.TeamID})
 }
 
-// findAction finds the element with actionID in blocks and builds the
-// block_actions "actions" entry for choosing value.
-func findAction(blocks json.RawMessage, actionID, value, _ string) (map[string]any, error) {
+// actionIndex holds the interactive elements of a message's blocks by action_id, in the order of the blocks, so
+// that a click finds its element without decoding the blocks again.
+type actionIndex struct {
+	blocks json.RawMessage // the blocks it was built from
+	byID   map[string][]actionElement
+}
+
+// actionElement is an element with an action_id and the block_id of its block ("b<i>" when the block has none).
+type actionElement struct {
+	blockID string
+	el      map[string]any
+}
+
+// newActionIndex indexes decoded blocks; raw is their JSON as stored.
+func newActionIndex(raw json.RawMessage, list []any) *actionIndex {
+	ix := &actionIndex{blocks: raw, byID: map[string][]actionElement{}}
+	for i, b := range list {
+		bm, _ := b.(map[string]any)
+		ix.addBlock(i, bm)
+	}
+	return ix
+}
+
+func (ix *actionIndex) addBlock(i int, b map[string]any) {
+	bid, _ := b["block_id"].(string)
+	if bid == "" {
+		bid = "b" + strconv.Itoa(i)
+	}
+	for _, el := range blockElements(b) {
+		// An action_id that is not a string never equals the one clicked.
+		if id, ok := el["action_id"].(string); ok {
+			ix.byID[id] = append(ix.byID[id], actionElement{blockID: bid, el: el})
+		}
+	}
+}
+
+// indexActions decodes blocks and indexes their actions.
+func indexActions(blocks json.RawMessage) (*actionIndex, error) {
 	var list []map[string]any
 	if len(blocks) > 0 {
 		if err := json.Unmarshal(blocks, &list); err != nil {
 			return nil, fmt.Errorf("slackfake: unreadable blocks: %w", err)
 		}
 	}
-	var candidates []map[string]any
-	var blockIDs []string
+	ix := &actionIndex{blocks: blocks, byID: map[string][]actionElement{}}
 	for i, b := range list {
-		bid, _ := b["block_id"].(string)
-		if bid == "" {
-			bid = "b" + strconv.Itoa(i)
-		}
-		for _, el := range blockElements(b) {
-			if el["action_id"] == actionID {
-				candidates = append(candidates, el)
-				blockIDs = append(blockIDs, bid)
-			}
-		}
+		ix.addBlock(i, b)
 	}
+	return ix, nil
+}
+
+// belongsTo reports whether the index belongs to these blocks (the same bytes, not merely equal ones).
+func (ix *actionIndex) belongsTo(blocks json.RawMessage) bool {
+	return ix != nil && len(ix.blocks) == len(blocks) && (len(blocks) == 0 || &ix.blocks[0] == &blocks[0])
+}
+
+// actionsLocked returns m's action index, building it when m's blocks changed without one.
+func (m *Message) actionsLocked() (*actionIndex, error) {
+	if m.acts.belongsTo(m.Blocks) {
+		return m.acts, nil
+	}
+	ix, err := indexActions(m.Blocks)
+	if err != nil {
+		return nil, err
+	}
+	m.acts = ix
+	return ix, nil
+}
+
+// findAction finds the element with actionID in blocks and builds the
+// block_actions "actions" entry for choosing value.
+func findAction(blocks json.RawMessage, actionID, value string) (map[string]any, error) {
+	ix, err := indexActions(blocks)
+	if err != nil {
+		return nil, err
+	}
+	return ix.find(actionID, value)
+}
+
+// find builds the block_actions "actions" entry for choosing value in the element with actionID. When several
+// elements share the action_id, value picks the button with that value.
+func (ix *actionIndex) find(actionID, value string) (map[string]any, error) {
+	candidates := ix.byID[actionID]
 	if len(candidates) == 0 {
 		return nil, fmt.Errorf("slackfake: no element with action_id %q", actionID)
 	}
-	for i, el := range candidates {
+	for _, c := range candidates {
+		el := c.el
 		typ, _ := el["type"].(string)
 		if typ == "button" && value != "" && el["value"] != value {
 			continue
@@ -553,7 +686,7 @@ func findAction(blocks json.RawMessage, actionID, value, _ string) (map[string]a
 			return nil, err
 		}
 		st["action_id"] = actionID
-		st["block_id"] = blockIDs[i]
+		st["block_id"] = c.blockID
 		st["action_ts"] = strconv.FormatFloat(float64(time.Now().UnixMicro())/1e6, 'f', 6, 64)
 		if typ == "button" {
 			st["text"] = el["text"]

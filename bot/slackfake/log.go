@@ -2,6 +2,7 @@ package slackfake
 
 import (
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -17,11 +18,26 @@ type Call struct {
 	Error    string // Slack's error code, "ratelimited", "fault_500", ...
 	Status   int    // HTTP status answered
 	Latency  time.Duration
+
+	// body is a response_url post's body; Args ({"body": ...}) is made from it only when the log is read,
+	// so a click does not copy its answer into a string nobody may look at.
+	body []byte
+}
+
+// withArgs fills in Args from body for a reader of the log.
+func (c Call) withArgs() Call {
+	if c.body != nil && c.Args == nil {
+		c.Args = url.Values{"body": {string(c.body)}}
+	}
+	c.body = nil
+	return c
 }
 
 // callLog is a bounded, append-only log. When full it drops the oldest half
-// at once, so appending stays amortised O(1).
+// at once, so appending stays amortised O(1). It has its own lock, so that
+// logging a call never waits for the workspace's.
 type callLog struct {
+	mu      sync.Mutex
 	max     int
 	calls   []Call
 	limited map[string]int
@@ -52,26 +68,30 @@ func (s *Server) record(c Call) {
 	if c.Args != nil {
 		c.Args.Del("token")
 	}
-	s.mu.Lock()
+	s.log.mu.Lock()
 	s.log.add(c)
-	s.mu.Unlock()
+	s.log.mu.Unlock()
 }
 
 // Calls returns the call log, oldest first (bounded by Options.CallLogSize).
 func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Call(nil), s.log.calls...)
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
+	out := make([]Call, len(s.log.calls))
+	for i, c := range s.log.calls {
+		out[i] = c.withArgs()
+	}
+	return out
 }
 
 // CallsTo returns the logged calls of one method, oldest first.
 func (s *Server) CallsTo(method string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
 	var out []Call
 	for _, c := range s.log.calls {
 		if c.Method == method {
-			out = append(out, c)
+			out = append(out, c.withArgs())
 		}
 	}
 	return out
@@ -79,8 +99,8 @@ func (s *Server) CallsTo(method string) []Call {
 
 // RateLimited counts the 429 answers sent, for one method or, with "", all.
 func (s *Server) RateLimited(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
 	if method != "" {
 		return s.log.limited[method]
 	}
@@ -93,8 +113,8 @@ func (s *Server) RateLimited(method string) int {
 
 // ResetCalls empties the call log and the 429 counters.
 func (s *Server) ResetCalls() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
 	s.log.calls = nil
 	s.log.limited = nil
 }

@@ -29,6 +29,8 @@ type Message struct {
 
 	us      int64
 	deleted bool
+	// acts indexes the actions of Blocks for Click; it is rebuilt when it belongs to other blocks.
+	acts *actionIndex
 }
 
 // Messages returns a conversation's messages, oldest first, thread replies included.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -51,6 +50,9 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	}
 	var changed string
 	if code == "" {
+		// The blocks are checked and compacted before taking the lock, which every click needs too; what they
+		// are worth is decided under it, after the URL's own checks, as before.
+		blocks, bcode, berrs := prepareResponseBlocks(msg)
 		s.mu.Lock()
 		target, ok := s.responses[r.PathValue("id")]
 		switch {
@@ -60,82 +62,87 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 			status, code = http.StatusNotFound, "used_url"
 		case s.opts.WallNow().After(target.expires):
 			status, code = http.StatusNotFound, "expired_url"
+		case bcode != "":
+			target.uses++
+			code, errs = bcode, berrs
 		default:
 			target.uses++
-			changed, code, errs = s.applyResponseLocked(target, msg)
+			changed, code = s.applyResponseLocked(target, msg, blocks)
 		}
 		s.mu.Unlock()
 	}
 	if len(errs) > 0 {
 		s.reportInvalid("response_url", errs)
 	}
-	s.record(Call{Method: "response_url", Channel: changed, Args: url.Values{"body": {string(body)}},
+	s.record(Call{Method: "response_url", Channel: changed, body: body,
 		OK: code == "", Error: code, Status: status, Latency: s.opts.WallNow().Sub(start)})
 	s.changed(changed)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	out := map[string]any{"ok": code == ""}
-	if code != "" {
-		out["error"] = code
+	switch {
+	case code == "":
+		_, _ = io.WriteString(w, "{\"ok\":true}\n")
+	default:
+		out := map[string]any{"ok": false, "error": code}
+		if len(errs) > 0 {
+			out["errors"] = errs
+		}
+		_ = json.NewEncoder(w).Encode(out)
 	}
-	if len(errs) > 0 {
-		out["errors"] = errs
-	}
-	_ = json.NewEncoder(w).Encode(out)
 }
 
-// applyResponseLocked does what Slack does with a response_url message:
-// delete or replace the original, post in the channel, or show it to the user only.
-func (s *Server) applyResponseLocked(t *responseURL, msg responseMessage) (changed, code string, errs []string) {
-	var blocks json.RawMessage
-	if len(msg.Blocks) > 0 && string(msg.Blocks) != "null" {
-		if errs := ValidateMessageBlocks(msg.Blocks); len(errs) > 0 {
-			return "", "invalid_blocks", errs
-		}
-		compact, err := compactJSON(string(msg.Blocks))
-		if err != nil {
-			return "", "invalid_blocks", nil
-		}
-		if string(compact) != "[]" {
-			blocks = compact
-		}
+// prepareResponseBlocks checks and compacts the blocks of a response_url message (or a command's answer);
+// code is Slack's error for blocks it refuses, with errs its reasons.
+func prepareResponseBlocks(msg responseMessage) (blocks messageBlocks, code string, errs []string) {
+	if len(msg.Blocks) == 0 || string(msg.Blocks) == "null" {
+		return messageBlocks{}, "", nil
 	}
+	blocks, errs, err := prepareMessageBlocks(msg.Blocks)
+	if len(errs) > 0 || err != nil {
+		return messageBlocks{}, "invalid_blocks", errs
+	}
+	return blocks, "", nil
+}
+
+// applyResponseLocked does what Slack does with a response_url message, whose blocks prepareResponseBlocks
+// accepted: delete or replace the original, post in the channel, or show it to the user only.
+func (s *Server) applyResponseLocked(t *responseURL, msg responseMessage, blocks messageBlocks) (changed, code string) {
 	orig := s.originalLocked(t)
 	switch {
 	case msg.DeleteOriginal:
 		if orig == nil {
-			return "", "message_not_found", nil
+			return "", "message_not_found"
 		}
 		if c, ok := s.convs[orig.Conversation]; ok && !orig.Ephemeral {
 			c.deleteLocked(orig.TS)
 		}
 		orig.deleted = true
-		return orig.Conversation, "", nil
+		return orig.Conversation, ""
 	case msg.ReplaceOriginal:
 		if orig == nil {
-			return "", "message_not_found", nil
+			return "", "message_not_found"
 		}
-		if msg.Text == "" && blocks == nil {
-			return "", "no_text", nil
+		if msg.Text == "" && blocks.raw == nil {
+			return "", "no_text"
 		}
-		orig.Text, orig.Blocks, orig.Edited = msg.Text, blocks, true
-		return orig.Conversation, "", nil
+		orig.Text, orig.Blocks, orig.acts, orig.Edited = msg.Text, blocks.raw, blocks.acts, true
+		return orig.Conversation, ""
 	}
-	if msg.Text == "" && blocks == nil {
-		return "", "no_text", nil
+	if msg.Text == "" && blocks.raw == nil {
+		return "", "no_text"
 	}
 	if msg.ResponseType == "in_channel" {
 		c, ok := s.convs[t.channel]
 		if !ok {
-			return "", "channel_not_found", nil
+			return "", "channel_not_found"
 		}
 		m := &Message{Conversation: c.id, TS: s.newTSLocked(), ThreadTS: msg.ThreadTS, User: s.opts.BotUserID,
-			BotID: s.opts.BotID, Text: msg.Text, Blocks: blocks}
+			BotID: s.opts.BotID, Text: msg.Text, Blocks: blocks.raw, acts: blocks.acts}
 		c.appendLocked(m)
-		return c.id, "", nil
+		return c.id, ""
 	}
 	s.addEphemeralLocked(t.channel, t.user, msg.Text, blocks, msg.ThreadTS)
-	return t.channel, "", nil
+	return t.channel, ""
 }
 
 // originalLocked finds the message a response_url belongs to.

@@ -74,9 +74,11 @@ type Server struct {
 	modals     map[string][]string // user ID -> modal stack of view IDs
 	homes      map[string]string   // user ID -> home view ID
 	triggers   map[string]trigger
-	files      map[string]*file
-	responses  map[string]*responseURL
-	tickets    map[string]bool
+	// triggersKept is how many triggers the last sweep of expired ones left.
+	triggersKept int
+	files        map[string]*file
+	responses    map[string]*responseURL
+	tickets      map[string]bool
 
 	log    callLog
 	limits *limiter

@@ -102,6 +102,14 @@ func (c *sockConn) writeJSON(v any) error {
 	if err != nil {
 		return err
 	}
+	return c.write(b)
+}
+
+// envelopeBuffers hold the JSON of envelopes while they are written; the websocket copies what it sends.
+var envelopeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// write sends one text message.
+func (c *sockConn) write(b []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
@@ -266,7 +274,11 @@ func (h *socketHub) deliver(ctx context.Context, env envelope) (Response, error)
 	resp := Response{Transport: "socket", EnvelopeID: env.EnvelopeID, Type: env.Type,
 		RetryAttempt: env.RetryAttempt, payload: env.Payload}
 	start := time.Now()
-	if err := c.writeJSON(env); err != nil {
+	buf := envelopeBuffers.Get().(*[]byte)
+	*buf = appendEnvelope((*buf)[:0], env)
+	err := c.write(*buf)
+	envelopeBuffers.Put(buf)
+	if err != nil {
 		c.close()
 		return resp, ErrConnectionLost
 	}

@@ -50,13 +50,16 @@ func (s *Server) newTriggerLocked(userID string) string {
 	s.ids++
 	id := fmt.Sprintf("%d.%d.%016x", s.opts.Now().Unix(), s.ids, s.ids*0x9e3779b97f4a7c15)
 	s.triggers[id] = trigger{user: userID, expires: s.opts.WallNow().Add(s.opts.TriggerTTL)}
-	if len(s.triggers) > 4096 {
+	// Expired triggers are swept when the map has doubled since the last sweep (and holds more than 4096), so
+	// that many clicks within one TTL do not each walk the whole map.
+	if len(s.triggers) > max(4096, 2*s.triggersKept) {
 		now := s.opts.WallNow()
 		for k, t := range s.triggers {
 			if now.After(t.expires) {
 				delete(s.triggers, k)
 			}
 		}
+		s.triggersKept = len(s.triggers)
 	}
 	return id
 }

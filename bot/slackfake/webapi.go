@@ -1,6 +1,7 @@
 package slackfake
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -301,6 +302,7 @@ type content struct {
 	Text                     string
 	Blocks                   json.RawMessage
 	Meta                     *Metadata
+	acts                     *actionIndex // the actions of Blocks
 }
 
 func (s *Server) parseContent(method string, p url.Values, requireText bool) (content, *apiError) {
@@ -309,17 +311,15 @@ func (s *Server) parseContent(method string, p url.Values, requireText bool) (co
 	c.Text = p.Get("text")
 	if b := strings.TrimSpace(p.Get("blocks")); b != "" {
 		c.blocksSet = true
-		if errs := ValidateMessageBlocks(json.RawMessage(b)); len(errs) > 0 {
+		mb, errs, err := prepareMessageBlocks([]byte(b))
+		if len(errs) > 0 {
 			s.reportInvalid(method, errs)
 			return c, &apiError{code: "invalid_blocks", errs: errs}
 		}
-		compact, err := compactJSON(b)
 		if err != nil {
 			return c, fail("invalid_blocks_format")
 		}
-		if string(compact) != "[]" {
-			c.Blocks = compact
-		}
+		c.Blocks, c.acts = mb.raw, mb.acts
 	}
 	if m := strings.TrimSpace(p.Get("metadata")); m != "" {
 		c.metaSet = true
@@ -341,12 +341,37 @@ func (s *Server) parseContent(method string, p url.Values, requireText bool) (co
 	return c, nil
 }
 
-func compactJSON(s string) (json.RawMessage, error) {
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
+// compactJSON removes the insignificant space from JSON, keeping its keys in the order they came.
+func compactJSON(b []byte) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(b))
+	if err := json.Compact(&buf, b); err != nil {
 		return nil, err
 	}
-	return json.Marshal(v)
+	return buf.Bytes(), nil
+}
+
+// isCompact reports whether b has no space, tab or line break outside its strings.
+func isCompact(b []byte) bool {
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			switch c {
+			case '\\':
+				escaped = true
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) chatPostMessage(r *apiRequest) (map[string]any, *apiError) {
@@ -362,7 +387,8 @@ func (s *Server) chatPostMessage(r *apiRequest) (map[string]any, *apiError) {
 		return nil, e
 	}
 	m := &Message{Conversation: c.id, TS: s.newTSLocked(), ThreadTS: r.params.Get("thread_ts"),
-		User: s.opts.BotUserID, BotID: s.opts.BotID, Text: ct.Text, Blocks: ct.Blocks, Metadata: ct.Meta}
+		User: s.opts.BotUserID, BotID: s.opts.BotID, Text: ct.Text, Blocks: ct.Blocks, Metadata: ct.Meta,
+		acts: ct.acts}
 	c.appendLocked(m)
 	r.channel = c.id
 	r.changed = append(r.changed, c.id)
@@ -398,7 +424,7 @@ func (s *Server) chatUpdate(r *apiRequest) (map[string]any, *apiError) {
 		m.Text = ct.Text
 	}
 	if ct.blocksSet {
-		m.Blocks = ct.Blocks
+		m.Blocks, m.acts = ct.Blocks, ct.acts
 	}
 	if ct.metaSet {
 		m.Metadata = ct.Meta
@@ -428,15 +454,15 @@ func (s *Server) chatPostEphemeral(r *apiRequest) (map[string]any, *apiError) {
 	if !c.members[userID] {
 		return nil, fail("user_not_in_channel")
 	}
-	m := s.addEphemeralLocked(c.id, userID, ct.Text, ct.Blocks, r.params.Get("thread_ts"))
+	m := s.addEphemeralLocked(c.id, userID, ct.Text, messageBlocks{raw: ct.Blocks, acts: ct.acts}, r.params.Get("thread_ts"))
 	r.channel = c.id
 	r.changed = append(r.changed, c.id)
 	return map[string]any{"message_ts": m.TS}, nil
 }
 
-func (s *Server) addEphemeralLocked(channelID, userID, text string, blocks json.RawMessage, threadTS string) *Message {
+func (s *Server) addEphemeralLocked(channelID, userID, text string, blocks messageBlocks, threadTS string) *Message {
 	m := &Message{Conversation: channelID, TS: s.newTSLocked(), ThreadTS: threadTS, User: s.opts.BotUserID,
-		BotID: s.opts.BotID, Text: text, Blocks: blocks, Ephemeral: true, ForUser: userID}
+		BotID: s.opts.BotID, Text: text, Blocks: blocks.raw, acts: blocks.acts, Ephemeral: true, ForUser: userID}
 	m.us, _ = parseTS(m.TS)
 	s.ephemerals[userID] = append(s.ephemerals[userID], m)
 	return m
