@@ -132,8 +132,8 @@ func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request, body []byte)
 		h.refuse(w, r, http.StatusBadRequest, "no payload")
 		return
 	}
-	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+	cb, err := h.opts.Dispatcher.DecodeInteraction([]byte(form.Get("payload")))
+	if err != nil {
 		h.refuse(w, r, http.StatusBadRequest, "bad payload")
 		return
 	}

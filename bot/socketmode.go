@@ -6,102 +6,261 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
-// SocketMode connects the bot to Slack over a Socket Mode websocket (SLACK_APP_TOKEN + SLACK_BOT_TOKEN): a thin
-// adapter that decodes envelopes, hands them to the Dispatcher and acks each with the handler's result.
-// slack-go's client keeps the connection: hello, pings, and reconnecting when Slack asks or the link drops.
+// Socket Mode's limits and timings (https://api.slack.com/apis/socket-mode).
+const (
+	// socketMaxAck is the size from which Slack silently drops an ack: a reply that big goes to the response_url.
+	socketMaxAck = 20 * 1024
+	// socketPingTimeout: Slack pings every connection; a connection without a ping for this long is dead.
+	socketPingTimeout = 30 * time.Second
+	// socketReadLimit bounds one envelope; Slack's are far smaller.
+	socketReadLimit = DefaultMaxBody
+	// socketWriteTimeout bounds writing one ack.
+	socketWriteTimeout = 10 * time.Second
+	// socketBackoffMax caps the wait between failed connection attempts.
+	socketBackoffMax = time.Minute
+)
+
+// SocketMode connects the bot to Slack over Socket Mode (SLACK_APP_TOKEN + SLACK_BOT_TOKEN): it opens a
+// connection with apps.connections.open (slack-go), reads envelopes from the websocket, hands each to the
+// Dispatcher on its own goroutine and acks it with the handler's result. It reconnects when Slack asks
+// ("disconnect"), when the link drops or when Slack's pings stop, with a capped, jittered backoff between failed
+// attempts.
+//
+// It is written here rather than taken from slack-go's socketmode package because that client decodes every
+// envelope on one goroutine and decodes each click's whole message; at 1,000 clicks a second that was half of
+// the bot's CPU time (README, "Performance"). The payloads are decoded into slack-go's own types.
 type SocketMode struct {
-	client *socketmode.Client
-	d      *Dispatcher
-	log    *slog.Logger
+	api *slack.Client // with the app-level token (slack.OptionAppLevelToken)
+	d   *Dispatcher
+	log *slog.Logger
 }
 
-// NewSocketMode returns the adapter for client (made with socketmode.New on a slack.Client that has the app
-// token, slack.OptionAppLevelToken).
-func NewSocketMode(client *socketmode.Client, d *Dispatcher, log *slog.Logger) *SocketMode {
-	return &SocketMode{client: client, d: d, log: log}
+// NewSocketMode returns the adapter for api, a slack.Client made with slack.OptionAppLevelToken.
+func NewSocketMode(api *slack.Client, d *Dispatcher, log *slog.Logger) *SocketMode {
+	return &SocketMode{api: api, d: d, log: log}
 }
 
-// Run connects and serves envelopes until ctx ends (then it returns nil) or the connection cannot be made
-// (for instance an invalid app token).
+// socketEnvelope is one message from Slack on the websocket.
+type socketEnvelope struct {
+	EnvelopeID     string          `json:"envelope_id"`
+	Type           string          `json:"type"`
+	Payload        json.RawMessage `json:"payload"`
+	RetryAttempt   int             `json:"retry_attempt"`
+	RetryReason    string          `json:"retry_reason"`
+	NumConnections int             `json:"num_connections"`
+	Reason         string          `json:"reason"`
+}
+
+// socketAck is the bot's answer to an envelope.
+type socketAck struct {
+	EnvelopeID string `json:"envelope_id"`
+	Payload    any    `json:"payload,omitempty"`
+}
+
+// Run connects and serves envelopes until ctx ends (then it returns nil) or Slack refuses the app token.
 func (s *SocketMode) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 1)
-	go func() { errc <- s.client.RunContext(ctx) }()
-	for {
-		select {
-		case <-ctx.Done():
-			<-errc
-			return nil
-		case err := <-errc:
-			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-				return nil
-			}
-			return fmt.Errorf("socket mode: %w", err)
-		case evt := <-s.client.Events:
-			s.handle(ctx, evt)
-		}
-	}
-}
-
-func (s *SocketMode) handle(ctx context.Context, evt socketmode.Event) {
-	switch evt.Type {
-	case socketmode.EventTypeConnecting:
+	failures := 0
+	for ctx.Err() == nil {
 		s.log.InfoContext(ctx, "slack socket mode connecting")
-	case socketmode.EventTypeConnected:
+		conn, err := s.connect(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			if fatalSocketError(err) {
+				s.log.ErrorContext(ctx, "slack socket mode invalid auth: check SLACK_APP_TOKEN", slog.Any("error", err))
+				return fmt.Errorf("socket mode: %w", err)
+			}
+			failures++
+			wait := socketBackoff(failures)
+			if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+				wait = max(wait, rl.RetryAfter)
+			}
+			s.log.WarnContext(ctx, "slack socket mode connection trouble", slog.Any("error", err),
+				slog.Int("attempt", failures), slog.Duration("retry_in", wait))
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+			continue
+		}
+		failures = 0
 		s.log.InfoContext(ctx, "slack socket mode connected")
-	case socketmode.EventTypeHello:
-		if evt.Request != nil {
-			s.log.DebugContext(ctx, "slack socket mode hello", slog.Int("connections", evt.Request.NumConnections))
+		if err := s.serve(ctx, conn); err != nil && ctx.Err() == nil {
+			s.log.InfoContext(ctx, "slack socket mode reconnecting", slog.Any("reason", err))
 		}
-	case socketmode.EventTypeDisconnect:
-		s.log.InfoContext(ctx, "slack socket mode disconnect requested")
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		s.log.WarnContext(ctx, "slack socket mode connection trouble", slog.String("type", string(evt.Type)), slog.Any("error", evt.Data))
-	case socketmode.EventTypeInvalidAuth:
-		s.log.ErrorContext(ctx, "slack socket mode invalid auth: check SLACK_APP_TOKEN")
-	case socketmode.EventTypeErrorBadMessage:
-		s.badMessage(ctx, evt)
-	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
-		if evt.Request == nil {
-			return
+	}
+	return nil
+}
+
+// fatalSocketError reports whether apps.connections.open refused the token itself: retrying cannot help.
+func fatalSocketError(err error) bool {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		err = errors.New(se.Err)
+	}
+	switch err.Error() {
+	case "invalid_auth", "account_inactive", "not_authed", "token_revoked", "not_allowed_token_type":
+		return true
+	}
+	code, ok := errors.AsType[slack.StatusCodeError](err)
+	return ok && code.Code == http.StatusNotFound
+}
+
+// socketBackoff is the wait after the n-th failed attempt in a row: 1 s doubling up to a minute, less up to a
+// quarter at random so that replicas do not retry in step.
+func socketBackoff(n int) time.Duration {
+	d := socketBackoffMax
+	if n < 7 {
+		d = min(socketBackoffMax, time.Second<<(n-1))
+	}
+	return d - time.Duration(rand.Int64N(int64(d/4)+1))
+}
+
+// connect opens a Socket Mode connection: a websocket URL from apps.connections.open, then the websocket.
+func (s *SocketMode) connect(ctx context.Context) (*websocket.Conn, error) {
+	_, url, err := s.api.StartSocketModeContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dialer := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second}
+	conn, resp, err := dialer.DialContext(ctx, url, http.Header{"Origin": {"https://api.slack.com"}})
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dial socket mode url: %w", err)
+	}
+	conn.SetReadLimit(socketReadLimit)
+	return conn, nil
+}
+
+// socketConn is one open connection; acks are written from many goroutines, one at a time.
+type socketConn struct {
+	ws       *websocket.Conn
+	wmu      sync.Mutex
+	lastPing atomic.Int64 // unix nanoseconds of Slack's last ping
+}
+
+// serve reads envelopes from conn until it fails, Slack asks to disconnect, Slack's pings stop or ctx ends; it
+// closes conn and returns why.
+func (s *SocketMode) serve(ctx context.Context, ws *websocket.Conn) error {
+	c := &socketConn{ws: ws}
+	c.lastPing.Store(time.Now().UnixNano())
+	ws.SetPingHandler(func(data string) error {
+		c.lastPing.Store(time.Now().UnixNano())
+		err := ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(socketWriteTimeout))
+		if err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+			return err
 		}
-		// Each envelope on its own goroutine: one slow handler must not hold up the others' acks.
-		go s.serve(ctx, evt)
+		return nil
+	})
+	done := make(chan struct{})
+	defer close(done)
+	var closeReason atomic.Value
+	go func() {
+		t := time.NewTicker(socketPingTimeout / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				ws.Close()
+				return
+			case <-ctx.Done():
+				closeReason.Store("shutting down")
+				ws.Close()
+				return
+			case now := <-t.C:
+				if now.Sub(time.Unix(0, c.lastPing.Load())) > socketPingTimeout {
+					closeReason.Store("no ping from slack for " + socketPingTimeout.String())
+					ws.Close()
+					return
+				}
+			}
+		}
+	}()
+	for {
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			if r, ok := closeReason.Load().(string); ok {
+				return errors.New(r)
+			}
+			return fmt.Errorf("read: %w", err)
+		}
+		var env socketEnvelope
+		if err := json.Unmarshal(data, &env); err != nil {
+			s.log.WarnContext(ctx, "slack socket mode message not understood", slog.Any("error", err))
+			continue
+		}
+		switch env.Type {
+		case "hello":
+			s.log.DebugContext(ctx, "slack socket mode hello", slog.Int("connections", env.NumConnections))
+		case "disconnect":
+			s.log.InfoContext(ctx, "slack socket mode disconnect requested", slog.String("reason", env.Reason))
+			return fmt.Errorf("slack asked to reconnect (%s)", env.Reason)
+		case "slash_commands", "interactive", "events_api":
+			// Each envelope on its own goroutine: one slow handler must not hold up the others' acks.
+			go s.handle(ctx, c, env)
+		default:
+			// A kind of envelope this bot has no handler for: ack it, so that Slack does not keep retrying.
+			s.log.InfoContext(ctx, "slack socket mode envelope ignored", slog.String("type", env.Type))
+			if env.EnvelopeID != "" {
+				s.ack(ctx, c, env.EnvelopeID, nil)
+			}
+		}
 	}
 }
 
-func (s *SocketMode) serve(ctx context.Context, evt socketmode.Event) {
-	req := *evt.Request
+// handle decodes one envelope's payload, runs it through the Dispatcher and acks it. A payload that cannot be
+// decoded is acked empty: Slack would only send it again.
+func (s *SocketMode) handle(ctx context.Context, c *socketConn, env socketEnvelope) {
 	var payload any
 	var responseURL string
 	after := func() {}
-	switch data := evt.Data.(type) {
-	case slack.SlashCommand:
-		payload, after = s.d.Command(ctx, data)
-		responseURL = data.ResponseURL
-	case slack.InteractionCallback:
-		payload, after = s.d.Interaction(ctx, data, req.RetryAttempt > 0)
-	case slackevents.EventsAPIEvent:
-		if err := s.d.Event(ctx, data, eventID(data)); err != nil {
+	switch env.Type {
+	case "slash_commands":
+		var cmd slack.SlashCommand
+		if err := json.Unmarshal(env.Payload, &cmd); err != nil {
+			s.log.WarnContext(ctx, "slack socket mode slash command not understood", slog.Any("error", err))
+			break
+		}
+		payload, after = s.d.Command(ctx, cmd)
+		responseURL = cmd.ResponseURL
+	case "interactive":
+		cb, err := s.d.DecodeInteraction(env.Payload)
+		if err != nil {
+			s.log.WarnContext(ctx, "slack socket mode interaction not understood", slog.Any("error", err))
+			break
+		}
+		payload, after = s.d.Interaction(ctx, cb, env.RetryAttempt > 0)
+	case "events_api":
+		ev, err := slackevents.ParseEvent(env.Payload, slackevents.OptionNoVerifyToken())
+		if err != nil {
+			s.log.WarnContext(ctx, "slack socket mode event not understood", slog.Any("error", err))
+			break
+		}
+		if err := s.d.Event(ctx, ev, eventID(ev)); err != nil {
 			// No ack: Slack delivers the event again with retry_attempt + 1.
 			return
 		}
-	default:
-		s.log.WarnContext(ctx, "slack socket mode envelope not understood", slog.String("type", req.Type))
 	}
-	if err := s.ack(ctx, req.EnvelopeID, payload); err != nil && payload != nil {
-		// An ack payload over Socket Mode's 20 KB limit is refused before sending: ack empty and send the
-		// command's reply through its response_url instead.
-		s.ack(ctx, req.EnvelopeID, nil)
+	if err := s.ack(ctx, c, env.EnvelopeID, payload); err != nil && payload != nil {
+		// An ack over Socket Mode's 20 KB limit would be dropped by Slack: ack empty and send the command's reply
+		// through its response_url instead.
+		s.ack(ctx, c, env.EnvelopeID, nil)
 		if p, ok := payload.(handlers.Payload); ok && responseURL != "" {
 			s.d.respond(ctx, responseURL, p)
 		}
@@ -109,35 +268,22 @@ func (s *SocketMode) serve(ctx context.Context, evt socketmode.Event) {
 	after()
 }
 
-func (s *SocketMode) ack(ctx context.Context, envelopeID string, payload any) error {
-	res := socketmode.Response{EnvelopeID: envelopeID}
-	if payload != nil {
-		res.Payload = payload
+// ack sends the envelope's acknowledgement with payload (nil: an empty ack).
+func (s *SocketMode) ack(ctx context.Context, c *socketConn, envelopeID string, payload any) error {
+	b, err := json.Marshal(socketAck{EnvelopeID: envelopeID, Payload: payload})
+	if err == nil && len(b) >= socketMaxAck {
+		err = fmt.Errorf("ack of %d bytes is over socket mode's limit of %d", len(b), socketMaxAck)
 	}
-	err := s.client.SendCtx(ctx, res)
+	if err == nil {
+		c.wmu.Lock()
+		_ = c.ws.SetWriteDeadline(time.Now().Add(socketWriteTimeout))
+		err = c.ws.WriteMessage(websocket.TextMessage, b)
+		c.wmu.Unlock()
+	}
 	if err != nil {
 		s.log.WarnContext(ctx, "slack socket mode ack failed", slog.String("envelope_id", envelopeID), slog.Any("error", err))
 	}
 	return err
-}
-
-// badMessage acks an envelope slack-go could not parse (an event type it does not know, say), so Slack does not
-// keep retrying it; the bot has no handler for it anyway.
-func (s *SocketMode) badMessage(ctx context.Context, evt socketmode.Event) {
-	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
-	if !ok {
-		return
-	}
-	var env struct {
-		EnvelopeID string `json:"envelope_id"`
-		Type       string `json:"type"`
-	}
-	if json.Unmarshal(bad.Message, &env) != nil || env.EnvelopeID == "" {
-		s.log.WarnContext(ctx, "slack socket mode bad message", slog.Any("error", bad.Cause))
-		return
-	}
-	s.log.InfoContext(ctx, "slack socket mode envelope ignored", slog.String("type", env.Type), slog.Any("error", bad.Cause))
-	s.ack(ctx, env.EnvelopeID, nil)
 }
 
 // eventID returns the event_id of an Events API callback, or "".

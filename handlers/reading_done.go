@@ -36,8 +36,9 @@ type ProgressButtons struct {
 // RegisterProgressButtons registers the reading_done and homework_done actions.
 func RegisterProgressButtons(r *Registry, course *content.Course, st ProgressStore) *ProgressButtons {
 	b := &ProgressButtons{Course: course, Store: st}
-	r.Action(ActionReadingDone, b.ReadingDone)
-	r.Action(ActionHomeworkDone, b.HomeworkDone)
+	// Both answer a click in a DM by changing the button's block in the clicked message.
+	r.MessageAction(ActionReadingDone, b.ReadingDone)
+	r.MessageAction(ActionHomeworkDone, b.HomeworkDone)
 	return b
 }
 

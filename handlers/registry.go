@@ -17,7 +17,8 @@ import (
 type CommandHandler func(ctx context.Context, cmd slack.SlashCommand) (Response, error)
 
 // ActionHandler handles one block action (a button click, a select choice). action is the element that was used;
-// cb carries the user, channel, message or view it was on. It commits the user's answer before it returns.
+// cb carries the user, channel, message or view it was on; the clicked message's blocks (cb.Message.Blocks) only
+// for actions registered with MessageAction. It commits the user's answer before it returns.
 type ActionHandler func(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error)
 
 // ViewHandler handles a modal's view_submission. It commits what was submitted before it returns.
@@ -38,6 +39,7 @@ type Registry struct {
 	log      *slog.Logger
 	commands map[string]CommandHandler
 	actions  map[string]ActionHandler
+	messages map[string]bool // actions whose handler reads the clicked message's blocks
 	views    map[string]ViewHandler
 	closed   map[string]ViewClosedHandler
 	events   map[string]EventHandler
@@ -50,6 +52,7 @@ func NewRegistry(phrases content.Phrases, log *slog.Logger) *Registry {
 		log:      log,
 		commands: map[string]CommandHandler{},
 		actions:  map[string]ActionHandler{},
+		messages: map[string]bool{},
 		views:    map[string]ViewHandler{},
 		closed:   map[string]ViewClosedHandler{},
 		events:   map[string]EventHandler{},
@@ -75,6 +78,18 @@ func (r *Registry) Action(actionID string, h ActionHandler) {
 	}
 	register(r.actions, "action", actionID, h)
 }
+
+// MessageAction registers h like Action, for a handler that reads the blocks of the message that was clicked
+// (cb.Message.Blocks), to change one of them, say. For other actions the adapters leave those blocks undecoded:
+// decoding them is most of the work of reading a click (README, "Performance").
+func (r *Registry) MessageAction(actionID string, h ActionHandler) {
+	r.Action(actionID, h)
+	r.messages[actionID] = true
+}
+
+// ReadsMessage reports whether the handler of actionID (as sent, suffix and all) reads the clicked message's
+// blocks: whether it was registered with MessageAction.
+func (r *Registry) ReadsMessage(actionID string) bool { return r.messages[ActionKey(actionID)] }
 
 // ViewSubmission registers h for the view_submission of modals with this callback_id.
 func (r *Registry) ViewSubmission(callbackID string, h ViewHandler) {

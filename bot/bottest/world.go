@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
@@ -139,7 +138,7 @@ func (w *World) Connect(t testing.TB) {
 		w.Fake.UseHTTP(w.srv.URL, w.secret)
 		return
 	}
-	sm := bot.NewSocketMode(socketmode.New(w.API), w.Dispatcher, w.Log)
+	sm := bot.NewSocketMode(w.API, w.Dispatcher, w.Log)
 	running := make(chan struct{})
 	w.running = running
 	go func() {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
@@ -76,7 +75,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	handlers.RegisterProgressButtons(reg, course, db)
 	registerTestModal(reg, api, poster)
 	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: db, Responder: poster, Log: log})
-	sm := bot.NewSocketMode(socketmode.New(api), d, log)
+	sm := bot.NewSocketMode(api, d, log)
 	done := make(chan struct{})
 	go func() { defer close(done); _ = sm.Run(ctx) }()
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)

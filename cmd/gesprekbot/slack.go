@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
@@ -123,7 +122,7 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	case "http":
 		m.Mux.Handle("POST /slack/", bot.NewHTTP(bot.HTTPOptions{SigningSecret: cfg.SlackSigningSecret, Dispatcher: s.inbound, Log: log}))
 	default:
-		sm := bot.NewSocketMode(socketmode.New(s.api), s.inbound, log)
+		sm := bot.NewSocketMode(s.api, s.inbound, log)
 		s.goRun("socket mode", log, func() error { return sm.Run(runCtx) })
 	}
 	s.goRun("dispatcher", log, func() error { return s.scheduler.Run(runCtx) })
