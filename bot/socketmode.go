@@ -108,11 +108,11 @@ func (s *SocketMode) Run(ctx context.Context) error {
 
 // fatalSocketError reports whether apps.connections.open refused the token itself: retrying cannot help.
 func fatalSocketError(err error) bool {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		err = errors.New(se.Err)
+	reason := err.Error()
+	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+		reason = se.Err
 	}
-	switch err.Error() {
+	switch reason {
 	case "invalid_auth", "account_inactive", "not_authed", "token_revoked", "not_allowed_token_type":
 		return true
 	}
