@@ -426,6 +426,7 @@ func startSandbox(t *testing.T) (base string, log *syncBuffer) {
 	}
 	log = &syncBuffer{}
 	m := NewMain(cfg, io.Discard, log)
+	m.AllowSandbox = true // the bare command
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, nil) }()

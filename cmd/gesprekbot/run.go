@@ -30,6 +30,10 @@ type Main struct {
 	Mux   *http.ServeMux
 	HTTP  *http.Server
 	ln    net.Listener
+
+	// AllowSandbox lets Run open the sandbox when no Slack tokens are set: the bare "gesprekbot" command.
+	// "gesprekbot run" leaves it false and refuses to start without tokens.
+	AllowSandbox bool
 }
 
 // NewMain returns a Main for cfg; nothing is started yet.
@@ -87,6 +91,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	if err := m.Config.SetMode(*mode); err != nil {
 		return &UsageError{err.Error()}
+	}
+	if m.Config.SlackMode() == "sandbox" {
+		if !m.AllowSandbox {
+			return &SetupError{"run needs Slack tokens and none are set: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN " +
+				"(Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); to try the bot without Slack, run gesprekbot with " +
+				"no arguments (the local sandbox)"}
+		}
+		if err := m.Config.checkSandboxAddr(); err != nil {
+			return err
+		}
 	}
 	course, err := loadContent(m.Config.ContentDir)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/scheduler"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // slackSide is everything of the bot that talks to Slack: the client, the poster, the handlers behind Socket Mode
@@ -55,6 +57,10 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	apiURL, botToken, appToken := cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackAppToken
 	var clock *sandbox.Clock
 	if s.mode == "sandbox" {
+		// Before the sandbox writes anything: never on a database a real workspace has used.
+		if err := m.DB.ClaimSandbox(ctx); err != nil {
+			return m.worldRefusal(err)
+		}
 		var err error
 		if clock, err = sandbox.LoadClock(ctx, m.DB); err != nil {
 			return fmt.Errorf("sandbox clock: %w", err)
@@ -70,6 +76,13 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	cancel()
 	if err != nil {
 		return fmt.Errorf("slack auth.test with SLACK_BOT_TOKEN: %w", err)
+	}
+	if s.mode != "sandbox" {
+		// The token is real (auth.test passed): from now on this database is the workspace's. Before the
+		// dispatcher runs: never on a database that holds the sandbox's demo data and moved clock.
+		if err := m.DB.ClaimSlack(ctx, auth.TeamID, auth.Team); err != nil {
+			return m.worldRefusal(err)
+		}
 	}
 	posterOpts := opts.Poster
 	posterOpts.Log, posterOpts.Audit = log, m.DB
@@ -130,6 +143,28 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	m.Slack = s
 	log.Info("slack started", slog.String("mode", s.mode), slog.String("bot_user", auth.UserID), slog.String("team", auth.Team))
 	return nil
+}
+
+// worldRefusal turns a database of the other world into the one line that says what to do.
+func (m *Main) worldRefusal(err error) error {
+	we, ok := errors.AsType[*store.WorldError](err)
+	if !ok {
+		return err
+	}
+	where, other := "the database at DATABASE_URL", "point DATABASE_URL at another database"
+	if m.Config.DatabaseURL == "" {
+		where, other = "the private database in DATA_DIR "+m.Config.DataDir, "set DATA_DIR to another folder"
+	}
+	if we.Want == store.WorldSandbox {
+		used := "real Slack"
+		if len(we.Teams) > 0 {
+			used += " (workspace " + strings.Join(we.Teams, ", ") + ")"
+		}
+		return &SetupError{fmt.Sprintf("%s has been used with %s, so the sandbox will not run on it: %s for the sandbox",
+			where, used, other)}
+	}
+	return &SetupError{fmt.Sprintf("%s holds sandbox data (the sandbox has run on it), so the bot will not use it with "+
+		"real Slack: %s for the real workspace", where, other)}
 }
 
 func (s *slackSide) goRun(what string, log *slog.Logger, run func() error) {
