@@ -133,7 +133,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	switch m.Config.SlackMode() {
 	case "sandbox":
 		fmt.Fprintln(m.Stdout, "slack: no Slack tokens set; the bot runs against a local simulation of Slack")
-		fmt.Fprintf(m.Stdout, "sandbox: open http://%s/ in a browser\n", ln.Addr())
+		// The token is printed, never logged: whoever has it acts as every demo user (bot/sandbox/guard.go).
+		fmt.Fprintf(m.Stdout, "sandbox: open %s in a browser\n", m.Slack.sandbox.URL(ln.Addr().String()))
 	case "http":
 		fmt.Fprintf(m.Stdout, "slack: HTTP mode; Slack's requests go to http://%s/slack/commands, /slack/interactions and /slack/events\n", ln.Addr())
 	default:
