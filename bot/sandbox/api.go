@@ -625,9 +625,11 @@ func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) error {
 	if target.Before(now) {
 		target = now
 	}
-	// The move outlives an impatient client: the dispatcher's sends are not cut off half-way.
+	// The move outlives an impatient client: the dispatcher's sends are not cut off half-way. A long one (weeks,
+	// posted at Slack's pace) outlasts the HTTP server's write timeout, so it sets its own.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Minute)
 	defer cancel()
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(5*time.Minute + 30*time.Second))
 	delivered, err := s.MoveClock(ctx, target)
 	if err != nil {
 		return err
