@@ -225,6 +225,8 @@ type Phrases struct {
 	MeterOverviewCSV      string `yaml:"meter_overview_csv"`
 	MeterCSVTitle         string `yaml:"meter_csv_title"` // {cohort}
 	MeterOverviewNobody   string `yaml:"meter_overview_nobody"`
+	// Consent that covers the answers as they were.
+	MeterShareWithdrawn string `yaml:"meter_share_withdrawn"`
 	// App Home.
 	HomeWelcome               string `yaml:"home_welcome"`
 	HomeNoCohort              string `yaml:"home_no_cohort"`
@@ -520,6 +522,8 @@ var phraseSpecs = []phraseSpec{
 	{"meter_overview_csv", func(p *Phrases) string { return p.MeterOverviewCSV }, false, nil},
 	{"meter_csv_title", func(p *Phrases) string { return p.MeterCSVTitle }, false, []string{"cohort"}},
 	{"meter_overview_nobody", func(p *Phrases) string { return p.MeterOverviewNobody }, false, nil},
+	// Consent that covers the answers as they were.
+	{"meter_share_withdrawn", func(p *Phrases) string { return p.MeterShareWithdrawn }, false, nil},
 	// App Home.
 	{"home_welcome", func(p *Phrases) string { return p.HomeWelcome }, false, nil},
 	{"home_no_cohort", func(p *Phrases) string { return p.HomeNoCohort }, false, nil},

@@ -47,11 +47,14 @@ type MeterStore interface {
 	MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error)
 	AnswerStatement(ctx context.Context, a store.MeterAnswer) (store.AnswerResult, error)
 	FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (store.Measurement, error)
-	ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (store.Measurement, error)
+	ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (store.ReopenResult, error)
 	ShareMeasurement(ctx context.Context, id int64, userID string) (store.Measurement, error)
 	SaveDevelopmentPlan(ctx context.Context, p store.DevelopmentPlan) (store.DevelopmentPlan, error)
 	DevelopmentPlanOf(ctx context.Context, cohortID int64, userID string) (store.DevelopmentPlan, error)
 	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
+	// MeterFigures decides what trainers may see of a measurement kind's group figures and shared scores, and
+	// records it as seen.
+	MeterFigures(ctx context.Context, cohortID int64, kind string) (store.MeterFigures, error)
 }
 
 // MeterSlack is what the competentiemeter sends to Slack besides its replies; cmd wires it to the bot's Poster.
