@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"sort"
 	"time"
@@ -298,19 +299,29 @@ func decideFigures(in figuresInput) figuresDecision {
 	sort.SliceStable(shares, func(a, b int) bool {
 		return in.measurements[shares[a]].SharedAt.Before(*in.measurements[shares[b]].SharedAt)
 	})
+	// All of them, when that gives nobody away (when everyone in a set of figures shared, none of them is exposed by
+	// another); else one by one, first shared first.
+	all := maps.Clone(known)
 	for _, i := range shares {
-		v := in.measurements[i].v()
-		if known[v] {
+		all[in.measurements[i].v()] = true
+	}
+	if !givesAway(in.shown, all) {
+		known, d.shared = all, shares
+	} else {
+		for _, i := range shares {
+			v := in.measurements[i].v()
+			if known[v] {
+				d.shared = append(d.shared, i)
+				continue
+			}
+			known[v] = true
+			if givesAway(in.shown, known) {
+				delete(known, v)
+				d.withheld = append(d.withheld, i)
+				continue
+			}
 			d.shared = append(d.shared, i)
-			continue
 		}
-		known[v] = true
-		if givesAway(in.shown, known) {
-			delete(known, v)
-			d.withheld = append(d.withheld, i)
-			continue
-		}
-		d.shared = append(d.shared, i)
 	}
 	sort.Ints(d.shared)
 

@@ -16,14 +16,14 @@ import (
 
 // figuresWorld is a cohort with participants who fill in a three-statement meter, straight through the store.
 type figuresWorld struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	db    *store.DB
 	c     *content.Cohort
 	later time.Time // the reopen deadline: never reached
 }
 
-func newFiguresWorld(t *testing.T, db *store.DB, name string, participants ...string) *figuresWorld {
+func newFiguresWorld(t testing.TB, db *store.DB, name string, participants ...string) *figuresWorld {
 	t.Helper()
 	ctx := context.Background()
 	c := testCohort(name, "C0"+name)
@@ -233,6 +233,12 @@ func TestMeterFiguresShareAfterFigures(t *testing.T) {
 	}
 	if again := w.view(); len(again.Shared) != 1 || len(again.Withheld) != 1 {
 		t.Fatalf("second look: shared %+v, withheld %+v", again.Shared, again.Withheld)
+	}
+	// When the other two share as well, nobody in the figures is exposed: all four are shown.
+	w.share("U0ANNA")
+	w.share("U0BRAM")
+	if all := w.view(); len(all.Shared) != 4 || len(all.Withheld) != 0 {
+		t.Fatalf("everyone shared: shared %+v, withheld %+v; want all four shown", all.Shared, all.Withheld)
 	}
 }
 
@@ -454,4 +460,33 @@ func rank(rows [][]float64) int {
 		r++
 	}
 	return r
+}
+
+// BenchmarkMeterFigures is one trainer's look at the figures of a large group (24 participants, every one finished,
+// a dozen snapshots shown, half of them shared, some of those withheld): what `/competentiemeter overzicht` adds per
+// measurement kind before its ack.
+func BenchmarkMeterFigures(b *testing.B) {
+	db := storetest.New(b)
+	var users []string
+	for i := range 24 {
+		users = append(users, fmt.Sprintf("U0P%02d", i))
+	}
+	w := newFiguresWorld(b, db, "GROOT", users...)
+	for i, u := range users {
+		w.fill(u, 1+i%5, 1+(i/5)%5, 1+(i*7)%5)
+		if i%3 == 2 {
+			w.view()
+		}
+	}
+	for i, u := range users {
+		if i%2 == 0 {
+			w.share(u)
+		}
+	}
+	f := w.view()
+	b.Logf("%d shared shown, %d withheld", len(f.Shared), len(f.Withheld))
+	b.ResetTimer()
+	for range b.N {
+		w.view()
+	}
 }
