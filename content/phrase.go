@@ -233,6 +233,7 @@ type Phrases struct {
 	MeterCSVGroupStatus   string `yaml:"meter_csv_group_status"`  // {aantal} {datum}
 	MeterCSVWithheld      string `yaml:"meter_csv_withheld"`
 	MeterShareWithdrawn   string `yaml:"meter_share_withdrawn"`
+	MeterShareNotShown    string `yaml:"meter_share_not_shown"`
 	// App Home.
 	HomeWelcome               string `yaml:"home_welcome"`
 	HomeNoCohort              string `yaml:"home_no_cohort"`
@@ -536,6 +537,7 @@ var phraseSpecs = []phraseSpec{
 	{"meter_csv_group_status", func(p *Phrases) string { return p.MeterCSVGroupStatus }, false, []string{"aantal", "datum"}},
 	{"meter_csv_withheld", func(p *Phrases) string { return p.MeterCSVWithheld }, false, nil},
 	{"meter_share_withdrawn", func(p *Phrases) string { return p.MeterShareWithdrawn }, false, nil},
+	{"meter_share_not_shown", func(p *Phrases) string { return p.MeterShareNotShown }, false, nil},
 	// App Home.
 	{"home_welcome", func(p *Phrases) string { return p.HomeWelcome }, false, nil},
 	{"home_no_cohort", func(p *Phrases) string { return p.HomeNoCohort }, false, nil},

@@ -55,6 +55,8 @@ type MeterStore interface {
 	// MeterFigures decides what trainers may see of a measurement kind's group figures and shared scores, and
 	// records it as seen.
 	MeterFigures(ctx context.Context, cohortID int64, kind string) (store.MeterFigures, error)
+	// MeterShareShown reports whether trainers would now be shown a shared measurement's scores.
+	MeterShareShown(ctx context.Context, measurementID int64) (bool, error)
 }
 
 // MeterSlack is what the competentiemeter sends to Slack besides its replies; cmd wires it to the bot's Poster.

@@ -350,7 +350,13 @@ func TestMeterFiguresShareAfterFigures(t *testing.T) {
 	}
 	cor, dina := w.byName["cor"], w.byName["dina"]
 	w.share(t, cor)
-	w.share(t, dina)
+	// Dina shares by clicking: she is told that her trainer will not see it, and why.
+	dm := w.fake.IMWith(dina)
+	w.command(t, dina, dm, "")
+	w.click(t, dina, dm, w.last(t, dm).TS, handlers.ActionMeterShare, "")
+	if s := shown(w.last(t, dm)); !strings.Contains(s, "Gedeeld met je trainer op") || !strings.Contains(s, "laat ik je trainer niet zien") {
+		t.Errorf("after sharing dina reads %q; want that her trainer will not see it", s)
+	}
 	v2 := w.view(t)
 	corScores, dinaScores := v2.sharedScores(cor, w.ids), v2.sharedScores(dina, w.ids)
 	if corScores == nil {
@@ -409,6 +415,9 @@ func TestMeterShareWithdrawnOnReopen(t *testing.T) {
 		t.Fatal("the result has no Deel met trainer button")
 	}
 	w.click(t, anna, dm, result.TS, handlers.ActionMeterShare, "")
+	if s := shown(w.last(t, dm)); !strings.Contains(s, "Gedeeld met je trainer op") || strings.Contains(s, "laat ik je trainer niet zien") {
+		t.Errorf("after sharing anna reads %q; want it shared, and nothing about it not being shown", s)
+	}
 	m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, store.MeterVoormeting)
 	if m.SharedAt == nil {
 		t.Fatal("Deel met trainer did not share")

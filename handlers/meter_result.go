@@ -209,8 +209,23 @@ func (m *Meter) Share(ctx context.Context, cb slack.InteractionCallback, action 
 	if err != nil {
 		return Response{}, fmt.Errorf("meter share: %w", err)
 	}
+	// A share after group figures that include these answers may not be shown (store.MeterFigures): the participant
+	// hears it now rather than finding out from the trainer.
+	shown, err := m.deps.Store.MeterShareShown(ctx, ms.ID)
+	if err != nil {
+		return Response{}, fmt.Errorf("meter share: %w", err)
+	}
 	if cb.Message.Timestamp == "" {
+		if !shown {
+			return Ephemeral(m.phrases.MeterShared + " " + m.phrases.MeterShareNotShown), nil
+		}
 		return Ephemeral(m.phrases.MeterShared), nil
+	}
+	if !shown {
+		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("", mrkdwn(m.phrases.MeterShareNotShown)))
+		if msg, err = checkLimits(msg); err != nil {
+			return Response{}, fmt.Errorf("meter share: %w", err)
+		}
 	}
 	return Response{Reply: &Reply{Text: msg.Text, Blocks: msg.Blocks, ReplaceOriginal: true}}, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -139,66 +141,11 @@ func (db *DB) MeterFigures(ctx context.Context, cohortID int64, kind string) (Me
 		return MeterFigures{}, fmt.Errorf("meter figures: lock: %w", FormatError(err))
 	}
 	now := db.Now()
-	// One statement, so that every measurement and answer is read as of the same moment.
-	var ms []finishedMeasurement
-	if err := tx.SelectContext(ctx, &ms, `
-		SELECT m.id, m.user_id, m.version, m.shared_at,
-		       EXISTS (SELECT 1 FROM participants p WHERE p.cohort_id = m.cohort_id AND p.user_id = m.user_id)
-		         AND NOT EXISTS (SELECT 1 FROM cohort_trainers t WHERE t.cohort_id = m.cohort_id AND t.user_id = m.user_id)
-		         AS counted,
-		       EXISTS (SELECT 1 FROM cohort_trainers t WHERE t.cohort_id = m.cohort_id AND t.user_id = m.user_id)
-		         AS trainer,
-		       array_agg(a.statement_id ORDER BY a.statement_id) AS statement_ids,
-		       array_agg(a.score ORDER BY a.statement_id) AS scores
-		FROM meter_measurements m JOIN meter_answers a ON a.measurement_id = m.id
-		WHERE m.cohort_id = $1 AND m.kind = $2 AND m.finished_at IS NOT NULL
-		GROUP BY m.id
-		ORDER BY m.id`, cohortID, kind); err != nil {
-		return MeterFigures{}, fmt.Errorf("meter figures: measurements: %w", FormatError(err))
+	in, snaps, err := loadFigures(ctx, tx, cohortID, kind)
+	if err != nil {
+		return MeterFigures{}, fmt.Errorf("meter figures: %w", err)
 	}
-	var snaps []struct {
-		ID      int64     `db:"id"`
-		TakenAt time.Time `db:"taken_at"`
-		Members int       `db:"members"`
-		Sums    []byte    `db:"sums"`
-	}
-	if err := tx.SelectContext(ctx, &snaps, `
-		SELECT id, taken_at, members, sums FROM meter_snapshots
-		WHERE cohort_id = $1 AND kind = $2 ORDER BY id`, cohortID, kind); err != nil {
-		return MeterFigures{}, fmt.Errorf("meter figures: snapshots: %w", FormatError(err))
-	}
-	var members []struct {
-		Snapshot int64 `db:"snapshot_id"`
-		ID       int64 `db:"measurement_id"`
-		Version  int   `db:"version"`
-	}
-	if err := tx.SelectContext(ctx, &members, `
-		SELECT sm.snapshot_id, sm.measurement_id, sm.version
-		FROM meter_snapshot_members sm JOIN meter_snapshots s ON s.id = sm.snapshot_id
-		WHERE s.cohort_id = $1 AND s.kind = $2`, cohortID, kind); err != nil {
-		return MeterFigures{}, fmt.Errorf("meter figures: snapshot members: %w", FormatError(err))
-	}
-	var disclosures []struct {
-		ID      int64 `db:"measurement_id"`
-		Version int   `db:"version"`
-	}
-	if err := tx.SelectContext(ctx, &disclosures, `
-		SELECT measurement_id, version FROM meter_disclosures WHERE cohort_id = $1 AND kind = $2`,
-		cohortID, kind); err != nil {
-		return MeterFigures{}, fmt.Errorf("meter figures: disclosures: %w", FormatError(err))
-	}
-
-	in := figuresInput{measurements: ms, disclosed: map[figureVar]bool{}}
-	bySnap := map[int64][]figureVar{}
-	for _, m := range members {
-		bySnap[m.Snapshot] = append(bySnap[m.Snapshot], figureVar{m.ID, m.Version})
-	}
-	for _, s := range snaps {
-		in.shown = append(in.shown, bySnap[s.ID])
-	}
-	for _, d := range disclosures {
-		in.disclosed[figureVar{d.ID, d.Version}] = true
-	}
+	ms := in.measurements
 	d := decideFigures(in)
 
 	out := MeterFigures{Kind: kind, Finished: d.finished, Current: d.current, Pending: d.pending, Hidden: d.hidden,
@@ -255,6 +202,98 @@ func (db *DB) MeterFigures(ctx context.Context, cohortID int64, kind string) (Me
 		return MeterFigures{}, fmt.Errorf("meter figures: commit: %w", FormatError(err))
 	}
 	return out, nil
+}
+
+// snapshotRow is a meter_snapshots row.
+type snapshotRow struct {
+	ID      int64     `db:"id"`
+	TakenAt time.Time `db:"taken_at"`
+	Members int       `db:"members"`
+	Sums    []byte    `db:"sums"`
+}
+
+// loadFigures reads what decideFigures decides from, and the snapshots shown, oldest first.
+func loadFigures(ctx context.Context, q sqlx.QueryerContext, cohortID int64, kind string) (figuresInput, []snapshotRow, error) {
+	// One statement, so that every measurement and answer is read as of the same moment.
+	var ms []finishedMeasurement
+	if err := sqlx.SelectContext(ctx, q, &ms, `
+		SELECT m.id, m.user_id, m.version, m.shared_at,
+		       EXISTS (SELECT 1 FROM participants p WHERE p.cohort_id = m.cohort_id AND p.user_id = m.user_id)
+		         AND NOT EXISTS (SELECT 1 FROM cohort_trainers t WHERE t.cohort_id = m.cohort_id AND t.user_id = m.user_id)
+		         AS counted,
+		       EXISTS (SELECT 1 FROM cohort_trainers t WHERE t.cohort_id = m.cohort_id AND t.user_id = m.user_id)
+		         AS trainer,
+		       array_agg(a.statement_id ORDER BY a.statement_id) AS statement_ids,
+		       array_agg(a.score ORDER BY a.statement_id) AS scores
+		FROM meter_measurements m JOIN meter_answers a ON a.measurement_id = m.id
+		WHERE m.cohort_id = $1 AND m.kind = $2 AND m.finished_at IS NOT NULL
+		GROUP BY m.id
+		ORDER BY m.id`, cohortID, kind); err != nil {
+		return figuresInput{}, nil, fmt.Errorf("measurements: %w", FormatError(err))
+	}
+	var snaps []snapshotRow
+	if err := sqlx.SelectContext(ctx, q, &snaps, `
+		SELECT id, taken_at, members, sums FROM meter_snapshots
+		WHERE cohort_id = $1 AND kind = $2 ORDER BY id`, cohortID, kind); err != nil {
+		return figuresInput{}, nil, fmt.Errorf("snapshots: %w", FormatError(err))
+	}
+	var members []struct {
+		Snapshot int64 `db:"snapshot_id"`
+		ID       int64 `db:"measurement_id"`
+		Version  int   `db:"version"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &members, `
+		SELECT sm.snapshot_id, sm.measurement_id, sm.version
+		FROM meter_snapshot_members sm JOIN meter_snapshots s ON s.id = sm.snapshot_id
+		WHERE s.cohort_id = $1 AND s.kind = $2`, cohortID, kind); err != nil {
+		return figuresInput{}, nil, fmt.Errorf("snapshot members: %w", FormatError(err))
+	}
+	var disclosures []struct {
+		ID      int64 `db:"measurement_id"`
+		Version int   `db:"version"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &disclosures, `
+		SELECT measurement_id, version FROM meter_disclosures WHERE cohort_id = $1 AND kind = $2`,
+		cohortID, kind); err != nil {
+		return figuresInput{}, nil, fmt.Errorf("disclosures: %w", FormatError(err))
+	}
+
+	in := figuresInput{measurements: ms, disclosed: map[figureVar]bool{}}
+	bySnap := map[int64][]figureVar{}
+	for _, m := range members {
+		bySnap[m.Snapshot] = append(bySnap[m.Snapshot], figureVar{m.ID, m.Version})
+	}
+	for _, s := range snaps {
+		in.shown = append(in.shown, bySnap[s.ID])
+	}
+	for _, d := range disclosures {
+		in.disclosed[figureVar{d.ID, d.Version}] = true
+	}
+	return in, snaps, nil
+}
+
+// MeterShareShown reports whether trainers would now be shown the scores of a shared measurement (as MeterFigures
+// decides), without recording anything: the participant who shares is told when they would not.
+func (db *DB) MeterShareShown(ctx context.Context, measurementID int64) (bool, error) {
+	m, err := db.MeasurementByID(ctx, measurementID)
+	if err != nil {
+		return false, fmt.Errorf("meter share shown: %w", err)
+	}
+	tx, err := db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return false, fmt.Errorf("meter share shown: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	in, _, err := loadFigures(ctx, tx, m.CohortID, m.Kind)
+	if err != nil {
+		return false, fmt.Errorf("meter share shown: %w", err)
+	}
+	for _, i := range decideFigures(in).shared {
+		if in.measurements[i].ID == measurementID {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // figuresInput is what decideFigures decides from.
