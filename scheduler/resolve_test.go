@@ -68,9 +68,9 @@ func TestResolveOnTick(t *testing.T) {
 		if n, _ := e.auditCount("trainer_resolved", ""); n != 1 {
 			t.Errorf("%d trainer_resolved audit rows, want 1", n)
 		}
-		ok, err := e.db.IsTrainer(e.ctx, e.trainer)
-		if err != nil || !ok {
-			t.Errorf("IsTrainer(%s) = %v, %v; want true once resolved", e.trainer, ok, err)
+		ids, err := e.db.TrainerCohorts(e.ctx, e.trainer)
+		if err != nil || len(ids) != 1 {
+			t.Errorf("TrainerCohorts(%s) = %v, %v; want the cohort once resolved", e.trainer, ids, err)
 		}
 
 		// Resolved is resolved: later ticks ask Slack nothing more.

@@ -131,7 +131,8 @@ type AnswerResult struct {
 // when the answer completes it: every statement has a score, and either one was missing before this answer, or
 // this is the last statement (the way through a reopened measurement ends there). Answering again replaces the
 // score; the same score twice changes nothing. A locked measurement gives ErrMeterLocked, a click from an earlier
-// round ErrMeterStale, someone else's measurement ErrMeterNotYours; none of them writes anything. Concurrent
+// round ErrMeterStale, someone else's measurement ErrMeterNotYours, a participant who left the cohort's channel
+// ErrParticipantLeft; none of them writes anything. Concurrent
 // answers to one measurement take turns on its row lock, so none is lost and the one that completes it finishes it.
 func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult, error) {
 	if a.Score < 1 || a.Score > 5 || !slices.Contains(a.Statements, a.StatementID) {
@@ -165,6 +166,8 @@ func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult,
 	case "ok":
 	case "not_yours":
 		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterNotYours)
+	case "left":
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrParticipantLeft)
 	case "locked":
 		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterLocked)
 	case "stale":
