@@ -56,6 +56,11 @@ func (s *Sender) FindDelivery(ctx context.Context, to, key string, oldest time.T
 
 // Members implements scheduler.Sender.
 func (s *Sender) Members(ctx context.Context, channel string) ([]string, error) {
+	return members(ctx, s.api, channel)
+}
+
+// members reads a channel's members (conversations.members), page by page.
+func members(ctx context.Context, api *slack.Client, channel string) ([]string, error) {
 	var out []string
 	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
 	for page := 0; page < 100; page++ {
@@ -63,7 +68,7 @@ func (s *Sender) Members(ctx context.Context, channel string) ([]string, error) 
 		var next string
 		err := slackRetry(ctx, func() error {
 			var err error
-			ids, next, err = s.api.GetUsersInConversationContext(ctx, params)
+			ids, next, err = api.GetUsersInConversationContext(ctx, params)
 			return err
 		})
 		if err != nil {
@@ -154,11 +159,22 @@ func (p *Port) Post(ctx context.Context, channel, text string, blocks []slack.Bl
 	return posted.Channel, posted.TS, err
 }
 
-// UserEmail returns the e-mail address on a user's Slack profile (users:read.email).
-func (p *Port) UserEmail(ctx context.Context, userID string) (string, error) {
-	u, err := p.api.GetUserInfoContext(ctx, userID)
+// UserInfo returns a user as users.info describes them: the e-mail address on their profile (users:read.email), and
+// whether they are a workspace admin or owner, a bot, or deactivated. The trainer gate asks it (handlers.Gate).
+func (p *Port) UserInfo(ctx context.Context, userID string) (*slack.User, error) {
+	var u *slack.User
+	err := slackRetry(ctx, func() error {
+		var err error
+		u, err = p.api.GetUserInfoContext(ctx, userID)
+		return err
+	})
 	if err != nil {
-		return "", fmt.Errorf("user %s: %w", userID, err)
+		return nil, fmt.Errorf("user %s: %w", userID, err)
 	}
-	return u.Profile.Email, nil
+	return u, nil
+}
+
+// Members returns the user IDs of a channel's members (conversations.members).
+func (p *Port) Members(ctx context.Context, channel string) ([]string, error) {
+	return members(ctx, p.api, channel)
 }
