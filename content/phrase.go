@@ -299,6 +299,16 @@ type Phrases struct {
 	CatchUpCases               string `yaml:"catchup_cases"`
 	CatchUpMore                string `yaml:"catchup_more"`
 	CatchUpNothing             string `yaml:"catchup_nothing"`
+	// Toegang: wie een training mag opzetten, en wie er (niet meer) bij hoort.
+	TrainingNewNotAllowed      string `yaml:"training_new_not_allowed"`
+	TrainingNewNotAllowedNamed string `yaml:"training_new_not_allowed_named"` // {namen}
+	GateStranger               string `yaml:"gate_stranger"`
+	GateLeft                   string `yaml:"gate_left"`            // {cohort}
+	TrainingStatusLeft         string `yaml:"training_status_left"` // {namen}
+	MeterOverviewLeft          string `yaml:"meter_overview_left"`  // {namen}
+	MeterOverviewLeftMark      string `yaml:"meter_overview_left_mark"`
+	HomeTrainerLeft            string `yaml:"home_trainer_left"` // {aantal}
+	CasusRoleLeft              string `yaml:"casus_role_left"`   // {naam}
 }
 
 // phraseSpec describes one phrase for validation.
@@ -603,4 +613,14 @@ var phraseSpecs = []phraseSpec{
 	{"catchup_cases", func(p *Phrases) string { return p.CatchUpCases }, false, nil},
 	{"catchup_more", func(p *Phrases) string { return p.CatchUpMore }, false, nil},
 	{"catchup_nothing", func(p *Phrases) string { return p.CatchUpNothing }, false, nil},
+	// Toegang.
+	{"training_new_not_allowed", func(p *Phrases) string { return p.TrainingNewNotAllowed }, false, nil},
+	{"training_new_not_allowed_named", func(p *Phrases) string { return p.TrainingNewNotAllowedNamed }, false, []string{"namen"}},
+	{"gate_stranger", func(p *Phrases) string { return p.GateStranger }, false, nil},
+	{"gate_left", func(p *Phrases) string { return p.GateLeft }, false, []string{"cohort"}},
+	{"training_status_left", func(p *Phrases) string { return p.TrainingStatusLeft }, false, []string{"namen"}},
+	{"meter_overview_left", func(p *Phrases) string { return p.MeterOverviewLeft }, false, []string{"namen"}},
+	{"meter_overview_left_mark", func(p *Phrases) string { return p.MeterOverviewLeftMark }, false, nil},
+	{"home_trainer_left", func(p *Phrases) string { return p.HomeTrainerLeft }, false, []string{"aantal"}},
+	{"casus_role_left", func(p *Phrases) string { return p.CasusRoleLeft }, false, []string{"naam"}},
 }

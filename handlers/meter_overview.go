@@ -20,8 +20,9 @@ import (
 // figures and shared scores the store decided trainers may see (store.MeterFigures).
 type MeterOverview struct {
 	Kinds []KindOverview
-	Plans int // participants with a development plan
-	Total int // participants
+	Plans int      // participants with a development plan
+	Total int      // participants
+	Left  []string // participants who left the channel, by user id (set by the caller)
 }
 
 // KindOverview is the state of one measurement (voormeting or eindmeting) in a cohort.
@@ -95,6 +96,9 @@ func (m *Meter) Overview(ctx context.Context, cmd slack.SlashCommand) (Response,
 		figures = append(figures, f)
 	}
 	o := BuildMeterOverview(recs, c.Trainers, figures)
+	if o.Left, err = m.deps.Store.LeftParticipants(ctx, c.ID); err != nil {
+		return Response{}, fmt.Errorf("meter overview: %w", err)
+	}
 	msg, err := m.OverviewMessage(c, o)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter overview: %w", err)
@@ -126,33 +130,27 @@ func (m *Meter) Overview(ctx context.Context, cmd slack.SlashCommand) (Response,
 }
 
 // trainerCohort finds the cohort of the overview: the channel's, or in a DM the one cohort the caller trains; and
-// checks that the caller trains it.
+// checks with the gate that the caller trains it.
 func (m *Meter) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*content.Cohort, error) {
 	c, err := m.deps.Store.CohortByChannel(ctx, cmd.ChannelID)
 	if err != nil && content.ErrorCode(err) != content.ENOTFOUND {
 		return nil, err
 	}
 	if err != nil {
-		ids, err := m.deps.Store.CaseCohortsOfUser(ctx, cmd.UserID)
+		trained, err := m.deps.Gate.TrainedCohorts(ctx, cmd.UserID)
 		if err != nil {
 			return nil, err
-		}
-		var trained []*content.Cohort
-		for _, id := range ids {
-			co, err := m.deps.Store.CohortByID(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			if slices.Contains(co.Trainers, cmd.UserID) {
-				trained = append(trained, co)
-			}
 		}
 		if len(trained) != 1 {
 			return nil, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOverviewNoCohort)
 		}
-		c = trained[0]
+		return trained[0], nil
 	}
-	if !slices.Contains(c.Trainers, cmd.UserID) {
+	ok, err := m.deps.Gate.Trains(ctx, c, cmd.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, content.Errorf(content.EFORBIDDEN, "%s", m.phrases.NotTrainer)
 	}
 	return c, nil
@@ -169,15 +167,22 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 	blocks := sections(head)
 	var shared []string
 	var withheld []string
+	// Someone who left the channel is marked wherever they are named.
+	leftMark := func(u string) string {
+		if slices.Contains(o.Left, u) {
+			return m.phrases.MeterOverviewLeftMark
+		}
+		return ""
+	}
 	for _, k := range o.Kinds {
 		lines := []string{content.Fill(m.phrases.MeterOverviewKind, map[string]string{"meting": capitalize(kindTitle(k.Kind)), "aantal": strconv.Itoa(len(k.Done)), "totaal": strconv.Itoa(o.Total)})}
-		lines = append(lines, content.Fill(m.phrases.MeterOverviewDone, map[string]string{"namen": mentions(m.phrases, k.Done, nil)}))
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewDone, map[string]string{"namen": mentions(m.phrases, k.Done, leftMark)}))
 		if len(k.Busy) > 0 {
 			lines = append(lines, content.Fill(m.phrases.MeterOverviewBusy, map[string]string{"namen": mentions(m.phrases, k.Busy, func(u string) string {
-				return fmt.Sprintf(" (%d/%d)", k.Answered[u], len(m.ids))
+				return fmt.Sprintf(" (%d/%d)", k.Answered[u], len(m.ids)) + leftMark(u)
 			})}))
 		}
-		lines = append(lines, content.Fill(m.phrases.MeterOverviewNotYet, map[string]string{"namen": mentions(m.phrases, k.NotStarted, nil)}))
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewNotYet, map[string]string{"namen": mentions(m.phrases, k.NotStarted, leftMark)}))
 		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
 		f := k.Figures
 		for _, s := range f.Shared {
@@ -219,6 +224,9 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 	}
 	if len(withheld) > 0 {
 		blocks = append(blocks, sections(strings.Join(withheld, "\n"))...)
+	}
+	if len(o.Left) > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewLeft, map[string]string{"namen": mentions(m.phrases, o.Left, nil)}))))
 	}
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewPlans, map[string]string{"aantal": strconv.Itoa(o.Plans), "totaal": strconv.Itoa(o.Total)})+" "+m.phrases.MeterOverviewCSV)))
 	return checkLimits(Message{Text: firstLine(head), Blocks: blocks})

@@ -43,7 +43,26 @@ type Registry struct {
 	views    map[string]ViewHandler
 	closed   map[string]ViewClosedHandler
 	events   map[string]EventHandler
+	access   map[string]Access // entry points not open to everyone alike, by EntryPoint
 }
+
+// Access says who may use an entry point. Entry points are declared with it where they are registered, so that
+// the gate's test (gate_test.go) can walk them all: one registered without a row in its table fails it.
+type Access string
+
+// Kinds of access besides "everyone".
+const (
+	// AccessTrainer: only a trainer of the cohort the request is about (Gate.Trains).
+	AccessTrainer Access = "trainer"
+	// AccessCreator: only a workspace admin or owner, or one of TRAINING_CREATORS (Gate.CanCreate).
+	AccessCreator Access = "creator"
+	// AccessTrainerPart: open to everyone, with a part that only trainers see (Gate.Trains or TrainedCohorts).
+	AccessTrainerPart Access = "trainer part"
+)
+
+// EntryPoint names a registered entry point: "command /casus reveal", "view training_new",
+// "event app_home_opened".
+func EntryPoint(kind, key string) string { return kind + " " + key }
 
 // NewRegistry returns an empty registry that answers errors and unknown requests with the given phrases.
 func NewRegistry(phrases content.Phrases, log *slog.Logger) *Registry {
@@ -56,6 +75,7 @@ func NewRegistry(phrases content.Phrases, log *slog.Logger) *Registry {
 		views:    map[string]ViewHandler{},
 		closed:   map[string]ViewClosedHandler{},
 		events:   map[string]EventHandler{},
+		access:   map[string]Access{},
 	}
 }
 
@@ -67,8 +87,54 @@ func (r *Registry) Command(name string, h CommandHandler) {
 	if len(fields) == 0 || len(fields) > 2 || !strings.HasPrefix(fields[0], "/") || h == nil {
 		panic(fmt.Sprintf("handlers: invalid command registration %q", name))
 	}
-	register(r.commands, "command", strings.ToLower(strings.Join(fields, " ")), h)
+	register(r.commands, "command", commandKey(name), h)
 }
+
+// TrainerCommand registers h like Command, declared as a trainer command: h must refuse (writing nothing) anyone
+// the gate does not know as a trainer of the cohort the command is about.
+func (r *Registry) TrainerCommand(name string, h CommandHandler) {
+	r.Command(name, h)
+	r.declare(EntryPoint("command", commandKey(name)), AccessTrainer)
+}
+
+// CreatorCommand registers h like Command, declared as open only to those who may set up a training.
+func (r *Registry) CreatorCommand(name string, h CommandHandler) {
+	r.Command(name, h)
+	r.declare(EntryPoint("command", commandKey(name)), AccessCreator)
+}
+
+// CreatorView registers h like ViewSubmission, declared as open only to those who may set up a training.
+func (r *Registry) CreatorView(callbackID string, h ViewHandler) {
+	r.ViewSubmission(callbackID, h)
+	r.declare(EntryPoint("view", callbackID), AccessCreator)
+}
+
+// DeclareTrainerPart declares that the entry point kind/key ("command", "/gesprekbot help"; "event",
+// "app_home_opened"), registered for everyone, shows a part only to trainers.
+func (r *Registry) DeclareTrainerPart(kind, key string) {
+	if kind == "command" {
+		key = commandKey(key)
+	}
+	r.declare(EntryPoint(kind, key), AccessTrainerPart)
+}
+
+func (r *Registry) declare(entry string, a Access) {
+	if _, ok := r.access[entry]; ok {
+		panic(fmt.Sprintf("handlers: access of %s declared twice", entry))
+	}
+	r.access[entry] = a
+}
+
+// Access returns the declared entry points that are not open to everyone alike, by EntryPoint.
+func (r *Registry) Access() map[string]Access {
+	out := make(map[string]Access, len(r.access))
+	for k, v := range r.access {
+		out[k] = v
+	}
+	return out
+}
+
+func commandKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 // Action registers h for a block action_id. The id must not contain ":"; elements may add a suffix after ":" to
 // stay unique within a block ("meter_score:3"), and all of them reach h.

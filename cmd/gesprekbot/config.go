@@ -7,10 +7,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
+	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // Config is everything the bot reads from its environment, validated once.
@@ -27,6 +30,9 @@ type Config struct {
 	LogLevel           slog.Level
 	PGBin              string // where initdb and postgres live, if not on PATH
 	ContentDir         string // a trainer-edited copy of the course content
+	// TrainingCreators may set up a training with /training nieuw besides workspace admins and owners: Slack user
+	// IDs or e-mail addresses (TRAINING_CREATORS, separated by commas or spaces).
+	TrainingCreators []string
 
 	mode string // set by "run --mode"
 }
@@ -104,7 +110,27 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return nil, &ConfigError{"LOG_LEVEL", fmt.Sprintf("must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))}
 	}
+	creators, err := parseTrainingCreators(getenv("TRAINING_CREATORS"))
+	if err != nil {
+		return nil, &ConfigError{"TRAINING_CREATORS", err.Error()}
+	}
+	c.TrainingCreators = creators
 	return c, nil
+}
+
+// parseTrainingCreators reads TRAINING_CREATORS: Slack user IDs (U… or W…) and e-mail addresses, separated by
+// commas or spaces.
+func parseTrainingCreators(v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if !content.IsUserRef(f) {
+			return nil, fmt.Errorf("%q is neither a Slack user ID (like U0123ABCD) nor an e-mail address; separate entries with commas or spaces", f)
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // SlackMode is how the bot reaches Slack: "socket", "http", or "sandbox" (no tokens: the in-repo fake).

@@ -98,12 +98,16 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 		Directory: bot.NewDirectory(s.poster, bot.DirectoryOptions{})})
 
 	reg := handlers.NewRegistry(course.Phrases, log)
-	handlers.RegisterHelp(reg, m.DB, log)
-	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: m.DB, Slack: s.poster, Log: log, Now: s.now})
-	handlers.RegisterProgressButtons(reg, course, m.DB).Refresh = home.Refresh
+	// One gate decides every trainer action and who takes part in a cohort (DESIGN.md, "Privacy and security").
+	gate := handlers.NewGate(handlers.GateDeps{Store: m.DB, Slack: port, Creators: cfg.TrainingCreators, Log: log, Now: s.now})
+	handlers.RegisterHelp(reg, gate, log)
+	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: m.DB, Slack: s.poster, Log: log, Now: s.now, Gate: gate})
+	buttons := handlers.RegisterProgressButtons(reg, course, m.DB)
+	buttons.Refresh, buttons.Gate = home.Refresh, gate
 	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: m.DB, Slack: s.poster, Home: home, Log: log})
+	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: m.DB, Log: log})
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{
-		Store: m.DB, Users: sender, BotUserID: auth.UserID, Now: s.now, Log: log,
+		Store: m.DB, Users: sender, BotUserID: auth.UserID, Now: s.now, Log: log, Gate: gate,
 		NextSendable: func(c *content.Cohort, t time.Time) (time.Time, error) {
 			cal, err := scheduler.NewCalendar(c)
 			if err != nil {
@@ -113,10 +117,10 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 		},
 	})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: m.DB, Slack: s.poster, Course: course, Now: s.now,
-		Kick: s.scheduler.Kick, Emails: port, Log: log})
-	casus := handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now})
+		Kick: s.scheduler.Kick, Gate: gate, Log: log})
+	casus := handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now, Gate: gate})
 	deliveries.Reveal = casus.AutoReveal
-	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now})
+	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now, Gate: gate})
 
 	if opts.Register != nil {
 		opts.Register(reg)
