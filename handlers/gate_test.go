@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/lib/pq"
+	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
@@ -32,6 +34,9 @@ type gateWorld struct {
 	nieuw   string // a channel without a training, for /training nieuw
 	modal   string // another one, for the modal's submission
 	users   map[string]string
+	clock   *bottest.Clock
+	meter   *handlers.Meter
+	render  *handlers.Deliveries
 }
 
 // The people of the gate's tables, by role.
@@ -55,7 +60,7 @@ func newGateWorld(t *testing.T) *gateWorld {
 	course, db, b := newBot(t)
 	clock := bottest.NewClock(trainingNow)
 	db.Now = clock.Now
-	w := &gateWorld{bot: b, fake: b.Fake, db: db, course: course, users: map[string]string{}}
+	w := &gateWorld{bot: b, fake: b.Fake, db: db, course: course, users: map[string]string{}, clock: clock}
 	for role, u := range map[string]slackfake.User{
 		gTrainerByID:    {Name: "tess"},
 		gTrainerByEmail: {Name: "erik", Email: "Erik@Gemeente.nl"},
@@ -107,7 +112,9 @@ func newGateWorld(t *testing.T) *gateWorld {
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{Store: db, Users: bot.NewSender(b.Poster, b.API), BotUserID: w.fake.BotUserID(), Now: clock.Now, Log: log, Gate: gate})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course, Now: clock.Now, Gate: gate, Log: log})
 	handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
-	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
+	w.meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
+	w.render = handlers.NewDeliveries(course, db)
+	w.render.Now = clock.Now
 	b.Connect(t)
 	return w
 }
@@ -292,4 +299,128 @@ func TestGate(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestForgedCohortInPayload clicks buttons whose block_id, value or private_metadata carry a cohort the clicker is
+// not in (another cohort's id, or one no cohort has), as a forged payload would: each gets the stranger's refusal
+// and nothing is written. The same buttons with the clicker's own cohort work, so the refusals are the gate's.
+func TestForgedCohortInPayload(t *testing.T) {
+	ctx := context.Background()
+	w := newGateWorld(t)
+	anna := w.users[gParticipant]
+	bram := w.fake.AddUser(slackfake.User{Name: "bram"})
+	other := w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-ander", Members: []string{w.fake.BotUserID(), bram}})
+	otherID := saveDecemberCohort(t, w.db, "Ander najaar 2026", other, w.users[gTrainerByID], []string{"richard", "johan"}, bram)
+	const noCohort = 999999
+
+	mod1, _ := w.course.Module(1)
+	reading := mod1.Voorbereiding.Lezen[0]
+	buttons := func(cohortID int64) []slack.Block {
+		id := strconv.FormatInt(cohortID, 10)
+		return []slack.Block{
+			handlers.ReadingBlock(cohortID, 1, 0, reading, w.course.Phrases),
+			handlers.HomeworkButton(cohortID, 2, w.course.Phrases),
+			slack.NewActionBlock(handlers.ProgressBlockID("meter", cohortID, handlers.MeterVoormeting),
+				slack.NewButtonBlockElement(handlers.ActionMeterStart, handlers.MeterVoormeting, plainText("Start"))),
+			slack.NewActionBlock("plan/c"+id, slack.NewButtonBlockElement(handlers.ActionMeterPlan, id, plainText("Plan"))),
+		}
+	}
+	post := func(cohortID int64) (string, string) {
+		t.Helper()
+		ch, ts, err := w.bot.Port.Post(ctx, anna, "knoppen", buttons(cohortID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch, ts
+	}
+	clicks := []struct{ action, value string }{
+		{handlers.ActionReadingDone + ":0", "1/" + reading.ID},
+		{handlers.ActionHomeworkDone, "2"},
+		{handlers.ActionMeterStart, handlers.MeterVoormeting},
+		{handlers.ActionMeterPlan, ""}, // the cohort id, filled in below
+	}
+	stranger := firstSentence(w.course.Phrases.GateStranger)
+	for _, forged := range []struct {
+		name string
+		id   int64
+	}{{"OtherCohort", otherID}, {"NoCohort", noCohort}} {
+		dm, ts := post(forged.id)
+		for _, c := range clicks {
+			value := c.value
+			if value == "" {
+				value = strconv.FormatInt(forged.id, 10)
+			}
+			t.Run(forged.name+"/"+c.action, func(t *testing.T) {
+				before := w.digest(t)
+				w.bot.Click(t, anna, dm, ts, c.action, value)
+				if got := w.lastEphemeral(t, anna); !strings.Contains(got, stranger) {
+					t.Errorf("anna was told %q, want the stranger's refusal", got)
+				}
+				if _, open := w.fake.TopModal(anna); open {
+					t.Errorf("a modal was opened")
+				}
+				if w.digest(t) != before {
+					t.Errorf("a forged click wrote to the database")
+				}
+			})
+		}
+		t.Run(forged.name+"/PlanSubmission", func(t *testing.T) {
+			before := w.digest(t)
+			ack := w.bot.Registry.HandleInteraction(ctx, planSubmission(anna, forged.id))
+			raw, _ := json.Marshal(ack.Payload)
+			if !strings.Contains(string(raw), stranger) {
+				t.Errorf("submission answered %s, want the stranger's refusal", raw)
+			}
+			if w.digest(t) != before {
+				t.Errorf("a forged submission wrote to the database")
+			}
+		})
+	}
+
+	// Anna's own cohort: the same buttons count.
+	dm, ts := post(w.cohort.ID)
+	for _, c := range clicks[:3] {
+		w.bot.Click(t, anna, dm, ts, c.action, c.value)
+	}
+	w.bot.Registry.HandleInteraction(ctx, planSubmission(anna, w.cohort.ID))
+	w.bot.Wait(t)
+	if _, err := w.db.DevelopmentPlanOf(ctx, w.cohort.ID, anna); err != nil {
+		t.Errorf("her own cohort's plan modal: %v", err)
+	}
+	var progress, measurements int
+	if err := w.db.GetContext(ctx, &progress, `SELECT count(*) FROM progress WHERE user_id = $1 AND cohort_id = $2`, anna, w.cohort.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.GetContext(ctx, &measurements, `SELECT count(*) FROM meter_measurements WHERE user_id = $1 AND cohort_id = $2`, anna, w.cohort.ID); err != nil {
+		t.Fatal(err)
+	}
+	if progress != 2 || measurements != 1 {
+		t.Errorf("her own cohort's buttons: %d progress rows and %d measurements, want 2 and 1", progress, measurements)
+	}
+}
+
+// planSubmission is user's submission of the development plan modal with cohortID in its private_metadata.
+func planSubmission(user string, cohortID int64) slack.InteractionCallback {
+	var cb slack.InteractionCallback
+	cb.Type, cb.User.ID = slack.InteractionTypeViewSubmission, user
+	cb.View.CallbackID, cb.View.PrivateMetadata = handlers.CallbackMeterPlan, strconv.FormatInt(cohortID, 10)
+	cb.View.State = &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+		"ontwikkelpunten": {"ontwikkelpunten_tekst": {Value: "Beter doorvragen"}},
+		"aanpak":          {"aanpak_tekst": {Value: "Met mijn collega"}},
+	}}
+	return cb
+}
+
+func plainText(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// lastEphemeral returns what user was last shown privately.
+func (w *gateWorld) lastEphemeral(t *testing.T, user string) string {
+	t.Helper()
+	eph := w.fake.Ephemerals(user)
+	if len(eph) == 0 {
+		t.Fatalf("%s was shown nothing", user)
+	}
+	return seen(eph[len(eph)-1])
 }

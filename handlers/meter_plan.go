@@ -102,12 +102,6 @@ func (m *Meter) SavePlan(ctx context.Context, cb slack.InteractionCallback) (Vie
 	if err != nil {
 		return ViewResponse{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
-	values := cb.View.State.Values
-	points := strings.TrimSpace(values[meterPlanPointsBlock][meterPlanPointsInput].Value)
-	how := strings.TrimSpace(values[meterPlanHowBlock][meterPlanHowInput].Value)
-	if points == "" {
-		return ViewErrors(map[string]string{meterPlanPointsBlock: m.phrases.MeterPlanEmpty}), nil
-	}
 	c, err := m.deps.Store.CohortByID(ctx, cohortID)
 	if content.ErrorCode(err) == content.ENOTFOUND {
 		return ViewResponse{}, content.Errorf(content.EFORBIDDEN, "%s", m.phrases.GateStranger)
@@ -117,6 +111,12 @@ func (m *Meter) SavePlan(ctx context.Context, cb slack.InteractionCallback) (Vie
 	}
 	if err := m.checkParticipant(ctx, c, cb.User.ID, false); err != nil {
 		return ViewResponse{}, err
+	}
+	values := cb.View.State.Values
+	points := strings.TrimSpace(values[meterPlanPointsBlock][meterPlanPointsInput].Value)
+	how := strings.TrimSpace(values[meterPlanHowBlock][meterPlanHowInput].Value)
+	if points == "" {
+		return ViewErrors(map[string]string{meterPlanPointsBlock: m.phrases.MeterPlanEmpty}), nil
 	}
 	if _, err := m.deps.Store.SaveDevelopmentPlan(ctx, store.DevelopmentPlan{CohortID: cohortID, UserID: cb.User.ID,
 		Ontwikkelpunten: points, Aanpak: how}); err != nil {
