@@ -204,7 +204,6 @@ func TestGate(t *testing.T) {
 			return strings.Contains(s, shows), s
 		}
 	}
-	firstLine := func(s string) string { l, _, _ := strings.Cut(strings.TrimSpace(s), "\n"); return l }
 	creatorRefused := "Een nieuwe training opzetten kan alleen"
 	anna := "<@" + w.users[gParticipant] + "|anna>"
 
