@@ -1,9 +1,9 @@
 -- A participant who left the cohort's channel no longer takes part in its competentiemeter (issue 13): a click on
--- a score button of an old message in their DM must change nothing. meter_answer (migration 0010) gets one more
+-- a score button of an old message in their DM must change nothing. meter_answer (migration 0012) gets one more
 -- status for that, 'left', checked right after 'not_yours', with nothing written. It costs one primary-key lookup
--- in participants inside the same call, so a click is still one round trip. Everything else is as in 0010.
-CREATE OR REPLACE FUNCTION meter_answer(p_measurement bigint, p_user text, p_round int, p_statement text, p_score int,
-                             p_statements text[], p_now timestamptz)
+-- in participants inside the same call, so a click is still one round trip. Everything else is as in 0012.
+CREATE OR REPLACE FUNCTION meter_answer(p_measurement bigint, p_user text, p_round int, p_statement text,
+                                        p_score int, p_statements text[], p_now timestamptz)
 RETURNS TABLE (status text, id bigint, cohort_id bigint, user_id text, kind text, started_at timestamptz,
                finished_at timestamptz, locked boolean, round int, shared_at timestamptz, updated_at timestamptz,
                changed boolean, finished boolean, statement_ids text[], scores int[])
@@ -35,10 +35,6 @@ BEGIN
         RETURN;
     END IF;
 
-    -- The answers are read once; this one's old score comes from them, and the result is kept up to date here
-    -- rather than read again. The answer is written only when it changes: an insert when the statement had no
-    -- score (still an upsert, should a writer that does not take the measurement's lock ever add one meanwhile),
-    -- else a plain update, which costs Postgres less than an upsert that runs into its conflict.
     SELECT coalesce(array_agg(a.statement_id), '{}'), coalesce(array_agg(a.score), '{}')
       INTO statement_ids, scores
       FROM meter_answers a WHERE a.measurement_id = p_measurement;
@@ -60,11 +56,15 @@ BEGIN
         scores[v_at] := p_score;
     END IF;
 
-    -- Complete: every statement of the meter has a score. Before this answer the set of answered statements was
-    -- the same unless this statement had none (v_old IS NULL), so "one was missing before" is exactly that.
     IF cardinality(p_statements) > 0 AND p_statements <@ statement_ids
        AND (v_old IS NULL OR p_statement = p_statements[cardinality(p_statements)]) THEN
-        UPDATE meter_measurements m SET finished_at = p_now, locked = true, updated_at = p_now
+        UPDATE meter_measurements m
+           SET finished_at = p_now, locked = true, updated_at = p_now,
+               version = m.version + CASE WHEN d.digest IS DISTINCT FROM m.answers_digest THEN 1 ELSE 0 END,
+               answers_digest = d.digest
+          FROM (SELECT sha256(convert_to(string_agg(a.statement_id || '=' || a.score, ',' ORDER BY a.statement_id),
+                                         'UTF8')) AS digest
+                  FROM meter_answers a WHERE a.measurement_id = p_measurement) d
          WHERE m.id = p_measurement
         RETURNING m.finished_at, m.locked, m.updated_at INTO finished_at, locked, updated_at;
         INSERT INTO audit_log (at, cohort_id, actor, user_id, action, detail)
