@@ -403,6 +403,44 @@ func (p *Poster) Respond(ctx context.Context, responseURL string, payload handle
 	return p.failed(ctx, "response_url", "", Message{}, err)
 }
 
+// Members returns the user IDs of a channel's members (conversations.members, page by page).
+func (p *Poster) Members(ctx context.Context, channel string) ([]string, error) {
+	var out []string
+	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
+	for page := 0; page < 100; page++ {
+		var ids []string
+		var next string
+		err := p.call(ctx, "conversations.members", channel, "", p.limits("conversations.members"), func(ctx context.Context, _ bool) (bool, error) {
+			var err error
+			ids, next, err = p.api.GetUsersInConversationContext(ctx, params)
+			return false, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("members of %s: %w", channel, err)
+		}
+		out = append(out, ids...)
+		if next == "" {
+			break
+		}
+		params.Cursor = next
+	}
+	return out, nil
+}
+
+// UserInfo returns a user's Slack profile (users.info).
+func (p *Poster) UserInfo(ctx context.Context, userID string) (*slack.User, error) {
+	var u *slack.User
+	err := p.call(ctx, "users.info", "", "", p.limits("users.info"), func(ctx context.Context, _ bool) (bool, error) {
+		var err error
+		u, err = p.api.GetUserInfoContext(ctx, userID)
+		return false, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("user %s: %w", userID, err)
+	}
+	return u, nil
+}
+
 // FindDelivery looks for the message carrying a delivery key in a conversation's history, newer than oldest.
 func (p *Poster) FindDelivery(ctx context.Context, channel, key string, oldest time.Time) (ts string, found bool, err error) {
 	params := &slack.GetConversationHistoryParameters{

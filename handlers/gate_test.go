@@ -109,7 +109,7 @@ func newGateWorld(t *testing.T) *gateWorld {
 	buttons.Refresh, buttons.Gate = home.Refresh, gate
 	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Poster, Home: home, Log: log})
 	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: db, Log: log})
-	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{Store: db, Users: bot.NewSender(b.Poster, b.API), BotUserID: w.fake.BotUserID(), Now: clock.Now, Log: log, Gate: gate})
+	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{Store: db, Users: bot.NewSender(b.Poster), BotUserID: w.fake.BotUserID(), Now: clock.Now, Log: log, Gate: gate})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course, Now: clock.Now, Gate: gate, Log: log})
 	handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
 	w.meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})

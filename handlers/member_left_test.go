@@ -72,7 +72,7 @@ func TestMemberLeftChannel(t *testing.T) {
 	}
 
 	// A dispatcher on the fake, and a DM planned for her alone (as a late joiner's catch-up is).
-	disp := scheduler.NewDispatcher(w.db, bot.NewSender(w.bot.Poster, w.bot.API), w.render,
+	disp := scheduler.NewDispatcher(w.db, bot.NewSender(w.bot.Poster), w.render,
 		scheduler.DispatchOptions{Now: w.clock.Now, Log: w.bot.Log})
 	planFor := func(user, key string, module int) {
 		t.Helper()

@@ -13,9 +13,9 @@ import (
 
 // resolving returns a dispatcher with the real Directory on the fake, on the test's clock.
 func (e *env) resolving(owner string) *scheduler.Dispatcher {
-	p, api := newFakePoster(e.fake.APIURL(), e.fake.BotToken(), 3)
+	p, _ := newFakePoster(e.fake.APIURL(), e.fake.BotToken(), 3)
 	dir := bot.NewDirectory(p, bot.DirectoryOptions{Now: e.clock.Now})
-	return e.dispatcherWith(bot.NewSender(p, api), owner, scheduler.DispatchOptions{Directory: dir})
+	return e.dispatcherWith(bot.NewSender(p), owner, scheduler.DispatchOptions{Directory: dir})
 }
 
 // auditCount counts the cohort's audit rows with action, and among them those about ref.

@@ -119,7 +119,7 @@ func New(t testing.TB, db *store.DB, opts Options) *World {
 		dopts.Events = db
 	}
 	w.Poster = bot.NewPoster(w.API, po)
-	w.Port = bot.NewPort(w.Poster, w.API)
+	w.Port = bot.NewPort(w.Poster)
 	w.Registry = handlers.NewRegistry(opts.Phrases, w.Log)
 	dopts.Registry, dopts.Responder = w.Registry, w.Poster
 	w.Dispatcher = bot.NewDispatcher(dopts)

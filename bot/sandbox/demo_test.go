@@ -19,7 +19,7 @@ func TestDemoTrainerMaySetUpTraining(t *testing.T) {
 	db := storetest.New(t)
 	e := newEnv(t, db)
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
-	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: bot.NewPort(bot.NewPoster(api, bot.PosterOptions{}), api)})
+	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: bot.NewPort(bot.NewPoster(api, bot.PosterOptions{}))})
 	for _, u := range sandbox.DemoUsers {
 		ok, err := gate.CanCreate(ctx, u.ID)
 		if err != nil {

@@ -88,8 +88,8 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	posterOpts := opts.Poster
 	posterOpts.Log, posterOpts.Audit = log, m.DB
 	s.poster = bot.NewPoster(s.api, posterOpts)
-	port := bot.NewPort(s.poster, s.api)
-	sender := bot.NewSender(s.poster, s.api)
+	port := bot.NewPort(s.poster)
+	sender := bot.NewSender(s.poster)
 
 	course := m.Course
 	deliveries := handlers.NewDeliveries(course, m.DB)
