@@ -44,9 +44,12 @@ type PosterOptions struct {
 	MaxRateLimited int           // 429s in a row before giving up: 20
 	BaseBackoff    time.Duration // first backoff: 500ms, doubling, with full jitter
 	MaxBackoff     time.Duration // backoff cap: 30s
-	AttemptTimeout time.Duration // one call's timeout: 10s
-	HTTPClient     *http.Client  // for response_url posts; http.DefaultClient-like with AttemptTimeout by default
+	AttemptTimeout time.Duration // one call's timeout: DefaultAttemptTimeout
+	HTTPClient     *http.Client  // for response_url posts: NewHTTPClient(AttemptTimeout) by default
 }
+
+// DefaultAttemptTimeout bounds one attempt of a call to Slack: a Web API call, a response_url reply, a file upload.
+const DefaultAttemptTimeout = 10 * time.Second
 
 // methodTiers says which of Slack's rate-limit tiers each method the bot calls is in, as each method's page at
 // https://api.slack.com/methods lists it; chat.postMessage has limits of its own (ChannelRate, PostRate). A method
@@ -124,14 +127,10 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 		opts.MaxBackoff = 30 * time.Second
 	}
 	if opts.AttemptTimeout <= 0 {
-		opts.AttemptTimeout = 10 * time.Second
+		opts.AttemptTimeout = DefaultAttemptTimeout
 	}
 	if opts.HTTPClient == nil {
-		// Every response_url is on one host: keep enough idle connections to it for a burst of clicks. With the
-		// default transport's two, each reply beyond two in flight dialled (and Slack's side accepted) a new one.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 64
-		opts.HTTPClient = &http.Client{Timeout: opts.AttemptTimeout, Transport: t}
+		opts.HTTPClient = NewHTTPClient(opts.AttemptTimeout)
 	}
 	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{}}
 }

@@ -33,6 +33,10 @@ const (
 	socketBackoffMax = time.Minute
 	// socketDrainTimeout bounds how long a connection stays open at shutdown for the handlers in flight to ack.
 	socketDrainTimeout = 15 * time.Second
+	// DefaultSocketOpenTimeout bounds apps.connections.open, DefaultSocketHandshakeTimeout dialling the websocket
+	// URL it returns (TCP, TLS and the upgrade): a connection attempt that hangs is given up and tried again.
+	DefaultSocketOpenTimeout      = 10 * time.Second
+	DefaultSocketHandshakeTimeout = 10 * time.Second
 )
 
 // SocketMode connects the bot to Slack over Socket Mode (SLACK_APP_TOKEN + SLACK_BOT_TOKEN): it opens a
@@ -48,11 +52,17 @@ type SocketMode struct {
 	api *slack.Client // with the app-level token (slack.OptionAppLevelToken)
 	d   *Dispatcher
 	log *slog.Logger
+
+	// OpenTimeout bounds apps.connections.open (DefaultSocketOpenTimeout); HandshakeTimeout bounds dialling the
+	// websocket (DefaultSocketHandshakeTimeout).
+	OpenTimeout      time.Duration
+	HandshakeTimeout time.Duration
 }
 
 // NewSocketMode returns the adapter for api, a slack.Client made with slack.OptionAppLevelToken.
 func NewSocketMode(api *slack.Client, d *Dispatcher, log *slog.Logger) *SocketMode {
-	return &SocketMode{api: api, d: d, log: log}
+	return &SocketMode{api: api, d: d, log: log,
+		OpenTimeout: DefaultSocketOpenTimeout, HandshakeTimeout: DefaultSocketHandshakeTimeout}
 }
 
 // socketEnvelope is one message from Slack on the websocket.
@@ -137,11 +147,13 @@ func socketBackoff(n int) time.Duration {
 
 // connect opens a Socket Mode connection: a websocket URL from apps.connections.open, then the websocket.
 func (s *SocketMode) connect(ctx context.Context) (*websocket.Conn, error) {
-	_, url, err := s.api.StartSocketModeContext(ctx)
+	octx, cancel := context.WithTimeout(ctx, s.OpenTimeout)
+	_, url, err := s.api.StartSocketModeContext(octx)
+	cancel()
 	if err != nil {
 		return nil, err
 	}
-	dialer := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second}
+	dialer := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: s.HandshakeTimeout}
 	conn, resp, err := dialer.DialContext(ctx, url, http.Header{"Origin": {"https://api.slack.com"}})
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()

@@ -2,7 +2,12 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -75,4 +80,72 @@ func TestSocketModeRefusedToken(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatal("Run kept retrying a refused token")
 	}
+}
+
+// TestSocketModeConnectTimeouts: a connection attempt that hangs, at apps.connections.open or at the websocket
+// handshake, is given up after its timeout and tried again, so the bot does not stay offline until a restart.
+func TestSocketModeConnectTimeouts(t *testing.T) {
+	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
+
+	t.Run("OpenHangs", func(t *testing.T) {
+		fake := slackfake.New(slackfake.Options{})
+		t.Cleanup(fake.Close)
+		// The client's own timeout is far away: only the open's deadline can end the first attempt.
+		api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken(fake.AppToken()),
+			slack.OptionHTTPClient(bot.NewHTTPClient(time.Hour)))
+		fake.FailNext("apps.connections.open", 1, slackfake.FaultTimeout)
+		sm := bot.NewSocketMode(api, d, quietLog())
+		sm.OpenTimeout = 300 * time.Millisecond
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() { defer close(stopped); sm.Run(ctx) }()
+		t.Cleanup(func() { cancel(); fake.ReleaseHeld(); <-stopped })
+		wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+		defer wcancel()
+		if err := fake.WaitConnected(wctx, 1); err != nil {
+			t.Fatalf("not connected after a hung apps.connections.open: %v", err)
+		}
+		if calls := fake.CallsTo("apps.connections.open"); len(calls) != 2 || calls[0].Error != slackfake.FaultTimeout.String() {
+			t.Errorf("apps.connections.open calls %v, want the hung one, then one answered", summary(calls))
+		}
+	})
+
+	t.Run("HandshakeHangs", func(t *testing.T) {
+		// A websocket host that accepts connections and never answers the upgrade.
+		silent, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { silent.Close() })
+		var dials atomic.Int32
+		go func() {
+			var held []net.Conn
+			defer func() {
+				for _, c := range held {
+					c.Close()
+				}
+			}()
+			for {
+				c, err := silent.Accept()
+				if err != nil {
+					return
+				}
+				held = append(held, c)
+				dials.Add(1)
+			}
+		}()
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"ok":true,"url":"ws://%s/link/"}`, silent.Addr())
+		}))
+		t.Cleanup(api.Close)
+		client := slack.New("xoxb-test", slack.OptionAPIURL(api.URL+"/api/"), slack.OptionAppLevelToken("xapp-test"))
+		sm := bot.NewSocketMode(client, d, quietLog())
+		sm.HandshakeTimeout = 200 * time.Millisecond
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() { defer close(stopped); sm.Run(ctx) }()
+		t.Cleanup(func() { cancel(); <-stopped })
+		eventually(t, "a second dial after the first handshake hung", func() bool { return dials.Load() >= 2 })
+	})
 }

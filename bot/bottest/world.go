@@ -105,8 +105,12 @@ func New(t testing.TB, db *store.DB, opts Options) *World {
 	t.Cleanup(w.close)
 	w.Fake.StrictT(t)
 
-	w.API = slack.New(w.Fake.BotToken(), slack.OptionAPIURL(w.Fake.APIURL()), slack.OptionAppLevelToken(w.Fake.AppToken()))
 	po := FastPacing(opts.Poster)
+	if po.HTTPClient == nil {
+		po.HTTPClient = bot.NewHTTPClient(po.AttemptTimeout)
+	}
+	w.API = slack.New(w.Fake.BotToken(), slack.OptionAPIURL(w.Fake.APIURL()), slack.OptionAppLevelToken(w.Fake.AppToken()),
+		slack.OptionHTTPClient(po.HTTPClient))
 	if po.Log == nil {
 		po.Log = w.Log
 	}

@@ -71,7 +71,15 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 		s.fake = slackfake.New(slackfake.Options{Now: clock.Now})
 		apiURL, botToken, appToken = s.fake.APIURL(), s.fake.BotToken(), s.fake.AppToken()
 	}
-	s.api = slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionAppLevelToken(appToken))
+	// One HTTP client with timeouts for every call to Slack: the Web API, file uploads, apps.connections.open and
+	// response_url replies. Without one, slack-go's client waits on a stalled connection for ever.
+	posterOpts := opts.Poster
+	posterOpts.Log, posterOpts.Audit = log, m.DB
+	if posterOpts.HTTPClient == nil {
+		posterOpts.HTTPClient = bot.NewHTTPClient(posterOpts.AttemptTimeout)
+	}
+	s.api = slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionAppLevelToken(appToken),
+		slack.OptionHTTPClient(posterOpts.HTTPClient))
 	authCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	auth, err := s.api.AuthTestContext(authCtx)
 	cancel()
@@ -85,8 +93,6 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 			return m.worldRefusal(err)
 		}
 	}
-	posterOpts := opts.Poster
-	posterOpts.Log, posterOpts.Audit = log, m.DB
 	s.poster = bot.NewPoster(s.api, posterOpts)
 	port := bot.NewPort(s.poster)
 	sender := bot.NewSender(s.poster)
