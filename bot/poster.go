@@ -75,9 +75,11 @@ var methodTiers = map[string]int{
 }
 
 // PublishedTiers returns the rates of Slack's Web API tiers as https://api.slack.com/docs/rate-limits publishes
-// them (1+, 20+, 50+ and 100+ a minute), with a burst of about a tenth of a minute's calls.
+// them (1+, 20+, 50+ and 100+ a minute). The bursts are half of the tenth of a minute's calls Slack tolerates:
+// calls that go at the sustained rate reach Slack a little out of step with their slots, and with no burst left
+// in Slack's bucket one that came a millisecond early would be answered 429.
 func PublishedTiers() map[int]Rate {
-	return map[int]Rate{1: PerMinute(1, 1), 2: PerMinute(20, 3), 3: PerMinute(50, 5), 4: PerMinute(100, 10)}
+	return map[int]Rate{1: PerMinute(1, 1), 2: PerMinute(20, 1), 3: PerMinute(50, 3), 4: PerMinute(100, 5)}
 }
 
 // Poster is the one outbound path to Slack: every post, update, ephemeral, DM, App Home publish, modal and file
