@@ -47,6 +47,9 @@ type DispatcherOptions struct {
 type Dispatcher struct {
 	opts     DispatcherOptions
 	inflight inflight // handlers running and work after acks
+	// stopped ends the work after acks that is still running (Close).
+	stopped context.Context
+	stop    context.CancelFunc
 
 	mu       sync.Mutex
 	triggers map[string]time.Time // interaction trigger ids seen recently (Socket Mode redeliveries)
@@ -64,7 +67,20 @@ func NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	if opts.LaterTimeout <= 0 {
 		opts.LaterTimeout = 2 * time.Minute
 	}
-	return &Dispatcher{opts: opts, triggers: map[string]time.Time{}}
+	d := &Dispatcher{opts: opts, triggers: map[string]time.Time{}}
+	d.stopped, d.stop = context.WithCancel(context.Background())
+	return d
+}
+
+// Close cancels the work after acks that is still running, for a shutdown that cannot wait for it (Wait gave up):
+// App Home publishes waiting their turn in Slack's rate limit, say.
+func (d *Dispatcher) Close() { d.stop() }
+
+// laterContext is the context of work after an ack: it outlives the request, for up to LaterTimeout, until Close.
+func (d *Dispatcher) laterContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.LaterTimeout)
+	unhook := context.AfterFunc(d.stopped, cancel)
+	return lctx, func() { unhook(); cancel() }
 }
 
 // Wait blocks until no handler runs and the work started after acks has finished, or ctx ends. At shutdown, call
@@ -166,7 +182,8 @@ var ErrEventFailed = errors.New("slack event handler failed")
 
 // Event handles an Events API event with the given event_id: a known type whose id was seen before is a retry
 // and is dropped; an unknown type is dropped without touching the database. When the handler fails, the id is
-// forgotten and ErrEventFailed returned, so Slack's retry gets another chance.
+// forgotten and ErrEventFailed returned, so Slack's retry gets another chance. A handler registered with
+// handlers.Registry.EventAfterAck runs after the ack instead, and its failure is only logged.
 func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
 	d.inflight.add()
 	defer d.inflight.done()
@@ -188,6 +205,11 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 			recorded = true
 		}
 	}
+	if d.opts.Registry.HandlesAfterAck(typ) {
+		d.eventAfterAck(ctx, ev, eventID)
+		d.logRequest(ctx, "event", typ, "", true)
+		return nil
+	}
 	failed := false
 	d.guard(ctx, "event", typ, func(ctx context.Context) {
 		if _, err := d.opts.Registry.HandleEvent(ctx, ev); err != nil {
@@ -207,6 +229,27 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 		}
 	}
 	return ErrEventFailed
+}
+
+// eventAfterAck runs an event's handler on its own goroutine, as work after the ack.
+func (d *Dispatcher) eventAfterAck(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
+	typ := ev.InnerEvent.Type
+	// Counted from here, while the event still counts: Wait cannot see zero in between.
+	d.inflight.add()
+	go func() {
+		defer d.inflight.done()
+		ctx, cancel := d.laterContext(ctx)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				d.opts.Log.ErrorContext(ctx, "slack handler panicked", slog.String("request", "event"), slog.String("id", typ),
+					slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			}
+		}()
+		if _, err := d.opts.Registry.HandleEvent(ctx, ev); err != nil {
+			d.opts.Log.ErrorContext(ctx, "slack event failed", slog.String("event_type", typ), slog.String("event_id", eventID), slog.Any("error", err))
+		}
+	}()
 }
 
 // errPanic stands for a handler that panicked; the user sees the generic error.
@@ -236,7 +279,7 @@ func (d *Dispatcher) after(ctx context.Context, ack handlers.Ack, responseURL, c
 	d.inflight.add()
 	return func() {
 		defer d.inflight.done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.LaterTimeout)
+		ctx, cancel := d.laterContext(ctx)
 		defer cancel()
 		if ack.Followup != nil {
 			d.reply(ctx, ack.Followup, responseURL, channel, userID)

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
@@ -148,4 +150,51 @@ func TestSocketModeConnectTimeouts(t *testing.T) {
 		t.Cleanup(func() { cancel(); <-stopped })
 		eventually(t, "a second dial after the first handshake hung", func() bool { return dials.Load() >= 2 })
 	})
+}
+
+// TestEventAfterAck: an event whose handler was registered to run after the ack is acknowledged while the handler
+// still works (a publish waiting for its rate limit); its failure does not bring the event back; Close ends it.
+func TestEventAfterAck(t *testing.T) {
+	b := bottest.New(t, nil, bottest.Options{Phrases: testPhrases(), Log: quietLog()})
+	user := b.Fake.AddUser(slackfake.User{Name: "anna"})
+	started := make(chan struct{}, 1)
+	ended := make(chan error, 1)
+	b.Registry.EventAfterAck("app_home_opened", func(ctx context.Context, _ slackevents.EventsAPIEvent) error {
+		started <- struct{}{}
+		<-ctx.Done()
+		ended <- ctx.Err()
+		return ctx.Err()
+	})
+	b.Connect(t)
+	ctx, cancel := context.WithTimeout(context.Background(), bottest.Timeout)
+	defer cancel()
+	resp, err := b.Fake.OpenHome(ctx, user)
+	if err != nil || !resp.Acked {
+		t.Fatalf("app_home_opened: %v (acked %v), want it acknowledged while its handler works", err, resp.Acked)
+	}
+	select {
+	case <-started:
+	case <-ctx.Done():
+		t.Fatal("the handler did not run after the ack")
+	}
+	short, scancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer scancel()
+	if err := b.Dispatcher.Wait(short); err == nil {
+		t.Fatal("Wait returned while the handler still worked")
+	}
+	b.Dispatcher.Close()
+	select {
+	case err := <-ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the handler ended with %v, want it cancelled by Close", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("Close did not end the handler")
+	}
+	if err := b.Dispatcher.Wait(ctx); err != nil {
+		t.Errorf("Wait after Close: %v", err)
+	}
+	if n := len(b.Fake.CallsTo("deliver:events_api")); n != 1 {
+		t.Errorf("the event was delivered %d times, want once", n)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -60,12 +61,35 @@ type HomeDeps struct {
 // go on, their own results) and the case stages revealed so far. A trainer sees each of their cohorts at a glance.
 // Someone who left their cohort's channel is told so instead of seeing its course data; someone in no cohort gets a
 // short explanation.
+//
+// Publishes are debounced per user: while one is drawn and published, everyone who asks for that user's Home
+// shares the one publish queued after it, which draws the state as it is when it starts. However often someone
+// opens the tab or clicks on it, no more than one publish of theirs waits for Slack's views.publish limit, and
+// the one that goes is the latest view.
 type Home struct {
 	deps HomeDeps
+
+	mu     sync.Mutex
+	queues map[string]*homeQueue // by user; only while a publish runs
+}
+
+// homeQueue is one user's App Home publishing: the round running now, and the one queued behind it.
+type homeQueue struct {
+	running, queued *homeRound
+}
+
+// homeRound is one drawing and publishing of a user's Home; everyone who joined it gets its outcome.
+type homeRound struct {
+	done chan struct{}
+	err  error
+	// abandoned: the caller who was to run it gave up before it started; those waiting for it ask again.
+	abandoned bool
 }
 
 // RegisterHome registers the app_home_opened event and returns the Home, whose Refresh the progress buttons, the
-// competentiemeter and the erasure call after a change.
+// competentiemeter and the erasure call after a change. The event is acknowledged before the Home is drawn and
+// published: a publish may wait for Slack's rate limit longer than Slack waits for the ack, and an event that is
+// not acknowledged comes back.
 func RegisterHome(r *Registry, deps HomeDeps) *Home {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
@@ -73,8 +97,8 @@ func RegisterHome(r *Registry, deps HomeDeps) *Home {
 	if deps.Gate = defaultGate(deps.Gate, deps.Store); deps.Gate == nil {
 		panic("handlers: RegisterHome needs a gate")
 	}
-	h := &Home{deps: deps}
-	r.Event(EventAppHomeOpened, h.Opened)
+	h := &Home{deps: deps, queues: map[string]*homeQueue{}}
+	r.EventAfterAck(EventAppHomeOpened, h.Opened)
 	r.DeclareTrainerPart("event", EventAppHomeOpened)
 	return h
 }
@@ -95,8 +119,80 @@ func (h *Home) Opened(ctx context.Context, ev slackevents.EventsAPIEvent) error 
 	return h.Refresh(ctx, e.User)
 }
 
-// Refresh draws userID's App Home with the current state and publishes it.
+// Refresh draws userID's App Home with the current state and publishes it. When a publish for the user is under
+// way, it waits for the one queued after it (joining it, or queueing it): that one starts after the change the
+// caller made, so it shows it.
 func (h *Home) Refresh(ctx context.Context, userID string) error {
+	for {
+		h.mu.Lock()
+		q := h.queues[userID]
+		if q == nil {
+			q = &homeQueue{}
+			h.queues[userID] = q
+		}
+		switch {
+		case q.running == nil:
+			r := &homeRound{done: make(chan struct{})}
+			q.running = r
+			h.mu.Unlock()
+			return h.run(ctx, userID, q, r)
+		case q.queued != nil:
+			r := q.queued
+			h.mu.Unlock()
+			select {
+			case <-r.done:
+				if r.abandoned {
+					continue
+				}
+				return r.err
+			case <-ctx.Done():
+				return fmt.Errorf("refresh home: %w", ctx.Err())
+			}
+		default:
+			r := &homeRound{done: make(chan struct{})}
+			q.queued = r
+			prev := q.running
+			h.mu.Unlock()
+			select {
+			case <-prev.done:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				h.finish(userID, q, r, nil, true)
+				return fmt.Errorf("refresh home: %w", ctx.Err())
+			}
+			// prev's finish made r the running round.
+			return h.run(ctx, userID, q, r)
+		}
+	}
+}
+
+// run draws and publishes userID's Home as round r, and ends it.
+func (h *Home) run(ctx context.Context, userID string, q *homeQueue, r *homeRound) error {
+	err := h.publish(ctx, userID)
+	h.finish(userID, q, r, err, false)
+	return err
+}
+
+// finish ends round r (abandoned: it never ran) and makes the round queued behind it the running one.
+func (h *Home) finish(userID string, q *homeQueue, r *homeRound, err error, abandoned bool) {
+	h.mu.Lock()
+	switch r {
+	case q.running:
+		q.running, q.queued = q.queued, nil
+	case q.queued:
+		q.queued = nil
+	}
+	if q.running == nil && q.queued == nil && h.queues[userID] == q {
+		delete(h.queues, userID)
+	}
+	h.mu.Unlock()
+	r.err, r.abandoned = err, abandoned
+	close(r.done)
+}
+
+// publish draws userID's App Home with the current state and publishes it.
+func (h *Home) publish(ctx context.Context, userID string) error {
 	view, err := h.View(ctx, userID)
 	if err != nil {
 		return fmt.Errorf("refresh home: %w", err)

@@ -44,6 +44,7 @@ type Registry struct {
 	closed   map[string]ViewClosedHandler
 	events   map[string]EventHandler
 	access   map[string]Access // entry points not open to everyone alike, by EntryPoint
+	afterAck map[string]bool   // event types whose handler runs after the ack
 }
 
 // Access says who may use an entry point. Entry points are declared with it where they are registered, so that
@@ -76,6 +77,7 @@ func NewRegistry(phrases content.Phrases, log *slog.Logger) *Registry {
 		closed:   map[string]ViewClosedHandler{},
 		events:   map[string]EventHandler{},
 		access:   map[string]Access{},
+		afterAck: map[string]bool{},
 	}
 }
 
@@ -179,6 +181,20 @@ func (r *Registry) Event(eventType string, h EventHandler) {
 		panic(fmt.Sprintf("handlers: invalid event registration %q", eventType))
 	}
 	register(r.events, "event", eventType, h)
+}
+
+// EventAfterAck registers h for an Events API event type whose handling may take longer than Slack's 3 seconds
+// (drawing and publishing an App Home, which waits its turn in views.publish's rate limit): the event is
+// acknowledged first, and h runs after the ack with the time work after an ack gets. Slack does not send the event
+// again when h fails; the error is logged.
+func (r *Registry) EventAfterAck(eventType string, h EventHandler) {
+	r.Event(eventType, h)
+	r.afterAck[eventType] = true
+}
+
+// HandlesAfterAck reports whether the handler of an event type runs after the ack (see EventAfterAck).
+func (r *Registry) HandlesAfterAck(eventType string) bool {
+	return r.afterAck[eventType]
 }
 
 func register[H any](m map[string]H, kind, key string, h H) {

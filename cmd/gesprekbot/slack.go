@@ -211,6 +211,7 @@ func (s *slackSide) waitHandlers(log *slog.Logger, limit time.Duration) {
 	}
 	if err := s.inbound.Wait(ctx); err != nil {
 		log.Error("handlers still running at shutdown", slog.Any("error", err))
+		s.inbound.Close()
 	}
 }
 
