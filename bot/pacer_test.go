@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 )
 
 func TestPacerReserve(t *testing.T) {
@@ -127,4 +129,23 @@ func TestPacerGivesBackSlots(t *testing.T) {
 			t.Errorf("the next call goes at %v, want the slot given back at 1s", got.Sub(t0))
 		}
 	})
+}
+
+// TestMethodTiersMatchTheFake: the Poster paces each method at the tier the fake (and Slack's method pages) put it
+// in; a method in the wrong tier is paced too slowly or answered 429.
+func TestMethodTiersMatchTheFake(t *testing.T) {
+	tierOf := map[int]int{slackfake.Tier1: 1, slackfake.Tier2: 2, slackfake.Tier3: 3, slackfake.Tier4: 4}
+	for method, perMinute := range slackfake.SlackTiers {
+		if method == "apps.connections.open" {
+			continue // Socket Mode's own call, not the Poster's
+		}
+		if got, want := methodTiers[method], tierOf[perMinute]; got != want {
+			t.Errorf("%s is paced as tier %d, want tier %d", method, got, want)
+		}
+	}
+	for method := range methodTiers {
+		if _, ok := slackfake.SlackTiers[method]; !ok {
+			t.Errorf("%s has a tier in the Poster but not in the fake", method)
+		}
+	}
 }
