@@ -147,32 +147,35 @@ func TestCaseSentencesVerbatim(t *testing.T) {
 			"Johan kijkt bij alles wat hij zegt naar moeder voor goedkeuring.",
 			"Johan vertoont zenuwachtig gedrag: friemelen, verschuiven op zijn stoel, om zich heen of achterom kijken.",
 			"Johan kijkt gespreksvoerder niet direct aan, kijkt langs hem / haar heen of kijkt naar beneden.",
-			"Moeder is begaan met haar zoon, laat hem spreken, heeft de neiging om aan te vullen.",
+			"Moeder is begaan met haar zoon, laat Johan spreken, heeft de neiging om aan te vullen.",
 			"Voor J. zijn dat zijn vrienden, al ziet J. ze niet buiten het werk.",
 			"De enige echte interesse van Johan is ordenen en opruimen.",
 		}},
 		{"emma", "emma", []string{
 			"Emma vertoont wat bokkig gedrag. Ze vindt het onzin dat ze een speciaal gesprek moet hebben",
-			"Vader is begaan met zijn dochter. Hij wil dat ze goed terecht komt. Zij delen de interesse voor eten.",
+			"Vader is begaan met zijn dochter. Hij wil dat Emma goed terechtkomt. Zij delen de interesse voor eten.",
 			"Op haar 8ste stortte zij dan ook in, omdat ze zo op haar tenen moest lopen.",
-			"Als oma komt helpt ze haar met het eten snijden.",
+			"Als oma komt, helpt Emma haar met het eten snijden.",
 		}},
 		{"richard", "", []string{
 			"Door het medicijngebruik is Richard snel moe en slaperig waardoor hij vaak weinig energie heeft.",
-			"Hij / zij vindt het belangrijk dat er niet te veel veranderingen tegelijk plaats vinden voor Richard",
+			"Hij / zij vindt het belangrijk dat er niet te veel veranderingen tegelijk plaatsvinden voor Richard",
 			"Richard is goed in snoeien en onkruid wieden, hij is heel precies.",
 		}},
 		{"johan", "johanna", []string{
 			"Johanna kijkt bij alles wat zij zegt naar moeder voor goedkeuring.",
 			"Johanna kijkt gespreksvoerder niet direct aan, kijkt langs hem / haar heen of kijkt naar beneden.",
-			"Moeder is begaan met haar dochter, laat haar spreken",
+			"Moeder is begaan met haar dochter, laat Johanna spreken",
+			"Met moeder kan J. ‘lezen en schrijven’. Moeder heeft geleerd hoe belangrijk routine voor J. is",
 			"Voor J. zijn dat haar vrienden",
 			"Over drie maanden is zij werkeloos.",
 		}},
 		{"emma", "tom", []string{
 			"Tom vertoont wat bokkig gedrag. Hij vindt het onzin dat hij een speciaal gesprek moet hebben",
-			"Vader is begaan met zijn zoon. Hij wil dat hij goed terecht komt. Zij delen de interesse voor eten.",
-			"Als oma komt helpt hij haar met het eten snijden.",
+			"Vader is begaan met zijn zoon. Hij wil dat Tom goed terechtkomt. Zij delen de interesse voor eten.",
+			"Sinds zijn zoon interesse voor helpen in de keuken op school ontwikkelde, ziet hij hoe beperkt Tom echt is.",
+			"MEE heeft de ouders van Tom begeleid bij de opvoeding van hun zoon",
+			"Als oma komt, helpt Tom haar met het eten snijden.",
 		}},
 	}
 	for _, tt := range tests {
@@ -206,7 +209,7 @@ func TestVariantPronouns(t *testing.T) {
 			"wat zij al aan antwoorden van", // "hebben" not a pronoun; guarded below by the name check
 		}},
 		{"emma", "emma", "Emma", male, []string{
-			"Vader is begaan", "Hij wil dat ze goed", "ziet hij hoe beperkt", "heeft hem veel moeite", "Hij werd eerst vaak razend",
+			"Vader is begaan", "Hij wil dat Emma goed", "ziet hij hoe beperkt", "heeft hem veel moeite", "Hij werd eerst vaak razend",
 			"Stiekem vond hij", "kwam hij zelf tot de conclusie", "nam hij haar enthousiast mee naar zijn werk",
 			"Hierover is hij verdrietig", "Hij ziet goed in dat zijn dochter", "Hij wil in dit gesprek", "zijn dochter",
 			"het idee dat", "buitenbeentje te zijn",
@@ -220,7 +223,7 @@ func TestVariantPronouns(t *testing.T) {
 		}},
 		{"emma", "tom", "Tom", female, []string{
 			"Zij delen de interesse", "omdat ze daar goede afspraken", "Van MEE hebben ze geleerd",
-			"omdat ze altijd wel geld", "helpt hij haar met het eten", "wat zij al aan antwoorden", "Zij maken een voorstelling",
+			"omdat ze altijd wel geld", "helpt Tom haar met het eten", "wat zij al aan antwoorden", "Zij maken een voorstelling",
 			"zodat zij een goede samenvatting", "Ze komen tot een ondersteuningsplan", "spelen zij dit gesprek",
 		}},
 	}
@@ -304,14 +307,23 @@ func TestLoadErrors(t *testing.T) {
 			"phrases.yaml", "home_trainer_failed", "required"},
 		{"UnknownMeterPlaceholder", map[string]func(string) string{"phrases.yaml": replace("\"{aantal} van {totaal} beantwoord\"", "\"{aantal} van {stellingen} beantwoord\"")},
 			"phrases.yaml", "meter_answered", "unknown placeholder {stellingen}; this text may use {aantal} {totaal}"},
-		{"UnknownModulePlaceholder", map[string]func(string) string{"modules/2.yaml": replace("contact maken met {casussen}?", "contact maken met {casus}?")},
-			"modules/2.yaml", "huiswerk[0].text", "unknown placeholder {casus}; a module text may use {casussen} {lvb}"},
-		{"PlaceholderInTaskTitle", map[string]func(string) string{"modules/3.yaml": replace("title: Aanpak van het 2e gesprek\n", "title: Aanpak van het 2e gesprek met {lvb}\n")},
-			"modules/3.yaml", "voorbereiding.tasks[0].title", "placeholder {lvb} in a title or reading is shown as written"},
+		{"UnknownModulePlaceholder", map[string]func(string) string{"modules/1.yaml": replace("- Wat zijn de doelen van het Gesprek?", "- Wat zijn de doelen van het Gesprek met {casus}?")},
+			"modules/1.yaml", "vragen.questions[0]", "unknown placeholder {casus}; a module text may use {casussen} {lvb}"},
+		{"PlaceholderInTaskTitle", map[string]func(string) string{"modules/2.yaml": replace("title: Aanpak van het tweede gesprek\n", "title: Aanpak van het tweede gesprek met {lvb}\n")},
+			"modules/2.yaml", "huiswerk[0].title", "placeholder {lvb} in a title or reading is shown as written"},
 		{"UnknownMarker", map[string]func(string) string{"cases/emma.yaml": replace("{Ze} vindt het onzin", "{Zie} vindt het onzin")},
 			"cases/emma.yaml", "stages[2].text", "unknown marker {Zie}"},
 		{"BadTime", map[string]func(string) string{"rules.yaml": replace(`at: "16:00"`, `at: "4 uur"`)},
 			"rules.yaml", "rules[5].at", "HH:MM"},
+		// A record of an adapted sentence must stay true: its "to" is in the text.
+		{"AdaptedStale", map[string]func(string) string{"modules/2.yaml": replace("text: Zoek informatie over de doelgroep", "text: Zoek gegevens over de doelgroep")},
+			"modules/2.yaml", "voorbereiding.tasks[0].adapted[0].to", "is not in text"},
+		{"AdaptedUnknownField", map[string]func(string) string{"cases/johan.yaml": replace("      - field: trainer_note\n", "      - field: trainernote\n")},
+			"cases/johan.yaml", "stages[0].adapted[7].field", `unknown field "trainernote"`},
+		{"KortNotFromInleiding", map[string]func(string) string{"modules/4.yaml": replace("kort: De gespreksvoerders werken", "kort: Onze gespreksvoerders werken")},
+			"modules/4.yaml", "kort", "is not in the inleiding"},
+		{"PersonGender", map[string]func(string) string{"cases/richard.yaml": replace("{names: [Hans], gender: m}", "{names: [Hans], gender: x}")},
+			"cases/richard.yaml", "persons[2].gender", `gender "x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
