@@ -301,7 +301,7 @@ func TestLoadErrors(t *testing.T) {
 			"modules/4.yaml", "voorbereiding.lezen[1].link", "not a valid URL"},
 		{"UnknownField", map[string]func(string) string{"modules/1.yaml": replace("  lezen:\n", "  lezn:\n")},
 			"modules/1.yaml", "lezn", "unknown field"},
-		{"UnknownPlaceholder", map[string]func(string) string{"phrases.yaml": replace("om {tijd} in {plaats}. Tot zo!", "om {tijd} in {plek}. Tot zo!")},
+		{"UnknownPlaceholder", map[string]func(string) string{"phrases.yaml": replace("om {tijd}.\\nLocatie: {plaats}\\nTot zo!", "om {tijd}.\\nLocatie: {plek}\\nTot zo!")},
 			"phrases.yaml", "reminder_hour", "unknown placeholder {plek}"},
 		{"MissingPhrase", map[string]func(string) string{"phrases.yaml": replace("home_trainer_failed: \"⚠ Berichten die niet aankwamen: {aantal}\"\n", "")},
 			"phrases.yaml", "home_trainer_failed", "required"},
@@ -322,6 +322,8 @@ func TestLoadErrors(t *testing.T) {
 			"cases/johan.yaml", "stages[0].adapted[7].field", `unknown field "trainernote"`},
 		{"KortNotFromInleiding", map[string]func(string) string{"modules/4.yaml": replace("kort: De gespreksvoerders werken", "kort: Onze gespreksvoerders werken")},
 			"modules/4.yaml", "kort", "is not in the inleiding"},
+		{"LongModalTitle", map[string]func(string) string{"phrases.yaml": replace(`module_info_title: "Module {module}"`, `module_info_title: "Inleiding en materiaal bij module {module}"`)},
+			"phrases.yaml", "module_info_title", "at most 24"},
 		{"PersonGender", map[string]func(string) string{"cases/richard.yaml": replace("{names: [Hans], gender: m}", "{names: [Hans], gender: x}")},
 			"cases/richard.yaml", "persons[2].gender", `gender "x"`},
 	}

@@ -533,6 +533,10 @@ func (l *loader) validatePhrases(p *Phrases) {
 		}
 		l.text(f, s.key, v)
 	}
+	// A modal's title is at most 24 characters; the longest module number is one digit.
+	if n := utf8.RuneCountInString(Fill(p.ModuleInfoTitle, map[string]string{"module": "4"})); n > MaxModalTitle {
+		l.add(f, "module_info_title", fmt.Sprintf("title is %d characters, Slack allows at most %d", n, MaxModalTitle))
+	}
 }
 
 func (l *loader) validateEvaluation(e *Evaluation) {

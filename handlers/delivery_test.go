@@ -352,7 +352,7 @@ func TestMeenemen(t *testing.T) {
 		want   []string // titles that must be named
 		exact  string   // the whole text, when set
 	}{
-		{1, []string{"De ‘route’ van het Gesprek in je gemeente"}, "je uitwerking van _De ‘route’ van het Gesprek in je gemeente_"},
+		{1, []string{"De ‘route’ van het Gesprek in je gemeente"}, "wat je hebt voorbereid (_De ‘route’ van het Gesprek in je gemeente_)"},
 		{9, nil, "je vragen en ervaringen uit de praktijk"}, // no such module: nothing prepared, the default
 		{2, []string{"Informatie zoeken over de doelgroep", "Invullen van de competentiemeter"}, ""},
 		{3, []string{"Aanpak van het tweede gesprek", "Verslag van het Gesprek"}, ""},

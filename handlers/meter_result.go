@@ -139,7 +139,11 @@ func rankedList(heading string, rs, tied []RankedStatement, m *Meter) string {
 		for _, r := range tied {
 			names = append(names, strconv.Itoa(r.Index+1))
 		}
-		lines = append(lines, content.Fill(m.phrases.MeterTied, map[string]string{"score": m.scoreLabel(tied[0].Score), "stellingen": joinDutch(names)}))
+		tiedText := content.Fill(m.phrases.MeterTied, map[string]string{"score": m.scoreLabel(tied[0].Score), "stellingen": joinDutch(names)})
+		if len(names) == 1 {
+			tiedText = content.Fill(m.phrases.MeterTiedOne, map[string]string{"score": m.scoreLabel(tied[0].Score), "stelling": names[0]})
+		}
+		lines = append(lines, tiedText)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -103,6 +103,7 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	casus := handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now})
 	deliveries.Reveal = casus.AutoReveal
 	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now})
+	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: m.DB, Slack: port, Log: log})
 
 	s.inbound = bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: m.DB, Responder: s.poster, Log: log})
 

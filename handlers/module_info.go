@@ -1,0 +1,197 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/content"
+)
+
+// ActionModuleInfo opens a module's whole introduction in a modal: value "<cohort id>/<module>". The preparation
+// message opens with the gist of the inleiding and this button; the App Home has it too.
+const ActionModuleInfo = "module_info"
+
+// maxModalTitle is Slack's limit on a modal's title.
+const maxModalTitle = content.MaxModalTitle
+
+// ModuleInfoStore is what the module info reads; *store.DB implements it.
+type ModuleInfoStore interface {
+	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
+}
+
+// ModuleInfoSlack opens the modal; cmd wires it to the bot's Port.
+type ModuleInfoSlack interface {
+	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+}
+
+// ModuleInfoDeps are what RegisterModuleInfo needs.
+type ModuleInfoDeps struct {
+	Course *content.Course
+	Store  ModuleInfoStore
+	Slack  ModuleInfoSlack
+	Log    *slog.Logger
+}
+
+// ModuleInfo shows a module as the manual introduces it: the inleiding, the leeruitkomsten and the programma, with
+// the cohort's own case names; to the cohort's trainers also what the manual says to the trainer about the module
+// (the note on the homework, the material, the background reading, and the notes on the case stages of the
+// module). The course is public material: anyone may read the participants' part; only the trainer part is kept
+// to the trainers, since it would give away how the role plays are run.
+type ModuleInfo struct {
+	deps ModuleInfoDeps
+}
+
+// RegisterModuleInfo registers the module info button.
+func RegisterModuleInfo(r *Registry, deps ModuleInfoDeps) *ModuleInfo {
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	m := &ModuleInfo{deps: deps}
+	r.Action(ActionModuleInfo, m.Open)
+	return m
+}
+
+// ModuleInfoButton is the button that opens module n's introduction for cohort cohortID, with the given label
+// (Phrases.ModuleInfoButton, or ModuleInfoTrainerButton on a trainer's App Home).
+func ModuleInfoButton(cohortID int64, n int, label string) *slack.ButtonBlockElement {
+	return button(ActionModuleInfo, strconv.FormatInt(cohortID, 10)+"/"+strconv.Itoa(n), label, false)
+}
+
+// Open handles a click on the module info button: it opens the modal for the one who clicked.
+func (m *ModuleInfo) Open(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
+	unknown := content.Errorf(content.EINVALID, "%s", m.deps.Course.Phrases.ModuleInfoUnknown)
+	id, n, ok := parseModuleInfoValue(action.Value)
+	if !ok {
+		return Response{}, unknown
+	}
+	c, err := m.deps.Store.CohortByID(ctx, id)
+	if content.ErrorCode(err) == content.ENOTFOUND {
+		return Response{}, unknown
+	}
+	if err != nil {
+		return Response{}, fmt.Errorf("module info: %w", err)
+	}
+	v, err := NewModuleView(m.deps.Course, c, n)
+	if err != nil {
+		return Response{}, unknown
+	}
+	view, err := ModuleInfoModal(v, isCohortTrainer(c, cb.User.ID))
+	if err != nil {
+		return Response{}, fmt.Errorf("module info: %w", err)
+	}
+	if _, err := m.deps.Slack.OpenView(ctx, cb.TriggerID, view); err != nil {
+		return Response{}, fmt.Errorf("module info: %w", err)
+	}
+	return Response{}, nil
+}
+
+func parseModuleInfoValue(v string) (cohortID int64, module int, ok bool) {
+	a, b, found := strings.Cut(v, "/")
+	if !found {
+		return 0, 0, false
+	}
+	id, err1 := strconv.ParseInt(a, 10, 64)
+	n, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || id <= 0 || n <= 0 {
+		return 0, 0, false
+	}
+	return id, n, true
+}
+
+// ModuleInfoModal is the modal with module v's inleiding, leeruitkomsten, programma and further reading; with
+// trainer, also the trainer's part. It stays within Slack's limits for a view.
+func ModuleInfoModal(v ModuleView, trainer bool) (slack.ModalViewRequest, error) {
+	if v.Module == nil {
+		return slack.ModalViewRequest{}, fmt.Errorf("module info: no module")
+	}
+	p, mod := v.Phrases, v.Module
+	num := strconv.Itoa(v.Number)
+	blocks := sections(content.Fill(p.ModuleInfoHeading, map[string]string{"module": num, "titel": mod.Title}) + "\n_" + mod.Kop + "_")
+	blocks = append(blocks, sections(p.ModuleInfoInleiding+"\n"+mod.Inleiding)...)
+	var lu []string
+	for i, s := range mod.Leeruitkomsten {
+		lu = append(lu, strconv.Itoa(i+1)+". "+s)
+	}
+	blocks = append(blocks, sections(p.ModuleInfoLeeruitkomsten+"\n"+strings.Join(lu, "\n"))...)
+	blocks = append(blocks, sections(p.ModuleInfoProgramma+"\n"+mod.Programma)...)
+	if len(mod.MeerLezen) > 0 {
+		blocks = append(blocks, sections(p.ModuleInfoMeerLezen+"\n"+readingLines(mod.MeerLezen, p))...)
+	}
+	if trainer {
+		blocks = append(blocks, slack.NewDividerBlock())
+		blocks = append(blocks, sections(p.ModuleInfoTrainer)...)
+		if s := strings.TrimSpace(mod.HuiswerkToelichting); s != "" {
+			blocks = append(blocks, sections(p.ModuleInfoToelichting+"\n"+s)...)
+		}
+		if len(mod.Materiaal) > 0 {
+			blocks = append(blocks, sections(p.ModuleInfoMateriaal+"\n• "+strings.Join(mod.Materiaal, "\n• "))...)
+		}
+		if len(mod.Achtergrondliteratuur) > 0 {
+			blocks = append(blocks, sections(p.ModuleInfoLiteratuur+"\n"+readingLines(mod.Achtergrondliteratuur, p))...)
+		}
+		notes, err := stageNotes(v)
+		if err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		if notes != "" {
+			blocks = append(blocks, sections(p.ModuleInfoCasussen+"\n"+notes)...)
+		}
+	}
+	if len(blocks) > maxViewBlocks {
+		return slack.ModalViewRequest{}, fmt.Errorf("module info: %d blocks, Slack allows %d in a view", len(blocks), maxViewBlocks)
+	}
+	return slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  plain(clip(content.Fill(p.ModuleInfoTitle, map[string]string{"module": num}), maxModalTitle)),
+		Close:  plain(p.ModuleInfoClose),
+		Blocks: slack.Blocks{BlockSet: blocks},
+	}, nil
+}
+
+// readingLines lists readings as bullets, each with its link.
+func readingLines(rs []content.Reading, p content.Phrases) string {
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = "• " + strings.ReplaceAll(readingText(r, p), "\n", " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// stageNotes returns the trainer notes of the stages of module v.Number, for each of the cohort's cases in the
+// name variant it plays, under the case and stage titles.
+func stageNotes(v ModuleView) (string, error) {
+	type note struct{ title, text string }
+	var notes []note
+	for _, variant := range v.Cohort.Cases {
+		cs, ok := v.Course.Case(content.CaseForVariant(variant))
+		if !ok {
+			continue
+		}
+		stages, err := cs.Stages(variant)
+		if err != nil {
+			return "", fmt.Errorf("module info: %w", err)
+		}
+		title, err := cs.TitleFor(variant)
+		if err != nil {
+			return "", fmt.Errorf("module info: %w", err)
+		}
+		for _, s := range stages {
+			if s.Module == v.Number && strings.TrimSpace(s.TrainerNote) != "" {
+				notes = append(notes, note{title, "_" + title + " – " + s.Title + "_\n" + strings.TrimSpace(s.TrainerNote)})
+			}
+		}
+	}
+	// In course order, as /casus shows the cases: "Casus 1: Johanna" before "Casus 3: Richard".
+	sort.SliceStable(notes, func(i, j int) bool { return notes[i].title < notes[j].title })
+	parts := make([]string, len(notes))
+	for i, n := range notes {
+		parts[i] = n.text
+	}
+	return strings.Join(parts, "\n\n"), nil
+}
