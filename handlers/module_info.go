@@ -164,10 +164,16 @@ func readingLines(rs []content.Reading, p content.Phrases) string {
 }
 
 // stageNotes returns the trainer notes of the stages of module v.Number, for each of the cohort's cases in the
-// name variant it plays, under the case and stage titles.
+// name variant it plays, under the case and stage titles, in course order. A note the cases share word for word
+// (the manual gives the same instructions for each case) is shown once, under the titles of all of them.
 func stageNotes(v ModuleView) (string, error) {
-	type note struct{ title, text string }
-	var notes []note
+	type note struct {
+		titles []string // "Casus 1: Johanna – Het vierde Gesprek: een ondersteuningsplan"
+		text   string
+		order  string // the first case's title, for course order
+	}
+	var notes []*note
+	byText := map[string]*note{}
 	for _, variant := range v.Cohort.Cases {
 		cs, ok := v.Course.Case(content.CaseForVariant(variant))
 		if !ok {
@@ -182,16 +188,27 @@ func stageNotes(v ModuleView) (string, error) {
 			return "", fmt.Errorf("module info: %w", err)
 		}
 		for _, s := range stages {
-			if s.Module == v.Number && strings.TrimSpace(s.TrainerNote) != "" {
-				notes = append(notes, note{title, "_" + title + " – " + s.Title + "_\n" + strings.TrimSpace(s.TrainerNote)})
+			text := strings.TrimSpace(s.TrainerNote)
+			if s.Module != v.Number || text == "" {
+				continue
 			}
+			if n, ok := byText[text]; ok {
+				n.titles = append(n.titles, title+" – "+s.Title)
+				if title < n.order {
+					n.order = title
+				}
+				continue
+			}
+			n := &note{titles: []string{title + " – " + s.Title}, text: text, order: title}
+			byText[text] = n
+			notes = append(notes, n)
 		}
 	}
-	// In course order, as /casus shows the cases: "Casus 1: Johanna" before "Casus 3: Richard".
-	sort.SliceStable(notes, func(i, j int) bool { return notes[i].title < notes[j].title })
+	sort.SliceStable(notes, func(i, j int) bool { return notes[i].order < notes[j].order })
 	parts := make([]string, len(notes))
 	for i, n := range notes {
-		parts[i] = n.text
+		sort.Strings(n.titles)
+		parts[i] = "_" + strings.Join(n.titles, "_\n_") + "_\n" + n.text
 	}
 	return strings.Join(parts, "\n\n"), nil
 }
