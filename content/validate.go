@@ -387,9 +387,16 @@ func (l *loader) pronouns(f string, cs *Case) {
 		if p.Variant.Gender != GenderMale && p.Variant.Gender != GenderFemale {
 			continue
 		}
+		others := make([]string, len(p.Others))
+		for i, o := range p.Others {
+			others[i] = o
+			if strings.HasPrefix(o, "‘") {
+				others[i] = "whoever " + o + " is"
+			}
+		}
 		l.addLine(f, p.Field, l.textLine(f, p.Field, p.Line), fmt.Sprintf(
 			"ambiguous pronoun in variant %s: %s could mean %s as well as %s; write the name or the relation (\"{naam}\", \"zijn {kind}\") instead: %q",
-			p.Variant.ID, strings.Join(p.Markers, " "), strings.Join(p.Others, " or "), p.Variant.Name, p.Sentence))
+			p.Variant.ID, strings.Join(p.Markers, " "), strings.Join(others, " or "), p.Variant.Name, p.Sentence))
 	}
 }
 

@@ -82,7 +82,7 @@ func TestContentCmd(t *testing.T) {
 			stdout: []string{"Module 2 · voorbereiding m2_doelgroep · text", "Handleiding: Geef de opdracht om te zoeken",
 				"Nu: Zoek informatie over de doelgroep", "Nu: (weggelaten)", "zinnen aangepast."}},
 		{name: "CheckAmbiguousPronoun", args: []string{"check", ambiguous}, code: 1,
-			stderr: []string{"cases/emma.yaml:", "stages[3].text: ambiguous pronoun in variant tom: {ze} could mean ‘hij’ as well as Tom"}},
+			stderr: []string{"cases/emma.yaml:", "stages[3].text: ambiguous pronoun in variant tom: {ze} could mean whoever ‘hij’ is as well as Tom"}},
 		{name: "ShowUnknownModule", args: []string{"show", "module", "5"}, code: 2},
 		{name: "ShowUnknownVariant", args: []string{"show", "case", "emma", "--variant", "johanna"}, code: 2},
 		{name: "NoArgs", args: nil, code: 2},
