@@ -45,8 +45,8 @@ type DispatcherOptions struct {
 // (through the registry) within the ack deadline, drops retried events and redelivered interactions, and after
 // the ack sends follow-up replies and runs work that continues. Adapters only decode, ack and encode.
 type Dispatcher struct {
-	opts DispatcherOptions
-	wg   sync.WaitGroup
+	opts     DispatcherOptions
+	inflight inflight // handlers running and work after acks
 
 	mu       sync.Mutex
 	triggers map[string]time.Time // interaction trigger ids seen recently (Socket Mode redeliveries)
@@ -67,21 +67,59 @@ func NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	return &Dispatcher{opts: opts, triggers: map[string]time.Time{}}
 }
 
-// Wait blocks until the work started after acks has finished, or ctx ends.
+// Wait blocks until no handler runs and the work started after acks has finished, or ctx ends. At shutdown, call
+// it once the transports take no new requests.
 func (d *Dispatcher) Wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { d.wg.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-d.inflight.idle():
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("wait for slack work: %w", ctx.Err())
 	}
 }
 
+// inflight counts work in flight. Unlike a sync.WaitGroup it may be waited for while work is added (a request
+// that arrived at shutdown), which a WaitGroup forbids, and panics on.
+type inflight struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed while n is 0; nil before the first add
+}
+
+func (f *inflight) add() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 {
+		f.zero = make(chan struct{})
+	}
+	f.n++
+}
+
+func (f *inflight) done() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n--
+	if f.n == 0 {
+		close(f.zero)
+	}
+}
+
+// idle returns a channel that is closed once nothing is in flight.
+func (f *inflight) idle() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.zero == nil {
+		f.zero = make(chan struct{})
+		close(f.zero)
+	}
+	return f.zero
+}
+
 // Command runs a slash command's handler and returns the ack payload (nil for an empty ack) and what to run
 // after the ack.
 func (d *Dispatcher) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
+	d.inflight.add()
+	defer d.inflight.done()
 	var ack handlers.Ack
 	d.guard(ctx, "command", cmd.Command, func(ctx context.Context) {
 		ack = d.opts.Registry.HandleCommand(ctx, cmd)
@@ -96,6 +134,8 @@ func (d *Dispatcher) Command(ctx context.Context, cmd slack.SlashCommand) (paylo
 // what to run after the ack. redelivery says the transport marked this a retry (Socket Mode retry_attempt > 0):
 // if its trigger was seen, it is acked without running the handler again.
 func (d *Dispatcher) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
+	d.inflight.add()
+	defer d.inflight.done()
 	id := interactionID(cb)
 	if d.seenTrigger(cb.TriggerID) && redelivery {
 		d.opts.Log.InfoContext(ctx, "slack redelivery ignored", slog.String("interaction", string(cb.Type)), slog.String("id", id))
@@ -128,6 +168,8 @@ var ErrEventFailed = errors.New("slack event handler failed")
 // and is dropped; an unknown type is dropped without touching the database. When the handler fails, the id is
 // forgotten and ErrEventFailed returned, so Slack's retry gets another chance.
 func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
+	d.inflight.add()
+	defer d.inflight.done()
 	typ := ev.InnerEvent.Type
 	if !d.opts.Registry.HandlesEvent(typ) {
 		d.opts.Log.DebugContext(ctx, "slack event ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
@@ -190,9 +232,10 @@ func (d *Dispatcher) after(ctx context.Context, ack handlers.Ack, responseURL, c
 	if ack.Followup == nil && ack.Later == nil {
 		return func() {}
 	}
-	d.wg.Add(1)
+	// Counted from here, while the handler still counts: Wait cannot see zero in between.
+	d.inflight.add()
 	return func() {
-		defer d.wg.Done()
+		defer d.inflight.done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.LaterTimeout)
 		defer cancel()
 		if ack.Followup != nil {

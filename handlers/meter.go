@@ -23,7 +23,7 @@ const (
 	ActionMeterPrev   = "meter_prev"   // "Vorige": value "<measurement>/<statement shown>"
 	ActionMeterFinish = "meter_finish" // "Afronden" of a reopened measurement: value "<measurement>"
 	ActionMeterReopen = "meter_reopen" // "Heropenen" on a finished measurement: value "<measurement>"
-	ActionMeterShare  = "meter_share"  // "Deel met trainer": value "<measurement>"
+	ActionMeterShare  = "meter_share"  // "Delen met trainer": value "<measurement>"
 	ActionMeterPlan   = "meter_plan"   // opens the Stap 3/4 modal: value "<cohort id>"
 
 	// CallbackMeterPlan is the callback_id of the development plan modal (Stap 3 and 4).
@@ -47,11 +47,16 @@ type MeterStore interface {
 	MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error)
 	AnswerStatement(ctx context.Context, a store.MeterAnswer) (store.AnswerResult, error)
 	FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (store.Measurement, error)
-	ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (store.Measurement, error)
+	ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (store.ReopenResult, error)
 	ShareMeasurement(ctx context.Context, id int64, userID string) (store.Measurement, error)
 	SaveDevelopmentPlan(ctx context.Context, p store.DevelopmentPlan) (store.DevelopmentPlan, error)
 	DevelopmentPlanOf(ctx context.Context, cohortID int64, userID string) (store.DevelopmentPlan, error)
 	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
+	// MeterFigures decides what trainers may see of a measurement kind's group figures and shared scores, and
+	// records it as seen.
+	MeterFigures(ctx context.Context, cohortID int64, kind string) (store.MeterFigures, error)
+	// MeterShareShown reports whether trainers would now be shown a shared measurement's scores.
+	MeterShareShown(ctx context.Context, measurementID int64) (bool, error)
 }
 
 // MeterSlack is what the competentiemeter sends to Slack besides its replies; cmd wires it to the bot's Poster.

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 )
 
 // Config is everything the bot reads from its environment, validated once.
@@ -116,6 +118,18 @@ func (c *Config) SlackMode() string {
 		return "http"
 	}
 	return "sandbox"
+}
+
+// checkSandboxAddr refuses an HTTP_ADDR other machines can reach: the sandbox has no accounts, and whoever reaches
+// its page acts as every demo user and reads every conversation.
+func (c *Config) checkSandboxAddr() error {
+	host, port, _ := net.SplitHostPort(c.HTTPAddr)
+	if sandbox.LoopbackHost(host) {
+		return nil
+	}
+	return &SetupError{fmt.Sprintf("HTTP_ADDR %s is not a loopback address, and the sandbox has no login: whoever "+
+		"reached it could read every conversation; use HTTP_ADDR=127.0.0.1:%s, or set the Slack tokens for the real bot",
+		c.HTTPAddr, port)}
 }
 
 // SetMode chooses between Socket Mode and HTTP mode when both are configured (the Procfile runs one of each).

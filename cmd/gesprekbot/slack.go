@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/scheduler"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // slackSide is everything of the bot that talks to Slack: the client, the poster, the handlers behind Socket Mode
@@ -31,30 +33,35 @@ type slackSide struct {
 	fake      *slackfake.Server
 	sandbox   *sandbox.Sandbox
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// intake is the Socket Mode connection (Slack's requests); background the dispatcher and the event pruning.
+	// They stop apart, in Main.Close's order: first no new requests, last the dispatcher.
+	stopIntake, stopBackground context.CancelFunc
+	intake, background         sync.WaitGroup
 }
 
-// startSlack connects the bot to Slack (or, with no tokens, to the in-repo fake with the sandbox page on m.Mux)
-// and starts the dispatcher. It returns once everything runs; slackSide.stop stops it.
-func (m *Main) startSlack(ctx context.Context) error {
-	return m.startSlackWith(ctx, slackOptions{})
-}
-
-// slackOptions tune the Slack side for a workspace whose limits are not Slack's published ones (the bench's fake).
-// The zero value is what the bot runs with.
+// slackOptions tune the Slack side for a workspace whose limits are not Slack's published ones (the bench's fake),
+// and for tests. The zero value is what the bot runs with.
 type slackOptions struct {
 	// Poster sets the poster's pacing and retries; its Log and Audit are always the bot's own.
 	Poster bot.PosterOptions
+	// AckTimeout bounds a handler's work before its ack (bot.DispatcherOptions); zero: the dispatcher's default.
+	AckTimeout time.Duration
+	// Register, when set, adds handlers of its own after the product's (tests).
+	Register func(reg *handlers.Registry)
 }
 
-// startSlackWith is startSlack with the Slack side tuned by opts.
+// startSlackWith connects the bot to Slack (or, with no tokens, to the in-repo fake with the sandbox page on m.Mux)
+// and starts the dispatcher, with the Slack side tuned by opts. It returns once everything runs; Close stops it.
 func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	cfg, log := m.Config, m.Logger
 	s := &slackSide{mode: cfg.SlackMode(), now: time.Now}
 	apiURL, botToken, appToken := cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackAppToken
 	var clock *sandbox.Clock
 	if s.mode == "sandbox" {
+		// Before the sandbox writes anything: never on a database a real workspace has used.
+		if err := m.DB.ClaimSandbox(ctx); err != nil {
+			return m.worldRefusal(err)
+		}
 		var err error
 		if clock, err = sandbox.LoadClock(ctx, m.DB); err != nil {
 			return fmt.Errorf("sandbox clock: %w", err)
@@ -70,6 +77,13 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	cancel()
 	if err != nil {
 		return fmt.Errorf("slack auth.test with SLACK_BOT_TOKEN: %w", err)
+	}
+	if s.mode != "sandbox" {
+		// The token is real (auth.test passed): from now on this database is the workspace's. Before the
+		// dispatcher runs: never on a database that holds the sandbox's demo data and moved clock.
+		if err := m.DB.ClaimSlack(ctx, auth.TeamID, auth.Team); err != nil {
+			return m.worldRefusal(err)
+		}
 	}
 	posterOpts := opts.Poster
 	posterOpts.Log, posterOpts.Audit = log, m.DB
@@ -105,7 +119,11 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now})
 	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: m.DB, Slack: port, Log: log})
 
-	s.inbound = bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: m.DB, Responder: s.poster, Log: log})
+	if opts.Register != nil {
+		opts.Register(reg)
+	}
+	s.inbound = bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: m.DB, Responder: s.poster, Log: log,
+		AckTimeout: opts.AckTimeout})
 
 	if s.fake != nil {
 		s.sandbox = sandbox.New(sandbox.Options{Fake: s.fake, Clock: clock, Store: m.DB, Course: course, Log: log,
@@ -117,53 +135,102 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 		m.Mux.Handle("/", s.sandbox.Handler())
 	}
 
-	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
-	s.cancel = cancelRun
+	// Not ctx: the parts stop when Close says so, in its order, not all at once when the signal comes.
+	intakeCtx, stopIntake := context.WithCancel(context.WithoutCancel(ctx))
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopIntake, s.stopBackground = stopIntake, stopBackground
 	switch s.mode {
 	case "http":
 		m.Mux.Handle("POST /slack/", bot.NewHTTP(bot.HTTPOptions{SigningSecret: cfg.SlackSigningSecret, Dispatcher: s.inbound, Log: log}))
 	default:
 		sm := bot.NewSocketMode(s.api, s.inbound, log)
-		s.goRun("socket mode", log, func() error { return sm.Run(runCtx) })
+		goRun(&s.intake, "socket mode", log, func() error { return sm.Run(intakeCtx) })
 	}
-	s.goRun("dispatcher", log, func() error { return s.scheduler.Run(runCtx) })
-	s.goRun("slack event pruning", log, func() error { return pruneEvents(runCtx, m, s.now) })
+	goRun(&s.background, "dispatcher", log, func() error { return s.scheduler.Run(bgCtx) })
+	goRun(&s.background, "slack event pruning", log, func() error { return pruneEvents(bgCtx, m, s.now) })
 	m.Slack = s
 	log.Info("slack started", slog.String("mode", s.mode), slog.String("bot_user", auth.UserID), slog.String("team", auth.Team))
 	return nil
 }
 
-func (s *slackSide) goRun(what string, log *slog.Logger, run func() error) {
-	s.wg.Add(1)
+// worldRefusal turns a database of the other world into the one line that says what to do.
+func (m *Main) worldRefusal(err error) error {
+	we, ok := errors.AsType[*store.WorldError](err)
+	if !ok {
+		return err
+	}
+	where, other := "the database at DATABASE_URL", "point DATABASE_URL at another database"
+	if m.Config.DatabaseURL == "" {
+		where, other = "the private database in DATA_DIR "+m.Config.DataDir, "set DATA_DIR to another folder"
+	}
+	if we.Want == store.WorldSandbox {
+		used := "real Slack"
+		if len(we.Teams) > 0 {
+			used += " (workspace " + strings.Join(we.Teams, ", ") + ")"
+		}
+		return &SetupError{fmt.Sprintf("%s has been used with %s, so the sandbox will not run on it: %s for the sandbox",
+			where, used, other)}
+	}
+	return &SetupError{fmt.Sprintf("%s holds sandbox data (the sandbox has run on it), so the bot will not use it with "+
+		"real Slack: %s for the real workspace", where, other)}
+}
+
+func goRun(wg *sync.WaitGroup, what string, log *slog.Logger, run func() error) {
+	wg.Add(1)
 	go func() {
-		defer s.wg.Done()
+		defer wg.Done()
 		if err := run(); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error(what+" stopped", slog.Any("error", err))
 		}
 	}()
 }
 
-// stop stops claiming deliveries and the Slack connection, lets work in flight finish (up to 25 s), then saves the
-// sandbox and closes the fake.
-func (s *slackSide) stop(log *slog.Logger) {
-	s.cancel()
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(25 * time.Second):
-		log.Error("slack side did not stop within 25 s")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+// closeIntake stops taking Slack's requests over Socket Mode: from its return on, no envelope is handled (those
+// that arrive stay unacked, and Slack sends events again to another connection). The connection stays open for
+// the handlers in flight to ack; waitHandlers waits for them.
+func (s *slackSide) closeIntake() {
+	s.stopIntake()
+}
+
+// waitHandlers waits until the Socket Mode connection has closed (its handlers in flight acked) and the work
+// after acks has finished, within limit.
+func (s *slackSide) waitHandlers(log *slog.Logger, limit time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
+	if err := waitGroup(ctx, &s.intake); err != nil {
+		log.Error("socket mode still open at shutdown", slog.Any("error", err))
+	}
 	if err := s.inbound.Wait(ctx); err != nil {
 		log.Error("handlers still running at shutdown", slog.Any("error", err))
+	}
+}
+
+// stopDispatcher stops claiming deliveries and lets the posts in flight finish, within limit; then it saves the
+// sandbox and closes the fake.
+func (s *slackSide) stopDispatcher(log *slog.Logger, limit time.Duration) {
+	s.stopBackground()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	if err := waitGroup(ctx, &s.background); err != nil {
+		log.Error("dispatcher still running at shutdown", slog.Any("error", err))
 	}
 	if s.sandbox != nil {
 		s.sandbox.Close()
 	}
 	if s.fake != nil {
 		s.fake.Close()
+	}
+}
+
+// waitGroup waits for wg, or until ctx ends.
+func waitGroup(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
