@@ -9,6 +9,7 @@ import (
 const (
 	MaxSectionText = 3000 // characters in one section block's text
 	MaxButtonLabel = 75   // characters in a button label
+	MaxModalTitle  = 24   // characters in a modal's title
 )
 
 // Chunks splits text into pieces of at most max characters: at paragraph boundaries (blank lines) first, then at

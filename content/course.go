@@ -46,3 +46,18 @@ func (c *Course) Rule(id string) (*Rule, bool) {
 	}
 	return nil, false
 }
+
+// KindHomework is the schedule rule kind that sends a module's homework with its "Klaar" button.
+const KindHomework = "homework"
+
+// HomeworkByKlaar reports whether module n's homework goes out as homework, with a "Klaar" button (a rule of kind
+// homework covers n). Module 4's closing assignment is in its huiswerk too, but the eindmeting message brings it
+// and the competentiemeter records it done: nobody is asked to click "Klaar" for it.
+func (c *Course) HomeworkByKlaar(n int) bool {
+	for _, r := range c.Rules {
+		if r.Kind == KindHomework && r.AppliesTo(n) {
+			return true
+		}
+	}
+	return false
+}

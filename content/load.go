@@ -171,7 +171,12 @@ type loader struct {
 }
 
 func (l *loader) add(file, field, msg string) {
-	e := FieldError{File: file, Field: field, Line: l.line(file, field), Msg: msg}
+	l.addLine(file, field, l.line(file, field), msg)
+}
+
+// addLine records a problem at a given line, for a problem inside a field's text.
+func (l *loader) addLine(file, field string, line int, msg string) {
+	e := FieldError{File: file, Field: field, Line: line, Msg: msg}
 	// A text checked once per name variant would otherwise report the same mistake twice.
 	if slices.Contains(l.errs, e) {
 		return
@@ -288,6 +293,50 @@ func (l *loader) line(file, field string) int {
 		}
 	}
 	return best
+}
+
+// textLine returns the line in file of line offset (from 0) of the text in field: for a block scalar ("|-") the
+// text starts on the line after its key.
+func (l *loader) textLine(file, field string, offset int) int {
+	n := l.node(file, field)
+	if n == nil {
+		return l.line(file, field)
+	}
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return n.Line + 1 + offset
+	}
+	return n.Line + offset
+}
+
+// node returns the node of field (a path such as "stages[3].text") in file, or nil when it is not there.
+func (l *loader) node(file, field string) *yaml.Node {
+	n := l.nodes[file]
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, part := range splitPath(field) {
+		var next *yaml.Node
+		if i, err := strconv.Atoi(part); err == nil {
+			if n.Kind == yaml.SequenceNode && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		} else if n.Kind == yaml.MappingNode {
+			for k := 0; k+1 < len(n.Content); k += 2 {
+				if n.Content[k].Value == part {
+					next = n.Content[k+1]
+					break
+				}
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return n
 }
 
 // splitPath turns "a.b[3].c" into ["a", "b", "3", "c"].

@@ -2,13 +2,15 @@ package content
 
 // Meter is the competentiemeter: a self-assessment in four areas, then three steps of reflection and planning.
 type Meter struct {
-	Title string       `yaml:"title"`
-	Intro string       `yaml:"intro"` // Stap 1: how to fill it in, mrkdwn
-	Scale []ScalePoint `yaml:"scale"` // 1..5 in order
-	Areas []Area       `yaml:"areas"` // 4 areas
-	Stap2 Step         `yaml:"stap2"` // krachten en uitdagingen
-	Stap3 Step         `yaml:"stap3"` // actieplan, with tips
-	Stap4 Step         `yaml:"stap4"` // werken aan de ontwikkelpunten, with tips
+	Title   string       `yaml:"title"`
+	Purpose string       `yaml:"purpose"` // what the meter is for, from the manual; opens every measurement
+	Intro   string       `yaml:"intro"`   // Stap 1: how to fill it in, mrkdwn
+	Scale   []ScalePoint `yaml:"scale"`   // 1..5 in order
+	Areas   []Area       `yaml:"areas"`   // 4 areas
+	Stap2   Step         `yaml:"stap2"`   // krachten en uitdagingen
+	Stap3   Step         `yaml:"stap3"`   // actieplan, with tips
+	Stap4   Step         `yaml:"stap4"`   // werken aan de ontwikkelpunten, with tips
+	Adapted []Adaptation `yaml:"adapted"` // sentences that differ from the manual, and why
 }
 
 // ScalePoint is one point of the score scale.

@@ -12,6 +12,7 @@ type Module struct {
 	Title                 string        `yaml:"title"`                 // e.g. "Context en kader"
 	Kop                   string        `yaml:"kop"`                   // the manual's heading, e.g. "Het Gesprek: context en kader"
 	Inleiding             string        `yaml:"inleiding"`             // introduction, mrkdwn
+	Kort                  string        `yaml:"kort"`                  // the gist of the inleiding, sentences taken from it; opens the preparation
 	Leeruitkomsten        []string      `yaml:"leeruitkomsten"`        // learning outcomes, one per item
 	Programma             string        `yaml:"programma"`             // the programme, mrkdwn
 	Voorbereiding         Voorbereiding `yaml:"voorbereiding"`         // what participants do before the module
@@ -21,6 +22,7 @@ type Module struct {
 	Materiaal             []string      `yaml:"materiaal"`             // materials and hand-outs for the trainer, mrkdwn
 	Achtergrondliteratuur []Reading     `yaml:"achtergrondliteratuur"` // background reading for the trainer
 	MeerLezen             []Reading     `yaml:"meer_lezen"`            // further reading; may be empty
+	Adapted               []Adaptation  `yaml:"adapted"`               // sentences that differ from the manual, and why
 }
 
 // Voorbereiding is the preparation for participants before a module.
@@ -30,11 +32,12 @@ type Voorbereiding struct {
 	Lezen []Reading `yaml:"lezen"` // the reading list; each can be marked "gelezen"
 }
 
-// Task is one preparation task or homework assignment. Its ID is stored with every "klaar": never rename it.
+// Task is one preparation task or homework assignment. Its ID is stable: never rename it.
 type Task struct {
-	ID    string `yaml:"id"`    // stable, unique within the course, [a-z0-9_]+
-	Title string `yaml:"title"` // short label
-	Text  string `yaml:"text"`  // the assignment, mrkdwn
+	ID      string       `yaml:"id"`      // stable, unique within the course, [a-z0-9_]+
+	Title   string       `yaml:"title"`   // short label
+	Text    string       `yaml:"text"`    // the assignment, mrkdwn, addressed to the participant
+	Adapted []Adaptation `yaml:"adapted"` // sentences that differ from the manual, and why
 }
 
 // Reading is one text on a reading list. Its ID is stored with every "gelezen": never rename it.
@@ -185,6 +188,7 @@ func (m Module) WithCases(vars map[string]string) Module {
 		return out
 	}
 	m.Inleiding = fill(m.Inleiding)
+	m.Kort = fill(m.Kort)
 	m.Leeruitkomsten = fillAll(m.Leeruitkomsten)
 	m.Programma = fill(m.Programma)
 	m.Voorbereiding.Intro = fill(m.Voorbereiding.Intro)

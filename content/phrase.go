@@ -24,11 +24,11 @@ type Phrases struct {
 	HomeworkIntro        string `yaml:"homework_intro"`        // {module} {titel} {datum}
 	HomeworkReminder     string `yaml:"homework_reminder"`     // {module} {titel} {datum}
 	MeterReminder        string `yaml:"meter_reminder"`        // {meting} {datum}
-	VoormetingIntro      string `yaml:"voormeting_intro"`      // before module 1
-	EindmetingIntro      string `yaml:"eindmeting_intro"`      // after module 4
+	VoormetingIntro      string `yaml:"voormeting_intro"`      // {doel}: opens the voormeting
+	EindmetingIntro      string `yaml:"eindmeting_intro"`      // {doel}: opens the eindmeting and its invitation
 	MeterQuestion        string `yaml:"meter_question"`        // {nummer} {totaal} {gebied}
 	MeterDone            string `yaml:"meter_done"`            // {meting}
-	MeterShared          string `yaml:"meter_shared"`          // after "Deel met trainer"
+	MeterShared          string `yaml:"meter_shared"`          // after "Delen met trainer"
 	GrowthReport         string `yaml:"growth_report"`         // heading of the growth report
 	CaseReveal           string `yaml:"case_reveal"`           // {casus} {module}
 	RoleCard             string `yaml:"role_card"`             // {casus} {rol}
@@ -186,7 +186,8 @@ type Phrases struct {
 	MeterPlanEditButton   string `yaml:"meter_plan_edit_button"`
 	MeterKrachten         string `yaml:"meter_krachten"`
 	MeterUitdagingen      string `yaml:"meter_uitdagingen"`
-	MeterTied             string `yaml:"meter_tied"` // {score} {stellingen}
+	MeterTied             string `yaml:"meter_tied"`     // {score} {stellingen}: two or more
+	MeterTiedOne          string `yaml:"meter_tied_one"` // {score} {stelling}: one
 	MeterTieRule          string `yaml:"meter_tie_rule"`
 	MeterPrivate          string `yaml:"meter_private"`
 	MeterSharedOn         string `yaml:"meter_shared_on"`    // {datum}
@@ -309,6 +310,24 @@ type Phrases struct {
 	MeterOverviewLeftMark      string `yaml:"meter_overview_left_mark"`
 	HomeTrainerLeft            string `yaml:"home_trainer_left"` // {aantal}
 	CasusRoleLeft              string `yaml:"casus_role_left"`   // {naam}
+	// Inleiding en trainersmateriaal van een module (the "module info" modal).
+	ModuleInfoButton         string `yaml:"module_info_button"`         // opens the modal from the preparation and the App Home
+	ModuleInfoTrainerButton  string `yaml:"module_info_trainer_button"` // the same, on a trainer's App Home
+	ModuleInfoTitle          string `yaml:"module_info_title"`          // {module}; the modal's title, at most 24 characters
+	ModuleInfoHeading        string `yaml:"module_info_heading"`        // {module} {titel}
+	ModuleInfoInleiding      string `yaml:"module_info_inleiding"`
+	ModuleInfoLeeruitkomsten string `yaml:"module_info_leeruitkomsten"`
+	ModuleInfoProgramma      string `yaml:"module_info_programma"`
+	ModuleInfoMeerLezen      string `yaml:"module_info_meer_lezen"`
+	ModuleInfoTrainer        string `yaml:"module_info_trainer"`
+	ModuleInfoToelichting    string `yaml:"module_info_toelichting"`
+	ModuleInfoMateriaal      string `yaml:"module_info_materiaal"`
+	ModuleInfoLiteratuur     string `yaml:"module_info_literatuur"`
+	ModuleInfoCasussen       string `yaml:"module_info_casussen"`
+	ModuleInfoClose          string `yaml:"module_info_close"`
+	ModuleInfoUnknown        string `yaml:"module_info_unknown"`
+	// CasusStatusTrainerNote introduces the manual's note to the trainer about the next stage (/casus status).
+	CasusStatusTrainerNote string `yaml:"casus_status_trainer_note"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -339,8 +358,8 @@ var phraseSpecs = []phraseSpec{
 	{"homework_intro", func(p *Phrases) string { return p.HomeworkIntro }, false, []string{"module", "titel", "datum"}},
 	{"homework_reminder", func(p *Phrases) string { return p.HomeworkReminder }, false, []string{"module", "titel", "datum"}},
 	{"meter_reminder", func(p *Phrases) string { return p.MeterReminder }, false, []string{"meting", "datum"}},
-	{"voormeting_intro", func(p *Phrases) string { return p.VoormetingIntro }, false, nil},
-	{"eindmeting_intro", func(p *Phrases) string { return p.EindmetingIntro }, false, nil},
+	{"voormeting_intro", func(p *Phrases) string { return p.VoormetingIntro }, false, []string{"doel"}},
+	{"eindmeting_intro", func(p *Phrases) string { return p.EindmetingIntro }, false, []string{"doel"}},
 	{"meter_question", func(p *Phrases) string { return p.MeterQuestion }, false, []string{"nummer", "totaal", "gebied"}},
 	{"meter_done", func(p *Phrases) string { return p.MeterDone }, false, []string{"meting"}},
 	{"meter_shared", func(p *Phrases) string { return p.MeterShared }, false, nil},
@@ -501,6 +520,7 @@ var phraseSpecs = []phraseSpec{
 	{"meter_krachten", func(p *Phrases) string { return p.MeterKrachten }, false, nil},
 	{"meter_uitdagingen", func(p *Phrases) string { return p.MeterUitdagingen }, false, nil},
 	{"meter_tied", func(p *Phrases) string { return p.MeterTied }, false, []string{"score", "stellingen"}},
+	{"meter_tied_one", func(p *Phrases) string { return p.MeterTiedOne }, false, []string{"score", "stelling"}},
 	{"meter_tie_rule", func(p *Phrases) string { return p.MeterTieRule }, false, nil},
 	{"meter_private", func(p *Phrases) string { return p.MeterPrivate }, false, nil},
 	{"meter_shared_on", func(p *Phrases) string { return p.MeterSharedOn }, false, []string{"datum"}},
@@ -623,4 +643,21 @@ var phraseSpecs = []phraseSpec{
 	{"meter_overview_left_mark", func(p *Phrases) string { return p.MeterOverviewLeftMark }, false, nil},
 	{"home_trainer_left", func(p *Phrases) string { return p.HomeTrainerLeft }, false, []string{"aantal"}},
 	{"casus_role_left", func(p *Phrases) string { return p.CasusRoleLeft }, false, []string{"naam"}},
+	// Inleiding en trainersmateriaal van een module.
+	{"module_info_button", func(p *Phrases) string { return p.ModuleInfoButton }, true, nil},
+	{"module_info_trainer_button", func(p *Phrases) string { return p.ModuleInfoTrainerButton }, true, nil},
+	{"module_info_title", func(p *Phrases) string { return p.ModuleInfoTitle }, false, []string{"module"}},
+	{"module_info_heading", func(p *Phrases) string { return p.ModuleInfoHeading }, false, []string{"module", "titel"}},
+	{"module_info_inleiding", func(p *Phrases) string { return p.ModuleInfoInleiding }, false, nil},
+	{"module_info_leeruitkomsten", func(p *Phrases) string { return p.ModuleInfoLeeruitkomsten }, false, nil},
+	{"module_info_programma", func(p *Phrases) string { return p.ModuleInfoProgramma }, false, nil},
+	{"module_info_meer_lezen", func(p *Phrases) string { return p.ModuleInfoMeerLezen }, false, nil},
+	{"module_info_trainer", func(p *Phrases) string { return p.ModuleInfoTrainer }, false, nil},
+	{"module_info_toelichting", func(p *Phrases) string { return p.ModuleInfoToelichting }, false, nil},
+	{"module_info_materiaal", func(p *Phrases) string { return p.ModuleInfoMateriaal }, false, nil},
+	{"module_info_literatuur", func(p *Phrases) string { return p.ModuleInfoLiteratuur }, false, nil},
+	{"module_info_casussen", func(p *Phrases) string { return p.ModuleInfoCasussen }, false, nil},
+	{"module_info_close", func(p *Phrases) string { return p.ModuleInfoClose }, true, nil},
+	{"module_info_unknown", func(p *Phrases) string { return p.ModuleInfoUnknown }, false, nil},
+	{"casus_status_trainer_note", func(p *Phrases) string { return p.CasusStatusTrainerNote }, false, nil},
 }

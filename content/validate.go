@@ -115,6 +115,10 @@ func (l *loader) validateModules(c *Course, ids map[string]string) {
 		if l.required(f, "inleiding", m.Inleiding) {
 			l.moduleText(f, "inleiding", m.Inleiding, vars)
 		}
+		if l.required(f, "kort", m.Kort) {
+			l.moduleText(f, "kort", m.Kort, vars)
+			l.kort(f, m)
+		}
 		if len(m.Leeruitkomsten) == 0 {
 			l.add(f, "leeruitkomsten", "required: at least one leeruitkomst")
 		}
@@ -168,6 +172,26 @@ func (l *loader) validateModules(c *Course, ids map[string]string) {
 		for j := range m.MeerLezen {
 			l.reading(f, fmt.Sprintf("meer_lezen[%d]", j), m.MeerLezen[j], ids)
 		}
+		mf := map[string][]string{
+			"inleiding": {m.Inleiding}, "leeruitkomsten": m.Leeruitkomsten, "programma": {m.Programma},
+			"voorbereiding.intro": {m.Voorbereiding.Intro}, "huiswerk_toelichting": {m.HuiswerkToelichting},
+			"materiaal": m.Materiaal,
+		}
+		if q := m.Vragen; q != nil {
+			mf["vragen.intro"] = []string{q.Intro}
+			mf["vragen.questions"] = q.Questions
+		}
+		// A task removed because it is given elsewhere is recorded on the module.
+		for _, ts := range []struct {
+			name  string
+			tasks []Task
+		}{{"voorbereiding.tasks", m.Voorbereiding.Tasks}, {"huiswerk", m.Huiswerk}} {
+			mf[ts.name] = nil
+			for _, t := range ts.tasks {
+				mf[ts.name] = append(mf[ts.name], t.Title, t.Text)
+			}
+		}
+		l.adapted(f, "", m.Adapted, mf)
 	}
 	for n := 1; n <= 4; n++ {
 		if _, ok := seenNum[n]; !ok {
@@ -182,6 +206,52 @@ func (l *loader) task(f, field string, t Task, ids map[string]string, vars map[s
 	l.asWritten(f, field+".title", t.Title)
 	if l.required(f, field+".text", t.Text) {
 		l.moduleText(f, field+".text", t.Text, vars)
+	}
+	l.adapted(f, field+".", t.Adapted, map[string][]string{"title": {t.Title}, "text": {t.Text}})
+}
+
+// maxKort bounds a module's short introduction: it opens the preparation message, above the tasks and readings.
+const maxKort = 600
+
+// kort checks a module's short introduction: at most maxKort characters, every sentence taken from the inleiding,
+// so that the preparation never says more or other than the manual.
+func (l *loader) kort(f string, m *Module) {
+	if n := utf8.RuneCountInString(m.Kort); n > maxKort {
+		l.add(f, "kort", fmt.Sprintf("kort is %d characters, at most %d: it is the gist; the whole inleiding is one click away", n, maxKort))
+	}
+	inleiding := strings.Join(strings.Fields(m.Inleiding), " ")
+	for _, s := range textSentences(m.Kort) {
+		if !strings.Contains(inleiding, strings.Join(strings.Fields(s.text), " ")) {
+			l.add(f, "kort", fmt.Sprintf("the sentence %q is not in the inleiding; kort takes its sentences from it", s.text))
+		}
+	}
+}
+
+// adapted checks the records of adapted sentences of one entry (Adaptation): each names a field of the entry,
+// says what the manual had and why, and still matches the text: To is in the field and From no longer is.
+func (l *loader) adapted(f, prefix string, as []Adaptation, fields map[string][]string) {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for i, a := range as {
+		field := fmt.Sprintf("%sadapted[%d]", prefix, i)
+		texts, ok := fields[a.Field]
+		if !ok {
+			l.add(f, field+".field", fmt.Sprintf("unknown field %q, want one of %s", a.Field, strings.Join(names, ", ")))
+			continue
+		}
+		l.required(f, field+".from", a.From)
+		l.required(f, field+".why", a.Why)
+		text := strings.Join(texts, "\n")
+		if a.To != "" && !strings.Contains(text, a.To) {
+			l.add(f, field+".to", fmt.Sprintf("%q is not in %s: write the sentence as the text has it now, or remove the record", clip(a.To, 80), a.Field))
+		}
+		// A sentence that only gained something ("…helpen" → "…helpen.") still holds the manual's words.
+		if a.From != "" && strings.Contains(text, a.From) && !strings.Contains(a.To, a.From) {
+			l.add(f, field+".from", fmt.Sprintf("the manual's sentence is still in %s as it was: nothing was adapted, so remove the record", a.Field))
+		}
 	}
 }
 
@@ -237,6 +307,20 @@ func (l *loader) validateCases(c *Course) {
 				l.add(f, field+".gender", fmt.Sprintf("gender %q, want %q (hij) or %q (zij)", v.Gender, GenderMale, GenderFemale))
 			}
 		}
+		for j, p := range cs.Persons {
+			field := fmt.Sprintf("persons[%d]", j)
+			if len(p.Names) == 0 {
+				l.add(f, field+".names", "required: at least one name")
+			}
+			for k, n := range p.Names {
+				if strings.TrimSpace(n) == "" || strings.ContainsAny(n, "{}") {
+					l.add(f, fmt.Sprintf("%s.names[%d]", field, k), "a name is a word from the texts, like \"vader\" or \"Anton\"")
+				}
+			}
+			if p.Gender != GenderMale && p.Gender != GenderFemale {
+				l.add(f, field+".gender", fmt.Sprintf("gender %q, want %q (hij) or %q (zij)", p.Gender, GenderMale, GenderFemale))
+			}
+		}
 		if len(cs.StageTemplates) == 0 {
 			l.add(f, "stages", "required: at least one stage")
 		}
@@ -249,6 +333,9 @@ func (l *loader) validateCases(c *Course) {
 			}
 			l.required(f, field+".title", s.Title)
 			l.required(f, field+".text", s.Text)
+			l.adapted(f, field+".", s.Adapted, map[string][]string{
+				"title": {s.Title}, "text": {s.Text}, "assignment": {s.Assignment}, "trainer_note": {s.TrainerNote},
+			})
 			switch s.Audience {
 			case StageChannel, StageTrainer:
 				if s.Role != "" {
@@ -269,7 +356,7 @@ func (l *loader) validateCases(c *Course) {
 				l.add(f, "title", err.Error())
 			}
 			for j, s := range cs.StageTemplates {
-				for _, fl := range []struct{ name, src string }{{"title", s.Title}, {"text", s.Text}, {"assignment", s.Assignment}} {
+				for _, fl := range []struct{ name, src string }{{"title", s.Title}, {"text", s.Text}, {"assignment", s.Assignment}, {"trainer_note", s.TrainerNote}} {
 					field := fmt.Sprintf("stages[%d].%s", j, fl.name)
 					r, err := renderVariant(fl.src, v)
 					if err != nil {
@@ -281,6 +368,9 @@ func (l *loader) validateCases(c *Course) {
 			}
 		}
 	}
+	for i := range c.Cases {
+		l.pronouns(l.caseFiles[i], &c.Cases[i])
+	}
 	// Keep CaseForVariant honest: every variant of the loaded course must resolve to its own case.
 	for _, cs := range c.Cases {
 		for _, v := range cs.Variants {
@@ -288,6 +378,25 @@ func (l *loader) validateCases(c *Course) {
 				l.add(caseFile(l, c, cs.ID), "variants", fmt.Sprintf("variant %q belongs to case %q", v.ID, got))
 			}
 		}
+	}
+}
+
+// pronouns reports every sentence in which a pronoun marker could point at someone else than the client.
+func (l *loader) pronouns(f string, cs *Case) {
+	for _, p := range cs.AmbiguousPronouns() {
+		if p.Variant.Gender != GenderMale && p.Variant.Gender != GenderFemale {
+			continue
+		}
+		others := make([]string, len(p.Others))
+		for i, o := range p.Others {
+			others[i] = o
+			if strings.HasPrefix(o, "‘") {
+				others[i] = "whoever " + o + " is"
+			}
+		}
+		l.addLine(f, p.Field, l.textLine(f, p.Field, p.Line), fmt.Sprintf(
+			"ambiguous pronoun in variant %s: %s could mean %s as well as %s; write the name or the relation (\"{naam}\", \"zijn {kind}\") instead: %q",
+			p.Variant.ID, strings.Join(p.Markers, " "), strings.Join(others, " or "), p.Variant.Name, p.Sentence))
 	}
 }
 
@@ -303,7 +412,14 @@ func caseFile(l *loader, c *Course, id string) string {
 func (l *loader) validateMeter(m *Meter) {
 	const f = "meter.yaml"
 	l.required(f, "title", m.Title)
+	if l.required(f, "purpose", m.Purpose) {
+		l.text(f, "purpose", m.Purpose)
+	}
 	l.text(f, "intro", m.Intro)
+	defer l.adapted(f, "", m.Adapted, map[string][]string{
+		"purpose": {m.Purpose}, "intro": {m.Intro}, "stap2.text": {m.Stap2.Text}, "stap3.text": {m.Stap3.Text},
+		"stap3.tips": m.Stap3.Tips, "stap4.text": {m.Stap4.Text}, "stap4.tips": m.Stap4.Tips,
+	})
 	if len(m.Scale) < 2 {
 		l.add(f, "scale", "required: at least two scale points")
 	}
@@ -423,6 +539,10 @@ func (l *loader) validatePhrases(p *Phrases) {
 			}
 		}
 		l.text(f, s.key, v)
+	}
+	// A modal's title is at most 24 characters; the longest module number is one digit.
+	if n := utf8.RuneCountInString(Fill(p.ModuleInfoTitle, map[string]string{"module": "4"})); n > MaxModalTitle {
+		l.add(f, "module_info_title", fmt.Sprintf("title is %d characters, Slack allows at most %d", n, MaxModalTitle))
 	}
 }
 

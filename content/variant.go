@@ -54,7 +54,7 @@ func (c *Case) Stages(variant string) ([]Stage, error) {
 		for _, f := range []struct {
 			dst *string
 			src string
-		}{{&s.Title, t.Title}, {&s.Text, t.Text}, {&s.Assignment, t.Assignment}} {
+		}{{&s.Title, t.Title}, {&s.Text, t.Text}, {&s.Assignment, t.Assignment}, {&s.TrainerNote, t.TrainerNote}} {
 			r, err := renderVariant(f.src, v)
 			if err != nil {
 				return nil, fmt.Errorf("render case %s stage %s: %w", c.ID, t.ID, err)

@@ -332,7 +332,8 @@ func (c *Casus) undo(ctx context.Context, claims []casusClaim) {
 }
 
 // status handles /casus status: per case what was shared, when and by whom, the cards handed out, and what comes
-// next with a preview. Only the trainer sees it.
+// next with a preview and what the manual tells the trainer about it (the stage's trainer note). Only the trainer
+// sees it.
 func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand, _ string) (Response, error) {
 	co, refusal, err := c.trainerCohort(ctx, cmd, "status")
 	if err != nil || refusal != nil {
@@ -394,6 +395,9 @@ func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand, _ string) (R
 		if st, ok := cc.stage(next); ok {
 			lines = append(lines, content.Fill(c.phrases.CasusStatusNext, map[string]string{"titel": st.Title, "module": strconv.Itoa(st.Module)}))
 			lines = append(lines, "> "+strings.ReplaceAll(casusClip(strings.TrimSpace(previewText(c.phrases, st)), casusPreviewCharacters), "\n", "\n> "))
+			if note := strings.TrimSpace(st.TrainerNote); note != "" {
+				lines = append(lines, c.phrases.CasusStatusTrainerNote+" "+note)
+			}
 		} else {
 			lines = append(lines, c.phrases.CasusStatusDone)
 		}

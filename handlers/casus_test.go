@@ -374,7 +374,15 @@ func TestCasusLateJoiner(t *testing.T) {
 		}
 	}
 
-	// With the whole line shared it no longer fits one message: it comes by DM, in parts, all of it.
+	// With the whole line shared it no longer fits one message: it comes by DM, in parts, all of it. The last stage
+	// is made long here, so that this holds whatever the course's own texts weigh.
+	for i := range w.course.Cases {
+		for j := range w.course.Cases[i].StageTemplates {
+			if st := &w.course.Cases[i].StageTemplates[j]; st.ID == "ondersteuningsplan" {
+				st.Text += "\n\n" + strings.Repeat("Een lange alinea, alleen voor deze test. ", 100)
+			}
+		}
+	}
 	for range 2 {
 		w.later()
 		w.command(t, w.trainer, w.channel, "reveal")
@@ -432,6 +440,7 @@ func TestCasusHelpAndStatus(t *testing.T) {
 	got = w.lastEphemeral(t, w.trainer)
 	for _, want := range []string{"Casus 1: Johan", "gedeeld op 7-12-2026 12:00 door <@" + w.trainer + ">",
 		"*Volgende stap:* Gedrag dat Johan laat zien (module 2)", "Casus 3: Richard",
+		"_Voor de trainer:_ Na de oefening deelt de trainer de achtergrondinformatie uit over het gedrag van Johan",
 		"*Volgende stap:* Achtergrond van de burger"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("status misses %q:\n%s", want, got)

@@ -78,6 +78,7 @@ func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[s
 			"titel":  pv.Module.Title,
 			"datum":  DutchDateTime(pv.When.Start, pv.Loc),
 		}))...)
+		head = append(head, ModuleKortBlock(pv))
 		for _, t := range pv.Module.Voorbereiding.Tasks {
 			head = append(head, sections("*"+t.Title+"*\n"+t.Text)...)
 		}

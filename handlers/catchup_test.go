@@ -46,7 +46,7 @@ func TestCatchUpMessageEnds(t *testing.T) {
 			if !strings.Contains(got, tt.want) || strings.Contains(got, tt.wantN) {
 				t.Errorf("catch-up blocks:\n%s\nwant %q and not %q", got, tt.want, tt.wantN)
 			}
-			if !strings.HasPrefix(msg.Text, "Hoi <@U0LATE>, welkom bij de training *Het Gesprek* (Utrecht najaar 2026)!") {
+			if !strings.HasPrefix(msg.Text, "Hallo <@U0LATE>, welkom bij de training *Het Gesprek* (Utrecht najaar 2026)!") {
 				t.Errorf("notification %q, want the catchup_intro for U0LATE", msg.Text)
 			}
 		})

@@ -352,10 +352,11 @@ func TestMeenemen(t *testing.T) {
 		want   []string // titles that must be named
 		exact  string   // the whole text, when set
 	}{
-		{1, []string{"De ‘route’ van het Gesprek in uw gemeente"}, "je uitwerking van _De ‘route’ van het Gesprek in uw gemeente_"},
+		{1, []string{"De ‘route’ van het Gesprek in je gemeente"}, "wat je hebt voorbereid (_De ‘route’ van het Gesprek in je gemeente_)"},
 		{9, nil, "je vragen en ervaringen uit de praktijk"}, // no such module: nothing prepared, the default
 		{2, []string{"Informatie zoeken over de doelgroep", "Invullen van de competentiemeter"}, ""},
-		{4, []string{"Je netwerk en de sociale kaart", "Bestudeer: Interprofessionele samenwerking"}, ""},
+		{3, []string{"Aanpak van het tweede gesprek", "Verslag van het Gesprek"}, ""},
+		{4, []string{"Je netwerk en de sociale kaart"}, ""},
 	}
 	for _, tt := range tests {
 		got := handlers.Meenemen(crs, tt.module)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // EindmetingMessage is the DM after module 4: the invitation to fill in the competentiemeter once more, with the
@@ -13,7 +15,7 @@ func EindmetingMessage(v ModuleView) (Message, error) {
 	if v.Module == nil {
 		return Message{}, fmt.Errorf("eindmeting: no module")
 	}
-	text := v.Phrases.EindmetingIntro
+	text := content.Fill(v.Phrases.EindmetingIntro, map[string]string{"doel": strings.TrimSpace(v.Course.Meter.Purpose)})
 	blocks := sections(text)
 	for _, t := range v.Module.Huiswerk {
 		blocks = append(blocks, sections("*"+t.Title+"*\n"+strings.TrimSpace(t.Text))...)

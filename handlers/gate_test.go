@@ -113,6 +113,7 @@ func newGateWorld(t *testing.T) *gateWorld {
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course, Now: clock.Now, Gate: gate, Log: log})
 	handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
 	w.meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
+	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: b.Port, Log: log, Gate: gate})
 	w.render = handlers.NewDeliveries(course, db)
 	w.render.Now = clock.Now
 	b.Connect(t)
@@ -223,6 +224,22 @@ func TestGate(t *testing.T) {
 		"event app_home_opened": func(t *testing.T, w *gateWorld, user string) (bool, string) {
 			s := viewText(w.bot.OpenHome(t, user))
 			return strings.Contains(s, w.course.Phrases.HomeTrainerHeader), s
+		},
+		"action module_info": func(t *testing.T, w *gateWorld, user string) (bool, string) {
+			ch, ts, err := w.bot.Port.Post(ctx, user, "module", []slack.Block{slack.NewActionBlock("mi",
+				handlers.ModuleInfoButton(w.cohort.ID, 1, w.course.Phrases.ModuleInfoButton))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := ackSeen(t, w.bot.Click(t, user, ch, ts, handlers.ActionModuleInfo, ""))
+			if modal, open := w.fake.TopModal(user); open {
+				if user == w.users[gStranger] {
+					t.Errorf("a stranger opened another cohort's module window")
+				}
+				s = viewText(modal)
+				w.fake.CloseView(ctx, user)
+			}
+			return strings.Contains(s, firstLine(w.course.Phrases.ModuleInfoTrainer)), s
 		},
 		"command /training nieuw": func(t *testing.T, w *gateWorld, user string) (bool, string) {
 			s := ackSeen(t, w.bot.Command(t, user, w.nieuw, "/training", "nieuw"))

@@ -393,7 +393,7 @@ type TrainerCohortHome struct {
 func HomeView(course *content.Course, now time.Time, userID string, trained []TrainerCohortHome, part *ParticipantHome) (slack.HomeTabViewRequest, error) {
 	var parts []homePart
 	if len(trained) > 0 {
-		tp, err := trainerBlocks(course.Phrases, now, trained)
+		tp, err := trainerBlocks(course, now, trained)
 		if err != nil {
 			return slack.HomeTabViewRequest{}, err
 		}
@@ -451,7 +451,8 @@ func fitView(parts []homePart) []slack.Block {
 }
 
 // trainerBlocks is the trainer's part: per cohort its next meeting and completion counts.
-func trainerBlocks(phrases content.Phrases, now time.Time, trained []TrainerCohortHome) (homePart, error) {
+func trainerBlocks(course *content.Course, now time.Time, trained []TrainerCohortHome) (homePart, error) {
+	phrases := course.Phrases
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(phrases.HomeTrainerHeader))}
 	for _, t := range trained {
 		loc, err := t.Cohort.Location()
@@ -459,7 +460,9 @@ func trainerBlocks(phrases content.Phrases, now time.Time, trained []TrainerCoho
 			return homePart{}, err
 		}
 		lines := []string{content.Fill(phrases.HomeTrainerCohort, map[string]string{"cohort": escape(t.Cohort.Name), "kanaal": channelRef(t.Cohort.Channel)})}
+		var material *slack.Accessory
 		if m, current := nextModule(t.Cohort, now); m != nil {
+			material = slack.NewAccessory(ModuleInfoButton(t.Cohort.ID, m.Number, phrases.ModuleInfoTrainerButton))
 			formatTrainer := phrases.HomeTrainerNext
 			if current {
 				formatTrainer = phrases.HomeTrainerNow
@@ -478,7 +481,7 @@ func trainerBlocks(phrases content.Phrases, now time.Time, trained []TrainerCoho
 		}
 		var hw []string
 		for _, m := range t.Cohort.Modules {
-			if !now.Before(m.End) {
+			if !now.Before(m.End) && course.HomeworkByKlaar(m.Number) {
 				hw = append(hw, content.Fill(phrases.HomeTrainerHomeworkModule, map[string]string{"module": strconv.Itoa(m.Number), "aantal": strconv.Itoa(t.HomeworkDone[m.Number]), "totaal": strconv.Itoa(t.Participants)}))
 			}
 		}
@@ -488,7 +491,7 @@ func trainerBlocks(phrases content.Phrases, now time.Time, trained []TrainerCoho
 		if t.Failed > 0 {
 			lines = append(lines, content.Fill(phrases.HomeTrainerFailed, map[string]string{"aantal": strconv.Itoa(t.Failed)}))
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, material))
 	}
 	blocks = append(blocks, slack.NewContextBlock("home_trainer_more", mrkdwn(phrases.HomeTrainerMore)))
 	return homePart{blocks: blocks, trimmable: true, pointer: phrases.HomeTrainerTrimmed}, nil
@@ -521,7 +524,8 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 		if current {
 			formatModule = course.Phrases.HomeNow
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(formatModule, map[string]string{"module": strconv.Itoa(m.Number), "titel": escape(mod.Title), "datum": DutchDate(m.Start, loc), "van": DutchClock(m.Start, loc), "tot": DutchClock(m.End, loc), "plaats": escape(m.Location)})), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(formatModule, map[string]string{"module": strconv.Itoa(m.Number), "titel": escape(mod.Title), "datum": DutchDate(m.Start, loc), "van": DutchClock(m.Start, loc), "tot": DutchClock(m.End, loc), "plaats": escape(m.Location)})), nil,
+			slack.NewAccessory(ModuleInfoButton(c.ID, m.Number, course.Phrases.ModuleInfoButton))))
 		if lezen := mod.Voorbereiding.Lezen; len(lezen) > 0 {
 			blocks = append(blocks, slack.NewDividerBlock(),
 				slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeReadings, map[string]string{"module": strconv.Itoa(m.Number)})), nil, nil))
@@ -539,7 +543,7 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 	var hw []slack.Block
 	for _, cm := range c.Modules {
 		mod, ok := course.Module(cm.Number)
-		if !ok || len(mod.Huiswerk) == 0 || now.Before(cm.End) {
+		if !ok || len(mod.Huiswerk) == 0 || !course.HomeworkByKlaar(cm.Number) || now.Before(cm.End) {
 			continue
 		}
 		hw = append(hw, slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeHomeworkModule, map[string]string{"module": strconv.Itoa(cm.Number), "titel": escape(mod.Title)})+"\n"+

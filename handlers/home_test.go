@@ -278,3 +278,38 @@ func viewJSON(t *testing.T, v any) json.RawMessage {
 	}
 	return b
 }
+
+// TestHomeAfterTheCourse: once module 4 is over, the homework on the App Home is that of modules 1 to 3, each with
+// its Klaar; module 4's closing task is the eindmeting, which the Home shows with the competentiemeter, so nobody
+// is asked to click Klaar for it as well, and the trainer sees no homework count for it.
+func TestHomeAfterTheCourse(t *testing.T) {
+	course, _, c, p := homeFixture(t)
+	after := c.Modules[3].End.Add(24 * time.Hour)
+	v, err := handlers.HomeView(course, after, "UANNA", nil, &p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := mustJSON(t, v)
+	for n := 1; n <= 3; n++ {
+		if id := handlers.ProgressBlockID(store.ProgressHomework, c.ID, store.HomeworkItem(n)); !strings.Contains(raw, `"`+id+`"`) {
+			t.Errorf("the homework of module %d is not on the Home", n)
+		}
+	}
+	m4, _ := course.Module(4)
+	if id := handlers.ProgressBlockID(store.ProgressHomework, c.ID, store.HomeworkItem(4)); strings.Contains(raw, `"`+id+`"`) ||
+		strings.Contains(raw, m4.Huiswerk[0].Title) {
+		t.Error("module 4's eindmeting is on the Home as homework with its own Klaar")
+	}
+	if !strings.Contains(raw, course.Phrases.ButtonStartEindmeting) {
+		t.Error("the eindmeting is not on the Home")
+	}
+
+	tv, err := handlers.HomeView(course, after, "UTRAINER", []handlers.TrainerCohortHome{{Cohort: c, Participants: 3,
+		HomeworkDone: map[int]int{1: 2, 3: 1, 4: 1}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mustJSON(t, tv); !strings.Contains(got, "module 3: 1 van 3") || strings.Contains(got, "module 4:") {
+		t.Errorf("trainer's homework counts: %s", got)
+	}
+}

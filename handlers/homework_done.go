@@ -18,7 +18,7 @@ func (b *ProgressButtons) HomeworkDone(ctx context.Context, cb slack.Interaction
 	if err != nil {
 		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoHomework)
 	}
-	if mod, ok := b.Course.Module(n); !ok || len(mod.Huiswerk) == 0 {
+	if mod, ok := b.Course.Module(n); !ok || len(mod.Huiswerk) == 0 || !b.Course.HomeworkByKlaar(n) {
 		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoHomework)
 	}
 	c, res, done, err := b.cohort(ctx, cb, action)

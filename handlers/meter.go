@@ -22,7 +22,7 @@ const (
 	ActionMeterPrev   = "meter_prev"   // "Vorige": value "<measurement>/<statement shown>"
 	ActionMeterFinish = "meter_finish" // "Afronden" of a reopened measurement: value "<measurement>"
 	ActionMeterReopen = "meter_reopen" // "Heropenen" on a finished measurement: value "<measurement>"
-	ActionMeterShare  = "meter_share"  // "Deel met trainer": value "<measurement>"
+	ActionMeterShare  = "meter_share"  // "Delen met trainer": value "<measurement>"
 	ActionMeterPlan   = "meter_plan"   // opens the Stap 3/4 modal: value "<cohort id>"
 
 	// CallbackMeterPlan is the callback_id of the development plan modal (Stap 3 and 4).

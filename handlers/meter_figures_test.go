@@ -412,7 +412,7 @@ func TestMeterShareWithdrawnOnReopen(t *testing.T) {
 	w.answerAll(t, anna, func(i int) int { return 1 + i%5 })
 	result := w.last(t, dm)
 	if !strings.Contains(string(result.Blocks), handlers.ActionMeterShare) {
-		t.Fatal("the result has no Deel met trainer button")
+		t.Fatal("the result has no Delen met trainer button")
 	}
 	w.click(t, anna, dm, result.TS, handlers.ActionMeterShare, "")
 	if s := shown(w.last(t, dm)); !strings.Contains(s, "Gedeeld met je trainer op") || strings.Contains(s, "laat ik je trainer niet zien") {
@@ -420,7 +420,7 @@ func TestMeterShareWithdrawnOnReopen(t *testing.T) {
 	}
 	m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, store.MeterVoormeting)
 	if m.SharedAt == nil {
-		t.Fatal("Deel met trainer did not share")
+		t.Fatal("Delen met trainer did not share")
 	}
 	sharedLine := "<@" + anna + ">, voormeting:"
 	overview := func() string {
@@ -438,7 +438,7 @@ func TestMeterShareWithdrawnOnReopen(t *testing.T) {
 
 	w.click(t, anna, dm, result.TS, handlers.ActionMeterReopen, "")
 	reopened, _ := w.fake.Message(dm, result.TS)
-	if s := shown(reopened); !strings.Contains(s, "delen ingetrokken") || !strings.Contains(s, "Deel met trainer") {
+	if s := shown(reopened); !strings.Contains(s, "delen ingetrokken") || !strings.Contains(s, "Delen met trainer") {
 		t.Errorf("after the reopen anna reads %q; want that her share was withdrawn and how to share again", s)
 	}
 	m, _ = w.db.MeasurementOf(ctx, w.cohortID, anna, store.MeterVoormeting)
@@ -452,13 +452,13 @@ func TestMeterShareWithdrawnOnReopen(t *testing.T) {
 		t.Error("the trainer still sees anna's scores after she reopened")
 	}
 
-	// Changed and finished again: "Deel met trainer" is back, and sharing again shows the new answers.
+	// Changed and finished again: "Delen met trainer" is back, and sharing again shows the new answers.
 	w.click(t, anna, dm, result.TS, handlers.ActionMeterScore+":5", "")
 	msg := w.last(t, dm)
 	w.click(t, anna, dm, msg.TS, handlers.ActionMeterFinish, "")
 	again := w.last(t, dm)
-	if s := shown(again); !strings.Contains(s, "Deel met trainer") || strings.Contains(s, "Gedeeld met je trainer op") {
-		t.Fatalf("after finishing again the result shows %q; want the Deel met trainer button", s)
+	if s := shown(again); !strings.Contains(s, "Delen met trainer") || strings.Contains(s, "Gedeeld met je trainer op") {
+		t.Fatalf("after finishing again the result shows %q; want the Delen met trainer button", s)
 	}
 	w.click(t, anna, dm, again.TS, handlers.ActionMeterShare, "")
 	if s := overview(); !strings.Contains(s, sharedLine) {

@@ -139,7 +139,11 @@ func rankedList(heading string, rs, tied []RankedStatement, m *Meter) string {
 		for _, r := range tied {
 			names = append(names, strconv.Itoa(r.Index+1))
 		}
-		lines = append(lines, content.Fill(m.phrases.MeterTied, map[string]string{"score": m.scoreLabel(tied[0].Score), "stellingen": joinDutch(names)}))
+		tiedText := content.Fill(m.phrases.MeterTied, map[string]string{"score": m.scoreLabel(tied[0].Score), "stellingen": joinDutch(names)})
+		if len(names) == 1 {
+			tiedText = content.Fill(m.phrases.MeterTiedOne, map[string]string{"score": m.scoreLabel(tied[0].Score), "stelling": names[0]})
+		}
+		lines = append(lines, tiedText)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -152,7 +156,7 @@ func (m *Meter) scoreLabel(v int) string {
 
 // Reopen handles "Heropenen" on a finished measurement, until the next module starts: the measurement opens for
 // changes in a new round (buttons on older messages stop counting) and the message shows its first statement. A
-// share with the trainer is withdrawn, and the message says so: "Deel met trainer" returns with the result.
+// share with the trainer is withdrawn, and the message says so: "Delen met trainer" returns with the result.
 func (m *Meter) Reopen(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	id, _, err := parseMeterValue(m.phrases, action.Value, 1)
 	if err != nil {
@@ -186,7 +190,7 @@ func (m *Meter) Reopen(ctx context.Context, cb slack.InteractionCallback, action
 	return Response{Reply: &Reply{Text: msg.Text, Blocks: msg.Blocks, ReplaceOriginal: true}}, nil
 }
 
-// Share handles "Deel met trainer": from now on the cohort's trainers may see this measurement's scores, as they are
+// Share handles "Delen met trainer": from now on the cohort's trainers may see this measurement's scores, as they are
 // now, in their overview (unless that would give away someone else's answers, store.MeterFigures). The message
 // shows that it is shared.
 func (m *Meter) Share(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -29,6 +30,7 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 		if ms.Kind == store.MeterEindmeting {
 			head = m.phrases.EindmetingIntro
 		}
+		head = content.Fill(head, map[string]string{"doel": strings.TrimSpace(meter.Purpose)})
 		blocks = append(blocks, sections(head+"\n\n"+meter.Intro)...)
 	}
 	progress := content.Fill(m.phrases.MeterQuestion, map[string]string{

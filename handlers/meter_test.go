@@ -651,3 +651,42 @@ func TestMeterGolden(t *testing.T) {
 		t.Errorf("plan modal: Slack would refuse it: %v", errs)
 	}
 }
+
+// TestStap2TiedWording: the statements left out with the same score are named in the plural when there are
+// several ("op de stellingen 9, 14 en 19") and in the singular when there is one ("op stelling 6").
+func TestStap2TiedWording(t *testing.T) {
+	course := defaultCourse(t)
+	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m := handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course})
+	c := &content.Cohort{ID: 7, Name: "Meter najaar 2026", Channel: "C0METER", Timezone: content.DefaultTimezone, Trainers: []string{"U0TESS"}}
+	for n := 1; n <= 4; n++ {
+		start := meterModuleStart(n)
+		c.Modules = append(c.Modules, content.CohortModule{Number: n, Start: start, End: start.Add(4 * time.Hour), Location: "Stadhuis"})
+	}
+	// Four statements score 5 and two score 4: the fifth kracht is statement 5, and only statement 6 ties with it.
+	// The other fifteen score 1: five are uitdagingen and ten tie.
+	answers := map[string]int{}
+	for i, s := range course.Meter.Statements() {
+		switch {
+		case i < 4:
+			answers[s.ID] = 5
+		case i < 6:
+			answers[s.ID] = 4
+		default:
+			answers[s.ID] = 1
+		}
+	}
+	finished := meterModuleStart(1).Add(-time.Hour)
+	msg, err := m.ResultMessage(store.Measurement{ID: 1, CohortID: 7, UserID: "U0ANNA", Kind: store.MeterVoormeting, Round: 1,
+		FinishedAt: &finished, Locked: true}, c, answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := shown(slackfake.Message{Blocks: []byte(mustJSON(t, msg.Blocks))})
+	if !strings.Contains(got, "scoorde je ook op stelling 6._") {
+		t.Errorf("one tied statement is not named in the singular:\n%s", got)
+	}
+	if !strings.Contains(got, "scoorde je ook op de stellingen 12, 13, 14, 15, 16, 17, 18, 19, 20 en 21._") {
+		t.Errorf("several tied statements are not named in the plural:\n%s", got)
+	}
+}

@@ -11,8 +11,8 @@ import (
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
-// PreparationMessage is the channel message five days before a module: its title, what to do before it, the
-// reading list with a link and a "Gelezen" button per reading, and for module 1 the ten questions on the route of
+// PreparationMessage is the channel message five days before a module: its title, the gist of the module's
+// inleiding with a button to read all of it and the leeruitkomsten, what to do before it, the reading list with a link and a "Gelezen" button per reading, and for module 1 the ten questions on the route of
 // the Gesprek. A click is confirmed only to the one who clicked, so the message never shows anyone's progress.
 func PreparationMessage(v ModuleView) (Message, error) {
 	if v.Module == nil {
@@ -20,6 +20,7 @@ func PreparationMessage(v ModuleView) (Message, error) {
 	}
 	intro := content.Fill(v.Phrases.PreparationIntro, v.moduleVars())
 	blocks := sections(intro)
+	blocks = append(blocks, ModuleKortBlock(v))
 	if s := strings.TrimSpace(v.Module.Voorbereiding.Intro); s != "" {
 		blocks = append(blocks, sections(s)...)
 	}
@@ -32,6 +33,13 @@ func PreparationMessage(v ModuleView) (Message, error) {
 	blocks = append(blocks, readingList(v, "", nil)...)
 	blocks = append(blocks, questionBlocks(v.Module)...)
 	return checkLimits(Message{Text: firstLine(intro), Blocks: blocks})
+}
+
+// ModuleKortBlock is the gist of module v's inleiding with the button that opens the whole introduction
+// (ModuleInfo): how the preparation of a module opens.
+func ModuleKortBlock(v ModuleView) slack.Block {
+	return slack.NewSectionBlock(mrkdwn(strings.TrimSpace(v.Module.Kort)), nil,
+		slack.NewAccessory(ModuleInfoButton(v.Cohort.ID, v.Number, v.Phrases.ModuleInfoButton)))
 }
 
 // ChecklistMessage is a participant's own checklist for a module, by DM with the channel's preparation: the tasks,

@@ -133,7 +133,7 @@ func TestPrivacyForget(t *testing.T) {
 		t.Helper()
 		w.gesprekbot(t, w.anna, w.channel, handlers.SubcommandVergeetMij)
 		m := w.lastEphemeral(t, w.anna)
-		if !strings.Contains(shown(m), "Ja, wis mijn gegevens") || !strings.Contains(shown(m), "Annuleren") {
+		if !strings.Contains(shown(m), "Ja, mijn gegevens wissen") || !strings.Contains(shown(m), "Annuleren") {
 			t.Fatalf("no confirmation question: %s", shown(m))
 		}
 		return m

@@ -111,12 +111,12 @@ func TestReadingDoneInChannel(t *testing.T) {
 	blockID := handlers.ProgressBlockID(store.ProgressReading, w.c.ID, "m1_jungmann")
 
 	first := w.click(t, w.channelClick("U0ANNA", "reading_done:0", blockID, "1/m1_jungmann"))
-	if want := "Fijn, _‘Ik zie , ik zie wat jij niet ziet’_ staat op gelezen."; first.Text != want || first.ReplaceOriginal || first.InChannel {
+	if want := "Genoteerd: je hebt _‘Ik zie , ik zie wat jij niet ziet’_ gelezen."; first.Text != want || first.ReplaceOriginal || first.InChannel {
 		t.Errorf("first click: %+v, want only to the clicker %q", first, want)
 	}
 	w.db.Now = func() time.Time { return time.Date(2026, 12, 3, 14, 4, 0, 0, deliveryTZ) }
 	second := w.click(t, w.channelClick("U0ANNA", "reading_done:0", blockID, "1/m1_jungmann"))
-	if want := "Dat had ik al genoteerd: _‘Ik zie , ik zie wat jij niet ziet’_ staat sinds donderdag 3 december om 14:03 op gelezen."; second.Text != want || second.ReplaceOriginal {
+	if want := "Dat had ik al genoteerd: je hebt _‘Ik zie , ik zie wat jij niet ziet’_ gelezen (gemeld op donderdag 3 december om 14:03)."; second.Text != want || second.ReplaceOriginal {
 		t.Errorf("second click: %+v, want %q", second, want)
 	}
 	if n := w.count(t, `SELECT count(*) FROM progress WHERE user_id = 'U0ANNA'`); n != 1 {
@@ -211,8 +211,8 @@ func TestHomeworkDone(t *testing.T) {
 	w.db.Now = func() time.Time { return time.Date(2026, 12, 4, 8, 0, 0, 0, deliveryTZ) }
 	blockID := handlers.ProgressBlockID(store.ProgressHomework, w.c.ID, store.HomeworkItem(2))
 	inChannel := w.click(t, w.channelClick("U0ANNA", "homework_done", blockID, "2"))
-	if want := "Dat had ik al genoteerd: je huiswerk van module 2 staat sinds "; !strings.HasPrefix(inChannel.Text, want) ||
-		!strings.HasSuffix(inChannel.Text, " op klaar.") || inChannel.ReplaceOriginal {
+	if want := "Dat had ik al genoteerd: je huiswerk van module 2 is klaar (gemeld op "; !strings.HasPrefix(inChannel.Text, want) ||
+		!strings.HasSuffix(inChannel.Text, ").") || inChannel.ReplaceOriginal {
 		t.Errorf("second click in the channel: %+v, want only to the clicker %q…", inChannel, want)
 	}
 	again := w.click(t, cb)

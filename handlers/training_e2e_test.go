@@ -134,7 +134,7 @@ func TestTrainingOnFake(t *testing.T) {
 	for {
 		announced := false
 		for _, m := range fake.Messages(channel) {
-			if strings.Contains(m.Text, "verplaatst naar dinsdag 15 december 2026 om 10:00") {
+			if strings.Contains(m.Text, "verzet naar dinsdag 15 december 2026 om 10:00") {
 				announced = true
 			}
 		}

@@ -29,7 +29,7 @@ type Measurement struct {
 	FinishedAt *time.Time `db:"finished_at"` // nil while open
 	Locked     bool       `db:"locked"`      // finished and not reopened
 	Round      int        `db:"round"`       // 1, and one more after each reopen
-	SharedAt   *time.Time `db:"shared_at"`   // when the participant pressed "Deel met trainer"; nil: not shared
+	SharedAt   *time.Time `db:"shared_at"`   // when the participant pressed "Delen met trainer"; nil: not shared
 	UpdatedAt  time.Time  `db:"updated_at"`
 }
 
@@ -346,7 +346,7 @@ func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, un
 }
 
 // ShareMeasurement records that the participant shares a finished measurement's scores with the cohort's trainers
-// ("Deel met trainer"), as they are now: a reopen withdraws it. Sharing twice keeps the first moment. An unfinished
+// ("Delen met trainer"), as they are now: a reopen withdraws it. Sharing twice keeps the first moment. An unfinished
 // measurement is an EINVALID error. Whether trainers are shown the scores is decided when they look
 // (MeterFigures): never when, together with group figures they saw, they would give someone else's answers away.
 func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Measurement, error) {

@@ -68,7 +68,7 @@ func (s MeterSnapshot) Average(statements ...string) float64 {
 	return float64(sum) / float64(s.Members*len(statements))
 }
 
-// SharedMeasurement is a finished measurement its participant shared with the trainers ("Deel met trainer").
+// SharedMeasurement is a finished measurement its participant shared with the trainers ("Delen met trainer").
 type SharedMeasurement struct {
 	UserID   string
 	SharedAt time.Time

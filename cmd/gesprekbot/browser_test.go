@@ -666,9 +666,9 @@ func TestBrowser(t *testing.T) {
 	}
 
 	step("Voormeting", func(t *testing.T) {
-		nextUntil("the welcome with its voormeting button", button("Start de voormeting"))
+		nextUntil("the welcome with its voormeting button", button("Voormeting invullen"))
 		shot("1-welkom")
-		b.click("Start de voormeting", button("Start de voormeting"))
+		b.click("Voormeting invullen", button("Voormeting invullen"))
 		b.waitFor("the first statement", msgs+`.some(m => m.innerText.includes("Stelling 1 van 21"))`)
 		shot("1-stelling-1")
 		for i := 1; i <= 21; i++ {
@@ -705,7 +705,7 @@ func TestBrowser(t *testing.T) {
 		unread := `[...document.querySelectorAll('#messages .msg button[data-action-id^="reading_done"]')].pop()`
 		b.waitFor("the preparation in the channel", unread)
 		b.click("Gelezen in the channel", unread)
-		confirmation := `[...document.querySelectorAll("#messages .msg.ephemeral")].find(m => m.innerText.includes("Fijn,") && m.innerText.includes("staat op gelezen"))`
+		confirmation := `[...document.querySelectorAll("#messages .msg.ephemeral")].find(m => m.innerText.includes("Genoteerd: je hebt") && m.innerText.includes("gelezen."))`
 		b.waitFor("the confirmation only Sanne sees, in view", `(() => { const m = `+confirmation+`, box = document.getElementById("messages").getBoundingClientRect(), r = m.getBoundingClientRect();
 			return r.top >= box.top - 1 && r.bottom <= box.bottom + 1; })()`)
 		shot("2-gelezen-kanaal")
@@ -762,11 +762,11 @@ func TestBrowser(t *testing.T) {
 		b.waitFor("the modal at its top", `document.getElementById("modal-body").scrollTop === 0 &&
 			document.getElementById("modal-body").innerText.startsWith("Stap 3")`)
 		submit := `document.getElementById("modal-submit")`
-		if label, visible := b.text(submit+`.textContent`), b.text(`(() => { const c = getComputedStyle(`+submit+`); return c.color !== c.backgroundColor; })()`); label != "Bewaar" || visible != "true" {
-			t.Errorf("submit button says %q (readable: %s), want a readable Bewaar", label, visible)
+		if label, visible := b.text(submit+`.textContent`), b.text(`(() => { const c = getComputedStyle(`+submit+`); return c.color !== c.backgroundColor; })()`); label != "Bewaren" || visible != "true" {
+			t.Errorf("submit button says %q (readable: %s), want a readable Bewaren", label, visible)
 		}
 		field := `document.querySelector('#modal-body .bk-input[data-block-id="ontwikkelpunten"] .field')`
-		b.click("Bewaar", submit)
+		b.click("Bewaren", submit)
 		inView := func(el string) string {
 			return `(() => { const r = (` + el + `).getBoundingClientRect(), box = document.getElementById("modal-body").getBoundingClientRect();
 				return r.top >= box.top - 1 && r.bottom <= box.bottom + 1; })()`
@@ -776,7 +776,7 @@ func TestBrowser(t *testing.T) {
 		shot("4-modal-fout")
 		b.typeText("the ontwikkelpunten", field, "Doorvragen naar wat de burger zelf al probeert.")
 		b.typeText("how", `document.querySelector('#modal-body .bk-input[data-block-id="aanpak"] .field')`, "Na elk gesprek vijf minuten terugkijken met mijn collega.")
-		b.click("Bewaar", submit)
+		b.click("Bewaren", submit)
 		b.waitFor("the modal to close, and the warning about the empty field with it", `document.getElementById("modal-backdrop").hidden &&
 			document.getElementById("toast").hidden`)
 		b.waitFor("the saved plan in the DM", lastMsg+`.innerText.includes("Je ontwikkelpunten zijn bewaard") && `+lastMsg+`.innerText.includes("Doorvragen naar wat de burger zelf al probeert.")`)

@@ -20,6 +20,8 @@ Commands:
   show module N                   print module N (1-4) in full
   show case NAME [--variant V]    print a case (richard, johan, emma) with its stages; V is e.g. johanna or tom
   show meter                      print the competentiemeter
+  show adapted                    print every sentence that differs from the manual: the manual's words, the
+                                  text now, and why
 
 Run the bot with CONTENT_DIR=DIR to use an edited copy; an invalid copy stops the bot with its errors.
 `
@@ -138,8 +140,10 @@ func contentShow(args []string, stdout, stderr io.Writer) int {
 		}
 	case args[0] == "meter" && len(args) == 1:
 		showMeter(p, &c.Meter)
+	case args[0] == "adapted" && len(args) == 1:
+		showAdapted(p, c)
 	default:
-		return contentUsageErr(stderr, "show takes: (nothing) | module N | case NAME [--variant V] | meter")
+		return contentUsageErr(stderr, "show takes: (nothing) | module N | case NAME [--variant V] | meter | adapted")
 	}
 	return 0
 }
@@ -242,6 +246,8 @@ func showModule(p *printer, m *content.Module) {
 	p.para(m.Kop)
 	p.heading("Inleiding")
 	p.para(m.Inleiding)
+	fmt.Fprintln(p.w, "Kort (opent de voorbereiding):")
+	p.para(m.Kort)
 	p.heading("Leeruitkomsten")
 	p.list(m.Leeruitkomsten, true)
 	p.heading("Programma")
@@ -306,12 +312,17 @@ func showCase(p *printer, cs *content.Case, variant string) error {
 			fmt.Fprintln(p.w, "Opdracht:")
 			p.para(s.Assignment)
 		}
+		if s.TrainerNote != "" {
+			fmt.Fprintln(p.w, "Voor de trainer (nooit in het kanaal):")
+			p.para(s.TrainerNote)
+		}
 	}
 	return nil
 }
 
 func showMeter(p *printer, m *content.Meter) {
 	p.title(m.Title)
+	p.para(m.Purpose)
 	p.para(m.Intro)
 	labels := make([]string, len(m.Scale))
 	for i, s := range m.Scale {
@@ -337,4 +348,41 @@ func showMeter(p *printer, m *content.Meter) {
 			p.list(st.Tips, false)
 		}
 	}
+}
+
+// showAdapted prints every recorded adaptation of the manual's wording, where it is, so that a trainer can check the
+// course against the manual sentence by sentence.
+func showAdapted(p *printer, c *content.Course) {
+	p.title("Aangepast ten opzichte van de handleiding")
+	n := 0
+	show := func(where string, as []content.Adaptation) {
+		for _, a := range as {
+			n++
+			p.heading(where + " · " + a.Field)
+			fmt.Fprintln(p.w, content.Wrap("Handleiding: "+a.From, showWidth))
+			if a.To == "" {
+				fmt.Fprintln(p.w, "Nu: (weggelaten)")
+			} else {
+				fmt.Fprintln(p.w, content.Wrap("Nu: "+a.To, showWidth))
+			}
+			fmt.Fprintln(p.w, content.Wrap("Waarom: "+a.Why, showWidth))
+		}
+	}
+	for _, m := range c.Modules {
+		where := fmt.Sprintf("Module %d", m.Number)
+		show(where, m.Adapted)
+		for _, t := range m.Voorbereiding.Tasks {
+			show(where+" · voorbereiding "+t.ID, t.Adapted)
+		}
+		for _, t := range m.Huiswerk {
+			show(where+" · huiswerk "+t.ID, t.Adapted)
+		}
+	}
+	for _, cs := range c.Cases {
+		for _, st := range cs.StageTemplates {
+			show("Casus "+cs.ID+" · "+st.ID, st.Adapted)
+		}
+	}
+	show("Competentiemeter", c.Meter.Adapted)
+	fmt.Fprintf(p.w, "\n%d zinnen aangepast.\n", n)
 }

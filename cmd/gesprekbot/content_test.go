@@ -33,6 +33,20 @@ func TestContentCmd(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A trainer's edit that makes a pronoun point at two people: the father and Tom are both "hij".
+	ambiguous := filepath.Join(t.TempDir(), "ambiguous")
+	if code, _, stderr := runContent("export", ambiguous); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	p = filepath.Join(ambiguous, "cases", "emma.yaml")
+	if b, err = os.ReadFile(p); err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte("{kind}. Hij wil dat {naam} goed terechtkomt."), []byte("{kind}. Hij wil dat {ze} goed terechtkomt."), 1)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	tests := []struct {
 		name      string
 		args      []string
@@ -53,16 +67,22 @@ func TestContentCmd(t *testing.T) {
 			stdout:    []string{"Wie en hoe wordt er geëvalueerd?", "10. Wie en hoe", "http://www.vng.nl/files/vng/publicaties/2013/kanteling-het-gesprek-iv_20130417.pdf"},
 			notStdout: []string{"*", "■", "Train-de-trainer - Het Gesprek in 2015"}},
 		// With no cohort the module texts name the cases as the manual does.
-		{name: "ShowModule3ManualNames", args: []string{"show", "module", "3"}, code: 0,
-			stdout:    []string{"Emma / Johan of Richard? Waar moet je rekening mee houden?", "vertrouwensband met Emma / Johan?"},
+		{name: "ShowModule2ManualNames", args: []string{"show", "module", "2"}, code: 0,
+			stdout:    []string{"Johan of Richard? Waar moet je rekening mee houden?", "vertrouwensband met Emma / Johan?", "Kort (opent de voorbereiding):"},
 			notStdout: []string{"{"}},
 		{name: "ShowCaseJohanna", args: []string{"show", "case", "johan", "--variant", "johanna"}, code: 0,
-			stdout:    []string{"CASUS 1: JOHANNA", "Over drie maanden is zij werkeloos.", "Moeder is begaan met haar dochter, laat haar spreken"},
+			stdout: []string{"CASUS 1: JOHANNA", "Over drie maanden is zij werkeloos.", "Moeder is begaan met haar dochter, laat Johanna spreken",
+				"Voor de trainer (nooit in het kanaal):"},
 			notStdout: []string{"Johan ", "{"}},
 		{name: "ShowCaseTomByName", args: []string{"show", "case", "tom"}, code: 0,
 			stdout: []string{"CASUS 2: TOM", "Tom vertoont wat bokkig gedrag. Hij vindt het onzin"}},
 		{name: "ShowMeter", args: []string{"show", "meter"}, code: 0,
 			stdout: []string{"21. Ik verbind individuele en gezamenlijke aanpakken", "1 = Nog niet"}},
+		{name: "ShowAdapted", args: []string{"show", "adapted"}, code: 0,
+			stdout: []string{"Module 2 · voorbereiding m2_doelgroep · text", "Handleiding: Geef de opdracht om te zoeken",
+				"Nu: Zoek informatie over de doelgroep", "Nu: (weggelaten)", "zinnen aangepast."}},
+		{name: "CheckAmbiguousPronoun", args: []string{"check", ambiguous}, code: 1,
+			stderr: []string{"cases/emma.yaml:", "stages[3].text: ambiguous pronoun in variant tom: {ze} could mean whoever ‘hij’ is as well as Tom"}},
 		{name: "ShowUnknownModule", args: []string{"show", "module", "5"}, code: 2},
 		{name: "ShowUnknownVariant", args: []string{"show", "case", "emma", "--variant", "johanna"}, code: 2},
 		{name: "NoArgs", args: nil, code: 2},

@@ -127,6 +127,7 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	casus := handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now, Gate: gate})
 	deliveries.Reveal = casus.AutoReveal
 	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: m.DB, Slack: port, Log: log, Now: s.now, Gate: gate})
+	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: m.DB, Slack: port, Log: log, Gate: gate})
 
 	if opts.Register != nil {
 		opts.Register(reg)
