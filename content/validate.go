@@ -193,7 +193,7 @@ func (l *loader) moduleText(f, field, s string, vars map[string]string) {
 			l.add(f, field, fmt.Sprintf("unknown placeholder {%s}; a module text may use {%s}", ph, strings.Join(modulePlaceholders, "} {")))
 		}
 	}
-	l.text(f, field, Fill(s, vars))
+	l.text(f, field, Fill(s, textVars(vars)))
 }
 
 // asWritten refuses placeholders in a title or reading: those are shown in lists and buttons as written, where

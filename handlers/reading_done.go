@@ -77,9 +77,9 @@ func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionC
 	}
 	when := DutchDateTime(rec.DoneAt, loc)
 	replacement := ReadingDoneBlocks(c.ID, reading, cb.User.ID, when, b.Course.Phrases)
-	text := content.Fill(b.Course.Phrases.ReadingDone, map[string]string{"titel": reading.Title})
+	text := content.Fill(b.Course.Phrases.ReadingDone, content.Vars{"titel": reading.Title})
 	if !first {
-		text = content.Fill(b.Course.Phrases.ProgressAlreadyRead, map[string]string{"titel": reading.Title, "datum": when})
+		text = content.Fill(b.Course.Phrases.ProgressAlreadyRead, content.Vars{"titel": reading.Title, "datum": when})
 	}
 	return b.answer(ctx, cb, action, replacement, text)
 }

@@ -57,9 +57,9 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 	}
 	counts := TrainingStatusCounts(ds)
 	var b strings.Builder
-	b.WriteString(content.Fill(phrases.TrainingStatusHead, map[string]string{"cohort": c.Name}))
+	b.WriteString(content.Fill(phrases.TrainingStatusHead, content.Vars{"cohort": c.Name}))
 	b.WriteString("\n")
-	b.WriteString(content.Fill(phrases.TrainingStatusCounts, map[string]string{
+	b.WriteString(content.Fill(phrases.TrainingStatusCounts, content.Vars{
 		"verstuurd": strconv.Itoa(counts[store.StatusSent]),
 		"gepland":   strconv.Itoa(counts[store.StatusPending]),
 		"bezig":     strconv.Itoa(counts[store.StatusSending]),
@@ -96,7 +96,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 		return trainingShortDate(due)
 	}
 	more := func(n int) string {
-		return "\n" + content.Fill(phrases.TrainingStatusMore, map[string]string{"aantal": strconv.Itoa(n)})
+		return "\n" + content.Fill(phrases.TrainingStatusMore, content.Vars{"aantal": strconv.Itoa(n)})
 	}
 	if len(failed) > 0 {
 		b.WriteString("\n\n" + phrases.TrainingStatusFailed)
@@ -160,5 +160,5 @@ func TrainingFailureReason(recorded string) string {
 	if cut := runePrefix(code, 80); cut != code {
 		code = cut + "…"
 	}
-	return content.Fill(trainingFailureUnknown, map[string]string{"code": strings.ReplaceAll(code, "`", "'")})
+	return content.Fill(trainingFailureUnknown, content.Vars{"code": strings.ReplaceAll(code, "`", "'")})
 }
