@@ -112,7 +112,7 @@ type Phrases struct {
 	TrainingNewAutoReveal   string `yaml:"training_new_auto_reveal"`
 	TrainingNewSettingsHint string `yaml:"training_new_settings_hint"`
 	TrainingErrName         string `yaml:"training_err_name"`
-	TrainingErrNameLong     string `yaml:"training_err_name_long"`
+	TrainingErrNameLong     string `yaml:"training_err_name_long"` // {max}
 	TrainingErrNameTaken    string `yaml:"training_err_name_taken"`
 	TrainingErrChannelTaken string `yaml:"training_err_channel_taken"`
 	TrainingErrTimezone     string `yaml:"training_err_timezone"`
@@ -126,6 +126,7 @@ type Phrases struct {
 	TrainingErrOrder        string `yaml:"training_err_order"`   // {module} {vorige}
 	TrainingErrOverlap      string `yaml:"training_err_overlap"` // {module} {vorige} {tijd}
 	TrainingErrLocation     string `yaml:"training_err_location"`
+	TrainingErrLocationLong string `yaml:"training_err_location_long"` // {max}
 	TrainingErrSettings     string `yaml:"training_err_settings"`
 	TrainingErrOther        string `yaml:"training_err_other"`
 	TrainingErrNoTime       string `yaml:"training_err_no_time"`
@@ -416,7 +417,7 @@ var phraseSpecs = []phraseSpec{
 	{"training_new_auto_reveal", func(p *Phrases) string { return p.TrainingNewAutoReveal }, false, nil},
 	{"training_new_settings_hint", func(p *Phrases) string { return p.TrainingNewSettingsHint }, false, nil},
 	{"training_err_name", func(p *Phrases) string { return p.TrainingErrName }, false, nil},
-	{"training_err_name_long", func(p *Phrases) string { return p.TrainingErrNameLong }, false, nil},
+	{"training_err_name_long", func(p *Phrases) string { return p.TrainingErrNameLong }, false, []string{"max"}},
 	{"training_err_name_taken", func(p *Phrases) string { return p.TrainingErrNameTaken }, false, nil},
 	{"training_err_channel_taken", func(p *Phrases) string { return p.TrainingErrChannelTaken }, false, nil},
 	{"training_err_timezone", func(p *Phrases) string { return p.TrainingErrTimezone }, false, nil},
@@ -430,6 +431,7 @@ var phraseSpecs = []phraseSpec{
 	{"training_err_order", func(p *Phrases) string { return p.TrainingErrOrder }, false, []string{"module", "vorige"}},
 	{"training_err_overlap", func(p *Phrases) string { return p.TrainingErrOverlap }, false, []string{"module", "vorige", "tijd"}},
 	{"training_err_location", func(p *Phrases) string { return p.TrainingErrLocation }, false, nil},
+	{"training_err_location_long", func(p *Phrases) string { return p.TrainingErrLocationLong }, false, []string{"max"}},
 	{"training_err_settings", func(p *Phrases) string { return p.TrainingErrSettings }, false, nil},
 	{"training_err_other", func(p *Phrases) string { return p.TrainingErrOther }, false, nil},
 	{"training_err_no_time", func(p *Phrases) string { return p.TrainingErrNoTime }, false, nil},

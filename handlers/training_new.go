@@ -94,7 +94,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	section := func(s string) slack.Block { return slack.NewSectionBlock(mrkdwn(s), nil, nil) }
 
 	name := slack.NewPlainTextInputBlockElement(plain(p.TrainingNewNamePH), blockTrainingName)
-	name.MaxLength = 80
+	name.MaxLength = content.MaxCohortName
 
 	var zones []*slack.OptionBlockObject
 	for _, z := range trainingTimezones {
@@ -131,6 +131,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 		end := slack.NewTimePickerBlockElement(trainingModuleBlock(n, "end"))
 		end.InitialTime = trainingDefaultEnd
 		place := slack.NewPlainTextInputBlockElement(plain(p.TrainingNewLocationPH), trainingModuleBlock(n, "location"))
+		place.MaxLength = content.MaxLocation
 		blocks = append(blocks,
 			slack.NewDividerBlock(),
 			section(content.Fill(p.TrainingNewModule, content.Vars{"module": strconv.Itoa(n), "titel": title})),
@@ -365,6 +366,8 @@ func trainingAddFieldErrors(phrases content.Phrases, errs map[string]string, fes
 				add(trainingModuleBlock(n, "end"), phrases.TrainingErrEndBefore)
 			case m[2] == "end":
 				add(trainingModuleBlock(n, "end"), phrases.TrainingErrEnd)
+			case m[2] == "location" && strings.Contains(fe.Msg, "too long"):
+				add(trainingModuleBlock(n, "location"), content.Fill(phrases.TrainingErrLocationLong, content.Vars{"max": content.MaxLocation}))
 			case m[2] == "location":
 				add(trainingModuleBlock(n, "location"), phrases.TrainingErrLocation)
 			case m[2] == "start" && strings.Contains(fe.Msg, "in the past"):
@@ -385,7 +388,7 @@ func trainingAddFieldErrors(phrases content.Phrases, errs map[string]string, fes
 		switch field {
 		case "name":
 			if strings.Contains(fe.Msg, "too long") {
-				add(blockTrainingName, phrases.TrainingErrNameLong)
+				add(blockTrainingName, content.Fill(phrases.TrainingErrNameLong, content.Vars{"max": content.MaxCohortName}))
 			} else {
 				add(blockTrainingName, phrases.TrainingErrName)
 			}
