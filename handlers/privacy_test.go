@@ -10,6 +10,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // seedPrivacy gives Anna and Bram a bit of everything: a reading marked read and a voormeting with scores (Anna's
@@ -145,18 +146,16 @@ func TestPrivacyForget(t *testing.T) {
 
 	t.Run("AsksFirst", func(t *testing.T) {
 		ask(t)
-		left, err := w.db.RowsNaming(ctx, w.anna)
-		if err != nil || len(left) == 0 {
-			t.Fatalf("the question alone erased something: %v, %v", left, err)
+		if left := storetest.Find(t, w.db, w.anna); len(left) == 0 {
+			t.Fatalf("the question alone erased something: %v", left)
 		}
 	})
 	t.Run("CancelDoesNothing", func(t *testing.T) {
-		before, _ := w.db.RowsNaming(ctx, w.anna)
+		before := storetest.Find(t, w.db, w.anna)
 		m := ask(t)
 		click(t, m, handlers.ActionPrivacyCancel)
-		after, err := w.db.RowsNaming(ctx, w.anna)
-		if err != nil || strings.Join(after, ",") != strings.Join(before, ",") {
-			t.Fatalf("cancel changed what is stored: before %v, after %v (%v)", before, after, err)
+		if after := storetest.Find(t, w.db, w.anna); strings.Join(after, ",") != strings.Join(before, ",") {
+			t.Fatalf("cancel changed what is stored: before %v, after %v", before, after)
 		}
 		if strings.Contains(shown(w.lastEphemeral(t, w.anna)), "Ja, wis") {
 			t.Fatal("the question is still there after cancel")
@@ -168,9 +167,8 @@ func TestPrivacyForget(t *testing.T) {
 	t.Run("Erase", func(t *testing.T) {
 		m := ask(t)
 		click(t, m, handlers.ActionPrivacyErase)
-		left, err := w.db.RowsNaming(ctx, w.anna)
-		if err != nil || len(left) > 0 {
-			t.Fatalf("after erasure Anna is still named in %v (%v)", left, err)
+		if left := storetest.Find(t, w.db, w.anna); len(left) > 0 {
+			t.Fatalf("after erasure Anna is still named in %v", left)
 		}
 		if text := shown(w.lastEphemeral(t, w.anna)); !strings.Contains(text, "gewist") {
 			t.Fatalf("no confirmation of the erasure: %s", text)
