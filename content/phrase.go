@@ -83,6 +83,22 @@ type Phrases struct {
 	PrivacyErasedMore      string `yaml:"privacy_erased_more"`
 	PrivacyCancelled       string `yaml:"privacy_cancelled"`
 	PrivacyNotYours        string `yaml:"privacy_not_yours"`
+	// Wissen na het bevestigen (vergeet-mij).
+	PrivacyErasing        string `yaml:"privacy_erasing"`
+	PrivacyEraseBusy      string `yaml:"privacy_erase_busy"`
+	PrivacyEraseDone      string `yaml:"privacy_erase_done"`
+	PrivacyErasedList     string `yaml:"privacy_erased_list"`
+	PrivacyErasedGroups   string `yaml:"privacy_erased_groups"`
+	PrivacyErasedProgress string `yaml:"privacy_erased_progress"`
+	PrivacyErasedMeter    string `yaml:"privacy_erased_meter"`
+	PrivacyErasedPlan     string `yaml:"privacy_erased_plan"`
+	PrivacyErasedCards    string `yaml:"privacy_erased_cards"`
+	PrivacyErasedPlanned  string `yaml:"privacy_erased_planned"`
+	PrivacyErasedLog      string `yaml:"privacy_erased_log"`
+	PrivacyErasedTrainer  string `yaml:"privacy_erased_trainer"`
+	PrivacyErasedMessages string `yaml:"privacy_erased_messages"` // {aantal}
+	PrivacyErasedNothing  string `yaml:"privacy_erased_nothing"`
+	CasusErasedActor      string `yaml:"casus_erased_actor"` // who revealed a stage or sent a card, once erased
 	// Trainingen beheren (/training).
 	TrainingHelp            string `yaml:"training_help"`
 	TrainingUnknown         string `yaml:"training_unknown"` // {commando}
@@ -388,6 +404,21 @@ var phraseSpecs = []phraseSpec{
 	{"privacy_erased_more", func(p *Phrases) string { return p.PrivacyErasedMore }, false, nil},
 	{"privacy_cancelled", func(p *Phrases) string { return p.PrivacyCancelled }, false, nil},
 	{"privacy_not_yours", func(p *Phrases) string { return p.PrivacyNotYours }, false, nil},
+	{"privacy_erasing", func(p *Phrases) string { return p.PrivacyErasing }, false, nil},
+	{"privacy_erase_busy", func(p *Phrases) string { return p.PrivacyEraseBusy }, false, nil},
+	{"privacy_erase_done", func(p *Phrases) string { return p.PrivacyEraseDone }, false, nil},
+	{"privacy_erased_list", func(p *Phrases) string { return p.PrivacyErasedList }, false, nil},
+	{"privacy_erased_groups", func(p *Phrases) string { return p.PrivacyErasedGroups }, false, nil},
+	{"privacy_erased_progress", func(p *Phrases) string { return p.PrivacyErasedProgress }, false, nil},
+	{"privacy_erased_meter", func(p *Phrases) string { return p.PrivacyErasedMeter }, false, nil},
+	{"privacy_erased_plan", func(p *Phrases) string { return p.PrivacyErasedPlan }, false, nil},
+	{"privacy_erased_cards", func(p *Phrases) string { return p.PrivacyErasedCards }, false, nil},
+	{"privacy_erased_planned", func(p *Phrases) string { return p.PrivacyErasedPlanned }, false, nil},
+	{"privacy_erased_log", func(p *Phrases) string { return p.PrivacyErasedLog }, false, nil},
+	{"privacy_erased_trainer", func(p *Phrases) string { return p.PrivacyErasedTrainer }, false, nil},
+	{"privacy_erased_messages", func(p *Phrases) string { return p.PrivacyErasedMessages }, false, []string{"aantal"}},
+	{"privacy_erased_nothing", func(p *Phrases) string { return p.PrivacyErasedNothing }, false, nil},
+	{"casus_erased_actor", func(p *Phrases) string { return p.CasusErasedActor }, false, nil},
 	// Trainingen beheren (/training).
 	{"training_help", func(p *Phrases) string { return p.TrainingHelp }, false, nil},
 	{"training_unknown", func(p *Phrases) string { return p.TrainingUnknown }, false, []string{"commando"}},

@@ -405,8 +405,12 @@ func previewText(p content.Phrases, s content.Stage) string {
 }
 
 func (c *Casus) who(actor string) content.Markup {
-	if actor == casusBotActor {
+	switch actor {
+	case casusBotActor:
 		return content.Markup(content.Escape(c.phrases.CasusBotName))
+	case store.ErasedActor:
+		// A trainer who had their data erased: the stage stays the group's, without their name.
+		return content.Markup(content.Escape(c.phrases.CasusErasedActor))
 	}
 	return mention(actor)
 }

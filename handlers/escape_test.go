@@ -61,7 +61,7 @@ func newEscapeWorld(t *testing.T) *escapeWorld {
 	handlers.RegisterHelp(reg, db, log)
 	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now})
 	handlers.RegisterProgressButtons(reg, course, db).Refresh = home.Refresh
-	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Poster, Home: home, Log: log})
+	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Port, Home: home, Log: log, Now: clock.Now})
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{Store: db, Users: sender, BotUserID: b.Fake.BotUserID(),
 		Now: clock.Now, Log: log})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course, Now: clock.Now, Log: log})
