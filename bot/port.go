@@ -117,3 +117,14 @@ func (p *Port) Post(ctx context.Context, channel, text string, blocks []slack.Bl
 	posted, err := p.Poster.Post(ctx, m)
 	return posted.Channel, posted.TS, err
 }
+
+// PostKeyed posts like Post with key in the message's metadata (as a delivery's), so that FindDelivery finds it
+// again: a step that may be repeated after a crash looks before it posts.
+func (p *Port) PostKeyed(ctx context.Context, channel, text string, blocks []slack.Block, key string) (string, string, error) {
+	m := Message{Channel: channel, Text: text, Blocks: blocks, DeliveryKey: key}
+	if isUserID(channel) {
+		m.UserID = channel
+	}
+	posted, err := p.Poster.Post(ctx, m)
+	return posted.Channel, posted.TS, err
+}

@@ -72,6 +72,7 @@ var methodTiers = map[string]int{
 	"views.publish":                4,
 	"files.getUploadURLExternal":   4,
 	"files.completeUploadExternal": 4,
+	"files.delete":                 3,
 }
 
 // PublishedTiers returns the rates of Slack's Web API tiers as https://api.slack.com/docs/rate-limits publishes
@@ -424,6 +425,75 @@ func (p *Poster) Members(ctx context.Context, channel string) ([]string, error) 
 			break
 		}
 		params.Cursor = next
+	}
+	return out, nil
+}
+
+// DeleteOwn deletes the bot's message at ts in channel. A message that is gone already counts as deleted; one the
+// bot did not post (Slack answers cant_delete_message) is left, with deleted false and no error. Failures are
+// returned, not audited: the caller (an erasure) retries them.
+func (p *Poster) DeleteOwn(ctx context.Context, channel, ts string) (deleted bool, err error) {
+	err = p.call(ctx, "chat.delete", channel, "", p.limits("chat.delete"), func(ctx context.Context, _ bool) (bool, error) {
+		_, _, err := p.api.DeleteMessageContext(ctx, channel, ts)
+		return false, err
+	})
+	switch PermanentReason(err) {
+	case "message_not_found":
+		return true, nil
+	case "cant_delete_message":
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// DeleteFile deletes a file the bot uploaded; one that is gone already is no error. Failures are returned, not
+// audited, as with DeleteOwn.
+func (p *Poster) DeleteFile(ctx context.Context, fileID string) error {
+	err := p.call(ctx, "files.delete", "", "", p.limits("files.delete"), func(ctx context.Context, _ bool) (bool, error) {
+		return false, p.api.DeleteFileContext(ctx, fileID)
+	})
+	if PermanentReason(err) == "file_not_found" || PermanentReason(err) == "file_deleted" {
+		return nil
+	}
+	return err
+}
+
+// BotMessages lists the messages a bot posted in a conversation (in the bot's DM with a person: the bot's own),
+// newest first, with the files each carries and the delivery key in its metadata, reading the whole history
+// (conversations.history, im:history).
+func (p *Poster) BotMessages(ctx context.Context, channel string) ([]handlers.SentMessage, error) {
+	params := &slack.GetConversationHistoryParameters{ChannelID: channel, Limit: 200, IncludeAllMetadata: true}
+	var out []handlers.SentMessage
+	for page := 0; page < 500; page++ {
+		var resp *slack.GetConversationHistoryResponse
+		err := p.call(ctx, "conversations.history", channel, "", p.limits("conversations.history"), func(ctx context.Context, _ bool) (bool, error) {
+			var err error
+			resp, err = p.api.GetConversationHistoryContext(ctx, params)
+			return false, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("bot messages: %w", err)
+		}
+		for _, msg := range resp.Messages {
+			if msg.BotID == "" {
+				continue
+			}
+			m := handlers.SentMessage{TS: msg.Timestamp}
+			if msg.Metadata.EventType == DeliveryEventType {
+				m.Key = fmt.Sprint(msg.Metadata.EventPayload["key"])
+			}
+			for _, f := range msg.Files {
+				m.Files = append(m.Files, f.ID)
+			}
+			out = append(out, m)
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			return out, nil
+		}
+		params.Cursor = resp.ResponseMetaData.NextCursor
 	}
 	return out, nil
 }

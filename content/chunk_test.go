@@ -72,23 +72,53 @@ func TestChunksDefaultContentFits(t *testing.T) {
 func TestFill(t *testing.T) {
 	tests := []struct {
 		name, template string
-		vars           map[string]string
-		want           string
+		vars           Vars
+		want, plain    string // plain: what FillPlain gives, when it differs
 	}{
-		{"All", "Module {module} om {tijd} in {plaats}.", map[string]string{"module": "2", "tijd": "13:30", "plaats": "Utrecht"},
-			"Module 2 om 13:30 in Utrecht."},
-		{"Repeated", "{naam}, {naam}!", map[string]string{"naam": "Sanne"}, "Sanne, Sanne!"},
-		{"MissingStays", "Om {tijd} in {plaats}.", map[string]string{"tijd": "9:00"}, "Om 9:00 in {plaats}."},
-		{"NotAPlaceholder", "Een { losse } accolade en {1x}.", map[string]string{" losse ": "x", "1x": "y"}, "Een { losse } accolade en {1x}."},
-		{"Unclosed", "Tot {straks", map[string]string{"straks": "x"}, "Tot {straks"},
-		{"ValueNotExpanded", "{a}", map[string]string{"a": "{b}", "b": "nee"}, "{b}"},
+		{"All", "Module {module} om {tijd} in {plaats}.", Vars{"module": 2, "tijd": "13:30", "plaats": "Utrecht"},
+			"Module 2 om 13:30 in Utrecht.", ""},
+		{"Repeated", "{naam}, {naam}!", Vars{"naam": "Sanne"}, "Sanne, Sanne!", ""},
+		{"MissingStays", "Om {tijd} in {plaats}.", Vars{"tijd": "9:00"}, "Om 9:00 in {plaats}.", ""},
+		{"NotAPlaceholder", "Een { losse } accolade en {1x}.", Vars{" losse ": "x", "1x": "y"}, "Een { losse } accolade en {1x}.", ""},
+		{"Unclosed", "Tot {straks", Vars{"straks": "x"}, "Tot {straks", ""},
+		{"ValueNotExpanded", "{a}", Vars{"a": "{b}", "b": "nee"}, "{b}", ""},
+		// What a person typed cannot become a mention or a link: Slack's control characters are escaped.
+		{"TextEscaped", "*{cohort}* in {plaats}", Vars{"cohort": "Zorg & Welzijn", "plaats": "<!channel> <https://x.example|Inloggen> <@U0SOMEONE>"},
+			"*Zorg &amp; Welzijn* in &lt;!channel&gt; &lt;https://x.example|Inloggen&gt; &lt;@U0SOMEONE&gt;",
+			"*Zorg & Welzijn* in <!channel> <https://x.example|Inloggen> <@U0SOMEONE>"},
+		{"MarkupAsIs", "Hoi {naam} in {kanaal}", Vars{"naam": Markup("<@U123>"), "kanaal": Markup("<#C1>")}, "Hoi <@U123> in <#C1>", ""},
+		{"TemplateUntouched", "<{link}|{label}> & meer", Vars{"link": Markup("https://x.example/a?b=1&c=2"), "label": "A & B"},
+			"<https://x.example/a?b=1&c=2|A &amp; B> & meer", "<https://x.example/a?b=1&c=2|A & B> & meer"},
+		{"Numbers", "{a}/{b}", Vars{"a": int64(7), "b": -1}, "7/-1", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Fill(tt.template, tt.vars); got != tt.want {
 				t.Errorf("Fill(%q) = %q, want %q", tt.template, got, tt.want)
 			}
+			plain := tt.plain
+			if plain == "" {
+				plain = tt.want
+			}
+			if got := FillPlain(tt.template, tt.vars); got != plain {
+				t.Errorf("FillPlain(%q) = %q, want %q", tt.template, got, plain)
+			}
 		})
+	}
+}
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                  "",
+		"Stadskantoor":      "Stadskantoor",
+		"a & b":             "a &amp; b",
+		"<!channel>":        "&lt;!channel&gt;",
+		"&amp;":             "&amp;amp;", // a person who types an entity sees it as typed
+		"<https://x|y> & z": "&lt;https://x|y&gt; &amp; z",
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

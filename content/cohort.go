@@ -98,6 +98,14 @@ var cohortTimeLayouts = []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-0
 
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
+// Length limits of what a trainer types about a cohort, in characters: long enough for any real name or address
+// ("Stadskantoor Utrecht, Stadsplateau 1, zaal 3.14 (derde verdieping, via de liften aan de kant van het
+// station)"), short enough that it cannot push a reminder or the App Home over Slack's limits.
+const (
+	MaxCohortName = 80
+	MaxLocation   = 200
+)
+
 // ParseCohort reads a YAML cohort file (file names it in errors) and checks everything that does not depend on
 // the clock. Unknown fields are refused so that a typo is caught. On failure it returns Errors with every
 // problem found. Call Validate afterwards to refuse module dates in the past.
@@ -215,8 +223,8 @@ func (c *Cohort) check(past bool, now time.Time) Errors {
 	switch {
 	case strings.TrimSpace(c.Name) == "":
 		add("name", "required, e.g. \"Utrecht najaar 2026\"")
-	case len([]rune(c.Name)) > 80:
-		add("name", "too long (at most 80 characters)")
+	case len([]rune(c.Name)) > MaxCohortName:
+		add("name", "too long: %d characters, at most %d", len([]rune(c.Name)), MaxCohortName)
 	}
 
 	switch {
@@ -306,8 +314,11 @@ func (c *Cohort) checkModules(add func(field, format string, args ...any), loc *
 			add(p+".number", "out of order: module %d is listed where module %d belongs", m.Number, i+1)
 		}
 		seen[m.Number] = true
-		if m.Location == "" {
+		switch n := len([]rune(m.Location)); {
+		case m.Location == "":
 			add(p+".location", "required: where module %d takes place", m.Number)
+		case n > MaxLocation:
+			add(p+".location", "too long: %d characters, at most %d", n, MaxLocation)
 		}
 		if m.Start.IsZero() || m.End.IsZero() {
 			continue

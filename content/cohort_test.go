@@ -140,6 +140,14 @@ func TestParseCohortErrors(t *testing.T) {
 			return strings.Replace(s, `location: "Stadskantoor, zaal 3"}`, `location: ""}`, 1)
 		},
 			"modules[0].location", 7, "required"},
+		{"LocationTooLong", func(s string) string {
+			return strings.Replace(s, `location: "Stadskantoor, zaal 3"}`, `location: "`+strings.Repeat("é", content.MaxLocation+1)+`"}`, 1)
+		},
+			"modules[0].location", 7, "too long: 201 characters, at most 200"},
+		{"NameTooLong", func(s string) string {
+			return strings.Replace(s, "Utrecht najaar 2026", strings.Repeat("n", content.MaxCohortName+1), 1)
+		},
+			"name", 1, "too long: 81 characters, at most 80"},
 		{"ModuleNumber", func(s string) string { return strings.Replace(s, "number: 4,", "number: 5,", 1) },
 			"modules[3].number", 10, "must be 1, 2, 3 or 4"},
 		{"BadQuietHours", func(s string) string { return s + "quiet_hours: nachts\n" },
@@ -168,6 +176,19 @@ func TestParseCohortErrors(t *testing.T) {
 			}
 			t.Errorf("no error for field %q line %d containing %q in:\n%v", tt.field, tt.line, tt.msg, err)
 		})
+	}
+}
+
+// TestParseCohortLengthLimits: the longest name and place allowed are accepted, one character more is refused.
+func TestParseCohortLengthLimits(t *testing.T) {
+	long := strings.NewReplacer("Utrecht najaar 2026", strings.Repeat("n", content.MaxCohortName),
+		`location: "Stadskantoor, zaal 3"}`, `location: "`+strings.Repeat("é", content.MaxLocation)+`"}`).Replace(validCohort)
+	c, err := content.ParseCohort([]byte(long), "c.yaml")
+	if err != nil {
+		t.Fatalf("longest name and place: %v", err)
+	}
+	if n := len([]rune(c.Modules[0].Location)); n != content.MaxLocation {
+		t.Fatalf("location of %d characters kept as %d", content.MaxLocation, n)
 	}
 }
 

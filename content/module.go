@@ -165,7 +165,8 @@ func (c *Course) ManualCaseVars() map[string]string {
 // ManualCaseVars). Titles, ids and readings stay as they are (the readings are shared with m): the validator keeps
 // placeholders out of them.
 func (m Module) WithCases(vars map[string]string) Module {
-	fill := func(s string) string { return Fill(s, vars) }
+	values := textVars(vars)
+	fill := func(s string) string { return Fill(s, values) }
 	fillAll := func(ss []string) []string {
 		if ss == nil {
 			return nil

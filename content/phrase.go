@@ -83,6 +83,22 @@ type Phrases struct {
 	PrivacyErasedMore      string `yaml:"privacy_erased_more"`
 	PrivacyCancelled       string `yaml:"privacy_cancelled"`
 	PrivacyNotYours        string `yaml:"privacy_not_yours"`
+	// Wissen na het bevestigen (vergeet-mij).
+	PrivacyErasing        string `yaml:"privacy_erasing"`
+	PrivacyEraseBusy      string `yaml:"privacy_erase_busy"`
+	PrivacyEraseDone      string `yaml:"privacy_erase_done"`
+	PrivacyErasedList     string `yaml:"privacy_erased_list"`
+	PrivacyErasedGroups   string `yaml:"privacy_erased_groups"`
+	PrivacyErasedProgress string `yaml:"privacy_erased_progress"`
+	PrivacyErasedMeter    string `yaml:"privacy_erased_meter"`
+	PrivacyErasedPlan     string `yaml:"privacy_erased_plan"`
+	PrivacyErasedCards    string `yaml:"privacy_erased_cards"`
+	PrivacyErasedPlanned  string `yaml:"privacy_erased_planned"`
+	PrivacyErasedLog      string `yaml:"privacy_erased_log"`
+	PrivacyErasedTrainer  string `yaml:"privacy_erased_trainer"`
+	PrivacyErasedMessages string `yaml:"privacy_erased_messages"` // {aantal}
+	PrivacyErasedNothing  string `yaml:"privacy_erased_nothing"`
+	CasusErasedActor      string `yaml:"casus_erased_actor"` // who revealed a stage or sent a card, once erased
 	// Trainingen beheren (/training).
 	TrainingHelp            string `yaml:"training_help"`
 	TrainingUnknown         string `yaml:"training_unknown"` // {commando}
@@ -112,7 +128,7 @@ type Phrases struct {
 	TrainingNewAutoReveal   string `yaml:"training_new_auto_reveal"`
 	TrainingNewSettingsHint string `yaml:"training_new_settings_hint"`
 	TrainingErrName         string `yaml:"training_err_name"`
-	TrainingErrNameLong     string `yaml:"training_err_name_long"`
+	TrainingErrNameLong     string `yaml:"training_err_name_long"` // {max}
 	TrainingErrNameTaken    string `yaml:"training_err_name_taken"`
 	TrainingErrChannelTaken string `yaml:"training_err_channel_taken"`
 	TrainingErrTimezone     string `yaml:"training_err_timezone"`
@@ -126,6 +142,7 @@ type Phrases struct {
 	TrainingErrOrder        string `yaml:"training_err_order"`   // {module} {vorige}
 	TrainingErrOverlap      string `yaml:"training_err_overlap"` // {module} {vorige} {tijd}
 	TrainingErrLocation     string `yaml:"training_err_location"`
+	TrainingErrLocationLong string `yaml:"training_err_location_long"` // {max}
 	TrainingErrSettings     string `yaml:"training_err_settings"`
 	TrainingErrOther        string `yaml:"training_err_other"`
 	TrainingErrNoTime       string `yaml:"training_err_no_time"`
@@ -416,6 +433,21 @@ var phraseSpecs = []phraseSpec{
 	{"privacy_erased_more", func(p *Phrases) string { return p.PrivacyErasedMore }, false, nil},
 	{"privacy_cancelled", func(p *Phrases) string { return p.PrivacyCancelled }, false, nil},
 	{"privacy_not_yours", func(p *Phrases) string { return p.PrivacyNotYours }, false, nil},
+	{"privacy_erasing", func(p *Phrases) string { return p.PrivacyErasing }, false, nil},
+	{"privacy_erase_busy", func(p *Phrases) string { return p.PrivacyEraseBusy }, false, nil},
+	{"privacy_erase_done", func(p *Phrases) string { return p.PrivacyEraseDone }, false, nil},
+	{"privacy_erased_list", func(p *Phrases) string { return p.PrivacyErasedList }, false, nil},
+	{"privacy_erased_groups", func(p *Phrases) string { return p.PrivacyErasedGroups }, false, nil},
+	{"privacy_erased_progress", func(p *Phrases) string { return p.PrivacyErasedProgress }, false, nil},
+	{"privacy_erased_meter", func(p *Phrases) string { return p.PrivacyErasedMeter }, false, nil},
+	{"privacy_erased_plan", func(p *Phrases) string { return p.PrivacyErasedPlan }, false, nil},
+	{"privacy_erased_cards", func(p *Phrases) string { return p.PrivacyErasedCards }, false, nil},
+	{"privacy_erased_planned", func(p *Phrases) string { return p.PrivacyErasedPlanned }, false, nil},
+	{"privacy_erased_log", func(p *Phrases) string { return p.PrivacyErasedLog }, false, nil},
+	{"privacy_erased_trainer", func(p *Phrases) string { return p.PrivacyErasedTrainer }, false, nil},
+	{"privacy_erased_messages", func(p *Phrases) string { return p.PrivacyErasedMessages }, false, []string{"aantal"}},
+	{"privacy_erased_nothing", func(p *Phrases) string { return p.PrivacyErasedNothing }, false, nil},
+	{"casus_erased_actor", func(p *Phrases) string { return p.CasusErasedActor }, false, nil},
 	// Trainingen beheren (/training).
 	{"training_help", func(p *Phrases) string { return p.TrainingHelp }, false, nil},
 	{"training_unknown", func(p *Phrases) string { return p.TrainingUnknown }, false, []string{"commando"}},
@@ -445,7 +477,7 @@ var phraseSpecs = []phraseSpec{
 	{"training_new_auto_reveal", func(p *Phrases) string { return p.TrainingNewAutoReveal }, false, nil},
 	{"training_new_settings_hint", func(p *Phrases) string { return p.TrainingNewSettingsHint }, false, nil},
 	{"training_err_name", func(p *Phrases) string { return p.TrainingErrName }, false, nil},
-	{"training_err_name_long", func(p *Phrases) string { return p.TrainingErrNameLong }, false, nil},
+	{"training_err_name_long", func(p *Phrases) string { return p.TrainingErrNameLong }, false, []string{"max"}},
 	{"training_err_name_taken", func(p *Phrases) string { return p.TrainingErrNameTaken }, false, nil},
 	{"training_err_channel_taken", func(p *Phrases) string { return p.TrainingErrChannelTaken }, false, nil},
 	{"training_err_timezone", func(p *Phrases) string { return p.TrainingErrTimezone }, false, nil},
@@ -459,6 +491,7 @@ var phraseSpecs = []phraseSpec{
 	{"training_err_order", func(p *Phrases) string { return p.TrainingErrOrder }, false, []string{"module", "vorige"}},
 	{"training_err_overlap", func(p *Phrases) string { return p.TrainingErrOverlap }, false, []string{"module", "vorige", "tijd"}},
 	{"training_err_location", func(p *Phrases) string { return p.TrainingErrLocation }, false, nil},
+	{"training_err_location_long", func(p *Phrases) string { return p.TrainingErrLocationLong }, false, []string{"max"}},
 	{"training_err_settings", func(p *Phrases) string { return p.TrainingErrSettings }, false, nil},
 	{"training_err_other", func(p *Phrases) string { return p.TrainingErrOther }, false, nil},
 	{"training_err_no_time", func(p *Phrases) string { return p.TrainingErrNoTime }, false, nil},

@@ -263,7 +263,7 @@ func (l *loader) moduleText(f, field, s string, vars map[string]string) {
 			l.add(f, field, fmt.Sprintf("unknown placeholder {%s}; a module text may use {%s}", ph, strings.Join(modulePlaceholders, "} {")))
 		}
 	}
-	l.text(f, field, Fill(s, vars))
+	l.text(f, field, Fill(s, textVars(vars)))
 }
 
 // asWritten refuses placeholders in a title or reading: those are shown in lists and buttons as written, where
@@ -541,7 +541,7 @@ func (l *loader) validatePhrases(p *Phrases) {
 		l.text(f, s.key, v)
 	}
 	// A modal's title is at most 24 characters; the longest module number is one digit.
-	if n := utf8.RuneCountInString(Fill(p.ModuleInfoTitle, map[string]string{"module": "4"})); n > MaxModalTitle {
+	if n := utf8.RuneCountInString(Fill(p.ModuleInfoTitle, Vars{"module": "4"})); n > MaxModalTitle {
 		l.add(f, "module_info_title", fmt.Sprintf("title is %d characters, Slack allows at most %d", n, MaxModalTitle))
 	}
 }

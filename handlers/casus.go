@@ -118,7 +118,7 @@ func (c *Casus) Command(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	case "help", "hulp":
 		return c.help(ctx, cmd, "")
 	}
-	return c.help(ctx, cmd, content.Fill(c.phrases.UnknownCommand, map[string]string{"commando": CommandCasus + " " + sub}))
+	return c.help(ctx, cmd, content.Fill(c.phrases.UnknownCommand, content.Vars{"commando": CommandCasus + " " + sub}))
 }
 
 // help shows what /casus does; trainers of the channel's cohort see their subcommands too.
@@ -234,7 +234,7 @@ func (c *Casus) casusCases(co *content.Cohort, filter string) ([]casusCase, erro
 		names = append(names, cc.variant)
 	}
 	return nil, content.Errorf(content.EINVALID, "%s", content.Fill(c.phrases.CasusUnknownCase,
-		map[string]string{"casus": filter, "casussen": casusJoin(names)}))
+		content.Vars{"casus": filter, "casussen": casusJoin(names)}))
 }
 
 // casusClaim is a stage RevealNext gave this command to post.
@@ -274,11 +274,11 @@ func (c *Casus) reveal(ctx context.Context, cmd slack.SlashCommand, filter strin
 			}
 			claims = append(claims, casusClaim{cc: cc, stage: st, reveal: res.Reveal})
 		case store.RevealRepeat:
-			notes = append(notes, content.Fill(c.phrases.CasusRepeat, map[string]string{"casus": cc.title}))
+			notes = append(notes, content.Fill(c.phrases.CasusRepeat, content.Vars{"casus": cc.title}))
 			c.audit(ctx, store.AuditEntry{CohortID: &co.ID, Actor: cmd.UserID, Action: AuditCaseRevealRepeat,
 				Detail: map[string]any{"case": cc.c.ID, "stage": res.Reveal.StageID}})
 		default:
-			notes = append(notes, content.Fill(c.phrases.NothingToReveal, map[string]string{"casus": cc.title}))
+			notes = append(notes, content.Fill(c.phrases.NothingToReveal, content.Vars{"casus": cc.title}))
 		}
 	}
 	if len(claims) == 0 {
@@ -312,12 +312,12 @@ func (c *Casus) post(ctx context.Context, co *content.Cohort, channel, by string
 			}
 			detail["error"] = err.Error()
 			c.audit(ctx, store.AuditEntry{CohortID: &co.ID, Actor: by, Action: AuditCaseRevealFailed, Detail: detail})
-			lines = append(lines, content.Fill(c.phrases.CasusPostFailed, map[string]string{"casus": cl.cc.title}))
+			lines = append(lines, content.Fill(c.phrases.CasusPostFailed, content.Vars{"casus": cl.cc.title}))
 			continue
 		}
 		detail["ts"] = ts
 		c.audit(ctx, store.AuditEntry{CohortID: &co.ID, Actor: by, Action: AuditCaseRevealed, Detail: detail})
-		lines = append(lines, content.Fill(c.phrases.CasusRevealed, map[string]string{
+		lines = append(lines, content.Fill(c.phrases.CasusRevealed, content.Vars{
 			"casus": cl.cc.title, "titel": cl.stage.Title, "module": strconv.Itoa(cl.stage.Module)}))
 	}
 	return lines
@@ -356,7 +356,7 @@ func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand, _ string) (R
 		return Response{}, fmt.Errorf("casus status: %w", err)
 	}
 	c.audit(ctx, store.AuditEntry{CohortID: &co.ID, Actor: cmd.UserID, Action: AuditCaseStatus})
-	head := content.Fill(c.phrases.CasusStatusHeading, map[string]string{"cohort": co.Name})
+	head := content.Fill(c.phrases.CasusStatusHeading, content.Vars{"cohort": co.Name})
 	blocks := TextSections(head)
 	texts := []string{head}
 	for _, cc := range cases {
@@ -371,7 +371,7 @@ func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand, _ string) (R
 			if st, ok := cc.stage(r.StageID); ok {
 				title = st.Title
 			}
-			lines = append(lines, content.Fill(c.phrases.CasusStatusRevealed, map[string]string{
+			lines = append(lines, content.Fill(c.phrases.CasusStatusRevealed, content.Vars{
 				"titel": title, "module": strconv.Itoa(r.Module), "datum": casusTime(r.RevealedAt, loc), "naam": c.who(r.RevealedBy)}))
 		}
 		for _, card := range cards {
@@ -382,8 +382,8 @@ func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand, _ string) (R
 			if st, ok := cc.stage(card.StageID); ok {
 				title = st.Title
 			}
-			lines = append(lines, content.Fill(c.phrases.CasusStatusCard, map[string]string{
-				"titel": title, "naam": "<@" + card.UserID + ">", "datum": casusTime(card.SentAt, loc), "door": c.who(card.SentBy)}))
+			lines = append(lines, content.Fill(c.phrases.CasusStatusCard, content.Vars{
+				"titel": title, "naam": mention(card.UserID), "datum": casusTime(card.SentAt, loc), "door": c.who(card.SentBy)}))
 		}
 		next := ""
 		for _, s := range cc.steps() {
@@ -393,7 +393,7 @@ func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand, _ string) (R
 			}
 		}
 		if st, ok := cc.stage(next); ok {
-			lines = append(lines, content.Fill(c.phrases.CasusStatusNext, map[string]string{"titel": st.Title, "module": strconv.Itoa(st.Module)}))
+			lines = append(lines, content.Fill(c.phrases.CasusStatusNext, content.Vars{"titel": st.Title, "module": strconv.Itoa(st.Module)}))
 			lines = append(lines, "> "+strings.ReplaceAll(casusClip(strings.TrimSpace(previewText(c.phrases, st)), casusPreviewCharacters), "\n", "\n> "))
 			if note := strings.TrimSpace(st.TrainerNote); note != "" {
 				lines = append(lines, c.phrases.CasusStatusTrainerNote+" "+note)
@@ -417,11 +417,15 @@ func previewText(p content.Phrases, s content.Stage) string {
 	return s.Text
 }
 
-func (c *Casus) who(actor string) string {
-	if actor == casusBotActor {
-		return c.phrases.CasusBotName
+func (c *Casus) who(actor string) content.Markup {
+	switch actor {
+	case casusBotActor:
+		return content.Markup(content.Escape(c.phrases.CasusBotName))
+	case store.ErasedActor:
+		// A trainer who had their data erased: the stage stays the group's, without their name.
+		return content.Markup(content.Escape(c.phrases.CasusErasedActor))
 	}
-	return "<@" + actor + ">"
+	return mention(actor)
 }
 
 // casusMentionRE matches a user mention as Slack sends it in a slash command's text: <@U123|name> with "escape
@@ -491,14 +495,14 @@ func (c *Casus) roleCard(ctx context.Context, cmd slack.SlashCommand, args strin
 	rollen := casusJoin(roles)
 	switch {
 	case target == "" || roleArg == "" || len(matches) > 1:
-		return Ephemeral(content.Fill(c.phrases.CasusRoleUsage, map[string]string{"rollen": rollen})), nil
+		return Ephemeral(content.Fill(c.phrases.CasusRoleUsage, content.Vars{"rollen": rollen})), nil
 	case len(matches) == 0:
-		return Ephemeral(content.Fill(c.phrases.CasusRoleUnknown, map[string]string{"rol": roleArg, "rollen": rollen})), nil
+		return Ephemeral(content.Fill(c.phrases.CasusRoleUnknown, content.Vars{"rol": roleArg, "rollen": rollen})), nil
 	}
 	if who, err := c.deps.Gate.Member(ctx, co, target); err != nil {
 		return Response{}, fmt.Errorf("casus rol: %w", err)
 	} else if who == Left {
-		return Ephemeral(content.Fill(c.phrases.CasusRoleLeft, map[string]string{"naam": "<@" + target + ">"})), nil
+		return Ephemeral(content.Fill(c.phrases.CasusRoleLeft, content.Vars{"naam": content.Markup("<@" + target + ">")})), nil
 	}
 	m := matches[0]
 	by := cmd.UserID
@@ -507,8 +511,8 @@ func (c *Casus) roleCard(ctx context.Context, cmd slack.SlashCommand, args strin
 		if err := c.sendCard(ctx, co, m.cc, m.stage, target, by, text, blocks); err != nil {
 			return nil, err
 		}
-		return &Reply{Text: content.Fill(c.phrases.CasusRoleSent, map[string]string{
-			"rol": m.stage.Role, "casus": m.cc.title, "naam": "<@" + target + ">"})}, nil
+		return &Reply{Text: content.Fill(c.phrases.CasusRoleSent, content.Vars{
+			"rol": m.stage.Role, "casus": m.cc.title, "naam": mention(target)})}, nil
 	}}, nil
 }
 
@@ -535,7 +539,7 @@ func (c *Casus) actor(ctx context.Context, cmd slack.SlashCommand, filter string
 				if err := c.sendCard(ctx, co, cc, s, by, by, text, blocks); err != nil {
 					return nil, err
 				}
-				lines = append(lines, content.Fill(c.phrases.CasusActorSent, map[string]string{"casus": cc.title}))
+				lines = append(lines, content.Fill(c.phrases.CasusActorSent, content.Vars{"casus": cc.title}))
 			}
 		}
 		return &Reply{Text: strings.Join(lines, "\n")}, nil
@@ -576,7 +580,7 @@ func (c *Casus) readBack(ctx context.Context, cmd slack.SlashCommand) (Response,
 			return Response{}, fmt.Errorf("casus read back: %w", err)
 		}
 		if who == Left {
-			return Ephemeral(content.Fill(c.phrases.GateLeft, map[string]string{"cohort": escape(co.Name)})), nil
+			return Ephemeral(content.Fill(c.phrases.GateLeft, content.Vars{"cohort": co.Name})), nil
 		}
 		cohorts = append(cohorts, co)
 	case content.ErrorCode(err) == content.ENOTFOUND:
@@ -592,7 +596,7 @@ func (c *Casus) readBack(ctx context.Context, cmd slack.SlashCommand) (Response,
 			return Response{}, fmt.Errorf("casus read back: %w", err)
 		}
 		if left != nil {
-			return Ephemeral(content.Fill(c.phrases.GateLeft, map[string]string{"cohort": escape(left.Name)})), nil
+			return Ephemeral(content.Fill(c.phrases.GateLeft, content.Vars{"cohort": left.Name})), nil
 		}
 		return Ephemeral(c.phrases.CasusNoTraining), nil
 	}
@@ -606,7 +610,7 @@ func (c *Casus) readBack(ctx context.Context, cmd slack.SlashCommand) (Response,
 		c.audit(ctx, store.AuditEntry{CohortID: &co.ID, Actor: cmd.UserID, UserID: cmd.UserID, Action: AuditCaseReadBack,
 			Detail: map[string]any{"stages": len(stages)}})
 	}
-	text := content.Fill(c.phrases.CasusRevealedHeading, map[string]string{"cohort": cohorts[0].Name})
+	text := content.Fill(c.phrases.CasusRevealedHeading, content.Vars{"cohort": cohorts[0].Name})
 	if len(msgs) == 1 {
 		return Response{Reply: &Reply{Text: casusFirstLine(text), Blocks: msgs[0]}}, nil
 	}
@@ -757,7 +761,8 @@ func (c *Casus) AutoReveal(ctx context.Context, cohortID int64, afterModule int)
 	}
 	c.audit(ctx, store.AuditEntry{CohortID: &co.ID, Actor: casusBotActor, Action: AuditCaseAutoRevealed,
 		Detail: map[string]any{"after_module": afterModule, "posted": len(out), "claimed": len(claims)}})
-	note := content.Fill(c.phrases.CasusAutoRevealed, map[string]string{"kanaal": casusChannelRef(co.Channel), "stappen": "• " + strings.Join(lines, "\n• ")})
+	note := content.Fill(c.phrases.CasusAutoRevealed, content.Vars{"kanaal": casusChannelRef(co.Channel),
+		"stappen": content.Markup("• " + strings.Join(lines, "\n• "))})
 	for _, t := range co.Trainers {
 		if !content.IsUserRef(t) || content.IsEmail(t) {
 			continue
@@ -770,11 +775,11 @@ func (c *Casus) AutoReveal(ctx context.Context, cohortID int64, afterModule int)
 	return out, nil
 }
 
-func casusChannelRef(ch string) string {
+func casusChannelRef(ch string) content.Markup {
 	if strings.HasPrefix(ch, "#") {
-		return ch
+		return content.Markup(content.Escape(ch))
 	}
-	return "<#" + ch + ">"
+	return content.Markup("<#" + ch + ">")
 }
 
 func (c *Casus) audit(ctx context.Context, e store.AuditEntry) {

@@ -29,7 +29,7 @@ const (
 // the card goes to its player alone (RoleCardMessage). It is used by `/casus reveal` and by the scheduler's
 // automatic reveal. text is the notification and fallback text.
 func CaseStageMessage(p content.Phrases, caseTitle string, s content.Stage) (text string, blocks []slack.Block) {
-	head := content.Fill(p.CaseReveal, map[string]string{"casus": caseTitle, "module": strconv.Itoa(s.Module)})
+	head := content.Fill(p.CaseReveal, content.Vars{"casus": caseTitle, "module": strconv.Itoa(s.Module)})
 	blocks = append(blocks, TextSections(head)...)
 	blocks = append(blocks, stageBody(p, s)...)
 	return casusFirstLine(head), blocks
@@ -58,7 +58,7 @@ func stageBody(p content.Phrases, s content.Stage) []slack.Block {
 
 // RoleCardMessage builds the DM that hands a role card to the participant who plays the role.
 func RoleCardMessage(p content.Phrases, caseTitle string, s content.Stage) (text string, blocks []slack.Block) {
-	intro := content.Fill(p.RoleCard, map[string]string{"casus": caseTitle, "rol": s.Role})
+	intro := content.Fill(p.RoleCard, content.Vars{"casus": caseTitle, "rol": s.Role})
 	blocks = append(blocks, TextSections(intro)...)
 	blocks = append(blocks, TextSections("*"+s.Title+"*\n"+strings.TrimSpace(s.Text))...)
 	return casusFirstLine(intro), blocks
@@ -66,7 +66,7 @@ func RoleCardMessage(p content.Phrases, caseTitle string, s content.Stage) (text
 
 // ActorMessage builds the DM with the background of the client for the trainer (or whoever plays the client).
 func ActorMessage(p content.Phrases, caseTitle string, s content.Stage) (text string, blocks []slack.Block) {
-	intro := content.Fill(p.CasusActorIntro, map[string]string{"casus": caseTitle})
+	intro := content.Fill(p.CasusActorIntro, content.Vars{"casus": caseTitle})
 	blocks = append(blocks, TextSections(intro)...)
 	blocks = append(blocks, TextSections("*"+s.Title+"*\n"+strings.TrimSpace(s.Text))...)
 	return casusFirstLine(intro), blocks
@@ -124,7 +124,7 @@ func RevealedStagesBlocks(p content.Phrases, cohortName string, stages []Reveale
 // revealedStagesMessages splits the read-back into messages of at most casusMaxBlocks blocks and casusMaxChars
 // characters, never splitting one stage over two messages unless the stage alone is too big.
 func revealedStagesMessages(p content.Phrases, cohortName string, stages []RevealedStage) [][]slack.Block {
-	head := TextSections(content.Fill(p.CasusRevealedHeading, map[string]string{"cohort": cohortName}))
+	head := TextSections(content.Fill(p.CasusRevealedHeading, content.Vars{"cohort": cohortName}))
 	if len(stages) == 0 {
 		return [][]slack.Block{append(head, TextSections(p.CasusNoneRevealed)...)}
 	}

@@ -446,6 +446,15 @@ func TestCasusHelpAndStatus(t *testing.T) {
 			t.Errorf("status misses %q:\n%s", want, got)
 		}
 	}
+	// A trainer who had their data erased is no broken mention: the stage stays, without their name.
+	if _, err := w.db.ExecContext(context.Background(), `UPDATE case_reveals SET revealed_by = $1`, store.ErasedActor); err != nil {
+		t.Fatal(err)
+	}
+	w.command(t, w.trainer, w.channel, "status")
+	if got := w.lastEphemeral(t, w.trainer); !strings.Contains(got, "door iemand wiens gegevens zijn gewist") ||
+		strings.Contains(got, "<@"+store.ErasedActor) {
+		t.Errorf("status after the revealing trainer's erasure:\n%s", got)
+	}
 	if locked, _ := w.db.CasesLocked(context.Background(), w.cohortID); !locked {
 		t.Error("after a reveal the cases are not locked")
 	}

@@ -60,7 +60,7 @@ func (d *Deliveries) catchUpState(ctx context.Context, c *content.Cohort) (Catch
 // "Gelezen" buttons, and the case stages shared so far. When everything does not fit in one message, the oldest
 // case stages are left out with a pointer to the channel, where they are. v is the cohort's view with no module.
 func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[string]store.Progress) (Message, error) {
-	intro := content.Fill(v.Phrases.CatchUpIntro, map[string]string{"deelnemer": userID, "cohort": v.Cohort.Name})
+	intro := content.Fill(v.Phrases.CatchUpIntro, content.Vars{"deelnemer": userID, "cohort": v.Cohort.Name})
 	head := sections(intro)
 	head = append(head, sections(sessionList(v))...)
 	if st.BeforeStart {
@@ -73,7 +73,7 @@ func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[s
 			return Message{}, fmt.Errorf("catch-up: %w", err)
 		}
 		head = append(head, slack.NewDividerBlock())
-		head = append(head, sections(content.Fill(v.Phrases.CatchUpNow, map[string]string{
+		head = append(head, sections(content.Fill(v.Phrases.CatchUpNow, content.Vars{
 			"module": strconv.Itoa(pv.Number),
 			"titel":  pv.Module.Title,
 			"datum":  DutchDateTime(pv.When.Start, pv.Loc),

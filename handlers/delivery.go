@@ -336,10 +336,12 @@ func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
 
-// escape makes plain text safe in mrkdwn: Slack reads &, < and > as markup.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+// escape makes plain text safe in mrkdwn where a text is built without content.Fill: Slack reads &, < and > as
+// markup.
+func escape(s string) string { return content.Escape(s) }
+
+// mention is the mrkdwn that names a Slack user: "<@U123>".
+func mention(userID string) content.Markup { return content.Markup("<@" + userID + ">") }
 
 // firstLine returns the first non-empty line of a mrkdwn text, for a notification.
 func firstLine(s string) string {
@@ -368,7 +370,7 @@ func sessionList(v ModuleView) string {
 		if mod, ok := v.Course.Module(cm.Number); ok {
 			title = mod.Title
 		}
-		lines = append(lines, content.Fill(v.Phrases.CourseSession, map[string]string{
+		lines = append(lines, content.Fill(v.Phrases.CourseSession, content.Vars{
 			"module": strconv.Itoa(cm.Number),
 			"titel":  title,
 			"datum":  DutchDate(cm.Start, v.Loc),

@@ -15,7 +15,7 @@ func EindmetingMessage(v ModuleView) (Message, error) {
 	if v.Module == nil {
 		return Message{}, fmt.Errorf("eindmeting: no module")
 	}
-	text := content.Fill(v.Phrases.EindmetingIntro, map[string]string{"doel": strings.TrimSpace(v.Course.Meter.Purpose)})
+	text := content.Fill(v.Phrases.EindmetingIntro, content.Vars{"doel": strings.TrimSpace(v.Course.Meter.Purpose)})
 	blocks := sections(text)
 	for _, t := range v.Module.Huiswerk {
 		blocks = append(blocks, sections("*"+t.Title+"*\n"+strings.TrimSpace(t.Text))...)

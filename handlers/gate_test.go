@@ -107,7 +107,7 @@ func newGateWorld(t *testing.T) *gateWorld {
 	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now, Gate: gate})
 	buttons := handlers.RegisterProgressButtons(reg, course, db)
 	buttons.Refresh, buttons.Gate = home.Refresh, gate
-	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Poster, Home: home, Log: log})
+	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Port, Home: home, Log: log, Now: clock.Now})
 	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: db, Log: log})
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{Store: db, Users: bot.NewSender(b.Poster), BotUserID: w.fake.BotUserID(), Now: clock.Now, Log: log, Gate: gate})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course, Now: clock.Now, Gate: gate, Log: log})

@@ -53,7 +53,7 @@ func (h *Help) Command(ctx context.Context, cmd slack.SlashCommand) (Response, e
 	}
 	intro := ""
 	if sub := firstWord(cmd.Text); sub != "" && !strings.EqualFold(sub, "help") {
-		intro = content.Fill(h.phrases.UnknownCommand, map[string]string{"commando": CommandGesprekbot + " " + sub})
+		intro = content.Fill(h.phrases.UnknownCommand, content.Vars{"commando": CommandGesprekbot + " " + sub})
 	}
 	return Response{Reply: HelpReply(h.phrases, trainer, intro)}, nil
 }

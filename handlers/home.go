@@ -459,7 +459,7 @@ func trainerBlocks(course *content.Course, now time.Time, trained []TrainerCohor
 		if err != nil {
 			return homePart{}, err
 		}
-		lines := []string{content.Fill(phrases.HomeTrainerCohort, map[string]string{"cohort": escape(t.Cohort.Name), "kanaal": channelRef(t.Cohort.Channel)})}
+		lines := []string{content.Fill(phrases.HomeTrainerCohort, content.Vars{"cohort": t.Cohort.Name, "kanaal": channelRef(t.Cohort.Channel)})}
 		var material *slack.Accessory
 		if m, current := nextModule(t.Cohort, now); m != nil {
 			material = slack.NewAccessory(ModuleInfoButton(t.Cohort.ID, m.Number, phrases.ModuleInfoTrainerButton))
@@ -467,29 +467,29 @@ func trainerBlocks(course *content.Course, now time.Time, trained []TrainerCohor
 			if current {
 				formatTrainer = phrases.HomeTrainerNow
 			}
-			lines = append(lines, content.Fill(formatTrainer, map[string]string{"module": strconv.Itoa(m.Number), "datum": DutchDateTime(m.Start, loc), "plaats": escape(m.Location)}))
+			lines = append(lines, content.Fill(formatTrainer, content.Vars{"module": strconv.Itoa(m.Number), "datum": DutchDateTime(m.Start, loc), "plaats": m.Location}))
 		} else {
 			lines = append(lines, phrases.HomeTrainerOver)
 		}
-		lines = append(lines, content.Fill(phrases.HomeTrainerPeople, map[string]string{"aantal": strconv.Itoa(t.Participants)}))
+		lines = append(lines, content.Fill(phrases.HomeTrainerPeople, content.Vars{"aantal": strconv.Itoa(t.Participants)}))
 		if t.Left > 0 {
-			lines = append(lines, content.Fill(phrases.HomeTrainerLeft, map[string]string{"aantal": strconv.Itoa(t.Left)}))
+			lines = append(lines, content.Fill(phrases.HomeTrainerLeft, content.Vars{"aantal": strconv.Itoa(t.Left)}))
 		}
-		lines = append(lines, content.Fill(phrases.HomeTrainerVoormeting, map[string]string{"aantal": strconv.Itoa(t.VoormetingDone), "totaal": strconv.Itoa(t.Participants)}))
+		lines = append(lines, content.Fill(phrases.HomeTrainerVoormeting, content.Vars{"aantal": strconv.Itoa(t.VoormetingDone), "totaal": strconv.Itoa(t.Participants)}))
 		if m4, ok := t.Cohort.Module(4); ok && !now.Before(m4.Start) {
-			lines = append(lines, content.Fill(phrases.HomeTrainerEindmeting, map[string]string{"aantal": strconv.Itoa(t.EindmetingDone), "totaal": strconv.Itoa(t.Participants)}))
+			lines = append(lines, content.Fill(phrases.HomeTrainerEindmeting, content.Vars{"aantal": strconv.Itoa(t.EindmetingDone), "totaal": strconv.Itoa(t.Participants)}))
 		}
 		var hw []string
 		for _, m := range t.Cohort.Modules {
 			if !now.Before(m.End) && course.HomeworkByKlaar(m.Number) {
-				hw = append(hw, content.Fill(phrases.HomeTrainerHomeworkModule, map[string]string{"module": strconv.Itoa(m.Number), "aantal": strconv.Itoa(t.HomeworkDone[m.Number]), "totaal": strconv.Itoa(t.Participants)}))
+				hw = append(hw, content.Fill(phrases.HomeTrainerHomeworkModule, content.Vars{"module": strconv.Itoa(m.Number), "aantal": strconv.Itoa(t.HomeworkDone[m.Number]), "totaal": strconv.Itoa(t.Participants)}))
 			}
 		}
 		if len(hw) > 0 {
 			lines = append(lines, phrases.HomeTrainerHomework+" "+strings.Join(hw, " · "))
 		}
 		if t.Failed > 0 {
-			lines = append(lines, content.Fill(phrases.HomeTrainerFailed, map[string]string{"aantal": strconv.Itoa(t.Failed)}))
+			lines = append(lines, content.Fill(phrases.HomeTrainerFailed, content.Vars{"aantal": strconv.Itoa(t.Failed)}))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, material))
 	}
@@ -505,9 +505,9 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 	if err != nil {
 		return nil, err
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(content.Fill(course.Phrases.HomeParticipantHeader, map[string]string{"cohort": c.Name}), 150)))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(content.FillPlain(course.Phrases.HomeParticipantHeader, content.Vars{"cohort": c.Name}), 150)))}
 	if p.Left {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.GateLeft, map[string]string{"cohort": escape(c.Name)})), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.GateLeft, content.Vars{"cohort": c.Name})), nil, nil))
 		return []homePart{{blocks: blocks}}, nil
 	}
 
@@ -524,11 +524,11 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 		if current {
 			formatModule = course.Phrases.HomeNow
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(formatModule, map[string]string{"module": strconv.Itoa(m.Number), "titel": escape(mod.Title), "datum": DutchDate(m.Start, loc), "van": DutchClock(m.Start, loc), "tot": DutchClock(m.End, loc), "plaats": escape(m.Location)})), nil,
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(formatModule, content.Vars{"module": strconv.Itoa(m.Number), "titel": mod.Title, "datum": DutchDate(m.Start, loc), "van": DutchClock(m.Start, loc), "tot": DutchClock(m.End, loc), "plaats": m.Location})), nil,
 			slack.NewAccessory(ModuleInfoButton(c.ID, m.Number, course.Phrases.ModuleInfoButton))))
 		if lezen := mod.Voorbereiding.Lezen; len(lezen) > 0 {
 			blocks = append(blocks, slack.NewDividerBlock(),
-				slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeReadings, map[string]string{"module": strconv.Itoa(m.Number)})), nil, nil))
+				slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeReadings, content.Vars{"module": strconv.Itoa(m.Number)})), nil, nil))
 			for i, r := range lezen {
 				if done, ok := p.Progress[progressKey(store.ProgressReading, r.ID)]; ok {
 					blocks = append(blocks, ReadingDoneBlocks(c.ID, r, userID, DutchDateTime(done.DoneAt, loc), course.Phrases)...)
@@ -546,7 +546,7 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 		if !ok || len(mod.Huiswerk) == 0 || !course.HomeworkByKlaar(cm.Number) || now.Before(cm.End) {
 			continue
 		}
-		hw = append(hw, slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeHomeworkModule, map[string]string{"module": strconv.Itoa(cm.Number), "titel": escape(mod.Title)})+"\n"+
+		hw = append(hw, slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeHomeworkModule, content.Vars{"module": strconv.Itoa(cm.Number), "titel": mod.Title})+"\n"+
 			taskList(mod.Huiswerk)), nil, nil))
 		done, ok := p.Progress[progressKey(store.ProgressHomework, store.HomeworkItem(cm.Number))]
 		switch {
@@ -596,7 +596,7 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 	ms := st.Measurement
 	switch {
 	case ms == nil:
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeMeterNotStarted, map[string]string{"meting": name})), nil, nil),
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeMeterNotStarted, content.Vars{"meting": name})), nil, nil),
 			meterButton(c.ID, st.Kind, label)}
 	case !ms.Finished():
 		answered := 0
@@ -605,15 +605,15 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 				answered++
 			}
 		}
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeMeterBusy, map[string]string{"meting": name, "aantal": strconv.Itoa(answered), "totaal": strconv.Itoa(total)})), nil, nil),
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.HomeMeterBusy, content.Vars{"meting": name, "aantal": strconv.Itoa(answered), "totaal": strconv.Itoa(total)})), nil, nil),
 			meterButton(c.ID, st.Kind, course.Phrases.HomeMeterGoOn)}
 	}
-	lines := []string{content.Fill(course.Phrases.HomeMeterDone, map[string]string{"meting": name, "datum": DutchDateTime(*ms.FinishedAt, loc)})}
+	lines := []string{content.Fill(course.Phrases.HomeMeterDone, content.Vars{"meting": name, "datum": DutchDateTime(*ms.FinishedAt, loc)})}
 	if st.Kind == store.MeterEindmeting && p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
 		g := Growth(course.Meter, p.Voormeting.Answers, st.Answers)
 		lines = append(lines, course.Phrases.HomeGrowth)
 		for _, a := range g.Areas {
-			lines = append(lines, content.Fill(course.Phrases.HomeGrowthArea, map[string]string{"gebied": escape(a.Area), "voor": dutchNumber(a.Voor), "na": dutchNumber(a.Na), "verschil": signed(a.Na - a.Voor)}))
+			lines = append(lines, content.Fill(course.Phrases.HomeGrowthArea, content.Vars{"gebied": a.Area, "voor": dutchNumber(a.Voor), "na": dutchNumber(a.Na), "verschil": signed(a.Na - a.Voor)}))
 		}
 	} else {
 		r := Stap2(course.Meter, st.Answers)
@@ -628,7 +628,7 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 	}
 	note := course.Phrases.HomeMeterPrivate
 	if ms.SharedAt != nil {
-		note = content.Fill(course.Phrases.HomeMeterShared, map[string]string{"datum": DutchDate(*ms.SharedAt, loc)})
+		note = content.Fill(course.Phrases.HomeMeterShared, content.Vars{"datum": DutchDate(*ms.SharedAt, loc)})
 	}
 	blocks := TextSections(strings.Join(lines, "\n"))
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(note)))
@@ -648,11 +648,11 @@ func nextModule(c *content.Cohort, now time.Time) (m *content.CohortModule, curr
 }
 
 // channelRef links a channel ID ("<#C123>"); a name not yet resolved is shown as it is.
-func channelRef(ch string) string {
+func channelRef(ch string) content.Markup {
 	if strings.HasPrefix(ch, "C") || strings.HasPrefix(ch, "G") {
-		return "<#" + ch + ">"
+		return content.Markup("<#" + ch + ">")
 	}
-	return escape(ch)
+	return content.Markup(escape(ch))
 }
 
 // clip shortens s to n runes.

@@ -28,6 +28,7 @@ type homeWorld struct {
 	trainer  string
 	anna     string
 	bram     string
+	privacy  *handlers.Privacy
 }
 
 func newHomeWorld(t *testing.T) *homeWorld {
@@ -48,7 +49,7 @@ func newHomeWorld(t *testing.T) *homeWorld {
 	buttons := handlers.RegisterProgressButtons(reg, course, db)
 	buttons.Refresh = home.Refresh
 	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now})
-	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Poster, Home: home, Log: log})
+	w.privacy = handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Port, Home: home, Log: log})
 	b.Connect(t)
 	return w
 }

@@ -93,8 +93,8 @@ func HomeworkReminderMessage(v ModuleView) (Message, error) {
 	return checkLimits(Message{Text: firstLine(text), Blocks: blocks})
 }
 
-func homeworkVars(v ModuleView) map[string]string {
-	return map[string]string{
+func homeworkVars(v ModuleView) content.Vars {
+	return content.Vars{
 		"module": strconv.Itoa(v.Number),
 		"titel":  v.Module.Title,
 		"datum":  DutchDateTime(v.Next.Start, v.Loc),
@@ -110,7 +110,7 @@ func HomeworkButton(cohortID int64, n int, p content.Phrases) slack.Block {
 // HomeworkDoneBlock replaces the "Klaar" button once userID marked module n's homework done at when.
 func HomeworkDoneBlock(cohortID int64, n int, userID, when string, p content.Phrases) slack.Block {
 	return slack.NewContextBlock(ProgressBlockID(store.ProgressHomework, cohortID, store.HomeworkItem(n)),
-		mrkdwn(content.Fill(p.ProgressHomeworkDoneBy, map[string]string{"deelnemer": userID, "datum": when})))
+		mrkdwn(content.Fill(p.ProgressHomeworkDoneBy, content.Vars{"deelnemer": userID, "datum": when})))
 }
 
 // homeworkPlanBlock stands in for the "Klaar" button of module n's homework when the development plan in the

@@ -41,9 +41,9 @@ func (b *ProgressButtons) HomeworkDone(ctx context.Context, cb slack.Interaction
 		return Response{}, fmt.Errorf("homework done: %w", err)
 	}
 	when := DutchDateTime(rec.DoneAt, loc)
-	text := content.Fill(b.Course.Phrases.HomeworkDone, map[string]string{"module": strconv.Itoa(n)})
+	text := content.Fill(b.Course.Phrases.HomeworkDone, content.Vars{"module": strconv.Itoa(n)})
 	if !first {
-		text = content.Fill(b.Course.Phrases.ProgressAlreadyHomework, map[string]string{"module": strconv.Itoa(n), "datum": when})
+		text = content.Fill(b.Course.Phrases.ProgressAlreadyHomework, content.Vars{"module": strconv.Itoa(n), "datum": when})
 	}
 	return b.answer(ctx, cb, action, []slack.Block{HomeworkDoneBlock(c.ID, n, cb.User.ID, when, b.Course.Phrases)}, text)
 }

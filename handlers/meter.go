@@ -212,7 +212,7 @@ func (m *Meter) checkPresent(ctx context.Context, c *content.Cohort, userID stri
 
 // leftError is the answer to someone who left cohort c's channel.
 func (m *Meter) leftError(c *content.Cohort) error {
-	return content.Errorf(content.EFORBIDDEN, "%s", content.Fill(m.phrases.GateLeft, map[string]string{"cohort": escape(c.Name)}))
+	return content.Errorf(content.EFORBIDDEN, "%s", content.Fill(m.phrases.GateLeft, content.Vars{"cohort": c.Name}))
 }
 
 // kindTitle returns "voormeting" or "eindmeting" for use in a sentence.

@@ -90,7 +90,7 @@ func (m *Meter) GrowthMessage(r GrowthReport) (Message, error) {
 	blocks := sections(m.phrases.GrowthReport)
 	var areaLines []string
 	for _, a := range r.Areas {
-		areaLines = append(areaLines, content.Fill(m.phrases.MeterAreaLine, map[string]string{"gebied": a.Area, "voor": dutchNumber(a.Voor), "na": dutchNumber(a.Na), "verschil": signed(a.Na - a.Voor)}))
+		areaLines = append(areaLines, content.Fill(m.phrases.MeterAreaLine, content.Vars{"gebied": a.Area, "voor": dutchNumber(a.Voor), "na": dutchNumber(a.Na), "verschil": signed(a.Na - a.Voor)}))
 	}
 	blocks = append(blocks, sections("*"+m.phrases.MeterPerArea+"*\n"+strings.Join(areaLines, "\n"))...)
 	for _, a := range r.Areas {
@@ -99,7 +99,7 @@ func (m *Meter) GrowthMessage(r GrowthReport) (Message, error) {
 			if g.Area != a.Area {
 				continue
 			}
-			lines = append(lines, content.Fill(m.phrases.MeterStatementLine, map[string]string{"voor": scoreOrDash(g.Voor), "na": scoreOrDash(g.Na), "stelling": escape(g.Statement.Text)}))
+			lines = append(lines, content.Fill(m.phrases.MeterStatementLine, content.Vars{"voor": scoreOrDash(g.Voor), "na": scoreOrDash(g.Na), "stelling": g.Statement.Text}))
 		}
 		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
 	}

@@ -121,7 +121,7 @@ func (m *Meter) Overview(ctx context.Context, cmd slack.SlashCommand) (Response,
 				return nil, fmt.Errorf("meter export: %w", err)
 			}
 			name := "competentiemeter-" + fileSafe(c.Name) + ".csv"
-			if _, err := m.deps.Slack.UploadFile(ctx, dm, name, content.Fill(m.phrases.MeterCSVTitle, map[string]string{"cohort": c.Name}), data); err != nil {
+			if _, err := m.deps.Slack.UploadFile(ctx, dm, name, content.FillPlain(m.phrases.MeterCSVTitle, content.Vars{"cohort": c.Name}), data); err != nil {
 				return nil, fmt.Errorf("meter export: %w", err)
 			}
 			return nil, nil
@@ -163,7 +163,7 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 	if err != nil {
 		return Message{}, err
 	}
-	head := content.Fill(m.phrases.MeterOverviewHeading, map[string]string{"cohort": escape(c.Name)})
+	head := content.Fill(m.phrases.MeterOverviewHeading, content.Vars{"cohort": c.Name})
 	blocks := sections(head)
 	var shared []string
 	var withheld []string
@@ -175,14 +175,14 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 		return ""
 	}
 	for _, k := range o.Kinds {
-		lines := []string{content.Fill(m.phrases.MeterOverviewKind, map[string]string{"meting": capitalize(kindTitle(k.Kind)), "aantal": strconv.Itoa(len(k.Done)), "totaal": strconv.Itoa(o.Total)})}
-		lines = append(lines, content.Fill(m.phrases.MeterOverviewDone, map[string]string{"namen": mentions(m.phrases, k.Done, leftMark)}))
+		lines := []string{content.Fill(m.phrases.MeterOverviewKind, content.Vars{"meting": capitalize(kindTitle(k.Kind)), "aantal": strconv.Itoa(len(k.Done)), "totaal": strconv.Itoa(o.Total)})}
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewDone, content.Vars{"namen": mentions(m.phrases, k.Done, leftMark)}))
 		if len(k.Busy) > 0 {
-			lines = append(lines, content.Fill(m.phrases.MeterOverviewBusy, map[string]string{"namen": mentions(m.phrases, k.Busy, func(u string) string {
+			lines = append(lines, content.Fill(m.phrases.MeterOverviewBusy, content.Vars{"namen": mentions(m.phrases, k.Busy, func(u string) string {
 				return fmt.Sprintf(" (%d/%d)", k.Answered[u], len(m.ids)) + leftMark(u)
 			})}))
 		}
-		lines = append(lines, content.Fill(m.phrases.MeterOverviewNotYet, map[string]string{"namen": mentions(m.phrases, k.NotStarted, leftMark)}))
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewNotYet, content.Vars{"namen": mentions(m.phrases, k.NotStarted, leftMark)}))
 		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
 		f := k.Figures
 		for _, s := range f.Shared {
@@ -193,18 +193,18 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 			shared = append(shared, fmt.Sprintf("• <@%s>, %s: %s", s.UserID, kindTitle(k.Kind), strings.Join(parts, " · ")))
 		}
 		for _, s := range f.Withheld {
-			withheld = append(withheld, content.Fill(m.phrases.MeterOverviewWithheld, map[string]string{"deelnemer": s.UserID, "meting": kindTitle(k.Kind)}))
+			withheld = append(withheld, content.Fill(m.phrases.MeterOverviewWithheld, content.Vars{"deelnemer": s.UserID, "meting": kindTitle(k.Kind)}))
 		}
 		if f.Snapshot == nil {
-			note := content.Fill(m.phrases.MeterOverviewTooFew, map[string]string{"aantal": strconv.Itoa(store.MinGroup), "meting": kindTitle(k.Kind)})
+			note := content.Fill(m.phrases.MeterOverviewTooFew, content.Vars{"aantal": strconv.Itoa(store.MinGroup), "meting": kindTitle(k.Kind)})
 			if f.Hidden == store.FiguresUnseen {
-				note = content.Fill(m.phrases.MeterOverviewUnseen, map[string]string{"aantal": strconv.Itoa(f.Unseen), "meting": kindTitle(k.Kind), "minimum": strconv.Itoa(store.MinGroup)})
+				note = content.Fill(m.phrases.MeterOverviewUnseen, content.Vars{"aantal": strconv.Itoa(f.Unseen), "meting": kindTitle(k.Kind), "minimum": strconv.Itoa(store.MinGroup)})
 			}
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(note)))
 			continue
 		}
 		snap := *f.Snapshot
-		group := []string{content.Fill(m.phrases.MeterOverviewGroup, map[string]string{"meting": kindTitle(k.Kind), "aantal": strconv.Itoa(snap.Members), "datum": DutchDateTime(snap.TakenAt, loc)})}
+		group := []string{content.Fill(m.phrases.MeterOverviewGroup, content.Vars{"meting": kindTitle(k.Kind), "aantal": strconv.Itoa(snap.Members), "datum": DutchDateTime(snap.TakenAt, loc)})}
 		for _, a := range meter.Areas {
 			ids := statementIDs(a.Statements)
 			group = append(group, fmt.Sprintf("• *%s*: %s", a.Title, dutchNumber(snap.Average(ids...))))
@@ -226,9 +226,9 @@ func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, er
 		blocks = append(blocks, sections(strings.Join(withheld, "\n"))...)
 	}
 	if len(o.Left) > 0 {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewLeft, map[string]string{"namen": mentions(m.phrases, o.Left, nil)}))))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewLeft, content.Vars{"namen": mentions(m.phrases, o.Left, nil)}))))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewPlans, map[string]string{"aantal": strconv.Itoa(o.Plans), "totaal": strconv.Itoa(o.Total)})+" "+m.phrases.MeterOverviewCSV)))
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewPlans, content.Vars{"aantal": strconv.Itoa(o.Plans), "totaal": strconv.Itoa(o.Total)})+" "+m.phrases.MeterOverviewCSV)))
 	return checkLimits(Message{Text: firstLine(head), Blocks: blocks})
 }
 
@@ -239,10 +239,10 @@ func (m *Meter) staleNote(f store.MeterFigures, loc *time.Location) string {
 	}
 	date := DutchDateTime(f.Snapshot.TakenAt, loc)
 	if f.Pending > 0 {
-		return content.Fill(m.phrases.MeterOverviewPending, map[string]string{"datum": date,
+		return content.Fill(m.phrases.MeterOverviewPending, content.Vars{"datum": date,
 			"minimum": strconv.Itoa(store.MinChange), "aantal": strconv.Itoa(store.MinChange - f.Pending)})
 	}
-	return content.Fill(m.phrases.MeterOverviewBlocked, map[string]string{"datum": date})
+	return content.Fill(m.phrases.MeterOverviewBlocked, content.Vars{"datum": date})
 }
 
 // statementIDs returns the ids of statements.
@@ -307,7 +307,7 @@ func MeterCSV(meter content.Meter, phrases content.Phrases, loc *time.Location, 
 		add(k.Busy, "bezig", func(u string) string { return fmt.Sprint(k.Answered[u]) })
 		add(k.NotStarted, "niet begonnen", func(string) string { return "0" })
 		if snap := k.Figures.Snapshot; snap != nil {
-			row := []string{k.Kind, "groepsgemiddelde", content.Fill(phrases.MeterCSVGroupStatus, map[string]string{
+			row := []string{k.Kind, "groepsgemiddelde", content.FillPlain(phrases.MeterCSVGroupStatus, content.Vars{
 				"aantal": strconv.Itoa(snap.Members), "datum": DutchDateTime(snap.TakenAt, loc)}), "", ""}
 			for _, a := range meter.Areas {
 				row = append(row, csvNumber(snap.Average(statementIDs(a.Statements)...)))
@@ -330,9 +330,9 @@ func csvNumber(v float64) string {
 }
 
 // mentions lists users as Slack mentions, each with an optional suffix; "Nog niemand" when empty.
-func mentions(phrases content.Phrases, users []string, suffix func(string) string) string {
+func mentions(phrases content.Phrases, users []string, suffix func(string) string) content.Markup {
 	if len(users) == 0 {
-		return phrases.MeterOverviewNobody
+		return content.Markup(phrases.MeterOverviewNobody)
 	}
 	out := make([]string, len(users))
 	for i, u := range users {
@@ -341,7 +341,7 @@ func mentions(phrases content.Phrases, users []string, suffix func(string) strin
 			out[i] += suffix(u)
 		}
 	}
-	return strings.Join(out, ", ")
+	return content.Markup(strings.Join(out, ", "))
 }
 
 func capitalize(s string) string {

@@ -88,7 +88,7 @@ func (m *Meter) ResultMessage(ms store.Measurement, c *content.Cohort, answers m
 	if err != nil {
 		return Message{}, err
 	}
-	done := content.Fill(m.phrases.MeterDone, map[string]string{"meting": kindTitle(ms.Kind)})
+	done := content.Fill(m.phrases.MeterDone, content.Vars{"meting": kindTitle(ms.Kind)})
 	blocks := sections(done)
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, sections("*"+meter.Stap2.Title+"*\n"+meter.Stap2.Text)...)
@@ -109,12 +109,12 @@ func (m *Meter) ResultMessage(ms store.Measurement, c *content.Cohort, answers m
 	blocks = append(blocks, slack.NewActionBlock("meter_result/"+strconv.FormatInt(ms.ID, 10), buttons...))
 	var notes []string
 	if ms.SharedAt != nil {
-		notes = append(notes, content.Fill(m.phrases.MeterSharedOn, map[string]string{"datum": DutchDateTime(*ms.SharedAt, loc)}))
+		notes = append(notes, content.Fill(m.phrases.MeterSharedOn, content.Vars{"datum": DutchDateTime(*ms.SharedAt, loc)}))
 	} else {
 		notes = append(notes, m.phrases.MeterPrivate)
 	}
 	if m.now().Before(until) {
-		notes = append(notes, content.Fill(m.phrases.MeterReopenUntil, map[string]string{"datum": DutchDateTime(until, loc)}))
+		notes = append(notes, content.Fill(m.phrases.MeterReopenUntil, content.Vars{"datum": DutchDateTime(until, loc)}))
 	}
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(strings.Join(notes, " "))))
 	return checkLimits(Message{Text: done, Blocks: blocks})
@@ -139,9 +139,9 @@ func rankedList(heading string, rs, tied []RankedStatement, m *Meter) string {
 		for _, r := range tied {
 			names = append(names, strconv.Itoa(r.Index+1))
 		}
-		tiedText := content.Fill(m.phrases.MeterTied, map[string]string{"score": m.scoreLabel(tied[0].Score), "stellingen": joinDutch(names)})
+		tiedText := content.Fill(m.phrases.MeterTied, content.Vars{"score": m.scoreLabel(tied[0].Score), "stellingen": joinDutch(names)})
 		if len(names) == 1 {
-			tiedText = content.Fill(m.phrases.MeterTiedOne, map[string]string{"score": m.scoreLabel(tied[0].Score), "stelling": names[0]})
+			tiedText = content.Fill(m.phrases.MeterTiedOne, content.Vars{"score": m.scoreLabel(tied[0].Score), "stelling": names[0]})
 		}
 		lines = append(lines, tiedText)
 	}

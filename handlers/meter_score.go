@@ -30,10 +30,10 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 		if ms.Kind == store.MeterEindmeting {
 			head = m.phrases.EindmetingIntro
 		}
-		head = content.Fill(head, map[string]string{"doel": strings.TrimSpace(meter.Purpose)})
+		head = content.Fill(head, content.Vars{"doel": strings.TrimSpace(meter.Purpose)})
 		blocks = append(blocks, sections(head+"\n\n"+meter.Intro)...)
 	}
-	progress := content.Fill(m.phrases.MeterQuestion, map[string]string{
+	progress := content.Fill(m.phrases.MeterQuestion, content.Vars{
 		"nummer": strconv.Itoa(i + 1), "totaal": strconv.Itoa(len(m.ids)), "gebied": area.Title,
 	})
 	answered := 0
@@ -43,7 +43,7 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 		}
 	}
 	blocks = append(blocks,
-		slack.NewContextBlock("", mrkdwn(progress+" · "+content.Fill(m.phrases.MeterAnswered, map[string]string{"aantal": strconv.Itoa(answered), "totaal": strconv.Itoa(len(m.ids))}))),
+		slack.NewContextBlock("", mrkdwn(progress+" · "+content.Fill(m.phrases.MeterAnswered, content.Vars{"aantal": strconv.Itoa(answered), "totaal": strconv.Itoa(len(m.ids))}))),
 		slack.NewSectionBlock(mrkdwn("*"+escape(st.Text)+"*"), nil, nil))
 	var scores []slack.BlockElement
 	for _, p := range meter.Scale {
@@ -71,7 +71,7 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 	if noted != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(noted)))
 	}
-	return checkLimits(Message{Text: content.Fill(m.phrases.MeterQuestionFallback, map[string]string{"nummer": strconv.Itoa(i + 1), "totaal": strconv.Itoa(len(m.ids)), "stelling": st.Text}), Blocks: blocks})
+	return checkLimits(Message{Text: content.Fill(m.phrases.MeterQuestionFallback, content.Vars{"nummer": strconv.Itoa(i + 1), "totaal": strconv.Itoa(len(m.ids)), "stelling": st.Text}), Blocks: blocks})
 }
 
 // statementAt returns statement i of the meter (in order) and its area.
@@ -137,7 +137,7 @@ func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action 
 	return Response{Later: func(context.Context) (*Reply, error) {
 		label, _ := m.deps.Course.Meter.Label(score)
 		at := slices.Index(m.ids, sid)
-		noted := content.Fill(m.phrases.MeterNoted, map[string]string{"nummer": strconv.Itoa(at + 1), "antwoord": label})
+		noted := content.Fill(m.phrases.MeterNoted, content.Vars{"nummer": strconv.Itoa(at + 1), "antwoord": label})
 		msg, err := m.QuestionMessage(res.Measurement, res.Answers, nextStatement(m.ids, res.Answers, at), noted, false)
 		if err != nil {
 			return nil, fmt.Errorf("meter score: %w", err)

@@ -40,7 +40,7 @@ func (m *Meter) Start(ctx context.Context, cb slack.InteractionCallback, action 
 // voormeting until module 4 starts, then the eindmeting), or shows the result of a finished one, in the DM.
 func (m *Meter) Command(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
 	if word := strings.TrimSpace(cmd.Text); word != "" {
-		return Ephemeral(content.Fill(m.phrases.MeterUsage, map[string]string{"commando": CommandMeter})), nil
+		return Ephemeral(content.Fill(m.phrases.MeterUsage, content.Vars{"commando": CommandMeter})), nil
 	}
 	c, err := m.participantCohort(ctx, cmd.UserID, cmd.ChannelID)
 	if err != nil {
@@ -62,7 +62,7 @@ func (m *Meter) begin(ctx context.Context, c *content.Cohort, userID, kind, note
 	if kind == store.MeterEindmeting {
 		if m4, ok := c.Module(4); ok && m.now().Before(m4.Start) {
 			loc, _ := c.Location()
-			return Ephemeral(content.Fill(m.phrases.MeterEindmetingLater, map[string]string{"datum": DutchDate(m4.Start, loc)})), nil
+			return Ephemeral(content.Fill(m.phrases.MeterEindmetingLater, content.Vars{"datum": DutchDate(m4.Start, loc)})), nil
 		}
 	}
 	ms, err := m.deps.Store.StartMeasurement(ctx, c.ID, userID, kind)

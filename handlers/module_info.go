@@ -127,7 +127,7 @@ func ModuleInfoModal(v ModuleView, trainer bool) (slack.ModalViewRequest, error)
 	}
 	p, mod := v.Phrases, v.Module
 	num := strconv.Itoa(v.Number)
-	blocks := sections(content.Fill(p.ModuleInfoHeading, map[string]string{"module": num, "titel": mod.Title}) + "\n_" + mod.Kop + "_")
+	blocks := sections(content.Fill(p.ModuleInfoHeading, content.Vars{"module": num, "titel": mod.Title}) + "\n_" + mod.Kop + "_")
 	blocks = append(blocks, sections(p.ModuleInfoInleiding+"\n"+mod.Inleiding)...)
 	var lu []string
 	for i, s := range mod.Leeruitkomsten {
@@ -163,7 +163,7 @@ func ModuleInfoModal(v ModuleView, trainer bool) (slack.ModalViewRequest, error)
 	}
 	return slack.ModalViewRequest{
 		Type:   slack.VTModal,
-		Title:  plain(clip(content.Fill(p.ModuleInfoTitle, map[string]string{"module": num}), maxModalTitle)),
+		Title:  plain(clip(content.FillPlain(p.ModuleInfoTitle, content.Vars{"module": num}), maxModalTitle)),
 		Close:  plain(p.ModuleInfoClose),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}, nil

@@ -59,8 +59,8 @@ func ChecklistMessage(v ModuleView, userID string, progress map[string]store.Pro
 
 // moduleVars are the placeholders of the preparation phrases: module number and title, and the meeting's date
 // and time.
-func (v ModuleView) moduleVars() map[string]string {
-	return map[string]string{
+func (v ModuleView) moduleVars() content.Vars {
+	return content.Vars{
 		"module": strconv.Itoa(v.Number),
 		"titel":  v.Module.Title,
 		"datum":  DutchDateTime(v.When.Start, v.Loc),
@@ -99,7 +99,7 @@ func readingList(v ModuleView, userID string, progress map[string]store.Progress
 func readingText(r content.Reading, p content.Phrases) string {
 	s := escape(r.Citation())
 	if r.Link != "" {
-		s += "\n" + content.Fill(p.CourseLink, map[string]string{"link": r.Link, "label": p.ButtonOpenen})
+		s += "\n" + content.Fill(p.CourseLink, content.Vars{"link": content.Markup(r.Link), "label": p.ButtonOpenen})
 	}
 	return s
 }
@@ -117,7 +117,7 @@ func ReadingDoneBlocks(cohortID int64, r content.Reading, userID, when string, p
 	return []slack.Block{
 		slack.NewSectionBlock(mrkdwn("✓ "+readingText(r, p)), nil, nil,
 			slack.SectionBlockOptionBlockID(ProgressBlockID(store.ProgressReading, cohortID, r.ID))),
-		slack.NewContextBlock("", mrkdwn(content.Fill(p.ProgressReadDone, map[string]string{"deelnemer": userID, "datum": when}))),
+		slack.NewContextBlock("", mrkdwn(content.Fill(p.ProgressReadDone, content.Vars{"deelnemer": userID, "datum": when}))),
 	}
 }
 

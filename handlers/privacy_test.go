@@ -3,13 +3,16 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // seedPrivacy gives Anna and Bram a bit of everything: a reading marked read and a voormeting with scores (Anna's
@@ -123,40 +126,82 @@ func TestPrivacyExport(t *testing.T) {
 	}
 }
 
+// fillDM gives user's DM with the bot what an erasure must clean up: two messages of the bot, one of them
+// recorded as a sent delivery, a file the bot shared (the export), and a message the user wrote.
+func (w *homeWorld) fillDM(t *testing.T, user string) string {
+	t.Helper()
+	ctx := context.Background()
+	dm := w.fake.IMWith(user)
+	if _, _, err := w.bot.Port.Post(ctx, user, "Je voormeting is afgerond.", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, ts, err := w.bot.Port.Post(ctx, user, "Huiswerk van module 1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ExecContext(ctx, `
+		INSERT INTO deliveries (key, cohort_id, rule_id, kind, module, audience, recipient, due_at, status, channel_id, ts, sent_at)
+		VALUES ('c' || $1::bigint || '/homework/m1/' || $2, $1::bigint, 'homework', 'homework', 1, 'participant', $2, now(),
+		        'sent', $3, $4, now())`, w.cohortID, user, dm, ts); err != nil {
+		t.Fatal(err)
+	}
+	w.gesprekbot(t, user, w.channel, handlers.SubcommandMijnGegevens)
+	if _, err := w.fake.Say(ctx, user, dm, "Dank je, ik kijk er morgen naar."); err != nil {
+		t.Fatal(err)
+	}
+	w.bot.Wait(t)
+	return dm
+}
+
+// botMessages returns the bot's messages in a conversation, and the number of files shared in it.
+func (w *homeWorld) botMessages(conv string) (msgs []slackfake.Message, files int) {
+	for _, m := range w.fake.Messages(conv) {
+		if m.User == w.fake.BotUserID() {
+			msgs = append(msgs, m)
+		}
+	}
+	for _, f := range w.fake.Files() {
+		if slices.Contains(f.Channels, conv) {
+			files++
+		}
+	}
+	return msgs, files
+}
+
 func TestPrivacyForget(t *testing.T) {
 	w := newHomeWorld(t)
 	seedPrivacy(t, w)
 	ctx := context.Background()
 	w.openHome(t, w.anna)
+	annaDM := w.fillDM(t, w.anna)
+	bramDM := w.fillDM(t, w.bram)
 
-	ask := func(t *testing.T) slackfake.Message {
+	ask := func(t *testing.T, user string) slackfake.Message {
 		t.Helper()
-		w.gesprekbot(t, w.anna, w.channel, handlers.SubcommandVergeetMij)
-		m := w.lastEphemeral(t, w.anna)
+		w.gesprekbot(t, user, w.channel, handlers.SubcommandVergeetMij)
+		m := w.lastEphemeral(t, user)
 		if !strings.Contains(shown(m), "Ja, mijn gegevens wissen") || !strings.Contains(shown(m), "Annuleren") {
 			t.Fatalf("no confirmation question: %s", shown(m))
 		}
 		return m
 	}
-	click := func(t *testing.T, m slackfake.Message, actionID string) {
+	click := func(t *testing.T, user string, m slackfake.Message, actionID string) {
 		t.Helper()
-		w.bot.Click(t, w.anna, m.Conversation, m.TS, actionID, "")
+		w.bot.Click(t, user, m.Conversation, m.TS, actionID, "")
 	}
 
 	t.Run("AsksFirst", func(t *testing.T) {
-		ask(t)
-		left, err := w.db.RowsNaming(ctx, w.anna)
-		if err != nil || len(left) == 0 {
-			t.Fatalf("the question alone erased something: %v, %v", left, err)
+		ask(t, w.anna)
+		if left := storetest.Find(t, w.db, w.anna); len(left) == 0 {
+			t.Fatalf("the question alone erased something: %v", left)
 		}
 	})
 	t.Run("CancelDoesNothing", func(t *testing.T) {
-		before, _ := w.db.RowsNaming(ctx, w.anna)
-		m := ask(t)
-		click(t, m, handlers.ActionPrivacyCancel)
-		after, err := w.db.RowsNaming(ctx, w.anna)
-		if err != nil || strings.Join(after, ",") != strings.Join(before, ",") {
-			t.Fatalf("cancel changed what is stored: before %v, after %v (%v)", before, after, err)
+		before := storetest.Find(t, w.db, w.anna)
+		m := ask(t, w.anna)
+		click(t, w.anna, m, handlers.ActionPrivacyCancel)
+		if after := storetest.Find(t, w.db, w.anna); strings.Join(after, ",") != strings.Join(before, ",") {
+			t.Fatalf("cancel changed what is stored: before %v, after %v", before, after)
 		}
 		if strings.Contains(shown(w.lastEphemeral(t, w.anna)), "Ja, wis") {
 			t.Fatal("the question is still there after cancel")
@@ -166,18 +211,57 @@ func TestPrivacyForget(t *testing.T) {
 		}
 	})
 	t.Run("Erase", func(t *testing.T) {
-		m := ask(t)
-		click(t, m, handlers.ActionPrivacyErase)
-		left, err := w.db.RowsNaming(ctx, w.anna)
-		if err != nil || len(left) > 0 {
-			t.Fatalf("after erasure Anna is still named in %v (%v)", left, err)
+		bot, files := w.botMessages(annaDM)
+		if len(bot) < 3 || files != 1 {
+			t.Fatalf("Anna's DM before: %d messages of the bot, %d files; the test needs some", len(bot), files)
 		}
-		if text := shown(w.lastEphemeral(t, w.anna)); !strings.Contains(text, "gewist") {
-			t.Fatalf("no confirmation of the erasure: %s", text)
+		m := ask(t, w.anna)
+		click(t, w.anna, m, handlers.ActionPrivacyErase)
+
+		// At once "bezig met wissen…" in place of the question; when done, that it is done.
+		var replies []string
+		for _, c := range w.fake.CallsTo("response_url") {
+			replies = append(replies, c.Args.Get("body"))
+		}
+		if all := strings.Join(replies, "\n"); !strings.Contains(all, "Bezig met wissen") {
+			t.Errorf("the question was not replaced by \"bezig met wissen…\": %s", all)
+		}
+		if text := shown(w.lastEphemeral(t, w.anna)); !strings.Contains(text, "Klaar: je gegevens zijn gewist") {
+			t.Errorf("the confirmation does not say it is done: %s", text)
+		}
+
+		if left := storetest.Find(t, w.db, w.anna); len(left) > 0 {
+			t.Fatalf("after erasure Anna is still named in %v", left)
+		}
+		if left := storetest.Find(t, w.db, annaDM); len(left) > 0 {
+			t.Fatalf("after erasure Anna's DM is still named in %v", left)
+		}
+		// The bot's messages and files in her DM are gone; what she wrote stays; one new message says what
+		// was erased and what stays.
+		bot, files = w.botMessages(annaDM)
+		if len(bot) != 1 || files != 0 {
+			t.Fatalf("Anna's DM after: %d messages of the bot, %d files; want only the one saying it is done", len(bot), files)
+		}
+		note := shown(bot[0])
+		for _, want := range []string{"Dit heb ik gewist", "in welke groep je zat", "je antwoorden in de competentiemeter",
+			"welke teksten je had gelezen en welk huiswerk je af had", "berichten en bestanden die ik je in dit gesprek stuurde", "Wat blijft",
+			"casussen in het kanaal", "back-ups"} {
+			if !strings.Contains(note, want) {
+				t.Errorf("the last message does not say %q:\n%s", want, note)
+			}
+		}
+		if own := w.fake.Messages(annaDM); !slices.ContainsFunc(own, func(m slackfake.Message) bool { return m.User == w.anna }) {
+			t.Error("the message Anna wrote herself was deleted")
+		}
+		if n := len(w.fake.CallsTo("chat.delete")); n < 3 {
+			t.Errorf("%d chat.delete calls, want one per message of the bot", n)
 		}
 		// Bram's data stays.
 		if ms, err := w.db.MeasurementOf(ctx, w.cohortID, w.bram, store.MeterVoormeting); err != nil || !ms.Finished() {
 			t.Fatalf("Bram's voormeting after Anna's erasure: %+v, %v", ms, err)
+		}
+		if bot, files := w.botMessages(bramDM); len(bot) < 3 || files != 1 {
+			t.Errorf("Bram's DM after Anna's erasure: %d messages of the bot, %d files", len(bot), files)
 		}
 		// The Home no longer shows what was erased.
 		v, _ := w.fake.Home(w.anna)
@@ -187,6 +271,56 @@ func TestPrivacyForget(t *testing.T) {
 		// The trainer's Home counts only Bram now.
 		if text := viewText(w.openHome(t, w.trainer)); !strings.Contains(text, "Deelnemers: 1") {
 			t.Fatalf("trainer's Home after erasure:\n%s", text)
+		}
+	})
+	t.Run("AgainIsHarmless", func(t *testing.T) {
+		m := ask(t, w.anna)
+		click(t, w.anna, m, handlers.ActionPrivacyErase)
+		bot, _ := w.botMessages(annaDM)
+		if len(bot) != 2 || !strings.Contains(shown(bot[1]), "niets meer van je") ||
+			!strings.Contains(shown(bot[0]), "Dit heb ik gewist") {
+			var texts []string
+			for _, m := range bot {
+				texts = append(texts, shown(m))
+			}
+			t.Fatalf("Anna's DM after a second erasure: %q; want the first message kept and one saying there was nothing left", texts)
+		}
+	})
+	t.Run("OneAtATime", func(t *testing.T) {
+		// Bram's erasure is running in another process (its lease has an hour to go).
+		m := ask(t, w.bram)
+		if _, err := w.db.RequestErasure(ctx, w.bram, "", "other-process", time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		click(t, w.bram, m, handlers.ActionPrivacyErase)
+		if text := shown(w.lastEphemeral(t, w.bram)); !strings.Contains(text, "worden al gewist") {
+			t.Errorf("a second click while the erasure runs: %s", text)
+		}
+		w.gesprekbot(t, w.bram, w.channel, handlers.SubcommandVergeetMij)
+		if text := shown(w.lastEphemeral(t, w.bram)); !strings.Contains(text, "worden al gewist") || strings.Contains(text, "Ja, wis") {
+			t.Errorf("asking again while the erasure runs: %s", text)
+		}
+		if left := storetest.Find(t, w.db, w.bram); len(left) < 3 {
+			t.Errorf("the second click erased something itself: Bram is left in %v", left)
+		}
+	})
+	t.Run("ResumedAfterCrash", func(t *testing.T) {
+		// The process that ran Bram's erasure died: once its lease runs out, another takes it up.
+		if n, err := w.privacy.ResumeErasures(ctx); err != nil || n != 0 {
+			t.Fatalf("resumed %d erasures whose lease has not run out (%v)", n, err)
+		}
+		if _, err := w.db.ExecContext(ctx, `UPDATE erasure_requests SET lease_until = now() - interval '1 minute'`); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := w.privacy.ResumeErasures(ctx); err != nil || n != 1 {
+			t.Fatalf("resumed %d erasures, want Bram's (%v)", n, err)
+		}
+		if left := storetest.Find(t, w.db, w.bram); len(left) > 0 {
+			t.Fatalf("after the resumed erasure Bram is still named in %v", left)
+		}
+		bot, files := w.botMessages(bramDM)
+		if len(bot) != 1 || files != 0 || !strings.Contains(shown(bot[0]), "Dit heb ik gewist") {
+			t.Fatalf("Bram's DM after the resumed erasure: %d messages of the bot, %d files", len(bot), files)
 		}
 	})
 	t.Run("TrainerOfRunningCohortRefused", func(t *testing.T) {

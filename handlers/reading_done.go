@@ -86,9 +86,9 @@ func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionC
 	}
 	when := DutchDateTime(rec.DoneAt, loc)
 	replacement := ReadingDoneBlocks(c.ID, reading, cb.User.ID, when, b.Course.Phrases)
-	text := content.Fill(b.Course.Phrases.ReadingDone, map[string]string{"titel": reading.Title})
+	text := content.Fill(b.Course.Phrases.ReadingDone, content.Vars{"titel": reading.Title})
 	if !first {
-		text = content.Fill(b.Course.Phrases.ProgressAlreadyRead, map[string]string{"titel": reading.Title, "datum": when})
+		text = content.Fill(b.Course.Phrases.ProgressAlreadyRead, content.Vars{"titel": reading.Title, "datum": when})
 	}
 	return b.answer(ctx, cb, action, replacement, text)
 }
@@ -125,7 +125,7 @@ func (b *ProgressButtons) cohort(ctx context.Context, cb slack.InteractionCallba
 	case Trainer:
 		return nil, Ephemeral(b.Course.Phrases.ProgressTrainer), true, nil
 	case Left:
-		return nil, Ephemeral(content.Fill(b.Course.Phrases.GateLeft, map[string]string{"cohort": escape(c.Name)})), true, nil
+		return nil, Ephemeral(content.Fill(b.Course.Phrases.GateLeft, content.Vars{"cohort": c.Name})), true, nil
 	case Stranger:
 		return nil, Ephemeral(b.Course.Phrases.GateStranger), true, nil
 	}

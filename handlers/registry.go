@@ -278,7 +278,7 @@ func (r *Registry) HandleCommand(ctx context.Context, cmd slack.SlashCommand) Ac
 	h, ok := r.command(cmd)
 	if !ok {
 		name := strings.TrimSpace(cmd.Command + " " + firstWord(cmd.Text))
-		reply := &Reply{Text: content.Fill(r.phrases.UnknownCommand, map[string]string{"commando": name})}
+		reply := &Reply{Text: content.Fill(r.phrases.UnknownCommand, content.Vars{"commando": name})}
 		return Ack{Payload: reply.Payload()}
 	}
 	res, err := h(ctx, cmd)

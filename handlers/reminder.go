@@ -13,7 +13,7 @@ func ReminderDayMessage(v ModuleView) (Message, error) {
 	if v.Module == nil {
 		return Message{}, fmt.Errorf("reminder: no module")
 	}
-	text := content.Fill(v.Phrases.ReminderDay, map[string]string{
+	text := content.Fill(v.Phrases.ReminderDay, content.Vars{
 		"module":   strconv.Itoa(v.Number),
 		"titel":    v.Module.Title,
 		"datum":    DutchDate(v.When.Start, v.Loc),
@@ -29,7 +29,7 @@ func ReminderHourMessage(v ModuleView) (Message, error) {
 	if v.Module == nil {
 		return Message{}, fmt.Errorf("reminder: no module")
 	}
-	text := content.Fill(v.Phrases.ReminderHour, map[string]string{
+	text := content.Fill(v.Phrases.ReminderHour, content.Vars{
 		"module": strconv.Itoa(v.Number),
 		"titel":  v.Module.Title,
 		"tijd":   DutchClock(v.When.Start, v.Loc),
@@ -62,5 +62,5 @@ func Meenemen(course *content.Course, n int) string {
 	if len(titles) == 0 {
 		return course.Phrases.CourseMeenemenDefault
 	}
-	return content.Fill(course.Phrases.CourseMeenemenPrepared, map[string]string{"taken": joinDutch(titles)})
+	return content.Fill(course.Phrases.CourseMeenemenPrepared, content.Vars{"taken": joinDutch(titles)})
 }

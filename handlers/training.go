@@ -90,7 +90,7 @@ func RegisterTraining(r *Registry, deps TrainingDeps) *Training {
 func (t *Training) Command(_ context.Context, cmd slack.SlashCommand) (Response, error) {
 	text := t.phrases.TrainingHelp
 	if sub := firstWord(cmd.Text); sub != "" && !strings.EqualFold(sub, "help") {
-		text = content.Fill(t.phrases.TrainingUnknown, map[string]string{"commando": CommandTraining + " " + sub}) + "\n\n" + text
+		text = content.Fill(t.phrases.TrainingUnknown, content.Vars{"commando": CommandTraining + " " + sub}) + "\n\n" + text
 	}
 	return Response{Reply: &Reply{Text: text, Blocks: TextSections(text)}}, nil
 }
@@ -110,7 +110,7 @@ func (t *Training) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*
 		return nil, nil, err
 	}
 	if !ok {
-		return nil, &Reply{Text: content.Fill(t.phrases.TrainingNotTrainer, map[string]string{"cohort": c.Name})}, nil
+		return nil, &Reply{Text: content.Fill(t.phrases.TrainingNotTrainer, content.Vars{"cohort": c.Name})}, nil
 	}
 	return c, nil, nil
 }

@@ -41,15 +41,16 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	}
 	m, ok := c.Module(mv.Module)
 	if !ok {
-		return Ephemeral(content.Fill(t.phrases.TrainingMoveBadModule, map[string]string{"module": strconv.Itoa(mv.Module)})), nil
+		return Ephemeral(content.Fill(t.phrases.TrainingMoveBadModule, content.Vars{"module": strconv.Itoa(mv.Module)})), nil
 	}
 	if !m.Start.After(now) {
-		return Ephemeral(content.Fill(t.phrases.TrainingMoveStarted, map[string]string{"module": strconv.Itoa(mv.Module)})), nil
+		return Ephemeral(content.Fill(t.phrases.TrainingMoveStarted, content.Vars{"module": strconv.Itoa(mv.Module)})), nil
 	}
 	start := time.Date(mv.Year, mv.Month, mv.Day, mv.Hour, mv.Minute, 0, 0, loc)
-	vars := map[string]string{"module": strconv.Itoa(mv.Module), "datum": trainingDate(start), "tijd": start.Format("15:04")}
+	vars := content.Vars{"module": strconv.Itoa(mv.Module), "datum": trainingDate(start), "tijd": start.Format("15:04")}
 	invalid := func(reason string) Response {
-		vars["reden"] = reason
+		// The reason is one of the bot's own phrases, filled already.
+		vars["reden"] = content.Markup(reason)
 		return Ephemeral(content.Fill(t.phrases.TrainingMoveInvalid, vars))
 	}
 	if start.Hour() != mv.Hour || start.Minute() != mv.Minute || start.Day() != mv.Day {
@@ -99,7 +100,7 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	old := *m
 	newModule := content.CohortModule{Number: mv.Module, Start: start, End: end, Location: m.Location}
 	reply := TrainingMovedReply(t.phrases, t.moduleTitle(mv.Module), old, newModule, res, before, after, loc)
-	announce := content.Fill(t.phrases.ModuleMoved, map[string]string{
+	announce := content.Fill(t.phrases.ModuleMoved, content.Vars{
 		"module": strconv.Itoa(mv.Module), "titel": t.moduleTitle(mv.Module), "datum": trainingDate(start),
 		"tijd": start.Format("15:04"), "plaats": m.Location,
 	})
@@ -118,7 +119,7 @@ func (t *Training) Move(ctx context.Context, cmd slack.SlashCommand) (Response, 
 // "" when it can.
 func trainingMoveConflict(phrases content.Phrases, c *content.Cohort, n int, start, end time.Time) string {
 	other := func(format string, k int) string {
-		return content.Fill(format, map[string]string{"ander": strconv.Itoa(k)})
+		return content.Fill(format, content.Vars{"ander": strconv.Itoa(k)})
 	}
 	if prev, ok := c.Module(n - 1); ok {
 		if !start.After(prev.Start) {
@@ -157,7 +158,7 @@ func TrainingMovedReply(phrases content.Phrases, title string, from, to content.
 		return s
 	}
 	var b strings.Builder
-	b.WriteString(content.Fill(phrases.TrainingMoved, map[string]string{
+	b.WriteString(content.Fill(phrases.TrainingMoved, content.Vars{
 		"module": strconv.Itoa(to.Number), "titel": title, "van": when(from), "naar": when(to),
 	}))
 
@@ -180,7 +181,7 @@ func TrainingMovedReply(phrases content.Phrases, title string, from, to content.
 		b.WriteString(trainingCount(len(changed), phrases.TrainingMovedChanged1, phrases.TrainingMovedChanged))
 		for i, line := range changed {
 			if i == trainingMoveListed {
-				b.WriteString("\n" + content.Fill(phrases.TrainingStatusMore, map[string]string{"aantal": strconv.Itoa(len(changed) - i)}))
+				b.WriteString("\n" + content.Fill(phrases.TrainingStatusMore, content.Vars{"aantal": strconv.Itoa(len(changed) - i)}))
 				break
 			}
 			b.WriteString("\n" + line)
@@ -231,31 +232,31 @@ func ParseTrainingMove(phrases content.Phrases, args []string, now time.Time) (T
 	var mv TrainingMove
 	m := trainingModuleRE.FindStringSubmatch(args[0])
 	if m == nil {
-		return mv, content.Fill(phrases.TrainingMoveBadModule, map[string]string{"module": args[0]}) + "\n" + phrases.TrainingMoveUsage
+		return mv, content.Fill(phrases.TrainingMoveBadModule, content.Vars{"module": args[0]}) + "\n" + phrases.TrainingMoveUsage
 	}
 	mv.Module, _ = strconv.Atoi(m[1])
 	if mv.Module < 1 || mv.Module > 4 {
-		return mv, content.Fill(phrases.TrainingMoveBadModule, map[string]string{"module": args[0]})
+		return mv, content.Fill(phrases.TrainingMoveBadModule, content.Vars{"module": args[0]})
 	}
 
 	clock := strings.ToLower(args[len(args)-1])
 	tm := trainingTimeRE.FindStringSubmatch(clock)
 	if tm == nil {
-		return mv, content.Fill(phrases.TrainingMoveBadTime, map[string]string{"tijd": args[len(args)-1]})
+		return mv, content.Fill(phrases.TrainingMoveBadTime, content.Vars{"tijd": args[len(args)-1]})
 	}
 	mv.Hour, _ = strconv.Atoi(tm[1])
 	if tm[2] != "" {
 		mv.Minute, _ = strconv.Atoi(tm[2])
 	}
 	if mv.Hour > 23 || mv.Minute > 59 {
-		return mv, content.Fill(phrases.TrainingMoveBadTime, map[string]string{"tijd": args[len(args)-1]})
+		return mv, content.Fill(phrases.TrainingMoveBadTime, content.Vars{"tijd": args[len(args)-1]})
 	}
 
 	dateWords := args[1 : len(args)-1]
 	raw := strings.Join(dateWords, " ")
 	y, mo, d, ok := trainingParseDate(dateWords)
 	if !ok {
-		return mv, content.Fill(phrases.TrainingMoveBadDate, map[string]string{"datum": raw})
+		return mv, content.Fill(phrases.TrainingMoveBadDate, content.Vars{"datum": raw})
 	}
 	if y == 0 {
 		y = now.Year()
@@ -265,7 +266,7 @@ func ParseTrainingMove(phrases content.Phrases, args []string, now time.Time) (T
 	}
 	// A date that does not exist (31-11) would roll over into the next month: refuse it.
 	if check := time.Date(y, mo, d, 12, 0, 0, 0, time.UTC); check.Month() != mo || check.Day() != d {
-		return mv, content.Fill(phrases.TrainingMoveBadDate, map[string]string{"datum": raw})
+		return mv, content.Fill(phrases.TrainingMoveBadDate, content.Vars{"datum": raw})
 	}
 	mv.Year, mv.Month, mv.Day = y, mo, d
 	return mv, ""
@@ -342,5 +343,5 @@ func trainingCount(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
-	return content.Fill(many, map[string]string{"aantal": strconv.Itoa(n)})
+	return content.Fill(many, content.Vars{"aantal": strconv.Itoa(n)})
 }

@@ -72,9 +72,9 @@ func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, e
 			return Response{}, err
 		}
 		if !trainer {
-			return Ephemeral(content.Fill(t.phrases.TrainingNotTrainer, map[string]string{"cohort": c.Name})), nil
+			return Ephemeral(content.Fill(t.phrases.TrainingNotTrainer, content.Vars{"cohort": c.Name})), nil
 		}
-		return Ephemeral(content.Fill(t.phrases.TrainingExists, map[string]string{"cohort": c.Name})), nil
+		return Ephemeral(content.Fill(t.phrases.TrainingExists, content.Vars{"cohort": c.Name})), nil
 	}
 	ok, err := t.deps.Gate.CanCreate(ctx, cmd.UserID)
 	if err != nil {
@@ -104,7 +104,7 @@ func (t *Training) notCreator() string {
 	if len(names) == 0 {
 		return t.phrases.TrainingNewNotAllowed
 	}
-	return content.Fill(t.phrases.TrainingNewNotAllowedNamed, map[string]string{"namen": orJoin(names)})
+	return content.Fill(t.phrases.TrainingNewNotAllowedNamed, content.Vars{"namen": content.Markup(orJoin(names))})
 }
 
 // orJoin joins names as "a, b of c".
@@ -126,7 +126,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	section := func(s string) slack.Block { return slack.NewSectionBlock(mrkdwn(s), nil, nil) }
 
 	name := slack.NewPlainTextInputBlockElement(plain(p.TrainingNewNamePH), blockTrainingName)
-	name.MaxLength = 80
+	name.MaxLength = content.MaxCohortName
 
 	var zones []*slack.OptionBlockObject
 	for _, z := range trainingTimezones {
@@ -145,7 +145,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	lvb := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, blockTrainingCase, cases...)
 
 	blocks := []slack.Block{
-		section(content.Fill(p.TrainingNewIntro, map[string]string{"kanaal": "<#" + channelID + ">"})),
+		section(content.Fill(p.TrainingNewIntro, content.Vars{"kanaal": content.Markup("<#" + channelID + ">")})),
 		slack.NewInputBlock(blockTrainingName, plain(p.TrainingNewName), plain(p.TrainingNewNameHint), name),
 		slack.NewInputBlock(blockTrainingTimezone, plain(p.TrainingNewTimezone), nil, zone),
 		slack.NewInputBlock(blockTrainingTrainers, plain(p.TrainingNewTrainers), plain(p.TrainingNewTrainersHint), trainers),
@@ -163,9 +163,10 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 		end := slack.NewTimePickerBlockElement(trainingModuleBlock(n, "end"))
 		end.InitialTime = trainingDefaultEnd
 		place := slack.NewPlainTextInputBlockElement(plain(p.TrainingNewLocationPH), trainingModuleBlock(n, "location"))
+		place.MaxLength = content.MaxLocation
 		blocks = append(blocks,
 			slack.NewDividerBlock(),
-			section(content.Fill(p.TrainingNewModule, map[string]string{"module": strconv.Itoa(n), "titel": title})),
+			section(content.Fill(p.TrainingNewModule, content.Vars{"module": strconv.Itoa(n), "titel": title})),
 			slack.NewInputBlock(trainingModuleBlock(n, "date"), plain(p.TrainingNewDate), nil, date),
 			slack.NewInputBlock(trainingModuleBlock(n, "start"), plain(p.TrainingNewStart), nil, start),
 			slack.NewInputBlock(trainingModuleBlock(n, "end"), plain(p.TrainingNewEnd), nil, end),
@@ -266,8 +267,8 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 // TrainingCreatedView is what the modal shows once the training is saved: where, how many messages are planned,
 // and the first of them.
 func TrainingCreatedView(phrases content.Phrases, c *content.Cohort, planned []content.Delivery, now time.Time) slack.ModalViewRequest {
-	text := content.Fill(phrases.TrainingCreated, map[string]string{
-		"cohort": c.Name, "kanaal": "<#" + c.Channel + ">", "aantal": strconv.Itoa(len(planned)),
+	text := content.Fill(phrases.TrainingCreated, content.Vars{
+		"cohort": c.Name, "kanaal": content.Markup("<#" + c.Channel + ">"), "aantal": strconv.Itoa(len(planned)),
 	})
 	if len(planned) > 0 {
 		first := planned[0]
@@ -275,7 +276,7 @@ func TrainingCreatedView(phrases content.Phrases, c *content.Cohort, planned []c
 		if !first.DueAt.After(now) {
 			when = "zo meteen"
 		}
-		text += "\n" + content.Fill(phrases.TrainingCreatedFirst, map[string]string{
+		text += "\n" + content.Fill(phrases.TrainingCreatedFirst, content.Vars{
 			"datum": when, "titel": first.Title, "wie": trainingAudienceNames[first.Audience],
 		})
 	}
@@ -405,14 +406,16 @@ func trainingAddFieldErrors(phrases content.Phrases, errs map[string]string, fes
 				add(trainingModuleBlock(n, "end"), phrases.TrainingErrEndBefore)
 			case m[2] == "end":
 				add(trainingModuleBlock(n, "end"), phrases.TrainingErrEnd)
+			case m[2] == "location" && strings.Contains(fe.Msg, "too long"):
+				add(trainingModuleBlock(n, "location"), content.Fill(phrases.TrainingErrLocationLong, content.Vars{"max": content.MaxLocation}))
 			case m[2] == "location":
 				add(trainingModuleBlock(n, "location"), phrases.TrainingErrLocation)
 			case m[2] == "start" && strings.Contains(fe.Msg, "in the past"):
 				add(trainingModuleBlock(n, "date"), phrases.TrainingErrPast)
 			case m[2] == "start" && strings.Contains(fe.Msg, "out of order"):
-				add(trainingModuleBlock(n, "date"), content.Fill(phrases.TrainingErrOrder, map[string]string{"module": strconv.Itoa(n), "vorige": prev}))
+				add(trainingModuleBlock(n, "date"), content.Fill(phrases.TrainingErrOrder, content.Vars{"module": strconv.Itoa(n), "vorige": prev}))
 			case m[2] == "start" && strings.Contains(fe.Msg, "overlaps") && i > 0 && i-1 < len(c.Modules):
-				add(trainingModuleBlock(n, "start"), content.Fill(phrases.TrainingErrOverlap, map[string]string{
+				add(trainingModuleBlock(n, "start"), content.Fill(phrases.TrainingErrOverlap, content.Vars{
 					"module": strconv.Itoa(n), "vorige": prev, "tijd": c.Modules[i-1].End.Format("15:04"),
 				}))
 			case m[2] == "start":
@@ -425,7 +428,7 @@ func trainingAddFieldErrors(phrases content.Phrases, errs map[string]string, fes
 		switch field {
 		case "name":
 			if strings.Contains(fe.Msg, "too long") {
-				add(blockTrainingName, phrases.TrainingErrNameLong)
+				add(blockTrainingName, content.Fill(phrases.TrainingErrNameLong, content.Vars{"max": content.MaxCohortName}))
 			} else {
 				add(blockTrainingName, phrases.TrainingErrName)
 			}

@@ -137,7 +137,7 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Del
 	if err != nil {
 		loc = nil
 	}
-	head := content.Fill(course.Phrases.TrainingPlanHead, map[string]string{"cohort": c.Name, "tijdzone": c.Timezone})
+	head := content.Fill(course.Phrases.TrainingPlanHead, content.Vars{"cohort": c.Name, "tijdzone": c.Timezone})
 	blocks := TextSections(head)
 	text := head
 
@@ -176,7 +176,7 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Del
 			if loc != nil {
 				mod.Start, mod.End = mod.Start.In(loc), mod.End.In(loc)
 			}
-			section = content.Fill(course.Phrases.TrainingPlanModule, map[string]string{
+			section = content.Fill(course.Phrases.TrainingPlanModule, content.Vars{
 				"module": strconv.Itoa(n), "titel": title, "datum": trainingDate(mod.Start),
 				"van": mod.Start.Format("15:04"), "tot": mod.End.Format("15:04"), "plaats": mod.Location,
 			})
@@ -195,7 +195,7 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Del
 		text += "\n\n" + section
 	}
 	if cancelled > 0 {
-		note := content.Fill(course.Phrases.TrainingPlanCanceled, map[string]string{"aantal": strconv.Itoa(cancelled)})
+		note := content.Fill(course.Phrases.TrainingPlanCanceled, content.Vars{"aantal": strconv.Itoa(cancelled)})
 		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, note, false, false)))
 		text += "\n\n" + note
 	}

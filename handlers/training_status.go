@@ -62,9 +62,9 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 	}
 	counts := TrainingStatusCounts(ds)
 	var b strings.Builder
-	b.WriteString(content.Fill(phrases.TrainingStatusHead, map[string]string{"cohort": c.Name}))
+	b.WriteString(content.Fill(phrases.TrainingStatusHead, content.Vars{"cohort": c.Name}))
 	b.WriteString("\n")
-	b.WriteString(content.Fill(phrases.TrainingStatusCounts, map[string]string{
+	b.WriteString(content.Fill(phrases.TrainingStatusCounts, content.Vars{
 		"verstuurd": strconv.Itoa(counts[store.StatusSent]),
 		"gepland":   strconv.Itoa(counts[store.StatusPending]),
 		"bezig":     strconv.Itoa(counts[store.StatusSending]),
@@ -101,7 +101,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 		return trainingShortDate(due)
 	}
 	more := func(n int) string {
-		return "\n" + content.Fill(phrases.TrainingStatusMore, map[string]string{"aantal": strconv.Itoa(n)})
+		return "\n" + content.Fill(phrases.TrainingStatusMore, content.Vars{"aantal": strconv.Itoa(n)})
 	}
 	if len(failed) > 0 {
 		b.WriteString("\n\n" + phrases.TrainingStatusFailed)
@@ -143,7 +143,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 		for i, u := range left {
 			names[i] = "<@" + u + ">"
 		}
-		b.WriteString("\n\n" + content.Fill(phrases.TrainingStatusLeft, map[string]string{"namen": casusJoin(names)}))
+		b.WriteString("\n\n" + content.Fill(phrases.TrainingStatusLeft, content.Vars{"namen": content.Markup(casusJoin(names))}))
 	}
 	text := b.String()
 	return &Reply{Text: text, Blocks: TextSections(text)}
@@ -172,5 +172,5 @@ func TrainingFailureReason(recorded string) string {
 	if cut := runePrefix(code, 80); cut != code {
 		code = cut + "…"
 	}
-	return content.Fill(trainingFailureUnknown, map[string]string{"code": strings.ReplaceAll(code, "`", "'")})
+	return content.Fill(trainingFailureUnknown, content.Vars{"code": strings.ReplaceAll(code, "`", "'")})
 }

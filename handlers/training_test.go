@@ -340,6 +340,34 @@ func TestTrainingNew(t *testing.T) {
 		}
 	})
 
+	// Slack's max_length keeps these out of the form, but a form must not rely on that: each is refused under its
+	// own field, saying how long it may be, and nothing is stored.
+	t.Run("TooLong", func(t *testing.T) {
+		long := good
+		long[1][3] = strings.Repeat("Zaal ", content.MaxLocation/5) + "3"
+		ack := w.reg.HandleInteraction(ctx, trSubmission(trTrainer, view,
+			trModalState(strings.Repeat("Utrecht ", 11), "tom", nil, long)))
+		resp, ok := ack.Payload.(*slack.ViewSubmissionResponse)
+		if !ok || resp.ResponseAction != slack.RAErrors {
+			t.Fatalf("ack = %#v, want response_action errors", ack.Payload)
+		}
+		want := map[string]string{
+			"training_name":        "Die naam is te lang: hoogstens 80 tekens.",
+			"training_m2_location": "Dat is te lang voor een plaats: hoogstens 200 tekens.",
+		}
+		for block, msg := range want {
+			if !strings.Contains(resp.Errors[block], msg) {
+				t.Errorf("error under %s = %q, want %q", block, resp.Errors[block], msg)
+			}
+		}
+		if len(resp.Errors) != len(want) {
+			t.Errorf("errors %v; want only the two fields that are too long", resp.Errors)
+		}
+		if _, err := w.db.CohortByChannel(ctx, channel); content.ErrorCode(err) != content.ENOTFOUND {
+			t.Errorf("a form with errors stored a cohort (err %v)", err)
+		}
+	})
+
 	t.Run("NameTaken", func(t *testing.T) {
 		w.apply(t, trCohort())
 		ack := w.reg.HandleInteraction(ctx, trSubmission(trTrainer, view, trModalState("Utrecht najaar 2026", "tom", nil, good)))

@@ -15,8 +15,8 @@ func WelcomeMessage(v ModuleView, userID string) (Message, error) {
 	if v.When == nil {
 		return Message{}, fmt.Errorf("welcome: no module 1")
 	}
-	text := content.Fill(v.Phrases.Welcome, map[string]string{
-		"naam":   "<@" + userID + ">",
+	text := content.Fill(v.Phrases.Welcome, content.Vars{
+		"naam":   mention(userID),
 		"cohort": v.Cohort.Name,
 		"datum":  DutchDate(v.When.Start, v.Loc),
 		"tijd":   DutchClock(v.When.Start, v.Loc),
@@ -45,7 +45,7 @@ func MeterReminderMessage(v ModuleView) (Message, error) {
 	if run == MeterEindmeting {
 		by, label = reopenUntil(v.Cohort, store.MeterEindmeting), v.Phrases.ButtonStartEindmeting
 	}
-	text := content.Fill(v.Phrases.MeterReminder, map[string]string{
+	text := content.Fill(v.Phrases.MeterReminder, content.Vars{
 		"meting": run,
 		"datum":  DutchDateTime(by, v.Loc),
 	})

@@ -156,7 +156,8 @@ func planOne(c *content.Cohort, r content.Rule, n int, loc *time.Location, cal C
 		Audience: r.Audience,
 		DueAt:    due,
 		Deadline: deadline,
-		Title:    content.Fill(r.Title, map[string]string{"module": strconv.Itoa(n)}),
+		// Stored as plain words; whoever shows it in mrkdwn escapes it there.
+		Title: content.FillPlain(r.Title, content.Vars{"module": n}),
 	}
 	dm := r.Audience == content.AudienceParticipants || r.Audience == content.AudienceTrainers
 	if dm && !r.Urgent && !cal.Sendable(due) {

@@ -31,6 +31,10 @@ type DB struct {
 	// Now returns the current time; tests and the sandbox move it.
 	Now func() time.Time
 
+	// EraseWait bounds how long ErasePerson waits for the transactions that began before its tombstone
+	// (privacy.go): 5 seconds when zero.
+	EraseWait time.Duration
+
 	// answer is the prepared call of meter_answer (meter.go), made on first use.
 	answer preparedStmt
 }

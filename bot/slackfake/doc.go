@@ -7,10 +7,11 @@
 //
 //   - Web API at APIURL() (use slack.OptionAPIURL): auth.test,
 //     chat.postMessage (text, blocks, metadata, thread_ts, a user ID as channel
-//     opens the IM), chat.update, chat.postEphemeral, chat.delete,
+//     opens the IM), chat.update, chat.postEphemeral, chat.delete (the bot's
+//     own messages only: cant_delete_message),
 //     conversations.open/history/members/info, users.info,
 //     views.open/update/push/publish, files.getUploadURLExternal + upload URL +
-//     files.completeUploadExternal, apps.connections.open. Form and JSON
+//     files.completeUploadExternal, files.delete, apps.connections.open. Form and JSON
 //     bodies, bearer or "token" auth (not_authed, invalid_auth,
 //     not_allowed_token_type), unknown_method, Slack's JSON answers and errors
 //     (channel_not_found, is_archived, not_in_channel, user_not_found,

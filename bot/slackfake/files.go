@@ -203,6 +203,32 @@ func (s *Server) filesCompleteUploadExternal(r *apiRequest) (map[string]any, *ap
 	return map[string]any{"files": out}, nil
 }
 
+// filesDelete deletes a file: it is gone from Files, its download and the messages that shared it (which stay,
+// like Slack's, for whoever posted them to delete). The bot's token may delete only the files the bot uploaded,
+// which in the fake are all of them.
+func (s *Server) filesDelete(r *apiRequest) (map[string]any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.files[r.params.Get("file")]
+	if !ok {
+		return nil, fail("file_not_found")
+	}
+	delete(s.files, f.ID)
+	for _, ch := range f.Channels {
+		c, ok := s.convs[ch]
+		if !ok {
+			continue
+		}
+		for _, m := range c.msgs {
+			if i := slices.Index(m.Files, f.ID); i >= 0 {
+				m.Files = slices.Delete(m.Files, i, i+1)
+				r.changed = append(r.changed, c.id)
+			}
+		}
+	}
+	return map[string]any{}, nil
+}
+
 // serveFile serves url_private downloads to the bot token.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+s.opts.BotToken {

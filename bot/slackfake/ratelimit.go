@@ -32,6 +32,7 @@ var SlackTiers = map[string]int{
 	"views.publish":                Tier4,
 	"files.getUploadURLExternal":   Tier4,
 	"files.completeUploadExternal": Tier4,
+	"files.delete":                 Tier3,
 	"apps.connections.open":        Tier1,
 }
 

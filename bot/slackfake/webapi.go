@@ -57,6 +57,7 @@ var methods = map[string]struct {
 	"views.publish":                {h: (*Server).viewsPublish},
 	"files.getUploadURLExternal":   {h: (*Server).filesGetUploadURLExternal},
 	"files.completeUploadExternal": {h: (*Server).filesCompleteUploadExternal},
+	"files.delete":                 {h: (*Server).filesDelete},
 	"apps.connections.open":        {h: (*Server).appsConnectionsOpen, appOnly: true},
 }
 

@@ -174,6 +174,18 @@ func TestChat(t *testing.T) {
 		if got := slackErr(err); got != "message_not_found" {
 			t.Errorf("second delete: %q", got)
 		}
+		// Like Slack, the bot's token deletes only the bot's own messages.
+		own := slackfake.Message{Conversation: w.channel, TS: "4102444800.000001", User: w.anna, Text: "van Anna"}
+		if err := w.fake.RestoreMessage(own); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = w.api.DeleteMessageContext(ctx, w.channel, own.TS)
+		if got := slackErr(err); got != "cant_delete_message" {
+			t.Errorf("deleting someone's own message: %q, want cant_delete_message", got)
+		}
+		if _, ok := w.fake.Message(w.channel, own.TS); !ok {
+			t.Error("Anna's message was deleted")
+		}
 	})
 
 	t.Run("Errors", func(t *testing.T) {
@@ -364,6 +376,25 @@ func TestUpload(t *testing.T) {
 	if err := w.api.GetFileContext(ctx, files[0].URL, &buf); err != nil || buf.String() != content {
 		t.Errorf("download = %q, %v", buf.String(), err)
 	}
+
+	t.Run("Delete", func(t *testing.T) {
+		if err := w.api.DeleteFileContext(ctx, f.ID); err != nil {
+			t.Fatalf("files.delete: %v", err)
+		}
+		if len(w.fake.Files()) != 0 || w.fake.FileBytes(f.ID) != nil {
+			t.Errorf("file still there: %+v", w.fake.Files())
+		}
+		if msgs := w.fake.Messages(w.channel); len(msgs) != 1 || len(msgs[0].Files) != 0 {
+			t.Errorf("the message that shared it: %+v; want it without the file", msgs)
+		}
+		var buf bytes.Buffer
+		if err := w.api.GetFileContext(ctx, files[0].URL, &buf); err == nil {
+			t.Errorf("a deleted file downloads: %q", buf.String())
+		}
+		if got := slackErr(w.api.DeleteFileContext(ctx, f.ID)); got != "file_not_found" {
+			t.Errorf("second delete: %q, want file_not_found", got)
+		}
+	})
 }
 
 func TestRateLimits(t *testing.T) {

@@ -110,7 +110,7 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: m.DB, Slack: s.poster, Log: log, Now: s.now, Gate: gate})
 	buttons := handlers.RegisterProgressButtons(reg, course, m.DB)
 	buttons.Refresh, buttons.Gate = home.Refresh, gate
-	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: m.DB, Slack: s.poster, Home: home, Log: log})
+	privacy := handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: m.DB, Slack: port, Home: home, Log: log, Now: s.now})
 	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: m.DB, Log: log})
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{
 		Store: m.DB, Users: sender, BotUserID: auth.UserID, Now: s.now, Log: log, Gate: gate,
@@ -158,6 +158,8 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	}
 	goRun(&s.background, "dispatcher", log, func() error { return s.scheduler.Run(bgCtx) })
 	goRun(&s.background, "slack event pruning", log, func() error { return pruneEvents(bgCtx, m, s.now) })
+	// Erasures whose process stopped before they were done are taken up again (handlers/privacy.go).
+	goRun(&s.background, "erasures", log, func() error { return privacy.Run(bgCtx) })
 	m.Slack = s
 	log.Info("slack started", slog.String("mode", s.mode), slog.String("bot_user", auth.UserID), slog.String("team", auth.Team))
 	return nil

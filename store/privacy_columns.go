@@ -1,0 +1,218 @@
+package store
+
+// PrivacyKind says how a column relates to a person, for erasure.
+type PrivacyKind string
+
+// The kinds of column.
+const (
+	// ColumnPersonID holds the Slack user ID of the person a row is about or by: ErasePerson deletes the row, or puts
+	// ErasedActor in the person's place, by an indexed lookup of this column.
+	ColumnPersonID PrivacyKind = "person_id"
+	// ColumnMentionsPerson is text, JSON or a list that may hold user IDs among other things; Erasure says how
+	// ErasePerson finds and cleans the rows that name the person.
+	ColumnMentionsPerson PrivacyKind = "mentions_person"
+	// ColumnPersonal is about a person without naming them (their scores, their words, their DM's ID): it goes
+	// with its row, which erasure deletes as the person's by a ColumnPersonID or ColumnMentionsPerson column.
+	ColumnPersonal PrivacyKind = "personal_data"
+	// ColumnNotPersonal says nothing about any one person.
+	ColumnNotPersonal PrivacyKind = "not_personal"
+	// ColumnKept is what erasure keeps on purpose, and the README's Privacy section says so.
+	ColumnKept PrivacyKind = "kept_on_purpose"
+)
+
+// PrivacyColumn is one column of the database and how erasure treats it.
+type PrivacyColumn struct {
+	Table, Column string
+	Kind          PrivacyKind
+	// Erasure says how ErasePerson covers the column (ColumnPersonID, ColumnMentionsPerson, ColumnPersonal), or why it names no
+	// one (ColumnNotPersonal) or stays (ColumnKept).
+	Erasure string
+}
+
+// PrivacyColumns returns every column of every table with its kind. TestPrivacyColumns compares it with the
+// database's columns and fails on one that is missing here; TestErasePersonLeavesNoTrace fills every column of the
+// kinds that name or describe a person and checks that erasure leaves none of it.
+func PrivacyColumns() []PrivacyColumn { return privacyColumns }
+
+var privacyColumns = []PrivacyColumn{
+	{"schema_migrations", "version", ColumnNotPersonal, "the migrations applied"},
+	{"schema_migrations", "name", ColumnNotPersonal, "the migrations applied"},
+	{"schema_migrations", "applied_at", ColumnNotPersonal, "the migrations applied"},
+
+	{"cohorts", "id", ColumnNotPersonal, "a training group"},
+	{"cohorts", "name", ColumnNotPersonal, "the group's name, typed by its trainer"},
+	{"cohorts", "channel_id", ColumnNotPersonal, "the group's channel"},
+	{"cohorts", "timezone", ColumnNotPersonal, "the group's time zone"},
+	{"cohorts", "cases", ColumnNotPersonal, "the cases the group works with"},
+	{"cohorts", "settings", ColumnNotPersonal, "quiet hours, holidays, automatic reveals"},
+	{"cohorts", "created_at", ColumnNotPersonal, "when the group was set up"},
+	{"cohorts", "updated_at", ColumnNotPersonal, "when the group last changed"},
+
+	{"cohort_trainers", "cohort_id", ColumnPersonal, "goes with the row"},
+	{"cohort_trainers", "user_id", ColumnPersonID, "deleted (a trainer of a running cohort is refused first)"},
+	{"cohort_trainers", "position", ColumnPersonal, "goes with the row"},
+
+	{"cohort_modules", "cohort_id", ColumnNotPersonal, "the group's meetings"},
+	{"cohort_modules", "number", ColumnNotPersonal, "the group's meetings"},
+	{"cohort_modules", "starts_at", ColumnNotPersonal, "the group's meetings"},
+	{"cohort_modules", "ends_at", ColumnNotPersonal, "the group's meetings"},
+	{"cohort_modules", "location", ColumnNotPersonal, "where the group meets, typed by its trainer"},
+
+	{"participants", "cohort_id", ColumnPersonal, "goes with the row"},
+	{"participants", "user_id", ColumnPersonID, "deleted"},
+	{"participants", "name", ColumnPersonal, "goes with the row"},
+	{"participants", "joined_at", ColumnPersonal, "goes with the row"},
+	{"participants", "left_at", ColumnPersonal, "goes with the row"},
+
+	{"deliveries", "id", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "key", ColumnMentionsPerson, "a message for one person has key <parent>/<user ID> and that person as recipient: deleted with the row"},
+	{"deliveries", "cohort_id", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "rule_id", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "kind", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "module", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "audience", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "recipient", ColumnPersonID, "deleted; its Slack message goes too (ErasureResult.Messages)"},
+	{"deliveries", "due_at", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "deadline", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "status", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "attempts", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "lease_owner", ColumnNotPersonal, "the dispatcher holding it"},
+	{"deliveries", "lease_until", ColumnNotPersonal, "the dispatcher holding it"},
+	{"deliveries", "channel_id", ColumnPersonal, "a person's DM for a message to one person: goes with the row"},
+	{"deliveries", "ts", ColumnPersonal, "goes with the row"},
+	{"deliveries", "error", ColumnPersonal, "Slack's answer to a post to one person: goes with the row"},
+	{"deliveries", "sent_at", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "created_at", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "updated_at", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "title", ColumnNotPersonal, "the rule's title from the course content"},
+	{"deliveries", "note", ColumnNotPersonal, "why the calendar moved it"},
+	{"deliveries", "claimed_at", ColumnNotPersonal, "a planned message"},
+
+	{"audit_log", "id", ColumnNotPersonal, "an audit row"},
+	{"audit_log", "at", ColumnNotPersonal, "an audit row"},
+	{"audit_log", "cohort_id", ColumnNotPersonal, "an audit row"},
+	{"audit_log", "actor", ColumnPersonID, "rows by the person are deleted"},
+	{"audit_log", "user_id", ColumnPersonID, "rows about the person are deleted"},
+	{"audit_log", "action", ColumnNotPersonal, "an audit row"},
+	{"audit_log", "detail", ColumnMentionsPerson, "rows whose detail names the person (names, by its GIN index) are deleted"},
+	{"audit_log", "names", ColumnMentionsPerson, "every user ID in detail, set by a trigger: rows holding the person are deleted"},
+
+	{"slack_events", "event_id", ColumnNotPersonal, "Slack's event ids, which name no one; pruned after a day"},
+	{"slack_events", "received_at", ColumnNotPersonal, "pruned after a day"},
+
+	{"progress", "cohort_id", ColumnPersonal, "goes with the row"},
+	{"progress", "user_id", ColumnPersonID, "deleted"},
+	{"progress", "kind", ColumnPersonal, "goes with the row"},
+	{"progress", "item", ColumnPersonal, "goes with the row"},
+	{"progress", "module", ColumnPersonal, "goes with the row"},
+	{"progress", "done_at", ColumnPersonal, "goes with the row"},
+
+	{"sandbox_clock", "id", ColumnNotPersonal, "the sandbox's simulated clock"},
+	{"sandbox_clock", "offset_ms", ColumnNotPersonal, "the sandbox's simulated clock"},
+	{"sandbox_clock", "updated_at", ColumnNotPersonal, "the sandbox's simulated clock"},
+
+	// The sandbox's saved copy of the fake workspace (empty with real Slack).
+	{"sandbox_conversations", "id", ColumnPersonal, "the person's DM is deleted; other conversations name no one"},
+	{"sandbox_conversations", "messages", ColumnMentionsPerson, "the person's DM is deleted; elsewhere messages that name them are taken out"},
+	{"sandbox_conversations", "updated_at", ColumnNotPersonal, "when the copy was saved"},
+	{"sandbox_homes", "user_id", ColumnPersonID, "deleted"},
+	{"sandbox_homes", "view_id", ColumnPersonal, "goes with the row"},
+	{"sandbox_homes", "view", ColumnPersonal, "goes with the row"},
+	{"sandbox_homes", "updated_at", ColumnPersonal, "goes with the row"},
+	{"sandbox_files", "id", ColumnPersonal, "goes with the row: files shared in the person's DM or naming them are deleted"},
+	{"sandbox_files", "name", ColumnMentionsPerson, "files shared in the person's DM or naming them are deleted"},
+	{"sandbox_files", "title", ColumnMentionsPerson, "files shared in the person's DM or naming them are deleted"},
+	{"sandbox_files", "channels", ColumnPersonal, "the conversations it was shared in: a file in the person's DM is deleted"},
+	{"sandbox_files", "message_ts", ColumnPersonal, "goes with the row"},
+	{"sandbox_files", "data", ColumnMentionsPerson, "files shared in the person's DM or naming them are deleted"},
+	{"sandbox_files", "created_at", ColumnNotPersonal, "when the file was saved"},
+
+	{"case_reveals", "id", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "cohort_id", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "case_id", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "variant", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "stage_id", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "position", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "module", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "revealed_by", ColumnPersonID, "the group keeps the stage: the trainer is replaced by ErasedActor"},
+	{"case_reveals", "revealed_at", ColumnNotPersonal, "a case stage shared with the group"},
+	{"case_reveals", "channel_id", ColumnNotPersonal, "the group's channel"},
+	{"case_reveals", "ts", ColumnNotPersonal, "the stage's message in the group's channel"},
+
+	{"case_cards", "id", ColumnPersonal, "goes with the row"},
+	{"case_cards", "cohort_id", ColumnPersonal, "goes with the row"},
+	{"case_cards", "case_id", ColumnPersonal, "goes with the row"},
+	{"case_cards", "variant", ColumnPersonal, "goes with the row"},
+	{"case_cards", "stage_id", ColumnPersonal, "goes with the row"},
+	{"case_cards", "role", ColumnPersonal, "goes with the row"},
+	{"case_cards", "user_id", ColumnPersonID, "the card they received is deleted; its Slack message goes too (ErasureResult.Messages)"},
+	{"case_cards", "sent_by", ColumnPersonID, "the receiver keeps the card: the trainer who sent it is replaced by ErasedActor"},
+	{"case_cards", "sent_at", ColumnPersonal, "goes with the row"},
+	{"case_cards", "channel_id", ColumnPersonal, "the receiver's DM: goes with the row"},
+	{"case_cards", "ts", ColumnPersonal, "goes with the row"},
+
+	{"meter_measurements", "id", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "cohort_id", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "user_id", ColumnPersonID, "deleted, with its answers"},
+	{"meter_measurements", "kind", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "started_at", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "finished_at", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "locked", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "round", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "shared_at", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "updated_at", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "version", ColumnPersonal, "goes with the row"},
+	{"meter_measurements", "answers_digest", ColumnPersonal, "goes with the row"},
+	{"meter_answers", "measurement_id", ColumnPersonal, "deleted with its measurement (ON DELETE CASCADE)"},
+	{"meter_answers", "statement_id", ColumnPersonal, "deleted with its measurement"},
+	{"meter_answers", "score", ColumnPersonal, "deleted with its measurement"},
+	{"meter_answers", "answered_at", ColumnPersonal, "deleted with its measurement"},
+	{"meter_plans", "cohort_id", ColumnPersonal, "goes with the row"},
+	{"meter_plans", "user_id", ColumnPersonID, "deleted"},
+	{"meter_plans", "ontwikkelpunten", ColumnPersonal, "goes with the row"},
+	{"meter_plans", "aanpak", ColumnPersonal, "goes with the row"},
+	{"meter_plans", "created_at", ColumnPersonal, "goes with the row"},
+	{"meter_plans", "updated_at", ColumnPersonal, "goes with the row"},
+
+	// What trainers were shown of the competentiemeter (store/meter_figures.go): group figures of at least three,
+	// and the numbers of the measurements they were computed from or shown as shared. No user ID; once a person is
+	// erased their measurement is gone and its number points to nothing, but it must stay to remember what trainers
+	// know, so that no later figure gives someone's answers away.
+	{"meter_snapshots", "id", ColumnNotPersonal, "group figures trainers were shown"},
+	{"meter_snapshots", "cohort_id", ColumnNotPersonal, "group figures trainers were shown"},
+	{"meter_snapshots", "kind", ColumnNotPersonal, "group figures trainers were shown"},
+	{"meter_snapshots", "taken_at", ColumnNotPersonal, "group figures trainers were shown"},
+	{"meter_snapshots", "members", ColumnNotPersonal, "how many measurements, at least three"},
+	{"meter_snapshots", "sums", ColumnNotPersonal, "the sums of at least three people's scores"},
+	{"meter_snapshot_members", "snapshot_id", ColumnNotPersonal, "group figures trainers were shown"},
+	{"meter_snapshot_members", "measurement_id", ColumnKept, "a measurement's number, kept after its erasure; it names no one"},
+	{"meter_snapshot_members", "version", ColumnKept, "goes with measurement_id"},
+	{"meter_disclosures", "cohort_id", ColumnKept, "goes with measurement_id"},
+	{"meter_disclosures", "kind", ColumnKept, "goes with measurement_id"},
+	{"meter_disclosures", "measurement_id", ColumnKept, "a shared measurement's number, kept after its erasure; it names no one"},
+	{"meter_disclosures", "version", ColumnKept, "goes with measurement_id"},
+	{"meter_disclosures", "disclosed_at", ColumnKept, "goes with measurement_id"},
+
+	{"world", "id", ColumnNotPersonal, "whether this database is the sandbox's or real Slack's"},
+	{"world", "kind", ColumnNotPersonal, "whether this database is the sandbox's or real Slack's"},
+	{"world", "claimed_at", ColumnNotPersonal, "whether this database is the sandbox's or real Slack's"},
+	{"world_slack_teams", "team_id", ColumnNotPersonal, "a Slack workspace"},
+	{"world_slack_teams", "team_name", ColumnNotPersonal, "a Slack workspace"},
+	{"world_slack_teams", "first_auth_at", ColumnNotPersonal, "a Slack workspace"},
+	{"world_slack_teams", "last_auth_at", ColumnNotPersonal, "a Slack workspace"},
+
+	{"erased_users", "user_hash", ColumnKept, "the SHA-256 of an erased ID, so that the bot does not message them again"},
+	{"erased_users", "erased_on", ColumnKept, "the day of the erasure"},
+
+	// A running erasure: deleted once the person has been told it is done.
+	{"erasure_requests", "user_id", ColumnPersonID, "the erasure itself; deleted when it is done (FinishErasure)"},
+	{"erasure_requests", "requested_at", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "stage", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "dm_channel", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "message_ts", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "erased", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "response_url", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "attempts", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "lease_owner", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "lease_until", ColumnPersonal, "goes with the row"},
+}
