@@ -312,6 +312,8 @@ func TestLoadErrors(t *testing.T) {
 			"cases/emma.yaml", "stages[2].text", "unknown marker {Zie}"},
 		{"BadTime", map[string]func(string) string{"rules.yaml": replace(`at: "16:00"`, `at: "4 uur"`)},
 			"rules.yaml", "rules[5].at", "HH:MM"},
+		{"BadCalendar", map[string]func(string) string{"rules.yaml": replace("calendar: earlier", "calendar: eerder")},
+			"rules.yaml", "rules[3].calendar", `calendar "eerder", want one of later, earlier, none`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
