@@ -15,11 +15,12 @@ import (
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
-// EventLog remembers Slack event ids so that a retried event is acknowledged but not handled twice, and forgets
-// one whose handling failed so that Slack's retry is handled; *store.DB implements it.
+// EventLog remembers which Slack event ids were handled, so that a retry of a handled event is acknowledged but
+// not handled twice; *store.DB implements it. An id is recorded only after its handler succeeded: a handler that
+// failed, or a process that died in the middle of one, leaves Slack's retry to be handled.
 type EventLog interface {
-	SeenEvent(ctx context.Context, id string) (bool, error)
-	ForgetEvent(ctx context.Context, id string) error
+	EventHandled(ctx context.Context, id string) (bool, error)
+	MarkEventHandled(ctx context.Context, id string) error
 }
 
 // Responder sends what a handler has to say after the ack; *Poster implements it.
@@ -124,26 +125,25 @@ func (d *Dispatcher) Interaction(ctx context.Context, cb slack.InteractionCallba
 // Socket Mode ack), so that Slack delivers it again.
 var ErrEventFailed = errors.New("slack event handler failed")
 
-// Event handles an Events API event with the given event_id: a known type whose id was seen before is a retry
-// and is dropped; an unknown type is dropped without touching the database. When the handler fails, the id is
-// forgotten and ErrEventFailed returned, so Slack's retry gets another chance.
+// Event handles an Events API event with the given event_id: a known type whose id was handled before is a retry
+// and is dropped; an unknown type is dropped without touching the database. The id is recorded as handled only
+// after the handler succeeded; when it fails, ErrEventFailed is returned, so that Slack's retry gets another
+// chance.
 func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
 	typ := ev.InnerEvent.Type
 	if !d.opts.Registry.HandlesEvent(typ) {
 		d.opts.Log.DebugContext(ctx, "slack event ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
 		return nil
 	}
-	recorded := false
-	if eventID != "" && d.opts.Events != nil {
-		seen, err := d.opts.Events.SeenEvent(ctx, eventID)
+	record := eventID != "" && d.opts.Events != nil
+	if record {
+		handled, err := d.opts.Events.EventHandled(ctx, eventID)
 		if err != nil {
 			// Handling twice is better than losing the event: handlers are idempotent.
 			d.opts.Log.WarnContext(ctx, "slack event dedupe failed", slog.String("event_id", eventID), slog.Any("error", err))
-		} else if seen {
+		} else if handled {
 			d.opts.Log.InfoContext(ctx, "slack event retry ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
 			return nil
-		} else {
-			recorded = true
 		}
 	}
 	failed := false
@@ -154,17 +154,19 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 		}
 	}, func() { failed = true })
 	d.logRequest(ctx, "event", typ, "", true)
-	if !failed {
-		return nil
+	if failed {
+		return ErrEventFailed
 	}
-	if recorded {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	if record {
+		// The handler's work is committed; recording it must not be lost to a caller that stopped waiting.
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()
-		if err := d.opts.Events.ForgetEvent(fctx, eventID); err != nil {
-			d.opts.Log.WarnContext(ctx, "slack event forget failed", slog.String("event_id", eventID), slog.Any("error", err))
+		if err := d.opts.Events.MarkEventHandled(mctx, eventID); err != nil {
+			// A retry will run the handler again, which its idempotence allows.
+			d.opts.Log.WarnContext(ctx, "slack event not recorded as handled", slog.String("event_id", eventID), slog.Any("error", err))
 		}
 	}
-	return ErrEventFailed
+	return nil
 }
 
 // errPanic stands for a handler that panicked; the user sees the generic error.
