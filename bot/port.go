@@ -13,7 +13,8 @@ import (
 
 // Sender lets the delivery dispatcher post through the Poster (paced, retried, effectively once) and read a
 // channel's members and users' bot flag through the Slack client: it implements scheduler.Sender. Slack's
-// permanent refusals come back as *scheduler.PermanentError, so that the dispatcher fails them at once.
+// permanent refusals come back as *scheduler.PermanentError, so that the dispatcher fails them at once; refusals
+// of the whole workspace (a revoked token, a missing scope) as *scheduler.WorkspaceError, so that it pauses.
 type Sender struct {
 	poster *Poster
 	api    *slack.Client
@@ -92,6 +93,18 @@ func (s *Sender) IsBot(ctx context.Context, userID string) (bool, error) {
 	return u.IsBot || u.IsAppUser || u.ID == "USLACKBOT", nil
 }
 
+// CheckAuth implements scheduler.Sender with auth.test.
+func (s *Sender) CheckAuth(ctx context.Context) error {
+	if _, err := s.api.AuthTestContext(ctx); err != nil {
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && workspaceErrors[se.Err] {
+			return &scheduler.WorkspaceError{Reason: se.Err, Err: fmt.Errorf("auth.test: %w", err)}
+		}
+		return fmt.Errorf("auth.test: %w", err)
+	}
+	return nil
+}
+
 // slackRetry runs a read call, waiting out 429s and retrying 5xx a few times; Slack's own refusals are permanent.
 func slackRetry(ctx context.Context, call func() error) error {
 	var err error
@@ -108,6 +121,8 @@ func slackRetry(ctx context.Context, call func() error) error {
 		case errors.As(err, &rl):
 			wait = max(rl.RetryAfter, time.Second)
 		case errors.As(err, &sc) && sc.Code >= 500:
+		case errors.As(err, &se) && workspaceErrors[se.Err]:
+			return &scheduler.WorkspaceError{Reason: se.Err, Err: err}
 		case errors.As(err, &se) && se.Err != "internal_error" && se.Err != "fatal_error" && se.Err != "ratelimited":
 			return &scheduler.PermanentError{Reason: se.Err, Err: err}
 		case ctx.Err() != nil:
@@ -124,8 +139,12 @@ func slackRetry(ctx context.Context, call func() error) error {
 	return err
 }
 
-// permanent marks the Poster's permanent errors for the dispatcher.
+// permanent marks the Poster's permanent errors for the dispatcher: the workspace's, and the message's own.
 func permanent(err error) error {
+	var pe *PermanentError
+	if errors.As(err, &pe) && pe.Workspace() {
+		return &scheduler.WorkspaceError{Reason: pe.Reason, Err: err}
+	}
 	if IsPermanent(err) {
 		return &scheduler.PermanentError{Reason: PermanentReason(err), Err: err}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,7 +82,7 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	deliveries := handlers.NewDeliveries(course, m.DB)
 	deliveries.Now = s.now
 	s.scheduler = scheduler.NewDispatcher(m.DB, sender, deliveries, scheduler.DispatchOptions{Now: s.now, Log: log,
-		Directory: bot.NewDirectory(s.poster, bot.DirectoryOptions{})})
+		Directory: bot.NewDirectory(s.poster, bot.DirectoryOptions{}), Team: auth.TeamID})
 
 	reg := handlers.NewRegistry(course.Phrases, log)
 	handlers.RegisterHelp(reg, m.DB, log)
@@ -164,6 +165,19 @@ func (s *slackSide) stop(log *slog.Logger) {
 	if s.fake != nil {
 		s.fake.Close()
 	}
+}
+
+// notReady says why the Slack side cannot do its work, for /readyz: sending is paused because Slack refuses the
+// workspace's token. "" when it can.
+func (s *slackSide) notReady() string {
+	if s == nil || s.scheduler == nil {
+		return ""
+	}
+	var why []string
+	for _, p := range s.scheduler.Paused() {
+		why = append(why, fmt.Sprintf("slack %s since %s; sending paused", p.Reason, p.Since.Format(time.RFC3339)))
+	}
+	return strings.Join(why, "; ")
 }
 
 // pruneEvents forgets Slack event ids older than a day, hourly: Slack retries for minutes, not days.
