@@ -53,11 +53,18 @@ func (d *Dispatcher) beat(ctx context.Context) bool {
 	l.mu.Lock()
 	s := l.session
 	l.mu.Unlock()
-	bctx, cancel := context.WithTimeout(ctx, d.opts.Heartbeat*3)
+	// A heartbeat slower than the fence is of no use; one that takes a little longer than the interval still is.
+	bctx, cancel := context.WithTimeout(ctx, max(d.fenceAfter(), 2*d.opts.Heartbeat))
 	defer cancel()
 	var err error
 	if s == nil {
 		s, err = d.db.RegisterOwner(bctx, d.opts.Owner)
+		if err == nil {
+			// Now is a good moment to forget the registrations of dispatchers that died and left nothing behind.
+			if _, ferr := d.db.ForgetDeadOwners(bctx); ferr != nil {
+				d.log.WarnContext(ctx, "forget dead dispatchers", slog.Any("error", ferr))
+			}
+		}
 	} else {
 		err = s.Beat(bctx)
 	}

@@ -3,13 +3,21 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/scheduler"
+	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // A dispatcher killed with -9 in the middle of a fan-out: the next one takes its rows over at once (its session
@@ -129,4 +137,70 @@ func TestDispatchKilledMidFanOut(t *testing.T) {
 	t.Logf("killed after %d of %d DMs, %d in flight; the replacement finished the %d left in %s (floor %s, ratio %.2f) "+
 		"with %d history look-ups", killedAt, people, inFlight, left, took.Round(time.Millisecond),
 		floor.Round(time.Millisecond), took.Seconds()/floor.Seconds(), history)
+}
+
+// TestDispatchFencedWithoutDatabase takes PostgreSQL away while a post hangs in Slack: the dispatcher cannot show
+// it is alive, so before others could take its rows over it cuts the post itself (rather than let it run to its
+// own timeout) and starts no other; once the database is back it goes on, and the message arrives once.
+func TestDispatchFencedWithoutDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and restarts a PostgreSQL server")
+	}
+	pg := storetest.NewRestartable(t)
+	e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
+	db, err := store.Open(e.ctx, pg.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Now = e.clock.Now
+	e.db, e.dbURL = db, pg.URL()
+	plan := e.apply(fanOutRules()[4:5]) // one channel message
+
+	e.fake.FailNext("chat.postMessage", 1, slackfake.FaultTimeout) // Slack holds the post until the bot gives up
+	lines := &logLines{}
+	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
+	// The post's own limit is 30 s: only the fence can end it sooner.
+	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{Log: quietLog(), MaxAttempts: 1, AttemptTimeout: 30 * time.Second}))
+	d := e.dispatcherWith(bot.NewSender(p, api), "fenced", scheduler.DispatchOptions{Log: slog.New(lines),
+		Heartbeat: 100 * time.Millisecond, OwnerQuiet: 2 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ran := make(chan error, 1)
+	go func() { ran <- d.Run(ctx) }()
+	waitFor(t, func() bool {
+		var n int
+		e.db.GetContext(e.ctx, &n, `SELECT count(*) FROM deliveries WHERE attempted_at IS NOT NULL`)
+		live, _ := e.db.LiveOwners(e.ctx)
+		return n == 1 && len(live) == 1
+	})
+	stopped := time.Now()
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return len(e.fake.CallsTo("chat.postMessage")) == 1 })
+	if cut := time.Since(stopped); cut > 15*time.Second {
+		t.Errorf("the hanging post ended %s after the database went, want it cut by the fence (a second)", cut)
+	}
+	if n := lines.count("posts in flight stopped"); n != 1 {
+		t.Errorf("%d log lines about the fence, want 1: %q", n, lines.lines)
+	}
+
+	pg.Start()
+	// Back: the row, given back or left to its lease, is looked for in the history and posted once.
+	waitFor(t, func() bool {
+		e.clock.Set(e.clock.Now().Add(3 * time.Minute))
+		d.Kick()
+		time.Sleep(50 * time.Millisecond)
+		return len(e.delivered()) == 1 && e.unfinished() == 0
+	})
+	cancel()
+	if err := <-ran; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	e.expectOnceAround(plan)
+	e.expectAllSent()
 }

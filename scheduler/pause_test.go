@@ -31,7 +31,14 @@ func (l *logLines) Enabled(_ context.Context, lv slog.Level) bool { return lv >=
 func (l *logLines) Handle(_ context.Context, r slog.Record) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.lines = append(l.lines, r.Message)
+	msg := r.Message
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "error" {
+			msg += ": " + a.Value.String()
+		}
+		return true
+	})
+	l.lines = append(l.lines, msg)
 	return nil
 }
 func (l *logLines) WithAttrs([]slog.Attr) slog.Handler { return l }

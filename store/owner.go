@@ -32,8 +32,8 @@ type OwnerSession struct {
 const liveOwner = `EXISTS (SELECT 1 FROM pg_stat_activity a
 	WHERE a.pid = o.backend_pid AND (a.backend_start IS NULL OR a.backend_start = o.backend_start))`
 
-// RegisterOwner opens a session of its own and registers name as alive on it. Owners that died earlier and hold
-// no lease any more are forgotten on the way. Close the session when the owner stops.
+// RegisterOwner opens a session of its own and registers name as alive on it. Close the session when the owner
+// stops.
 func (db *DB) RegisterOwner(ctx context.Context, name string) (*OwnerSession, error) {
 	if db.url == "" {
 		return nil, errors.New("register owner: the database was not opened with store.Open")
@@ -52,14 +52,24 @@ func (db *DB) RegisterOwner(ctx context.Context, name string) (*OwnerSession, er
 		pool.Close()
 		return nil, err
 	}
-	if _, err := db.ExecContext(ctx, `
+	return s, nil
+}
+
+// ForgetDeadOwners removes the registrations of owners that died and hold no lease any more, and returns how
+// many it removed.
+func (db *DB) ForgetDeadOwners(ctx context.Context) (int, error) {
+	res, err := db.ExecContext(ctx, `
 		DELETE FROM owners o
 		WHERE NOT `+liveOwner+`
-		  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'sending' AND d.lease_owner = o.name)`); err != nil {
-		s.Close(ctx)
-		return nil, fmt.Errorf("register owner %s: forget dead owners: %w", name, FormatError(err))
+		  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'sending' AND d.lease_owner = o.name)`)
+	if err != nil {
+		return 0, fmt.Errorf("forget dead owners: %w", FormatError(err))
 	}
-	return s, nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("forget dead owners: %w", err)
+	}
+	return int(n), nil
 }
 
 // register takes a connection and records it as the owner's session.
