@@ -306,6 +306,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 	if claiming {
 		d.resolve(ctx)
 	}
+	claiming = claiming && !d.paused()
 
 	t := &tickRun{d: d, ctx: ctx, cohorts: map[int64]*content.Cohort{}, calendars: map[int64]*Calendar{}}
 	// Posts and the records after them must outlive ctx for a while: a message that went out is recorded.
