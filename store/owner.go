@@ -93,9 +93,6 @@ func (s *OwnerSession) register(ctx context.Context) error {
 	return nil
 }
 
-// Name returns the owner's name.
-func (s *OwnerSession) Name() string { return s.name }
-
 // Beat records that the owner is alive, through its session. When the session was lost (PostgreSQL restarted, the
 // connection was cut) or the registration is gone, it registers again on a new session; an error means the owner
 // could not show it is alive.
@@ -137,7 +134,8 @@ func (s *OwnerSession) Close(ctx context.Context) error {
 	return err
 }
 
-// LiveOwners returns the names of the registered owners whose session is alive, in name order.
+// LiveOwners returns the names of the registered owners whose session is alive, in name order: the replicas that
+// share work now (a later rate budget shared between replicas divides by them).
 func (db *DB) LiveOwners(ctx context.Context) ([]string, error) {
 	var out []string
 	if err := db.SelectContext(ctx, &out, `
