@@ -12,11 +12,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 )
 
-func init() {
-	methodTiers["conversations.list"] = 2
-	methodTiers["users.lookupByEmail"] = 3
-}
-
 // DirectoryOptions configures a Directory. Zero values take the defaults named.
 type DirectoryOptions struct {
 	// ListTTL is how long one listing of the workspace's channels answers ChannelID: 30s. The lookups of one
@@ -90,7 +85,7 @@ func (d *Directory) list(ctx context.Context) (map[string]listedChannel, error) 
 	for {
 		var page []slack.Channel
 		var next string
-		err := d.p.call(ctx, "conversations.list", "", "", d.p.tier("conversations.list"),
+		err := d.p.call(ctx, "conversations.list", "", "", d.p.limits("conversations.list"),
 			func(ctx context.Context, _ bool) (bool, error) {
 				var err error
 				page, next, err = d.p.api.GetConversationsContext(ctx, &params)
@@ -114,7 +109,7 @@ func (d *Directory) list(ctx context.Context) (map[string]listedChannel, error) 
 func (d *Directory) UserIDByEmail(ctx context.Context, email string) (string, error) {
 	email = strings.TrimSpace(email)
 	var u *slack.User
-	err := d.p.call(ctx, "users.lookupByEmail", "", "", d.p.tier("users.lookupByEmail"),
+	err := d.p.call(ctx, "users.lookupByEmail", "", "", d.p.limits("users.lookupByEmail"),
 		func(ctx context.Context, _ bool) (bool, error) {
 			var err error
 			u, err = d.p.api.GetUserByEmailContext(ctx, email)

@@ -46,8 +46,11 @@ type DispatcherOptions struct {
 // (through the registry) within the ack deadline, drops retried events and redelivered interactions, and after
 // the ack sends follow-up replies and runs work that continues. Adapters only decode, ack and encode.
 type Dispatcher struct {
-	opts DispatcherOptions
-	wg   sync.WaitGroup
+	opts     DispatcherOptions
+	inflight inflight // handlers running and work after acks
+	// stopped ends the work after acks that is still running (Close).
+	stopped context.Context
+	stop    context.CancelFunc
 
 	mu       sync.Mutex
 	triggers map[string]time.Time // interaction trigger ids seen recently (Socket Mode redeliveries)
@@ -65,24 +68,75 @@ func NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	if opts.LaterTimeout <= 0 {
 		opts.LaterTimeout = 2 * time.Minute
 	}
-	return &Dispatcher{opts: opts, triggers: map[string]time.Time{}}
+	d := &Dispatcher{opts: opts, triggers: map[string]time.Time{}}
+	d.stopped, d.stop = context.WithCancel(context.Background())
+	return d
 }
 
-// Wait blocks until the work started after acks has finished, or ctx ends.
+// Close cancels the work after acks that is still running, for a shutdown that cannot wait for it (Wait gave up):
+// App Home publishes waiting their turn in Slack's rate limit, say.
+func (d *Dispatcher) Close() { d.stop() }
+
+// laterContext is the context of work after an ack: it outlives the request, for up to LaterTimeout, until Close.
+func (d *Dispatcher) laterContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.LaterTimeout)
+	unhook := context.AfterFunc(d.stopped, cancel)
+	return lctx, func() { unhook(); cancel() }
+}
+
+// Wait blocks until no handler runs and the work started after acks has finished, or ctx ends. At shutdown, call
+// it once the transports take no new requests.
 func (d *Dispatcher) Wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { d.wg.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-d.inflight.idle():
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("wait for slack work: %w", ctx.Err())
 	}
 }
 
+// inflight counts work in flight. Unlike a sync.WaitGroup it may be waited for while work is added (a request
+// that arrived at shutdown), which a WaitGroup forbids, and panics on.
+type inflight struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed while n is 0; nil before the first add
+}
+
+func (f *inflight) add() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 {
+		f.zero = make(chan struct{})
+	}
+	f.n++
+}
+
+func (f *inflight) done() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n--
+	if f.n == 0 {
+		close(f.zero)
+	}
+}
+
+// idle returns a channel that is closed once nothing is in flight.
+func (f *inflight) idle() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.zero == nil {
+		f.zero = make(chan struct{})
+		close(f.zero)
+	}
+	return f.zero
+}
+
 // Command runs a slash command's handler and returns the ack payload (nil for an empty ack) and what to run
 // after the ack.
 func (d *Dispatcher) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
+	d.inflight.add()
+	defer d.inflight.done()
 	var ack handlers.Ack
 	d.guard(ctx, "command", cmd.Command, func(ctx context.Context) {
 		ack = d.opts.Registry.HandleCommand(ctx, cmd)
@@ -97,6 +151,8 @@ func (d *Dispatcher) Command(ctx context.Context, cmd slack.SlashCommand) (paylo
 // what to run after the ack. redelivery says the transport marked this a retry (Socket Mode retry_attempt > 0):
 // if its trigger was seen, it is acked without running the handler again.
 func (d *Dispatcher) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
+	d.inflight.add()
+	defer d.inflight.done()
 	id := interactionID(cb)
 	if d.seenTrigger(cb.TriggerID) && redelivery {
 		d.opts.Log.InfoContext(ctx, "slack redelivery ignored", slog.String("interaction", string(cb.Type)), slog.String("id", id))
@@ -128,8 +184,11 @@ var ErrEventFailed = errors.New("slack event handler failed")
 // Event handles an Events API event with the given event_id: a known type whose id was handled before is a retry
 // and is dropped; an unknown type is dropped without touching the database. The id is recorded as handled only
 // after the handler succeeded; when it fails, ErrEventFailed is returned, so that Slack's retry gets another
-// chance.
+// chance. A handler registered with handlers.Registry.EventAfterAck runs after the ack instead: its failure is only
+// logged, and its id recorded once it succeeded.
 func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
+	d.inflight.add()
+	defer d.inflight.done()
 	typ := ev.InnerEvent.Type
 	if !d.opts.Registry.HandlesEvent(typ) {
 		d.opts.Log.DebugContext(ctx, "slack event ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
@@ -146,6 +205,11 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 			return nil
 		}
 	}
+	if d.opts.Registry.HandlesAfterAck(typ) {
+		d.eventAfterAck(ctx, ev, eventID, record)
+		d.logRequest(ctx, "event", typ, "", true)
+		return nil
+	}
 	failed := false
 	d.guard(ctx, "event", typ, func(ctx context.Context) {
 		if _, err := d.opts.Registry.HandleEvent(ctx, ev); err != nil {
@@ -158,15 +222,46 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 		return ErrEventFailed
 	}
 	if record {
-		// The handler's work is committed; recording it must not be lost to a caller that stopped waiting.
-		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		defer cancel()
-		if err := d.opts.Events.MarkEventHandled(mctx, eventID); err != nil {
-			// A retry will run the handler again, which its idempotence allows.
-			d.opts.Log.WarnContext(ctx, "slack event not recorded as handled", slog.String("event_id", eventID), slog.Any("error", err))
-		}
+		d.markHandled(ctx, eventID)
 	}
 	return nil
+}
+
+// markHandled records that an event's handler ran to the end. The handler's work is committed: recording it must
+// not be lost to a caller that stopped waiting.
+func (d *Dispatcher) markHandled(ctx context.Context, eventID string) {
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := d.opts.Events.MarkEventHandled(mctx, eventID); err != nil {
+		// A retry will run the handler again, which its idempotence allows.
+		d.opts.Log.WarnContext(ctx, "slack event not recorded as handled", slog.String("event_id", eventID), slog.Any("error", err))
+	}
+}
+
+// eventAfterAck runs an event's handler on its own goroutine, as work after the ack; record says to record the
+// event id as handled once the handler succeeded.
+func (d *Dispatcher) eventAfterAck(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string, record bool) {
+	typ := ev.InnerEvent.Type
+	// Counted from here, while the event still counts: Wait cannot see zero in between.
+	d.inflight.add()
+	go func() {
+		defer d.inflight.done()
+		ctx, cancel := d.laterContext(ctx)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				d.opts.Log.ErrorContext(ctx, "slack handler panicked", slog.String("request", "event"), slog.String("id", typ),
+					slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			}
+		}()
+		if _, err := d.opts.Registry.HandleEvent(ctx, ev); err != nil {
+			d.opts.Log.ErrorContext(ctx, "slack event failed", slog.String("event_type", typ), slog.String("event_id", eventID), slog.Any("error", err))
+			return
+		}
+		if record {
+			d.markHandled(ctx, eventID)
+		}
+	}()
 }
 
 // errPanic stands for a handler that panicked; the user sees the generic error.
@@ -192,10 +287,11 @@ func (d *Dispatcher) after(ctx context.Context, ack handlers.Ack, responseURL, c
 	if ack.Followup == nil && ack.Later == nil {
 		return func() {}
 	}
-	d.wg.Add(1)
+	// Counted from here, while the handler still counts: Wait cannot see zero in between.
+	d.inflight.add()
 	return func() {
-		defer d.wg.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.LaterTimeout)
+		defer d.inflight.done()
+		ctx, cancel := d.laterContext(ctx)
 		defer cancel()
 		if ack.Followup != nil {
 			d.reply(ctx, ack.Followup, responseURL, channel, userID)

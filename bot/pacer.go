@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -25,112 +27,201 @@ func (r Rate) interval() time.Duration {
 	return time.Duration(float64(time.Second) / r.PerSecond)
 }
 
-// pacer spaces calls over any number of keys (a channel, a method tier) with the generic cell rate algorithm:
-// each key keeps the theoretical arrival time of its next call; a call may go once every key it uses allows it.
-// A 429 blocks a key until its Retry-After has passed.
-type pacer struct {
-	now func() time.Time
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
+// tolerance is how far ahead of the sustained rate a call may go: the burst.
+func (r Rate) tolerance() time.Duration {
+	return time.Duration(max(r.Burst-1, 0)) * r.interval()
 }
 
-type bucket struct {
-	tat       time.Time // theoretical arrival time of the next call at the sustained rate
-	notBefore time.Time // set by a 429: nothing goes before this
-}
-
-// pace is one key with its rate.
+// pace is one key (a method, a channel) with its rate.
 type pace struct {
 	key  string
 	rate Rate
 }
 
-func newPacer(now func() time.Time) *pacer {
-	return &pacer{now: now, buckets: map[string]*bucket{}}
+// slotBook holds the state of the rate-limit buckets: which slots are booked on each key, which were given back,
+// and which keys a 429 blocks. The pacer keeps it in memory (memBook); it is an interface of its own so that the
+// replicas of one deployment can later share it through PostgreSQL.
+type slotBook interface {
+	// reserve books a slot on every key at the earliest moment at or after now that all of them allow.
+	reserve(now time.Time, paces []pace) reservation
+	// release gives back a reservation whose caller gave up before using it, so that later callers are not
+	// pushed behind a call that never went.
+	release(now time.Time, r reservation)
+	// block keeps every call on the keys back until until (a 429's Retry-After).
+	block(paces []pace, until time.Time)
+	// blockedUntil returns the latest Retry-After block among the keys.
+	blockedUntil(paces []pace) time.Time
 }
 
-// reserve books a slot on every key at the earliest time all of them allow, and returns that time.
-func (p *pacer) reserve(paces []pace) time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := p.now()
+// reservation is a booked slot: when the call may go, and what it took on each key.
+type reservation struct {
+	at    time.Time
+	slots []slot
+}
+
+// slot is what a reservation took on one key: a given-back slot (reused), or the next one at the sustained rate,
+// which moved the key's theoretical arrival time from tatBefore to tatAfter.
+type slot struct {
+	key                 string
+	reused              bool
+	tatBefore, tatAfter time.Time
+}
+
+// memBook is the slot book of one process: the generic cell rate algorithm over any number of keys. Each key keeps
+// the theoretical arrival time (TAT) of its next call; a call may go once every key it uses allows it. A slot given
+// back while still ahead is kept and handed to the next caller, so a crowd of callers that gave up does not leave
+// the key's schedule full of calls that never went.
+type memBook struct {
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tat       time.Time   // theoretical arrival time of the next call at the sustained rate
+	notBefore time.Time   // set by a 429: nothing goes before this
+	free      []time.Time // slots given back, still ahead, oldest first
+}
+
+func newMemBook() *memBook { return &memBook{buckets: map[string]*bucket{}} }
+
+func (m *memBook) bucket(key string) *bucket {
+	b, ok := m.buckets[key]
+	if !ok {
+		b = &bucket{}
+		m.buckets[key] = b
+	}
+	return b
+}
+
+// forget drops given-back slots that have passed, or that a 429 block has overtaken.
+func (b *bucket) forget(now time.Time) {
+	n := 0
+	for n < len(b.free) && (b.free[n].Before(now) || b.free[n].Before(b.notBefore)) {
+		n++
+	}
+	if n > 0 {
+		b.free = slices.Delete(b.free, 0, n)
+	}
+}
+
+func (m *memBook) reserve(now time.Time, paces []pace) reservation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	at := now
 	for _, pc := range paces {
-		b := p.bucket(pc.key)
+		b := m.bucket(pc.key)
+		b.forget(now)
 		if b.notBefore.After(at) {
 			at = b.notBefore
 		}
-		tau := time.Duration(max(pc.rate.Burst-1, 0)) * pc.rate.interval()
-		if earliest := b.tat.Add(-tau); earliest.After(at) {
+		earliest := b.tat.Add(-pc.rate.tolerance())
+		if len(b.free) > 0 && b.free[0].Before(earliest) {
+			earliest = b.free[0]
+		}
+		if earliest.After(at) {
 			at = earliest
 		}
 	}
+	r := reservation{at: at, slots: make([]slot, 0, len(paces))}
 	for _, pc := range paces {
-		b := p.bucket(pc.key)
+		b := m.bucket(pc.key)
+		if b.tat.Add(-pc.rate.tolerance()).After(at) {
+			// The key allows at only through a slot someone gave back: take the latest one not after at, so that
+			// the call goes as close to its slot as it can.
+			i := sort.Search(len(b.free), func(i int) bool { return b.free[i].After(at) })
+			b.free = slices.Delete(b.free, i-1, i)
+			r.slots = append(r.slots, slot{key: pc.key, reused: true})
+			continue
+		}
+		s := slot{key: pc.key, tatBefore: b.tat}
 		start := b.tat
 		if at.After(start) {
 			start = at
 		}
 		b.tat = start.Add(pc.rate.interval())
+		s.tatAfter = b.tat
+		r.slots = append(r.slots, s)
 	}
-	return at
+	return r
 }
 
-// blockedUntil returns the latest Retry-After block among the keys.
-func (p *pacer) blockedUntil(paces []pace) time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+func (m *memBook) release(now time.Time, r reservation) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range r.slots {
+		b := m.bucket(s.key)
+		if !s.reused && b.tat.Equal(s.tatAfter) {
+			// Nothing was booked after it: as if it had never been booked.
+			b.tat = s.tatBefore
+			continue
+		}
+		// Later callers hold the slots after it; this one is free for the next caller, while it is still ahead.
+		if r.at.Before(now) || r.at.Before(b.notBefore) {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(b.free, r.at, time.Time.Compare)
+		b.free = slices.Insert(b.free, i, r.at)
+	}
+}
+
+// block lets only one call through at until, for every key: the bucket restarts empty rather than with a fresh
+// burst, and the slots given back before until are gone.
+func (m *memBook) block(paces []pace, until time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, pc := range paces {
+		b := m.bucket(pc.key)
+		if until.After(b.notBefore) {
+			b.notBefore = until
+		}
+		if t := until.Add(pc.rate.tolerance()); t.After(b.tat) {
+			b.tat = t
+		}
+		b.forget(until)
+	}
+}
+
+func (m *memBook) blockedUntil(paces []pace) time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	var until time.Time
 	for _, pc := range paces {
-		if b := p.bucket(pc.key); b.notBefore.After(until) {
+		if b := m.bucket(pc.key); b.notBefore.After(until) {
 			until = b.notBefore
 		}
 	}
 	return until
 }
 
-// block keeps every call on the keys back until until (a 429's Retry-After), and lets only one call through at
-// that moment: the bucket restarts empty rather than with a fresh burst.
-func (p *pacer) block(paces []pace, until time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, pc := range paces {
-		b := p.bucket(pc.key)
-		if until.After(b.notBefore) {
-			b.notBefore = until
-		}
-		tau := time.Duration(max(pc.rate.Burst-1, 0)) * pc.rate.interval()
-		if t := until.Add(tau); t.After(b.tat) {
-			b.tat = t
-		}
-	}
+// pacer spaces calls over the keys of a slot book on the clock now.
+type pacer struct {
+	now  func() time.Time
+	book slotBook
 }
 
-func (p *pacer) bucket(key string) *bucket {
-	b, ok := p.buckets[key]
-	if !ok {
-		b = &bucket{}
-		p.buckets[key] = b
-	}
-	return b
+func newPacer(now func() time.Time) *pacer {
+	return &pacer{now: now, book: newMemBook()}
 }
 
-// wait blocks until a call on these keys may go, honouring ctx. A 429 that arrives while waiting pushes the call
-// back behind its Retry-After.
+// wait blocks until a call on these keys may go, honouring ctx. A caller that gives up gives its slot back. A
+// 429 that arrives while waiting pushes the call back behind its Retry-After.
 func (p *pacer) wait(ctx context.Context, paces []pace) error {
-	at := p.reserve(paces)
 	for {
-		if err := sleepUntil(ctx, p.now, at); err != nil {
+		r := p.book.reserve(p.now(), paces)
+		if err := sleepUntil(ctx, p.now, r.at); err != nil {
+			p.book.release(p.now(), r)
 			return err
 		}
-		until := p.blockedUntil(paces)
+		until := p.book.blockedUntil(paces)
 		if !until.After(p.now()) {
 			return nil
 		}
-		at = p.reserve(paces)
+		p.book.release(p.now(), r)
 	}
 }
+
+// block keeps every call on the keys back until until (a 429's Retry-After).
+func (p *pacer) block(paces []pace, until time.Time) { p.book.block(paces, until) }
 
 // sleepUntil sleeps until now() reaches at, or ctx ends.
 func sleepUntil(ctx context.Context, now func() time.Time, at time.Time) error {

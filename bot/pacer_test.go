@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 )
 
 func TestPacerReserve(t *testing.T) {
@@ -22,15 +25,13 @@ func TestPacerReserve(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			now := t0
-			p := newPacer(func() time.Time { return now })
+			b := newMemBook()
 			keys := []pace{{"channel:C1", perSec}}
 			for i, at := range tt.now {
-				now = ms(at)
 				if i == 2 && tt.block > 0 {
-					p.block(keys, ms(tt.block))
+					b.block(keys, ms(tt.block))
 				}
-				if got := p.reserve(keys); !got.Equal(ms(tt.want[i])) {
+				if got := b.reserve(ms(at), keys).at; !got.Equal(ms(tt.want[i])) {
 					t.Errorf("call %d at %dms may go at %v, want %dms", i, at, got.Sub(t0), tt.want[i])
 				}
 			}
@@ -40,16 +41,111 @@ func TestPacerReserve(t *testing.T) {
 
 func TestPacerSeveralKeys(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	p := newPacer(func() time.Time { return t0 })
-	tier := pace{"tier3", Rate{PerSecond: 2, Burst: 1}}
-	a := []pace{{"channel:A", Rate{PerSecond: 1, Burst: 1}}, tier}
-	b := []pace{{"channel:B", Rate{PerSecond: 1, Burst: 1}}, tier}
-	got := []time.Duration{p.reserve(a).Sub(t0), p.reserve(b).Sub(t0), p.reserve(a).Sub(t0), p.reserve(b).Sub(t0)}
-	// The shared tier allows one call per 500ms; each channel one per second.
+	b := newMemBook()
+	shared := pace{"method:chat.postMessage", Rate{PerSecond: 2, Burst: 1}}
+	a := []pace{{"channel:A", Rate{PerSecond: 1, Burst: 1}}, shared}
+	c := []pace{{"channel:B", Rate{PerSecond: 1, Burst: 1}}, shared}
+	got := []time.Duration{b.reserve(t0, a).at.Sub(t0), b.reserve(t0, c).at.Sub(t0), b.reserve(t0, a).at.Sub(t0), b.reserve(t0, c).at.Sub(t0)}
+	// The shared key allows one call per 500ms; each channel one per second.
 	want := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("call %d at %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestPacerGivesBackSlots: a caller that gave up before its slot gives the slot back, so that the callers after it
+// are not pushed behind a call that never went.
+func TestPacerGivesBackSlots(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
+	perSec := Rate{PerSecond: 1, Burst: 1}
+	keys := []pace{{"method:views.publish", perSec}}
+
+	t.Run("TheLastOne", func(t *testing.T) {
+		b := newMemBook()
+		b.reserve(t0, keys)
+		r := b.reserve(t0, keys)
+		b.release(t0, r)
+		if got := b.reserve(t0, keys).at; !got.Equal(sec(1)) {
+			t.Errorf("after the last booking was given back the next call goes at %v, want 1s", got.Sub(t0))
+		}
+	})
+	t.Run("OneInTheMiddle", func(t *testing.T) {
+		b := newMemBook()
+		var rs []reservation
+		for range 5 {
+			rs = append(rs, b.reserve(t0, keys)) // at 0, 1, 2, 3 and 4s
+		}
+		b.release(t0, rs[1])
+		b.release(t0, rs[3])
+		want := []int{1, 3, 5}
+		for i, w := range want {
+			if got := b.reserve(t0, keys).at; !got.Equal(sec(w)) {
+				t.Errorf("call %d after two gave up goes at %v, want %ds", i, got.Sub(t0), w)
+			}
+		}
+	})
+	t.Run("PassedSlotsAreNotReused", func(t *testing.T) {
+		b := newMemBook()
+		var rs []reservation
+		for range 3 {
+			rs = append(rs, b.reserve(t0, keys)) // at 0, 1 and 2s
+		}
+		b.release(t0, rs[1])
+		// At 1.5s the given-back slot at 1s has passed: calling now would be a second call within that second.
+		if got := b.reserve(sec(1).Add(500*time.Millisecond), keys).at; !got.Equal(sec(3)) {
+			t.Errorf("a call at 1.5s goes at %v, want 3s", got.Sub(t0))
+		}
+	})
+	t.Run("CallersWhoseContextEnded", func(t *testing.T) {
+		// A thousand callers that gave up while waiting (as App Home opens whose events timed out did): the next
+		// caller goes right after the one call that went, not a thousand seconds later.
+		now := t0
+		p := &pacer{now: func() time.Time { return now }, book: newMemBook()}
+		if err := p.wait(context.Background(), keys); err != nil {
+			t.Fatal(err)
+		}
+		gone, cancel := context.WithCancel(context.Background())
+		cancel()
+		for range 1000 {
+			if err := p.wait(gone, keys); err == nil {
+				t.Fatal("a caller whose context had ended was let through")
+			}
+		}
+		if got := p.book.reserve(now, keys).at; !got.Equal(sec(1)) {
+			t.Errorf("the next call goes at %v, want 1s", got.Sub(t0))
+		}
+	})
+	t.Run("OnEveryKey", func(t *testing.T) {
+		b := newMemBook()
+		channel := []pace{{"channel:C1", perSec}, {"method:chat.postMessage", Rate{PerSecond: 2, Burst: 1}}}
+		b.reserve(t0, channel)
+		r := b.reserve(t0, channel) // at 1s
+		b.reserve(t0, channel)      // at 2s
+		b.release(t0, r)
+		if got := b.reserve(t0, channel).at; !got.Equal(sec(1)) {
+			t.Errorf("the next call goes at %v, want the slot given back at 1s", got.Sub(t0))
+		}
+	})
+}
+
+// TestMethodTiersMatchTheFake: the Poster paces each method at the tier the fake (and Slack's method pages) put it
+// in; a method in the wrong tier is paced too slowly or answered 429.
+func TestMethodTiersMatchTheFake(t *testing.T) {
+	tierOf := map[int]int{slackfake.Tier1: 1, slackfake.Tier2: 2, slackfake.Tier3: 3, slackfake.Tier4: 4}
+	for method, perMinute := range slackfake.SlackTiers {
+		if method == "apps.connections.open" {
+			continue // Socket Mode's own call, not the Poster's
+		}
+		if got, want := methodTiers[method], tierOf[perMinute]; got != want {
+			t.Errorf("%s is paced as tier %d, want tier %d", method, got, want)
+		}
+	}
+	for method := range methodTiers {
+		if _, ok := slackfake.SlackTiers[method]; !ok {
+			t.Errorf("%s has a tier in the Poster but not in the fake", method)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -11,22 +10,35 @@ import (
 	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
-// Sender lets the delivery dispatcher post through the Poster (paced, retried, effectively once) and read a
-// channel's members and users' bot flag through the Slack client: it implements scheduler.Sender. Slack's
-// permanent refusals come back as *scheduler.PermanentError, so that the dispatcher fails them at once; refusals
-// of the whole workspace (a revoked token, a missing scope) as *scheduler.WorkspaceError, so that it pauses.
+// DefaultSenderTimeout bounds each call the delivery dispatcher makes through a Sender, waiting for its slot and
+// retries included: as long as the dispatcher lets a post run (three quarters of its two-minute lease), so that a
+// stalled call gives its row back for a retry rather than holding it.
+const DefaultSenderTimeout = 90 * time.Second
+
+// Sender lets the delivery dispatcher post, look for a delivery in a conversation's history, read a channel's
+// members and ask whether a user is a bot, all through the Poster (paced, retried, effectively once): it
+// implements scheduler.Sender. Every call runs under Timeout. Slack's permanent refusals come back as
+// *scheduler.PermanentError, so that the dispatcher fails them at once; refusals of the whole workspace (a revoked
+// token, a missing scope) as *scheduler.WorkspaceError, so that it pauses.
 type Sender struct {
 	poster *Poster
-	api    *slack.Client
+	// Timeout bounds each call (DefaultSenderTimeout); a deadline of the caller's that comes sooner stays.
+	Timeout time.Duration
 }
 
-// NewSender returns the Sender over p and api.
-func NewSender(p *Poster, api *slack.Client) *Sender {
-	return &Sender{poster: p, api: api}
+// NewSender returns the Sender over p.
+func NewSender(p *Poster) *Sender {
+	return &Sender{poster: p, Timeout: DefaultSenderTimeout}
+}
+
+func (s *Sender) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.Timeout)
 }
 
 // Post implements scheduler.Sender.
 func (s *Sender) Post(ctx context.Context, to, text string, blocks []slack.Block, key string) (string, string, bool, error) {
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	m := Message{Channel: to, Text: text, Blocks: blocks, DeliveryKey: key}
 	if isUserID(to) {
 		m.UserID = to
@@ -40,6 +52,8 @@ func (s *Sender) Post(ctx context.Context, to, text string, blocks []slack.Block
 
 // FindDelivery implements scheduler.Sender; for a user it searches the user's DM with the bot.
 func (s *Sender) FindDelivery(ctx context.Context, to, key string, oldest time.Time) (string, string, bool, error) {
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	channel := to
 	if isUserID(to) {
 		dm, err := s.poster.OpenDM(ctx, to)
@@ -57,86 +71,35 @@ func (s *Sender) FindDelivery(ctx context.Context, to, key string, oldest time.T
 
 // Members implements scheduler.Sender.
 func (s *Sender) Members(ctx context.Context, channel string) ([]string, error) {
-	var out []string
-	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
-	for page := 0; page < 100; page++ {
-		var ids []string
-		var next string
-		err := slackRetry(ctx, func() error {
-			var err error
-			ids, next, err = s.api.GetUsersInConversationContext(ctx, params)
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("members of %s: %w", channel, err)
-		}
-		out = append(out, ids...)
-		if next == "" {
-			break
-		}
-		params.Cursor = next
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
+	ids, err := s.poster.Members(ctx, channel)
+	if err != nil {
+		return nil, permanent(err)
 	}
-	return out, nil
+	return ids, nil
 }
 
 // IsBot implements scheduler.Sender.
 func (s *Sender) IsBot(ctx context.Context, userID string) (bool, error) {
-	var u *slack.User
-	err := slackRetry(ctx, func() error {
-		var err error
-		u, err = s.api.GetUserInfoContext(ctx, userID)
-		return err
-	})
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
+	u, err := s.poster.UserInfo(ctx, userID)
 	if err != nil {
-		return false, fmt.Errorf("user %s: %w", userID, err)
+		return false, permanent(err)
 	}
 	return u.IsBot || u.IsAppUser || u.ID == "USLACKBOT", nil
 }
 
-// CheckAuth implements scheduler.Sender with auth.test.
+// CheckAuth implements scheduler.Sender with one auth.test, paced like every call.
 func (s *Sender) CheckAuth(ctx context.Context) error {
-	if _, err := s.api.AuthTestContext(ctx); err != nil {
-		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && workspaceErrors[se.Err] {
-			return &scheduler.WorkspaceError{Reason: se.Err, Err: fmt.Errorf("auth.test: %w", err)}
-		}
-		return fmt.Errorf("auth.test: %w", err)
-	}
-	return nil
-}
-
-// slackRetry runs a read call, waiting out 429s and retrying 5xx a few times; Slack's own refusals are permanent.
-func slackRetry(ctx context.Context, call func() error) error {
-	var err error
-	for attempt := 1; attempt <= 5; attempt++ {
-		err = call()
-		if err == nil {
-			return nil
-		}
-		wait := time.Duration(attempt) * 500 * time.Millisecond
-		var rl *slack.RateLimitedError
-		var sc slack.StatusCodeError
-		var se slack.SlackErrorResponse
-		switch {
-		case errors.As(err, &rl):
-			wait = max(rl.RetryAfter, time.Second)
-		case errors.As(err, &sc) && sc.Code >= 500:
-		case errors.As(err, &se) && workspaceErrors[se.Err]:
-			return &scheduler.WorkspaceError{Reason: se.Err, Err: err}
-		case errors.As(err, &se) && se.Err != "internal_error" && se.Err != "fatal_error" && se.Err != "ratelimited":
-			return &scheduler.PermanentError{Reason: se.Err, Err: err}
-		case ctx.Err() != nil:
-			return err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%w (last error: %w)", ctx.Err(), err)
-		case <-t.C:
-		}
-	}
-	return err
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
+	err := s.poster.once(ctx, "auth.test", func(ctx context.Context) error {
+		_, err := s.poster.api.AuthTestContext(ctx)
+		return err
+	})
+	return permanent(err)
 }
 
 // permanent marks the Poster's permanent errors for the dispatcher: the workspace's, and the message's own.
@@ -152,15 +115,14 @@ func permanent(err error) error {
 }
 
 // Port is what the handlers need from Slack: the Poster's calls, plus posting by channel or user ID with the
-// conversation and ts returned, and users' e-mail addresses.
+// conversation and ts returned.
 type Port struct {
 	*Poster
-	api *slack.Client
 }
 
-// NewPort returns the Port over p and api.
-func NewPort(p *Poster, api *slack.Client) *Port {
-	return &Port{Poster: p, api: api}
+// NewPort returns the Port over p.
+func NewPort(p *Poster) *Port {
+	return &Port{Poster: p}
 }
 
 // Post posts in a channel, or in a user's DM with the bot when channel is a user ID.
@@ -171,13 +133,4 @@ func (p *Port) Post(ctx context.Context, channel, text string, blocks []slack.Bl
 	}
 	posted, err := p.Poster.Post(ctx, m)
 	return posted.Channel, posted.TS, err
-}
-
-// UserEmail returns the e-mail address on a user's Slack profile (users:read.email).
-func (p *Port) UserEmail(ctx context.Context, userID string) (string, error) {
-	u, err := p.api.GetUserInfoContext(ctx, userID)
-	if err != nil {
-		return "", fmt.Errorf("user %s: %w", userID, err)
-	}
-	return u.Profile.Email, nil
 }

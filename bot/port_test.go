@@ -25,7 +25,7 @@ func TestSender(t *testing.T) {
 	channel := fake.AddChannel(slackfake.Channel{Name: "het-gesprek", Members: []string{fake.BotUserID(), anna, robot}})
 	archived := fake.AddChannel(slackfake.Channel{Name: "oud", Archived: true, Members: []string{fake.BotUserID()}})
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
-	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), api)
+	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 
 	t.Run("Members", func(t *testing.T) {
 		got, err := s.Members(ctx, channel)
@@ -61,6 +61,36 @@ func TestSender(t *testing.T) {
 		}
 		if _, _, ok, err := s.FindDelivery(ctx, anna, "c1/other/m1/"+anna, time.Time{}); err != nil || ok {
 			t.Errorf("found a key never posted (err %v)", err)
+		}
+	})
+	t.Run("EveryCallHasADeadline", func(t *testing.T) {
+		// Slack holds every call; the Poster's attempts would wait 10 s each. The dispatcher's calls give up at
+		// the Sender's Timeout, so that the row goes back for a retry.
+		s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: quietLog()}))
+		s.Timeout = 300 * time.Millisecond
+		calls := []struct {
+			method string
+			call   func() error
+		}{
+			{"conversations.members", func() error { _, err := s.Members(ctx, channel); return err }},
+			{"users.info", func() error { _, err := s.IsBot(ctx, anna); return err }},
+			{"chat.postMessage", func() error { _, _, _, err := s.Post(ctx, channel, "Hallo", nil, "c1/deadline/m1"); return err }},
+			{"conversations.history", func() error { _, _, _, err := s.FindDelivery(ctx, channel, "c1/deadline/m1", time.Time{}); return err }},
+		}
+		for _, c := range calls {
+			fake.FailNext(c.method, 1, slackfake.FaultTimeout)
+			done := make(chan error, 1)
+			go func() { done <- c.call() }()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("%s held by Slack: %v, want the Sender's deadline", c.method, err)
+				}
+			case <-time.After(5 * time.Second):
+				fake.ReleaseHeld()
+				t.Errorf("%s held by Slack is still waiting", c.method)
+				<-done
+			}
 		}
 	})
 	t.Run("PermanentErrors", func(t *testing.T) {

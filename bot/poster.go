@@ -34,35 +34,52 @@ type PosterOptions struct {
 	Audit Auditor          // receives a "slack_post_failed" row for every permanent failure
 	Now   func() time.Time // the clock pacing runs on; time.Now by default
 
-	ChannelRate Rate         // chat.postMessage per channel: 1/s, bursts of 3
-	PostRate    Rate         // chat.postMessage per workspace: 600/min, bursts of 20
-	Tiers       map[int]Rate // Web API tiers per workspace: 1: 1/min, 2: 20/min, 3: 50/min, 4: 100/min
+	ChannelRate Rate // chat.postMessage per channel: 1/s, bursts of 3
+	PostRate    Rate // chat.postMessage per workspace: 600/min, bursts of 20
+	// Tiers is the rate of each of Slack's Web API tiers; every method has a bucket of its own at its tier's rate,
+	// as Slack counts them ("per method per app per workspace"). PublishedTiers by default.
+	Tiers map[int]Rate
 
 	MaxAttempts    int           // tries for a 5xx or a timeout before giving up: 5
 	MaxRateLimited int           // 429s in a row before giving up: 20
 	BaseBackoff    time.Duration // first backoff: 500ms, doubling, with full jitter
 	MaxBackoff     time.Duration // backoff cap: 30s
-	AttemptTimeout time.Duration // one call's timeout: 10s
-	HTTPClient     *http.Client  // for response_url posts; http.DefaultClient-like with AttemptTimeout by default
+	AttemptTimeout time.Duration // one call's timeout: DefaultAttemptTimeout
+	HTTPClient     *http.Client  // for response_url posts: NewHTTPClient(AttemptTimeout) by default
 }
 
-// methodTiers says which Slack rate-limit tier a method is in; chat.postMessage has its own limits.
+// DefaultAttemptTimeout bounds one attempt of a call to Slack: a Web API call, a response_url reply, a file upload.
+const DefaultAttemptTimeout = 10 * time.Second
+
+// methodTiers says which of Slack's rate-limit tiers each method the bot calls is in, as each method's page at
+// https://api.slack.com/methods lists it; chat.postMessage has limits of its own (ChannelRate, PostRate). A method
+// not listed is paced as tier 3.
 var methodTiers = map[string]int{
-	"auth.test":                    4,
+	"auth.test":                    4, // "special": hundreds a minute
 	"chat.update":                  3,
 	"chat.delete":                  3,
 	"chat.postEphemeral":           4,
 	"conversations.open":           3,
 	"conversations.history":        3,
 	"conversations.info":           3,
+	"conversations.list":           2,
 	"conversations.members":        4,
 	"users.info":                   4,
+	"users.lookupByEmail":          3,
 	"views.open":                   4,
 	"views.update":                 4,
 	"views.push":                   4,
 	"views.publish":                4,
 	"files.getUploadURLExternal":   4,
 	"files.completeUploadExternal": 4,
+}
+
+// PublishedTiers returns the rates of Slack's Web API tiers as https://api.slack.com/docs/rate-limits publishes
+// them (1+, 20+, 50+ and 100+ a minute). The bursts are half of the tenth of a minute's calls Slack tolerates:
+// calls that go at the sustained rate reach Slack a little out of step with their slots, and with no burst left
+// in Slack's bucket one that came a millisecond early would be answered 429.
+func PublishedTiers() map[int]Rate {
+	return map[int]Rate{1: PerMinute(1, 1), 2: PerMinute(20, 1), 3: PerMinute(50, 3), 4: PerMinute(100, 5)}
 }
 
 // Poster is the one outbound path to Slack: every post, update, ephemeral, DM, App Home publish, modal and file
@@ -92,7 +109,7 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	if opts.PostRate.PerSecond <= 0 {
 		opts.PostRate = PerMinute(600, 20)
 	}
-	tiers := map[int]Rate{1: PerMinute(1, 1), 2: PerMinute(20, 3), 3: PerMinute(50, 5), 4: PerMinute(100, 10)}
+	tiers := PublishedTiers()
 	for n, r := range opts.Tiers {
 		if r.PerSecond > 0 {
 			tiers[n] = r
@@ -112,14 +129,10 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 		opts.MaxBackoff = 30 * time.Second
 	}
 	if opts.AttemptTimeout <= 0 {
-		opts.AttemptTimeout = 10 * time.Second
+		opts.AttemptTimeout = DefaultAttemptTimeout
 	}
 	if opts.HTTPClient == nil {
-		// Every response_url is on one host: keep enough idle connections to it for a burst of clicks. With the
-		// default transport's two, each reply beyond two in flight dialled (and Slack's side accepted) a new one.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 64
-		opts.HTTPClient = &http.Client{Timeout: opts.AttemptTimeout, Transport: t}
+		opts.HTTPClient = NewHTTPClient(opts.AttemptTimeout)
 	}
 	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{}}
 }
@@ -177,7 +190,7 @@ func (p *Poster) Post(ctx context.Context, m Message) (Posted, error) {
 	}
 	started := p.opts.Now()
 	var out Posted
-	paces := []pace{{"post", p.opts.PostRate}, {"channel:" + channel, p.opts.ChannelRate}}
+	paces := []pace{{"method:chat.postMessage", p.opts.PostRate}, {"channel:" + channel, p.opts.ChannelRate}}
 	err := p.call(ctx, "chat.postMessage", channel, m.DeliveryKey, paces, func(ctx context.Context, afterFailure bool) (bool, error) {
 		// A 5xx or a timeout may come after Slack accepted the post; a 429 never does.
 		if afterFailure && m.DeliveryKey != "" {
@@ -218,7 +231,7 @@ func (p *Poster) Update(ctx context.Context, channel, ts string, m Message) erro
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
-	err := p.call(ctx, "chat.update", channel, m.DeliveryKey, p.tier("chat.update"), func(ctx context.Context, _ bool) (bool, error) {
+	err := p.call(ctx, "chat.update", channel, m.DeliveryKey, p.limits("chat.update"), func(ctx context.Context, _ bool) (bool, error) {
 		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, opts...)
 		return false, err
 	})
@@ -231,7 +244,7 @@ func (p *Poster) PostEphemeral(ctx context.Context, channel, userID string, m Me
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
-	err := p.call(ctx, "chat.postEphemeral", channel, "", p.tier("chat.postEphemeral"), func(ctx context.Context, _ bool) (bool, error) {
+	err := p.call(ctx, "chat.postEphemeral", channel, "", p.limits("chat.postEphemeral"), func(ctx context.Context, _ bool) (bool, error) {
 		_, err := p.api.PostEphemeralContext(ctx, channel, userID, opts...)
 		return false, err
 	})
@@ -243,7 +256,7 @@ func (p *Poster) PostEphemeral(ctx context.Context, channel, userID string, m Me
 
 // Delete removes the bot's message at ts.
 func (p *Poster) Delete(ctx context.Context, channel, ts string) error {
-	err := p.call(ctx, "chat.delete", channel, "", p.tier("chat.delete"), func(ctx context.Context, _ bool) (bool, error) {
+	err := p.call(ctx, "chat.delete", channel, "", p.limits("chat.delete"), func(ctx context.Context, _ bool) (bool, error) {
 		_, _, err := p.api.DeleteMessageContext(ctx, channel, ts)
 		return false, err
 	})
@@ -258,7 +271,7 @@ func (p *Poster) OpenDM(ctx context.Context, userID string) (string, error) {
 	if ok {
 		return id, nil
 	}
-	err := p.call(ctx, "conversations.open", userID, "", p.tier("conversations.open"), func(ctx context.Context, _ bool) (bool, error) {
+	err := p.call(ctx, "conversations.open", userID, "", p.limits("conversations.open"), func(ctx context.Context, _ bool) (bool, error) {
 		ch, _, _, err := p.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
 		if err == nil {
 			id = ch.ID
@@ -290,7 +303,7 @@ func (p *Poster) rememberDM(userID, channelID string) {
 
 // PublishHome publishes a user's App Home tab.
 func (p *Poster) PublishHome(ctx context.Context, userID string, view slack.HomeTabViewRequest) error {
-	err := p.call(ctx, "views.publish", userID, "", p.tier("views.publish"), func(ctx context.Context, _ bool) (bool, error) {
+	err := p.call(ctx, "views.publish", userID, "", p.limits("views.publish"), func(ctx context.Context, _ bool) (bool, error) {
 		_, err := p.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
 		return false, err
 	})
@@ -329,7 +342,7 @@ func (p *Poster) PushView(ctx context.Context, triggerID string, view slack.Moda
 // UpdateView replaces an open modal; hash (may be "") guards against overwriting a newer version.
 func (p *Poster) UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) (*slack.ViewResponse, error) {
 	var resp *slack.ViewResponse
-	err := p.call(ctx, "views.update", "", "", p.tier("views.update"), func(ctx context.Context, _ bool) (bool, error) {
+	err := p.call(ctx, "views.update", "", "", p.limits("views.update"), func(ctx context.Context, _ bool) (bool, error) {
 		var err error
 		resp, err = p.api.UpdateViewContext(ctx, view, "", hash, viewID)
 		return false, err
@@ -344,7 +357,7 @@ func (p *Poster) UpdateView(ctx context.Context, viewID, hash string, view slack
 // files.completeUploadExternal flow) and returns the file's ID.
 func (p *Poster) UploadFile(ctx context.Context, channel, filename, title string, data []byte) (string, error) {
 	var id string
-	err := p.call(ctx, "files.completeUploadExternal", channel, "", p.tier("files.completeUploadExternal"), func(ctx context.Context, _ bool) (bool, error) {
+	err := p.call(ctx, "files.completeUploadExternal", channel, "", p.limits("files.getUploadURLExternal", "files.completeUploadExternal"), func(ctx context.Context, _ bool) (bool, error) {
 		f, err := p.api.UploadFileContext(ctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(data), FileSize: len(data), Filename: filename, Title: title, Channel: channel,
 		})
@@ -391,6 +404,44 @@ func (p *Poster) Respond(ctx context.Context, responseURL string, payload handle
 	return p.failed(ctx, "response_url", "", Message{}, err)
 }
 
+// Members returns the user IDs of a channel's members (conversations.members, page by page).
+func (p *Poster) Members(ctx context.Context, channel string) ([]string, error) {
+	var out []string
+	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
+	for page := 0; page < 100; page++ {
+		var ids []string
+		var next string
+		err := p.call(ctx, "conversations.members", channel, "", p.limits("conversations.members"), func(ctx context.Context, _ bool) (bool, error) {
+			var err error
+			ids, next, err = p.api.GetUsersInConversationContext(ctx, params)
+			return false, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("members of %s: %w", channel, err)
+		}
+		out = append(out, ids...)
+		if next == "" {
+			break
+		}
+		params.Cursor = next
+	}
+	return out, nil
+}
+
+// UserInfo returns a user's Slack profile (users.info).
+func (p *Poster) UserInfo(ctx context.Context, userID string) (*slack.User, error) {
+	var u *slack.User
+	err := p.call(ctx, "users.info", "", "", p.limits("users.info"), func(ctx context.Context, _ bool) (bool, error) {
+		var err error
+		u, err = p.api.GetUserInfoContext(ctx, userID)
+		return false, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("user %s: %w", userID, err)
+	}
+	return u, nil
+}
+
 // FindDelivery looks for the message carrying a delivery key in a conversation's history, newer than oldest.
 func (p *Poster) FindDelivery(ctx context.Context, channel, key string, oldest time.Time) (ts string, found bool, err error) {
 	params := &slack.GetConversationHistoryParameters{
@@ -403,7 +454,7 @@ func (p *Poster) FindDelivery(ctx context.Context, channel, key string, oldest t
 	}
 	for page := 0; page < 20; page++ {
 		var resp *slack.GetConversationHistoryResponse
-		err := p.call(ctx, "conversations.history", channel, "", p.tier("conversations.history"), func(ctx context.Context, _ bool) (bool, error) {
+		err := p.call(ctx, "conversations.history", channel, "", p.limits("conversations.history"), func(ctx context.Context, _ bool) (bool, error) {
 			var err error
 			resp, err = p.api.GetConversationHistoryContext(ctx, params)
 			return false, err
@@ -424,12 +475,17 @@ func (p *Poster) FindDelivery(ctx context.Context, channel, key string, oldest t
 	return "", false, nil
 }
 
-func (p *Poster) tier(method string) []pace {
-	n := methodTiers[method]
-	if n == 0 {
-		n = 3
+// limits returns the buckets a call of these methods is paced on: each method's own, at its tier's rate.
+func (p *Poster) limits(methods ...string) []pace {
+	paces := make([]pace, 0, len(methods))
+	for _, m := range methods {
+		n := methodTiers[m]
+		if n == 0 {
+			n = 3
+		}
+		paces = append(paces, pace{"method:" + m, p.opts.Tiers[n]})
 	}
-	return []pace{{fmt.Sprintf("tier%d", n), p.opts.Tiers[n]}}
+	return paces
 }
 
 // call runs fn paced on paces, retrying as the error says: a 429 waits its Retry-After (on every key, so nothing
@@ -485,7 +541,7 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 // once runs fn a single time on its tier (for calls whose trigger_id expires before a retry could help), still
 // turning the error into a PermanentError where it is one.
 func (p *Poster) once(ctx context.Context, method string, fn func(ctx context.Context) error) error {
-	if err := p.pacer.wait(ctx, p.tier(method)); err != nil {
+	if err := p.pacer.wait(ctx, p.limits(method)); err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
 	actx, cancel := context.WithTimeout(ctx, p.opts.AttemptTimeout)

@@ -330,3 +330,30 @@ func TestPosterDMWithoutOpening(t *testing.T) {
 		t.Errorf("after a lost response: %+v, %d messages; want it found and posted once", p, len(w.fake.Messages(w.fake.IMWith(cor))))
 	}
 }
+
+// TestPosterBucketPerMethod: Slack counts its limits per method, so a method whose bucket is empty (App Home
+// publishes) holds up no other method of the same tier (a modal, an ephemeral reply).
+func TestPosterBucketPerMethod(t *testing.T) {
+	w := newPosterWorld(t, true, bot.PosterOptions{Tiers: map[int]bot.Rate{4: bot.PerMinute(1, 1)}})
+	ctx := context.Background()
+	home := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "Jouw voortgang", false, false), nil, nil)}}}
+	if err := w.poster.PublishHome(ctx, w.anna, home); err != nil {
+		t.Fatal(err)
+	}
+	// views.publish has used its one call a minute: the next one waits, and gives up with its caller.
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := w.poster.PublishHome(short, w.anna, home); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a second publish within the minute: %v, want it to wait past its deadline", err)
+	}
+	// chat.postEphemeral is tier 4 too, with a bucket of its own.
+	bounded, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := w.poster.PostEphemeral(bounded, w.channel, w.anna, msg("", "alleen voor jou")); err != nil {
+		t.Fatalf("an ephemeral after the App Home publish: %v", err)
+	}
+	if n := len(w.fake.CallsTo("views.publish")); n != 1 {
+		t.Errorf("%d views.publish calls, want 1", n)
+	}
+}

@@ -31,6 +31,12 @@ const (
 	socketWriteTimeout = 10 * time.Second
 	// socketBackoffMax caps the wait between failed connection attempts.
 	socketBackoffMax = time.Minute
+	// socketDrainTimeout bounds how long a connection stays open at shutdown for the handlers in flight to ack.
+	socketDrainTimeout = 15 * time.Second
+	// DefaultSocketOpenTimeout bounds apps.connections.open, DefaultSocketHandshakeTimeout dialling the websocket
+	// URL it returns (TCP, TLS and the upgrade): a connection attempt that hangs is given up and tried again.
+	DefaultSocketOpenTimeout      = 10 * time.Second
+	DefaultSocketHandshakeTimeout = 10 * time.Second
 )
 
 // SocketMode connects the bot to Slack over Socket Mode (SLACK_APP_TOKEN + SLACK_BOT_TOKEN): it opens a
@@ -46,11 +52,17 @@ type SocketMode struct {
 	api *slack.Client // with the app-level token (slack.OptionAppLevelToken)
 	d   *Dispatcher
 	log *slog.Logger
+
+	// OpenTimeout bounds apps.connections.open (DefaultSocketOpenTimeout); HandshakeTimeout bounds dialling the
+	// websocket (DefaultSocketHandshakeTimeout).
+	OpenTimeout      time.Duration
+	HandshakeTimeout time.Duration
 }
 
 // NewSocketMode returns the adapter for api, a slack.Client made with slack.OptionAppLevelToken.
 func NewSocketMode(api *slack.Client, d *Dispatcher, log *slog.Logger) *SocketMode {
-	return &SocketMode{api: api, d: d, log: log}
+	return &SocketMode{api: api, d: d, log: log,
+		OpenTimeout: DefaultSocketOpenTimeout, HandshakeTimeout: DefaultSocketHandshakeTimeout}
 }
 
 // socketEnvelope is one message from Slack on the websocket.
@@ -70,7 +82,10 @@ type socketAck struct {
 	Payload    any    `json:"payload,omitempty"`
 }
 
-// Run connects and serves envelopes until ctx ends (then it returns nil) or Slack refuses the app token.
+// Run connects and serves envelopes until ctx ends (then it returns nil) or Slack refuses the app token. When ctx
+// ends, no envelope is handled any more (those that arrive stay unacked: Slack sends events again, to another
+// connection); the handlers in flight still finish — their context is not cancelled — and ack on the open
+// connection, for up to socketDrainTimeout, before Run closes it and returns.
 func (s *SocketMode) Run(ctx context.Context) error {
 	failures := 0
 	for ctx.Err() == nil {
@@ -132,11 +147,13 @@ func socketBackoff(n int) time.Duration {
 
 // connect opens a Socket Mode connection: a websocket URL from apps.connections.open, then the websocket.
 func (s *SocketMode) connect(ctx context.Context) (*websocket.Conn, error) {
-	_, url, err := s.api.StartSocketModeContext(ctx)
+	octx, cancel := context.WithTimeout(ctx, s.OpenTimeout)
+	_, url, err := s.api.StartSocketModeContext(octx)
+	cancel()
 	if err != nil {
 		return nil, err
 	}
-	dialer := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second}
+	dialer := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: s.HandshakeTimeout}
 	conn, resp, err := dialer.DialContext(ctx, url, http.Header{"Origin": {"https://api.slack.com"}})
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
@@ -180,7 +197,10 @@ func (s *SocketMode) serve(ctx context.Context, ws *websocket.Conn) error {
 				ws.Close()
 				return
 			case <-ctx.Done():
+				// Stop reading, but keep the connection: the handlers in flight ack on it (serve waits for them).
 				closeReason.Store("shutting down")
+				_ = ws.SetReadDeadline(time.Now())
+				<-done
 				ws.Close()
 				return
 			case now := <-t.C:
@@ -192,9 +212,20 @@ func (s *SocketMode) serve(ctx context.Context, ws *websocket.Conn) error {
 			}
 		}
 	}()
+	// The handlers in flight on this connection. Added to and waited for only on this goroutine.
+	var inflight sync.WaitGroup
+	// Handlers run to the end when shutdown begins: an answer half-way is worse than a shutdown a moment later.
+	hctx := context.WithoutCancel(ctx)
 	for {
 		_, data, err := ws.ReadMessage()
+		if err == nil && ctx.Err() != nil {
+			// Read just as shutdown began: left unacked like the ones after it.
+			err = errors.New("shutting down")
+		}
 		if err != nil {
+			if ctx.Err() != nil {
+				s.drain(&inflight)
+			}
 			if r, ok := closeReason.Load().(string); ok {
 				return errors.New(r)
 			}
@@ -213,7 +244,11 @@ func (s *SocketMode) serve(ctx context.Context, ws *websocket.Conn) error {
 			return fmt.Errorf("slack asked to reconnect (%s)", env.Reason)
 		case "slash_commands", "interactive", "events_api":
 			// Each envelope on its own goroutine: one slow handler must not hold up the others' acks.
-			go s.handle(ctx, c, env)
+			inflight.Add(1)
+			go func() {
+				defer inflight.Done()
+				s.handle(hctx, c, env)
+			}()
 		default:
 			// A kind of envelope this bot has no handler for: ack it, so that Slack does not keep retrying.
 			s.log.InfoContext(ctx, "slack socket mode envelope ignored", slog.String("type", env.Type))
@@ -221,6 +256,17 @@ func (s *SocketMode) serve(ctx context.Context, ws *websocket.Conn) error {
 				s.ack(ctx, c, env.EnvelopeID, nil)
 			}
 		}
+	}
+}
+
+// drain waits, up to socketDrainTimeout, for the handlers in flight to finish and ack.
+func (s *SocketMode) drain(inflight *sync.WaitGroup) {
+	done := make(chan struct{})
+	go func() { inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(socketDrainTimeout):
+		s.log.Warn("slack socket mode closed with handlers still running", slog.Duration("waited", socketDrainTimeout))
 	}
 }
 

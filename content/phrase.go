@@ -217,7 +217,7 @@ type Phrases struct {
 	MeterOverviewDone     string `yaml:"meter_overview_done"`    // {namen}
 	MeterOverviewBusy     string `yaml:"meter_overview_busy"`    // {namen}
 	MeterOverviewNotYet   string `yaml:"meter_overview_not_yet"` // {namen}
-	MeterOverviewGroup    string `yaml:"meter_overview_group"`   // {meting} {aantal}
+	MeterOverviewGroup    string `yaml:"meter_overview_group"`   // {meting} {aantal} {datum}
 	MeterOverviewTooFew   string `yaml:"meter_overview_too_few"` // {aantal} {meting}
 	MeterOverviewShared   string `yaml:"meter_overview_shared"`
 	MeterOverviewNoShared string `yaml:"meter_overview_no_shared"`
@@ -225,6 +225,15 @@ type Phrases struct {
 	MeterOverviewCSV      string `yaml:"meter_overview_csv"`
 	MeterCSVTitle         string `yaml:"meter_csv_title"` // {cohort}
 	MeterOverviewNobody   string `yaml:"meter_overview_nobody"`
+	// Group figures that cannot be differenced, and consent that covers the answers as they were.
+	MeterOverviewUnseen   string `yaml:"meter_overview_unseen"`   // {aantal} {meting} {minimum}
+	MeterOverviewPending  string `yaml:"meter_overview_pending"`  // {datum} {minimum} {aantal}
+	MeterOverviewBlocked  string `yaml:"meter_overview_blocked"`  // {datum}
+	MeterOverviewWithheld string `yaml:"meter_overview_withheld"` // {deelnemer} {meting}
+	MeterCSVGroupStatus   string `yaml:"meter_csv_group_status"`  // {aantal} {datum}
+	MeterCSVWithheld      string `yaml:"meter_csv_withheld"`
+	MeterShareWithdrawn   string `yaml:"meter_share_withdrawn"`
+	MeterShareNotShown    string `yaml:"meter_share_not_shown"`
 	// App Home.
 	HomeWelcome               string `yaml:"home_welcome"`
 	HomeNoCohort              string `yaml:"home_no_cohort"`
@@ -290,6 +299,16 @@ type Phrases struct {
 	CatchUpCases               string `yaml:"catchup_cases"`
 	CatchUpMore                string `yaml:"catchup_more"`
 	CatchUpNothing             string `yaml:"catchup_nothing"`
+	// Toegang: wie een training mag opzetten, en wie er (niet meer) bij hoort.
+	TrainingNewNotAllowed      string `yaml:"training_new_not_allowed"`
+	TrainingNewNotAllowedNamed string `yaml:"training_new_not_allowed_named"` // {namen}
+	GateStranger               string `yaml:"gate_stranger"`
+	GateLeft                   string `yaml:"gate_left"`            // {cohort}
+	TrainingStatusLeft         string `yaml:"training_status_left"` // {namen}
+	MeterOverviewLeft          string `yaml:"meter_overview_left"`  // {namen}
+	MeterOverviewLeftMark      string `yaml:"meter_overview_left_mark"`
+	HomeTrainerLeft            string `yaml:"home_trainer_left"` // {aantal}
+	CasusRoleLeft              string `yaml:"casus_role_left"`   // {naam}
 }
 
 // phraseSpec describes one phrase for validation.
@@ -512,7 +531,7 @@ var phraseSpecs = []phraseSpec{
 	{"meter_overview_done", func(p *Phrases) string { return p.MeterOverviewDone }, false, []string{"namen"}},
 	{"meter_overview_busy", func(p *Phrases) string { return p.MeterOverviewBusy }, false, []string{"namen"}},
 	{"meter_overview_not_yet", func(p *Phrases) string { return p.MeterOverviewNotYet }, false, []string{"namen"}},
-	{"meter_overview_group", func(p *Phrases) string { return p.MeterOverviewGroup }, false, []string{"meting", "aantal"}},
+	{"meter_overview_group", func(p *Phrases) string { return p.MeterOverviewGroup }, false, []string{"meting", "aantal", "datum"}},
 	{"meter_overview_too_few", func(p *Phrases) string { return p.MeterOverviewTooFew }, false, []string{"aantal", "meting"}},
 	{"meter_overview_shared", func(p *Phrases) string { return p.MeterOverviewShared }, false, nil},
 	{"meter_overview_no_shared", func(p *Phrases) string { return p.MeterOverviewNoShared }, false, nil},
@@ -520,6 +539,15 @@ var phraseSpecs = []phraseSpec{
 	{"meter_overview_csv", func(p *Phrases) string { return p.MeterOverviewCSV }, false, nil},
 	{"meter_csv_title", func(p *Phrases) string { return p.MeterCSVTitle }, false, []string{"cohort"}},
 	{"meter_overview_nobody", func(p *Phrases) string { return p.MeterOverviewNobody }, false, nil},
+	// Group figures that cannot be differenced, and consent that covers the answers as they were.
+	{"meter_overview_unseen", func(p *Phrases) string { return p.MeterOverviewUnseen }, false, []string{"aantal", "meting", "minimum"}},
+	{"meter_overview_pending", func(p *Phrases) string { return p.MeterOverviewPending }, false, []string{"datum", "minimum", "aantal"}},
+	{"meter_overview_blocked", func(p *Phrases) string { return p.MeterOverviewBlocked }, false, []string{"datum"}},
+	{"meter_overview_withheld", func(p *Phrases) string { return p.MeterOverviewWithheld }, false, []string{"deelnemer", "meting"}},
+	{"meter_csv_group_status", func(p *Phrases) string { return p.MeterCSVGroupStatus }, false, []string{"aantal", "datum"}},
+	{"meter_csv_withheld", func(p *Phrases) string { return p.MeterCSVWithheld }, false, nil},
+	{"meter_share_withdrawn", func(p *Phrases) string { return p.MeterShareWithdrawn }, false, nil},
+	{"meter_share_not_shown", func(p *Phrases) string { return p.MeterShareNotShown }, false, nil},
 	// App Home.
 	{"home_welcome", func(p *Phrases) string { return p.HomeWelcome }, false, nil},
 	{"home_no_cohort", func(p *Phrases) string { return p.HomeNoCohort }, false, nil},
@@ -585,4 +613,14 @@ var phraseSpecs = []phraseSpec{
 	{"catchup_cases", func(p *Phrases) string { return p.CatchUpCases }, false, nil},
 	{"catchup_more", func(p *Phrases) string { return p.CatchUpMore }, false, nil},
 	{"catchup_nothing", func(p *Phrases) string { return p.CatchUpNothing }, false, nil},
+	// Toegang.
+	{"training_new_not_allowed", func(p *Phrases) string { return p.TrainingNewNotAllowed }, false, nil},
+	{"training_new_not_allowed_named", func(p *Phrases) string { return p.TrainingNewNotAllowedNamed }, false, []string{"namen"}},
+	{"gate_stranger", func(p *Phrases) string { return p.GateStranger }, false, nil},
+	{"gate_left", func(p *Phrases) string { return p.GateLeft }, false, []string{"cohort"}},
+	{"training_status_left", func(p *Phrases) string { return p.TrainingStatusLeft }, false, []string{"namen"}},
+	{"meter_overview_left", func(p *Phrases) string { return p.MeterOverviewLeft }, false, []string{"namen"}},
+	{"meter_overview_left_mark", func(p *Phrases) string { return p.MeterOverviewLeftMark }, false, nil},
+	{"home_trainer_left", func(p *Phrases) string { return p.HomeTrainerLeft }, false, []string{"aantal"}},
+	{"casus_role_left", func(p *Phrases) string { return p.CasusRoleLeft }, false, []string{"naam"}},
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,7 @@ type CasusStore interface {
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	RecordCaseCard(ctx context.Context, c store.CaseCard) (int64, error)
 	CaseCards(ctx context.Context, cohortID int64) ([]store.CaseCard, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
 	Audit(ctx context.Context, e store.AuditEntry) error
 }
 
@@ -44,6 +46,8 @@ type CasusDeps struct {
 	Slack  CasusSlack
 	Log    *slog.Logger
 	Now    func() time.Time // nil: time.Now
+	// Gate decides who is a trainer or a member of a cohort; nil: a gate over Store without Slack.
+	Gate *Gate
 }
 
 // Casus runs the casuïstiek: `/casus reveal` (or `/casus onthul`) shares the next stage of the cohort's cases in
@@ -64,7 +68,6 @@ const (
 	AuditCaseActorSent     = "case_actor_sent"
 	AuditCaseStatus        = "case_status_viewed"
 	AuditCaseReadBack      = "case_read_back"
-	AuditCaseRefused       = "case_command_refused"
 	AuditCaseAutoRevealed  = "case_auto_revealed"
 	casusBotActor          = "bot"
 	casusPreviewCharacters = 280
@@ -76,8 +79,25 @@ func RegisterCasus(r *Registry, deps CasusDeps) *Casus {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
+	if deps.Gate = defaultGate(deps.Gate, deps.Store); deps.Gate == nil {
+		panic("handlers: RegisterCasus needs a gate")
+	}
 	c := &Casus{deps: deps, phrases: r.Phrases()}
 	r.Command(CommandCasus, c.Command)
+	// The help shows trainers their subcommands too.
+	r.DeclareTrainerPart("command", CommandCasus)
+	for _, sub := range []struct {
+		word string
+		h    func(ctx context.Context, cmd slack.SlashCommand, rest string) (Response, error)
+	}{
+		{"reveal", c.reveal}, {"onthul", c.reveal}, {"status", c.status}, {"rol", c.roleCard}, {"acteur", c.actor},
+	} {
+		h := sub.h
+		r.TrainerCommand(CommandCasus+" "+sub.word, func(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
+			_, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
+			return h(ctx, cmd, strings.TrimSpace(rest))
+		})
+	}
 	return c
 }
 
@@ -88,23 +108,15 @@ func (c *Casus) now() time.Time {
 	return c.deps.Now()
 }
 
-// Command handles /casus and its subcommands.
+// Command handles /casus alone (the read-back), its help, and words it does not know. The trainer subcommands
+// (reveal or onthul, status, rol, acteur) are registered on their own, as trainer commands.
 func (c *Casus) Command(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
-	sub, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
-	rest = strings.TrimSpace(rest)
+	sub, _, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
 	switch strings.ToLower(sub) {
 	case "":
 		return c.readBack(ctx, cmd)
 	case "help", "hulp":
 		return c.help(ctx, cmd, "")
-	case "reveal", "onthul":
-		return c.reveal(ctx, cmd, rest)
-	case "status":
-		return c.status(ctx, cmd)
-	case "rol":
-		return c.roleCard(ctx, cmd, rest)
-	case "acteur":
-		return c.actor(ctx, cmd, rest)
 	}
 	return c.help(ctx, cmd, content.Fill(c.phrases.UnknownCommand, map[string]string{"commando": CommandCasus + " " + sub}))
 }
@@ -113,7 +125,9 @@ func (c *Casus) Command(ctx context.Context, cmd slack.SlashCommand) (Response, 
 func (c *Casus) help(ctx context.Context, cmd slack.SlashCommand, intro string) (Response, error) {
 	trainer := false
 	if co, err := c.deps.Store.CohortByChannel(ctx, cmd.ChannelID); err == nil {
-		trainer = isCasusTrainer(co, cmd.UserID)
+		if trainer, err = c.deps.Gate.Trains(ctx, co, cmd.UserID); err != nil {
+			return Response{}, fmt.Errorf("casus help: %w", err)
+		}
 	}
 	var blocks []slack.Block
 	var text []string
@@ -131,29 +145,24 @@ func (c *Casus) help(ctx context.Context, cmd slack.SlashCommand, intro string) 
 	return Response{Reply: &Reply{Text: strings.Join(text, "\n\n"), Blocks: blocks}}, nil
 }
 
-// trainerCohort returns the cohort of the channel the command was typed in when the caller is one of its
-// trainers; otherwise a refusal to show (and the refusal is audited).
+// trainerCohort returns the cohort of the channel the command was typed in when the gate knows the caller as one
+// of its trainers; otherwise a refusal to show, with nothing written.
 func (c *Casus) trainerCohort(ctx context.Context, cmd slack.SlashCommand, what string) (*content.Cohort, *Response, error) {
 	co, err := c.deps.Store.CohortByChannel(ctx, cmd.ChannelID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("casus %s: %w", what, err)
 	}
-	if !isCasusTrainer(co, cmd.UserID) {
-		c.audit(ctx, store.AuditEntry{CohortID: &co.ID, Actor: cmd.UserID, UserID: cmd.UserID, Action: AuditCaseRefused,
-			Detail: map[string]any{"subcommand": what}})
+	ok, err := c.deps.Gate.Trains(ctx, co, cmd.UserID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("casus %s: %w", what, err)
+	}
+	if !ok {
+		c.deps.Log.InfoContext(ctx, "trainer command refused", slog.String("command", CommandCasus+" "+what),
+			slog.Int64("cohort_id", co.ID), slog.String("user_id", cmd.UserID))
 		res := Ephemeral(c.phrases.NotTrainer + "\n" + c.phrases.CasusReaderHint)
 		return nil, &res, nil
 	}
 	return co, nil, nil
-}
-
-func isCasusTrainer(co *content.Cohort, userID string) bool {
-	for _, t := range co.Trainers {
-		if t == userID {
-			return true
-		}
-	}
-	return false
 }
 
 // casusCase is one of a cohort's cases with the name variant it is played with.
@@ -324,7 +333,7 @@ func (c *Casus) undo(ctx context.Context, claims []casusClaim) {
 
 // status handles /casus status: per case what was shared, when and by whom, the cards handed out, and what comes
 // next with a preview. Only the trainer sees it.
-func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
+func (c *Casus) status(ctx context.Context, cmd slack.SlashCommand, _ string) (Response, error) {
 	co, refusal, err := c.trainerCohort(ctx, cmd, "status")
 	if err != nil || refusal != nil {
 		return casusDeref(refusal), err
@@ -482,6 +491,11 @@ func (c *Casus) roleCard(ctx context.Context, cmd slack.SlashCommand, args strin
 	case len(matches) == 0:
 		return Ephemeral(content.Fill(c.phrases.CasusRoleUnknown, map[string]string{"rol": roleArg, "rollen": rollen})), nil
 	}
+	if who, err := c.deps.Gate.Member(ctx, co, target); err != nil {
+		return Response{}, fmt.Errorf("casus rol: %w", err)
+	} else if who == Left {
+		return Ephemeral(content.Fill(c.phrases.CasusRoleLeft, map[string]string{"naam": "<@" + target + ">"})), nil
+	}
 	m := matches[0]
 	by := cmd.UserID
 	return Response{Later: func(ctx context.Context) (*Reply, error) {
@@ -552,23 +566,30 @@ func (c *Casus) readBack(ctx context.Context, cmd slack.SlashCommand) (Response,
 	co, err := c.deps.Store.CohortByChannel(ctx, cmd.ChannelID)
 	switch {
 	case err == nil:
-		cohorts = append(cohorts, co)
-	case content.ErrorCode(err) == content.ENOTFOUND:
-		ids, err := c.deps.Store.CaseCohortsOfUser(ctx, cmd.UserID)
+		// Typed in the channel, so the caller is in it; unless the bot recorded them as gone.
+		who, err := c.deps.Gate.Member(ctx, co, cmd.UserID)
 		if err != nil {
 			return Response{}, fmt.Errorf("casus read back: %w", err)
 		}
-		for _, id := range ids {
-			co, err := c.deps.Store.CohortByID(ctx, id)
-			if err != nil {
-				return Response{}, fmt.Errorf("casus read back: %w", err)
-			}
-			cohorts = append(cohorts, co)
+		if who == Left {
+			return Ephemeral(content.Fill(c.phrases.GateLeft, map[string]string{"cohort": escape(co.Name)})), nil
+		}
+		cohorts = append(cohorts, co)
+	case content.ErrorCode(err) == content.ENOTFOUND:
+		if cohorts, err = c.userCohorts(ctx, cmd.UserID); err != nil {
+			return Response{}, fmt.Errorf("casus read back: %w", err)
 		}
 	default:
 		return Response{}, fmt.Errorf("casus read back: %w", err)
 	}
 	if len(cohorts) == 0 {
+		left, err := leftCohort(ctx, c.deps.Store, cmd.UserID)
+		if err != nil {
+			return Response{}, fmt.Errorf("casus read back: %w", err)
+		}
+		if left != nil {
+			return Ephemeral(content.Fill(c.phrases.GateLeft, map[string]string{"cohort": escape(left.Name)})), nil
+		}
 		return Ephemeral(c.phrases.CasusNoTraining), nil
 	}
 	var msgs [][]slack.Block
@@ -594,6 +615,55 @@ func (c *Casus) readBack(ctx context.Context, cmd slack.SlashCommand) (Response,
 		}
 		return &Reply{Text: c.phrases.CasusSentAsDM}, nil
 	}}, nil
+}
+
+// userCohorts returns the cohorts userID takes part in (not left) or trains, oldest first.
+func (c *Casus) userCohorts(ctx context.Context, userID string) ([]*content.Cohort, error) {
+	ids, err := c.deps.Store.CaseCohortsOfUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	// Trainers a cohort still lists by e-mail address are found (and resolved) by the gate.
+	trained, err := c.deps.Gate.TrainedCohorts(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range trained {
+		if !slices.Contains(ids, t.ID) {
+			ids = append(ids, t.ID)
+		}
+	}
+	slices.Sort(ids)
+	out := make([]*content.Cohort, 0, len(ids))
+	for _, id := range ids {
+		co, err := c.deps.Store.CohortByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, co)
+	}
+	return out, nil
+}
+
+// participationStore finds the cohorts a person took part in.
+type participationStore interface {
+	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
+}
+
+// leftCohort returns the newest cohort whose channel userID left, for someone in no cohort any more: they are
+// told why they no longer see its course data. nil when they never left one.
+func leftCohort(ctx context.Context, st participationStore, userID string) (*content.Cohort, error) {
+	ps, err := st.ParticipationsOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(ps) - 1; i >= 0; i-- {
+		if ps[i].Left() {
+			return st.CohortByID(ctx, ps[i].CohortID)
+		}
+	}
+	return nil, nil
 }
 
 // revealedStages returns the stages posted in a cohort's channel so far.

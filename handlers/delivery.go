@@ -54,7 +54,12 @@ type DeliveryStore interface {
 	// DevelopmentPlanExists reports whether a participant saved a development plan: the homework of
 	// HomeworkPlanModule.
 	PlanChecker
+	// Participation says whether a recipient left the cohort's channel: they get no more DMs.
+	Participation(ctx context.Context, cohortID int64, userID string) (store.Participation, error)
 }
+
+// SkipReasonLeft is what a DM to someone who left the cohort's channel records when it is cancelled.
+const SkipReasonLeft = "deelnemer heeft het kanaal verlaten"
 
 // Deliveries renders the course messages the dispatcher posts: one kind per schedule rule (welcome, preparation,
 // preparation_checklist, reminder_day, reminder_hour, homework, homework_reminder, meter_reminder, eindmeting,
@@ -103,7 +108,7 @@ func (d *Deliveries) now() time.Time {
 
 // Render returns the message for delivery del of cohort c to recipient: a Slack user ID for a DM, "" for the
 // channel. text is the notification and fallback text, blocks the Block Kit layout. It returns ErrSkip when the
-// recipient has nothing to receive.
+// recipient has nothing to receive, or left the cohort's channel.
 func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.Delivery, recipient string) (string, []slack.Block, error) {
 	m, err := d.view(c, del)
 	if err != nil {
@@ -115,6 +120,14 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 	}
 	var progress map[string]store.Progress
 	if dm && c.ID > 0 && d.Store != nil {
+		// Someone who left the channel gets nothing more; should they come back, what is still due reaches them.
+		p, err := d.Store.Participation(ctx, c.ID, recipient)
+		switch {
+		case err == nil && p.Left():
+			return "", nil, scheduler.Skip(SkipReasonLeft)
+		case err != nil && content.ErrorCode(err) != content.ENOTFOUND:
+			return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
+		}
 		progress, err = d.userProgress(ctx, c.ID, recipient)
 		if err != nil {
 			return "", nil, fmt.Errorf("render %s: %w", del.Key, err)

@@ -55,7 +55,7 @@ func FuzzParseTrainingMove(f *testing.F) {
 }
 
 // casusWrites counts the rows by which a /casus command changes what participants have been shown: reveals, role
-// cards and their audit rows. (Audit rows of who looked or was refused are records of access, not changes.)
+// cards and their audit rows. (Audit rows of who looked are records of access, not changes.)
 func (w *casusWorld) casusWrites(t *testing.T) int {
 	t.Helper()
 	var n int

@@ -19,6 +19,7 @@ const (
 )
 
 // TrainerLookup tells whether a Slack user is a trainer of any cohort; trainers see their own commands in the help.
+// *Gate implements it.
 type TrainerLookup interface {
 	IsTrainer(ctx context.Context, userID string) (bool, error)
 }
@@ -37,6 +38,8 @@ func RegisterHelp(r *Registry, trainers TrainerLookup, log *slog.Logger) *Help {
 	h := &Help{phrases: r.Phrases(), trainers: trainers, log: log}
 	r.Command(CommandGesprekbot+" help", h.Command)
 	r.Command(CommandGesprekbot, h.Command)
+	r.DeclareTrainerPart("command", CommandGesprekbot+" help")
+	r.DeclareTrainerPart("command", CommandGesprekbot)
 	return h
 }
 

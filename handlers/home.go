@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -25,8 +26,6 @@ const maxViewBlocks = 100
 // HomeStore is what the App Home reads; *store.DB implements it.
 type HomeStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
-	// CaseCohortsOfUser returns the cohorts the user takes part in or trains.
-	CaseCohortsOfUser(ctx context.Context, userID string) ([]int64, error)
 	// MeterCohortsOf returns the cohorts the user takes part in as a participant, newest first.
 	MeterCohortsOf(ctx context.Context, userID string) ([]int64, error)
 	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
@@ -37,6 +36,8 @@ type HomeStore interface {
 	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	DeliveryCounts(ctx context.Context, cohortID int64) (map[string]int, error)
+	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
 }
 
 // HomeSlack publishes the App Home; cmd wires it to the bot's Poster.
@@ -51,24 +52,54 @@ type HomeDeps struct {
 	Slack  HomeSlack
 	Log    *slog.Logger
 	Now    func() time.Time // nil: time.Now
+	// Gate decides whose Home shows a trainer's part; nil: a gate over Store without Slack.
+	Gate *Gate
 }
 
 // Home draws the App Home tab. A participant sees their next meeting, the readings of the current or next module
 // with working "Gelezen" buttons, their homework with "Klaar", the competentiemeter (state, a button to start or
 // go on, their own results) and the case stages revealed so far. A trainer sees each of their cohorts at a glance.
-// Someone in no cohort gets a short explanation.
+// Someone who left their cohort's channel is told so instead of seeing its course data; someone in no cohort gets a
+// short explanation.
+//
+// Publishes are debounced per user: while one is drawn and published, everyone who asks for that user's Home
+// shares the one publish queued after it, which draws the state as it is when it starts. However often someone
+// opens the tab or clicks on it, no more than one publish of theirs waits for Slack's views.publish limit, and
+// the one that goes is the latest view.
 type Home struct {
 	deps HomeDeps
+
+	mu     sync.Mutex
+	queues map[string]*homeQueue // by user; only while a publish runs
+}
+
+// homeQueue is one user's App Home publishing: the round running now, and the one queued behind it.
+type homeQueue struct {
+	running, queued *homeRound
+}
+
+// homeRound is one drawing and publishing of a user's Home; everyone who joined it gets its outcome.
+type homeRound struct {
+	done chan struct{}
+	err  error
+	// abandoned: the caller who was to run it gave up before it started; those waiting for it ask again.
+	abandoned bool
 }
 
 // RegisterHome registers the app_home_opened event and returns the Home, whose Refresh the progress buttons, the
-// competentiemeter and the erasure call after a change.
+// competentiemeter and the erasure call after a change. The event is acknowledged before the Home is drawn and
+// published: a publish may wait for Slack's rate limit longer than Slack waits for the ack, and an event that is
+// not acknowledged comes back.
 func RegisterHome(r *Registry, deps HomeDeps) *Home {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
-	h := &Home{deps: deps}
-	r.Event(EventAppHomeOpened, h.Opened)
+	if deps.Gate = defaultGate(deps.Gate, deps.Store); deps.Gate == nil {
+		panic("handlers: RegisterHome needs a gate")
+	}
+	h := &Home{deps: deps, queues: map[string]*homeQueue{}}
+	r.EventAfterAck(EventAppHomeOpened, h.Opened)
+	r.DeclareTrainerPart("event", EventAppHomeOpened)
 	return h
 }
 
@@ -88,8 +119,80 @@ func (h *Home) Opened(ctx context.Context, ev slackevents.EventsAPIEvent) error 
 	return h.Refresh(ctx, e.User)
 }
 
-// Refresh draws userID's App Home with the current state and publishes it.
+// Refresh draws userID's App Home with the current state and publishes it. When a publish for the user is under
+// way, it waits for the one queued after it (joining it, or queueing it): that one starts after the change the
+// caller made, so it shows it.
 func (h *Home) Refresh(ctx context.Context, userID string) error {
+	for {
+		h.mu.Lock()
+		q := h.queues[userID]
+		if q == nil {
+			q = &homeQueue{}
+			h.queues[userID] = q
+		}
+		switch {
+		case q.running == nil:
+			r := &homeRound{done: make(chan struct{})}
+			q.running = r
+			h.mu.Unlock()
+			return h.run(ctx, userID, q, r)
+		case q.queued != nil:
+			r := q.queued
+			h.mu.Unlock()
+			select {
+			case <-r.done:
+				if r.abandoned {
+					continue
+				}
+				return r.err
+			case <-ctx.Done():
+				return fmt.Errorf("refresh home: %w", ctx.Err())
+			}
+		default:
+			r := &homeRound{done: make(chan struct{})}
+			q.queued = r
+			prev := q.running
+			h.mu.Unlock()
+			select {
+			case <-prev.done:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				h.finish(userID, q, r, nil, true)
+				return fmt.Errorf("refresh home: %w", ctx.Err())
+			}
+			// prev's finish made r the running round.
+			return h.run(ctx, userID, q, r)
+		}
+	}
+}
+
+// run draws and publishes userID's Home as round r, and ends it.
+func (h *Home) run(ctx context.Context, userID string, q *homeQueue, r *homeRound) error {
+	err := h.publish(ctx, userID)
+	h.finish(userID, q, r, err, false)
+	return err
+}
+
+// finish ends round r (abandoned: it never ran) and makes the round queued behind it the running one.
+func (h *Home) finish(userID string, q *homeQueue, r *homeRound, err error, abandoned bool) {
+	h.mu.Lock()
+	switch r {
+	case q.running:
+		q.running, q.queued = q.queued, nil
+	case q.queued:
+		q.queued = nil
+	}
+	if q.running == nil && q.queued == nil && h.queues[userID] == q {
+		delete(h.queues, userID)
+	}
+	h.mu.Unlock()
+	r.err, r.abandoned = err, abandoned
+	close(r.done)
+}
+
+// publish draws userID's App Home with the current state and publishes it.
+func (h *Home) publish(ctx context.Context, userID string) error {
 	view, err := h.View(ctx, userID)
 	if err != nil {
 		return fmt.Errorf("refresh home: %w", err)
@@ -103,19 +206,14 @@ func (h *Home) Refresh(ctx context.Context, userID string) error {
 // View reads userID's state and builds their App Home view.
 func (h *Home) View(ctx context.Context, userID string) (slack.HomeTabViewRequest, error) {
 	now := h.now()
-	mine, err := h.deps.Store.CaseCohortsOfUser(ctx, userID)
+	mine, err := h.deps.Gate.TrainedCohorts(ctx, userID)
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
 	var trained []TrainerCohortHome
-	for _, id := range mine {
-		c, err := h.deps.Store.CohortByID(ctx, id)
-		if err != nil {
-			return slack.HomeTabViewRequest{}, err
-		}
-		if !slices.Contains(c.Trainers, userID) {
-			continue
-		}
+	trains := map[int64]bool{}
+	for _, c := range mine {
+		trains[c.ID] = true
 		t, err := h.trainerCohort(ctx, c, now)
 		if err != nil {
 			return slack.HomeTabViewRequest{}, err
@@ -128,17 +226,27 @@ func (h *Home) View(ctx context.Context, userID string) (slack.HomeTabViewReques
 		return slack.HomeTabViewRequest{}, err
 	}
 	for _, id := range ids {
+		if trains[id] {
+			continue
+		}
 		c, err := h.deps.Store.CohortByID(ctx, id)
 		if err != nil {
 			return slack.HomeTabViewRequest{}, err
-		}
-		if slices.Contains(c.Trainers, userID) {
-			continue
 		}
 		if part, err = h.participant(ctx, c, userID, now); err != nil {
 			return slack.HomeTabViewRequest{}, err
 		}
 		break
+	}
+	if part == nil && len(trained) == 0 {
+		// Someone who left the channel of their cohort is told why its course data is gone from their Home.
+		left, err := leftCohort(ctx, h.deps.Store, userID)
+		if err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+		if left != nil {
+			part = &ParticipantHome{Cohort: left, Left: true}
+		}
 	}
 	return HomeView(h.deps.Course, now, userID, trained, part)
 }
@@ -196,9 +304,15 @@ func (h *Home) trainerCohort(ctx context.Context, c *content.Cohort, now time.Ti
 	if err != nil {
 		return t, err
 	}
+	left, err := h.deps.Store.LeftParticipants(ctx, c.ID)
+	if err != nil {
+		return t, err
+	}
+	t.Left = len(left)
 	people := map[string]bool{}
 	for _, r := range recs {
-		if slices.Contains(c.Trainers, r.UserID) {
+		// Who left is counted apart, not among the participants.
+		if slices.Contains(c.Trainers, r.UserID) || slices.Contains(left, r.UserID) {
 			continue
 		}
 		people[r.UserID] = true
@@ -251,6 +365,8 @@ type ParticipantHome struct {
 	Voormeting MeterState
 	Eindmeting MeterState
 	Stages     []RevealedStage // revealed so far
+	// Left: the participant left the cohort's channel; the Home says so and shows none of the cohort's data.
+	Left bool
 }
 
 // MeterState is one measurement of the competentiemeter as the Home shows it.
@@ -268,6 +384,7 @@ type TrainerCohortHome struct {
 	EindmetingDone int
 	HomeworkDone   map[int]int // by module: participants who marked it done
 	Failed         int         // deliveries Slack refused for good
+	Left           int         // participants who left the channel (not among Participants)
 }
 
 // HomeView builds the App Home view for userID from their state: trainer cohorts first, then their own cohort as a
@@ -352,6 +469,9 @@ func trainerBlocks(phrases content.Phrases, now time.Time, trained []TrainerCoho
 			lines = append(lines, phrases.HomeTrainerOver)
 		}
 		lines = append(lines, content.Fill(phrases.HomeTrainerPeople, map[string]string{"aantal": strconv.Itoa(t.Participants)}))
+		if t.Left > 0 {
+			lines = append(lines, content.Fill(phrases.HomeTrainerLeft, map[string]string{"aantal": strconv.Itoa(t.Left)}))
+		}
 		lines = append(lines, content.Fill(phrases.HomeTrainerVoormeting, map[string]string{"aantal": strconv.Itoa(t.VoormetingDone), "totaal": strconv.Itoa(t.Participants)}))
 		if m4, ok := t.Cohort.Module(4); ok && !now.Before(m4.Start) {
 			lines = append(lines, content.Fill(phrases.HomeTrainerEindmeting, map[string]string{"aantal": strconv.Itoa(t.EindmetingDone), "totaal": strconv.Itoa(t.Participants)}))
@@ -383,6 +503,10 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 		return nil, err
 	}
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(content.Fill(course.Phrases.HomeParticipantHeader, map[string]string{"cohort": c.Name}), 150)))}
+	if p.Left {
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(content.Fill(course.Phrases.GateLeft, map[string]string{"cohort": escape(c.Name)})), nil, nil))
+		return []homePart{{blocks: blocks}}, nil
+	}
 
 	// The next meeting, or the one going on now, and its preparation.
 	m, current := nextModule(c, now)

@@ -21,7 +21,10 @@ func (b *ProgressButtons) HomeworkDone(ctx context.Context, cb slack.Interaction
 	if mod, ok := b.Course.Module(n); !ok || len(mod.Huiswerk) == 0 {
 		return Response{}, content.Errorf(content.EINVALID, "%s", b.Course.Phrases.ProgressNoHomework)
 	}
-	c, res, done := b.cohort(ctx, cb, action)
+	c, res, done, err := b.cohort(ctx, cb, action)
+	if err != nil {
+		return Response{}, fmt.Errorf("homework done: %w", err)
+	}
 	if done {
 		return res, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/slack-go/slack/slackevents"
@@ -30,7 +29,8 @@ type BotCheck interface {
 }
 
 // MemberJoined handles someone joining a cohort's channel: a person who is not a trainer or a bot is recorded as a
-// participant; if the course is under way, they get one catch-up DM (KindCatchUp) with the current preparation and
+// participant (someone who had left is a participant again, with everything stored about them as it was); if the
+// course is under way, a newcomer gets one catch-up DM (KindCatchUp) with the current preparation and
 // the case stages shared so far. The catch-up is a row in the deliveries table with a permanent key, so that the
 // dispatcher sends it exactly once, whatever happens to the process or how often Slack retries the event.
 type MemberJoined struct {
@@ -42,6 +42,8 @@ type MemberJoined struct {
 	// calendar); nil sends it at once.
 	NextSendable func(c *content.Cohort, t time.Time) (time.Time, error)
 	Log          *slog.Logger
+	// Gate tells a trainer (who is never a participant) from the rest; nil: a gate over Store without Slack.
+	Gate *Gate
 
 	phrases content.Phrases // the registry's, for the catch-up's title
 }
@@ -49,6 +51,9 @@ type MemberJoined struct {
 // RegisterMemberJoined registers m for member_joined_channel events.
 func RegisterMemberJoined(r *Registry, m *MemberJoined) {
 	m.phrases = r.Phrases()
+	if m.Gate = defaultGate(m.Gate, m.Store); m.Gate == nil {
+		panic("handlers: RegisterMemberJoined needs a gate")
+	}
 	r.Event(EventMemberJoinedChannel, m.Handle)
 }
 
@@ -79,7 +84,11 @@ func (m *MemberJoined) Handle(ctx context.Context, ev slackevents.EventsAPIEvent
 	if err != nil {
 		return fmt.Errorf("member joined: %w", err)
 	}
-	if slices.Contains(c.Trainers, user) {
+	trainer, err := m.Gate.Trains(ctx, c, user)
+	if err != nil {
+		return fmt.Errorf("member joined: %w", err)
+	}
+	if trainer {
 		return nil
 	}
 	if m.Users != nil {
@@ -99,9 +108,9 @@ func (m *MemberJoined) Handle(ctx context.Context, ev slackevents.EventsAPIEvent
 	if err != nil {
 		return fmt.Errorf("member joined: %w", err)
 	}
-	if res.New && m.Log != nil {
+	if (res.New || res.Rejoined) && m.Log != nil {
 		m.Log.InfoContext(ctx, "participant joined", slog.Int64("cohort_id", c.ID), slog.String("user_id", user),
-			slog.Bool("catch_up", res.CatchUp))
+			slog.Bool("catch_up", res.CatchUp), slog.Bool("rejoined", res.Rejoined))
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,18 +39,24 @@ type MeterStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
 	CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error)
 	MeterCohortsOf(ctx context.Context, userID string) ([]int64, error)
-	CaseCohortsOfUser(ctx context.Context, userID string) ([]int64, error)
 	StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (store.Measurement, error)
 	MeasurementByID(ctx context.Context, id int64) (store.Measurement, error)
 	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (store.Measurement, error)
 	MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error)
 	AnswerStatement(ctx context.Context, a store.MeterAnswer) (store.AnswerResult, error)
 	FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (store.Measurement, error)
-	ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (store.Measurement, error)
+	ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (store.ReopenResult, error)
 	ShareMeasurement(ctx context.Context, id int64, userID string) (store.Measurement, error)
 	SaveDevelopmentPlan(ctx context.Context, p store.DevelopmentPlan) (store.DevelopmentPlan, error)
 	DevelopmentPlanOf(ctx context.Context, cohortID int64, userID string) (store.DevelopmentPlan, error)
 	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
+	// MeterFigures decides what trainers may see of a measurement kind's group figures and shared scores, and
+	// records it as seen.
+	MeterFigures(ctx context.Context, cohortID int64, kind string) (store.MeterFigures, error)
+	// MeterShareShown reports whether trainers would now be shown a shared measurement's scores.
+	MeterShareShown(ctx context.Context, measurementID int64) (bool, error)
+	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
 }
 
 // MeterSlack is what the competentiemeter sends to Slack besides its replies; cmd wires it to the bot's Poster.
@@ -74,6 +79,8 @@ type MeterDeps struct {
 	Slack  MeterSlack
 	Log    *slog.Logger
 	Now    func() time.Time // nil: time.Now
+	// Gate decides who is a trainer or a member of a cohort; nil: a gate over Store without Slack.
+	Gate *Gate
 }
 
 // Meter runs the competentiemeter in Slack: the voormeting and eindmeting one statement per message, Stap 2
@@ -91,12 +98,13 @@ func RegisterMeter(r *Registry, deps MeterDeps) *Meter {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
+	deps.Gate = defaultGate(deps.Gate, deps.Store)
 	m := &Meter{deps: deps, phrases: r.Phrases()}
 	for _, s := range deps.Course.Meter.Statements() {
 		m.ids = append(m.ids, s.ID)
 	}
 	r.Command(CommandMeter, m.Command)
-	r.Command(CommandMeter+" overzicht", m.Overview)
+	r.TrainerCommand(CommandMeter+" overzicht", m.Overview)
 	r.Action(ActionMeterStart, m.Start)
 	r.Action(ActionMeterScore, m.Score)
 	r.Action(ActionMeterPrev, m.Prev)
@@ -142,7 +150,7 @@ func reopenUntil(c *content.Cohort, kind string) time.Time {
 }
 
 // participantCohort finds the cohort a participant means: the channel's cohort when typed in its channel, else
-// their newest cohort.
+// their newest cohort; someone who left every cohort they were in is told so.
 func (m *Meter) participantCohort(ctx context.Context, userID, channel string) (*content.Cohort, error) {
 	if channel != "" && !strings.HasPrefix(channel, "D") {
 		c, err := m.deps.Store.CohortByChannel(ctx, channel)
@@ -158,17 +166,53 @@ func (m *Meter) participantCohort(ctx context.Context, userID, channel string) (
 		return nil, err
 	}
 	if len(ids) == 0 {
+		left, err := leftCohort(ctx, m.deps.Store, userID)
+		if err != nil {
+			return nil, err
+		}
+		if left != nil {
+			return nil, m.leftError(left)
+		}
 		return nil, content.Errorf(content.ENOTFOUND, "%s", m.phrases.MeterNoCohort)
 	}
 	return m.deps.Store.CohortByID(ctx, ids[0])
 }
 
-// checkParticipant refuses a trainer of c: the meter is for participants, and trainers see the overview.
-func checkParticipant(phrases content.Phrases, c *content.Cohort, userID string) error {
-	if slices.Contains(c.Trainers, userID) {
-		return content.Errorf(content.EFORBIDDEN, "%s", phrases.MeterTrainer)
+// checkParticipant lets only a participant of c at the competentiemeter: a trainer is sent to the overview,
+// someone who left the channel is told that their answers are kept but the group's meter is closed to them, and a
+// stranger (a button with a cohort they are not in) gets the stranger's refusal. typed says the request was typed
+// in c's own channel, which shows the caller is in it even before the bot has recorded them.
+func (m *Meter) checkParticipant(ctx context.Context, c *content.Cohort, userID string, typed bool) error {
+	who, err := m.deps.Gate.Member(ctx, c, userID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case who == Trainer:
+		return content.Errorf(content.EFORBIDDEN, "%s", m.phrases.MeterTrainer)
+	case who == Left:
+		return m.leftError(c)
+	case who == Stranger && !typed:
+		return content.Errorf(content.EFORBIDDEN, "%s", m.phrases.GateStranger)
 	}
 	return nil
+}
+
+// checkPresent refuses the owner of a measurement of c who left c's channel.
+func (m *Meter) checkPresent(ctx context.Context, c *content.Cohort, userID string) error {
+	who, err := m.deps.Gate.Member(ctx, c, userID)
+	if err != nil {
+		return err
+	}
+	if who == Left {
+		return m.leftError(c)
+	}
+	return nil
+}
+
+// leftError is the answer to someone who left cohort c's channel.
+func (m *Meter) leftError(c *content.Cohort) error {
+	return content.Errorf(content.EFORBIDDEN, "%s", content.Fill(m.phrases.GateLeft, map[string]string{"cohort": escape(c.Name)}))
 }
 
 // kindTitle returns "voormeting" or "eindmeting" for use in a sentence.
@@ -208,7 +252,7 @@ func roundOf(blockID string) int {
 // questionBlockID is the block_id of the score buttons of round r.
 func questionBlockID(round int) string { return "meter_q/r" + strconv.Itoa(round) }
 
-// ownMeasurement loads a measurement and checks that userID is its participant.
+// ownMeasurement loads a measurement and checks that userID is its participant, still in the cohort's channel.
 func (m *Meter) ownMeasurement(ctx context.Context, id int64, userID string) (store.Measurement, *content.Cohort, error) {
 	ms, err := m.deps.Store.MeasurementByID(ctx, id)
 	if err != nil {
@@ -219,6 +263,9 @@ func (m *Meter) ownMeasurement(ctx context.Context, id int64, userID string) (st
 	}
 	c, err := m.deps.Store.CohortByID(ctx, ms.CohortID)
 	if err != nil {
+		return store.Measurement{}, nil, err
+	}
+	if err := m.checkPresent(ctx, c, userID); err != nil {
 		return store.Measurement{}, nil, err
 	}
 	return ms, c, nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -15,17 +16,13 @@ import (
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
-// MinGroup is the fewest finished measurements for which trainers see group averages: fewer would let them work out
-// one person's scores.
-const MinGroup = 3
-
-// MeterOverview is what a trainer sees of a cohort's competentiemeter: completion per measurement, group averages
-// (only from MinGroup finished measurements on), and the scores of participants who shared them.
+// MeterOverview is what a trainer sees of a cohort's competentiemeter: completion per measurement, and the group
+// figures and shared scores the store decided trainers may see (store.MeterFigures).
 type MeterOverview struct {
-	Kinds  []KindOverview
-	Shared []SharedScores // per participant and measurement they shared, by user id
-	Plans  int            // participants with a development plan
-	Total  int            // participants
+	Kinds []KindOverview
+	Plans int      // participants with a development plan
+	Total int      // participants
+	Left  []string // participants who left the channel, by user id (set by the caller)
 }
 
 // KindOverview is the state of one measurement (voormeting or eindmeting) in a cohort.
@@ -35,20 +32,12 @@ type KindOverview struct {
 	Busy       []string
 	Answered   map[string]int // user id -> statements answered, for Busy
 	NotStarted []string
-	// Averages are nil when fewer than MinGroup finished.
-	AreaAverages      []AreaGrowth       // Voor holds the average; Na is unused
-	StatementAverages map[string]float64 // by statement id
+	Figures    store.MeterFigures
 }
 
-// SharedScores are one participant's scores of one measurement they chose to share.
-type SharedScores struct {
-	UserID string
-	Kind   string
-	Scores map[string]int
-}
-
-// BuildMeterOverview computes the overview from the cohort's records; trainers are left out.
-func BuildMeterOverview(meter content.Meter, recs []store.MeterRecord, trainers []string) MeterOverview {
+// BuildMeterOverview computes the overview from the cohort's records, trainers left out, and the figures of each
+// measurement kind (in the order of meterKinds; missing: none).
+func BuildMeterOverview(recs []store.MeterRecord, trainers []string, figures []store.MeterFigures) MeterOverview {
 	var o MeterOverview
 	var people []store.MeterRecord
 	for _, r := range recs {
@@ -58,8 +47,12 @@ func BuildMeterOverview(meter content.Meter, recs []store.MeterRecord, trainers 
 	}
 	o.Total = len(people)
 	for _, kind := range meterKinds {
-		k := KindOverview{Kind: kind, Answered: map[string]int{}}
-		var finished []map[string]int
+		k := KindOverview{Kind: kind, Answered: map[string]int{}, Figures: store.MeterFigures{Kind: kind, Hidden: store.FiguresTooFew}}
+		for _, f := range figures {
+			if f.Kind == kind {
+				k.Figures = f
+			}
+		}
 		for _, r := range people {
 			ms, ok := r.Measurements[kind]
 			switch {
@@ -67,29 +60,9 @@ func BuildMeterOverview(meter content.Meter, recs []store.MeterRecord, trainers 
 				k.NotStarted = append(k.NotStarted, r.UserID)
 			case ms.Finished():
 				k.Done = append(k.Done, r.UserID)
-				finished = append(finished, r.Scores[kind])
-				if ms.SharedAt != nil {
-					o.Shared = append(o.Shared, SharedScores{UserID: r.UserID, Kind: kind, Scores: r.Scores[kind]})
-				}
 			default:
 				k.Busy = append(k.Busy, r.UserID)
 				k.Answered[r.UserID] = len(r.Scores[kind])
-			}
-		}
-		if len(finished) >= MinGroup {
-			k.StatementAverages = map[string]float64{}
-			for _, a := range meter.Areas {
-				sum, n := 0, 0
-				for _, s := range a.Statements {
-					ssum := 0
-					for _, f := range finished {
-						ssum += f[s.ID]
-						sum += f[s.ID]
-						n++
-					}
-					k.StatementAverages[s.ID] = float64(ssum) / float64(len(finished))
-				}
-				k.AreaAverages = append(k.AreaAverages, AreaGrowth{Area: a.Title, Voor: float64(sum) / float64(n)})
 			}
 		}
 		o.Kinds = append(o.Kinds, k)
@@ -103,8 +76,8 @@ func BuildMeterOverview(meter content.Meter, recs []store.MeterRecord, trainers 
 }
 
 // Overview handles `/competentiemeter overzicht`, for the trainers of the channel's cohort: who has and has not
-// finished each measurement, the group's averages where at least MinGroup finished, the scores participants shared;
-// the CSV export follows in the trainer's DM.
+// finished each measurement, the group figures and the scores participants shared as far as trainers may see them
+// (store.MeterFigures, which records them as seen); the CSV export of the same follows in the trainer's DM.
 func (m *Meter) Overview(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
 	c, err := m.trainerCohort(ctx, cmd)
 	if err != nil {
@@ -114,17 +87,32 @@ func (m *Meter) Overview(ctx context.Context, cmd slack.SlashCommand) (Response,
 	if err != nil {
 		return Response{}, fmt.Errorf("meter overview: %w", err)
 	}
-	meter := m.deps.Course.Meter
-	o := BuildMeterOverview(meter, recs, c.Trainers)
+	var figures []store.MeterFigures
+	for _, kind := range meterKinds {
+		f, err := m.deps.Store.MeterFigures(ctx, c.ID, kind)
+		if err != nil {
+			return Response{}, fmt.Errorf("meter overview: %w", err)
+		}
+		figures = append(figures, f)
+	}
+	o := BuildMeterOverview(recs, c.Trainers, figures)
+	if o.Left, err = m.deps.Store.LeftParticipants(ctx, c.ID); err != nil {
+		return Response{}, fmt.Errorf("meter overview: %w", err)
+	}
 	msg, err := m.OverviewMessage(c, o)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter overview: %w", err)
 	}
+	meter := m.deps.Course.Meter
 	trainer := cmd.UserID
 	return Response{
 		Reply: &Reply{Text: msg.Text, Blocks: msg.Blocks},
 		Later: func(ctx context.Context) (*Reply, error) {
-			data, err := MeterCSV(meter, o)
+			loc, err := c.Location()
+			if err != nil {
+				return nil, fmt.Errorf("meter export: %w", err)
+			}
+			data, err := MeterCSV(meter, m.phrases, loc, o)
 			if err != nil {
 				return nil, err
 			}
@@ -142,33 +130,27 @@ func (m *Meter) Overview(ctx context.Context, cmd slack.SlashCommand) (Response,
 }
 
 // trainerCohort finds the cohort of the overview: the channel's, or in a DM the one cohort the caller trains; and
-// checks that the caller trains it.
+// checks with the gate that the caller trains it.
 func (m *Meter) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*content.Cohort, error) {
 	c, err := m.deps.Store.CohortByChannel(ctx, cmd.ChannelID)
 	if err != nil && content.ErrorCode(err) != content.ENOTFOUND {
 		return nil, err
 	}
 	if err != nil {
-		ids, err := m.deps.Store.CaseCohortsOfUser(ctx, cmd.UserID)
+		trained, err := m.deps.Gate.TrainedCohorts(ctx, cmd.UserID)
 		if err != nil {
 			return nil, err
-		}
-		var trained []*content.Cohort
-		for _, id := range ids {
-			co, err := m.deps.Store.CohortByID(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			if slices.Contains(co.Trainers, cmd.UserID) {
-				trained = append(trained, co)
-			}
 		}
 		if len(trained) != 1 {
 			return nil, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOverviewNoCohort)
 		}
-		c = trained[0]
+		return trained[0], nil
 	}
-	if !slices.Contains(c.Trainers, cmd.UserID) {
+	ok, err := m.deps.Gate.Trains(ctx, c, cmd.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, content.Errorf(content.EFORBIDDEN, "%s", m.phrases.NotTrainer)
 	}
 	return c, nil
@@ -177,53 +159,106 @@ func (m *Meter) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*con
 // OverviewMessage is the trainer's overview as an ephemeral message.
 func (m *Meter) OverviewMessage(c *content.Cohort, o MeterOverview) (Message, error) {
 	meter := m.deps.Course.Meter
+	loc, err := c.Location()
+	if err != nil {
+		return Message{}, err
+	}
 	head := content.Fill(m.phrases.MeterOverviewHeading, map[string]string{"cohort": escape(c.Name)})
 	blocks := sections(head)
+	var shared []string
+	var withheld []string
+	// Someone who left the channel is marked wherever they are named.
+	leftMark := func(u string) string {
+		if slices.Contains(o.Left, u) {
+			return m.phrases.MeterOverviewLeftMark
+		}
+		return ""
+	}
 	for _, k := range o.Kinds {
 		lines := []string{content.Fill(m.phrases.MeterOverviewKind, map[string]string{"meting": capitalize(kindTitle(k.Kind)), "aantal": strconv.Itoa(len(k.Done)), "totaal": strconv.Itoa(o.Total)})}
-		lines = append(lines, content.Fill(m.phrases.MeterOverviewDone, map[string]string{"namen": mentions(m.phrases, k.Done, nil)}))
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewDone, map[string]string{"namen": mentions(m.phrases, k.Done, leftMark)}))
 		if len(k.Busy) > 0 {
 			lines = append(lines, content.Fill(m.phrases.MeterOverviewBusy, map[string]string{"namen": mentions(m.phrases, k.Busy, func(u string) string {
-				return fmt.Sprintf(" (%d/%d)", k.Answered[u], len(m.ids))
+				return fmt.Sprintf(" (%d/%d)", k.Answered[u], len(m.ids)) + leftMark(u)
 			})}))
 		}
-		lines = append(lines, content.Fill(m.phrases.MeterOverviewNotYet, map[string]string{"namen": mentions(m.phrases, k.NotStarted, nil)}))
+		lines = append(lines, content.Fill(m.phrases.MeterOverviewNotYet, map[string]string{"namen": mentions(m.phrases, k.NotStarted, leftMark)}))
 		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
-		if k.AreaAverages == nil {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewTooFew, map[string]string{"aantal": strconv.Itoa(MinGroup), "meting": kindTitle(k.Kind)}))))
-			continue
-		}
-		group := []string{content.Fill(m.phrases.MeterOverviewGroup, map[string]string{"meting": kindTitle(k.Kind), "aantal": strconv.Itoa(len(k.Done))})}
-		for i, a := range k.AreaAverages {
-			group = append(group, fmt.Sprintf("• *%s*: %s", a.Area, dutchNumber(a.Voor)))
-			for _, s := range meter.Areas[i].Statements {
-				group = append(group, fmt.Sprintf("   %s  %s", dutchNumber(k.StatementAverages[s.ID]), escape(s.Text)))
-			}
-		}
-		blocks = append(blocks, sections(strings.Join(group, "\n"))...)
-	}
-	if len(o.Shared) == 0 {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(m.phrases.MeterOverviewNoShared)))
-	} else {
-		lines := []string{m.phrases.MeterOverviewShared}
-		for _, s := range o.Shared {
+		f := k.Figures
+		for _, s := range f.Shared {
 			var parts []string
 			for _, a := range meter.Areas {
 				parts = append(parts, a.Title+" "+dutchNumber(average(a.Statements, s.Scores)))
 			}
-			lines = append(lines, fmt.Sprintf("• <@%s>, %s: %s", s.UserID, kindTitle(s.Kind), strings.Join(parts, " · ")))
+			shared = append(shared, fmt.Sprintf("• <@%s>, %s: %s", s.UserID, kindTitle(k.Kind), strings.Join(parts, " · ")))
 		}
-		blocks = append(blocks, sections(strings.Join(lines, "\n"))...)
+		for _, s := range f.Withheld {
+			withheld = append(withheld, content.Fill(m.phrases.MeterOverviewWithheld, map[string]string{"deelnemer": s.UserID, "meting": kindTitle(k.Kind)}))
+		}
+		if f.Snapshot == nil {
+			note := content.Fill(m.phrases.MeterOverviewTooFew, map[string]string{"aantal": strconv.Itoa(store.MinGroup), "meting": kindTitle(k.Kind)})
+			if f.Hidden == store.FiguresUnseen {
+				note = content.Fill(m.phrases.MeterOverviewUnseen, map[string]string{"aantal": strconv.Itoa(f.Unseen), "meting": kindTitle(k.Kind), "minimum": strconv.Itoa(store.MinGroup)})
+			}
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(note)))
+			continue
+		}
+		snap := *f.Snapshot
+		group := []string{content.Fill(m.phrases.MeterOverviewGroup, map[string]string{"meting": kindTitle(k.Kind), "aantal": strconv.Itoa(snap.Members), "datum": DutchDateTime(snap.TakenAt, loc)})}
+		for _, a := range meter.Areas {
+			ids := statementIDs(a.Statements)
+			group = append(group, fmt.Sprintf("• *%s*: %s", a.Title, dutchNumber(snap.Average(ids...))))
+			for _, s := range a.Statements {
+				group = append(group, fmt.Sprintf("   %s  %s", dutchNumber(snap.Average(s.ID)), escape(s.Text)))
+			}
+		}
+		blocks = append(blocks, sections(strings.Join(group, "\n"))...)
+		if note := m.staleNote(f, loc); note != "" {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(note)))
+		}
+	}
+	if len(shared) == 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(m.phrases.MeterOverviewNoShared)))
+	} else {
+		blocks = append(blocks, sections(strings.Join(append([]string{m.phrases.MeterOverviewShared}, shared...), "\n"))...)
+	}
+	if len(withheld) > 0 {
+		blocks = append(blocks, sections(strings.Join(withheld, "\n"))...)
+	}
+	if len(o.Left) > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewLeft, map[string]string{"namen": mentions(m.phrases, o.Left, nil)}))))
 	}
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(content.Fill(m.phrases.MeterOverviewPlans, map[string]string{"aantal": strconv.Itoa(o.Plans), "totaal": strconv.Itoa(o.Total)})+" "+m.phrases.MeterOverviewCSV)))
 	return checkLimits(Message{Text: firstLine(head), Blocks: blocks})
 }
 
-// MeterCSV is the overview as a CSV file for a spreadsheet (";"-separated, decimal comma, UTF-8 with a byte order
-// mark so that Excel reads the accents): one row per participant and measurement with its status, and the scores
-// only of measurements the participant shared; then the group averages of measurements with at least MinGroup
-// finished.
-func MeterCSV(meter content.Meter, o MeterOverview) ([]byte, error) {
+// staleNote says why group figures are not those of the answers as they are now; "" when they are.
+func (m *Meter) staleNote(f store.MeterFigures, loc *time.Location) string {
+	if f.Snapshot == nil || f.Current {
+		return ""
+	}
+	date := DutchDateTime(f.Snapshot.TakenAt, loc)
+	if f.Pending > 0 {
+		return content.Fill(m.phrases.MeterOverviewPending, map[string]string{"datum": date,
+			"minimum": strconv.Itoa(store.MinChange), "aantal": strconv.Itoa(store.MinChange - f.Pending)})
+	}
+	return content.Fill(m.phrases.MeterOverviewBlocked, map[string]string{"datum": date})
+}
+
+// statementIDs returns the ids of statements.
+func statementIDs(ss []content.Statement) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.ID
+	}
+	return out
+}
+
+// MeterCSV is the overview as a CSV file for a spreadsheet (";"-separated, decimal comma, one decimal, UTF-8 with a
+// byte order mark so that Excel reads the accents): one row per participant and measurement with its status, and
+// the scores only of measurements whose sharing covers the answers as they are and that trainers may see; then the
+// group figures under the same rules as the overview, dated.
+func MeterCSV(meter content.Meter, phrases content.Phrases, loc *time.Location, o MeterOverview) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
@@ -236,17 +271,24 @@ func MeterCSV(meter content.Meter, o MeterOverview) ([]byte, error) {
 		header = append(header, s.ID)
 	}
 	rows := [][]string{header}
-	shared := map[string]map[string]int{}
-	for _, s := range o.Shared {
-		shared[s.Kind+"/"+s.UserID] = s.Scores
-	}
 	cols := len(meter.Areas) + len(meter.Statements())
 	for _, k := range o.Kinds {
+		shared := map[string]map[string]int{}
+		for _, s := range k.Figures.Shared {
+			shared[s.UserID] = s.Scores
+		}
+		withheld := map[string]bool{}
+		for _, s := range k.Figures.Withheld {
+			withheld[s.UserID] = true
+		}
 		add := func(users []string, status string, answered func(string) string) {
 			for _, u := range users {
 				row := []string{k.Kind, u, status, answered(u), "nee"}
-				scores, ok := shared[k.Kind+"/"+u]
+				scores, ok := shared[u]
 				if !ok {
+					if withheld[u] {
+						row[4] = phrases.MeterCSVWithheld
+					}
 					rows = append(rows, append(row, make([]string, cols)...))
 					continue
 				}
@@ -264,13 +306,14 @@ func MeterCSV(meter content.Meter, o MeterOverview) ([]byte, error) {
 		add(k.Done, "afgerond", func(string) string { return all })
 		add(k.Busy, "bezig", func(u string) string { return fmt.Sprint(k.Answered[u]) })
 		add(k.NotStarted, "niet begonnen", func(string) string { return "0" })
-		if k.AreaAverages != nil {
-			row := []string{k.Kind, "groepsgemiddelde", fmt.Sprintf("%d afgerond", len(k.Done)), "", ""}
-			for _, a := range k.AreaAverages {
-				row = append(row, csvNumber(a.Voor))
+		if snap := k.Figures.Snapshot; snap != nil {
+			row := []string{k.Kind, "groepsgemiddelde", content.Fill(phrases.MeterCSVGroupStatus, map[string]string{
+				"aantal": strconv.Itoa(snap.Members), "datum": DutchDateTime(snap.TakenAt, loc)}), "", ""}
+			for _, a := range meter.Areas {
+				row = append(row, csvNumber(snap.Average(statementIDs(a.Statements)...)))
 			}
 			for _, s := range meter.Statements() {
-				row = append(row, csvNumber(k.StatementAverages[s.ID]))
+				row = append(row, csvNumber(snap.Average(s.ID)))
 			}
 			rows = append(rows, row)
 		}
@@ -281,8 +324,9 @@ func MeterCSV(meter content.Meter, o MeterOverview) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// csvNumber writes a figure with one decimal and a decimal comma, as everywhere figures are shown.
 func csvNumber(v float64) string {
-	return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1)
+	return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1)
 }
 
 // mentions lists users as Slack mentions, each with an optional suffix; "Nog niemand" when empty.

@@ -76,10 +76,13 @@ func (m *Meter) OpenPlan(ctx context.Context, cb slack.InteractionCallback, acti
 		return Response{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
 	c, err := m.deps.Store.CohortByID(ctx, cohortID)
+	if content.ErrorCode(err) == content.ENOTFOUND {
+		return Response{}, content.Errorf(content.EFORBIDDEN, "%s", m.phrases.GateStranger)
+	}
 	if err != nil {
 		return Response{}, fmt.Errorf("open plan: %w", err)
 	}
-	if err := checkParticipant(m.phrases, c, cb.User.ID); err != nil {
+	if err := m.checkParticipant(ctx, c, cb.User.ID, false); err != nil {
 		return Response{}, err
 	}
 	p, err := m.deps.Store.DevelopmentPlanOf(ctx, cohortID, cb.User.ID)
@@ -99,18 +102,21 @@ func (m *Meter) SavePlan(ctx context.Context, cb slack.InteractionCallback) (Vie
 	if err != nil {
 		return ViewResponse{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
+	c, err := m.deps.Store.CohortByID(ctx, cohortID)
+	if content.ErrorCode(err) == content.ENOTFOUND {
+		return ViewResponse{}, content.Errorf(content.EFORBIDDEN, "%s", m.phrases.GateStranger)
+	}
+	if err != nil {
+		return ViewResponse{}, fmt.Errorf("save plan: %w", err)
+	}
+	if err := m.checkParticipant(ctx, c, cb.User.ID, false); err != nil {
+		return ViewResponse{}, err
+	}
 	values := cb.View.State.Values
 	points := strings.TrimSpace(values[meterPlanPointsBlock][meterPlanPointsInput].Value)
 	how := strings.TrimSpace(values[meterPlanHowBlock][meterPlanHowInput].Value)
 	if points == "" {
 		return ViewErrors(map[string]string{meterPlanPointsBlock: m.phrases.MeterPlanEmpty}), nil
-	}
-	c, err := m.deps.Store.CohortByID(ctx, cohortID)
-	if err != nil {
-		return ViewResponse{}, fmt.Errorf("save plan: %w", err)
-	}
-	if err := checkParticipant(m.phrases, c, cb.User.ID); err != nil {
-		return ViewResponse{}, err
 	}
 	if _, err := m.deps.Store.SaveDevelopmentPlan(ctx, store.DevelopmentPlan{CohortID: cohortID, UserID: cb.User.ID,
 		Ontwikkelpunten: points, Aanpak: how}); err != nil {

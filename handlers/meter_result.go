@@ -151,7 +151,8 @@ func (m *Meter) scoreLabel(v int) string {
 }
 
 // Reopen handles "Heropenen" on a finished measurement, until the next module starts: the measurement opens for
-// changes in a new round (buttons on older messages stop counting) and the message shows its first statement.
+// changes in a new round (buttons on older messages stop counting) and the message shows its first statement. A
+// share with the trainer is withdrawn, and the message says so: "Deel met trainer" returns with the result.
 func (m *Meter) Reopen(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	id, _, err := parseMeterValue(m.phrases, action.Value, 1)
 	if err != nil {
@@ -161,27 +162,33 @@ func (m *Meter) Reopen(ctx context.Context, cb slack.InteractionCallback, action
 	if err != nil {
 		return Response{}, fmt.Errorf("meter reopen: %w", err)
 	}
-	wasOpen := !ms.Locked
-	ms, err = m.deps.Store.ReopenMeasurement(ctx, id, cb.User.ID, reopenUntil(c, ms.Kind))
+	res, err := m.deps.Store.ReopenMeasurement(ctx, id, cb.User.ID, reopenUntil(c, ms.Kind))
 	if err != nil {
 		return Response{}, fmt.Errorf("meter reopen: %w", err)
 	}
-	if wasOpen {
+	if !res.Reopened {
 		return Ephemeral(m.phrases.MeterAlreadyOpen), nil
 	}
+	ms = res.Measurement
 	answers, err := m.deps.Store.MeterAnswers(ctx, ms.ID)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter reopen: %w", err)
 	}
-	msg, err := m.QuestionMessage(ms, answers, 0, m.phrases.MeterReopened, false)
+	noted := m.phrases.MeterReopened
+	if res.Withdrawn {
+		// Consent covers the answers as they were when shared; the participant hears that it no longer holds.
+		noted += "\n" + m.phrases.MeterShareWithdrawn
+	}
+	msg, err := m.QuestionMessage(ms, answers, 0, noted, false)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter reopen: %w", err)
 	}
 	return Response{Reply: &Reply{Text: msg.Text, Blocks: msg.Blocks, ReplaceOriginal: true}}, nil
 }
 
-// Share handles "Deel met trainer": from now on the cohort's trainers see this measurement's scores in their
-// overview. The message shows that it is shared.
+// Share handles "Deel met trainer": from now on the cohort's trainers may see this measurement's scores, as they are
+// now, in their overview (unless that would give away someone else's answers, store.MeterFigures). The message
+// shows that it is shared.
 func (m *Meter) Share(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	id, _, err := parseMeterValue(m.phrases, action.Value, 1)
 	if err != nil {
@@ -202,8 +209,23 @@ func (m *Meter) Share(ctx context.Context, cb slack.InteractionCallback, action 
 	if err != nil {
 		return Response{}, fmt.Errorf("meter share: %w", err)
 	}
+	// A share after group figures that include these answers may not be shown (store.MeterFigures): the participant
+	// hears it now rather than finding out from the trainer.
+	shown, err := m.deps.Store.MeterShareShown(ctx, ms.ID)
+	if err != nil {
+		return Response{}, fmt.Errorf("meter share: %w", err)
+	}
 	if cb.Message.Timestamp == "" {
+		if !shown {
+			return Ephemeral(m.phrases.MeterShared + " " + m.phrases.MeterShareNotShown), nil
+		}
 		return Ephemeral(m.phrases.MeterShared), nil
+	}
+	if !shown {
+		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("", mrkdwn(m.phrases.MeterShareNotShown)))
+		if msg, err = checkLimits(msg); err != nil {
+			return Response{}, fmt.Errorf("meter share: %w", err)
+		}
 	}
 	return Response{Reply: &Reply{Text: msg.Text, Blocks: msg.Blocks, ReplaceOriginal: true}}, nil
 }

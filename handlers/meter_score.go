@@ -107,6 +107,18 @@ func (m *Meter) Score(ctx context.Context, cb slack.InteractionCallback, action 
 			return Response{}, nil
 		}
 	}
+	if errors.Is(err, store.ErrParticipantLeft) {
+		// Rare, so the cohort is read only here: its name goes into the answer.
+		ms, merr := m.deps.Store.MeasurementByID(ctx, id)
+		if merr != nil {
+			return Response{}, fmt.Errorf("meter score: %w", merr)
+		}
+		c, cerr := m.deps.Store.CohortByID(ctx, ms.CohortID)
+		if cerr != nil {
+			return Response{}, fmt.Errorf("meter score: %w", cerr)
+		}
+		return Response{}, m.leftError(c)
+	}
 	if err != nil {
 		return Response{}, fmt.Errorf("meter score: %w", err)
 	}
@@ -169,6 +181,10 @@ func (m *Meter) Finish(ctx context.Context, cb slack.InteractionCallback, action
 	id, _, err := parseMeterValue(m.phrases, action.Value, 1)
 	if err != nil {
 		return Response{}, err
+	}
+	// Checked before anything is written: the measurement is theirs, and they are still in the group.
+	if _, _, err := m.ownMeasurement(ctx, id, cb.User.ID); err != nil {
+		return Response{}, fmt.Errorf("meter finish: %w", err)
 	}
 	ms, err := m.deps.Store.FinishMeasurement(ctx, id, cb.User.ID, roundOf(action.BlockID), m.ids)
 	if errors.Is(err, store.ErrMeterLocked) {

@@ -23,13 +23,17 @@ func (m *Meter) Start(ctx context.Context, cb slack.InteractionCallback, action 
 	var err error
 	if _, id, _, ok := parseProgressBlockID(action.BlockID); ok {
 		c, err = m.deps.Store.CohortByID(ctx, id)
+		if content.ErrorCode(err) == content.ENOTFOUND {
+			// A cohort id no cohort has: as a stranger's click, nothing is started.
+			return Response{}, content.Errorf(content.EFORBIDDEN, "%s", m.phrases.GateStranger)
+		}
 	} else {
 		c, err = m.participantCohort(ctx, cb.User.ID, channelOf(cb))
 	}
 	if err != nil {
 		return Response{}, fmt.Errorf("meter start: %w", err)
 	}
-	return m.begin(ctx, c, cb.User.ID, kind, "")
+	return m.begin(ctx, c, cb.User.ID, kind, "", false)
 }
 
 // Command handles /competentiemeter for a participant: it starts or resumes the measurement that is open now (the
@@ -46,13 +50,13 @@ func (m *Meter) Command(ctx context.Context, cmd slack.SlashCommand) (Response, 
 	if !strings.HasPrefix(cmd.ChannelID, "D") {
 		note = m.phrases.MeterSentToDM
 	}
-	return m.begin(ctx, c, cmd.UserID, openKind(c, m.now()), note)
+	return m.begin(ctx, c, cmd.UserID, openKind(c, m.now()), note, cmd.ChannelID == c.Channel)
 }
 
 // begin starts (or finds) the measurement and posts it in the DM after the ack; note, when set, is the immediate
-// answer.
-func (m *Meter) begin(ctx context.Context, c *content.Cohort, userID, kind, note string) (Response, error) {
-	if err := checkParticipant(m.phrases, c, userID); err != nil {
+// answer. typed says the command was typed in the cohort's channel (see checkParticipant).
+func (m *Meter) begin(ctx context.Context, c *content.Cohort, userID, kind, note string, typed bool) (Response, error) {
+	if err := m.checkParticipant(ctx, c, userID, typed); err != nil {
 		return Response{}, err
 	}
 	if kind == store.MeterEindmeting {

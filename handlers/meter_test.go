@@ -417,14 +417,21 @@ func TestMeterTrainerOverview(t *testing.T) {
 			t.Errorf("overview does not name who has not started: %q", s)
 		}
 	})
-	t.Run("ThreeFinishedAveragesAndSharedOnly", func(t *testing.T) {
+	t.Run("ThreeFinishedTwoUnseenNoAverages", func(t *testing.T) {
 		finish(cor, 3)
 		if _, err := w.db.ShareMeasurement(ctx, annaM.ID, anna); err != nil {
 			t.Fatal(err)
 		}
 		s := overview()
-		if !strings.Contains(s, "Groepsgemiddelde voormeting") || !strings.Contains(s, "Gespreksvaardigheden*: 3,0") {
-			t.Errorf("overview with 3 finished shows %q", s)
+		if strings.Contains(s, "Groepsgemiddelde voormeting") || !strings.Contains(s, "van 2 van de deelnemers") {
+			t.Errorf("overview with 3 finished, 1 shared shows %q", s)
+		}
+	})
+	t.Run("FourFinishedAveragesAndSharedOnly", func(t *testing.T) {
+		finish(dina, 2)
+		s := overview()
+		if !strings.Contains(s, "Groepsgemiddelde voormeting* (4 deelnemers") || !strings.Contains(s, "Gespreksvaardigheden*: 2,8") {
+			t.Errorf("overview with 4 finished shows %q", s)
 		}
 		if !strings.Contains(s, "<@"+anna+">, voormeting: Gespreksvaardigheden 5,0") {
 			t.Errorf("anna's shared scores are missing: %q", s)
@@ -450,7 +457,7 @@ func TestMeterTrainerOverview(t *testing.T) {
 					t.Errorf("bram's row shows scores he did not share: %q", line)
 				}
 			case strings.Contains(line, anna) && strings.HasPrefix(line, "voormeting"):
-				if !strings.Contains(line, "ja;5,00") {
+				if !strings.Contains(line, "ja;5,0;") {
 					t.Errorf("anna's shared row = %q", line)
 				}
 			}
@@ -605,13 +612,35 @@ func TestMeterGolden(t *testing.T) {
 		{UserID: "U0DINA", Measurements: map[string]store.Measurement{store.MeterVoormeting: {Kind: store.MeterVoormeting}}, Scores: map[string]map[string]int{store.MeterVoormeting: partial}},
 		{UserID: "U0EVA", Measurements: map[string]store.Measurement{}, Scores: map[string]map[string]int{}},
 	}
-	overview, err := m.OverviewMessage(c, handlers.BuildMeterOverview(course.Meter, recs, c.Trainers))
+	sums := map[string]int{}
+	for _, scores := range []map[string]int{voor, na, voor} {
+		for id, v := range scores {
+			sums[id] += v
+		}
+	}
+	// Voormeting: figures of an earlier look, one change since; Anna's share shown, Bram's withheld.
+	figures := []store.MeterFigures{
+		{Kind: store.MeterVoormeting, Finished: 3, Snapshot: &store.MeterSnapshot{ID: 1, TakenAt: finished.Add(-24 * time.Hour), Members: 3, Sums: sums},
+			Pending: 2, Shared: []store.SharedMeasurement{{UserID: "U0ANNA", SharedAt: finished, Scores: voor}},
+			Withheld: []store.SharedMeasurement{{UserID: "U0BRAM", SharedAt: finished}}},
+		{Kind: store.MeterEindmeting, Hidden: store.FiguresTooFew},
+	}
+	overview, err := m.OverviewMessage(c, handlers.BuildMeterOverview(recs, c.Trainers, figures))
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "meter_overview.json", overview)
+	// Both kinds without figures for the other reasons: 1 unseen; and figures that cannot move on yet.
+	figures[0] = store.MeterFigures{Kind: store.MeterVoormeting, Finished: 3, Hidden: store.FiguresUnseen, Unseen: 1,
+		Shared: []store.SharedMeasurement{{UserID: "U0ANNA", SharedAt: finished, Scores: voor}, {UserID: "U0BRAM", SharedAt: finished, Scores: na}}}
+	figures[1] = store.MeterFigures{Kind: store.MeterEindmeting, Finished: 4, Snapshot: &store.MeterSnapshot{ID: 2, TakenAt: finished, Members: 3, Sums: sums}}
+	hidden, err := m.OverviewMessage(c, handlers.BuildMeterOverview(recs, c.Trainers, figures))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "meter_overview_hidden.json", hidden)
 
-	for name, msg := range map[string]handlers.Message{"question": question, "first": first, "result": result, "growth": growth, "overview": overview} {
+	for name, msg := range map[string]handlers.Message{"question": question, "first": first, "result": result, "growth": growth, "overview": overview, "hidden": hidden} {
 		raw, _ := json.Marshal(msg.Blocks)
 		if errs := slackfake.ValidateMessageBlocks(raw); len(errs) > 0 {
 			t.Errorf("%s: Slack would refuse the blocks: %v", name, errs)

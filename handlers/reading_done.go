@@ -31,11 +31,17 @@ type ProgressButtons struct {
 	// Refresh, when set, is called after a click on a view (App Home) rather than a message, so that the view's
 	// owner can redraw it with the new state.
 	Refresh func(ctx context.Context, userID string) error
+	// Gate says whether the one who clicked takes part in the button's cohort; RegisterProgressButtons sets a gate
+	// over Store without Slack, for the caller to replace.
+	Gate *Gate
 }
 
 // RegisterProgressButtons registers the reading_done and homework_done actions.
 func RegisterProgressButtons(r *Registry, course *content.Course, st ProgressStore) *ProgressButtons {
-	b := &ProgressButtons{Course: course, Store: st}
+	b := &ProgressButtons{Course: course, Store: st, Gate: defaultGate(nil, st)}
+	if b.Gate == nil {
+		panic("handlers: RegisterProgressButtons needs a store that can serve a gate")
+	}
 	// Both answer a click in a DM by changing the button's block in the clicked message.
 	r.MessageAction(ActionReadingDone, b.ReadingDone)
 	r.MessageAction(ActionHomeworkDone, b.HomeworkDone)
@@ -59,7 +65,10 @@ func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionC
 	}
 	reading := mod.Voorbereiding.Lezen[i]
 
-	c, res, done := b.cohort(ctx, cb, action)
+	c, res, done, err := b.cohort(ctx, cb, action)
+	if err != nil {
+		return Response{}, fmt.Errorf("reading done: %w", err)
+	}
 	if done {
 		return res, nil
 	}
@@ -85,23 +94,42 @@ func (b *ProgressButtons) ReadingDone(ctx context.Context, cb slack.InteractionC
 }
 
 // cohort finds the cohort a button belongs to: from its block_id (made by ProgressBlockID), else from the channel
-// it was clicked in. done is set when the click is answered already (a trainer's click).
-func (b *ProgressButtons) cohort(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*content.Cohort, Response, bool) {
+// it was clicked in; and asks the gate who the clicker is in it. done is set when the click is answered already,
+// with nothing written: a trainer's click, a click by someone who left the channel, or a stranger's (a block_id
+// with a cohort they are not in, forged or not).
+func (b *ProgressButtons) cohort(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*content.Cohort, Response, bool, error) {
 	var c *content.Cohort
 	if _, id, _, ok := parseProgressBlockID(action.BlockID); ok {
-		if got, err := b.Store.CohortByID(ctx, id); err == nil {
-			c = got
+		got, err := b.Store.CohortByID(ctx, id)
+		switch {
+		case content.ErrorCode(err) == content.ENOTFOUND:
+			return nil, Ephemeral(b.Course.Phrases.GateStranger), true, nil
+		case err != nil:
+			return nil, Response{}, false, err
 		}
+		c = got
 	}
 	if ch := channelOf(cb); c == nil && ch != "" && !isDM(cb) {
 		if got, err := b.Store.CohortByChannel(ctx, ch); err == nil {
 			c = got
 		}
 	}
-	if c != nil && slices.Contains(c.Trainers, cb.User.ID) {
-		return nil, Ephemeral(b.Course.Phrases.ProgressTrainer), true
+	if c == nil {
+		return nil, Response{}, false, nil
 	}
-	return c, Response{}, false
+	who, err := b.Gate.Member(ctx, c, cb.User.ID)
+	if err != nil {
+		return nil, Response{}, false, err
+	}
+	switch who {
+	case Trainer:
+		return nil, Ephemeral(b.Course.Phrases.ProgressTrainer), true, nil
+	case Left:
+		return nil, Ephemeral(content.Fill(b.Course.Phrases.GateLeft, map[string]string{"cohort": escape(c.Name)})), true, nil
+	case Stranger:
+		return nil, Ephemeral(b.Course.Phrases.GateStranger), true, nil
+	}
+	return c, Response{}, false, nil
 }
 
 // answer shows the click: in a DM by replacing the button's block with replacement in the message; in the

@@ -43,7 +43,27 @@ type Registry struct {
 	views    map[string]ViewHandler
 	closed   map[string]ViewClosedHandler
 	events   map[string]EventHandler
+	access   map[string]Access // entry points not open to everyone alike, by EntryPoint
+	afterAck map[string]bool   // event types whose handler runs after the ack
 }
+
+// Access says who may use an entry point. Entry points are declared with it where they are registered, so that
+// the gate's test (gate_test.go) can walk them all: one registered without a row in its table fails it.
+type Access string
+
+// Kinds of access besides "everyone".
+const (
+	// AccessTrainer: only a trainer of the cohort the request is about (Gate.Trains).
+	AccessTrainer Access = "trainer"
+	// AccessCreator: only a workspace admin or owner, or one of TRAINING_CREATORS (Gate.CanCreate).
+	AccessCreator Access = "creator"
+	// AccessTrainerPart: open to everyone, with a part that only trainers see (Gate.Trains or TrainedCohorts).
+	AccessTrainerPart Access = "trainer part"
+)
+
+// EntryPoint names a registered entry point: "command /casus reveal", "view training_new",
+// "event app_home_opened".
+func EntryPoint(kind, key string) string { return kind + " " + key }
 
 // NewRegistry returns an empty registry that answers errors and unknown requests with the given phrases.
 func NewRegistry(phrases content.Phrases, log *slog.Logger) *Registry {
@@ -56,6 +76,8 @@ func NewRegistry(phrases content.Phrases, log *slog.Logger) *Registry {
 		views:    map[string]ViewHandler{},
 		closed:   map[string]ViewClosedHandler{},
 		events:   map[string]EventHandler{},
+		access:   map[string]Access{},
+		afterAck: map[string]bool{},
 	}
 }
 
@@ -67,8 +89,54 @@ func (r *Registry) Command(name string, h CommandHandler) {
 	if len(fields) == 0 || len(fields) > 2 || !strings.HasPrefix(fields[0], "/") || h == nil {
 		panic(fmt.Sprintf("handlers: invalid command registration %q", name))
 	}
-	register(r.commands, "command", strings.ToLower(strings.Join(fields, " ")), h)
+	register(r.commands, "command", commandKey(name), h)
 }
+
+// TrainerCommand registers h like Command, declared as a trainer command: h must refuse (writing nothing) anyone
+// the gate does not know as a trainer of the cohort the command is about.
+func (r *Registry) TrainerCommand(name string, h CommandHandler) {
+	r.Command(name, h)
+	r.declare(EntryPoint("command", commandKey(name)), AccessTrainer)
+}
+
+// CreatorCommand registers h like Command, declared as open only to those who may set up a training.
+func (r *Registry) CreatorCommand(name string, h CommandHandler) {
+	r.Command(name, h)
+	r.declare(EntryPoint("command", commandKey(name)), AccessCreator)
+}
+
+// CreatorView registers h like ViewSubmission, declared as open only to those who may set up a training.
+func (r *Registry) CreatorView(callbackID string, h ViewHandler) {
+	r.ViewSubmission(callbackID, h)
+	r.declare(EntryPoint("view", callbackID), AccessCreator)
+}
+
+// DeclareTrainerPart declares that the entry point kind/key ("command", "/gesprekbot help"; "event",
+// "app_home_opened"), registered for everyone, shows a part only to trainers.
+func (r *Registry) DeclareTrainerPart(kind, key string) {
+	if kind == "command" {
+		key = commandKey(key)
+	}
+	r.declare(EntryPoint(kind, key), AccessTrainerPart)
+}
+
+func (r *Registry) declare(entry string, a Access) {
+	if _, ok := r.access[entry]; ok {
+		panic(fmt.Sprintf("handlers: access of %s declared twice", entry))
+	}
+	r.access[entry] = a
+}
+
+// Access returns the declared entry points that are not open to everyone alike, by EntryPoint.
+func (r *Registry) Access() map[string]Access {
+	out := make(map[string]Access, len(r.access))
+	for k, v := range r.access {
+		out[k] = v
+	}
+	return out
+}
+
+func commandKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 // Action registers h for a block action_id. The id must not contain ":"; elements may add a suffix after ":" to
 // stay unique within a block ("meter_score:3"), and all of them reach h.
@@ -113,6 +181,20 @@ func (r *Registry) Event(eventType string, h EventHandler) {
 		panic(fmt.Sprintf("handlers: invalid event registration %q", eventType))
 	}
 	register(r.events, "event", eventType, h)
+}
+
+// EventAfterAck registers h for an Events API event type whose handling may take longer than Slack's 3 seconds
+// (drawing and publishing an App Home, which waits its turn in views.publish's rate limit): the event is
+// acknowledged first, and h runs after the ack with the time work after an ack gets. Slack does not send the event
+// again when h fails; the error is logged.
+func (r *Registry) EventAfterAck(eventType string, h EventHandler) {
+	r.Event(eventType, h)
+	r.afterAck[eventType] = true
+}
+
+// HandlesAfterAck reports whether the handler of an event type runs after the ack (see EventAfterAck).
+func (r *Registry) HandlesAfterAck(eventType string) bool {
+	return r.afterAck[eventType]
 }
 
 func register[H any](m map[string]H, kind, key string, h H) {

@@ -28,14 +28,8 @@ type TrainingStore interface {
 	CohortByName(ctx context.Context, name string) (*content.Cohort, error)
 	ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*content.Cohort) ([]content.Delivery, error)) (store.PlanResult, error)
 	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
-	SetCohortTrainer(ctx context.Context, cohortID int64, ref, userID string) error
+	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
 	Audit(ctx context.Context, e store.AuditEntry) error
-}
-
-// UserEmailLookup finds the e-mail address of a Slack user (users.info, profile.email). With it, a trainer whom
-// the cohort file lists by e-mail address is recognised by the first /training command they type.
-type UserEmailLookup interface {
-	UserEmail(ctx context.Context, userID string) (string, error)
 }
 
 // ViewOpener opens a modal for a trigger_id; *bot.Poster implements it.
@@ -49,18 +43,19 @@ type TrainingDeps struct {
 	Slack  ViewOpener
 	Course *content.Course // module titles and the schedule rules the plan is made from
 	Now    func() time.Time
-	Kick   func()          // optional: asks the dispatcher to look for due deliveries now, after a plan changed
-	Emails UserEmailLookup // optional: recognises trainers listed by e-mail address
-	Log    *slog.Logger
+	Kick   func() // optional: asks the dispatcher to look for due deliveries now, after a plan changed
+	// Gate decides who is a trainer and who may set up a training; nil: a gate over Store without Slack (trainers
+	// by user ID only, and nobody may set up a training).
+	Gate *Gate
+	Log  *slog.Logger
 }
 
 // Training handles the trainer's /training commands: nieuw (a modal that creates a training for the channel),
 // plan (the timeline), verzet (move a module and re-plan) and status (counts and failures).
 //
-// Who may use them: in a channel whose training exists, only its trainers — by Slack user ID, or, for a trainer
-// the cohort file lists by e-mail address, by the e-mail address of their Slack profile (the training then keeps
-// their user ID). In a channel without a training, anyone in it may type `/training nieuw`: whoever creates the
-// training becomes one of its trainers.
+// Who may use them, as the Gate decides: plan, verzet and status only the training's trainers (by Slack user ID,
+// or by the e-mail address the cohort file gives); nieuw, in a channel without a training, only a workspace admin or
+// owner, or one of TRAINING_CREATORS. Whoever creates the training becomes one of its trainers.
 type Training struct {
 	deps    TrainingDeps
 	phrases content.Phrases
@@ -77,14 +72,17 @@ func RegisterTraining(r *Registry, deps TrainingDeps) *Training {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
+	if deps.Gate = defaultGate(deps.Gate, deps.Store); deps.Gate == nil {
+		panic("handlers: RegisterTraining needs a gate")
+	}
 	t := &Training{deps: deps, phrases: r.Phrases()}
 	r.Command(CommandTraining, t.Command)
 	r.Command(CommandTraining+" help", t.Command)
-	r.Command(CommandTraining+" "+TrainingNieuw, t.New)
-	r.Command(CommandTraining+" "+TrainingPlan, t.Plan)
-	r.Command(CommandTraining+" "+TrainingVerzet, t.Move)
-	r.Command(CommandTraining+" "+TrainingStatus, t.Status)
-	r.ViewSubmission(CallbackTrainingNew, t.NewSubmit)
+	r.CreatorCommand(CommandTraining+" "+TrainingNieuw, t.New)
+	r.TrainerCommand(CommandTraining+" "+TrainingPlan, t.Plan)
+	r.TrainerCommand(CommandTraining+" "+TrainingVerzet, t.Move)
+	r.TrainerCommand(CommandTraining+" "+TrainingStatus, t.Status)
+	r.CreatorView(CallbackTrainingNew, t.NewSubmit)
 	return t
 }
 
@@ -107,7 +105,7 @@ func (t *Training) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*
 	if c == nil {
 		return nil, &Reply{Text: t.phrases.TrainingNoCohort}, nil
 	}
-	ok, err := t.isTrainer(ctx, c, cmd.UserID)
+	ok, err := t.deps.Gate.Trains(ctx, c, cmd.UserID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -115,39 +113,6 @@ func (t *Training) trainerCohort(ctx context.Context, cmd slack.SlashCommand) (*
 		return nil, &Reply{Text: content.Fill(t.phrases.TrainingNotTrainer, map[string]string{"cohort": c.Name})}, nil
 	}
 	return c, nil, nil
-}
-
-// isTrainer reports whether userID is one of c's trainers. A trainer listed by e-mail address is found through
-// the e-mail address of the user's Slack profile; the training then records the user ID in its place (in c too).
-func (t *Training) isTrainer(ctx context.Context, c *content.Cohort, userID string) (bool, error) {
-	if isCohortTrainer(c, userID) {
-		return true, nil
-	}
-	hasEmail := false
-	for _, tr := range c.Trainers {
-		hasEmail = hasEmail || content.IsEmail(tr)
-	}
-	if !hasEmail || t.deps.Emails == nil || userID == "" {
-		return false, nil
-	}
-	email, err := t.deps.Emails.UserEmail(ctx, userID)
-	if err != nil {
-		return false, fmt.Errorf("trainer check: e-mail of %s: %w", userID, err)
-	}
-	for i, tr := range c.Trainers {
-		if email == "" || !content.IsEmail(tr) || !strings.EqualFold(tr, email) {
-			continue
-		}
-		if err := t.deps.Store.SetCohortTrainer(ctx, c.ID, tr, userID); err != nil {
-			return false, fmt.Errorf("trainer check: %w", err)
-		}
-		id := c.ID
-		t.audit(ctx, store.AuditEntry{CohortID: &id, Actor: userID, Action: "trainer_resolved",
-			Detail: map[string]any{"by": "email"}})
-		c.Trainers[i] = userID
-		return true, nil
-	}
-	return false, nil
 }
 
 // channelCohort returns the training of a channel, found by its ID or, while the training still names its channel
@@ -170,19 +135,6 @@ func (t *Training) channelCohort(ctx context.Context, channelID, channelName str
 		}
 	}
 	return nil, nil
-}
-
-// isCohortTrainer reports whether userID is one of c's trainers.
-func isCohortTrainer(c *content.Cohort, userID string) bool {
-	if userID == "" {
-		return false
-	}
-	for _, tr := range c.Trainers {
-		if strings.EqualFold(tr, userID) {
-			return true
-		}
-	}
-	return false
 }
 
 // planner returns the plan function for a cohort: the course's schedule rules on the cohort's Dutch calendar.

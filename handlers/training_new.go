@@ -55,8 +55,9 @@ func trainingModuleBlock(n int, field string) string {
 	return "training_m" + strconv.Itoa(n) + "_" + field
 }
 
-// New handles `/training nieuw`: in a channel without a training it opens the modal to create one; a channel that
-// has a training already is told so; typed in a DM it says to use the group's channel.
+// New handles `/training nieuw`: in a channel without a training it opens the modal to create one, for those who
+// may set up a training (Gate.CanCreate; anyone else is told who can); a channel that has a training already is
+// told so; typed in a DM it says to use the group's channel.
 func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
 	if !content.IsChannelRef(cmd.ChannelID) {
 		return Ephemeral(t.phrases.TrainingNotChannel), nil
@@ -66,7 +67,7 @@ func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, e
 		return Response{}, err
 	}
 	if c != nil {
-		trainer, err := t.isTrainer(ctx, c, cmd.UserID)
+		trainer, err := t.deps.Gate.Trains(ctx, c, cmd.UserID)
 		if err != nil {
 			return Response{}, err
 		}
@@ -75,12 +76,43 @@ func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, e
 		}
 		return Ephemeral(content.Fill(t.phrases.TrainingExists, map[string]string{"cohort": c.Name})), nil
 	}
+	ok, err := t.deps.Gate.CanCreate(ctx, cmd.UserID)
+	if err != nil {
+		return Response{}, fmt.Errorf("training nieuw: %w", err)
+	}
+	if !ok {
+		return Ephemeral(t.notCreator()), nil
+	}
 	view := TrainingNewView(t.deps.Course, t.phrases, cmd.ChannelID, cmd.ChannelName, cmd.UserID)
 	// The trigger_id is valid for 3 seconds: the modal is opened now, before the ack.
 	if _, err := t.deps.Slack.OpenView(ctx, cmd.TriggerID, view); err != nil {
 		return Response{}, fmt.Errorf("training nieuw: open modal: %w", err)
 	}
 	return Response{}, nil
+}
+
+// notCreator is the refusal of /training nieuw: who may set up a training.
+func (t *Training) notCreator() string {
+	var names []string
+	for _, c := range t.deps.Gate.Creators() {
+		if content.IsEmail(c) {
+			names = append(names, escape(c))
+		} else {
+			names = append(names, "<@"+c+">")
+		}
+	}
+	if len(names) == 0 {
+		return t.phrases.TrainingNewNotAllowed
+	}
+	return content.Fill(t.phrases.TrainingNewNotAllowedNamed, map[string]string{"namen": orJoin(names)})
+}
+
+// orJoin joins names as "a, b of c".
+func orJoin(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " of " + items[len(items)-1]
 }
 
 // TrainingNewView builds the /training nieuw modal for a channel, with userID preselected as trainer.
@@ -166,8 +198,16 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 
 // NewSubmit handles the submitted /training nieuw modal: every problem is shown under its field and the modal
 // stays open; otherwise the training is saved and planned in one transaction, the creator is audited, and the
-// modal turns into a summary of what was planned.
+// modal turns into a summary of what was planned. Someone who may not set up a training (the modal was opened by
+// someone else's command, or the submission is forged) is told who can, and nothing is written.
 func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) (ViewResponse, error) {
+	ok, err := t.deps.Gate.CanCreate(ctx, cb.User.ID)
+	if err != nil {
+		return ViewResponse{}, fmt.Errorf("training nieuw: %w", err)
+	}
+	if !ok {
+		return ViewResponse{Action: slack.NewUpdateViewSubmissionResponse(NoticeView(t.notCreator()))}, nil
+	}
 	var meta trainingNewMeta
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Channel == "" {
 		return ViewResponse{}, fmt.Errorf("training nieuw: private metadata %q: %w", cb.View.PrivateMetadata, err)

@@ -16,7 +16,8 @@ import (
 const trainingStatusList = 10
 
 // Status handles `/training status`: how many messages were sent, are planned, are being sent, were missed, failed
-// or cancelled, with the reason of each failure in plain Dutch and the missed ones by name.
+// or cancelled, with the reason of each failure in plain Dutch and the missed ones by name, and who left the
+// channel.
 func (t *Training) Status(ctx context.Context, cmd slack.SlashCommand) (Response, error) {
 	c, refusal, err := t.trainerCohort(ctx, cmd)
 	if err != nil || refusal != nil {
@@ -26,7 +27,11 @@ func (t *Training) Status(ctx context.Context, cmd slack.SlashCommand) (Response
 	if err != nil {
 		return Response{}, fmt.Errorf("training status: %w", err)
 	}
-	return Response{Reply: TrainingStatusReply(t.phrases, c, ds)}, nil
+	left, err := t.deps.Store.LeftParticipants(ctx, c.ID)
+	if err != nil {
+		return Response{}, fmt.Errorf("training status: %w", err)
+	}
+	return Response{Reply: TrainingStatusReply(t.phrases, c, ds, left)}, nil
 }
 
 // TrainingStatusCounts counts a cohort's messages by status. A planned delivery to every participant counts once
@@ -49,8 +54,8 @@ func TrainingStatusCounts(ds []store.Delivery) map[string]int {
 	return counts
 }
 
-// TrainingStatusReply builds the /training status answer.
-func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.Delivery) *Reply {
+// TrainingStatusReply builds the /training status answer; left are the participants who left the channel.
+func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.Delivery, left []string) *Reply {
 	loc, err := c.Location()
 	if err != nil {
 		loc = nil
@@ -132,6 +137,13 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 	}
 	if len(failed) == 0 && len(missed) == 0 {
 		b.WriteString("\n\n" + phrases.TrainingStatusAllOK)
+	}
+	if len(left) > 0 {
+		names := make([]string, len(left))
+		for i, u := range left {
+			names[i] = "<@" + u + ">"
+		}
+		b.WriteString("\n\n" + content.Fill(phrases.TrainingStatusLeft, map[string]string{"namen": casusJoin(names)}))
 	}
 	text := b.String()
 	return &Reply{Text: text, Blocks: TextSections(text)}

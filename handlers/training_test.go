@@ -46,15 +46,23 @@ func (o *trViews) OpenView(_ context.Context, triggerID string, v slack.ModalVie
 	return &slack.ViewResponse{}, nil
 }
 
-// trEmails stands in for the e-mail addresses of Slack profiles; "U0BROKEN" cannot be looked up.
-type trEmails map[string]string
-
-func (e trEmails) UserEmail(_ context.Context, userID string) (string, error) {
-	if userID == "U0BROKEN" {
-		return "", errors.New("users.info: ratelimited")
-	}
-	return e[userID], nil
+// trUsers stands in for Slack's users.info (e-mail addresses and workspace roles) and conversations.members;
+// "U0BROKEN" cannot be looked up.
+type trUsers struct {
+	emails map[string]string
+	admins map[string]bool
 }
+
+func (u trUsers) UserInfo(_ context.Context, userID string) (*slack.User, error) {
+	if userID == "U0BROKEN" {
+		return nil, errors.New("users.info: ratelimited")
+	}
+	out := &slack.User{ID: userID, IsAdmin: u.admins[userID]}
+	out.Profile.Email = u.emails[userID]
+	return out, nil
+}
+
+func (trUsers) Members(context.Context, string) ([]string, error) { return nil, nil }
 
 type trainingWorld struct {
 	db      *store.DB
@@ -73,9 +81,16 @@ func newTrainingWorld(t *testing.T) *trainingWorld {
 	w.db.Now = func() time.Time { return w.now }
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.reg = handlers.NewRegistry(course.Phrases, log)
+	users := trUsers{
+		emails: map[string]string{"U0TESS": "Tess@Gemeente.nl", "U0ANNA": "anna@gemeente.nl"},
+		admins: map[string]bool{trTrainer: true},
+	}
+	// trTrainer may set up trainings as a workspace admin, trCoTrainer as one of TRAINING_CREATORS.
+	gate := handlers.NewGate(handlers.GateDeps{Store: w.db, Slack: users, Creators: []string{trCoTrainer}, Log: log,
+		Now: func() time.Time { return w.now }})
 	handlers.RegisterTraining(w.reg, handlers.TrainingDeps{
 		Store: w.db, Slack: w.views, Course: course, Now: func() time.Time { return w.now },
-		Kick: func() { w.kicks++ }, Log: log, Emails: trEmails{"U0TESS": "Tess@Gemeente.nl", "U0ANNA": "anna@gemeente.nl"},
+		Kick: func() { w.kicks++ }, Log: log, Gate: gate,
 	})
 	return w
 }

@@ -39,6 +39,23 @@ type Deliverer interface {
 // ErrSkip is returned by a Renderer when a recipient has nothing to receive; the delivery is then cancelled.
 var ErrSkip = errors.New("scheduler: nothing to send")
 
+// Skip returns ErrSkip with the reason the delivery is cancelled for, recorded on its row instead of "niet nodig".
+func Skip(reason string) error { return &skipError{reason: reason} }
+
+type skipError struct{ reason string }
+
+func (e *skipError) Error() string        { return ErrSkip.Error() + ": " + e.reason }
+func (e *skipError) Is(target error) bool { return target == ErrSkip }
+
+// skipReason is what a cancelled row records: the reason given to Skip, else "niet nodig".
+func skipReason(err error) string {
+	var se *skipError
+	if errors.As(err, &se) {
+		return se.reason
+	}
+	return "niet nodig"
+}
+
 // Sender is the part of Slack the dispatcher needs. to is a channel ID (or "#name") or a user ID, meaning the
 // user's direct message with the bot.
 type Sender interface {
@@ -597,7 +614,7 @@ func (t *tickRun) handle(r store.Claim) {
 	}
 	text, blocks, err := d.render.Render(ctx, c, toContent(r.Delivery), r.Recipient)
 	if errors.Is(err, ErrSkip) {
-		if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusCancelled, "niet nodig", d.opts.Now()); err != nil {
+		if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusCancelled, skipReason(err), d.opts.Now()); err != nil {
 			t.recordErr(r, err)
 			return
 		}
@@ -826,7 +843,7 @@ func (t *tickRun) sent(r store.Claim, channelID, ts string, found bool) {
 func (t *tickRun) delivered(r store.Claim, channelID, ts string, err error) {
 	switch {
 	case errors.Is(err, ErrSkip):
-		if err := t.d.db.FinishDelivery(t.postCtx, r.ID, t.d.opts.Owner, store.StatusCancelled, "niet nodig", t.d.opts.Now()); err != nil {
+		if err := t.d.db.FinishDelivery(t.postCtx, r.ID, t.d.opts.Owner, store.StatusCancelled, skipReason(err), t.d.opts.Now()); err != nil {
 			t.recordErr(r, err)
 			return
 		}

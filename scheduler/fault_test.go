@@ -86,7 +86,7 @@ func slowSender(apiURL, token string, perSecond float64, attempts int) *bot.Send
 	slow, fast := bot.Rate{PerSecond: perSecond, Burst: 1}, bot.Rate{PerSecond: 5000, Burst: 1000}
 	return bot.NewSender(bot.NewPoster(api, bot.PosterOptions{ChannelRate: slow, PostRate: slow, MaxAttempts: attempts,
 		Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}, Log: quietLog(),
-		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, AttemptTimeout: 5 * time.Second}), api)
+		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, AttemptTimeout: 5 * time.Second}))
 }
 
 func TestFaultPostgresRestart(t *testing.T) {

@@ -165,7 +165,7 @@ func TestDispatchFencedWithoutDatabase(t *testing.T) {
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
 	// The post's own limit is 30 s: only the fence can end it sooner.
 	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{Log: quietLog(), MaxAttempts: 1, AttemptTimeout: 30 * time.Second}))
-	d := e.dispatcherWith(bot.NewSender(p, api), "fenced", scheduler.DispatchOptions{Log: slog.New(lines),
+	d := e.dispatcherWith(bot.NewSender(p), "fenced", scheduler.DispatchOptions{Log: slog.New(lines),
 		Heartbeat: 100 * time.Millisecond, OwnerQuiet: 2 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -108,7 +108,7 @@ func (e *env) pausedDispatcher(owner string, lines *logLines, opts scheduler.Dis
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
 	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{Log: opts.Log, Audit: e.db, MaxAttempts: 3,
 		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, AttemptTimeout: 5 * time.Second}))
-	return e.dispatcherWith(bot.NewSender(p, api), owner, opts)
+	return e.dispatcherWith(bot.NewSender(p), owner, opts)
 }
 
 func TestDispatchPauseTokenRevoked(t *testing.T) {

@@ -13,9 +13,9 @@ import (
 
 // resolving returns a dispatcher with the real Directory on the fake, on the test's clock.
 func (e *env) resolving(owner string) *scheduler.Dispatcher {
-	p, api := newFakePoster(e.fake.APIURL(), e.fake.BotToken(), 3)
+	p, _ := newFakePoster(e.fake.APIURL(), e.fake.BotToken(), 3)
 	dir := bot.NewDirectory(p, bot.DirectoryOptions{Now: e.clock.Now})
-	return e.dispatcherWith(bot.NewSender(p, api), owner, scheduler.DispatchOptions{Directory: dir})
+	return e.dispatcherWith(bot.NewSender(p), owner, scheduler.DispatchOptions{Directory: dir})
 }
 
 // auditCount counts the cohort's audit rows with action, and among them those about ref.
@@ -68,9 +68,9 @@ func TestResolveOnTick(t *testing.T) {
 		if n, _ := e.auditCount("trainer_resolved", ""); n != 1 {
 			t.Errorf("%d trainer_resolved audit rows, want 1", n)
 		}
-		ok, err := e.db.IsTrainer(e.ctx, e.trainer)
-		if err != nil || !ok {
-			t.Errorf("IsTrainer(%s) = %v, %v; want true once resolved", e.trainer, ok, err)
+		ids, err := e.db.TrainerCohorts(e.ctx, e.trainer)
+		if err != nil || len(ids) != 1 {
+			t.Errorf("TrainerCohorts(%s) = %v, %v; want the cohort once resolved", e.trainer, ids, err)
 		}
 
 		// Resolved is resolved: later ticks ask Slack nothing more.

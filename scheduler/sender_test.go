@@ -35,7 +35,7 @@ func newFakeSender(apiURL, token string, attempts int) *fakeSender {
 	return &fakeSender{poster: p, api: api}
 }
 
-func (s *fakeSender) sender() *bot.Sender { return bot.NewSender(s.poster, s.api) }
+func (s *fakeSender) sender() *bot.Sender { return bot.NewSender(s.poster) }
 
 func (s *fakeSender) Post(ctx context.Context, to, text string, blocks []slack.Block, key string) (string, string, bool, error) {
 	return s.sender().Post(ctx, to, text, blocks, key)

@@ -271,13 +271,33 @@ func notFound(err error, msg string) error {
 	return FormatError(err)
 }
 
-// IsTrainer reports whether userID is a trainer of any cohort.
-func (db *DB) IsTrainer(ctx context.Context, userID string) (bool, error) {
-	var ok bool
-	if err := db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM cohort_trainers WHERE user_id = $1)`, userID); err != nil {
-		return false, fmt.Errorf("is trainer: %w", FormatError(err))
+// TrainerCohorts returns the ids of the cohorts that list userID (a Slack user ID) as a trainer, oldest first. A
+// trainer a cohort still lists by e-mail address is not among them until the address is resolved (EmailTrainers).
+func (db *DB) TrainerCohorts(ctx context.Context, userID string) ([]int64, error) {
+	var ids []int64
+	if err := db.SelectContext(ctx, &ids, `
+		SELECT cohort_id FROM cohort_trainers WHERE user_id = $1 ORDER BY cohort_id`, userID); err != nil {
+		return nil, fmt.Errorf("trainer cohorts: %w", FormatError(err))
 	}
-	return ok, nil
+	return ids, nil
+}
+
+// TrainerRef is a trainer as a cohort lists them: a Slack user ID, or an e-mail address not yet resolved.
+type TrainerRef struct {
+	CohortID int64  `db:"cohort_id"`
+	Ref      string `db:"user_id"`
+}
+
+// EmailTrainers returns every trainer that a cohort still lists by e-mail address, by cohort. The partial index of
+// migration 0009 holds just those rows, so that asking costs nothing once all are resolved.
+func (db *DB) EmailTrainers(ctx context.Context) ([]TrainerRef, error) {
+	var out []TrainerRef
+	if err := db.SelectContext(ctx, &out, `
+		SELECT cohort_id, user_id FROM cohort_trainers
+		WHERE user_id LIKE '%@%' ORDER BY cohort_id, position, user_id`); err != nil {
+		return nil, fmt.Errorf("e-mail trainers: %w", FormatError(err))
+	}
+	return out, nil
 }
 
 // UnresolvedCohort is a cohort that still names its channel or some of its trainers as the cohort file wrote them,

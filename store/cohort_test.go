@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -197,17 +198,39 @@ func assertCohort(t *testing.T, got, want *content.Cohort) {
 	}
 }
 
-func TestIsTrainer(t *testing.T) {
+func TestTrainerCohorts(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.New(t)
-	if _, err := db.SaveCohort(ctx, testCohort("Utrecht najaar 2026", "C0UTRECHT")); err != nil {
+	utrecht := testCohort("Utrecht najaar 2026", "C0UTRECHT")
+	utrecht.Trainers = []string{"U0TRAINER2", "U0TRAINER1"}
+	if _, err := db.SaveCohort(ctx, utrecht); err != nil {
 		t.Fatal(err)
 	}
-	for user, want := range map[string]bool{"U0TRAINER1": true, "U0TRAINER2": true, "U0DEELNEMER": false} {
-		got, err := db.IsTrainer(ctx, user)
-		if err != nil || got != want {
-			t.Errorf("IsTrainer(%s) = %v, %v; want %v", user, got, err, want)
+	zwolle := testCohort("Zwolle voorjaar 2027", "C0ZWOLLE")
+	zwolle.Trainers = []string{"U0TRAINER1", "Tess@Gemeente.nl"}
+	if _, err := db.SaveCohort(ctx, zwolle); err != nil {
+		t.Fatal(err)
+	}
+	for user, want := range map[string][]int64{
+		"U0TRAINER1": {utrecht.ID, zwolle.ID}, "U0TRAINER2": {utrecht.ID}, "U0DEELNEMER": nil, "Tess@Gemeente.nl": {zwolle.ID},
+	} {
+		got, err := db.TrainerCohorts(ctx, user)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("TrainerCohorts(%s) = %v, %v; want %v", user, got, err, want)
 		}
+	}
+	refs, err := db.EmailTrainers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) != 1 || refs[0] != (store.TrainerRef{CohortID: zwolle.ID, Ref: "Tess@Gemeente.nl"}) {
+		t.Errorf("EmailTrainers = %+v, want Tess's address in Zwolle", refs)
+	}
+	if err := db.SetCohortTrainer(ctx, zwolle.ID, "Tess@Gemeente.nl", "U0TESS"); err != nil {
+		t.Fatal(err)
+	}
+	if refs, err := db.EmailTrainers(ctx); err != nil || len(refs) != 0 {
+		t.Errorf("EmailTrainers after resolving = %+v, %v; want none", refs, err)
 	}
 }
 

@@ -131,7 +131,8 @@ type AnswerResult struct {
 // when the answer completes it: every statement has a score, and either one was missing before this answer, or
 // this is the last statement (the way through a reopened measurement ends there). Answering again replaces the
 // score; the same score twice changes nothing. A locked measurement gives ErrMeterLocked, a click from an earlier
-// round ErrMeterStale, someone else's measurement ErrMeterNotYours; none of them writes anything. Concurrent
+// round ErrMeterStale, someone else's measurement ErrMeterNotYours, a participant who left the cohort's channel
+// ErrParticipantLeft; none of them writes anything. Concurrent
 // answers to one measurement take turns on its row lock, so none is lost and the one that completes it finishes it.
 func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult, error) {
 	if a.Score < 1 || a.Score > 5 || !slices.Contains(a.Statements, a.StatementID) {
@@ -165,6 +166,8 @@ func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult,
 	case "ok":
 	case "not_yours":
 		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterNotYours)
+	case "left":
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrParticipantLeft)
 	case "locked":
 		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterLocked)
 	case "stale":
@@ -250,9 +253,17 @@ func lockMeasurement(ctx context.Context, tx *sqlx.Tx, id int64, userID string, 
 
 func finishMeasurement(ctx context.Context, tx *sqlx.Tx, m Measurement, now time.Time) (Measurement, error) {
 	var out Measurement
+	// The version goes up only when the answers differ from those of the last finish, the same UPDATE as in
+	// meter_answer (migration 0012): a reopen that changes nothing is not a change of the group figures.
 	if err := tx.GetContext(ctx, &out, `
-		UPDATE meter_measurements SET finished_at = $2, locked = true, updated_at = $2
-		WHERE id = $1
+		UPDATE meter_measurements m
+		SET finished_at = $2, locked = true, updated_at = $2,
+		    version = m.version + CASE WHEN d.digest IS DISTINCT FROM m.answers_digest THEN 1 ELSE 0 END,
+		    answers_digest = d.digest
+		FROM (SELECT sha256(convert_to(string_agg(a.statement_id || '=' || a.score, ',' ORDER BY a.statement_id),
+		                               'UTF8')) AS digest
+		      FROM meter_answers a WHERE a.measurement_id = $1) d
+		WHERE m.id = $1
 		RETURNING `+measurementCols, m.ID, now); err != nil {
 		return Measurement{}, FormatError(err)
 	}
@@ -273,51 +284,71 @@ func allAnswered(answers map[string]int, statements []string) bool {
 	return len(statements) > 0
 }
 
+// ReopenResult says what ReopenMeasurement did.
+type ReopenResult struct {
+	Measurement Measurement // after the reopen
+	Reopened    bool        // false: it was open already (a double click), nothing changed
+	// Withdrawn: the measurement was shared with the trainers, and the reopen withdrew that: consent to share
+	// covers the answers as they were, not the ones the participant may change now.
+	Withdrawn bool
+}
+
 // ReopenMeasurement unlocks a finished measurement of userID for changes and starts its next round, so that the
-// buttons of earlier messages no longer count. until is the last moment reopening is allowed (the handler derives it
-// from the cohort's dates); after it, or on a measurement that is not locked, it is an EINVALID error with a message
-// for the participant.
-func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (Measurement, error) {
+// buttons of earlier messages no longer count; a share with the trainers is withdrawn (and recorded). until is the
+// last moment reopening is allowed (the handler derives it from the cohort's dates); after it it is an EINVALID
+// error with a message for the participant. A measurement that is open already is returned as it is.
+func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (ReopenResult, error) {
 	now := db.Now()
 	if !now.Before(until) {
-		return Measurement{}, fmt.Errorf("reopen measurement: %w", content.Errorf(content.EINVALID,
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", content.Errorf(content.EINVALID,
 			"Deze meting kan niet meer worden heropend: de volgende bijeenkomst is al begonnen. Je antwoorden blijven zoals ze zijn."))
 	}
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
-		return Measurement{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
 	}
 	defer tx.Rollback()
 	var m Measurement
 	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return Measurement{}, fmt.Errorf("reopen measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
 	}
 	if m.UserID != userID {
-		return Measurement{}, fmt.Errorf("reopen measurement: %w", ErrMeterNotYours)
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", ErrMeterNotYours)
 	}
 	if !m.Locked {
 		// A double click on "Heropenen": the first one reopened it already.
-		return m, nil
+		return ReopenResult{Measurement: m}, nil
 	}
-	if err := tx.GetContext(ctx, &m, `
-		UPDATE meter_measurements SET locked = false, finished_at = NULL, round = round + 1, updated_at = $2
+	res := ReopenResult{Reopened: true, Withdrawn: m.SharedAt != nil}
+	if err := tx.GetContext(ctx, &res.Measurement, `
+		UPDATE meter_measurements
+		SET locked = false, finished_at = NULL, round = round + 1, shared_at = NULL, updated_at = $2
 		WHERE id = $1
 		RETURNING `+measurementCols, id, now); err != nil {
-		return Measurement{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
 	}
+	m = res.Measurement
 	cohortID := m.CohortID
 	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
 		Action: "meter_reopened", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
-		return Measurement{}, fmt.Errorf("reopen measurement: %w", err)
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", err)
+	}
+	if res.Withdrawn {
+		if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
+			Action: "meter_share_withdrawn", Detail: map[string]any{"kind": m.Kind, "reason": "reopened"}}); err != nil {
+			return ReopenResult{}, fmt.Errorf("reopen measurement: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return Measurement{}, fmt.Errorf("reopen measurement: commit: %w", FormatError(err))
+		return ReopenResult{}, fmt.Errorf("reopen measurement: commit: %w", FormatError(err))
 	}
-	return m, nil
+	return res, nil
 }
 
 // ShareMeasurement records that the participant shares a finished measurement's scores with the cohort's trainers
-// ("Deel met trainer"). Sharing twice keeps the first moment. An unfinished measurement is an EINVALID error.
+// ("Deel met trainer"), as they are now: a reopen withdraws it. Sharing twice keeps the first moment. An unfinished
+// measurement is an EINVALID error. Whether trainers are shown the scores is decided when they look
+// (MeterFigures): never when, together with group figures they saw, they would give someone else's answers away.
 func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Measurement, error) {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {

@@ -100,12 +100,12 @@ func TestMeterAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Locked || r.Finished() || r.Round != 2 {
-			t.Fatalf("reopened = %+v, want open, round 2", r)
+		if !r.Reopened || r.Withdrawn || r.Measurement.Locked || r.Measurement.Finished() || r.Measurement.Round != 2 {
+			t.Fatalf("reopened = %+v, want open, round 2, nothing withdrawn", r)
 		}
 		twice, err := db.ReopenMeasurement(ctx, m.ID, "U0ANNA", now.Add(time.Hour))
-		if err != nil || twice.Round != 2 {
-			t.Fatalf("reopen twice: round %d, err %v; want round 2", twice.Round, err)
+		if err != nil || twice.Reopened || twice.Measurement.Round != 2 {
+			t.Fatalf("reopen twice: %+v, err %v; want round 2, not reopened again", twice, err)
 		}
 		if done, _ := db.MeterDone(ctx, c.ID, "U0ANNA", store.MeterVoormeting); done {
 			t.Error("MeterDone = true while reopened")

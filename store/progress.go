@@ -103,8 +103,9 @@ func (db *DB) CohortProgress(ctx context.Context, cohortID int64) ([]Progress, e
 
 // JoinResult says what RecordJoin did.
 type JoinResult struct {
-	New     bool // the person was not a participant of the cohort before
-	CatchUp bool // the catch-up delivery was planned for them
+	New      bool // the person was not a participant of the cohort before
+	CatchUp  bool // the catch-up delivery was planned for them
+	Rejoined bool // the person had left the channel and is back: a participant again
 }
 
 // RecordJoin records that a person joined a cohort's channel, in one transaction. Someone seen before (a retried
@@ -143,16 +144,27 @@ func (db *DB) RecordJoin(ctx context.Context, cohortID int64, userID string, cat
 		return JoinResult{}, fmt.Errorf("record join: %w", err)
 	}
 	if n == 0 {
-		if _, err := tx.ExecContext(ctx, `
+		res, err := tx.ExecContext(ctx, `
 			UPDATE participants SET left_at = NULL
 			WHERE cohort_id = $1 AND user_id = $2 AND left_at IS NOT NULL`,
-			cohortID, userID); err != nil {
+			cohortID, userID)
+		if err != nil {
 			return JoinResult{}, fmt.Errorf("record join: rejoin: %w", FormatError(err))
+		}
+		back, err := res.RowsAffected()
+		if err != nil {
+			return JoinResult{}, fmt.Errorf("record join: rejoin: %w", err)
+		}
+		if back > 0 {
+			if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
+				Action: "participant_rejoined"}); err != nil {
+				return JoinResult{}, fmt.Errorf("record join: %w", err)
+			}
 		}
 		if err := tx.Commit(); err != nil {
 			return JoinResult{}, fmt.Errorf("record join: commit: %w", FormatError(err))
 		}
-		return JoinResult{}, nil
+		return JoinResult{Rejoined: back > 0}, nil
 	}
 
 	out := JoinResult{New: true}

@@ -25,7 +25,8 @@ import (
 const maxBody = 1 << 20
 
 // Handler serves the page at "/", its assets under /sandbox/static/, uploaded files under /sandbox/files/ and
-// the JSON API under /sandbox/api/.
+// the JSON API under /sandbox/api/, each only to requests that pass the guard (guard.go): a loopback Host, this
+// start's token, and no other site's doing.
 func (s *Sandbox) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(webFS, "web")
@@ -54,7 +55,7 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("/sandbox/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint: %s %s", r.Method, r.URL.Path)
 	})
-	return mux
+	return s.guard(mux)
 }
 
 // apiError is a 4xx or 5xx answer with a message saying what is wrong.
@@ -129,11 +130,9 @@ func (s *Sandbox) decodeActor(r *http.Request, req interface{ actingUser() strin
 
 // decode reads a JSON body into v, refusing unknown fields.
 func decode(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, _ := mime.ParseMediaType(ct)
-		if mt != "application/json" {
-			return &apiError{status: http.StatusUnsupportedMediaType, msg: "send JSON (Content-Type: application/json), not " + mt}
-		}
+	// The guard refuses other bodies before any handler runs; checked here too, where the body is read.
+	if !isJSON(r) {
+		return &apiError{status: http.StatusUnsupportedMediaType, msg: "send JSON, with Content-Type: application/json"}
 	}
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -626,9 +625,11 @@ func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) error {
 	if target.Before(now) {
 		target = now
 	}
-	// The move outlives an impatient client: the dispatcher's sends are not cut off half-way.
+	// The move outlives an impatient client: the dispatcher's sends are not cut off half-way. A long one (weeks,
+	// posted at Slack's pace) outlasts the HTTP server's write timeout, so it sets its own.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Minute)
 	defer cancel()
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(5*time.Minute + 30*time.Second))
 	delivered, err := s.MoveClock(ctx, target)
 	if err != nil {
 		return err

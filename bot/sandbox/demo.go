@@ -51,8 +51,10 @@ var DemoUsers = []DemoUser{
 func setUpWorkspace(fake *slackfake.Server) {
 	members := []string{fake.BotUserID()}
 	for _, u := range DemoUsers {
+		// The demo trainer is the workspace's admin, as a trainer who sets up trainings usually is in Slack, so
+		// that /training nieuw works for her in a new channel.
 		fake.AddUser(slackfake.User{ID: u.ID, Name: u.Handle, RealName: u.Name, DisplayName: u.Name,
-			Email: u.Email, TZ: content.DefaultTimezone})
+			Email: u.Email, TZ: content.DefaultTimezone, IsAdmin: u.Role == RoleTrainer})
 		members = append(members, u.ID)
 	}
 	fake.AddChannel(slackfake.Channel{ID: DemoChannelID, Name: DemoChannelName, Members: members,

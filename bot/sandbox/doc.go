@@ -1,7 +1,14 @@
-// Package sandbox is the whole bot in a browser, with no Slack and no settings: when no Slack tokens are set,
-// `gesprekbot run` starts the in-repo Slack fake (bot/slackfake), connects the bot to it over Socket Mode — the same
-// code path as real Slack — and serves this package's page and JSON API on HTTP_ADDR (127.0.0.1 unless HTTP_ADDR
-// says otherwise). It is never started when Slack tokens are set; cmd/gesprekbot enforces that.
+// Package sandbox is the whole bot in a browser, with no Slack and no settings: when no Slack tokens are set, the
+// bare `gesprekbot` command starts the in-repo Slack fake (bot/slackfake), connects the bot to it over Socket Mode
+// — the same code path as real Slack — and serves this package's page and JSON API on HTTP_ADDR (127.0.0.1 unless
+// HTTP_ADDR names another loopback address). cmd/gesprekbot enforces where it may run: never with Slack tokens,
+// never from `gesprekbot run` (what deployments use), never on an address other machines reach, never on a
+// database a real workspace has used (store/world.go).
+//
+// It has no accounts, so every request must come from this machine's browser or scripts and carry the token made
+// at this start (guard.go): the bot prints the URL with it (http://127.0.0.1:8080/?token=…), the page keeps it in
+// a SameSite=Strict cookie, scripts send "Authorization: Bearer …". Requests at another Host name, from another
+// origin, or (for the API's writes) not JSON are refused.
 //
 // The page shows the demo cohort's channel, each demo user's direct messages with the bot and their App Home,
 // rendered from Block Kit; its buttons, selects, modals and slash-command box act as the chosen demo user through
@@ -20,7 +27,7 @@
 //	fake := slackfake.New(slackfake.Options{Now: clock.Now})
 //	sb := sandbox.New(sandbox.Options{Fake: fake, Clock: clock, Store: db, Course: course, Tick: ..., Log: log})
 //	_ = sb.Start(ctx)                                   // before the bot connects and the dispatcher runs
-//	mux.Handle("/", sb.Handler())
+//	mux.Handle("/", sb.Handler())                      // guarded; print sb.URL(addr) for the user to open
 //	defer sb.Close()
 //
 // The JSON scripting API (documented in the README) is what the page itself uses:
@@ -37,5 +44,6 @@
 //	GET  /sandbox/api/clock                     now and the next planned deliveries
 //	POST /sandbox/api/clock                     {"advance":"36h"} | {"to":RFC3339} | {"next":true} -> {"now","delivered"}
 //
+// Every request needs the token (cookie or Authorization: Bearer); POSTs need Content-Type: application/json.
 // Bad requests get a 4xx answer with {"error": "..."} saying what is wrong.
 package sandbox

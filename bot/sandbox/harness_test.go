@@ -61,7 +61,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 
 	deliveries := handlers.NewDeliveries(course, db)
 	deliveries.Now = clock.Now
-	disp := scheduler.NewDispatcher(db, bot.NewSender(poster, api), deliveries,
+	disp := scheduler.NewDispatcher(db, bot.NewSender(poster), deliveries,
 		scheduler.DispatchOptions{Now: clock.Now, Log: log})
 
 	sb := sandbox.New(sandbox.Options{Fake: fake, Clock: clock, Store: db, Course: course, Log: log,

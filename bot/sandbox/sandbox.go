@@ -41,9 +41,10 @@ type Options struct {
 
 // Sandbox serves the sandbox page and its JSON API over a fake workspace, and keeps that workspace's state.
 type Sandbox struct {
-	opts Options
-	fake *slackfake.Server
-	snap *snapshotter
+	opts  Options
+	fake  *slackfake.Server
+	snap  *snapshotter
+	token string // made at each start; every request must carry it (guard.go)
 
 	clockMu sync.Mutex // one clock move at a time
 
@@ -70,6 +71,7 @@ func New(opts Options) *Sandbox {
 	return &Sandbox{
 		opts:       opts,
 		fake:       opts.Fake,
+		token:      newToken(),
 		snap:       newSnapshotter(opts.Fake, opts.Store, opts.Log),
 		viewErrors: map[string]map[string]string{},
 		saveNow:    make(chan struct{}, 1),

@@ -11,7 +11,9 @@ const (
 	// Fault503 answers HTTP 503 (service unavailable); nothing is done.
 	Fault503
 	// FaultTimeout holds the request, doing nothing, until the client gives up
-	// (its context or timeout) or the fake closes.
+	// (its context or timeout: the call is then not performed), the test calls
+	// ReleaseHeld (the call is then performed and answered, late) or the fake
+	// closes. Held tells how many requests it holds.
 	FaultTimeout
 	// FaultLostResponse performs the call (a message is stored) and then closes
 	// the connection without answering.
@@ -42,13 +44,20 @@ type injected struct {
 }
 
 type faults struct {
-	mu     sync.Mutex
-	queued map[string][]injected
+	mu      sync.Mutex
+	queued  map[string][]injected // by method, or by method and channel (faultKey)
+	held    int                   // requests FaultTimeout holds now
+	release chan struct{}         // closed by ReleaseHeld
 	// revoked is the error every call with the bot token answers while it is revoked; "" when it is valid.
 	revoked string
 }
 
-func newFaults() *faults { return &faults{queued: map[string][]injected{}} }
+func newFaults() *faults {
+	return &faults{queued: map[string][]injected{}, release: make(chan struct{})}
+}
+
+// faultKey is where a fault for method, aimed at calls about one conversation or user, queues.
+func faultKey(method, about string) string { return method + " " + about }
 
 // FailNext makes the next n calls of a Web API method fail with kind.
 // Faults queue up in the order they were set.
@@ -60,6 +69,52 @@ func (s *Server) FailNext(method string, n int, kind Fault) {
 // e.g. "channel_not_found" or "internal_error", without doing anything.
 func (s *Server) FailNextError(method string, n int, code string) {
 	s.faults.add(method, n, injected{kind: FaultError, code: code})
+}
+
+// FailNextIn makes the next n calls of a Web API method about one conversation
+// or user fail with kind: the calls whose channel (or channel_id) argument is
+// about, or, for calls without one, whose user (or user_id) argument is. A
+// post to a user's DM by user ID has the user ID as its channel. Calls about
+// others go through. These faults come before those set with FailNext.
+func (s *Server) FailNextIn(method, about string, n int, kind Fault) {
+	s.faults.add(faultKey(method, about), n, injected{kind: kind})
+}
+
+// Held returns how many requests a FaultTimeout holds now.
+func (s *Server) Held() int {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return s.faults.held
+}
+
+// ReleaseHeld lets every request a FaultTimeout holds go on: each is performed
+// and answered, as by a Slack that was slow rather than gone.
+func (s *Server) ReleaseHeld() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	close(s.faults.release)
+	s.faults.release = make(chan struct{})
+}
+
+// hold waits, counted in Held, until the client gives up (false), the test
+// releases the request (true) or the fake closes (false).
+func (f *faults) hold(gone, closed <-chan struct{}) bool {
+	f.mu.Lock()
+	f.held++
+	release := f.release
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.held--
+		f.mu.Unlock()
+	}()
+	select {
+	case <-release:
+		return true
+	case <-gone:
+	case <-closed:
+	}
+	return false
 }
 
 // ClearFaults removes all queued faults.
@@ -77,19 +132,29 @@ func (f *faults) add(method string, n int, in injected) {
 	}
 }
 
-// next pops the next fault for method, if any.
-func (f *faults) next(method string) (injected, bool) {
+// next pops the next fault for a call of method about a conversation or user,
+// if any: one aimed at it first, then one for every call of the method.
+func (f *faults) next(method, about string) (injected, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	q := f.queued[method]
+	if about != "" {
+		if in, ok := f.popLocked(faultKey(method, about)); ok {
+			return in, true
+		}
+	}
+	return f.popLocked(method)
+}
+
+func (f *faults) popLocked(key string) (injected, bool) {
+	q := f.queued[key]
 	if len(q) == 0 {
 		return injected{}, false
 	}
 	in := q[0]
 	if len(q) == 1 {
-		delete(f.queued, method)
+		delete(f.queued, key)
 	} else {
-		f.queued[method] = q[1:]
+		f.queued[key] = q[1:]
 	}
 	return in, true
 }

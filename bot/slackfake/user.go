@@ -10,8 +10,12 @@ type User struct {
 	TZ          string // IANA zone, default Europe/Amsterdam
 	IsBot       bool
 	BotID       string // for bot users
-	IsAdmin     bool
-	Deleted     bool
+	// IsAdmin, IsOwner and IsPrimaryOwner are the workspace roles users.info reports, each as set here (in Slack
+	// an owner is an admin too; a test may set one flag alone to see that the bot reads each).
+	IsAdmin        bool
+	IsOwner        bool
+	IsPrimaryOwner bool
+	Deleted        bool
 }
 
 // AddUser adds or replaces a user. An empty ID gets a generated one, which is returned.
@@ -67,16 +71,18 @@ func (s *Server) User(id string) (User, bool) {
 // wireUser is users.info's "user" object.
 func (u *User) wire(teamID string) map[string]any {
 	return map[string]any{
-		"id":          u.ID,
-		"team_id":     teamID,
-		"name":        u.Name,
-		"real_name":   u.RealName,
-		"deleted":     u.Deleted,
-		"tz":          u.TZ,
-		"tz_label":    u.TZ,
-		"is_bot":      u.IsBot,
-		"is_admin":    u.IsAdmin,
-		"is_app_user": false,
+		"id":               u.ID,
+		"team_id":          teamID,
+		"name":             u.Name,
+		"real_name":        u.RealName,
+		"deleted":          u.Deleted,
+		"tz":               u.TZ,
+		"tz_label":         u.TZ,
+		"is_bot":           u.IsBot,
+		"is_admin":         u.IsAdmin,
+		"is_owner":         u.IsOwner,
+		"is_primary_owner": u.IsPrimaryOwner,
+		"is_app_user":      false,
 		"profile": map[string]any{
 			"real_name":    u.RealName,
 			"display_name": u.DisplayName,

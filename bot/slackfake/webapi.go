@@ -93,7 +93,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			[]byte(`{"ok":false,"error":"ratelimited"}`))
 		return
 	}
-	if in, ok := s.faults.next(req.method); ok {
+	if in, ok := s.faults.next(req.method, faultTarget(req)); ok {
 		if s.injectFault(w, r, req, start, in, m.h) {
 			return
 		}
@@ -103,6 +103,17 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	for _, id := range req.changed {
 		s.changed(id)
 	}
+}
+
+// faultTarget is what a call is about, for faults aimed with FailNextIn: its conversation, else its user.
+func faultTarget(req *apiRequest) string {
+	if req.channel != "" {
+		return req.channel
+	}
+	if u := req.params.Get("user"); u != "" {
+		return u
+	}
+	return req.params.Get("user_id")
 }
 
 // injectFault applies a queued fault; it reports whether the request is answered.
@@ -117,9 +128,9 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, req *apiReq
 		s.writeStatus(w, req, start, status, in.kind.String(),
 			[]byte("<html><body><h1>"+http.StatusText(status)+"</h1></body></html>"))
 	case FaultTimeout:
-		select {
-		case <-r.Context().Done():
-		case <-s.closed:
+		if s.faults.hold(r.Context().Done(), s.closed) {
+			// Released: served late, as by a slow Slack.
+			return false
 		}
 		s.record(Call{Method: req.method, Channel: req.channel, Args: req.params, Error: in.kind.String(),
 			Latency: s.opts.WallNow().Sub(start)})

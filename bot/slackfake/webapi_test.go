@@ -500,4 +500,60 @@ func TestFaults(t *testing.T) {
 			t.Errorf("a timed-out post was stored")
 		}
 	})
+
+	t.Run("InOneConversation", func(t *testing.T) {
+		w.fake.FailNextIn("chat.postMessage", w.anna, 1, slackfake.Fault503)
+		w.fake.FailNextIn("users.info", w.trainer, 1, slackfake.Fault500)
+		// Other conversations and users go through.
+		if err := post(w.api); err != nil {
+			t.Fatalf("a post to the channel: %v", err)
+		}
+		if _, err := w.api.GetUserInfoContext(ctx, w.anna); err != nil {
+			t.Fatalf("users.info of anna: %v", err)
+		}
+		var sc slack.StatusCodeError
+		if _, _, err := w.api.PostMessageContext(ctx, w.anna, slack.MsgOptionText("hoi", false)); !errors.As(err, &sc) || sc.Code != 503 {
+			t.Errorf("a post to anna's DM: %v, want a 503", err)
+		}
+		if _, err := w.api.GetUserInfoContext(ctx, w.trainer); !errors.As(err, &sc) || sc.Code != 500 {
+			t.Errorf("users.info of the trainer: %v, want a 500", err)
+		}
+		if _, _, err := w.api.PostMessageContext(ctx, w.anna, slack.MsgOptionText("hoi", false)); err != nil {
+			t.Errorf("the next post to anna's DM: %v", err)
+		}
+	})
+
+	t.Run("HeldUntilReleased", func(t *testing.T) {
+		before := len(w.fake.Messages(w.channel))
+		w.fake.FailNext("chat.postMessage", 1, slackfake.FaultTimeout)
+		done := make(chan error, 1)
+		go func() { done <- post(w.api) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for w.fake.Held() != 1 {
+			if time.Now().After(deadline) {
+				t.Fatal("the fake does not hold the post")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the held post was answered: %v", err)
+		default:
+		}
+		w.fake.ReleaseHeld()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("the released post: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the released post was not answered")
+		}
+		if got := len(w.fake.Messages(w.channel)); got != before+1 {
+			t.Errorf("messages = %d, want %d: a released post is performed", got, before+1)
+		}
+		if n := w.fake.Held(); n != 0 {
+			t.Errorf("the fake still holds %d requests", n)
+		}
+	})
 }

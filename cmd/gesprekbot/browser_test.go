@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -407,9 +408,17 @@ func (s *syncBuffer) String() string {
 	return s.buf.String()
 }
 
+// sandboxRun is the bot running as the bare `gesprekbot` with no Slack tokens.
+type sandboxRun struct {
+	base  string // http://127.0.0.1:PORT
+	open  string // the URL it printed, with this start's token
+	token string
+	log   *syncBuffer
+}
+
 // startSandbox runs the real Main as `gesprekbot` does with no Slack tokens, on a fresh database, and returns the
-// sandbox page's address. The bot stops when the test ends.
-func startSandbox(t *testing.T) (base string, log *syncBuffer) {
+// sandbox page's address and the URL with the token it printed. The bot stops when the test ends.
+func startSandbox(t *testing.T) *sandboxRun {
 	t.Helper()
 	env := map[string]string{
 		"DATABASE_URL": storetest.URL(t),
@@ -424,8 +433,9 @@ func startSandbox(t *testing.T) (base string, log *syncBuffer) {
 	if cfg.SlackMode() != "sandbox" {
 		t.Fatalf("slack mode %q with no tokens, want sandbox", cfg.SlackMode())
 	}
-	log = &syncBuffer{}
-	m := NewMain(cfg, io.Discard, log)
+	log, stdout := &syncBuffer{}, &syncBuffer{}
+	m := NewMain(cfg, stdout, log)
+	m.AllowSandbox = true // the bare command
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, nil) }()
@@ -443,22 +453,46 @@ func startSandbox(t *testing.T) (base string, log *syncBuffer) {
 			t.Errorf("close: %v", err)
 		}
 	})
-	base = "http://" + cfg.HTTPAddr
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		if _, err := httpGet(base + "/readyz"); err == nil {
-			break
-		}
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stdout.String(), "ready; press Ctrl-C"); {
 		select {
 		case err := <-done:
-			t.Fatalf("the bot stopped before it was ready: %v\n%s", err, log.String())
+			t.Fatalf("the bot stopped before it was ready: %v\n%s%s", err, stdout.String(), log.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the bot was not ready within 60 s\n%s", log.String())
+			t.Fatalf("the bot was not ready within 60 s\n%s%s", stdout.String(), log.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return base, log
+	run := &sandboxRun{base: "http://" + cfg.HTTPAddr, log: log}
+	// What a trainer sees in the terminal, and opens.
+	printed := regexp.MustCompile(`sandbox: open (http://\S+/\?token=([0-9a-f]+)) in a browser`).FindStringSubmatch(stdout.String())
+	if printed == nil || !strings.HasPrefix(printed[1], run.base+"/?token=") {
+		t.Fatalf("the bot did not print the sandbox's URL with its token at %s:\n%s", run.base, stdout.String())
+	}
+	run.open, run.token = printed[1], printed[2]
+	return run
+}
+
+// get reads a path of the sandbox's API with the token, as a script does.
+func (s *sandboxRun) get(path string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", s.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s: %s", path, resp.Status, body)
+	}
+	return body, err
 }
 
 // apiMessage is what the test reads of GET /sandbox/api/messages.
@@ -471,9 +505,9 @@ type apiMessage struct {
 }
 
 // messages reads a conversation from the sandbox's API, with user's ephemeral messages when user is set.
-func messages(t *testing.T, base, conversation, user string) []apiMessage {
+func messages(t *testing.T, sb *sandboxRun, conversation, user string) []apiMessage {
 	t.Helper()
-	body, err := httpGet(base + "/sandbox/api/messages?conversation=" + conversation + "&user=" + user)
+	body, err := sb.get("/sandbox/api/messages?conversation=" + conversation + "&user=" + user)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,7 +530,8 @@ var (
 // case back, the development plan modal with its validation, and the App Home showing where she stands.
 func TestBrowser(t *testing.T) {
 	b := startBrowser(t)
-	base, log := startSandbox(t)
+	sb := startSandbox(t)
+	log := sb.log
 	// keepFailure saves what the page looked like when t failed, and the bot's log.
 	kept := false
 	keepFailure := func(t *testing.T) {
@@ -540,8 +575,22 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
-	b.call("Page.navigate", map[string]any{"url": base + "/"})
+	// Without the token the page shows nothing of the sandbox, only where to find the link.
+	b.call("Page.navigate", map[string]any{"url": sb.base + "/"})
+	b.waitFor("the page that says to open the link from the terminal", `document.body.innerText.includes("link uit de terminal")`)
+	if n := b.count(`document.querySelectorAll("script, #messages").length`); n != 0 {
+		t.Fatalf("the page without the token has %d scripts or message lists, want none", n)
+	}
+	// The link printed in the terminal: the page opens, and the token leaves the address bar for a cookie that
+	// scripts in the page cannot read.
+	b.call("Page.navigate", map[string]any{"url": sb.open})
 	b.waitFor("the page to load", `document.body.dataset.ready === "1"`)
+	if got := b.text(`location.href`); got != sb.base+"/" {
+		t.Errorf("address after opening the link: %q, want %q (no token)", got, sb.base+"/")
+	}
+	if strings.Contains(b.text(`document.cookie`), sb.token) {
+		t.Errorf("the token is readable by the page's scripts (document.cookie); want an HttpOnly cookie")
+	}
 	b.waitFor("the banner", `document.getElementById("banner").textContent.includes("lokale simulatie")`)
 	// shown is true once the page shows the conversation (or "home") as user.
 	shown := func(conversation, user string) string {
@@ -574,7 +623,7 @@ func TestBrowser(t *testing.T) {
 		if len(where) != 2 || where[0] == "home" {
 			b.t.Fatalf("caughtUp: the page shows %q, not a conversation", where)
 		}
-		n := len(messages(b.t, base, where[0], where[1]))
+		n := len(messages(b.t, sb, where[0], where[1]))
 		b.waitFor(fmt.Sprintf("the page to show all %d messages", n), `document.querySelectorAll("#messages .msg").length >= `+fmt.Sprint(n))
 	}
 	// nextUntil moves the clock, one planned delivery at a time, until cond holds on the page.
@@ -675,7 +724,7 @@ func TestBrowser(t *testing.T) {
 			m.innerText.includes("Module 4") && m.innerText.includes("Voorbereiding"))`)
 		shot("3-training-plan")
 
-		before := len(messages(t, base, sandbox.DemoChannelID, ""))
+		before := len(messages(t, sb, sandbox.DemoChannelID, ""))
 		command("/casus reveal")
 		b.waitFor("Marieke told what was shared", ephemerals+`.some(m => m.innerText.includes("Gedeeld in het kanaal: Casus 1: Johanna") &&
 			m.innerText.includes("Gedeeld in het kanaal: Casus 3: Richard"))`)
@@ -689,7 +738,7 @@ func TestBrowser(t *testing.T) {
 		if got := b.count(posts + `.length`); got != stages {
 			t.Errorf("%d messages in the channel after the second /casus reveal, want still %d", got, stages)
 		}
-		if got := len(messages(t, base, sandbox.DemoChannelID, "")); got != stages {
+		if got := len(messages(t, sb, sandbox.DemoChannelID, "")); got != stages {
 			t.Errorf("the fake has %d messages in the channel, the page shows %d", got, stages)
 		}
 		shot("3-casus-reveal-again")
@@ -756,5 +805,62 @@ func TestBrowser(t *testing.T) {
 			return h.includes("Je groepen als trainer") && h.includes(`+js(sandbox.DemoCohortName)+`) &&
 				h.includes("#`+sandbox.DemoChannelName+`") && h.includes("Voormeting afgerond: 1 van 5") && !h.includes("Krachten"); })()`)
 		shot("5-startpagina-trainer")
+	})
+
+	// Two pages of other origins in the same browser, which holds the sandbox's cookie: another program's page on
+	// 127.0.0.1 (another port: the same site, so the browser sends the cookie along) and a page on localhost
+	// (another site). They try to read Sanne's DM and to move the clock by every means a page has; they get
+	// nothing, and the clock stays where it was.
+	step("AnotherSite", func(t *testing.T) {
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!doctype html><title>elders</title><iframe name="sink"></iframe>`)
+		}))
+		defer other.Close()
+		now := func() time.Time {
+			var c struct{ Now time.Time }
+			body, err := sb.get("/sandbox/api/clock")
+			if err != nil || json.Unmarshal(body, &c) != nil {
+				t.Fatalf("clock: %v %s", err, body)
+			}
+			return c.Now
+		}
+		before := now()
+		attack := `(async () => {
+			const base = ` + js(sb.base) + `, out = {};
+			try { const r = await fetch(base + "/sandbox/api/messages?conversation=` + demoSanne.IMID + `", {credentials: "include"});
+				out.read = "read " + r.status + " " + (await r.text()).slice(0, 40); } catch (e) { out.read = "blocked"; }
+			try { const r = await fetch(base + "/sandbox/api/clock", {method: "POST", credentials: "include",
+				headers: {"Content-Type": "application/json"}, body: '{"advance": "48h"}'}); out.json = "sent " + r.status; } catch (e) { out.json = "blocked"; }
+			for (const [type, body] of [["text/plain", '{"advance": "48h"}'], ["application/x-www-form-urlencoded", "advance=48h"]]) {
+				try { await fetch(base + "/sandbox/api/clock", {method: "POST", mode: "no-cors", credentials: "include",
+					headers: {"Content-Type": type}, body}); } catch (e) {}
+			}
+			// A cross-site request forgery's form, into the frame.
+			await new Promise((done) => {
+				const f = document.createElement("form");
+				f.method = "POST"; f.action = base + "/sandbox/api/clock"; f.enctype = "text/plain"; f.target = "sink";
+				const i = document.createElement("input"); i.name = '{"advance": "48h", "x": "'; i.value = '"}';
+				f.appendChild(i); document.body.appendChild(f);
+				document.querySelector("iframe").addEventListener("load", done, {once: true});
+				setTimeout(done, 5000);
+				f.submit();
+			});
+			return out;
+		})()`
+		for _, origin := range []string{other.URL, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)} {
+			b.call("Page.navigate", map[string]any{"url": origin + "/"})
+			b.waitFor("the page of "+origin, `document.title === "elders"`)
+			var got struct{ Read, JSON string }
+			if err := json.Unmarshal(b.eval(attack), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Read != "blocked" || got.JSON != "blocked" {
+				t.Errorf("a page on %s: reading Sanne's DM: %q, posting JSON: %q; want both blocked", origin, got.Read, got.JSON)
+			}
+		}
+		if after := now(); after.Sub(before) > time.Hour {
+			t.Errorf("the clock moved from %s to %s while pages of other origins were open", before, after)
+		}
 	})
 }

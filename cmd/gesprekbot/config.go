@@ -7,8 +7,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/gesprekbot/gesprekbot/bot/sandbox"
+	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // Config is everything the bot reads from its environment, validated once.
@@ -25,6 +30,9 @@ type Config struct {
 	LogLevel           slog.Level
 	PGBin              string // where initdb and postgres live, if not on PATH
 	ContentDir         string // a trainer-edited copy of the course content
+	// TrainingCreators may set up a training with /training nieuw besides workspace admins and owners: Slack user
+	// IDs or e-mail addresses (TRAINING_CREATORS, separated by commas or spaces).
+	TrainingCreators []string
 
 	mode string // set by "run --mode"
 }
@@ -102,7 +110,27 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return nil, &ConfigError{"LOG_LEVEL", fmt.Sprintf("must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))}
 	}
+	creators, err := parseTrainingCreators(getenv("TRAINING_CREATORS"))
+	if err != nil {
+		return nil, &ConfigError{"TRAINING_CREATORS", err.Error()}
+	}
+	c.TrainingCreators = creators
 	return c, nil
+}
+
+// parseTrainingCreators reads TRAINING_CREATORS: Slack user IDs (U… or W…) and e-mail addresses, separated by
+// commas or spaces.
+func parseTrainingCreators(v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if !content.IsUserRef(f) {
+			return nil, fmt.Errorf("%q is neither a Slack user ID (like U0123ABCD) nor an e-mail address; separate entries with commas or spaces", f)
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // SlackMode is how the bot reaches Slack: "socket", "http", or "sandbox" (no tokens: the in-repo fake).
@@ -116,6 +144,18 @@ func (c *Config) SlackMode() string {
 		return "http"
 	}
 	return "sandbox"
+}
+
+// checkSandboxAddr refuses an HTTP_ADDR other machines can reach: the sandbox has no accounts, and whoever reaches
+// its page acts as every demo user and reads every conversation.
+func (c *Config) checkSandboxAddr() error {
+	host, port, _ := net.SplitHostPort(c.HTTPAddr)
+	if sandbox.LoopbackHost(host) {
+		return nil
+	}
+	return &SetupError{fmt.Sprintf("HTTP_ADDR %s is not a loopback address, and the sandbox has no login: whoever "+
+		"reached it could read every conversation; use HTTP_ADDR=127.0.0.1:%s, or set the Slack tokens for the real bot",
+		c.HTTPAddr, port)}
 }
 
 // SetMode chooses between Socket Mode and HTTP mode when both are configured (the Procfile runs one of each).

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,9 @@ func TestLoadConfig(t *testing.T) {
 		{"BadTZ", map[string]string{"COURSE_TZ": "Europe/Utrecht"}, "COURSE_TZ", ""},
 		{"BadLogFormat", map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT", ""},
 		{"BadLogLevel", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL", ""},
+		{"TrainingCreators", map[string]string{"TRAINING_CREATORS": "U0TRAINER1, trainer@gemeente.nl W0ENTERPRISE"}, "", "sandbox"},
+		{"BadTrainingCreator", map[string]string{"TRAINING_CREATORS": "U0TRAINER1,@marieke"}, "TRAINING_CREATORS", ""},
+		{"LowerCaseUserID", map[string]string{"TRAINING_CREATORS": "u0trainer1"}, "TRAINING_CREATORS", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,6 +59,22 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("error repeats a token: %v", err)
 			}
 		})
+	}
+}
+
+func TestTrainingCreators(t *testing.T) {
+	env := map[string]string{"HOME": "/home/x", "TRAINING_CREATORS": " U0TRAINER1,trainer@gemeente.nl\tW0ENTERPRISE,,U0TRAINER1 "}
+	c, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"U0TRAINER1", "trainer@gemeente.nl", "W0ENTERPRISE"}; !slices.Equal(c.TrainingCreators, want) {
+		t.Errorf("TrainingCreators = %q, want %q", c.TrainingCreators, want)
+	}
+	env["TRAINING_CREATORS"] = "U0TRAINER1 Marieke"
+	_, err = LoadConfig(func(k string) string { return env[k] })
+	if err == nil || !strings.Contains(err.Error(), "TRAINING_CREATORS") || !strings.Contains(err.Error(), `"Marieke"`) {
+		t.Errorf("err = %v, want one naming TRAINING_CREATORS and the bad entry", err)
 	}
 }
 

@@ -19,7 +19,8 @@ var version = "dev"
 const usage = `gesprekbot runs the Slack bot for the course "Het Gesprek".
 
 Usage:
-  gesprekbot [run]          run the bot (the default); with no settings: a private Postgres and the local sandbox
+  gesprekbot                run the bot; with no Slack tokens: the local sandbox (a simulated Slack in the browser)
+  gesprekbot run            run the bot against Slack: needs the Slack tokens (what the Procfile and deployments use)
   gesprekbot migrate        apply the database migrations and exit
   gesprekbot content ...    check, export or show the course content (gesprekbot content help)
   gesprekbot plan -f FILE   print a cohort file's timeline, with no Slack and no database
@@ -37,7 +38,10 @@ func main() {
 
 func realMain(args []string, stdout, stderr io.Writer) int {
 	cmd := "run"
-	if len(args) > 0 {
+	// Only the bare command may open the sandbox: "gesprekbot run" is what deployments use, and one whose Slack
+	// secrets failed to load must not come up as a sandbox on its production database and address.
+	bare := len(args) == 0
+	if !bare {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -79,6 +83,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 
 	m := NewMain(cfg, stdout, stderr)
+	m.AllowSandbox = bare
 	switch cmd {
 	case "migrate":
 		err = m.Migrate(ctx)
@@ -99,8 +104,9 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		err = cerr
 	}
 	var usageErr *UsageError
+	var setupErr *SetupError
 	switch {
-	case errors.As(err, &usageErr):
+	case errors.As(err, &usageErr), errors.As(err, &setupErr):
 		fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
 		return 2
 	case err != nil:
@@ -114,3 +120,9 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// SetupError says the environment does not fit what was asked (no Slack tokens for "run", a sandbox on a public
+// address, a database of the other world): nothing started, and the one line says what to change. Exit code 2.
+type SetupError struct{ Msg string }
+
+func (e *SetupError) Error() string { return e.Msg }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	_ "github.com/lib/pq"
+
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // buildBot compiles the gesprekbot binary once for the tests that run it as a child process.
@@ -211,11 +213,11 @@ func TestRunRejectsInvalidContentDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte("- id: x\n  kind: nonsense\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("CONTENT_DIR", dir)
-	t.Setenv("DATA_DIR", t.TempDir())
+	setEnv(t, map[string]string{"CONTENT_DIR": dir, "DATA_DIR": t.TempDir()})
 	out.Reset()
 	errOut.Reset()
-	if code := realMain([]string{"run"}, &out, &errOut); code != 1 {
+	// The bare command: with no Slack tokens "run" would refuse before it looks at the content.
+	if code := realMain(nil, &out, &errOut); code != 1 {
 		t.Fatalf("exit code %d, want 1; stderr:\n%s", code, errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "CONTENT_DIR") || !strings.Contains(errOut.String(), "rules.yaml") {
@@ -223,5 +225,45 @@ func TestRunRejectsInvalidContentDir(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "database:") {
 		t.Fatalf("a database was started before the content was checked:\n%s", out.String())
+	}
+}
+
+// "gesprekbot run" is what the Procfile and every deployment use: with no Slack tokens (secrets that failed to
+// load) it refuses to start, rather than come up as a sandbox on the production database and address.
+func TestRunWithoutTokensRefuses(t *testing.T) {
+	setEnv(t, map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir()})
+	code, stdout, stderr := runMain(t, "run")
+	if code != 2 {
+		t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
+	}
+	oneLine(t, stderr, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "sandbox", "no arguments")
+	if strings.Contains(stdout, "database:") || strings.Contains(stdout, "sandbox:") {
+		t.Errorf("something started before the refusal:\n%s", stdout)
+	}
+}
+
+// The sandbox has no login: it refuses an address other machines can reach, before anything starts.
+func TestSandboxRefusesPublicAddr(t *testing.T) {
+	// The port is held on 127.0.0.1 meanwhile, so that a bot that wrongly went ahead could not listen on every
+	// interface of this machine either: it would fail at its listen, later, with another exit code.
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	port := strconv.Itoa(held.Addr().(*net.TCPAddr).Port)
+	for _, host := range []string{"0.0.0.0", "[::]", "192.0.2.1", "gesprekbot.example.nl"} {
+		addr := host + ":" + port
+		t.Run(host, func(t *testing.T) {
+			setEnv(t, map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": addr, "DATA_DIR": t.TempDir()})
+			code, stdout, stderr := runMain(t)
+			if code != 2 {
+				t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
+			}
+			oneLine(t, stderr, "HTTP_ADDR "+addr, "not a loopback address", "HTTP_ADDR=127.0.0.1:"+port)
+			if strings.Contains(stdout, "database:") {
+				t.Errorf("a database was opened before the refusal:\n%s", stdout)
+			}
+		})
 	}
 }

@@ -52,7 +52,7 @@ func TestReadyzSendingPaused(t *testing.T) {
 
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
 	poster := bot.NewPoster(api, bot.PosterOptions{Log: log})
-	d := scheduler.NewDispatcher(db, bot.NewSender(poster, api), handlers.NewDeliveries(course, db),
+	d := scheduler.NewDispatcher(db, bot.NewSender(poster), handlers.NewDeliveries(course, db),
 		scheduler.DispatchOptions{Now: func() time.Time { return now }, Log: log, Team: fake.TeamID()})
 	m := &Main{DB: db, Logger: log, Slack: &slackSide{scheduler: d}}
 	readyz := func() (int, string) {

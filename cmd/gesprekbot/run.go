@@ -30,7 +30,47 @@ type Main struct {
 	Mux   *http.ServeMux
 	HTTP  *http.Server
 	ln    net.Listener
+
+	// AllowSandbox lets Run open the sandbox when no Slack tokens are set: the bare "gesprekbot" command.
+	// "gesprekbot run" leaves it false and refuses to start without tokens.
+	AllowSandbox bool
+	// HTTPTimeouts bound the HTTP server's connections; zero fields take defaultHTTPTimeouts'.
+	HTTPTimeouts HTTPTimeouts
+
+	slackOpts slackOptions // tests tune the Slack side here; the zero value is what the bot runs with
 }
+
+// HTTPTimeouts bound the HTTP server's connections (net/http.Server's fields of the same names).
+type HTTPTimeouts struct {
+	ReadHeader time.Duration // a request's headers
+	Read       time.Duration // a whole request, body included: a client sending its body slowly is cut off
+	Write      time.Duration // from the end of the headers to the end of the answer
+	Idle       time.Duration // a kept-alive connection between requests
+}
+
+// defaultHTTPTimeouts fit what the server answers: Slack's requests (at most 1 MB, answered within 3 s), health
+// checks and the sandbox page. A sandbox clock move that takes longer extends its own write deadline.
+var defaultHTTPTimeouts = HTTPTimeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: time.Minute,
+	Idle: 2 * time.Minute}
+
+// orDefault fills t's zero fields from defaultHTTPTimeouts.
+func (t HTTPTimeouts) orDefault() HTTPTimeouts {
+	d := defaultHTTPTimeouts
+	for _, f := range []struct{ v, def *time.Duration }{{&t.ReadHeader, &d.ReadHeader}, {&t.Read, &d.Read},
+		{&t.Write, &d.Write}, {&t.Idle, &d.Idle}} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return t
+}
+
+// Shutdown limits: each step of Close waits at most this long for what is in flight.
+const (
+	shutdownRequests   = 10 * time.Second // HTTP requests in flight
+	shutdownHandlers   = 20 * time.Second // Slack handlers and the work after their acks
+	shutdownDispatcher = 25 * time.Second // posts of deliveries in flight
+)
 
 // NewMain returns a Main for cfg; nothing is started yet.
 func NewMain(cfg *Config, stdout, stderr io.Writer) *Main {
@@ -88,6 +128,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err := m.Config.SetMode(*mode); err != nil {
 		return &UsageError{err.Error()}
 	}
+	if m.Config.SlackMode() == "sandbox" {
+		if !m.AllowSandbox {
+			return &SetupError{"run needs Slack tokens and none are set: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN " +
+				"(Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); to try the bot without Slack, run gesprekbot with " +
+				"no arguments (the local sandbox)"}
+		}
+		if err := m.Config.checkSandboxAddr(); err != nil {
+			return err
+		}
+	}
 	course, err := loadContent(m.Config.ContentDir)
 	if err != nil {
 		if m.Config.ContentDir != "" {
@@ -102,7 +152,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	m.Mux = http.NewServeMux()
 	m.Mux.HandleFunc("GET /healthz", m.healthz)
 	m.Mux.HandleFunc("GET /readyz", m.readyz)
-	if err := m.startSlack(ctx); err != nil {
+	if err := m.startSlackWith(ctx, m.slackOpts); err != nil {
 		return err
 	}
 
@@ -110,7 +160,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
 	}
-	m.HTTP = &http.Server{Handler: m.Mux, ReadHeaderTimeout: 10 * time.Second}
+	m.ln = ln
+	to := m.HTTPTimeouts.orDefault()
+	m.HTTP = &http.Server{Handler: m.Mux, ReadHeaderTimeout: to.ReadHeader, ReadTimeout: to.Read,
+		WriteTimeout: to.Write, IdleTimeout: to.Idle, ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	// Called by Shutdown once the listener is closed.
+	m.HTTP.RegisterOnShutdown(func() { m.Logger.Info("shutdown", slog.String("step", "http_closed")) })
 	go func() {
 		if err := m.HTTP.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("http server stopped", slog.Any("error", err))
@@ -119,7 +174,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	switch m.Config.SlackMode() {
 	case "sandbox":
 		fmt.Fprintln(m.Stdout, "slack: no Slack tokens set; the bot runs against a local simulation of Slack")
-		fmt.Fprintf(m.Stdout, "sandbox: open http://%s/ in a browser\n", ln.Addr())
+		// The token is printed, never logged: whoever has it acts as every demo user (bot/sandbox/guard.go).
+		fmt.Fprintf(m.Stdout, "sandbox: open %s in a browser\n", m.Slack.sandbox.URL(ln.Addr().String()))
 	case "http":
 		fmt.Fprintf(m.Stdout, "slack: HTTP mode; Slack's requests go to http://%s/slack/commands, /slack/interactions and /slack/events\n", ln.Addr())
 	default:
@@ -133,23 +189,44 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	return nil
 }
 
-// Close stops everything that was started, in reverse order, each within a time limit.
+// Close stops everything that was started, each step within a time limit, in the order that loses nothing:
+//
+//  1. no new requests: the HTTP server closes its listener (Slack's requests in HTTP mode, the sandbox page's) and
+//     lets the requests in flight finish; then the Socket Mode connection stops handling envelopes;
+//  2. the Slack handlers in flight finish and ack, and the work after their acks ends;
+//  3. the dispatcher stops claiming deliveries and its posts in flight end; the sandbox saves a last time;
+//  4. the database closes, and the private PostgreSQL stops.
+//
+// Each step is logged ("shutdown", step=…).
 func (m *Main) Close() error {
 	var errs []error
-	if m.Slack != nil {
-		m.Slack.stop(m.Logger)
+	running := m.HTTP != nil || m.Slack != nil // not a one-off command (migrate, cohort), which has no steps to tell
+	step := func(name string) {
+		if running {
+			m.Logger.Info("shutdown", slog.String("step", name))
+		}
 	}
 	if m.HTTP != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// Before Socket Mode: the sandbox page's requests in flight reach the bot through it.
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownRequests)
 		if err := m.HTTP.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stop http server: %w", err))
 		}
 		cancel()
 	}
+	if m.Slack != nil {
+		m.Slack.closeIntake()
+		step("slack_closed")
+		m.Slack.waitHandlers(m.Logger, shutdownHandlers)
+		step("handlers_finished")
+		m.Slack.stopDispatcher(m.Logger, shutdownDispatcher)
+		step("dispatcher_stopped")
+	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
 		}
+		step("database_closed")
 	}
 	if m.Local != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

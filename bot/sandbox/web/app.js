@@ -11,6 +11,9 @@ async function api(method, path, body) {
   const opts = { method, headers: {} };
   if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
   const res = await fetch(path, opts);
+  // The sandbox was restarted (a new token) or the page was opened without the link from the terminal: loading
+  // the page again shows the page that says which link to open.
+  if (res.status === 401 || res.status === 403) { location.reload(); throw new Error("geen toegang"); }
   let data = null;
   try { data = await res.json(); } catch (e) { data = null; }
   if (!res.ok) throw new Error((data && data.error) || ("HTTP " + res.status));

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrParticipantLeft means the person left the cohort's channel: what they ask to change is the group's, and they
+// are no longer in it. Nothing was written.
+var ErrParticipantLeft = errors.New("participant left the cohort's channel")
+
+// Participation is a person's place in a cohort as the bot recorded it: since when, and whether they left the
+// cohort's channel. Someone who left keeps everything stored about them until they erase it; they are simply not
+// in the group any more, and rejoining the channel makes them a participant again.
+type Participation struct {
+	CohortID int64      `db:"cohort_id"`
+	UserID   string     `db:"user_id"`
+	JoinedAt time.Time  `db:"joined_at"`
+	LeftAt   *time.Time `db:"left_at"` // nil: in the channel
+}
+
+// Left reports whether the person left the cohort's channel.
+func (p Participation) Left() bool { return p.LeftAt != nil }
+
+// Participation returns userID's participation in a cohort, or an ENOTFOUND error when the bot never recorded them
+// there.
+func (db *DB) Participation(ctx context.Context, cohortID int64, userID string) (Participation, error) {
+	var p Participation
+	if err := db.GetContext(ctx, &p, `
+		SELECT cohort_id, user_id, joined_at, left_at FROM participants
+		WHERE cohort_id = $1 AND user_id = $2`, cohortID, userID); err != nil {
+		return Participation{}, fmt.Errorf("participation: %w", notFound(err, "Je staat niet bij deze training ingeschreven."))
+	}
+	return p, nil
+}
+
+// ParticipationsOf returns every cohort userID was recorded in, present or left, oldest cohort first.
+func (db *DB) ParticipationsOf(ctx context.Context, userID string) ([]Participation, error) {
+	var out []Participation
+	if err := db.SelectContext(ctx, &out, `
+		SELECT cohort_id, user_id, joined_at, left_at FROM participants
+		WHERE user_id = $1 ORDER BY cohort_id`, userID); err != nil {
+		return nil, fmt.Errorf("participations of user: %w", FormatError(err))
+	}
+	return out, nil
+}
+
+// LeftParticipants returns the user IDs of the people who left a cohort's channel, by user ID: the trainers'
+// overviews show them as left.
+func (db *DB) LeftParticipants(ctx context.Context, cohortID int64) ([]string, error) {
+	var out []string
+	if err := db.SelectContext(ctx, &out, `
+		SELECT user_id FROM participants
+		WHERE cohort_id = $1 AND left_at IS NOT NULL ORDER BY user_id`, cohortID); err != nil {
+		return nil, fmt.Errorf("left participants of cohort %d: %w", cohortID, FormatError(err))
+	}
+	return out, nil
+}
+
+// RecordLeave records that a participant left (or was removed from) a cohort's channel, with an audit row, in one
+// transaction. Nothing about them is deleted. It reports whether anything changed: a retried event, someone who had
+// left already, or someone the bot never recorded as a participant (a trainer, a bot) changes nothing.
+func (db *DB) RecordLeave(ctx context.Context, cohortID int64, userID string) (bool, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("record leave: %w", FormatError(err))
+	}
+	defer tx.Rollback()
+	now := db.Now()
+	res, err := tx.ExecContext(ctx, `
+		UPDATE participants SET left_at = $3
+		WHERE cohort_id = $1 AND user_id = $2 AND left_at IS NULL`,
+		cohortID, userID, now)
+	if err != nil {
+		return false, fmt.Errorf("record leave: %w", FormatError(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record leave: %w", err)
+	}
+	if n == 0 {
+		return false, nil
+	}
+	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
+		Action: "participant_left"}); err != nil {
+		return false, fmt.Errorf("record leave: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("record leave: commit: %w", FormatError(err))
+	}
+	return true, nil
+}
