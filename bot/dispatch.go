@@ -15,11 +15,12 @@ import (
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
-// EventLog remembers Slack event ids so that a retried event is acknowledged but not handled twice, and forgets
-// one whose handling failed so that Slack's retry is handled; *store.DB implements it.
+// EventLog remembers which Slack event ids were handled, so that a retry of a handled event is acknowledged but
+// not handled twice; *store.DB implements it. An id is recorded only after its handler succeeded: a handler that
+// failed, or a process that died in the middle of one, leaves Slack's retry to be handled.
 type EventLog interface {
-	SeenEvent(ctx context.Context, id string) (bool, error)
-	ForgetEvent(ctx context.Context, id string) error
+	EventHandled(ctx context.Context, id string) (bool, error)
+	MarkEventHandled(ctx context.Context, id string) error
 }
 
 // Responder sends what a handler has to say after the ack; *Poster implements it.
@@ -180,10 +181,11 @@ func (d *Dispatcher) Interaction(ctx context.Context, cb slack.InteractionCallba
 // Socket Mode ack), so that Slack delivers it again.
 var ErrEventFailed = errors.New("slack event handler failed")
 
-// Event handles an Events API event with the given event_id: a known type whose id was seen before is a retry
-// and is dropped; an unknown type is dropped without touching the database. When the handler fails, the id is
-// forgotten and ErrEventFailed returned, so Slack's retry gets another chance. A handler registered with
-// handlers.Registry.EventAfterAck runs after the ack instead, and its failure is only logged.
+// Event handles an Events API event with the given event_id: a known type whose id was handled before is a retry
+// and is dropped; an unknown type is dropped without touching the database. The id is recorded as handled only
+// after the handler succeeded; when it fails, ErrEventFailed is returned, so that Slack's retry gets another
+// chance. A handler registered with handlers.Registry.EventAfterAck runs after the ack instead: its failure is only
+// logged, and its id recorded once it succeeded.
 func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
 	d.inflight.add()
 	defer d.inflight.done()
@@ -192,21 +194,19 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 		d.opts.Log.DebugContext(ctx, "slack event ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
 		return nil
 	}
-	recorded := false
-	if eventID != "" && d.opts.Events != nil {
-		seen, err := d.opts.Events.SeenEvent(ctx, eventID)
+	record := eventID != "" && d.opts.Events != nil
+	if record {
+		handled, err := d.opts.Events.EventHandled(ctx, eventID)
 		if err != nil {
 			// Handling twice is better than losing the event: handlers are idempotent.
 			d.opts.Log.WarnContext(ctx, "slack event dedupe failed", slog.String("event_id", eventID), slog.Any("error", err))
-		} else if seen {
+		} else if handled {
 			d.opts.Log.InfoContext(ctx, "slack event retry ignored", slog.String("event_type", typ), slog.String("event_id", eventID))
 			return nil
-		} else {
-			recorded = true
 		}
 	}
 	if d.opts.Registry.HandlesAfterAck(typ) {
-		d.eventAfterAck(ctx, ev, eventID)
+		d.eventAfterAck(ctx, ev, eventID, record)
 		d.logRequest(ctx, "event", typ, "", true)
 		return nil
 	}
@@ -218,21 +218,29 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 		}
 	}, func() { failed = true })
 	d.logRequest(ctx, "event", typ, "", true)
-	if !failed {
-		return nil
+	if failed {
+		return ErrEventFailed
 	}
-	if recorded {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		defer cancel()
-		if err := d.opts.Events.ForgetEvent(fctx, eventID); err != nil {
-			d.opts.Log.WarnContext(ctx, "slack event forget failed", slog.String("event_id", eventID), slog.Any("error", err))
-		}
+	if record {
+		d.markHandled(ctx, eventID)
 	}
-	return ErrEventFailed
+	return nil
 }
 
-// eventAfterAck runs an event's handler on its own goroutine, as work after the ack.
-func (d *Dispatcher) eventAfterAck(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
+// markHandled records that an event's handler ran to the end. The handler's work is committed: recording it must
+// not be lost to a caller that stopped waiting.
+func (d *Dispatcher) markHandled(ctx context.Context, eventID string) {
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := d.opts.Events.MarkEventHandled(mctx, eventID); err != nil {
+		// A retry will run the handler again, which its idempotence allows.
+		d.opts.Log.WarnContext(ctx, "slack event not recorded as handled", slog.String("event_id", eventID), slog.Any("error", err))
+	}
+}
+
+// eventAfterAck runs an event's handler on its own goroutine, as work after the ack; record says to record the
+// event id as handled once the handler succeeded.
+func (d *Dispatcher) eventAfterAck(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string, record bool) {
 	typ := ev.InnerEvent.Type
 	// Counted from here, while the event still counts: Wait cannot see zero in between.
 	d.inflight.add()
@@ -248,6 +256,10 @@ func (d *Dispatcher) eventAfterAck(ctx context.Context, ev slackevents.EventsAPI
 		}()
 		if _, err := d.opts.Registry.HandleEvent(ctx, ev); err != nil {
 			d.opts.Log.ErrorContext(ctx, "slack event failed", slog.String("event_type", typ), slog.String("event_id", eventID), slog.Any("error", err))
+			return
+		}
+		if record {
+			d.markHandled(ctx, eventID)
 		}
 	}()
 }

@@ -65,12 +65,11 @@ func FuzzVerifySignature(f *testing.F) {
 // countingEvents is the event log of the fuzzed endpoint: it counts the writes the bot would make.
 type countingEvents struct{ writes atomic.Int64 }
 
-func (c *countingEvents) SeenEvent(context.Context, string) (bool, error) {
-	c.writes.Add(1)
+func (c *countingEvents) EventHandled(context.Context, string) (bool, error) {
 	return false, nil
 }
 
-func (c *countingEvents) ForgetEvent(context.Context, string) error {
+func (c *countingEvents) MarkEventHandled(context.Context, string) error {
 	c.writes.Add(1)
 	return nil
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -17,7 +18,8 @@ const DefaultSenderTimeout = 90 * time.Second
 // Sender lets the delivery dispatcher post, look for a delivery in a conversation's history, read a channel's
 // members and ask whether a user is a bot, all through the Poster (paced, retried, effectively once): it
 // implements scheduler.Sender. Every call runs under Timeout. Slack's permanent refusals come back as
-// *scheduler.PermanentError, so that the dispatcher fails them at once.
+// *scheduler.PermanentError, so that the dispatcher fails them at once; refusals of the whole workspace (a revoked
+// token, a missing scope) as *scheduler.WorkspaceError, so that it pauses.
 type Sender struct {
 	poster *Poster
 	// Timeout bounds each call (DefaultSenderTimeout); a deadline of the caller's that comes sooner stays.
@@ -89,8 +91,23 @@ func (s *Sender) IsBot(ctx context.Context, userID string) (bool, error) {
 	return u.IsBot || u.IsAppUser || u.ID == "USLACKBOT", nil
 }
 
-// permanent marks the Poster's permanent errors for the dispatcher.
+// CheckAuth implements scheduler.Sender with one auth.test, paced like every call.
+func (s *Sender) CheckAuth(ctx context.Context) error {
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
+	err := s.poster.once(ctx, "auth.test", func(ctx context.Context) error {
+		_, err := s.poster.api.AuthTestContext(ctx)
+		return err
+	})
+	return permanent(err)
+}
+
+// permanent marks the Poster's permanent errors for the dispatcher: the workspace's, and the message's own.
 func permanent(err error) error {
+	var pe *PermanentError
+	if errors.As(err, &pe) && pe.Workspace() {
+		return &scheduler.WorkspaceError{Reason: pe.Reason, Err: err}
+	}
 	if IsPermanent(err) {
 		return &scheduler.PermanentError{Reason: PermanentReason(err), Err: err}
 	}

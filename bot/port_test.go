@@ -104,4 +104,32 @@ func TestSender(t *testing.T) {
 			t.Errorf("members of an unknown channel: %v, want a PermanentError channel_not_found", err)
 		}
 	})
+	t.Run("WorkspaceErrors", func(t *testing.T) {
+		// A refusal of the token pauses the dispatcher: every call the dispatcher makes says so.
+		if err := s.CheckAuth(ctx); err != nil {
+			t.Fatalf("CheckAuth with a valid token: %v", err)
+		}
+		for _, code := range []string{"token_revoked", "invalid_auth", "account_inactive", "token_expired"} {
+			fake.RevokeBotToken(code)
+			_, _, _, postErr := s.Post(ctx, channel, "Hallo", nil, "c1/reminder_day/m1")
+			_, _, _, findErr := s.FindDelivery(ctx, anna, "c1/welcome/m1/"+anna, time.Time{})
+			_, membersErr := s.Members(ctx, channel)
+			_, botErr := s.IsBot(ctx, anna)
+			for what, err := range map[string]error{"post": postErr, "find": findErr, "members": membersErr,
+				"users.info": botErr, "auth.test": s.CheckAuth(ctx)} {
+				var we *scheduler.WorkspaceError
+				var pe *scheduler.PermanentError
+				if !errors.As(err, &we) || we.Reason != code || errors.As(err, &pe) {
+					t.Errorf("%s with the token %s: %v, want a WorkspaceError only", what, code, err)
+				}
+			}
+		}
+		fake.RestoreBotToken()
+		// Errors about one conversation stay the message's own.
+		_, _, _, err := s.Post(ctx, archived, "Hallo", nil, "c1/reminder_day/m1")
+		var we *scheduler.WorkspaceError
+		if errors.As(err, &we) {
+			t.Errorf("is_archived read as a workspace error: %v", err)
+		}
+	})
 }

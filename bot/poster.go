@@ -635,11 +635,14 @@ func (p *Poster) backoff(n int) time.Duration {
 	return ceil/2 + rand.N(ceil/2+1)
 }
 
-// failed records a permanent failure where the operator sees it (log and audit row) and returns err unchanged.
+// failed records a permanent failure of one call where the operator sees it (log and audit row) and returns err
+// unchanged.
 // Message text is never recorded: it may hold a participant's scores.
 func (p *Poster) failed(ctx context.Context, method, channel string, m Message, err error) error {
 	var pe *PermanentError
-	if !errors.As(err, &pe) {
+	if !errors.As(err, &pe) || pe.Workspace() {
+		// A refusal of the whole workspace (revoked token, missing scope) is not this message's failure: the caller
+		// says so once (the dispatcher pauses, logs and audits it), not once per message.
 		return err
 	}
 	p.opts.Log.ErrorContext(ctx, "slack call failed permanently", slog.String("method", method), slog.String("channel", channel),

@@ -326,6 +326,8 @@ func TestLoadErrors(t *testing.T) {
 			"phrases.yaml", "module_info_title", "at most 24"},
 		{"PersonGender", map[string]func(string) string{"cases/richard.yaml": replace("{names: [Hans], gender: m}", "{names: [Hans], gender: x}")},
 			"cases/richard.yaml", "persons[2].gender", `gender "x"`},
+		{"BadCalendar", map[string]func(string) string{"rules.yaml": replace("calendar: earlier", "calendar: eerder")},
+			"rules.yaml", "rules[3].calendar", `calendar "eerder", want one of later, earlier, none`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,6 +16,10 @@ type Delivery struct {
 	Deadline  *time.Time `json:"deadline"`       // after it the delivery is missed, not sent late; nil for none
 	Title     string     `json:"title"`          // short Dutch label, e.g. "Herinnering module 2 (morgen)"
 	Note      string     `json:"note,omitempty"` // why DueAt differs from the rule's moment, e.g. "weekend"
+	// FollowsCalendar says the message may not go out in the cohort's quiet hours, at weekends or on holidays: a
+	// DM that is not urgent, or a channel message whose rule keeps to the calendar. The dispatcher checks it again
+	// when it sends, since a delivery can be late (the bot was down).
+	FollowsCalendar bool `json:"follows_calendar,omitempty"`
 }
 
 // Delivery audiences. A rule for "participants" is planned as one row; the dispatcher expands it at send time into

@@ -20,6 +20,7 @@ type Rule struct {
 	Audience    string   `yaml:"audience"`     // channel | participants (each by DM) | trainers
 	Deadline    string   `yaml:"deadline"`     // module_start | module_end | next_module_start | none — after it, missed
 	Urgent      bool     `yaml:"urgent"`       // DMs may go out in quiet hours / weekends / holidays
+	Calendar    string   `yaml:"calendar"`     // later | earlier | none; empty: later for DMs, none for channel messages
 	OnlyPending bool     `yaml:"only_pending"` // only recipients who have not done what it is about
 	Requires    string   `yaml:"requires"`     // a cohort setting that must be on, e.g. "auto_reveal"; empty = always
 	Title       string   `yaml:"title"`        // short Dutch label for plans and the sandbox clock
@@ -40,6 +41,36 @@ var RuleDeadlines = []string{"module_start", "module_end", "next_module_start", 
 
 // RuleRequires lists the cohort settings a Rule can depend on.
 var RuleRequires = []string{"auto_reveal"}
+
+// How a rule's message keeps to the cohort's calendar (quiet hours, weekends, holidays), the values of
+// Rule.Calendar.
+const (
+	// CalendarLater moves a moment outside working hours to the next working morning, or, when that is too close
+	// to the deadline, to the latest working moment before. The default for DMs.
+	CalendarLater = "later"
+	// CalendarEarlier moves it to the latest working moment before (a Saturday to the Friday before, at the same
+	// time), never before the moment the message is about; when there is none, later.
+	CalendarEarlier = "earlier"
+	// CalendarNone keeps the moment. The default for channel messages, and what urgent DMs do.
+	CalendarNone = "none"
+)
+
+// RuleCalendars lists the values of Rule.Calendar.
+var RuleCalendars = []string{CalendarLater, CalendarEarlier, CalendarNone}
+
+// CalendarMode returns how the rule's message keeps to the calendar: its Calendar, or the default for its audience
+// (later for DMs, none for the channel; none for an urgent rule).
+func (r Rule) CalendarMode() string {
+	switch {
+	case r.Urgent:
+		return CalendarNone
+	case r.Calendar != "":
+		return r.Calendar
+	case r.Audience == AudienceChannel:
+		return CalendarNone
+	}
+	return CalendarLater
+}
 
 // AppliesTo reports whether the rule runs for module n.
 func (r Rule) AppliesTo(n int) bool {

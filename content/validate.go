@@ -511,6 +511,12 @@ func (l *loader) validateRules(c *Course) {
 		if r.Deadline == "next_module_start" && r.AppliesTo(4) {
 			l.add(f, field+".deadline", "deadline next_module_start has no next module after module 4: use none or leave module 4 out")
 		}
+		switch {
+		case r.Calendar != "" && !slices.Contains(RuleCalendars, r.Calendar):
+			l.add(f, field+".calendar", fmt.Sprintf("calendar %q, want one of %s", r.Calendar, strings.Join(RuleCalendars, ", ")))
+		case r.Urgent && r.Calendar != "" && r.Calendar != CalendarNone:
+			l.add(f, field+".calendar", fmt.Sprintf("an urgent rule ignores the calendar: leave out calendar %q or urgent", r.Calendar))
+		}
 		if r.Requires != "" && !slices.Contains(RuleRequires, r.Requires) {
 			l.add(f, field+".requires", fmt.Sprintf("unknown setting %q, want one of %s", r.Requires, strings.Join(RuleRequires, ", ")))
 		}

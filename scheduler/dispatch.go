@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -68,10 +69,13 @@ type Sender interface {
 	Members(ctx context.Context, channel string) ([]string, error)
 	// IsBot reports whether a user is a bot (the dispatcher caches the answer).
 	IsBot(ctx context.Context, userID string) (bool, error)
+	// CheckAuth asks Slack whether it accepts the workspace's token (auth.test); a *WorkspaceError says it does not.
+	CheckAuth(ctx context.Context) error
 }
 
 // PermanentError is how a Sender says that Slack refused a call for good (channel_not_found, is_archived,
-// invalid_blocks, ...): the delivery fails with Reason and is not tried again. Any other error is retried.
+// invalid_blocks, ...): the delivery fails with Reason and is not tried again. A *WorkspaceError pauses sending
+// instead (pause.go); any other error is retried.
 type PermanentError struct {
 	Reason string // Slack's error code
 	Err    error
@@ -103,6 +107,20 @@ type DispatchOptions struct {
 	// Directory, when set, looks up at the start of every tick the channels ("#name") and trainers (e-mail
 	// addresses) that cohort files named so, and records their IDs (resolve.go). Without it they stay as written.
 	Directory Directory
+
+	// Team is the Slack workspace the Sender posts to (auth.test's team ID): sending pauses per workspace when
+	// Slack refuses its token (pause.go).
+	Team string
+	// ProbeEvery is how often Run asks Slack (auth.test) whether it accepts the token again while sending is
+	// paused; every tick asks too: 30s.
+	ProbeEvery time.Duration
+	// Heartbeat is how often Run shows, through its own PostgreSQL session, that the dispatcher is alive, and looks
+	// for rows of dispatchers that died (owner.go): 1s.
+	Heartbeat time.Duration
+	// OwnerQuiet is how long a dead dispatcher must have been silent before the rows it may have been posting are
+	// taken over (rows it never attempted are taken at once); a dispatcher that cannot show it is alive for half of
+	// it stops its own posts. Every replica must use the same value: 10s.
+	OwnerQuiet time.Duration
 }
 
 // Dispatcher sends what is due: each tick it marks rows past their deadline missed, takes over rows whose lease
@@ -117,9 +135,14 @@ type Dispatcher struct {
 	opts   DispatchOptions
 	log    *slog.Logger
 
-	tickMu sync.Mutex    // one tick at a time per dispatcher
-	kick   chan struct{} // Kick asks Run for a tick now
-	bots   sync.Map      // user ID -> bool
+	tickMu  sync.Mutex    // one tick at a time per dispatcher
+	kick    chan struct{} // Kick asks Run for a tick now
+	bots    sync.Map      // user ID -> bool
+	live    *liveness     // the registration Run keeps alive, and the fence of posts
+	orphans atomic.Bool   // the heartbeat saw rows of a dead dispatcher to take over
+
+	pmu    sync.Mutex
+	pauses map[string]*pause // team ID -> why its sending is paused
 }
 
 // NewDispatcher returns a Dispatcher that claims rows in db, renders them with r and posts them with s.
@@ -154,8 +177,20 @@ func NewDispatcher(db *store.DB, s Sender, r Renderer, opts DispatchOptions) *Di
 	if opts.Spec == "" {
 		opts.Spec = "* * * * *"
 	}
-	return &Dispatcher{db: db, send: s, render: r, opts: opts, log: opts.Log.With(slog.String("owner", opts.Owner)),
-		kick: make(chan struct{}, 1)}
+	if opts.ProbeEvery <= 0 {
+		opts.ProbeEvery = 30 * time.Second
+	}
+	if opts.Heartbeat <= 0 {
+		opts.Heartbeat = time.Second
+	}
+	if opts.OwnerQuiet <= 0 {
+		opts.OwnerQuiet = 10 * time.Second
+	}
+	d := &Dispatcher{db: db, send: s, render: r, opts: opts, log: opts.Log.With(slog.String("owner", opts.Owner)),
+		kick: make(chan struct{}, 1), live: newLiveness(), pauses: map[string]*pause{}}
+	// A dispatcher that just started is often the one replacing a dispatcher that died: its first claim looks.
+	d.orphans.Store(true)
+	return d
 }
 
 func newOwner() string {
@@ -179,20 +214,34 @@ type Result struct {
 	Retried   int // rows left to be tried again after a backoff
 	Lost      int // rows another dispatcher took over while this one held them
 	Released  int // rows given back unsent because the dispatcher is stopping
-	Reclaimed int // rows taken over after their lease expired
+	Reclaimed int // rows taken over after their lease expired, or from a dispatcher that died
+	Deferred  int // rows due outside sending hours (quiet hours, weekend, holiday), due again at the next allowed moment
+	Paused    int // rows given back untouched because Slack refuses the workspace's token
 }
 
 func (r Result) empty() bool { return r == Result{} }
 
 // Run ticks at start (sending what is still before its deadline after downtime), then every minute on a cron
-// schedule and whenever Kick is called, until ctx ends. It then stops claiming, lets posts in flight finish for up
-// to Grace, gives back what it had claimed but not posted, and returns.
+// schedule and whenever Kick is called, until ctx ends. Beside that it keeps the dispatcher registered as alive
+// (owner.go), takes over the rows of dispatchers that died, and asks Slack while sending is paused. When ctx ends it
+// stops claiming, lets posts in flight finish for up to Grace, gives back what it had claimed but not posted,
+// unregisters and returns.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	logger := cron.PrintfLogger(slog.NewLogLogger(d.log.Handler(), slog.LevelError))
 	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
 	if _, err := c.AddFunc(d.opts.Spec, func() { d.tick(ctx, "cron") }); err != nil {
 		return fmt.Errorf("dispatcher: schedule %q: %w", d.opts.Spec, err)
 	}
+	// watch registers the dispatcher with its first heartbeat, beside the first tick rather than before it: rows
+	// claimed before that are taken over only when their lease runs out, should it die in that moment. The
+	// registration goes only after the last tick has given back what it held.
+	defer d.unregister()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		d.watch(ctx)
+	}()
+	defer func() { <-watched }()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -257,20 +306,26 @@ func (d *Dispatcher) tick(ctx context.Context, why string) {
 			slog.Int("sent", res.Sent), slog.Int("found", res.Found), slog.Int("missed", res.Missed),
 			slog.Int("expanded", res.Expanded), slog.Int("skipped", res.Skipped), slog.Int("failed", res.Failed),
 			slog.Int("retried", res.Retried), slog.Int("lost", res.Lost), slog.Int("released", res.Released),
-			slog.Int("reclaimed", res.Reclaimed))
+			slog.Int("reclaimed", res.Reclaimed), slog.Int("deferred", res.Deferred), slog.Int("paused", res.Paused))
 	}
 }
 
-// Tick does one round: mark missed, take over expired leases, claim what is due, and send it all, batch after
-// batch until nothing is left that is due. Its cost follows the number of due rows; it reads no other rows (with
-// a Directory, it first resolves what cohorts still name by hand: one indexed query when there is nothing). When
-// ctx ends it stops claiming; posts already on their way get Grace to finish, rows not yet posted are given back.
+// Tick does one round: mark missed, take over expired leases and the rows of dispatchers that died, claim what is
+// due, and send it all, batch after batch until nothing is left that is due. Its cost follows the number of due
+// rows; it reads no other rows (with a Directory, it first resolves what cohorts still name by hand: one indexed
+// query when there is nothing). When ctx ends it stops claiming; posts already on their way get Grace to finish,
+// rows not yet posted are given back. While Slack refuses the workspace's token it only marks missed what passed
+// its deadline, and asks Slack (auth.test) whether the token is accepted again.
 func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 	d.tickMu.Lock()
 	defer d.tickMu.Unlock()
-	d.resolve(ctx)
+	claiming := d.probe(ctx)
+	if claiming {
+		d.resolve(ctx)
+	}
+	claiming = claiming && !d.paused()
 
-	t := &tickRun{d: d, ctx: ctx, cohorts: map[int64]*content.Cohort{}}
+	t := &tickRun{d: d, ctx: ctx, cohorts: map[int64]*content.Cohort{}, calendars: map[int64]*Calendar{}}
 	// Posts and the records after them must outlive ctx for a while: a message that went out is recorded.
 	postCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
@@ -306,36 +361,77 @@ func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 			break
 		}
 	}
-	for ctx.Err() == nil {
-		now := d.opts.Now()
-		rows, err := d.db.ClaimExpired(ctx, d.opts.Owner, now, now.Add(d.opts.Lease), d.opts.Batch)
+	for claiming && ctx.Err() == nil && !d.paused() && !d.fenced() {
+		trial := d.trialing()
+		limit := d.opts.Batch
+		if trial {
+			// Slack answered auth.test again; one delivery shows whether it takes posts too.
+			limit = 1
+		}
+		rows, err := d.claim(ctx, limit)
+		t.count(func(r *Result) { r.Reclaimed += len(rows.takenOver) })
+		all := rows.all()
 		if err != nil {
+			t.run(all)
 			return t.result(), fmt.Errorf("dispatch tick: %w", err)
 		}
-		t.count(func(r *Result) { r.Reclaimed += len(rows) })
-		if len(rows) < d.opts.Batch {
-			due, err := d.db.ClaimDue(ctx, d.opts.Owner, now, now.Add(d.opts.Lease), d.opts.Batch-len(rows))
-			if err != nil {
-				t.run(rows)
-				return t.result(), fmt.Errorf("dispatch tick: %w", err)
+		if len(all) == 0 {
+			if trial {
+				d.resume(ctx)
 			}
-			rows = append(rows, due...)
-		}
-		if len(rows) == 0 {
 			break
 		}
-		t.run(rows)
-	}
-	if len(t.release) > 0 {
-		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer rcancel()
-		n, err := d.db.ReleaseDeliveries(rctx, d.opts.Owner, t.release, d.opts.Now())
-		t.count(func(r *Result) { r.Released += n })
-		if err != nil {
-			return t.result(), fmt.Errorf("dispatch tick: %w", err)
+		t.run(all)
+		if trial && !d.paused() {
+			d.resume(ctx)
 		}
 	}
+	if err := t.releaseAll(); err != nil {
+		return t.result(), fmt.Errorf("dispatch tick: %w", err)
+	}
 	return t.result(), nil
+}
+
+// claimed is what one claim round took: rows taken over (from a dead owner, or after their lease expired) and rows
+// that fell due.
+type claimed struct {
+	takenOver, due []store.Claim
+}
+
+func (c claimed) all() []store.Claim { return append(slices.Clip(c.takenOver), c.due...) }
+
+// claim takes up to limit rows: first those of dispatchers that died (while Run's heartbeat sees any), then those
+// whose lease expired, then what is due.
+func (d *Dispatcher) claim(ctx context.Context, limit int) (claimed, error) {
+	var out claimed
+	now := d.opts.Now()
+	until := now.Add(d.opts.Lease)
+	if d.orphans.Load() {
+		// Looking at every session is dearer than the other claims: only while the heartbeat saw a dead owner's rows.
+		orphans, err := d.db.ClaimOrphaned(ctx, d.opts.Owner, now, until, d.opts.OwnerQuiet, limit)
+		if err != nil {
+			return out, err
+		}
+		if len(orphans) < limit {
+			d.orphans.Store(false)
+		}
+		out.takenOver = orphans
+	}
+	if n := limit - len(out.takenOver); n > 0 {
+		expired, err := d.db.ClaimExpired(ctx, d.opts.Owner, now, until, n)
+		if err != nil {
+			return out, err
+		}
+		out.takenOver = append(out.takenOver, expired...)
+	}
+	if n := limit - len(out.takenOver); n > 0 {
+		due, err := d.db.ClaimDue(ctx, d.opts.Owner, now, until, n)
+		if err != nil {
+			return out, err
+		}
+		out.due = due
+	}
+	return out, nil
 }
 
 // tickRun is the state of one tick.
@@ -344,12 +440,33 @@ type tickRun struct {
 	ctx     context.Context // ends when the dispatcher stops: no new row is started after
 	postCtx context.Context // ends Grace after ctx: posts in flight and their records
 
-	mu      sync.Mutex
-	res     Result
-	release []int64
-	cohorts map[int64]*content.Cohort
-	sem     chan struct{}
-	wg      sync.WaitGroup
+	mu        sync.Mutex
+	res       Result
+	release   []int64 // rows to give back untouched at the end: the dispatcher is stopping, or fenced
+	paused    []int64 // the same, because sending is paused
+	cohorts   map[int64]*content.Cohort
+	calendars map[int64]*Calendar
+	sem       chan struct{}
+	wg        sync.WaitGroup
+}
+
+// releaseAll returns the rows the tick gave up on untouched to pending, for any dispatcher to claim again.
+func (t *tickRun) releaseAll() error {
+	t.mu.Lock()
+	release, paused := t.release, t.paused
+	t.mu.Unlock()
+	if len(release)+len(paused) == 0 {
+		return nil
+	}
+	d := t.d
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), 5*time.Second)
+	defer cancel()
+	n, err := d.db.ReleaseDeliveries(ctx, d.opts.Owner, append(release, paused...), d.opts.Now())
+	t.count(func(r *Result) {
+		r.Paused += min(n, len(paused))
+		r.Released += max(n-len(paused), 0)
+	})
+	return err
 }
 
 func (t *tickRun) count(f func(*Result)) {
@@ -401,20 +518,20 @@ func (t *tickRun) cohort(id int64) (*content.Cohort, error) {
 	return c, nil
 }
 
-// handle takes one claimed row to its end: expanded, sent, found, skipped, failed, missed, or left for a retry.
+// handle takes one claimed row to its end: expanded, sent, found, skipped, failed, missed, deferred to the next
+// moment the calendar allows, given back while sending is paused, or left for a retry.
 func (t *tickRun) handle(r store.Claim) {
 	d := t.d
-	if t.ctx.Err() != nil {
-		if r.Reclaimed {
-			// It may have been posted: leave it expired, for whoever takes it over to check the history first.
-			if err := d.db.RetryDelivery(t.postCtx, r.ID, d.opts.Owner, "dispatcher stopped", d.opts.Now(), d.opts.Now()); err != nil {
-				t.recordErr(r, err)
-			}
-			return
-		}
-		// Stopping, and this row was never tried: give it back for any dispatcher to claim at once.
+	if stopping, paused := t.ctx.Err() != nil, d.paused(); stopping || paused || d.fenced() {
+		// Stopping, Slack refuses the workspace, or this dispatcher cannot show it is alive: give the row back
+		// untouched, for any dispatcher to claim later. One that may have been posted keeps its attempted_at, and is
+		// looked for in the history then.
 		t.mu.Lock()
-		t.release = append(t.release, r.ID)
+		if paused && !stopping {
+			t.paused = append(t.paused, r.ID)
+		} else {
+			t.release = append(t.release, r.ID)
+		}
 		t.mu.Unlock()
 		return
 	}
@@ -437,15 +554,18 @@ func (t *tickRun) handle(r store.Claim) {
 		return
 	}
 	if parent {
-		t.expand(c, r)
+		if !t.calendarHolds(c, r) {
+			t.expand(c, r)
+		}
 		return
 	}
 	to := r.Recipient
 	if r.Audience == content.AudienceChannel {
 		to = c.Channel
 	}
-	if r.Reclaimed {
-		// The row's lease expired while it was sending: it may have been posted. Look before posting again.
+	if r.Attempted {
+		// A dispatcher set out to post the row and never recorded how it went: it may have been posted. Look
+		// before posting again.
 		oldest := time.Time{}
 		if r.ClaimedAt != nil && d.opts.HistorySlop > 0 {
 			oldest = r.ClaimedAt.Add(-d.opts.HistorySlop)
@@ -473,14 +593,20 @@ func (t *tickRun) handle(r store.Claim) {
 			return
 		}
 	}
+	if t.calendarHolds(c, r) {
+		return
+	}
 	if dv, ok := d.render.(Deliverer); ok {
-		if err := d.db.RenewLease(ctx, r.ID, d.opts.Owner, d.opts.Now().Add(d.opts.Lease)); err != nil {
-			t.recordErr(r, err)
+		a, ok := t.startAttempt(r)
+		if !ok {
 			return
 		}
-		pctx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
-		ch, ts, handled, err := dv.Deliver(pctx, c, toContent(r.Delivery))
-		cancel()
+		ch, ts, handled, err := dv.Deliver(a.ctx, c, toContent(r.Delivery))
+		a.cancel()
+		if handled && err != nil && a.cut() {
+			t.giveBack(r)
+			return
+		}
 		if handled {
 			t.delivered(r, ch, ts, err)
 			return
@@ -499,22 +625,129 @@ func (t *tickRun) handle(r store.Claim) {
 		t.retry(r, fmt.Errorf("render: %w", err))
 		return
 	}
-	// The row may have waited in the pool; make sure it is still ours, and ours long enough, before posting.
-	if err := d.db.RenewLease(ctx, r.ID, d.opts.Owner, d.opts.Now().Add(d.opts.Lease)); err != nil {
-		t.recordErr(r, err)
+	a, ok := t.startAttempt(r)
+	if !ok {
 		return
 	}
-	// A post still running when the lease ends could land after another dispatcher took the row over and found
-	// nothing in the history; stop it well before.
-	pctx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
-	ch, ts, found, err := d.send.Post(pctx, to, text, blocks, r.Key)
-	cancel()
+	ch, ts, found, err := d.send.Post(a.ctx, to, text, blocks, r.Key)
+	a.cancel()
+	if err != nil && a.cut() {
+		t.giveBack(r)
+		return
+	}
 	if err != nil {
-		log.WarnContext(ctx, "post delivery failed", slog.Any("error", err))
+		var we *WorkspaceError
+		if !errors.As(err, &we) {
+			log.WarnContext(ctx, "post delivery failed", slog.Any("error", err))
+		}
 		t.failOrRetry(r, fmt.Errorf("post: %w", err))
 		return
 	}
 	t.sent(r, ch, ts, found)
+}
+
+// attempt is a post under way: its context, and the fence that cuts it when the dispatcher cannot show it is alive.
+type attempt struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	fence  context.Context
+}
+
+// cut reports whether the fence ended the post: the row then goes back untouched (it may have been posted; its
+// attempted_at says so), not to a retry after a backoff.
+func (a attempt) cut() bool { return a.fence.Err() != nil }
+
+// startAttempt makes sure the row is still ours, for long enough, and records that it is being posted, right before
+// the post (the row may have waited in the pool). The post's context ends well before the lease does (a post still
+// running then could land after another dispatcher took the row over and found nothing in the history), or as soon
+// as this dispatcher cannot show it is alive (owner.go). ok is false when the row must not be posted now; it has
+// then been dealt with.
+func (t *tickRun) startAttempt(r store.Claim) (attempt, bool) {
+	d := t.d
+	fence, alive := d.live.attempt(d.fenceAfter())
+	if !alive {
+		// Others may take the row over soon: start no post that could race them.
+		t.giveBack(r)
+		return attempt{}, false
+	}
+	now := d.opts.Now()
+	if err := d.db.StartAttempt(t.postCtx, r.ID, d.opts.Owner, now, now.Add(d.opts.Lease)); err != nil {
+		t.recordErr(r, err)
+		return attempt{}, false
+	}
+	pctx, cancel := context.WithTimeout(t.postCtx, d.opts.Lease*3/4)
+	stop := context.AfterFunc(fence, cancel)
+	return attempt{ctx: pctx, cancel: func() { stop(); cancel() }, fence: fence}, true
+}
+
+// giveBack has the tick give the row back untouched when it ends.
+func (t *tickRun) giveBack(r store.Claim) {
+	t.mu.Lock()
+	t.release = append(t.release, r.ID)
+	t.mu.Unlock()
+}
+
+// calendarHolds applies the cohort's calendar at sending time to a row that follows it: in the quiet hours, at a
+// weekend or on a holiday the row goes back to pending, due at the next moment the calendar allows, or is marked
+// missed when that moment is not before its deadline. It reports whether it held the row back. A row the planner
+// put outside sending hours on purpose (there was no better moment before its deadline) goes out as planned.
+func (t *tickRun) calendarHolds(c *content.Cohort, r store.Claim) bool {
+	d := t.d
+	if !r.FollowsCalendar {
+		return false
+	}
+	cal, err := t.calendar(c)
+	if err != nil {
+		d.log.ErrorContext(t.postCtx, "cohort calendar", slog.Int64("cohort_id", c.ID), slog.Any("error", err))
+		return false
+	}
+	now := d.opts.Now()
+	if cal.Sendable(now) || !cal.Sendable(r.DueAt) {
+		return false
+	}
+	next := cal.NextSendable(now)
+	if !next.After(now) {
+		// No allowed moment in the coming weeks: the calendar cannot be kept, and a message is better than none.
+		return false
+	}
+	why := cal.Why(now)
+	ctx := t.postCtx
+	if r.Deadline != nil && !next.Before(*r.Deadline) {
+		reason := "deadline passed before the next sending time (" + why + ")"
+		if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusMissed, reason, now); err != nil {
+			t.recordErr(r, err)
+			return true
+		}
+		t.count(func(res *Result) { res.Missed++ })
+		d.audit(ctx, r.Delivery, "delivery_missed", map[string]any{"reason": reason})
+		return true
+	}
+	next = next.In(cal.loc())
+	if err := d.db.DeferDelivery(ctx, r.ID, d.opts.Owner, next, movedLater(why), now); err != nil {
+		t.recordErr(r, err)
+		return true
+	}
+	t.count(func(res *Result) { res.Deferred++ })
+	d.audit(ctx, r.Delivery, "delivery_deferred", map[string]any{"reason": why, "due_at": next.Format(time.RFC3339)})
+	return true
+}
+
+// calendar returns a cohort's calendar, made once per tick.
+func (t *tickRun) calendar(c *content.Cohort) (Calendar, error) {
+	t.mu.Lock()
+	cal, ok := t.calendars[c.ID]
+	t.mu.Unlock()
+	if ok {
+		return *cal, nil
+	}
+	made, err := NewCalendar(c)
+	if err != nil {
+		return Calendar{}, err
+	}
+	t.mu.Lock()
+	t.calendars[c.ID] = &made
+	t.mu.Unlock()
+	return made, nil
 }
 
 // expand resolves the recipients of a row for several people and sends each their own row.
@@ -606,7 +839,6 @@ func (t *tickRun) sent(r store.Claim, channelID, ts string, found bool) {
 	d.audit(ctx, r.Delivery, "delivery_sent", map[string]any{"channel": channelID, "ts": ts, "found": found, "attempt": r.Attempts})
 }
 
-// failOrRetry fails the row when Slack refused for good, and leaves it for a retry otherwise.
 // delivered records the outcome of a delivery its Deliverer posted itself.
 func (t *tickRun) delivered(r store.Claim, channelID, ts string, err error) {
 	switch {
@@ -623,7 +855,18 @@ func (t *tickRun) delivered(r store.Claim, channelID, ts string, err error) {
 	}
 }
 
+// failOrRetry gives the row back and pauses sending when Slack refused the whole workspace, fails the row when
+// Slack refused it for good, and leaves it for a retry otherwise.
 func (t *tickRun) failOrRetry(r store.Claim, err error) {
+	var we *WorkspaceError
+	if errors.As(err, &we) {
+		// Not this row's fault: give it back untouched and pause the workspace (pause.go).
+		t.d.pauseFor(t.postCtx, we)
+		t.mu.Lock()
+		t.paused = append(t.paused, r.ID)
+		t.mu.Unlock()
+		return
+	}
 	var pe *PermanentError
 	if errors.As(err, &pe) {
 		t.fail(r, pe.Reason)
@@ -690,9 +933,20 @@ func (d *Dispatcher) audit(ctx context.Context, r store.Delivery, action string,
 	}
 }
 
+// auditWorkspace writes an audit row about the dispatcher and the workspace, not about one delivery.
+func (d *Dispatcher) auditWorkspace(ctx context.Context, action string, detail map[string]any) {
+	detail["owner"] = d.opts.Owner
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.db.Audit(actx, store.AuditEntry{Actor: "bot", Action: action, Detail: detail}); err != nil {
+		d.log.ErrorContext(ctx, "audit dispatcher", slog.String("action", action), slog.Any("error", err))
+	}
+}
+
 func toContent(r store.Delivery) content.Delivery {
 	return content.Delivery{Key: r.Key, Kind: r.Kind, RuleID: r.RuleID, Module: r.Module, Audience: r.Audience,
-		Recipient: r.Recipient, DueAt: r.DueAt, Deadline: r.Deadline, Title: r.Title, Note: r.Note}
+		Recipient: r.Recipient, DueAt: r.DueAt, Deadline: r.Deadline, Title: r.Title, Note: r.Note,
+		FollowsCalendar: r.FollowsCalendar}
 }
 
 func deref(s *string) string {

@@ -415,9 +415,10 @@ func TestDispatchDowntime(t *testing.T) {
 	plan := e.apply(defaultRules(t))
 	d := e.dispatcher("one", scheduler.DispatchOptions{})
 
-	// The bot was down from before the welcome until the evening before module 1, and again until module 2 had
-	// started. At each start it sends what is still before its deadline and marks the rest missed.
-	restarts := []time.Time{local(2026, 12, 6, 20, 0), local(2026, 12, 14, 10, 0)}
+	// The bot was down from before the welcome until the Friday evening before module 1, and again until module 2
+	// had started. At each start (both within sending hours: see TestDispatchCalendarAtSendingTime for a start at
+	// night) it sends what is still before its deadline and marks the rest missed.
+	restarts := []time.Time{local(2026, 12, 4, 20, 0), local(2026, 12, 14, 10, 0)}
 	var sent, missed []content.Delivery
 	done := map[string]bool{}
 	for _, at := range restarts {
@@ -581,12 +582,16 @@ func TestDispatchExpiredLease(t *testing.T) {
 	plan := e.apply(rules)
 	now := e.clock.Now()
 
-	// A dispatcher claimed both, posted the first and died before recording it.
+	// A dispatcher claimed both, set out to post the first, posted it and died before recording it; it never got to
+	// the second.
 	claimed, err := e.db.ClaimDue(e.ctx, "dead", now, now.Add(2*time.Minute), 10)
 	if err != nil || len(claimed) != 2 {
 		t.Fatalf("claim: %v, %d rows", err, len(claimed))
 	}
 	sort.Slice(claimed, func(i, j int) bool { return claimed[i].Key < claimed[j].Key })
+	if err := e.db.StartAttempt(e.ctx, claimed[0].ID, "dead", now, now.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 	s := newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 3)
 	_, ts, _, err := s.Post(e.ctx, e.channel, "van de vorige", nil, claimed[0].Key)
 	if err != nil {
@@ -601,6 +606,10 @@ func TestDispatchExpiredLease(t *testing.T) {
 	res := e.tick(d)
 	if res.Reclaimed != 2 || res.Found != 1 || res.Sent != 1 {
 		t.Errorf("tick after the lease ended: %+v, want 2 taken over, 1 found in the history, 1 sent", res)
+	}
+	// Only the row that was attempted needed a look in the history.
+	if n := len(e.fake.CallsTo("conversations.history")); n != 1 {
+		t.Errorf("%d history look-ups, want 1: the row never attempted is posted directly", n)
 	}
 	got := e.delivered()
 	for _, r := range plan {
@@ -942,4 +951,84 @@ func TestDispatchDeliverer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDispatchCalendarAtSendingTime starts the bot after downtime at night: DMs that became due while it was down
+// wait for the next morning instead of going out at 22:30, and so does the preparation in the channel, which keeps
+// to the calendar; a message whose next allowed moment is its deadline is missed, not sent at night.
+func TestDispatchCalendarAtSendingTime(t *testing.T) {
+	// Module 1 on Thursday 10 December: the welcome on Thursday 3 December, the preparation and its checklist on
+	// Friday 4 December (the Saturday before, moved back), the voormeting reminder on Tuesday 8 December.
+	starts := []time.Time{local(2026, 12, 10, 9, 0), local(2026, 12, 17, 9, 0), local(2027, 1, 14, 9, 0), local(2027, 1, 21, 9, 0)}
+	before := func(plan []content.Delivery, at time.Time) []content.Delivery {
+		var out []content.Delivery
+		for _, r := range plan {
+			if !r.DueAt.After(at) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+
+	t.Run("WaitsForTheMorning", func(t *testing.T) {
+		e := newEnv(t, 3, local(2026, 12, 8, 22, 30), starts...)
+		plan := e.apply(defaultRules(t))
+		late := before(plan, e.clock.Now())
+		if len(late) < 4 {
+			t.Fatalf("%d rows due during the downtime; the test needs the welcome, the preparation and the reminder", len(late))
+		}
+		d := e.dispatcher("one", scheduler.DispatchOptions{})
+		res := e.tick(d)
+		if res.Sent != 0 || res.Deferred != len(late) {
+			t.Fatalf("tick at 22:30: %+v, want the %d late rows deferred, nothing sent", res, len(late))
+		}
+		morning := local(2026, 12, 9, 9, 0)
+		for _, r := range late {
+			st := e.statuses()[r.Key]
+			if st.Status != store.StatusPending || !st.DueAt.Equal(morning) || st.Note != "verschoven: nachtrust" {
+				t.Errorf("%s is %s due %s (%q), want pending until Wednesday 09:00", r.Key, st.Status,
+					st.DueAt.In(amsterdam).Format(time.DateTime), st.Note)
+			}
+		}
+		if n := len(e.delivered()); n != 0 {
+			t.Fatalf("%d messages at 22:30", n)
+		}
+		e.clock.Set(morning)
+		e.tick(d)
+		for i := range late {
+			late[i].DueAt = morning
+		}
+		e.expectOnce(late, e.people)
+		if n := e.audits("delivery_deferred"); n != len(late) {
+			t.Errorf("%d delivery_deferred audit rows, want %d", n, len(late))
+		}
+	})
+
+	t.Run("MissedAtTheDeadline", func(t *testing.T) {
+		// Down until 22:30 the evening before the module: the next allowed moment is the module's start.
+		e := newEnv(t, 3, local(2026, 12, 9, 22, 30), starts...)
+		plan := e.apply(defaultRules(t))
+		d := e.dispatcher("one", scheduler.DispatchOptions{})
+		if res := e.tick(d); res.Missed < 4 {
+			t.Errorf("tick at 22:30: %+v, want the welcome, the preparation, its checklist and the reminder missed", res)
+		}
+		st := e.statuses()
+		for _, r := range before(plan, e.clock.Now()) {
+			if r.Audience == content.AudienceChannel && r.RuleID != "preparation" {
+				// The reminder the day before keeps its time, late or not.
+				if len(e.delivered()[r.Key]) != 1 {
+					t.Errorf("%s was not sent at 22:30", r.Key)
+				}
+				continue
+			}
+			if st[r.Key].Status != store.StatusMissed {
+				t.Errorf("%s is %s, want missed: no sending time before its deadline", r.Key, st[r.Key].Status)
+			}
+		}
+		for key, ps := range e.delivered() {
+			if ps[0].conv.IsIM {
+				t.Errorf("%s reached a DM at 22:30", key)
+			}
+		}
+	})
 }

@@ -39,7 +39,10 @@ func DeliveryKey(cohortKey, ruleID string, module int) string {
 //     at 09:00 when it falls in the quiet hours, a weekend or a holiday. When that would reach its deadline, it is
 //     moved earlier instead, to the latest sendable moment before (never before the anchor of a rule that speaks
 //     about something that has happened, such as homework after a module); when neither fits, it keeps the rule's
-//     moment, because a message at an odd hour is better than none.
+//     moment, because a message at an odd hour is better than none. A rule with calendar "earlier" (the
+//     preparation of a module) is moved to the latest sendable moment before first; channel messages keep their
+//     moment unless their rule names a calendar. Such deliveries are marked FollowsCalendar, for the dispatcher
+//     to check again when it sends.
 //   - A rule whose moment falls on or after its deadline for this cohort (modules very close together) is left out.
 //   - A rule for participants is planned as one row with no recipient: the dispatcher resolves the channel's members
 //     at send time, so that a participant who joins later is included.
@@ -159,22 +162,30 @@ func planOne(c *content.Cohort, r content.Rule, n int, loc *time.Location, cal C
 		// Stored as plain words; whoever shows it in mrkdwn escapes it there.
 		Title: content.FillPlain(r.Title, content.Vars{"module": n}),
 	}
-	dm := r.Audience == content.AudienceParticipants || r.Audience == content.AudienceTrainers
-	if dm && !r.Urgent && !cal.Sendable(due) {
+	mode := r.CalendarMode()
+	d.FollowsCalendar = mode != content.CalendarNone
+	if d.FollowsCalendar && !cal.Sendable(due) {
 		why := cal.Why(due)
 		later := cal.NextSendable(due)
 		earlier, canEarlier := cal.PrevSendable(due)
 		// Never earlier than the event a message is about (homework before its module has ended).
 		canEarlier = canEarlier && (due.Before(anchor) || !earlier.Before(anchor))
 		switch {
+		case mode == content.CalendarEarlier && canEarlier:
+			d.DueAt, d.Note = earlier.In(loc), movedEarlier(why)
 		case deadline == nil || !later.Add(minLead).After(*deadline):
-			d.DueAt, d.Note = later.In(loc), "verschoven: "+why
+			d.DueAt, d.Note = later.In(loc), movedLater(why)
 		case canEarlier:
 			// Later would land on the morning of the module it prepares for: too late to act on.
-			d.DueAt, d.Note = earlier.In(loc), "vervroegd: "+why
+			d.DueAt, d.Note = earlier.In(loc), movedEarlier(why)
 		case later.Before(*deadline):
-			d.DueAt, d.Note = later.In(loc), "verschoven: "+why
+			d.DueAt, d.Note = later.In(loc), movedLater(why)
 		}
 	}
 	return d, true, nil
 }
+
+// movedLater and movedEarlier are the notes on a delivery the calendar moved, shown in a trainer's plan: why says
+// what was in the way ("weekend", "nachtrust", a holiday's name).
+func movedLater(why string) string   { return "verschoven: " + why }
+func movedEarlier(why string) string { return "vervroegd: " + why }

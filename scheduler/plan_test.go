@@ -328,6 +328,56 @@ func TestPlanUrgentAndChannelIgnoreCalendar(t *testing.T) {
 	}
 }
 
+// TestPlanPreparationOnAWorkingDay plans the course's own rules for modules on Thursdays and Fridays: five days
+// before is a Saturday or Sunday, so the preparation in the channel and its checklist DM go out on the Friday
+// before, at their own time; a Monday module's preparation stays on its Wednesday. The reminders the day before and
+// an hour before keep their time, and a preparation that would fall on a holiday moves to the working day before.
+func TestPlanPreparationOnAWorkingDay(t *testing.T) {
+	course, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Module 1 on Thursday 10 December, 2 on Friday 18 December, 3 on Monday 11 January, 4 on Thursday 1 April.
+	c := cohortAt(t, at(2026, 12, 10, 9, 0), at(2026, 12, 18, 9, 0), at(2027, 1, 11, 9, 0), at(2027, 4, 1, 9, 0))
+	ds := plan(t, c, course.Rules)
+	tests := []struct {
+		key  string
+		due  time.Time
+		note string
+	}{
+		{"test/preparation/m1", at(2026, 12, 4, 9, 0), "vervroegd: weekend"},           // Saturday 5 → Friday 4
+		{"test/preparation_checklist/m1", at(2026, 12, 4, 9, 0), "vervroegd: weekend"}, // with it
+		{"test/preparation/m2", at(2026, 12, 11, 9, 0), "vervroegd: weekend"},          // Sunday 13 → Friday 11
+		{"test/preparation/m3", at(2027, 1, 6, 9, 0), ""},                              // a Wednesday
+		{"test/preparation/m4", at(2027, 3, 26, 9, 0), "vervroegd: weekend"},           // Saturday 27 March
+		{"test/reminder_day/m1", at(2026, 12, 9, 16, 0), ""},                           // keeps its time
+		{"test/reminder_hour/m1", at(2026, 12, 10, 8, 0), ""},                          // keeps its time
+		{"test/reminder_day/m2", at(2026, 12, 17, 16, 0), ""},
+	}
+	for _, tt := range tests {
+		d := find(t, ds, tt.key)
+		if !d.DueAt.Equal(tt.due) || d.Note != tt.note {
+			t.Errorf("%s due %s (%q), want %s (%q)", tt.key, d.DueAt.Format("Mon 2006-01-02 15:04"), d.Note,
+				tt.due.Format("Mon 2006-01-02 15:04"), tt.note)
+		}
+	}
+	if d := find(t, ds, "test/preparation/m1"); !d.FollowsCalendar {
+		t.Error("the preparation in the channel does not follow the calendar at sending time")
+	}
+	if d := find(t, ds, "test/reminder_day/m1"); d.FollowsCalendar {
+		t.Error("the reminder the day before follows the calendar; it must keep its time")
+	}
+
+	// Tweede Paasdag, Monday 29 March 2027: a module on Saturday 3 April has its preparation on Monday 29 March,
+	// a holiday; it goes out on the Friday before, Goede Vrijdag, which is a working day for the course.
+	c = cohortAt(t, at(2026, 12, 10, 9, 0), at(2026, 12, 18, 9, 0), at(2027, 1, 11, 9, 0), at(2027, 4, 3, 9, 0))
+	if d := find(t, plan(t, c, course.Rules), "test/preparation/m4"); !d.DueAt.Equal(at(2027, 3, 26, 9, 0)) ||
+		d.Note != "vervroegd: Tweede Paasdag" {
+		t.Errorf("preparation before a module after Easter due %s (%q), want Friday 26 March 09:00",
+			d.DueAt.Format("Mon 2006-01-02 15:04"), d.Note)
+	}
+}
+
 func TestPlanModulesClose(t *testing.T) {
 	// Modules on consecutive days: "two days before the next module" is before its own module even started, and
 	// reminder_day for module 2 (16:00 the day before) is after module 1; nothing is planned after its deadline.

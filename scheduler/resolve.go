@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
@@ -40,11 +41,11 @@ func (d *Dispatcher) resolve(ctx context.Context) {
 		return
 	}
 	for _, c := range cs {
-		if c.Channel != "" && ctx.Err() == nil {
+		if c.Channel != "" && ctx.Err() == nil && !d.paused() {
 			d.resolveChannel(ctx, c)
 		}
 		for _, email := range c.Trainers {
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && !d.paused() {
 				d.resolveTrainer(ctx, c, email)
 			}
 		}
@@ -102,6 +103,12 @@ func (d *Dispatcher) resolveTrainer(ctx context.Context, c store.UnresolvedCohor
 // another cohort's) is reported once, as a log line and an audit row with the reference and the reason in words
 // a trainer understands; it is still tried again every tick, since a channel may be created or the bot invited.
 func (d *Dispatcher) unresolved(ctx context.Context, log *slog.Logger, c store.UnresolvedCohort, action, ref string, err error) {
+	var we *WorkspaceError
+	if errors.As(err, &we) {
+		// Slack refuses the token itself: nothing can be looked up, nor sent (pause.go).
+		d.pauseFor(ctx, we)
+		return
+	}
 	code := content.ErrorCode(err)
 	if code != content.ENOTFOUND && code != content.ECONFLICT {
 		log.WarnContext(ctx, "resolve cohort reference", slog.String("action", action), slog.Any("error", err))

@@ -166,6 +166,30 @@ func TestResolveOnTick(t *testing.T) {
 		}
 	})
 
+	t.Run("TokenRevokedPauses", func(t *testing.T) {
+		// A look-up refused for the token is not "channel not found": sending pauses, nothing is reported to the
+		// trainer, and the look-up succeeds once the token works again.
+		e := newEnv(t, 1, local(2026, 12, 6, 10, 0))
+		e.cohort.Channel = "#het-gesprek-test"
+		plan := e.apply(fanOutRules()[4:5])
+		d := e.resolving("one")
+		e.fake.RevokeBotToken("token_revoked")
+		e.tick(d)
+		e.tick(d)
+		if ps := d.Paused(); len(ps) != 1 || ps[0].Reason != "token_revoked" {
+			t.Fatalf("Paused() = %+v, want paused for token_revoked", ps)
+		}
+		if all, _ := e.auditCount("channel_not_found", "#het-gesprek-test"); all != 0 {
+			t.Errorf("%d channel_not_found audit rows for a revoked token", all)
+		}
+		if n := len(e.fake.CallsTo("conversations.list")); n != 1 {
+			t.Errorf("%d channel look-ups while paused, want only the one that found out", n)
+		}
+		e.fake.RestoreBotToken()
+		e.tick(d)
+		e.expectOnceAround(plan)
+	})
+
 	t.Run("ChannelOfAnotherCohort", func(t *testing.T) {
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		other := *e.cohort

@@ -53,6 +53,10 @@ func (s *fakeSender) IsBot(ctx context.Context, userID string) (bool, error) {
 	return s.sender().IsBot(ctx, userID)
 }
 
+func (s *fakeSender) CheckAuth(ctx context.Context) error {
+	return s.sender().CheckAuth(ctx)
+}
+
 // counting wraps a Sender and counts Post calls, and can hold every post until released (to stop a dispatcher in
 // the middle of a fan-out).
 type counting struct {

@@ -43,6 +43,8 @@ type Delivery struct {
 	SentAt    *time.Time `db:"sent_at"`
 	Title     string     `db:"title"`
 	Note      string     `db:"note"`
+	// FollowsCalendar says the row may not go out in its cohort's quiet hours, at weekends or on holidays.
+	FollowsCalendar bool `db:"follows_calendar"`
 }
 
 // PlanResult says what ReplacePlan changed.
@@ -86,21 +88,22 @@ func replacePlan(ctx context.Context, tx *sqlx.Tx, cohortID int64, plan []conten
 		var outcome string
 		err := tx.GetContext(ctx, &outcome, `
 			INSERT INTO deliveries (key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline,
-			                        title, note, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+			                        title, note, follows_calendar, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
 			ON CONFLICT (key) DO UPDATE SET
-				kind       = EXCLUDED.kind,
-				audience   = EXCLUDED.audience,
-				due_at     = EXCLUDED.due_at,
-				deadline   = EXCLUDED.deadline,
-				title      = EXCLUDED.title,
-				note       = EXCLUDED.note,
-				status     = 'pending',
-				updated_at = EXCLUDED.updated_at
+				kind             = EXCLUDED.kind,
+				audience         = EXCLUDED.audience,
+				due_at           = EXCLUDED.due_at,
+				deadline         = EXCLUDED.deadline,
+				title            = EXCLUDED.title,
+				note             = EXCLUDED.note,
+				follows_calendar = EXCLUDED.follows_calendar,
+				status           = 'pending',
+				updated_at       = EXCLUDED.updated_at
 			WHERE deliveries.status IN ('pending', 'cancelled')
 			RETURNING CASE WHEN xmax = 0 THEN 'added' ELSE 'updated' END`,
 			d.Key, cohortID, d.RuleID, d.Kind, d.Module, d.Audience, d.Recipient, d.DueAt, d.Deadline,
-			d.Title, d.Note, now)
+			d.Title, d.Note, d.FollowsCalendar, now)
 		switch {
 		case err == nil && outcome == "added":
 			res.Added++
@@ -133,7 +136,7 @@ func (db *DB) Deliveries(ctx context.Context, cohortID int64) ([]Delivery, error
 	var ds []Delivery
 	if err := db.SelectContext(ctx, &ds, `
 		SELECT id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
-		       channel_id, ts, error, sent_at, title, note
+		       channel_id, ts, error, sent_at, title, note, follows_calendar
 		FROM deliveries
 		WHERE cohort_id = $1
 		ORDER BY due_at, key`, cohortID); err != nil {

@@ -22,9 +22,20 @@ type Claim struct {
 	Delivery
 	// ClaimedAt is when a dispatcher first took the row: the earliest moment it can have been posted.
 	ClaimedAt *time.Time `db:"claimed_at"`
-	// Reclaimed is true when the row was taken over after a lease expired while sending: it may have been posted
-	// already, so the conversation's history must be checked for its key first.
-	Reclaimed bool `db:"-"`
+	// AttemptedAt is when a dispatcher last set out to post the row (StartAttempt); nil when none ever did.
+	AttemptedAt *time.Time `db:"attempted_at"`
+	// Attempted is true when a dispatcher set out to post the row before and did not record the outcome (it died,
+	// the post failed, or it gave the row back): it may have been posted already, so the conversation's history
+	// must be checked for its key first. A row that was never attempted is posted without that look-up.
+	Attempted bool `db:"-"`
+}
+
+// markAttempted sets Attempted on claims that were attempted before.
+func markAttempted(cs []Claim) []Claim {
+	for i := range cs {
+		cs[i].Attempted = cs[i].AttemptedAt != nil
+	}
+	return cs
 }
 
 // MarkMissed marks up to limit pending rows whose deadline has passed as missed, oldest first, and returns them.
@@ -41,7 +52,7 @@ func (db *DB) MarkMissed(ctx context.Context, now time.Time, limit int) ([]Claim
 			LIMIT $2
 			FOR UPDATE SKIP LOCKED)
 		RETURNING id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
-		          channel_id, ts, error, sent_at, title, note, claimed_at`,
+		          channel_id, ts, error, sent_at, title, note, follows_calendar, claimed_at, attempted_at`,
 		now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("mark missed deliveries: %w", FormatError(err))
@@ -64,17 +75,17 @@ func (db *DB) ClaimDue(ctx context.Context, owner string, now, leaseUntil time.T
 			LIMIT $4
 			FOR UPDATE SKIP LOCKED)
 		RETURNING id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
-		          channel_id, ts, error, sent_at, title, note, claimed_at`,
+		          channel_id, ts, error, sent_at, title, note, follows_calendar, claimed_at, attempted_at`,
 		owner, now, leaseUntil, limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim due deliveries: %w", FormatError(err))
 	}
-	return out, nil
+	return markAttempted(out), nil
 }
 
 // ClaimExpired takes over up to limit rows whose lease expired while sending (their dispatcher died, or left them
-// to be retried after a backoff), for owner until leaseUntil. They come back with Reclaimed set: whether they were
-// posted is unknown until the conversation's history has been checked.
+// to be retried after a backoff), for owner until leaseUntil. Those that were attempted come back with Attempted
+// set: whether they were posted is unknown until the conversation's history has been checked.
 func (db *DB) ClaimExpired(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Claim, error) {
 	var out []Claim
 	err := db.SelectContext(ctx, &out, `
@@ -87,25 +98,63 @@ func (db *DB) ClaimExpired(ctx context.Context, owner string, now, leaseUntil ti
 			LIMIT $4
 			FOR UPDATE SKIP LOCKED)
 		RETURNING id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
-		          channel_id, ts, error, sent_at, title, note, claimed_at`,
+		          channel_id, ts, error, sent_at, title, note, follows_calendar, claimed_at, attempted_at`,
 		owner, now, leaseUntil, limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim expired deliveries: %w", FormatError(err))
 	}
-	for i := range out {
-		out[i].Reclaimed = true
-	}
-	return out, nil
+	return markAttempted(out), nil
 }
 
-// RenewLease extends owner's lease on a row that is still sending, right before it is posted. ErrLeaseLost means
-// another dispatcher has taken the row over and this one must not post it.
-func (db *DB) RenewLease(ctx context.Context, id int64, owner string, leaseUntil time.Time) error {
+// ClaimOrphaned takes over, for owner until leaseUntil, up to limit rows sending under a registered owner whose
+// session is gone (owner.go): the process died, so its leases need not run out first. A row it never attempted is
+// taken at once: had the owner only lost its session and still be running, taking the row first makes its
+// StartAttempt fail, so it cannot post it. A row it attempted is taken once the owner has not been seen for quiet:
+// by then an owner that lost its session has stopped its posts by itself; these come back with Attempted set.
+func (db *DB) ClaimOrphaned(ctx context.Context, owner string, now, leaseUntil time.Time, quiet time.Duration, limit int) ([]Claim, error) {
+	var out []Claim
+	err := db.SelectContext(ctx, &out, `
+		WITH dead AS (
+			SELECT o.name, o.seen_at FROM owners o
+			WHERE o.name <> $1 AND NOT `+liveOwner+`)
+		UPDATE deliveries SET lease_owner = $1, lease_until = $3, attempts = attempts + 1,
+		                      claimed_at = COALESCE(claimed_at, $2), updated_at = $2
+		WHERE id IN (
+			SELECT d.id FROM deliveries d JOIN dead ON d.lease_owner = dead.name
+			WHERE d.status = 'sending'
+			  AND (d.attempted_at IS NULL OR dead.seen_at < now() - make_interval(secs => $5))
+			ORDER BY d.lease_until
+			LIMIT $4
+			FOR UPDATE OF d SKIP LOCKED)
+		RETURNING id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
+		          channel_id, ts, error, sent_at, title, note, follows_calendar, claimed_at, attempted_at`,
+		owner, now, leaseUntil, limit, quiet.Seconds())
+	if err != nil {
+		return nil, fmt.Errorf("claim orphaned deliveries: %w", FormatError(err))
+	}
+	return markAttempted(out), nil
+}
+
+// StartAttempt extends owner's lease on a row that is still sending and records that it is about to be posted,
+// right before the post: from here on, whoever takes the row over looks in the conversation's history first.
+// ErrLeaseLost means another dispatcher has taken the row over and this one must not post it.
+func (db *DB) StartAttempt(ctx context.Context, id int64, owner string, now, leaseUntil time.Time) error {
 	res, err := db.ExecContext(ctx, `
-		UPDATE deliveries SET lease_until = $3
+		UPDATE deliveries SET lease_until = $4, attempted_at = $3
 		WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
-		id, owner, leaseUntil)
-	return leaseResult("renew delivery lease", res, err)
+		id, owner, now, leaseUntil)
+	return leaseResult("start delivery attempt", res, err)
+}
+
+// DeferDelivery gives a row owner holds back to pending, due again at dueAt with note saying why (the calendar
+// does not allow it now), without counting the attempt. dueAt must not be after the row's deadline.
+func (db *DB) DeferDelivery(ctx context.Context, id int64, owner string, dueAt time.Time, note string, now time.Time) error {
+	res, err := db.ExecContext(ctx, `
+		UPDATE deliveries SET status = 'pending', due_at = $3, note = $4, lease_owner = NULL, lease_until = NULL,
+		                      attempts = GREATEST(attempts - 1, 0), updated_at = $5
+		WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
+		id, owner, dueAt, note, now)
+	return leaseResult("defer delivery", res, err)
 }
 
 // ExpandDelivery turns a claimed planned row for several people into one row per recipient, in one transaction:
@@ -131,17 +180,17 @@ func (db *DB) ExpandDelivery(ctx context.Context, parent Claim, owner string, re
 	var out []Claim
 	if err := tx.SelectContext(ctx, &out, `
 		INSERT INTO deliveries (key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline,
-		                        title, note, status, attempts, lease_owner, lease_until, claimed_at,
-		                        created_at, updated_at)
+		                        title, note, follows_calendar, status, attempts, lease_owner, lease_until,
+		                        claimed_at, created_at, updated_at)
 		SELECT p.key || '/' || r.user_id, p.cohort_id, p.rule_id, p.kind, p.module, 'participant', r.user_id,
-		       p.due_at, p.deadline, p.title, p.note, 'sending', 1, $3, $5, $4, $4, $4
+		       p.due_at, p.deadline, p.title, p.note, p.follows_calendar, 'sending', 1, $3, $5, $4, $4, $4
 		FROM deliveries p, unnest($2::text[]) AS r(user_id)
 		WHERE p.id = $1
 		  -- someone who asked to be forgotten is not messaged again (store/privacy.go)
 		  AND NOT EXISTS (SELECT 1 FROM erased_users e WHERE e.user_hash = sha256(convert_to(r.user_id, 'UTF8')))
 		ON CONFLICT DO NOTHING
 		RETURNING id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
-		          channel_id, ts, error, sent_at, title, note, claimed_at`,
+		          channel_id, ts, error, sent_at, title, note, follows_calendar, claimed_at, attempted_at`,
 		parent.ID, pq.Array(recipients), owner, now, leaseUntil); err != nil {
 		return nil, fmt.Errorf("expand delivery %s: %w", parent.Key, FormatError(err))
 	}
@@ -208,8 +257,10 @@ func (db *DB) RetryDelivery(ctx context.Context, id int64, owner, reason string,
 	return leaseResult("retry delivery", res, err)
 }
 
-// ReleaseDeliveries gives rows that owner claimed but never tried to post back to pending, for any dispatcher to
-// claim again. It returns how many it released.
+// ReleaseDeliveries gives rows that owner holds back to pending, for any dispatcher to claim again, without
+// counting the attempt: rows it claimed and never tried (it is stopping), or rows Slack refused for the whole
+// workspace (sending is paused). A row keeps its attempted_at, so that one that may have been posted is looked for
+// in the history when it is claimed again. It returns how many it released.
 func (db *DB) ReleaseDeliveries(ctx context.Context, owner string, ids []int64, now time.Time) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil

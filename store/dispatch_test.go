@@ -36,7 +36,8 @@ func dispatchFixture(t *testing.T, db *store.DB, n int, due time.Time) int64 {
 				DueAt: due.Add(time.Duration(i) * time.Second), Deadline: &deadline})
 		}
 		ds = append(ds, content.Delivery{Key: fmt.Sprintf("c%d/homework/m1", c.ID), Kind: "homework",
-			RuleID: "homework", Module: 1, Audience: content.AudienceParticipants, DueAt: due, Deadline: &deadline})
+			RuleID: "homework", Module: 1, Audience: content.AudienceParticipants, DueAt: due, Deadline: &deadline,
+			FollowsCalendar: true})
 		return ds, nil
 	})
 	if err != nil {
@@ -70,8 +71,8 @@ func TestClaimDue(t *testing.T) {
 			t.Fatalf("claimed %v, want r0, r1 and homework", claimKeys(got))
 		}
 		for _, c := range got {
-			if c.Status != store.StatusSending || c.Attempts != 1 || c.ClaimedAt == nil || c.Reclaimed {
-				t.Errorf("%s: status %s attempts %d claimed_at %v reclaimed %v", c.Key, c.Status, c.Attempts, c.ClaimedAt, c.Reclaimed)
+			if c.Status != store.StatusSending || c.Attempts != 1 || c.ClaimedAt == nil || c.Attempted {
+				t.Errorf("%s: status %s attempts %d claimed_at %v attempted %v", c.Key, c.Status, c.Attempts, c.ClaimedAt, c.Attempted)
 			}
 		}
 		again, err := db.ClaimDue(ctx, "b", now, lease, 100)
@@ -152,16 +153,19 @@ func TestLease(t *testing.T) {
 		if err != nil || len(none) != 0 {
 			t.Fatalf("reclaimed %v before the lease ended (err %v)", claimKeys(none), err)
 		}
+		if err := db.StartAttempt(ctx, got[0].ID, "a", now, now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
 		later := now.Add(2 * time.Minute)
 		re, err := db.ClaimExpired(ctx, "b", later, later.Add(time.Minute), 10)
-		if err != nil || len(re) != 1 || !re[0].Reclaimed || re[0].Attempts != 2 || !re[0].ClaimedAt.Equal(now) {
-			t.Fatalf("reclaim = %+v (err %v), want the row, reclaimed, attempt 2, first claimed at %v", re, err, now)
+		if err != nil || len(re) != 1 || !re[0].Attempted || re[0].Attempts != 2 || !re[0].ClaimedAt.Equal(now) {
+			t.Fatalf("reclaim = %+v (err %v), want the row, attempted, attempt 2, first claimed at %v", re, err, now)
 		}
 		if err := db.MarkSent(ctx, got[0].ID, "a", "C0DISPATCH", "1.000001", later); !errors.Is(err, store.ErrLeaseLost) {
 			t.Errorf("old owner MarkSent = %v, want ErrLeaseLost", err)
 		}
-		if err := db.RenewLease(ctx, got[0].ID, "a", later.Add(time.Minute)); !errors.Is(err, store.ErrLeaseLost) {
-			t.Errorf("old owner RenewLease = %v, want ErrLeaseLost", err)
+		if err := db.StartAttempt(ctx, got[0].ID, "a", later, later.Add(time.Minute)); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("old owner StartAttempt = %v, want ErrLeaseLost", err)
 		}
 		if err := db.MarkSent(ctx, re[0].ID, "b", "C0DISPATCH", "1.000002", later); err != nil {
 			t.Fatalf("new owner MarkSent: %v", err)
@@ -242,8 +246,9 @@ func TestExpandDelivery(t *testing.T) {
 	}
 	for _, k := range kids {
 		if k.Status != store.StatusSending || k.Audience != content.AudienceParticipant || k.RuleID != "homework" ||
-			!k.DueAt.Equal(parent.DueAt) || k.Deadline == nil || !k.Deadline.Equal(*parent.Deadline) {
-			t.Errorf("child %+v does not carry its parent's rule, times and a lease", k)
+			!k.DueAt.Equal(parent.DueAt) || k.Deadline == nil || !k.Deadline.Equal(*parent.Deadline) ||
+			!parent.FollowsCalendar || !k.FollowsCalendar || k.Attempted {
+			t.Errorf("child %+v does not carry its parent's rule, times, calendar and a lease", k)
 		}
 	}
 	if _, err := db.ExpandDelivery(ctx, parent, "a", []string{"U3"}, true, now, lease); !errors.Is(err, store.ErrLeaseLost) {

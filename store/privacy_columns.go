@@ -87,6 +87,8 @@ var privacyColumns = []PrivacyColumn{
 	{"deliveries", "title", ColumnNotPersonal, "the rule's title from the course content"},
 	{"deliveries", "note", ColumnNotPersonal, "why the calendar moved it"},
 	{"deliveries", "claimed_at", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "attempted_at", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "follows_calendar", ColumnNotPersonal, "a planned message"},
 
 	{"audit_log", "id", ColumnNotPersonal, "an audit row"},
 	{"audit_log", "at", ColumnNotPersonal, "an audit row"},
@@ -200,6 +202,12 @@ var privacyColumns = []PrivacyColumn{
 	{"world_slack_teams", "team_name", ColumnNotPersonal, "a Slack workspace"},
 	{"world_slack_teams", "first_auth_at", ColumnNotPersonal, "a Slack workspace"},
 	{"world_slack_teams", "last_auth_at", ColumnNotPersonal, "a Slack workspace"},
+
+	{"owners", "name", ColumnNotPersonal, "a running dispatcher: host, pid and a random part"},
+	{"owners", "backend_pid", ColumnNotPersonal, "a running dispatcher's database session"},
+	{"owners", "backend_start", ColumnNotPersonal, "a running dispatcher's database session"},
+	{"owners", "registered_at", ColumnNotPersonal, "a running dispatcher"},
+	{"owners", "seen_at", ColumnNotPersonal, "a running dispatcher's heartbeat"},
 
 	{"erased_users", "user_hash", ColumnKept, "the SHA-256 of an erased ID, so that the bot does not message them again"},
 	{"erased_users", "erased_on", ColumnKept, "the day of the erasure"},

@@ -8,59 +8,52 @@ import (
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-func TestSeenEvent(t *testing.T) {
+func TestEventHandled(t *testing.T) {
 	db := storetest.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-
-	steps := []struct {
-		name string
-		id   string
-		want bool
-	}{
-		{"First", "Ev01", false},
-		{"Retry", "Ev01", true},
-		{"Other", "Ev02", false},
-		{"RetryAgain", "Ev01", true},
-	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			seen, err := db.SeenEvent(ctx, s.id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if seen != s.want {
-				t.Errorf("SeenEvent(%s) = %v, want %v", s.id, seen, s.want)
-			}
-		})
-	}
-
-	t.Run("Forget", func(t *testing.T) {
-		if err := db.ForgetEvent(ctx, "Ev02"); err != nil {
+	handled := func(id string) bool {
+		t.Helper()
+		h, err := db.EventHandled(ctx, id)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if seen, err := db.SeenEvent(ctx, "Ev02"); err != nil || seen {
-			t.Errorf("Ev02 after forget: seen=%v err=%v, want new", seen, err)
+		return h
+	}
+
+	t.Run("NotBeforeItIsMarked", func(t *testing.T) {
+		// Asking is not recording: a handler that never finished leaves the event to be handled on Slack's retry.
+		if handled("Ev01") || handled("Ev01") {
+			t.Error("Ev01 handled before MarkEventHandled")
 		}
 	})
-
+	t.Run("MarkedTwice", func(t *testing.T) {
+		for range 2 {
+			if err := db.MarkEventHandled(ctx, "Ev01"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !handled("Ev01") || handled("Ev02") {
+			t.Error("want Ev01 handled and Ev02 not")
+		}
+	})
 	t.Run("Prune", func(t *testing.T) {
 		now = now.Add(2 * time.Hour)
-		if _, err := db.SeenEvent(ctx, "Ev03"); err != nil {
+		if err := db.MarkEventHandled(ctx, "Ev03"); err != nil {
 			t.Fatal(err)
 		}
 		n, err := db.PruneEvents(ctx, now.Add(-time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != 2 {
-			t.Errorf("pruned %d, want 2", n)
+		if n != 1 {
+			t.Errorf("pruned %d, want 1", n)
 		}
-		if seen, _ := db.SeenEvent(ctx, "Ev01"); seen {
-			t.Error("Ev01 still seen after prune")
+		if handled("Ev01") {
+			t.Error("Ev01 still handled after prune")
 		}
-		if seen, _ := db.SeenEvent(ctx, "Ev03"); !seen {
+		if !handled("Ev03") {
 			t.Error("Ev03 pruned too early")
 		}
 	})

@@ -37,6 +37,9 @@ type DB struct {
 
 	// answer is the prepared call of meter_answer (meter.go), made on first use.
 	answer preparedStmt
+
+	// url is where the database was opened, for the session an owner holds open of its own (owner.go).
+	url string
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -55,7 +58,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		x.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{DB: x, Now: time.Now}, nil
+	return &DB{DB: x, Now: time.Now, url: url}, nil
 }
 
 // migration is one embedded numbered .sql file.

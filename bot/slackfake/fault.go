@@ -48,6 +48,8 @@ type faults struct {
 	queued  map[string][]injected // by method, or by method and channel (faultKey)
 	held    int                   // requests FaultTimeout holds now
 	release chan struct{}         // closed by ReleaseHeld
+	// revoked is the error every call with the bot token answers while it is revoked; "" when it is valid.
+	revoked string
 }
 
 func newFaults() *faults {
@@ -155,4 +157,33 @@ func (f *faults) popLocked(key string) (injected, bool) {
 		f.queued[key] = q[1:]
 	}
 	return in, true
+}
+
+// RevokeBotToken makes Slack refuse the bot token from now on, the way it refuses a token that is no longer
+// valid: every Web API call with it answers HTTP 200 {"ok":false,"error":code} and does nothing, auth.test
+// included. Slack's codes for this: "token_revoked" (the app was uninstalled, or an admin or the app revoked the
+// token), "token_expired" (a rotating token past its expiry), "invalid_auth" (a token Slack does not know), and
+// "account_inactive" (the bot user or the workspace was deactivated). An empty code means "token_revoked".
+// RestoreBotToken accepts the token again.
+func (s *Server) RevokeBotToken(code string) {
+	if code == "" {
+		code = "token_revoked"
+	}
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.revoked = code
+}
+
+// RestoreBotToken accepts the bot token again after RevokeBotToken.
+func (s *Server) RestoreBotToken() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.revoked = ""
+}
+
+// botTokenRevoked returns the error a call with the bot token answers, or "" while the token is valid.
+func (f *faults) botTokenRevoked() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.revoked
 }

@@ -164,7 +164,12 @@ func (s *Server) checkToken(token string, appOnly bool) *apiError {
 	switch {
 	case token == "":
 		return fail("not_authed")
-	case appOnly && token == s.opts.AppToken, !appOnly && token == s.opts.BotToken:
+	case !appOnly && token == s.opts.BotToken:
+		if code := s.faults.botTokenRevoked(); code != "" {
+			return fail(code)
+		}
+		return nil
+	case appOnly && token == s.opts.AppToken:
 		return nil
 	case token == s.opts.AppToken || token == s.opts.BotToken:
 		return fail("not_allowed_token_type")

@@ -92,6 +92,34 @@ func TestAuth(t *testing.T) {
 	})
 }
 
+func TestRevokeBotToken(t *testing.T) {
+	w := newWorkspace(t, slackfake.Options{})
+	ctx := context.Background()
+	for _, code := range []string{"token_revoked", "invalid_auth"} {
+		w.fake.RevokeBotToken(code)
+		if _, err := w.api.AuthTestContext(ctx); slackErr(err) != code {
+			t.Errorf("auth.test while revoked (%s): %v", code, err)
+		}
+		if _, _, err := w.api.PostMessageContext(ctx, w.channel, slack.MsgOptionText("hallo", false)); slackErr(err) != code {
+			t.Errorf("chat.postMessage while revoked (%s): %v", code, err)
+		}
+		if n := len(w.fake.Messages(w.channel)); n != 0 {
+			t.Fatalf("%d messages stored while the token was revoked", n)
+		}
+	}
+	calls := w.fake.CallsTo("chat.postMessage")
+	if len(calls) != 2 || calls[0].OK || calls[0].Error != "token_revoked" {
+		t.Errorf("call log %+v, want the refused posts", calls)
+	}
+	w.fake.RestoreBotToken()
+	if _, _, err := w.api.PostMessageContext(ctx, w.channel, slack.MsgOptionText("hallo", false)); err != nil {
+		t.Fatalf("post after the token was restored: %v", err)
+	}
+	if n := len(w.fake.Messages(w.channel)); n != 1 {
+		t.Errorf("%d messages after the restore, want 1", n)
+	}
+}
+
 func TestChat(t *testing.T) {
 	w := newWorkspace(t, slackfake.Options{})
 	w.fake.StrictT(t)

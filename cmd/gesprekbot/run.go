@@ -253,5 +253,10 @@ func (m *Main) readyz(w http.ResponseWriter, r *http.Request) {
 		m.Logger.Warn("not ready", slog.Any("error", err))
 		return
 	}
+	if why := m.Slack.notReady(); why != "" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "not ready: "+why)
+		return
+	}
 	fmt.Fprintln(w, "ready")
 }

@@ -101,7 +101,7 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	deliveries := handlers.NewDeliveries(course, m.DB)
 	deliveries.Now = s.now
 	s.scheduler = scheduler.NewDispatcher(m.DB, sender, deliveries, scheduler.DispatchOptions{Now: s.now, Log: log,
-		Directory: bot.NewDirectory(s.poster, bot.DirectoryOptions{})})
+		Directory: bot.NewDirectory(s.poster, bot.DirectoryOptions{}), Team: auth.TeamID})
 
 	reg := handlers.NewRegistry(course.Phrases, log)
 	// One gate decides every trainer action and who takes part in a cohort (DESIGN.md, "Privacy and security").
@@ -233,6 +233,19 @@ func (s *slackSide) stopDispatcher(log *slog.Logger, limit time.Duration) {
 	if s.fake != nil {
 		s.fake.Close()
 	}
+}
+
+// notReady says why the Slack side cannot do its work, for /readyz: sending is paused because Slack refuses the
+// workspace's token. "" when it can.
+func (s *slackSide) notReady() string {
+	if s == nil || s.scheduler == nil {
+		return ""
+	}
+	var why []string
+	for _, p := range s.scheduler.Paused() {
+		why = append(why, fmt.Sprintf("slack %s since %s; sending paused", p.Reason, p.Since.Format(time.RFC3339)))
+	}
+	return strings.Join(why, "; ")
 }
 
 // waitGroup waits for wg, or until ctx ends.
