@@ -482,7 +482,7 @@ func TestDispatchDowntime(t *testing.T) {
 	}
 }
 
-// fanOutPlan stores rules that all fall due at once: several messages for each participant and a few for the
+// fanOutRules returns rules that all fall due at once: several messages for each participant and a few for the
 // channel.
 func fanOutRules() []content.Rule {
 	var rules []content.Rule
