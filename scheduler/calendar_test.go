@@ -30,6 +30,7 @@ func defaultCalendar(t *testing.T) scheduler.Calendar {
 }
 
 func TestEaster(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		year  int
 		month time.Month
@@ -57,6 +58,7 @@ func TestEaster(t *testing.T) {
 }
 
 func TestHolidays(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		year int
 		want map[string]string // name -> "MM-DD"
@@ -94,6 +96,7 @@ func TestHolidays(t *testing.T) {
 }
 
 func TestHolidaysLustrum(t *testing.T) {
+	t.Parallel()
 	rules := []scheduler.HolidayRule{{Name: "Bevrijdingsdag", Month: time.May, Day: 5, EveryYears: 5}}
 	if got := scheduler.Holidays(2025, rules); len(got) != 1 {
 		t.Errorf("2025: %v, want Bevrijdingsdag", got)
@@ -104,6 +107,7 @@ func TestHolidaysLustrum(t *testing.T) {
 }
 
 func TestNextSendable(t *testing.T) {
+	t.Parallel()
 	cal := defaultCalendar(t)
 	tests := []struct {
 		name string
@@ -146,6 +150,7 @@ func TestNextSendable(t *testing.T) {
 }
 
 func TestNextSendableSettings(t *testing.T) {
+	t.Parallel()
 	noHolidays := content.DefaultCohortSettings()
 	noHolidays.Holidays = false
 	late := content.DefaultCohortSettings()
@@ -177,6 +182,7 @@ func TestNextSendableSettings(t *testing.T) {
 }
 
 func TestPrevSendable(t *testing.T) {
+	t.Parallel()
 	cal := defaultCalendar(t)
 	tests := []struct {
 		name string
@@ -200,6 +206,7 @@ func TestPrevSendable(t *testing.T) {
 }
 
 func TestWhy(t *testing.T) {
+	t.Parallel()
 	cal := defaultCalendar(t)
 	tests := []struct {
 		in   time.Time

@@ -293,6 +293,7 @@ func (e *env) statuses() map[string]store.Delivery {
 }
 
 func TestDispatchCourse(t *testing.T) {
+	t.Parallel()
 	// Module 2 right after Christmas: the calendar moves DMs off the holidays and the weekend.
 	e := newEnv(t, 4, local(2026, 11, 20, 8, 0),
 		local(2026, 12, 7, 9, 0), local(2026, 12, 28, 9, 0), local(2027, 1, 11, 9, 0), local(2027, 1, 18, 9, 0))
@@ -331,6 +332,7 @@ func TestDispatchCourse(t *testing.T) {
 }
 
 func TestDispatchDST(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		change time.Time // the day the clocks change
@@ -368,6 +370,7 @@ func TestDispatchDST(t *testing.T) {
 }
 
 func TestDispatchReplan(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 11, 20, 8, 0))
 	rules := defaultRules(t)
 	first := e.apply(rules)
@@ -411,6 +414,7 @@ func TestDispatchReplan(t *testing.T) {
 }
 
 func TestDispatchDowntime(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 11, 20, 8, 0))
 	plan := e.apply(defaultRules(t))
 	d := e.dispatcher("one", scheduler.DispatchOptions{})
@@ -498,6 +502,7 @@ func fanOutRules() []content.Rule {
 }
 
 func TestDispatchReplicas(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{2, 3} {
 		t.Run(fmt.Sprintf("%dDispatchers", n), func(t *testing.T) {
 			e := newEnv(t, 25, local(2026, 12, 6, 10, 0))
@@ -527,6 +532,7 @@ func TestDispatchReplicas(t *testing.T) {
 }
 
 func TestDispatchLostResponse(t *testing.T) {
+	t.Parallel()
 	t.Run("PosterFindsIt", func(t *testing.T) {
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		plan := e.apply(fanOutRules())
@@ -577,6 +583,7 @@ func (e *env) expectOnceAround(plan []content.Delivery) {
 }
 
 func TestDispatchExpiredLease(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 	rules := fanOutRules()[4:] // the two channel messages
 	plan := e.apply(rules)
@@ -623,6 +630,7 @@ func TestDispatchExpiredLease(t *testing.T) {
 }
 
 func TestDispatchOutcomes(t *testing.T) {
+	t.Parallel()
 	t.Run("ArchivedChannelFails", func(t *testing.T) {
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		e.apply(fanOutRules()[4:5])
@@ -716,6 +724,7 @@ func TestDispatchOutcomes(t *testing.T) {
 }
 
 func TestDispatchKnownParticipants(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
 	rules := fanOutRules()
 	e.apply(rules[:1])
@@ -741,6 +750,7 @@ func TestDispatchKnownParticipants(t *testing.T) {
 }
 
 func TestDispatchRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules())
 	d := e.dispatcher("runner", scheduler.DispatchOptions{})
@@ -774,6 +784,7 @@ func TestDispatchRun(t *testing.T) {
 }
 
 func TestDispatchStopReleases(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 10, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules()[:1])
 	gate := &counting{Sender: newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 3), posts: make(chan struct{})}
@@ -858,6 +869,7 @@ func dispatchChild() int {
 }
 
 func TestDispatchKilled(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
@@ -911,6 +923,7 @@ func (r deliverRenderer) Deliver(_ context.Context, c *content.Cohort, d content
 }
 
 func TestDispatchDeliverer(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		err    error
@@ -957,6 +970,7 @@ func TestDispatchDeliverer(t *testing.T) {
 // wait for the next morning instead of going out at 22:30, and so does the preparation in the channel, which keeps
 // to the calendar; a message whose next allowed moment is its deadline is missed, not sent at night.
 func TestDispatchCalendarAtSendingTime(t *testing.T) {
+	t.Parallel()
 	// Module 1 on Thursday 10 December: the welcome on Thursday 3 December, the preparation and its checklist on
 	// Friday 4 December (the Saturday before, moved back), the voormeting reminder on Tuesday 8 December.
 	starts := []time.Time{local(2026, 12, 10, 9, 0), local(2026, 12, 17, 9, 0), local(2027, 1, 14, 9, 0), local(2027, 1, 21, 9, 0)}

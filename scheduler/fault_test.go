@@ -91,6 +91,7 @@ func slowSender(apiURL, token string, perSecond float64, attempts int) *bot.Send
 }
 
 func TestFaultPostgresRestart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and restarts a PostgreSQL server")
 	}
@@ -212,6 +213,7 @@ func TestFaultSIGTERMChild(t *testing.T) {
 }
 
 func TestFaultSIGTERM(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
@@ -296,6 +298,7 @@ func newLimitingProxy(t *testing.T, fakeURL string, every10 int64) *limitingProx
 }
 
 func TestFaultRateLimited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 12, local(2026, 12, 6, 10, 0))
 	plan := e.apply(append(fanOutRules()[:1], fanOutRules()[4:]...))
 	proxy := newLimitingProxy(t, e.fake.URL(), 3)
@@ -314,6 +317,7 @@ func TestFaultRateLimited(t *testing.T) {
 }
 
 func TestFault5xxBursts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 20, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules()[:2])
 	// After every 8th message Slack fails the next 4 posts, alternating 500 and 503 bursts: more than the Poster's

@@ -96,6 +96,7 @@ func runDispatcher(t *testing.T, d *scheduler.Dispatcher) {
 // TestDispatchKicks pins how Run's ticks come: from cron and from Kick, through one chain of robfig/cron
 // (SkipIfStillRunning, Recover). Each tick asks the Directory once, so the Directory sees the ticks.
 func TestDispatchKicks(t *testing.T) {
+	t.Parallel()
 	t.Run("KickDuringTick", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))

@@ -42,6 +42,7 @@ func (e *env) stored() *content.Cohort {
 }
 
 func TestResolveOnTick(t *testing.T) {
+	t.Parallel()
 	t.Run("ChannelAndTrainerByEmail", func(t *testing.T) {
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		e.fake.AddUser(slackfake.User{ID: e.trainer, Name: "trainer", Email: "m.devries@gemeente.nl"})
