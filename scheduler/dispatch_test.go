@@ -341,6 +341,7 @@ func TestDispatchDST(t *testing.T) {
 		{"Spring2027", local(2027, 3, 28, 12, 0)},  // 02:00 CET becomes 03:00 CEST: 02:30 does not happen
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			start := time.Date(tc.change.Year(), tc.change.Month(), tc.change.Day()+2, 9, 0, 0, 0, amsterdam)
 			e := newEnv(t, 2, tc.change.AddDate(0, 0, -3),
 				start, start.AddDate(0, 0, 7), start.AddDate(0, 0, 14), start.AddDate(0, 0, 21))
@@ -505,6 +506,7 @@ func TestDispatchReplicas(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{2, 3} {
 		t.Run(fmt.Sprintf("%dDispatchers", n), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, 25, local(2026, 12, 6, 10, 0))
 			plan := e.apply(fanOutRules())
 			var ds []*scheduler.Dispatcher
@@ -534,6 +536,7 @@ func TestDispatchReplicas(t *testing.T) {
 func TestDispatchLostResponse(t *testing.T) {
 	t.Parallel()
 	t.Run("PosterFindsIt", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		plan := e.apply(fanOutRules())
 		e.fake.FailNext("chat.postMessage", 3, slackfake.FaultLostResponse)
@@ -544,6 +547,7 @@ func TestDispatchLostResponse(t *testing.T) {
 		}
 	})
 	t.Run("DispatcherFindsItLater", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		plan := e.apply(fanOutRules())
 		// The Poster gives up at once: the dispatcher leaves the rows for a retry, which looks in the history first.
@@ -632,6 +636,7 @@ func TestDispatchExpiredLease(t *testing.T) {
 func TestDispatchOutcomes(t *testing.T) {
 	t.Parallel()
 	t.Run("ArchivedChannelFails", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		e.apply(fanOutRules()[4:5])
 		e.fake.Archive(e.channel)
@@ -651,6 +656,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("NothingToSendIsCancelled", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
 		e.apply(fanOutRules()[:1])
 		e.render.skip[e.people[1]] = true
@@ -669,6 +675,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("SlackDownIsRetriedOnce", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		plan := e.apply(fanOutRules()[4:5])
 		d := e.dispatcherWith(newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 2), "one", scheduler.DispatchOptions{})
@@ -686,6 +693,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		e.expectOnceAround(plan)
 	})
 	t.Run("UnresolvedChannelWaits", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		e.cohort.Channel = "#het-gesprek-test"
 		rules := fanOutRules()
@@ -704,6 +712,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		e.expectOnceAround(plan)
 	})
 	t.Run("GivesUpAfterMaxAttempts", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		e.apply(fanOutRules()[4:5])
 		d := e.dispatcherWith(newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 1), "one", scheduler.DispatchOptions{MaxAttempts: 2})
@@ -933,6 +942,7 @@ func TestDispatchDeliverer(t *testing.T) {
 		{"NothingDue", scheduler.ErrSkip, store.StatusCancelled},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 			e.apply(fanOutRules()[4:5])
 			api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
@@ -985,6 +995,7 @@ func TestDispatchCalendarAtSendingTime(t *testing.T) {
 	}
 
 	t.Run("WaitsForTheMorning", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 3, local(2026, 12, 8, 22, 30), starts...)
 		plan := e.apply(defaultRules(t))
 		late := before(plan, e.clock.Now())
@@ -1019,6 +1030,7 @@ func TestDispatchCalendarAtSendingTime(t *testing.T) {
 	})
 
 	t.Run("MissedAtTheDeadline", func(t *testing.T) {
+		t.Parallel()
 		// Down until 22:30 the evening before the module: the next allowed moment is the module's start.
 		e := newEnv(t, 3, local(2026, 12, 9, 22, 30), starts...)
 		plan := e.apply(defaultRules(t))
