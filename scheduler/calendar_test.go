@@ -8,17 +8,9 @@ import (
 	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
-var ams = mustLoad("Europe/Amsterdam")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
+func at(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, amsterdam)
 }
-
-func at(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, ams) }
 
 func defaultCalendar(t *testing.T) scheduler.Calendar {
 	t.Helper()
@@ -143,7 +135,7 @@ func TestNextSendable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got := cal.NextSendable(tt.in)
 			if !got.Equal(tt.want) {
-				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(ams), tt.want.In(ams))
+				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(amsterdam), tt.want.In(amsterdam))
 			}
 		})
 	}
@@ -175,7 +167,7 @@ func TestNextSendableSettings(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got := cal.NextSendable(tt.in); !got.Equal(tt.want) {
-				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(ams), tt.want)
+				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(amsterdam), tt.want)
 			}
 		})
 	}
@@ -199,7 +191,7 @@ func TestPrevSendable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ok := cal.PrevSendable(tt.in)
 			if !ok || !got.Equal(tt.want) {
-				t.Errorf("PrevSendable(%v) = %v, %v, want %v", tt.in, got.In(ams), ok, tt.want)
+				t.Errorf("PrevSendable(%v) = %v, %v, want %v", tt.in, got.In(amsterdam), ok, tt.want)
 			}
 		})
 	}

@@ -219,11 +219,11 @@ func TestPlanDST(t *testing.T) {
 				t.Errorf("%d deliveries, want 24", len(ds))
 			}
 			for _, d := range ds {
-				l := d.DueAt.In(ams)
+				l := d.DueAt.In(amsterdam)
 				m, _ := c.Module(d.Module)
 				switch d.RuleID {
 				case "preparation":
-					want := m.Start.In(ams).AddDate(0, 0, -5)
+					want := m.Start.In(amsterdam).AddDate(0, 0, -5)
 					if l.Hour() != 9 || l.Minute() != 0 || l.Day() != want.Day() {
 						t.Errorf("%s due %v, want 09:00 local five days before", d.Key, l)
 					}
