@@ -37,8 +37,8 @@ func (w *casusWorld) later() { w.clock.Add(time.Minute) }
 
 func newCasusWorld(t *testing.T, lvb string) *casusWorld {
 	t.Helper()
-	course, db, b := newBot(t)
-	w := &casusWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC))}
+	course, db, b := newBot(t, time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC))
+	w := &casusWorld{bot: b, fake: b.Fake, db: db, course: course, clock: b.Clock, casus: b.App.Casus}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bakker"})
@@ -46,8 +46,6 @@ func newCasusWorld(t *testing.T, lvb string) *casusWorld {
 		Members: []string{w.trainer, w.anna, w.bram, w.fake.BotUserID()}})
 
 	w.cohortID = saveDecemberCohort(t, db, "Zwolle voorjaar 2027", w.channel, w.trainer, []string{"richard", lvb})
-	w.casus = handlers.RegisterCasus(b.Registry, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
-	b.Connect(t)
 	return w
 }
 

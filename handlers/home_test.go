@@ -33,10 +33,8 @@ type homeWorld struct {
 
 func newHomeWorld(t *testing.T) *homeWorld {
 	t.Helper()
-	course, db, b := newBot(t)
-	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
-	w := &homeWorld{bot: b, fake: b.Fake, db: db, course: course}
-	w.db.Now = clock.Now
+	course, db, b := newBot(t, time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
+	w := &homeWorld{bot: b, fake: b.Fake, db: db, course: course, privacy: b.App.Privacy}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bos"})
@@ -44,13 +42,6 @@ func newHomeWorld(t *testing.T) *homeWorld {
 		Members: []string{w.trainer, w.anna, w.bram, w.fake.BotUserID()}})
 	w.cohortID = saveDecemberCohort(t, db, "Home najaar 2026", w.channel, w.trainer, []string{"richard", "johan"}, w.anna, w.bram)
 
-	reg, log := b.Registry, b.Log
-	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now})
-	buttons := handlers.RegisterProgressButtons(reg, course, db)
-	buttons.Refresh = home.Refresh
-	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now})
-	w.privacy = handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Port, Home: home, Log: log})
-	b.Connect(t)
 	return w
 }
 

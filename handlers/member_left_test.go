@@ -42,7 +42,7 @@ func TestMemberLeftChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, checklist, err := w.bot.Port.Post(ctx, anna, text, blocks)
+	_, checklist, err := w.bot.Poster.Post(ctx, anna, text, blocks)
 	if err != nil {
 		t.Fatal(err)
 	}

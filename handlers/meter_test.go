@@ -17,7 +17,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // meterWorld is a cohort in the Slack fake with a real database and the bot connected over Socket Mode.
@@ -65,23 +64,22 @@ func saveDecemberCohort(t *testing.T, db *store.DB, name, channel, trainer strin
 	return id
 }
 
-// newBot returns the default course, a fresh database and the bot on the Slack fake with the course's phrases,
-// not yet connected.
-func newBot(t *testing.T) (*content.Course, *store.DB, *bottest.World) {
+// newBot returns the bot as cmd/gesprekbot builds it (bottest.World), connected to a fresh Slack fake on a fresh
+// database, with its clock at now; and its course and database.
+func newBot(t *testing.T, now time.Time, opts ...func(*bottest.Options)) (*content.Course, *store.DB, *bottest.World) {
 	t.Helper()
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
+	o := bottest.Options{Now: now}
+	for _, f := range opts {
+		f(&o)
 	}
-	db := storetest.New(t)
-	return course, db, bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	w := bottest.New(t, o)
+	return w.Course, w.DB, w
 }
 
 func newMeterWorld(t *testing.T) *meterWorld {
 	t.Helper()
-	course, db, b := newBot(t)
-	w := &meterWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))}
-	w.db.Now = w.clock.Now
+	course, db, b := newBot(t, time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
+	w := &meterWorld{bot: b, fake: b.Fake, db: db, course: course, clock: b.Clock}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	members := []string{w.trainer, w.fake.BotUserID()}
 	for _, n := range []string{"anna", "bram", "cor", "dina"} {
@@ -91,8 +89,6 @@ func newMeterWorld(t *testing.T) *meterWorld {
 	}
 	w.channel = w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-meter", Members: members})
 	w.cohortID = saveDecemberCohort(t, db, "Meter najaar 2026", w.channel, w.trainer, []string{"richard", "johan"}, w.users...)
-	handlers.RegisterMeter(b.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
-	b.Connect(t)
 	return w
 }
 

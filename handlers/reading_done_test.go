@@ -29,7 +29,7 @@ func newClickWorld(t *testing.T) *clickWorld {
 	db, d := seededRenderer(t, c)
 	db.Now = func() time.Time { return time.Date(2026, 12, 3, 14, 3, 0, 0, deliveryTZ) }
 	reg := handlers.NewRegistry(d.Course.Phrases, slogDiscard())
-	handlers.RegisterProgressButtons(reg, d.Course, db)
+	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: d.Course, Store: db})
 	// The fan-out of the course's first message records the channel's people as participants.
 	for _, u := range []string{"U0ANNA", "U0BART"} {
 		if _, err := db.RecordJoin(context.Background(), c.ID, u, nil); err != nil {
