@@ -194,6 +194,7 @@ func (w *world) postButton(t *testing.T, actionID string) string {
 }
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, transport := range []string{"socket", "http"} {
 		t.Run(transport, func(t *testing.T) {
 			ctx := context.Background()
@@ -370,6 +371,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestSocketModeRedeliveredClick(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "socket")
 	ctx := context.Background()
 	ts := w.postButton(t, actionGelezen)
@@ -386,6 +388,7 @@ func TestSocketModeRedeliveredClick(t *testing.T) {
 }
 
 func TestSocketModeReconnect(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "socket")
 	ctx := context.Background()
 	w.fake.DropConnections()

@@ -52,6 +52,7 @@ func auditRows(t *testing.T, db *store.DB, action string) int {
 // TestEventKilledMidHandlerChild is the helper process of TestEventKilledMidHandler, not a test of its own: the bot
 // receiving the event, whose handler writes that it started and then hangs until the process is killed.
 func TestEventKilledMidHandlerChild(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv(eventChildEnv)
 	if url == "" {
 		t.Skip("helper process of TestEventKilledMidHandler")
@@ -74,6 +75,7 @@ func TestEventKilledMidHandlerChild(t *testing.T) {
 }
 
 func TestEventKilledMidHandler(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
@@ -129,6 +131,7 @@ func TestEventKilledMidHandler(t *testing.T) {
 }
 
 func TestEventHandlerPanics(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	ctx := context.Background()
 	runs := 0

@@ -46,6 +46,7 @@ func scoreOf(t *testing.T, f *slackfake.Server, channel, ts string, score string
 // in time, the participant is told to try again shortly, nothing pretends to be saved, and the same click after
 // the restart is stored.
 func TestFaultInteractionDatabaseDown(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and restarts a PostgreSQL server")
 	}

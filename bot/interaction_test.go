@@ -54,6 +54,7 @@ func decodeInbound() *bot.Inbound {
 // callback, except that the clicked message's blocks are only decoded for an action registered with
 // MessageAction.
 func TestDecodeInteraction(t *testing.T) {
+	t.Parallel()
 	d := decodeInbound()
 	cases := []struct {
 		name, payload string

@@ -35,6 +35,7 @@ func socketWorld(t *testing.T) (*bare, string, string) {
 }
 
 func TestSocketModeDisconnectRequested(t *testing.T) {
+	t.Parallel()
 	b, user, channel := socketWorld(t)
 	ctx := context.Background()
 	// Slack asks before it rotates a connection. The fake would keep the old one open for a minute: the bot must
@@ -48,6 +49,7 @@ func TestSocketModeDisconnectRequested(t *testing.T) {
 }
 
 func TestSocketModeLargeReplyGoesToResponseURL(t *testing.T) {
+	t.Parallel()
 	b, user, channel := socketWorld(t)
 	// Over Socket Mode's 20 KB ack limit, under a message's 40,000 characters.
 	long := strings.Repeat("Een lange zin over het Gesprek. ", 800)
@@ -69,6 +71,7 @@ func TestSocketModeLargeReplyGoesToResponseURL(t *testing.T) {
 }
 
 func TestSocketModeRefusedToken(t *testing.T) {
+	t.Parallel()
 	fake := slackfake.New(slackfake.Options{})
 	t.Cleanup(fake.Close)
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken("xapp-not-this-one"))
@@ -87,6 +90,7 @@ func TestSocketModeRefusedToken(t *testing.T) {
 // TestSocketModeConnectTimeouts: a connection attempt that hangs, at apps.connections.open or at the websocket
 // handshake, is given up after its timeout and tried again, so the bot does not stay offline until a restart.
 func TestSocketModeConnectTimeouts(t *testing.T) {
+	t.Parallel()
 	d := bot.NewInbound(bot.InboundOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
 
 	t.Run("OpenHangs", func(t *testing.T) {
@@ -155,6 +159,7 @@ func TestSocketModeConnectTimeouts(t *testing.T) {
 // TestEventAfterAck: an event whose handler was registered to run after the ack is acknowledged while the handler
 // still works (a publish waiting for its rate limit); its failure does not bring the event back; Close ends it.
 func TestEventAfterAck(t *testing.T) {
+	t.Parallel()
 	b := newBare(t, nil, bareOptions{Phrases: testPhrases(), Log: quietLog()})
 	user := b.Fake.AddUser(slackfake.User{Name: "anna"})
 	started := make(chan struct{}, 1)

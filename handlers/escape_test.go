@@ -99,6 +99,7 @@ func (w *escapeWorld) lastWith(t *testing.T, conv, want string) slackfake.Messag
 // App Home — and then reads every message, ephemeral message, view and call the fake holds: none carries the
 // markup raw in mrkdwn, plain_text never shows it escaped twice, and the escaped text does show where it belongs.
 func TestTypedTextIsEscapedEverywhere(t *testing.T) {
+	t.Parallel()
 	w := newEscapeWorld(t)
 	name := "Groep " + hostile
 	place := func(n int) string { return fmt.Sprintf("Zaal %d %s", n, hostile) }

@@ -172,6 +172,7 @@ type gateRow func(t *testing.T, w *gateWorld, user string) (allowed bool, seen s
 // by ID. The registry's declared entry points and the table's rows must be the same: a new trainer entry point
 // without a row fails this test.
 func TestGate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newGateWorld(t)
 	trainerRefused := "alleen een trainer"
@@ -303,6 +304,7 @@ func TestGate(t *testing.T) {
 // not in (another cohort's id, or one no cohort has), as a forged payload would: each gets the stranger's refusal
 // and nothing is written. The same buttons with the clicker's own cohort work, so the refusals are the gate's.
 func TestForgedCohortInPayload(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newGateWorld(t)
 	anna := w.users[gParticipant]

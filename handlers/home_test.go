@@ -57,6 +57,7 @@ func viewText(v slackfake.View) string {
 }
 
 func TestHomeEndToEnd(t *testing.T) {
+	t.Parallel()
 	w := newHomeWorld(t)
 	ctx := context.Background()
 	mod1, _ := w.course.Module(1)
@@ -177,6 +178,7 @@ func homeFixture(t *testing.T) (*content.Course, time.Time, *content.Cohort, han
 }
 
 func TestHomeViewGolden(t *testing.T) {
+	t.Parallel()
 	course, now, c, p := homeFixture(t)
 	t.Run("Participant", func(t *testing.T) {
 		v, err := handlers.HomeView(course, now, "UANNA", nil, &p)
@@ -206,6 +208,7 @@ func TestHomeViewGolden(t *testing.T) {
 }
 
 func TestHomeViewFitsSlack(t *testing.T) {
+	t.Parallel()
 	course, now, c, p := homeFixture(t)
 	// Every stage of every case revealed, many times over: far more than a view holds.
 	var stages []handlers.RevealedStage
@@ -275,6 +278,7 @@ func viewJSON(t *testing.T, v any) json.RawMessage {
 // its Klaar; module 4's closing task is the eindmeting, which the Home shows with the competentiemeter, so nobody
 // is asked to click Klaar for it as well, and the trainer sees no homework count for it.
 func TestHomeAfterTheCourse(t *testing.T) {
+	t.Parallel()
 	course, _, c, p := homeFixture(t)
 	after := c.Modules[3].End.Add(24 * time.Hour)
 	v, err := handlers.HomeView(course, after, "UANNA", nil, &p)

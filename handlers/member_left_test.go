@@ -19,6 +19,7 @@ import (
 // no longer in the group (and change nothing), and the trainer sees her as left; nothing about her is deleted,
 // and rejoining restores everything.
 func TestMemberLeftChannel(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newGateWorld(t)
 	anna, tess := w.users[gParticipant], w.users[gTrainerByID]

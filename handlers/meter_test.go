@@ -43,7 +43,7 @@ func meterModuleStart(n int) time.Time {
 
 // saveDecemberCohort stores a cohort in channel with trainer and cases, its modules on the Mondays of
 // meterModuleStart in the Stadhuis, and records participants as having joined; it returns the cohort's id.
-func saveDecemberCohort(t *testing.T, db *store.DB, name, channel, trainer string, cases []string, participants ...string) int64 {
+func saveDecemberCohort(t testing.TB, db *store.DB, name, channel, trainer string, cases []string, participants ...string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	co := &content.Cohort{Name: name, Channel: channel, Timezone: content.DefaultTimezone,
@@ -66,7 +66,7 @@ func saveDecemberCohort(t *testing.T, db *store.DB, name, channel, trainer strin
 
 // newBot returns the bot as cmd/gesprekbot builds it (bottest.World), connected to a fresh Slack fake on a fresh
 // database, with its clock at now; and its course and database.
-func newBot(t *testing.T, now time.Time, opts ...func(*bottest.Options)) (*content.Course, *store.DB, *bottest.World) {
+func newBot(t testing.TB, now time.Time, opts ...func(*bottest.Options)) (*content.Course, *store.DB, *bottest.World) {
 	t.Helper()
 	o := bottest.Options{Now: now}
 	for _, f := range opts {
@@ -166,6 +166,7 @@ func (w *meterWorld) answerAll(t *testing.T, user string, score func(i int) int)
 }
 
 func TestMeterVoormetingAndEindmeting(t *testing.T) {
+	t.Parallel()
 	w := newMeterWorld(t)
 	anna, bram := w.users[0], w.users[1]
 	dm := w.fake.IMWith(anna)
@@ -362,6 +363,7 @@ func TestMeterVoormetingAndEindmeting(t *testing.T) {
 }
 
 func TestMeterTrainerOverview(t *testing.T) {
+	t.Parallel()
 	w := newMeterWorld(t)
 	ctx := context.Background()
 	ids := make([]string, 0, 21)
@@ -465,6 +467,7 @@ func TestMeterTrainerOverview(t *testing.T) {
 }
 
 func TestStap2Ties(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -520,6 +523,7 @@ func TestStap2Ties(t *testing.T) {
 }
 
 func TestGrowthFigures(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -557,6 +561,7 @@ func TestGrowthFigures(t *testing.T) {
 
 // TestMeterGolden checks the competentiemeter's messages and modal against golden JSON (go test -update rewrites).
 func TestMeterGolden(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -651,6 +656,7 @@ func TestMeterGolden(t *testing.T) {
 // TestStap2TiedWording: the statements left out with the same score are named in the plural when there are
 // several ("op de stellingen 9, 14 en 19") and in the singular when there is one ("op stelling 6").
 func TestStap2TiedWording(t *testing.T) {
+	t.Parallel()
 	course := defaultCourse(t)
 	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	m := handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course})

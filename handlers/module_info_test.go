@@ -18,6 +18,7 @@ import (
 // opens the whole inleiding, the leeruitkomsten and the programma for whoever clicks it, and for a trainer of the
 // group also what the manual tells the trainer, which a participant never sees.
 func TestModuleInfo(t *testing.T) {
+	t.Parallel()
 	course, db, b := newBot(t, time.Now())
 	trainer := b.Fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	anna := b.Fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna"})
@@ -126,6 +127,7 @@ func jsonText(t *testing.T, raw []byte) string {
 // TestModuleInfoGolden checks the modal for a participant and for a trainer against golden JSON, and every module's
 // modal against Slack's limits for a view.
 func TestModuleInfoGolden(t *testing.T) {
+	t.Parallel()
 	course := defaultCourse(t)
 	c := fixedCohort("johanna")
 	c.ID = 7
@@ -157,6 +159,7 @@ func TestModuleInfoGolden(t *testing.T) {
 // module info and /casus status, and never in what participants get of that stage: the channel message, the role
 // card, the read-back.
 func TestTrainerNotesStayWithTrainers(t *testing.T) {
+	t.Parallel()
 	course := defaultCourse(t)
 	notes := 0
 	for _, cs := range course.Cases {

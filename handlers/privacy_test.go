@@ -68,6 +68,7 @@ func (w *homeWorld) lastEphemeral(t *testing.T, user string) slackfake.Message {
 }
 
 func TestPrivacyExport(t *testing.T) {
+	t.Parallel()
 	w := newHomeWorld(t)
 	seedPrivacy(t, w)
 	for _, user := range []string{"anna", "trainer"} {
@@ -169,6 +170,7 @@ func (w *homeWorld) botMessages(conv string) (msgs []slackfake.Message, files in
 }
 
 func TestPrivacyForget(t *testing.T) {
+	t.Parallel()
 	w := newHomeWorld(t)
 	seedPrivacy(t, w)
 	ctx := context.Background()
@@ -336,6 +338,7 @@ func TestPrivacyForget(t *testing.T) {
 }
 
 func TestHelpNamesPrivacyCommands(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)

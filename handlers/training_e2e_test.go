@@ -16,6 +16,7 @@ import (
 // database: a trainer creates a training with the modal (first with a mistake), a participant is refused, the
 // trainer moves a module and the group is told in the channel.
 func TestTrainingOnFake(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	_, db, b := newBot(t, trainingNow)
 	fake := b.Fake

@@ -14,6 +14,7 @@ import (
 // TestBench runs a small bench with the built binary, on its own private Postgres and on DATABASE_URL, and checks
 // that it prints every figure, lost nothing, and leaves no database behind.
 func TestBench(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary and runs the bench")
 	}

@@ -113,6 +113,7 @@ func logOrder(t *testing.T, log string, want ...string) {
 // reaches the user and its database write lands, as does the work after its ack — then stops the dispatcher, and
 // closes the database last. A request that comes after the signal is not handled.
 func TestShutdown(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		mode   string
 		closed string // the log line after which no request is taken
@@ -223,6 +224,7 @@ func TestShutdown(t *testing.T) {
 // TestHTTPReadTimeout: a client that sends its request body slowly does not hold a connection: the server cuts it
 // off after the read timeout, and nothing reaches a handler.
 func TestHTTPReadTimeout(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	f := startMainOnFake(t, "http", func(m *Main) {
 		m.HTTPTimeouts.Read = 300 * time.Millisecond

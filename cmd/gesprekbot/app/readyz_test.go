@@ -17,6 +17,7 @@ import (
 // TestReadyzSendingPaused revokes the bot token before a message is due: /readyz answers 503 naming the reason
 // and since when while sending is paused, and "ready" again once Slack accepts the token.
 func TestReadyzSendingPaused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Europe/Amsterdam")
 	now := time.Date(2026, 12, 4, 8, 59, 3, 0, loc)
