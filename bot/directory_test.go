@@ -50,6 +50,7 @@ func (w *directoryWorld) advance(d time.Duration) {
 }
 
 func TestDirectoryChannelID(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newDirectoryWorld(t)
 	botUser := w.fake.BotUserID()
@@ -152,6 +153,7 @@ func TestDirectoryChannelID(t *testing.T) {
 }
 
 func TestDirectoryUserIDByEmail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newDirectoryWorld(t)
 	trainer := w.fake.AddUser(slackfake.User{Name: "marieke", Email: "m.devries@utrecht.nl"})

@@ -15,7 +15,6 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/gesprekbot/gesprekbot/bot"
-	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -117,7 +116,7 @@ func register(r *handlers.Registry, db *store.DB, poster *bot.Poster, trainers t
 func newWorld(t *testing.T, transport string) *world {
 	t.Helper()
 	db := storetest.New(t)
-	b := bottest.New(t, db, bottest.Options{Fake: slackfake.Options{SigningSecret: signingSecret}, Phrases: testPhrases(),
+	b := newBare(t, db, bareOptions{Fake: slackfake.Options{SigningSecret: signingSecret}, Phrases: testPhrases(),
 		HTTP: transport == "http", Log: quietLog()})
 	w := &world{fake: b.Fake, db: db, poster: b.Poster}
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
@@ -180,7 +179,7 @@ func payloadText(t *testing.T, raw json.RawMessage) string {
 func (w *world) postButton(t *testing.T, actionID string) string {
 	t.Helper()
 	btn := slack.NewButtonBlockElement(actionID, "1", slack.NewTextBlockObject(slack.PlainTextType, "Gelezen", false, false))
-	posted, err := w.poster.Post(context.Background(), bot.Message{
+	posted, err := w.poster.Send(context.Background(), bot.Message{
 		Channel: w.channel,
 		Text:    "Lees hoofdstuk 1",
 		Blocks: []slack.Block{
@@ -195,6 +194,7 @@ func (w *world) postButton(t *testing.T, actionID string) string {
 }
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, transport := range []string{"socket", "http"} {
 		t.Run(transport, func(t *testing.T) {
 			ctx := context.Background()
@@ -371,6 +371,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestSocketModeRedeliveredClick(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "socket")
 	ctx := context.Background()
 	ts := w.postButton(t, actionGelezen)
@@ -387,6 +388,7 @@ func TestSocketModeRedeliveredClick(t *testing.T) {
 }
 
 func TestSocketModeReconnect(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "socket")
 	ctx := context.Background()
 	w.fake.DropConnections()

@@ -33,11 +33,11 @@ func joined() slackevents.EventsAPIEvent {
 		Type: "member_joined_channel", Data: &slackevents.MemberJoinedChannelEvent{User: "U0ANNA", Channel: "C0COHORT"}}}
 }
 
-// eventDispatcher is the bot's inbound dispatcher over db with one member_joined_channel handler.
-func eventDispatcher(db *store.DB, h handlers.EventHandler) *bot.Dispatcher {
+// eventInbound is the bot's inbound side over db with one member_joined_channel handler.
+func eventInbound(db *store.DB, h handlers.EventHandler) *bot.Inbound {
 	reg := handlers.NewRegistry(testPhrases(), quietLog())
 	reg.Event("member_joined_channel", h)
-	return bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: db, Log: quietLog()})
+	return bot.NewInbound(bot.InboundOptions{Registry: reg, Events: db, Log: quietLog()})
 }
 
 func auditRows(t *testing.T, db *store.DB, action string) int {
@@ -52,6 +52,7 @@ func auditRows(t *testing.T, db *store.DB, action string) int {
 // TestEventKilledMidHandlerChild is the helper process of TestEventKilledMidHandler, not a test of its own: the bot
 // receiving the event, whose handler writes that it started and then hangs until the process is killed.
 func TestEventKilledMidHandlerChild(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv(eventChildEnv)
 	if url == "" {
 		t.Skip("helper process of TestEventKilledMidHandler")
@@ -62,7 +63,7 @@ func TestEventKilledMidHandlerChild(t *testing.T) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	d := eventDispatcher(db, func(ctx context.Context, _ slackevents.EventsAPIEvent) error {
+	d := eventInbound(db, func(ctx context.Context, _ slackevents.EventsAPIEvent) error {
 		if err := db.Audit(context.WithoutCancel(ctx), store.AuditEntry{Actor: "test", Action: "test_handler_started"}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
@@ -74,6 +75,7 @@ func TestEventKilledMidHandlerChild(t *testing.T) {
 }
 
 func TestEventKilledMidHandler(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
@@ -109,7 +111,7 @@ func TestEventKilledMidHandler(t *testing.T) {
 
 	// Slack retries the event it never got an ack for; the restarted bot handles it.
 	handled := 0
-	d := eventDispatcher(db, func(ctx context.Context, _ slackevents.EventsAPIEvent) error {
+	d := eventInbound(db, func(ctx context.Context, _ slackevents.EventsAPIEvent) error {
 		handled++
 		return db.Audit(ctx, store.AuditEntry{Actor: "test", Action: "test_handler_done"})
 	})
@@ -129,10 +131,11 @@ func TestEventKilledMidHandler(t *testing.T) {
 }
 
 func TestEventHandlerPanics(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	ctx := context.Background()
 	runs := 0
-	d := eventDispatcher(db, func(ctx context.Context, _ slackevents.EventsAPIEvent) error {
+	d := eventInbound(db, func(ctx context.Context, _ slackevents.EventsAPIEvent) error {
 		runs++
 		if runs == 1 {
 			panic("half-way")

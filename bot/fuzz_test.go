@@ -96,10 +96,10 @@ func FuzzHTTPRequest(f *testing.F) {
 	events := &countingEvents{}
 	// No handler is registered: every command, interaction and event is unknown to the bot.
 	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.DiscardHandler))
-	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: events, Responder: &countingResponder{},
+	d := bot.NewInbound(bot.InboundOptions{Registry: reg, Events: events, Responder: &countingResponder{},
 		Log: slog.New(slog.DiscardHandler)})
 	now := time.Unix(1_800_000_000, 0)
-	h := bot.NewHTTP(bot.HTTPOptions{SigningSecret: secret, Dispatcher: d, Log: slog.New(slog.DiscardHandler),
+	h := bot.NewHTTP(bot.HTTPOptions{SigningSecret: secret, Inbound: d, Log: slog.New(slog.DiscardHandler),
 		Now: func() time.Time { return now }, MaxBody: 64 << 10})
 
 	f.Add(uint8(0), true, []byte("command=%2Fcasus&text=rol+moeder+%3C%40U1%3E&user_id=U1&channel_id=C1&response_url=http%3A%2F%2F127.0.0.1%3A1%2Fr"))

@@ -28,7 +28,7 @@ const DefaultMaxBody = 1 << 20
 // HTTPOptions configures the HTTP-mode adapter.
 type HTTPOptions struct {
 	SigningSecret string
-	Dispatcher    *Dispatcher
+	Inbound       *Inbound
 	Log           *slog.Logger
 	Now           func() time.Time // the clock the signature window is checked against; time.Now by default
 	MaxBody       int64            // DefaultMaxBody when 0
@@ -37,7 +37,7 @@ type HTTPOptions struct {
 // HTTP serves Slack's HTTP mode (SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN): /slack/commands, /slack/interactions
 // and /slack/events (including url_verification). Every request must carry a valid v0 signature within the
 // 5-minute window (401 otherwise), fit in the body limit (413) and have the content type Slack uses (415). It is
-// a thin adapter over the same Dispatcher as Socket Mode: decode, dispatch, answer with the ack payload.
+// a thin adapter over the same Inbound as Socket Mode: decode, dispatch, answer with the ack payload.
 type HTTP struct {
 	opts HTTPOptions
 	mux  *http.ServeMux
@@ -121,7 +121,7 @@ func (h *HTTP) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 		h.refuse(w, r, http.StatusBadRequest, "no command")
 		return
 	}
-	payload, after := h.opts.Dispatcher.Command(r.Context(), cmd)
+	payload, after := h.opts.Inbound.Command(r.Context(), cmd)
 	h.answer(w, payload)
 	go after()
 }
@@ -132,12 +132,12 @@ func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request, body []byte)
 		h.refuse(w, r, http.StatusBadRequest, "no payload")
 		return
 	}
-	cb, err := h.opts.Dispatcher.DecodeInteraction([]byte(form.Get("payload")))
+	cb, err := h.opts.Inbound.DecodeInteraction([]byte(form.Get("payload")))
 	if err != nil {
 		h.refuse(w, r, http.StatusBadRequest, "bad payload")
 		return
 	}
-	payload, after := h.opts.Dispatcher.Interaction(r.Context(), cb, false)
+	payload, after := h.opts.Inbound.Interaction(r.Context(), cb, false)
 	h.answer(w, payload)
 	go after()
 }
@@ -177,7 +177,7 @@ func (h *HTTP) events(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if err := h.opts.Dispatcher.Event(r.Context(), ev, outer.EventID); err != nil {
+	if err := h.opts.Inbound.Event(r.Context(), ev, outer.EventID); err != nil {
 		// Slack retries a delivery that did not get a 200.
 		http.Error(w, "event not handled", http.StatusInternalServerError)
 		return

@@ -11,6 +11,7 @@ import (
 )
 
 func TestHTTPRefusesUnsigned(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "http")
 	ctx := context.Background()
 	command := []byte(url.Values{"command": {"/training"}, "text": {"stiekem"}, "user_id": {w.anna},
@@ -59,6 +60,7 @@ func TestHTTPRefusesUnsigned(t *testing.T) {
 }
 
 func TestHTTPURLVerification(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "http")
 	if err := w.fake.VerifyURL(context.Background()); err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ type interactionWire struct {
 // decoded only when the action's handler reads them (handlers.Registry.MessageAction). Every click carries the
 // whole message it was on, and decoding its blocks into slack-go's types was most of the CPU time of reading a
 // click; no other handler looks at them.
-func (d *Dispatcher) DecodeInteraction(payload []byte) (slack.InteractionCallback, error) {
+func (d *Inbound) DecodeInteraction(payload []byte) (slack.InteractionCallback, error) {
 	var cb slack.InteractionCallback
 	w := interactionWire{interactionAlias: (*interactionAlias)(&cb)}
 	if err := json.Unmarshal(payload, &w); err != nil {

@@ -39,22 +39,23 @@ func clickPayload(actionID string) string {
 		"response_url":"https://hooks.slack.test/actions/1","message":` + message + `}`
 }
 
-// decodeDispatcher has "meter_score" registered as an action and "reading_done" as one that reads the message.
-func decodeDispatcher() *bot.Dispatcher {
+// decodeInbound has "meter_score" registered as an action and "reading_done" as one that reads the message.
+func decodeInbound() *bot.Inbound {
 	reg := handlers.NewRegistry(testPhrases(), quietLog())
 	noop := func(context.Context, slack.InteractionCallback, *slack.BlockAction) (handlers.Response, error) {
 		return handlers.Response{}, nil
 	}
 	reg.Action("meter_score", noop)
 	reg.MessageAction("reading_done", noop)
-	return bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Log: quietLog()})
+	return bot.NewInbound(bot.InboundOptions{Registry: reg, Log: quietLog()})
 }
 
 // TestDecodeInteraction compares the bot's decoder with slack-go's on payloads as Slack sends them: the same
 // callback, except that the clicked message's blocks are only decoded for an action registered with
 // MessageAction.
 func TestDecodeInteraction(t *testing.T) {
-	d := decodeDispatcher()
+	t.Parallel()
+	d := decodeInbound()
 	cases := []struct {
 		name, payload string
 		blocks        bool // the message's blocks decoded
@@ -106,7 +107,7 @@ func TestDecodeInteraction(t *testing.T) {
 func BenchmarkDecodeInteraction(b *testing.B) {
 	payload := []byte(clickPayload("meter_score:3"))
 	b.Run("bot", func(b *testing.B) {
-		d := decodeDispatcher()
+		d := decodeInbound()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := d.DecodeInteraction(payload); err != nil {

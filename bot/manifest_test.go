@@ -12,6 +12,7 @@ import (
 
 // TestManifest checks the Slack app manifest against what the bot registers and calls, so the two cannot drift.
 func TestManifest(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../slack-app-manifest.yaml")
 	if err != nil {
 		t.Fatal(err)

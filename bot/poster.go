@@ -160,10 +160,27 @@ type Posted struct {
 	Found bool
 }
 
-// Post posts m with chat.postMessage. A user ID as channel posts in that user's DM with the bot. With a
+// Post posts text and blocks in a channel, or in a user's DM with the bot when channel is a user ID, and returns
+// the conversation it landed in and its ts: the shape the handlers' Slack interfaces ask for.
+func (p *Poster) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, string, error) {
+	return p.PostKeyed(ctx, channel, text, blocks, "")
+}
+
+// PostKeyed posts like Post with key in the message's metadata (as a delivery's), so that FindDelivery finds it
+// again: a step that may be repeated after a crash looks before it posts.
+func (p *Poster) PostKeyed(ctx context.Context, channel, text string, blocks []slack.Block, key string) (string, string, error) {
+	m := Message{Channel: channel, Text: text, Blocks: blocks, DeliveryKey: key}
+	if isUserID(channel) {
+		m.UserID = channel // the audit row of a failure names the person
+	}
+	posted, err := p.Send(ctx, m)
+	return posted.Channel, posted.TS, err
+}
+
+// Send posts m with chat.postMessage. A user ID as channel posts in that user's DM with the bot. With a
 // DeliveryKey, the message carries it in metadata, and before any retry the conversation's history is searched
 // for it so that a post whose response was lost is not posted twice.
-func (p *Poster) Post(ctx context.Context, m Message) (Posted, error) {
+func (p *Poster) Send(ctx context.Context, m Message) (Posted, error) {
 	channel := m.Channel
 	// A DM goes to the user's ID, which Slack turns into the IM: conversations.open (tier 3, 50 a minute) before
 	// every first DM would hold a fan-out to 1,000 participants up for twenty minutes. The IM's ID, which history

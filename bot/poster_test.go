@@ -61,7 +61,7 @@ func TestPosterPacesPerChannel(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := 0; i < 6; i++ {
 		wg.Go(func() {
-			if _, err := w.poster.Post(context.Background(), bot.Message{Channel: w.channel, Text: "bericht"}); err != nil {
+			if _, err := w.poster.Send(context.Background(), bot.Message{Channel: w.channel, Text: "bericht"}); err != nil {
 				t.Error(err)
 			}
 		})
@@ -92,20 +92,20 @@ func TestPosterChannelBudgets(t *testing.T) {
 	w := newPosterWorld(t, true, bot.PosterOptions{ChannelRate: bot.PerMinute(1, 1)})
 	other := w.fake.AddChannel(slackfake.Channel{Name: "cohort-2", Members: []string{w.fake.BotUserID()}})
 	ctx := context.Background()
-	if _, err := w.poster.Post(ctx, msg(w.channel, "eerste")); err != nil {
+	if _, err := w.poster.Send(ctx, msg(w.channel, "eerste")); err != nil {
 		t.Fatal(err)
 	}
 	// The channel has used its one post a minute: the next one to it waits, and gives up with its caller.
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
-	if _, err := w.poster.Post(short, msg(w.channel, "tweede")); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := w.poster.Send(short, msg(w.channel, "tweede")); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a second post to the channel within the minute: %v, want it to wait past its deadline", err)
 	}
 	// Another channel's post goes at once. The bound only keeps a broken poster from hanging the test: on a
 	// budget shared with the first channel this post would wait most of a minute.
 	bounded, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := w.poster.Post(bounded, msg(other, "elders")); err != nil {
+	if _, err := w.poster.Send(bounded, msg(other, "elders")); err != nil {
 		t.Fatalf("a post to another channel while the first channel's budget is spent: %v", err)
 	}
 	if n, m := len(w.fake.Messages(w.channel)), len(w.fake.Messages(other)); n != 1 || m != 1 {
@@ -117,7 +117,7 @@ func TestPosterWaitsRetryAfter(t *testing.T) {
 	w := newPosterWorld(t, true, bot.PosterOptions{})
 	w.fake.SetRateLimit("chat.postMessage", 60, 1)
 	for i := 0; i < 2; i++ {
-		if _, err := w.poster.Post(context.Background(), msg(w.channel, "na elkaar")); err != nil {
+		if _, err := w.poster.Send(context.Background(), msg(w.channel, "na elkaar")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -160,7 +160,7 @@ func TestPosterRetriesTransientFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newPosterWorld(t, true, bot.PosterOptions{AttemptTimeout: 300 * time.Millisecond})
 			w.fake.FailNext("chat.postMessage", tt.n, tt.fault)
-			posted, err := w.poster.Post(context.Background(), msg(w.channel, "hou vol"))
+			posted, err := w.poster.Send(context.Background(), msg(w.channel, "hou vol"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,7 +177,7 @@ func TestPosterRetriesTransientFailures(t *testing.T) {
 func TestPosterGivesUpAfterMaxAttempts(t *testing.T) {
 	w := newPosterWorld(t, true, bot.PosterOptions{MaxAttempts: 3})
 	w.fake.FailNext("chat.postMessage", 5, slackfake.Fault500)
-	_, err := w.poster.Post(context.Background(), msg(w.channel, "helaas"))
+	_, err := w.poster.Send(context.Background(), msg(w.channel, "helaas"))
 	if err == nil || bot.IsPermanent(err) {
 		t.Fatalf("err %v, want a transient failure", err)
 	}
@@ -198,7 +198,7 @@ func TestPosterLostResponseNotPostedTwice(t *testing.T) {
 			w.fake.FailNext("chat.postMessage", 1, slackfake.FaultLostResponse)
 			m := msg(to, "voorbereiding module 1")
 			m.DeliveryKey = "cohort-1/prep/1/" + w.anna
-			posted, err := w.poster.Post(context.Background(), m)
+			posted, err := w.poster.Send(context.Background(), m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,7 +249,7 @@ func TestPosterPermanentErrors(t *testing.T) {
 			m := tt.setup(w)
 			m.DeliveryKey = "key-" + tt.name
 			m.UserID = w.anna
-			_, err := w.poster.Post(context.Background(), m)
+			_, err := w.poster.Send(context.Background(), m)
 			var pe *bot.PermanentError
 			if !errors.As(err, &pe) || pe.Reason != tt.reason {
 				t.Fatalf("err %v, want permanent %s", err, tt.reason)
@@ -277,7 +277,7 @@ func TestPosterPermanentErrors(t *testing.T) {
 func TestPosterOtherMethods(t *testing.T) {
 	w := newPosterWorld(t, true, bot.PosterOptions{})
 	ctx := context.Background()
-	posted, err := w.poster.Post(ctx, msg(w.channel, "eerste versie"))
+	posted, err := w.poster.Send(ctx, msg(w.channel, "eerste versie"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestPosterDMWithoutOpening(t *testing.T) {
 	ctx := context.Background()
 	bram := w.fake.AddUser(slackfake.User{Name: "bram"})
 	for i, u := range []string{w.anna, bram, w.anna} {
-		p, err := w.poster.Post(ctx, bot.Message{Channel: u, Text: "hoi", DeliveryKey: "c1/dm/m1/" + u + string(rune('a'+i))})
+		p, err := w.poster.Send(ctx, bot.Message{Channel: u, Text: "hoi", DeliveryKey: "c1/dm/m1/" + u + string(rune('a'+i))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,7 +340,7 @@ func TestPosterDMWithoutOpening(t *testing.T) {
 	// A lost response to a first DM: the retry opens the IM to look, finds the message, and does not post again.
 	cor := w.fake.AddUser(slackfake.User{Name: "cor"})
 	w.fake.FailNext("chat.postMessage", 1, slackfake.FaultLostResponse)
-	p, err := w.poster.Post(ctx, bot.Message{Channel: cor, Text: "hoi", DeliveryKey: "c1/dm/m1/" + cor})
+	p, err := w.poster.Send(ctx, bot.Message{Channel: cor, Text: "hoi", DeliveryKey: "c1/dm/m1/" + cor})
 	if err != nil {
 		t.Fatal(err)
 	}

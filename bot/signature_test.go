@@ -12,6 +12,7 @@ import (
 )
 
 func TestVerifySignature(t *testing.T) {
+	t.Parallel()
 	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 	now := time.Unix(1_770_000_000, 0)
 	body := []byte("token=x&command=%2Fgesprekbot&text=help")

@@ -41,7 +41,7 @@ const (
 
 // SocketMode connects the bot to Slack over Socket Mode (SLACK_APP_TOKEN + SLACK_BOT_TOKEN): it opens a
 // connection with apps.connections.open (slack-go), reads envelopes from the websocket, hands each to the
-// Dispatcher on its own goroutine and acks it with the handler's result. It reconnects when Slack asks
+// Inbound on its own goroutine and acks it with the handler's result. It reconnects when Slack asks
 // ("disconnect"), when the link drops or when Slack's pings stop, with a capped, jittered backoff between failed
 // attempts.
 //
@@ -50,7 +50,7 @@ const (
 // the bot's CPU time (README, "Performance"). The payloads are decoded into slack-go's own types.
 type SocketMode struct {
 	api *slack.Client // with the app-level token (slack.OptionAppLevelToken)
-	d   *Dispatcher
+	d   *Inbound
 	log *slog.Logger
 
 	// OpenTimeout bounds apps.connections.open (DefaultSocketOpenTimeout); HandshakeTimeout bounds dialling the
@@ -60,7 +60,7 @@ type SocketMode struct {
 }
 
 // NewSocketMode returns the adapter for api, a slack.Client made with slack.OptionAppLevelToken.
-func NewSocketMode(api *slack.Client, d *Dispatcher, log *slog.Logger) *SocketMode {
+func NewSocketMode(api *slack.Client, d *Inbound, log *slog.Logger) *SocketMode {
 	return &SocketMode{api: api, d: d, log: log,
 		OpenTimeout: DefaultSocketOpenTimeout, HandshakeTimeout: DefaultSocketHandshakeTimeout}
 }
@@ -270,7 +270,7 @@ func (s *SocketMode) drain(inflight *sync.WaitGroup) {
 	}
 }
 
-// handle decodes one envelope's payload, runs it through the Dispatcher and acks it. A payload that cannot be
+// handle decodes one envelope's payload, runs it through the Inbound and acks it. A payload that cannot be
 // decoded is acked empty: Slack would only send it again.
 func (s *SocketMode) handle(ctx context.Context, c *socketConn, env socketEnvelope) {
 	var payload any

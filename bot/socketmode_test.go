@@ -22,9 +22,9 @@ import (
 )
 
 // socketWorld is a Socket Mode bot without a database, with a user and a channel, and "/echo" answering its text.
-func socketWorld(t *testing.T) (*bottest.World, string, string) {
+func socketWorld(t *testing.T) (*bare, string, string) {
 	t.Helper()
-	b := bottest.New(t, nil, bottest.Options{Phrases: testPhrases(), Log: quietLog()})
+	b := newBare(t, nil, bareOptions{Phrases: testPhrases(), Log: quietLog()})
 	user := b.Fake.AddUser(slackfake.User{Name: "anna"})
 	channel := b.Fake.AddChannel(slackfake.Channel{Name: "cohort", Members: []string{user, b.Fake.BotUserID()}})
 	b.Registry.Command("/echo", func(_ context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
@@ -35,6 +35,7 @@ func socketWorld(t *testing.T) (*bottest.World, string, string) {
 }
 
 func TestSocketModeDisconnectRequested(t *testing.T) {
+	t.Parallel()
 	b, user, channel := socketWorld(t)
 	ctx := context.Background()
 	// Slack asks before it rotates a connection. The fake would keep the old one open for a minute: the bot must
@@ -48,6 +49,7 @@ func TestSocketModeDisconnectRequested(t *testing.T) {
 }
 
 func TestSocketModeLargeReplyGoesToResponseURL(t *testing.T) {
+	t.Parallel()
 	b, user, channel := socketWorld(t)
 	// Over Socket Mode's 20 KB ack limit, under a message's 40,000 characters.
 	long := strings.Repeat("Een lange zin over het Gesprek. ", 800)
@@ -69,10 +71,11 @@ func TestSocketModeLargeReplyGoesToResponseURL(t *testing.T) {
 }
 
 func TestSocketModeRefusedToken(t *testing.T) {
+	t.Parallel()
 	fake := slackfake.New(slackfake.Options{})
 	t.Cleanup(fake.Close)
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken("xapp-not-this-one"))
-	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
+	d := bot.NewInbound(bot.InboundOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := bot.NewSocketMode(api, d, quietLog()).Run(ctx)
@@ -87,7 +90,8 @@ func TestSocketModeRefusedToken(t *testing.T) {
 // TestSocketModeConnectTimeouts: a connection attempt that hangs, at apps.connections.open or at the websocket
 // handshake, is given up after its timeout and tried again, so the bot does not stay offline until a restart.
 func TestSocketModeConnectTimeouts(t *testing.T) {
-	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
+	t.Parallel()
+	d := bot.NewInbound(bot.InboundOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
 
 	t.Run("OpenHangs", func(t *testing.T) {
 		fake := slackfake.New(slackfake.Options{})
@@ -155,7 +159,8 @@ func TestSocketModeConnectTimeouts(t *testing.T) {
 // TestEventAfterAck: an event whose handler was registered to run after the ack is acknowledged while the handler
 // still works (a publish waiting for its rate limit); its failure does not bring the event back; Close ends it.
 func TestEventAfterAck(t *testing.T) {
-	b := bottest.New(t, nil, bottest.Options{Phrases: testPhrases(), Log: quietLog()})
+	t.Parallel()
+	b := newBare(t, nil, bareOptions{Phrases: testPhrases(), Log: quietLog()})
 	user := b.Fake.AddUser(slackfake.User{Name: "anna"})
 	started := make(chan struct{}, 1)
 	ended := make(chan error, 1)
@@ -179,10 +184,10 @@ func TestEventAfterAck(t *testing.T) {
 	}
 	short, scancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer scancel()
-	if err := b.Dispatcher.Wait(short); err == nil {
+	if err := b.Inbound.Wait(short); err == nil {
 		t.Fatal("Wait returned while the handler still worked")
 	}
-	b.Dispatcher.Close()
+	b.Inbound.Close()
 	select {
 	case err := <-ended:
 		if !errors.Is(err, context.Canceled) {
@@ -191,7 +196,7 @@ func TestEventAfterAck(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("Close did not end the handler")
 	}
-	if err := b.Dispatcher.Wait(ctx); err != nil {
+	if err := b.Inbound.Wait(ctx); err != nil {
 		t.Errorf("Wait after Close: %v", err)
 	}
 	if n := len(b.Fake.CallsTo("deliver:events_api")); n != 1 {

@@ -35,10 +35,10 @@ type casusWorld struct {
 // later moves the clock past the window in which a reveal counts as a repeat.
 func (w *casusWorld) later() { w.clock.Add(time.Minute) }
 
-func newCasusWorld(t *testing.T, lvb string) *casusWorld {
+func newCasusWorld(t testing.TB, lvb string) *casusWorld {
 	t.Helper()
-	course, db, b := newBot(t)
-	w := &casusWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC))}
+	course, db, b := newBot(t, time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC))
+	w := &casusWorld{bot: b, fake: b.Fake, db: db, course: course, clock: b.Clock, casus: b.App.Casus}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bakker"})
@@ -46,8 +46,6 @@ func newCasusWorld(t *testing.T, lvb string) *casusWorld {
 		Members: []string{w.trainer, w.anna, w.bram, w.fake.BotUserID()}})
 
 	w.cohortID = saveDecemberCohort(t, db, "Zwolle voorjaar 2027", w.channel, w.trainer, []string{"richard", lvb})
-	w.casus = handlers.RegisterCasus(b.Registry, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
-	b.Connect(t)
 	return w
 }
 
@@ -149,6 +147,7 @@ func firstSentence(s string) string {
 }
 
 func TestCasusRevealSequence(t *testing.T) {
+	t.Parallel()
 	others := map[string][]string{"johan": {"Johanna"}, "johanna": {"Johan "}, "emma": {"Tom"}, "tom": {"Emma"}}
 	names := map[string]string{"johan": "Johan", "johanna": "Johanna", "emma": "Emma", "tom": "Tom"}
 	line := []string{"aanmelding", "gedrag", "rol", "ondersteuningsplan"}
@@ -216,6 +215,7 @@ func TestCasusRevealSequence(t *testing.T) {
 }
 
 func TestCasusDoubleReveal(t *testing.T) {
+	t.Parallel()
 	w := newCasusWorld(t, "emma")
 	var wg sync.WaitGroup
 	for range 2 {
@@ -253,6 +253,7 @@ func TestCasusDoubleReveal(t *testing.T) {
 }
 
 func TestCasusRefusesNonTrainer(t *testing.T) {
+	t.Parallel()
 	w := newCasusWorld(t, "johanna")
 	var audits int
 	if err := w.db.GetContext(context.Background(), &audits, `SELECT count(*) FROM audit_log`); err != nil {
@@ -284,6 +285,7 @@ func TestCasusRefusesNonTrainer(t *testing.T) {
 }
 
 func TestCasusRoleCard(t *testing.T) {
+	t.Parallel()
 	w := newCasusWorld(t, "johanna")
 	johanna := stageTexts(t, w.course, "johanna")
 	card := firstSentence(johanna["rol"].Text)
@@ -350,6 +352,7 @@ func TestCasusRoleCard(t *testing.T) {
 }
 
 func TestCasusLateJoiner(t *testing.T) {
+	t.Parallel()
 	w := newCasusWorld(t, "tom")
 	tom := stageTexts(t, w.course, "tom")
 	richard := stageTexts(t, w.course, "richard")
@@ -417,6 +420,7 @@ func TestCasusLateJoiner(t *testing.T) {
 }
 
 func TestCasusHelpAndStatus(t *testing.T) {
+	t.Parallel()
 	w := newCasusWorld(t, "johan")
 	w.command(t, w.trainer, w.channel, "vertel alles")
 	got := w.lastEphemeral(t, w.trainer)
@@ -464,6 +468,7 @@ func TestCasusHelpAndStatus(t *testing.T) {
 }
 
 func TestCasusAutoReveal(t *testing.T) {
+	t.Parallel()
 	w := newCasusWorld(t, "emma")
 	ctx := context.Background()
 	// The trainer shared module 1's stage of Emma only.
@@ -499,6 +504,7 @@ func TestCasusAutoReveal(t *testing.T) {
 }
 
 func TestCaseStageMessages(t *testing.T) {
+	t.Parallel()
 	course := defaultCourseCasus(t)
 	tests := []struct {
 		golden, variant, stage string

@@ -12,6 +12,7 @@ import (
 // TestCatchUpMessageEnds checks the two closing texts of the catch-up: "nothing to catch up on" when no preparation
 // is current and no case stage was shared, and the pointer to the channel when the oldest stages do not fit.
 func TestCatchUpMessageEnds(t *testing.T) {
+	t.Parallel()
 	v, err := handlers.NewModuleView(defaultCourse(t), fixedCohort("johanna"), 0)
 	if err != nil {
 		t.Fatal(err)

@@ -141,6 +141,7 @@ func addReveals(t *testing.T, db *store.DB, c *content.Cohort, rs ...reveal) {
 }
 
 func TestRenderGolden(t *testing.T) {
+	t.Parallel()
 	readAt := time.Date(2026, 12, 3, 20, 15, 0, 0, deliveryTZ)
 	tests := []struct {
 		name    string
@@ -211,6 +212,7 @@ func checkBlockKit(t *testing.T, blocks []slack.Block) {
 // TestRenderEveryRule renders every delivery the default rules plan, for every case variant, and checks each
 // against Slack's limits: the course content must fit whichever the trainer picks.
 func TestRenderEveryRule(t *testing.T) {
+	t.Parallel()
 	crs := defaultCourse(t)
 	for _, lvb := range []string{"johan", "johanna", "emma", "tom"} {
 		c := fixedCohort(lvb)
@@ -273,6 +275,7 @@ func TestRenderEveryRule(t *testing.T) {
 }
 
 func TestRenderSkipsAndRefuses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := fixedCohort("johan")
 	db, d := seededRenderer(t, c)
@@ -329,6 +332,7 @@ func TestRenderSkipsAndRefuses(t *testing.T) {
 }
 
 func TestDutchDateTime(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		t    time.Time
 		want string
@@ -346,6 +350,7 @@ func TestDutchDateTime(t *testing.T) {
 }
 
 func TestMeenemen(t *testing.T) {
+	t.Parallel()
 	crs := defaultCourse(t)
 	tests := []struct {
 		module int
@@ -377,6 +382,7 @@ func TestMeenemen(t *testing.T) {
 // TestDeliverCaseReveal: a case_reveal delivery is posted through Reveal (the casus engineer's AutoReveal, which
 // records each stage), nothing else is; nothing due means ErrSkip.
 func TestDeliverCaseReveal(t *testing.T) {
+	t.Parallel()
 	c := fixedCohort("johanna")
 	c.ID = 7
 	var calls []int

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
@@ -41,11 +40,8 @@ type escapeWorld struct {
 
 func newEscapeWorld(t *testing.T) *escapeWorld {
 	t.Helper()
-	course, db, _ := newBot(t)
-	clock := bottest.NewClock(time.Date(2026, 11, 16, 10, 0, 0, 0, meterTZ))
-	db.Now = clock.Now
-	b := bottest.New(t, db, bottest.Options{Phrases: course.Phrases, Fake: slackfake.Options{Now: clock.Now}})
-	w := &escapeWorld{bot: b, fake: b.Fake, db: db, clock: clock}
+	_, db, b := newBot(t, time.Date(2026, 11, 16, 10, 0, 0, 0, meterTZ), func(o *bottest.Options) { o.FakeOnClock = true })
+	w := &escapeWorld{bot: b, fake: b.Fake, db: db, clock: b.Clock, disp: b.App.Dispatcher}
 	w.tess = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer", IsAdmin: true})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bos"})
@@ -53,26 +49,6 @@ func newEscapeWorld(t *testing.T) *escapeWorld {
 	w.channel = w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-escape",
 		Members: []string{w.tess, w.anna, w.bram, b.Fake.BotUserID()}})
 
-	sender := bot.NewSender(b.Poster)
-	deliveries := handlers.NewDeliveries(course, db)
-	deliveries.Now = clock.Now
-	w.disp = scheduler.NewDispatcher(db, sender, deliveries, scheduler.DispatchOptions{Now: clock.Now, Log: b.Log})
-	reg, log := b.Registry, b.Log
-	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: b.Port, Log: log, Now: clock.Now})
-	handlers.RegisterHelp(reg, gate, log)
-	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now, Gate: gate})
-	buttons := handlers.RegisterProgressButtons(reg, course, db)
-	buttons.Refresh, buttons.Gate = home.Refresh, gate
-	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Port, Home: home, Log: log, Now: clock.Now})
-	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: db, Log: log})
-	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{Store: db, Users: sender, BotUserID: b.Fake.BotUserID(),
-		Now: clock.Now, Log: log, Gate: gate})
-	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course, Now: clock.Now, Gate: gate, Log: log})
-	casus := handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
-	deliveries.Reveal = casus.AutoReveal
-	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
-	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: b.Port, Log: log, Gate: gate})
-	b.Connect(t)
 	return w
 }
 
@@ -123,6 +99,7 @@ func (w *escapeWorld) lastWith(t *testing.T, conv, want string) slackfake.Messag
 // App Home — and then reads every message, ephemeral message, view and call the fake holds: none carries the
 // markup raw in mrkdwn, plain_text never shows it escaped twice, and the escaped text does show where it belongs.
 func TestTypedTextIsEscapedEverywhere(t *testing.T) {
+	t.Parallel()
 	w := newEscapeWorld(t)
 	name := "Groep " + hostile
 	place := func(n int) string { return fmt.Sprintf("Zaal %d %s", n, hostile) }

@@ -27,7 +27,7 @@ type GateStore interface {
 	Audit(ctx context.Context, e store.AuditEntry) error
 }
 
-// GateSlack is what the gate asks Slack; *bot.Port implements it.
+// GateSlack is what the gate asks Slack; *bot.Poster implements it.
 type GateSlack interface {
 	// UserInfo returns users.info's user: the profile's e-mail address and the workspace roles.
 	UserInfo(ctx context.Context, userID string) (*slack.User, error)

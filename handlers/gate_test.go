@@ -13,7 +13,6 @@ import (
 	"github.com/lib/pq"
 	"github.com/slack-go/slack"
 
-	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
@@ -57,10 +56,11 @@ const gTrainerEmail = "erik@gemeente.nl"
 func newGateWorld(t *testing.T) *gateWorld {
 	t.Helper()
 	ctx := context.Background()
-	course, db, b := newBot(t)
-	clock := bottest.NewClock(trainingNow)
-	db.Now = clock.Now
-	w := &gateWorld{bot: b, fake: b.Fake, db: db, course: course, users: map[string]string{}, clock: clock}
+	// TRAINING_CREATORS names Dirk by his user ID, so he has it before the workspace exists.
+	const dirk = "U0CREATOR1"
+	course, db, b := newBot(t, trainingNow, func(o *bottest.Options) { o.Creators = []string{dirk, "Carla@Gemeente.nl"} })
+	w := &gateWorld{bot: b, fake: b.Fake, db: db, course: course, users: map[string]string{}, clock: b.Clock,
+		meter: b.App.Meter, render: b.App.Deliveries}
 	for role, u := range map[string]slackfake.User{
 		gTrainerByID:    {Name: "tess"},
 		gTrainerByEmail: {Name: "erik", Email: "Erik@Gemeente.nl"},
@@ -69,7 +69,7 @@ func newGateWorld(t *testing.T) *gateWorld {
 		gAdmin:          {Name: "ada", IsAdmin: true},
 		gOwner:          {Name: "otto", IsOwner: true},
 		gPrimaryOwner:   {Name: "pia", IsPrimaryOwner: true},
-		gCreatorByID:    {Name: "dirk"},
+		gCreatorByID:    {ID: dirk, Name: "dirk"},
 		gCreatorByEmail: {Name: "carla", Email: "carla@gemeente.nl"},
 	} {
 		w.users[role] = w.fake.AddUser(u)
@@ -99,24 +99,6 @@ func newGateWorld(t *testing.T) *gateWorld {
 		t.Fatal(err)
 	}
 
-	// As cmd/gesprekbot wires the handlers.
-	reg, log := b.Registry, b.Log
-	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: b.Port, Log: log, Now: clock.Now,
-		Creators: []string{w.users[gCreatorByID], "Carla@Gemeente.nl"}})
-	handlers.RegisterHelp(reg, gate, log)
-	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now, Gate: gate})
-	buttons := handlers.RegisterProgressButtons(reg, course, db)
-	buttons.Refresh, buttons.Gate = home.Refresh, gate
-	handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Port, Home: home, Log: log, Now: clock.Now})
-	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: db, Log: log})
-	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{Store: db, Users: bot.NewSender(b.Poster), BotUserID: w.fake.BotUserID(), Now: clock.Now, Log: log, Gate: gate})
-	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course, Now: clock.Now, Gate: gate, Log: log})
-	handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
-	w.meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now, Gate: gate})
-	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: b.Port, Log: log, Gate: gate})
-	w.render = handlers.NewDeliveries(course, db)
-	w.render.Now = clock.Now
-	b.Connect(t)
 	return w
 }
 
@@ -190,6 +172,7 @@ type gateRow func(t *testing.T, w *gateWorld, user string) (allowed bool, seen s
 // by ID. The registry's declared entry points and the table's rows must be the same: a new trainer entry point
 // without a row fails this test.
 func TestGate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newGateWorld(t)
 	trainerRefused := "alleen een trainer"
@@ -226,7 +209,7 @@ func TestGate(t *testing.T) {
 			return strings.Contains(s, w.course.Phrases.HomeTrainerHeader), s
 		},
 		"action module_info": func(t *testing.T, w *gateWorld, user string) (bool, string) {
-			ch, ts, err := w.bot.Port.Post(ctx, user, "module", []slack.Block{slack.NewActionBlock("mi",
+			ch, ts, err := w.bot.Poster.Post(ctx, user, "module", []slack.Block{slack.NewActionBlock("mi",
 				handlers.ModuleInfoButton(w.cohort.ID, 1, w.course.Phrases.ModuleInfoButton))})
 			if err != nil {
 				t.Fatal(err)
@@ -321,6 +304,7 @@ func TestGate(t *testing.T) {
 // not in (another cohort's id, or one no cohort has), as a forged payload would: each gets the stranger's refusal
 // and nothing is written. The same buttons with the clicker's own cohort work, so the refusals are the gate's.
 func TestForgedCohortInPayload(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newGateWorld(t)
 	anna := w.users[gParticipant]
@@ -343,7 +327,7 @@ func TestForgedCohortInPayload(t *testing.T) {
 	}
 	post := func(cohortID int64) (string, string) {
 		t.Helper()
-		ch, ts, err := w.bot.Port.Post(ctx, anna, "knoppen", buttons(cohortID))
+		ch, ts, err := w.bot.Poster.Post(ctx, anna, "knoppen", buttons(cohortID))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,6 +54,7 @@ func (tr trainers) IsTrainer(_ context.Context, userID string) (bool, error) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, user, text, golden string
 	}{

@@ -14,10 +14,8 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
-	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // openHomes opens the App Home of each of users n times, from at most 100 goroutines at once, and returns the
@@ -54,18 +52,13 @@ func openHomes(fake *slackfake.Server, users []string, n int) []string {
 // acknowledged (an event that is not comes back from Slack as a retry), the modal opens before its trigger id
 // expires, and no App Home publish went over views.publish's limit.
 func TestHomeOpenBurst(t *testing.T) {
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.New(t)
 	// The fake waits up to 10 s for an ack: a safety net; Slack itself waits 3.
-	w := bottest.New(t, db, bottest.Options{Phrases: course.Phrases, Fake: slackfake.Options{AckTimeout: bottest.Timeout},
+	w := bottest.New(t, bottest.Options{Now: time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ),
+		Fake: slackfake.Options{AckTimeout: bottest.Timeout},
 		Poster: bot.PosterOptions{Tiers: bot.PublishedTiers(), ChannelRate: bot.Rate{PerSecond: 1, Burst: 3},
 			PostRate: bot.PerMinute(600, 20)}})
+	course, db := w.Course, w.DB
 	w.Fake.UseSlackLimits()
-	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
-	db.Now = clock.Now
 	trainer := w.Fake.AddUser(slackfake.User{Name: "tess"})
 	anna := w.Fake.AddUser(slackfake.User{Name: "anna"})
 	var people []string
@@ -74,15 +67,12 @@ func TestHomeOpenBurst(t *testing.T) {
 	}
 	channel := w.Fake.AddChannel(slackfake.Channel{Name: "het-gesprek-druk", Members: append([]string{trainer, anna, w.Fake.BotUserID()}, people...)})
 	cohortID := saveDecemberCohort(t, db, "Druk najaar 2026", channel, trainer, []string{"richard", "johan"}, append([]string{anna}, people[:50]...)...)
-	handlers.RegisterHome(w.Registry, handlers.HomeDeps{Course: course, Store: db, Slack: w.Poster, Log: w.Log, Now: clock.Now})
-	handlers.RegisterMeter(w.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: w.Port, Log: w.Log, Now: clock.Now})
-	w.Connect(t)
 
 	// Anna's button that opens the modal of her development plan, as the competentiemeter's result shows it.
 	ctx := context.Background()
 	button := slack.NewButtonBlockElement(handlers.ActionMeterPlan, strconv.FormatInt(cohortID, 10),
 		slack.NewTextBlockObject(slack.PlainTextType, course.Phrases.MeterPlanButton, false, false))
-	dm, ts, err := w.Port.Post(ctx, anna, "Je ontwikkelpunten", []slack.Block{slack.NewActionBlock("plan", button)})
+	dm, ts, err := w.Poster.Post(ctx, anna, "Je ontwikkelpunten", []slack.Block{slack.NewActionBlock("plan", button)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,22 +111,14 @@ func callErrors(calls []slackfake.Call) []string {
 // TestHomePublishDebounced: someone who opens their App Home thirty times while a publish of theirs waits for
 // views.publish's limit gets one more publish, not thirty; it shows what they did in the meantime.
 func TestHomePublishDebounced(t *testing.T) {
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.New(t)
 	// One publish every 3 seconds: the first goes at once, the rest queue.
-	w := bottest.New(t, db, bottest.Options{Phrases: course.Phrases,
+	w := bottest.New(t, bottest.Options{Now: time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ),
 		Poster: bot.PosterOptions{Tiers: map[int]bot.Rate{4: bot.PerMinute(20, 1)}}})
-	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
-	db.Now = clock.Now
+	course, db := w.Course, w.DB
 	trainer := w.Fake.AddUser(slackfake.User{Name: "tess"})
 	anna := w.Fake.AddUser(slackfake.User{Name: "anna"})
 	channel := w.Fake.AddChannel(slackfake.Channel{Name: "het-gesprek-home", Members: []string{trainer, anna, w.Fake.BotUserID()}})
 	cohortID := saveDecemberCohort(t, db, "Home najaar 2026", channel, trainer, []string{"richard", "johan"}, anna)
-	handlers.RegisterHome(w.Registry, handlers.HomeDeps{Course: course, Store: db, Slack: w.Poster, Log: w.Log, Now: clock.Now})
-	w.Connect(t)
 
 	first := w.OpenHome(t, anna)
 	if n := len(w.Fake.CallsTo("views.publish")); n != 1 {

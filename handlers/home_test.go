@@ -33,10 +33,8 @@ type homeWorld struct {
 
 func newHomeWorld(t *testing.T) *homeWorld {
 	t.Helper()
-	course, db, b := newBot(t)
-	clock := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
-	w := &homeWorld{bot: b, fake: b.Fake, db: db, course: course}
-	w.db.Now = clock.Now
+	course, db, b := newBot(t, time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
+	w := &homeWorld{bot: b, fake: b.Fake, db: db, course: course, privacy: b.App.Privacy}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.bram = w.fake.AddUser(slackfake.User{Name: "bram", RealName: "Bram Bos"})
@@ -44,13 +42,6 @@ func newHomeWorld(t *testing.T) *homeWorld {
 		Members: []string{w.trainer, w.anna, w.bram, w.fake.BotUserID()}})
 	w.cohortID = saveDecemberCohort(t, db, "Home najaar 2026", w.channel, w.trainer, []string{"richard", "johan"}, w.anna, w.bram)
 
-	reg, log := b.Registry, b.Log
-	home := handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: b.Poster, Log: log, Now: clock.Now})
-	buttons := handlers.RegisterProgressButtons(reg, course, db)
-	buttons.Refresh = home.Refresh
-	handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: log, Now: clock.Now})
-	w.privacy = handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: b.Port, Home: home, Log: log})
-	b.Connect(t)
 	return w
 }
 
@@ -66,6 +57,7 @@ func viewText(v slackfake.View) string {
 }
 
 func TestHomeEndToEnd(t *testing.T) {
+	t.Parallel()
 	w := newHomeWorld(t)
 	ctx := context.Background()
 	mod1, _ := w.course.Module(1)
@@ -186,6 +178,7 @@ func homeFixture(t *testing.T) (*content.Course, time.Time, *content.Cohort, han
 }
 
 func TestHomeViewGolden(t *testing.T) {
+	t.Parallel()
 	course, now, c, p := homeFixture(t)
 	t.Run("Participant", func(t *testing.T) {
 		v, err := handlers.HomeView(course, now, "UANNA", nil, &p)
@@ -215,6 +208,7 @@ func TestHomeViewGolden(t *testing.T) {
 }
 
 func TestHomeViewFitsSlack(t *testing.T) {
+	t.Parallel()
 	course, now, c, p := homeFixture(t)
 	// Every stage of every case revealed, many times over: far more than a view holds.
 	var stages []handlers.RevealedStage
@@ -284,6 +278,7 @@ func viewJSON(t *testing.T, v any) json.RawMessage {
 // its Klaar; module 4's closing task is the eindmeting, which the Home shows with the competentiemeter, so nobody
 // is asked to click Klaar for it as well, and the trainer sees no homework count for it.
 func TestHomeAfterTheCourse(t *testing.T) {
+	t.Parallel()
 	course, _, c, p := homeFixture(t)
 	after := c.Modules[3].End.Add(24 * time.Hour)
 	v, err := handlers.HomeView(course, after, "UANNA", nil, &p)

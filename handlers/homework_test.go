@@ -16,6 +16,7 @@ import (
 // development plan counts as done, like "Klaar": the module 1 reminder skips the participant and the homework DM
 // shows it done without the button. It counts for module 1 only.
 func TestHomeworkDevelopmentPlan(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := fixedCohort("johan")
 	db, d := seededRenderer(t, c)

@@ -28,6 +28,7 @@ func joined(user, channel string) slackevents.EventsAPIEvent {
 }
 
 func TestMemberJoined(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := fixedCohort("johanna")
 	db, d := seededRenderer(t, c)

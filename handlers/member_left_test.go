@@ -19,6 +19,7 @@ import (
 // no longer in the group (and change nothing), and the trainer sees her as left; nothing about her is deleted,
 // and rejoining restores everything.
 func TestMemberLeftChannel(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newGateWorld(t)
 	anna, tess := w.users[gParticipant], w.users[gTrainerByID]
@@ -42,7 +43,7 @@ func TestMemberLeftChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, checklist, err := w.bot.Port.Post(ctx, anna, text, blocks)
+	_, checklist, err := w.bot.Poster.Post(ctx, anna, text, blocks)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestGrowthChart(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -219,6 +219,7 @@ func sameScores(a, b map[string]int) bool {
 }
 
 func TestMeterFiguresTwoSharedOneUnshared(t *testing.T) {
+	t.Parallel()
 	w := newFiguresWorld(t, "eva")
 	anna, bram, cor, dina, eva := w.byName["anna"], w.byName["bram"], w.byName["cor"], w.byName["dina"], w.byName["eva"]
 	w.finish(t, anna, w.scores(5))
@@ -256,6 +257,7 @@ func TestMeterFiguresTwoSharedOneUnshared(t *testing.T) {
 }
 
 func TestMeterFiguresThreeThenFour(t *testing.T) {
+	t.Parallel()
 	w := newFiguresWorld(t, "eva", "fay")
 	for i, n := range []string{"anna", "bram", "cor"} {
 		w.finish(t, w.byName[n], w.scores(2+i))
@@ -300,6 +302,7 @@ func subtract(a int, x map[string]float64, b int, y map[string]float64) map[stri
 }
 
 func TestMeterFiguresReopenAndChange(t *testing.T) {
+	t.Parallel()
 	w := newFiguresWorld(t)
 	anna := w.byName["anna"]
 	for i, n := range []string{"anna", "bram", "cor", "dina"} {
@@ -339,6 +342,7 @@ func TestMeterFiguresReopenAndChange(t *testing.T) {
 }
 
 func TestMeterFiguresShareAfterFigures(t *testing.T) {
+	t.Parallel()
 	w := newFiguresWorld(t)
 	for i, n := range []string{"anna", "bram", "cor", "dina"} {
 		w.finish(t, w.byName[n], w.scores(1+i))
@@ -377,6 +381,7 @@ func TestMeterFiguresShareAfterFigures(t *testing.T) {
 }
 
 func TestMeterFiguresOnlyParticipantsCount(t *testing.T) {
+	t.Parallel()
 	w := newFiguresWorld(t)
 	ctx := context.Background()
 	// The trainer's own measurement (recorded as a participant too) and a guest the bot never saw in the channel
@@ -404,6 +409,7 @@ func TestMeterFiguresOnlyParticipantsCount(t *testing.T) {
 
 // TestMeterShareWithdrawnOnReopen shares a voormeting, reopens it and shares it again, all by clicking in the DM.
 func TestMeterShareWithdrawnOnReopen(t *testing.T) {
+	t.Parallel()
 	w := newMeterWorld(t)
 	ctx := context.Background()
 	anna := w.users[0]

@@ -17,7 +17,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // meterWorld is a cohort in the Slack fake with a real database and the bot connected over Socket Mode.
@@ -44,7 +43,7 @@ func meterModuleStart(n int) time.Time {
 
 // saveDecemberCohort stores a cohort in channel with trainer and cases, its modules on the Mondays of
 // meterModuleStart in the Stadhuis, and records participants as having joined; it returns the cohort's id.
-func saveDecemberCohort(t *testing.T, db *store.DB, name, channel, trainer string, cases []string, participants ...string) int64 {
+func saveDecemberCohort(t testing.TB, db *store.DB, name, channel, trainer string, cases []string, participants ...string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	co := &content.Cohort{Name: name, Channel: channel, Timezone: content.DefaultTimezone,
@@ -65,23 +64,22 @@ func saveDecemberCohort(t *testing.T, db *store.DB, name, channel, trainer strin
 	return id
 }
 
-// newBot returns the default course, a fresh database and the bot on the Slack fake with the course's phrases,
-// not yet connected.
-func newBot(t *testing.T) (*content.Course, *store.DB, *bottest.World) {
+// newBot returns the bot as cmd/gesprekbot builds it (bottest.World), connected to a fresh Slack fake on a fresh
+// database, with its clock at now; and its course and database.
+func newBot(t testing.TB, now time.Time, opts ...func(*bottest.Options)) (*content.Course, *store.DB, *bottest.World) {
 	t.Helper()
-	course, err := content.Default()
-	if err != nil {
-		t.Fatal(err)
+	o := bottest.Options{Now: now}
+	for _, f := range opts {
+		f(&o)
 	}
-	db := storetest.New(t)
-	return course, db, bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
+	w := bottest.New(t, o)
+	return w.Course, w.DB, w
 }
 
 func newMeterWorld(t *testing.T) *meterWorld {
 	t.Helper()
-	course, db, b := newBot(t)
-	w := &meterWorld{bot: b, fake: b.Fake, db: db, course: course, clock: bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))}
-	w.db.Now = w.clock.Now
+	course, db, b := newBot(t, time.Date(2026, 12, 1, 10, 0, 0, 0, meterTZ))
+	w := &meterWorld{bot: b, fake: b.Fake, db: db, course: course, clock: b.Clock}
 	w.trainer = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	members := []string{w.trainer, w.fake.BotUserID()}
 	for _, n := range []string{"anna", "bram", "cor", "dina"} {
@@ -91,8 +89,6 @@ func newMeterWorld(t *testing.T) *meterWorld {
 	}
 	w.channel = w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-meter", Members: members})
 	w.cohortID = saveDecemberCohort(t, db, "Meter najaar 2026", w.channel, w.trainer, []string{"richard", "johan"}, w.users...)
-	handlers.RegisterMeter(b.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log, Now: w.clock.Now})
-	b.Connect(t)
 	return w
 }
 
@@ -170,6 +166,7 @@ func (w *meterWorld) answerAll(t *testing.T, user string, score func(i int) int)
 }
 
 func TestMeterVoormetingAndEindmeting(t *testing.T) {
+	t.Parallel()
 	w := newMeterWorld(t)
 	anna, bram := w.users[0], w.users[1]
 	dm := w.fake.IMWith(anna)
@@ -366,6 +363,7 @@ func TestMeterVoormetingAndEindmeting(t *testing.T) {
 }
 
 func TestMeterTrainerOverview(t *testing.T) {
+	t.Parallel()
 	w := newMeterWorld(t)
 	ctx := context.Background()
 	ids := make([]string, 0, 21)
@@ -469,6 +467,7 @@ func TestMeterTrainerOverview(t *testing.T) {
 }
 
 func TestStap2Ties(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -524,6 +523,7 @@ func TestStap2Ties(t *testing.T) {
 }
 
 func TestGrowthFigures(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -561,6 +561,7 @@ func TestGrowthFigures(t *testing.T) {
 
 // TestMeterGolden checks the competentiemeter's messages and modal against golden JSON (go test -update rewrites).
 func TestMeterGolden(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -655,6 +656,7 @@ func TestMeterGolden(t *testing.T) {
 // TestStap2TiedWording: the statements left out with the same score are named in the plural when there are
 // several ("op de stellingen 9, 14 en 19") and in the singular when there is one ("op stelling 6").
 func TestStap2TiedWording(t *testing.T) {
+	t.Parallel()
 	course := defaultCourse(t)
 	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	m := handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course})

@@ -25,7 +25,7 @@ type ModuleInfoStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
 }
 
-// ModuleInfoSlack opens the modal; cmd wires it to the bot's Port.
+// ModuleInfoSlack opens the modal; cmd wires it to the bot's Poster.
 type ModuleInfoSlack interface {
 	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
 }

@@ -18,13 +18,12 @@ import (
 // opens the whole inleiding, the leeruitkomsten and the programma for whoever clicks it, and for a trainer of the
 // group also what the manual tells the trainer, which a participant never sees.
 func TestModuleInfo(t *testing.T) {
-	course, db, b := newBot(t)
+	t.Parallel()
+	course, db, b := newBot(t, time.Now())
 	trainer := b.Fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})
 	anna := b.Fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna"})
 	channel := b.Fake.AddChannel(slackfake.Channel{Name: "het-gesprek-info", Members: []string{trainer, anna, b.Fake.BotUserID()}})
 	id := saveDecemberCohort(t, db, "Info najaar 2026", channel, trainer, []string{"richard", "tom"}, anna)
-	handlers.RegisterModuleInfo(b.Registry, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: b.Port, Log: b.Log})
-	b.Connect(t)
 
 	ctx := context.Background()
 	co, err := db.CohortByID(ctx, id)
@@ -39,7 +38,7 @@ func TestModuleInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, ts, err := b.Port.Post(ctx, channel, msg.Text, msg.Blocks)
+	_, ts, err := b.Poster.Post(ctx, channel, msg.Text, msg.Blocks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +127,7 @@ func jsonText(t *testing.T, raw []byte) string {
 // TestModuleInfoGolden checks the modal for a participant and for a trainer against golden JSON, and every module's
 // modal against Slack's limits for a view.
 func TestModuleInfoGolden(t *testing.T) {
+	t.Parallel()
 	course := defaultCourse(t)
 	c := fixedCohort("johanna")
 	c.ID = 7
@@ -159,6 +159,7 @@ func TestModuleInfoGolden(t *testing.T) {
 // module info and /casus status, and never in what participants get of that stage: the channel message, the role
 // card, the read-back.
 func TestTrainerNotesStayWithTrainers(t *testing.T) {
+	t.Parallel()
 	course := defaultCourse(t)
 	notes := 0
 	for _, cs := range course.Cases {

@@ -33,6 +33,7 @@ func namesCohort(t *testing.T, lvb string) *content.Cohort {
 // TestModuleTextsNameTheCohortsCases renders the module texts that name the cases, as participants get them, for
 // cohorts with different LVB variants: each reads its own client's name and no other.
 func TestModuleTextsNameTheCohortsCases(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)

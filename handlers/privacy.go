@@ -59,7 +59,7 @@ type SentMessage struct {
 // leaves such messages: they hold nothing but what was erased, and the person may want to read it back.
 const erasureKeyPrefix = "erasure/"
 
-// PrivacySlack is what export and erasure send to Slack; cmd wires it to the bot's Port.
+// PrivacySlack is what export and erasure send to Slack; cmd wires it to the bot's Poster.
 type PrivacySlack interface {
 	// OpenDM returns the ID of the bot's DM conversation with a user.
 	OpenDM(ctx context.Context, userID string) (string, error)

@@ -68,6 +68,7 @@ func (w *homeWorld) lastEphemeral(t *testing.T, user string) slackfake.Message {
 }
 
 func TestPrivacyExport(t *testing.T) {
+	t.Parallel()
 	w := newHomeWorld(t)
 	seedPrivacy(t, w)
 	for _, user := range []string{"anna", "trainer"} {
@@ -132,10 +133,10 @@ func (w *homeWorld) fillDM(t *testing.T, user string) string {
 	t.Helper()
 	ctx := context.Background()
 	dm := w.fake.IMWith(user)
-	if _, _, err := w.bot.Port.Post(ctx, user, "Je voormeting is afgerond.", nil); err != nil {
+	if _, _, err := w.bot.Poster.Post(ctx, user, "Je voormeting is afgerond.", nil); err != nil {
 		t.Fatal(err)
 	}
-	_, ts, err := w.bot.Port.Post(ctx, user, "Huiswerk van module 1", nil)
+	_, ts, err := w.bot.Poster.Post(ctx, user, "Huiswerk van module 1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +170,7 @@ func (w *homeWorld) botMessages(conv string) (msgs []slackfake.Message, files in
 }
 
 func TestPrivacyForget(t *testing.T) {
+	t.Parallel()
 	w := newHomeWorld(t)
 	seedPrivacy(t, w)
 	ctx := context.Background()
@@ -289,7 +291,7 @@ func TestPrivacyForget(t *testing.T) {
 	t.Run("OneAtATime", func(t *testing.T) {
 		// Bram's erasure is running in another process (its lease has an hour to go).
 		m := ask(t, w.bram)
-		if _, err := w.db.RequestErasure(ctx, w.bram, "", "other-process", time.Now().Add(time.Hour)); err != nil {
+		if _, err := w.db.RequestErasure(ctx, w.bram, "", "other-process", w.bot.Clock.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		click(t, w.bram, m, handlers.ActionPrivacyErase)
@@ -309,7 +311,7 @@ func TestPrivacyForget(t *testing.T) {
 		if n, err := w.privacy.ResumeErasures(ctx); err != nil || n != 0 {
 			t.Fatalf("resumed %d erasures whose lease has not run out (%v)", n, err)
 		}
-		if _, err := w.db.ExecContext(ctx, `UPDATE erasure_requests SET lease_until = now() - interval '1 minute'`); err != nil {
+		if _, err := w.db.ExecContext(ctx, `UPDATE erasure_requests SET lease_until = $1`, w.bot.Clock.Now().Add(-time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := w.privacy.ResumeErasures(ctx); err != nil || n != 1 {
@@ -336,6 +338,7 @@ func TestPrivacyForget(t *testing.T) {
 }
 
 func TestHelpNamesPrivacyCommands(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -31,15 +31,14 @@ type ProgressButtons struct {
 	// Refresh, when set, is called after a click on a view (App Home) rather than a message, so that the view's
 	// owner can redraw it with the new state.
 	Refresh func(ctx context.Context, userID string) error
-	// Gate says whether the one who clicked takes part in the button's cohort; RegisterProgressButtons sets a gate
-	// over Store without Slack, for the caller to replace.
+	// Gate says whether the one who clicked takes part in the button's cohort; nil: a gate over Store without
+	// Slack.
 	Gate *Gate
 }
 
-// RegisterProgressButtons registers the reading_done and homework_done actions.
-func RegisterProgressButtons(r *Registry, course *content.Course, st ProgressStore) *ProgressButtons {
-	b := &ProgressButtons{Course: course, Store: st, Gate: defaultGate(nil, st)}
-	if b.Gate == nil {
+// RegisterProgressButtons registers b's reading_done and homework_done actions.
+func RegisterProgressButtons(r *Registry, b *ProgressButtons) *ProgressButtons {
+	if b.Gate = defaultGate(b.Gate, b.Store); b.Gate == nil {
 		panic("handlers: RegisterProgressButtons needs a store that can serve a gate")
 	}
 	// Both answer a click in a DM by changing the button's block in the clicked message.

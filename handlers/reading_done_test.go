@@ -29,7 +29,7 @@ func newClickWorld(t *testing.T) *clickWorld {
 	db, d := seededRenderer(t, c)
 	db.Now = func() time.Time { return time.Date(2026, 12, 3, 14, 3, 0, 0, deliveryTZ) }
 	reg := handlers.NewRegistry(d.Course.Phrases, slogDiscard())
-	handlers.RegisterProgressButtons(reg, d.Course, db)
+	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: d.Course, Store: db})
 	// The fan-out of the course's first message records the channel's people as participants.
 	for _, u := range []string{"U0ANNA", "U0BART"} {
 		if _, err := db.RecordJoin(context.Background(), c.ID, u, nil); err != nil {
@@ -107,6 +107,7 @@ func (w *clickWorld) count(t *testing.T, q string, args ...any) int {
 }
 
 func TestReadingDoneInChannel(t *testing.T) {
+	t.Parallel()
 	w := newClickWorld(t)
 	blockID := handlers.ProgressBlockID(store.ProgressReading, w.c.ID, "m1_jungmann")
 
@@ -138,6 +139,7 @@ func TestReadingDoneInChannel(t *testing.T) {
 }
 
 func TestReadingDoneRefusals(t *testing.T) {
+	t.Parallel()
 	w := newClickWorld(t)
 	blockID := handlers.ProgressBlockID(store.ProgressReading, w.c.ID, "m1_jungmann")
 	tests := []struct {
@@ -169,6 +171,7 @@ func TestReadingDoneRefusals(t *testing.T) {
 }
 
 func TestReadingDoneInDM(t *testing.T) {
+	t.Parallel()
 	w := newClickWorld(t)
 	ctx := context.Background()
 	text, blocks, err := w.d.Render(ctx, w.c, plannedDelivery(w.c, "preparation_checklist", 1), "U0BART")
@@ -193,6 +196,7 @@ func TestReadingDoneInDM(t *testing.T) {
 }
 
 func TestHomeworkDone(t *testing.T) {
+	t.Parallel()
 	w := newClickWorld(t)
 	ctx := context.Background()
 	text, blocks, err := w.d.Render(ctx, w.c, plannedDelivery(w.c, "homework", 2), "U0ANNA")

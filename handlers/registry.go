@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -190,6 +191,30 @@ func (r *Registry) Event(eventType string, h EventHandler) {
 func (r *Registry) EventAfterAck(eventType string, h EventHandler) {
 	r.Event(eventType, h)
 	r.afterAck[eventType] = true
+}
+
+// Entries lists every registered entry point, sorted: "command /casus reveal", "action meter_score",
+// "view training_new", "view_closed training_new", "event app_home_opened". The wiring's test walks them to
+// prove each is reachable.
+func (r *Registry) Entries() []string {
+	var out []string
+	for k := range r.commands {
+		out = append(out, EntryPoint("command", k))
+	}
+	for k := range r.actions {
+		out = append(out, EntryPoint("action", k))
+	}
+	for k := range r.views {
+		out = append(out, EntryPoint("view", k))
+	}
+	for k := range r.closed {
+		out = append(out, EntryPoint("view_closed", k))
+	}
+	for k := range r.events {
+		out = append(out, EntryPoint("event", k))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // HandlesAfterAck reports whether the handler of an event type runs after the ack (see EventAfterAck).

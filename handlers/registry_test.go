@@ -35,6 +35,7 @@ func newRegistry(t *testing.T) (*handlers.Registry, *bytes.Buffer) {
 }
 
 func TestRegistryPanicsOnDuplicate(t *testing.T) {
+	t.Parallel()
 	cmd := func(context.Context, slack.SlashCommand) (handlers.Response, error) { return handlers.Response{}, nil }
 	act := func(context.Context, slack.InteractionCallback, *slack.BlockAction) (handlers.Response, error) {
 		return handlers.Response{}, nil
@@ -73,6 +74,7 @@ func TestRegistryPanicsOnDuplicate(t *testing.T) {
 }
 
 func TestRegistryCommand(t *testing.T) {
+	t.Parallel()
 	r, logs := newRegistry(t)
 	var got []string
 	r.Command("/casus", func(_ context.Context, c slack.SlashCommand) (handlers.Response, error) {
@@ -143,6 +145,7 @@ func blockAction(actionID string) slack.InteractionCallback {
 }
 
 func TestRegistryInteraction(t *testing.T) {
+	t.Parallel()
 	r, _ := newRegistry(t)
 	var gotAction string
 	r.Action("meter_score", func(_ context.Context, _ slack.InteractionCallback, a *slack.BlockAction) (handlers.Response, error) {
@@ -213,6 +216,7 @@ func TestRegistryInteraction(t *testing.T) {
 }
 
 func TestRegistryEvent(t *testing.T) {
+	t.Parallel()
 	r, _ := newRegistry(t)
 	calls := 0
 	r.Event("app_home_opened", func(context.Context, slackevents.EventsAPIEvent) error { calls++; return nil })
@@ -240,6 +244,7 @@ func TestRegistryEvent(t *testing.T) {
 }
 
 func TestTextSections(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("woord ", 700) + "\n\n" + strings.Repeat("zin ", 400)
 	tests := []struct {
 		name  string

@@ -16,20 +16,15 @@ import (
 // database: a trainer creates a training with the modal (first with a mistake), a participant is refused, the
 // trainer moves a module and the group is told in the channel.
 func TestTrainingOnFake(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	course, db, b := newBot(t)
-	db.Now = func() time.Time { return trainingNow }
+	_, db, b := newBot(t, trainingNow)
 	fake := b.Fake
 
 	// Tess may set up a training: she is the workspace's admin.
 	tess := fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer", IsAdmin: true})
 	anna := fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	channel := fake.AddChannel(slackfake.Channel{Name: "het-gesprek-utrecht", Members: []string{tess, anna, fake.BotUserID()}})
-
-	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: b.Port, Log: b.Log})
-	handlers.RegisterTraining(b.Registry, handlers.TrainingDeps{Store: db, Slack: b.Poster, Course: course,
-		Now: func() time.Time { return trainingNow }, Log: b.Log, Gate: gate})
-	b.Connect(t)
 
 	ackText := func(r slackfake.Response) string {
 		var p struct {

@@ -157,6 +157,7 @@ func (w *trainingWorld) auditCount(t *testing.T, action string) int {
 }
 
 func TestTrainingHelp(t *testing.T) {
+	t.Parallel()
 	w := newTrainingWorld(t)
 	tests := []struct {
 		name, text string
@@ -182,6 +183,7 @@ func TestTrainingHelp(t *testing.T) {
 }
 
 func TestTrainingRefusals(t *testing.T) {
+	t.Parallel()
 	w := newTrainingWorld(t)
 	w.apply(t, trCohort())
 	tests := []struct {
@@ -217,6 +219,7 @@ func TestTrainingRefusals(t *testing.T) {
 }
 
 func TestTrainingNewView(t *testing.T) {
+	t.Parallel()
 	course := defaultCourse(t)
 	v := handlers.TrainingNewView(course, course.Phrases, trChannel, "het-gesprek-utrecht", trTrainer)
 	golden(t, "training_new_view.json", v)
@@ -283,6 +286,7 @@ func trSubmission(user string, v slack.ModalViewRequest, state *slack.ViewState)
 }
 
 func TestTrainingNew(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newTrainingWorld(t)
 	const channel = "C0NIEUW"
@@ -472,6 +476,7 @@ func (w *trainingWorld) dispatchSome(t *testing.T, c *content.Cohort) {
 }
 
 func TestTrainingPlanAndStatus(t *testing.T) {
+	t.Parallel()
 	w := newTrainingWorld(t)
 	c := trCohort()
 	w.apply(t, c)
@@ -530,6 +535,7 @@ func TestTrainingPlanAndStatus(t *testing.T) {
 }
 
 func TestParseTrainingMove(t *testing.T) {
+	t.Parallel()
 	now := trainingNow
 	course := defaultCourse(t)
 	tests := []struct {
@@ -568,6 +574,7 @@ func TestParseTrainingMove(t *testing.T) {
 }
 
 func TestTrainingMove(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newTrainingWorld(t)
 	c := trCohort()
@@ -668,6 +675,7 @@ func trDeliveries(t *testing.T, w *trainingWorld, cohortID int64) map[string]sto
 }
 
 func TestTrainingFailureReason(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"slack chat.postMessage: not_in_channel", "De bot is geen lid van het kanaal."},
 		{"is_archived", "Het kanaal is gearchiveerd."},
@@ -694,6 +702,7 @@ func validBlocks(t *testing.T, blocks []slack.Block) {
 }
 
 func TestTrainingTrainerByEmail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newTrainingWorld(t)
 	c := trCohort()

@@ -33,6 +33,7 @@ func finishMeasurement(t *testing.T, db *store.DB, c *content.Cohort, userID, ki
 // eindmeting (a finished voormeting does not count) with the eindmeting's button, not to those who did, and not
 // once the meter stopped taking changes to the eindmeting; the voormeting reminder still asks about the voormeting.
 func TestMeterReminderEindmeting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := fixedCohort("johanna")
 	db, d := seededRenderer(t, c)
@@ -97,6 +98,7 @@ func TestMeterReminderEindmeting(t *testing.T) {
 // TestMeterReminderGolden: the eindmeting reminder as a participant sees it; it asks for the eindmeting before the
 // end of the meter's window for changes (two weeks after module 4).
 func TestMeterReminderGolden(t *testing.T) {
+	t.Parallel()
 	c := fixedCohort("johanna")
 	_, d := seededRenderer(t, c)
 	d.Now = func() time.Time { return time.Date(2027, 1, 14, 9, 0, 0, 0, deliveryTZ) }
@@ -113,6 +115,7 @@ func TestMeterReminderGolden(t *testing.T) {
 
 // TestMeterReminderMessageModules: a meter reminder exists only around the voormeting and the eindmeting.
 func TestMeterReminderMessageModules(t *testing.T) {
+	t.Parallel()
 	crs := defaultCourse(t)
 	c := fixedCohort("johanna")
 	for n := 1; n <= 4; n++ {

@@ -1,14 +1,13 @@
-// Package bottest runs the bot on the Slack fake for tests: the fake workspace, a real slack-go client pointed at
-// it, the Poster (with fast pacing unless the test sets its own), the handlers' Port, the registry, the inbound
-// Dispatcher, and Socket Mode (or HTTP mode) connected to the fake, all cleaned up when the test ends. Helpers
-// type a slash command, click a button or submit a modal as a user and return once the work after the ack is done.
+// Package bottest is the tests' one world: the bot as app.New builds it (every product handler, the Poster, the
+// inbound side, the dispatcher) on a fresh database, connected to a fresh Slack fake over Socket Mode or HTTP
+// mode, with one test clock (Clock) that the store, the handlers and the dispatcher read. Helpers add people and
+// channels, type a slash command, click a button, submit a modal, open the App Home and tick the dispatcher, and
+// return once the work after the ack is done. Everything stops when the test ends.
 //
 // It is test-support code: only _test.go files import it.
 //
-//	db := storetest.New(t)
-//	w := bottest.New(t, db, bottest.Options{Phrases: course.Phrases})
-//	anna := w.Fake.AddUser(slackfake.User{Name: "anna"})
-//	handlers.RegisterMeter(w.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: w.Port, Log: w.Log})
-//	w.Connect(t)
+//	w := bottest.New(t, bottest.Options{Now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)})
+//	anna := w.AddUser(slackfake.User{Name: "anna"})
+//	channel := w.AddChannel("het-gesprek", anna)
 //	w.Command(t, anna, channel, "/competentiemeter", "")
 package bottest

@@ -2,9 +2,7 @@ package bottest
 
 import (
 	"context"
-	"io"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -12,9 +10,11 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // Timeout bounds each helper's wait for the fake's answer and for the work after the ack.
@@ -23,40 +23,52 @@ const Timeout = 10 * time.Second
 // defaultSigningSecret signs the fake's HTTP-mode requests when the test sets no secret of its own.
 const defaultSigningSecret = "bottest-signing-secret"
 
-// Options configures a World. The zero value is a Socket Mode bot with the default course's phrases, fast pacing
-// and no logging.
+// Start is the test clock's time when a test gives none: a Monday morning in the course's season.
+var Start = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+
+// Options configures a World. The zero value is the bot in Socket Mode on a fresh database, with the built-in
+// course, fast pacing, the clock at Start, and no logging.
 type Options struct {
-	// Fake configures the Slack fake (its clock, signing secret, rate limits, ...).
+	// DatabaseURL is the bot's database (a storetest.NewRestartable's, say); a fresh storetest.URL when empty.
+	DatabaseURL string
+	// Now is where the World's clock starts (Start when zero).
+	Now time.Time
+	// Fake configures the Slack fake (its rate limits, ack timeout, ...). Its clock is the real one unless set, or
+	// FakeOnClock.
 	Fake slackfake.Options
-	// Poster configures the Poster; pacing left unset is fast (see FastPacing), Log and Audit default to the
-	// World's log and database.
+	// FakeOnClock puts the fake on the World's clock too (message timestamps, rate limits), for tests that move
+	// time through a whole course.
+	FakeOnClock bool
+	// Poster configures the Poster; pacing left unset is fast (see FastPacing).
 	Poster bot.PosterOptions
-	// Phrases are the registry's error and help texts; the default course's when empty.
-	Phrases content.Phrases
-	// HTTP connects the bot in HTTP mode (signed requests to an httptest server) instead of Socket Mode.
+	// Course is the course the bot runs; the built-in one when nil.
+	Course *content.Course
+	// Creators are TRAINING_CREATORS.
+	Creators []string
+	// HTTP connects the bot in HTTP mode (signed requests to its HTTP server) instead of Socket Mode.
 	HTTP bool
+	// AckTimeout bounds a handler's work before its ack; the Inbound's default when zero.
+	AckTimeout time.Duration
+	// Register adds the test's own handlers after the product's.
+	Register func(reg *handlers.Registry)
 	// Log receives the bot's logs; discarded when nil.
 	Log *slog.Logger
 }
 
-// World is the bot wired to a fresh Slack fake, as cmd/gesprekbot wires it. Register the handlers on Registry
-// (with Poster or Port as their Slack side), then Connect.
+// World is the bot as app.New builds it — every product handler, the Poster, the inbound side, the scheduler's
+// dispatcher — on a fresh database and a fresh Slack fake, connected. The dispatcher does not tick on its own:
+// the test calls Tick (app.Overrides.ManualTicks), so that what is sent is what it made due.
 type World struct {
-	Fake       *slackfake.Server
-	API        *slack.Client // the slack-go client on the fake, with the bot and app tokens
-	Poster     *bot.Poster
-	Port       *bot.Port
-	Registry   *handlers.Registry
-	Dispatcher *bot.Dispatcher
-	DB         *store.DB
-	Log        *slog.Logger
-
-	http    bool
-	secret  string
-	ctx     context.Context
-	cancel  context.CancelFunc
-	running chan struct{} // closed when Socket Mode has stopped; nil before Connect
-	srv     *httptest.Server
+	App      *app.App
+	Fake     *slackfake.Server
+	Clock    *Clock             // the bot's clock: the store's, the handlers', the dispatcher's
+	DB       *store.DB          // the bot's database handle, reading Clock
+	API      *slack.Client      // the slack-go client on the fake, with the bot and app tokens
+	Poster   *bot.Poster        // the bot's one path to Slack
+	Registry *handlers.Registry // every registered handler
+	Inbound  *bot.Inbound
+	Course   *content.Course
+	Log      *slog.Logger
 }
 
 // FastPacing returns o with every rate it leaves unset far above what a test sends, and a short first backoff,
@@ -82,108 +94,87 @@ func FastPacing(o bot.PosterOptions) bot.PosterOptions {
 	return o
 }
 
-// New starts a Slack fake that fails t on every Block Kit violation and wires the bot to it over db (which may
-// be nil for a bot without a database: no audit rows, no event dedupe). Nothing is connected until Connect.
-// Everything stops when the test ends, after the work started after acks has finished.
-func New(t testing.TB, db *store.DB, opts Options) *World {
+// New builds the bot with app.New on a fresh database (storetest) against a Slack fake that fails t on every
+// Block Kit violation, and connects it: it returns once Socket Mode is open (or the fake sends to the HTTP
+// server). Everything stops when the test ends, in app.App.Close's order.
+func New(t testing.TB, opts Options) *World {
 	t.Helper()
 	if opts.Log == nil {
-		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	if opts.Phrases.ErrorGeneric == "" {
-		course, err := content.Default()
-		if err != nil {
-			t.Fatalf("bottest: default course: %v", err)
-		}
-		opts.Phrases = course.Phrases
+	if opts.Now.IsZero() {
+		opts.Now = Start
 	}
 	if opts.HTTP && opts.Fake.SigningSecret == "" {
 		opts.Fake.SigningSecret = defaultSigningSecret
 	}
-	w := &World{Fake: slackfake.New(opts.Fake), DB: db, Log: opts.Log, http: opts.HTTP, secret: opts.Fake.SigningSecret}
-	w.ctx, w.cancel = context.WithCancel(context.Background())
-	t.Cleanup(w.close)
+	w := &World{Clock: NewClock(opts.Now), Log: opts.Log}
+	if opts.FakeOnClock {
+		opts.Fake.Now = w.Clock.Now
+	}
+	w.Fake = slackfake.New(opts.Fake)
+	t.Cleanup(w.Fake.Close)
 	w.Fake.StrictT(t)
-
-	// Not cmd's client (bot.NewHTTPClient), whose one pool the response_url replies share: a click's reply then
-	// lands before a test's next click on the same message, and TestMeterVoormetingAndEindmeting's double click
-	// counts on it landing after. The Poster's attempts have their own deadline either way.
-	w.API = slack.New(w.Fake.BotToken(), slack.OptionAPIURL(w.Fake.APIURL()), slack.OptionAppLevelToken(w.Fake.AppToken()))
-	po := FastPacing(opts.Poster)
-	if po.Log == nil {
-		po.Log = w.Log
+	if opts.DatabaseURL == "" {
+		opts.DatabaseURL = storetest.URL(t)
 	}
-	dopts := bot.DispatcherOptions{Log: w.Log}
-	if db != nil {
-		// Only a non-nil database goes into the interfaces: a nil *store.DB in them would not read as nil.
-		if po.Audit == nil {
-			po.Audit = db
+	cfg := app.Config{Mode: app.ModeSocket, DatabaseURL: opts.DatabaseURL, HTTPAddr: "127.0.0.1:0",
+		SlackAPIURL: w.Fake.APIURL(), SlackBotToken: w.Fake.BotToken(), SlackAppToken: w.Fake.AppToken(),
+		Course: opts.Course, TrainingCreators: opts.Creators}
+	if opts.HTTP {
+		cfg.Mode, cfg.SlackAppToken, cfg.SlackSigningSecret = app.ModeHTTP, "", opts.Fake.SigningSecret
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a, err := app.New(ctx, cfg, app.Overrides{Now: w.Clock.Now, Log: opts.Log, Poster: FastPacing(opts.Poster),
+		AckTimeout: opts.AckTimeout, Register: opts.Register, ManualTicks: true})
+	if err != nil {
+		t.Fatalf("bottest: build the bot: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := a.Close(); err != nil {
+			t.Errorf("bottest: close the bot: %v", err)
 		}
-		dopts.Events = db
+	})
+	w.App, w.DB, w.API, w.Poster, w.Registry, w.Inbound, w.Course = a, a.DB, a.API, a.Poster, a.Registry, a.Inbound, a.Course
+	if opts.HTTP {
+		w.Fake.UseHTTP("http://"+a.Addr(), opts.Fake.SigningSecret)
 	}
-	w.Poster = bot.NewPoster(w.API, po)
-	w.Port = bot.NewPort(w.Poster)
-	w.Registry = handlers.NewRegistry(opts.Phrases, w.Log)
-	dopts.Registry, dopts.Responder = w.Registry, w.Poster
-	w.Dispatcher = bot.NewDispatcher(dopts)
+	if err := a.Start(ctx); err != nil {
+		t.Fatalf("bottest: start the bot: %v", err)
+	}
+	if !opts.HTTP {
+		if err := w.Fake.WaitConnected(ctx, 1); err != nil {
+			t.Fatalf("bot did not connect: %v", err)
+		}
+	}
 	return w
 }
 
-// Connect connects the bot to the fake: Socket Mode, waiting until the connection is open, or HTTP mode. Register
-// every handler before: the registry is not safe to change while requests come in.
-func (w *World) Connect(t testing.TB) {
+// Tick runs one round of the bot's dispatcher at the clock's time: the deliveries due are posted.
+func (w *World) Tick(t testing.TB) {
 	t.Helper()
-	if w.running != nil || w.srv != nil {
-		t.Fatal("bottest: connected twice")
-	}
-	if w.http {
-		w.srv = httptest.NewServer(bot.NewHTTP(bot.HTTPOptions{SigningSecret: w.secret, Dispatcher: w.Dispatcher, Log: w.Log}))
-		w.Fake.UseHTTP(w.srv.URL, w.secret)
-		return
-	}
-	sm := bot.NewSocketMode(w.API, w.Dispatcher, w.Log)
-	running := make(chan struct{})
-	w.running = running
-	go func() {
-		defer close(running)
-		if err := sm.Run(w.ctx); err != nil {
-			t.Errorf("bottest: socket mode: %v", err)
-		}
-	}()
-	ctx, cancel := context.WithTimeout(w.ctx, Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	if err := w.Fake.WaitConnected(ctx, 1); err != nil {
-		t.Fatalf("bot did not connect: %v", err)
+	if _, err := w.App.Dispatcher.Tick(ctx); err != nil {
+		t.Fatalf("dispatcher tick: %v", err)
 	}
 }
 
-// close stops the bot, lets the work after acks finish and closes the fake.
-func (w *World) close() {
-	w.cancel()
-	if w.running != nil {
-		<-w.running
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if w.Dispatcher.Wait(ctx) != nil {
-		// Work that would outlive the test (App Home publishes waiting for Slack's rate limit): cancel it.
-		w.Dispatcher.Close()
-		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer ccancel()
-		w.Dispatcher.Wait(cctx)
-	}
-	if w.srv != nil {
-		w.srv.Close()
-	}
-	w.Fake.Close()
+// AddUser adds a person to the fake workspace and returns their user ID.
+func (w *World) AddUser(u slackfake.User) string { return w.Fake.AddUser(u) }
+
+// AddChannel adds a channel with members (and the bot) to the fake workspace and returns its ID.
+func (w *World) AddChannel(name string, members ...string) string {
+	return w.Fake.AddChannel(slackfake.Channel{Name: name, Members: append([]string{w.Fake.BotUserID()}, members...)})
 }
 
-// Wait waits until the work the dispatcher started after its acks (follow-up replies, Later work) has finished.
+// Wait waits until the work the bot started after its acks (follow-up replies, Later work) has finished.
 func (w *World) Wait(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	if err := w.Dispatcher.Wait(ctx); err != nil {
+	if err := w.Inbound.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
 }

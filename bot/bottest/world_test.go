@@ -10,6 +10,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // TestCommandWaitsForLater checks, in both transports, that Command returns only once the work after the ack has
@@ -20,27 +21,29 @@ func TestCommandWaitsForLater(t *testing.T) {
 		http bool
 	}{{"SocketMode", false}, {"HTTP", true}} {
 		t.Run(tt.name, func(t *testing.T) {
-			w := bottest.New(t, nil, bottest.Options{HTTP: tt.http})
-			anna := w.Fake.AddUser(slackfake.User{Name: "anna"})
-			channel := w.Fake.AddChannel(slackfake.Channel{Name: "groep", Members: []string{anna, w.Fake.BotUserID()}})
 			clicked := make(chan string, 1)
-			w.Registry.Command("/later", func(ctx context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
-				return handlers.Response{Later: func(ctx context.Context) (*handlers.Reply, error) {
-					// Slow enough that a helper which did not wait would look before the post.
-					time.Sleep(100 * time.Millisecond)
-					btn := slack.NewButtonBlockElement("klaar", "1", slack.NewTextBlockObject(slack.PlainTextType, "Klaar", false, false))
-					_, _, err := w.Port.Post(ctx, cmd.ChannelID, "Later gepost", []slack.Block{slack.NewActionBlock("b", btn)})
-					return nil, err
-				}}, nil
-			})
-			w.Registry.Action("klaar", func(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) (handlers.Response, error) {
-				return handlers.Response{Later: func(ctx context.Context) (*handlers.Reply, error) {
-					time.Sleep(100 * time.Millisecond)
-					clicked <- a.Value
-					return nil, nil
-				}}, nil
-			})
-			w.Connect(t)
+			var w *bottest.World
+			register := func(reg *handlers.Registry) {
+				reg.Command("/later", func(ctx context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
+					return handlers.Response{Later: func(ctx context.Context) (*handlers.Reply, error) {
+						// Slow enough that a helper which did not wait would look before the post.
+						time.Sleep(100 * time.Millisecond)
+						btn := slack.NewButtonBlockElement("klaar", "1", slack.NewTextBlockObject(slack.PlainTextType, "Klaar", false, false))
+						_, _, err := w.Poster.Post(ctx, cmd.ChannelID, "Later gepost", []slack.Block{slack.NewActionBlock("b", btn)})
+						return nil, err
+					}}, nil
+				})
+				reg.Action("klaar", func(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) (handlers.Response, error) {
+					return handlers.Response{Later: func(ctx context.Context) (*handlers.Reply, error) {
+						time.Sleep(100 * time.Millisecond)
+						clicked <- a.Value
+						return nil, nil
+					}}, nil
+				})
+			}
+			w = bottest.New(t, bottest.Options{HTTP: tt.http, Register: register})
+			anna := w.AddUser(slackfake.User{Name: "anna"})
+			channel := w.AddChannel("groep", anna)
 
 			w.Command(t, anna, channel, "/later", "")
 			msgs := w.Fake.Messages(channel)
@@ -59,6 +62,8 @@ func TestCommandWaitsForLater(t *testing.T) {
 		})
 	}
 }
+
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestClock(t *testing.T) {
 	start := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 	"github.com/gesprekbot/gesprekbot/handlers"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // call does one API request and decodes the answer into out (when not nil); it returns the status.
@@ -26,7 +25,7 @@ func (e *env) call(t *testing.T, method, path string, body any, out any) int {
 		b, _ := json.Marshal(body)
 		r = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, r)
+	req, _ := http.NewRequest(method, e.base+path, r)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -104,8 +103,8 @@ var (
 
 func TestAPI(t *testing.T) {
 	t.Parallel()
-	db := storetest.New(t)
-	e := newEnv(t, db)
+	_, url := testDB(t)
+	e := newEnv(t, url)
 
 	t.Run("State", func(t *testing.T) {
 		var st sandbox.State
@@ -302,7 +301,7 @@ func TestAPI(t *testing.T) {
 		channel := e.messages(t, sandbox.DemoChannelID, "")
 		e.stop()
 
-		e2 := newEnv(t, db)
+		e2 := newEnv(t, url)
 		if got := e2.clock.Now(); got.Before(nowBefore) {
 			t.Errorf("clock after restart %v, before %v", got, nowBefore)
 		}

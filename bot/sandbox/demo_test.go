@@ -9,7 +9,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 	"github.com/gesprekbot/gesprekbot/handlers"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // The demo trainer may set up a training in the sandbox (/training nieuw is for workspace admins): users.info on
@@ -17,10 +16,10 @@ import (
 func TestDemoTrainerMaySetUpTraining(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := storetest.New(t)
-	e := newEnv(t, db)
+	db, url := testDB(t)
+	e := newEnv(t, url)
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
-	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: bot.NewPort(bot.NewPoster(api, bot.PosterOptions{}))})
+	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: bot.NewPoster(api, bot.PosterOptions{})})
 	for _, u := range sandbox.DemoUsers {
 		ok, err := gate.CanCreate(ctx, u.ID)
 		if err != nil {

@@ -20,10 +20,10 @@
 // offset from real time and a copy of every conversation, App Home view and uploaded file are kept in Postgres
 // (store/sandbox.go) and loaded back into the fake before the bot connects.
 //
-// Wiring, in cmd/gesprekbot (sandbox mode only):
+// Wiring, in cmd/gesprekbot/app (app.New, sandbox mode only):
 //
 //	clock, _ := sandbox.LoadClock(ctx, db)             // the persisted simulated time
-//	db.Now = clock.Now                                  // and the same clock for the store, dispatcher and fake
+//	db = db.WithNow(clock.Now)                          // the same clock for the store, handlers, dispatcher and fake
 //	fake := slackfake.New(slackfake.Options{Now: clock.Now})
 //	sb := sandbox.New(sandbox.Options{Fake: fake, Clock: clock, Store: db, Course: course, Tick: ..., Log: log})
 //	_ = sb.Start(ctx)                                   // before the bot connects and the dispatcher runs

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
-	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // answer is what came back for one request of the guard test.
@@ -37,7 +36,7 @@ func (e *env) send(t *testing.T, method, path, body string, edit func(r *http.Re
 	if body != "" {
 		r = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, e.srv.URL+path, r)
+	req, err := http.NewRequest(method, e.base+path, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +65,7 @@ func (e *env) cookie(value string) func(r *http.Request) {
 }
 
 func (e *env) port() string {
-	u, _ := url.Parse(e.srv.URL)
+	u, _ := url.Parse(e.base)
 	return u.Port()
 }
 
@@ -93,8 +92,8 @@ func lockedPage(body string) bool {
 // neither read nor act.
 func TestGuard(t *testing.T) {
 	t.Parallel()
-	db := storetest.New(t)
-	e := newEnv(t, db)
+	db, url := testDB(t)
+	e := newEnv(t, url)
 	token := e.sb.Token()
 	e.fake.RestoreFile(slackfake.File{ID: "F0GUARD01", Name: "mijn-gegevens.json", Shared: true}, []byte(`{"scores":[4,5]}`))
 	const file = "/sandbox/files/F0GUARD01/mijn-gegevens.json"
@@ -285,7 +284,7 @@ func TestGuard(t *testing.T) {
 	// A new start makes a new token; the old one no longer opens anything.
 	t.Run("NewTokenEachStart", func(t *testing.T) {
 		e.stop()
-		e2 := newEnv(t, db)
+		e2 := newEnv(t, url)
 		if e2.sb.Token() == token || len(e2.sb.Token()) < 32 {
 			t.Fatalf("token after a restart %q, before %q: want a new one of at least 32 characters", e2.sb.Token(), token)
 		}

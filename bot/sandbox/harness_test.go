@@ -2,35 +2,31 @@ package sandbox_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 
-	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
-	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
 	"github.com/gesprekbot/gesprekbot/handlers"
-	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// env is a sandbox wired like cmd/gesprekbot wires it with no Slack tokens: the fake, the bot connected to it
-// over Socket Mode with the product's handlers, the real dispatcher and renderer, and the sandbox's HTTP server.
+// env is the sandbox as app.New builds it with no Slack tokens: the fake, the bot connected to it over Socket Mode
+// with every product handler (and the test's /sandboxtest), the real dispatcher and renderer, and the sandbox
+// page on the bot's HTTP server.
 type env struct {
-	db    *store.DB
+	app   *app.App
 	clock *sandbox.Clock
 	fake  *slackfake.Server
 	sb    *sandbox.Sandbox
-	srv   *httptest.Server
+	base  string // the HTTP server's base URL
 	stop  func()
 }
 
@@ -41,76 +37,44 @@ const (
 	testCallback = "sandboxtest_naam"
 )
 
-// newEnv starts everything on db; a second newEnv on the same db is a restart.
-func newEnv(t *testing.T, db *store.DB) *env {
+// testDB returns a fresh database's URL and a handle of the test's own on it, which outlives the bot's restarts.
+func testDB(t *testing.T) (*store.DB, string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	course, err := content.Default()
+	url := storetest.URL(t)
+	db, err := store.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock, err := sandbox.LoadClock(ctx, db)
+	t.Cleanup(func() { db.Close() })
+	return db, url
+}
+
+// newEnv starts the sandbox on the database at url; a second newEnv on the same url is a restart.
+func newEnv(t *testing.T, url string) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var a *app.App
+	a, err := app.New(ctx, app.Config{Mode: app.ModeSandbox, DatabaseURL: url, HTTPAddr: "127.0.0.1:0"},
+		app.Overrides{Register: func(reg *handlers.Registry) { registerTestModal(reg, func() *app.App { return a }) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Now = clock.Now
-	fake := slackfake.New(slackfake.Options{Now: clock.Now})
-	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken(fake.AppToken()))
-	poster := bot.NewPoster(api, bot.PosterOptions{Log: log, Audit: db})
-
-	deliveries := handlers.NewDeliveries(course, db)
-	deliveries.Now = clock.Now
-	disp := scheduler.NewDispatcher(db, bot.NewSender(poster), deliveries,
-		scheduler.DispatchOptions{Now: clock.Now, Log: log})
-
-	sb := sandbox.New(sandbox.Options{Fake: fake, Clock: clock, Store: db, Course: course, Log: log,
-		Tick: func(ctx context.Context) error { _, err := disp.Tick(ctx); return err }})
-	if err := sb.Start(ctx); err != nil {
+	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-
-	reg := handlers.NewRegistry(course.Phrases, log)
-	handlers.RegisterHelp(reg, trainerLookup{}, log)
-	handlers.RegisterProgressButtons(reg, course, db)
-	registerTestModal(reg, api, poster)
-	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Events: db, Responder: poster, Log: log})
-	sm := bot.NewSocketMode(api, d, log)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = sm.Run(ctx) }()
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-	defer wcancel()
-	if err := fake.WaitConnected(wctx, 1); err != nil {
+	if err := a.Fake.WaitConnected(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sb.Handler())
-	e := &env{db: db, clock: clock, fake: fake, sb: sb, srv: srv}
-	var stopped bool
-	e.stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		srv.Close()
-		sb.Close()
-		cancel()
-		<-done
-		_ = d.Wait(context.Background())
-		fake.Close()
-	}
+	e := &env{app: a, clock: a.Clock, fake: a.Fake, sb: a.Sandbox, base: "http://" + a.Addr()}
+	e.stop = func() { a.Close() }
 	t.Cleanup(e.stop)
 	return e
 }
 
-type trainerLookup struct{}
-
-func (trainerLookup) IsTrainer(_ context.Context, userID string) (bool, error) {
-	return userID == sandbox.DemoUsers[0].ID, nil
-}
-
 // registerTestModal registers /sandboxtest: a modal asking for a name; an empty name is refused per block, a
 // name gets a thank-you DM.
-func registerTestModal(reg *handlers.Registry, api *slack.Client, poster *bot.Poster) {
+func registerTestModal(reg *handlers.Registry, bot func() *app.App) {
 	reg.Command(testCommand, func(ctx context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
 		input := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "Bijvoorbeeld Sanne", false, false), "naam")
 		view := slack.ModalViewRequest{
@@ -123,7 +87,7 @@ func registerTestModal(reg *handlers.Registry, api *slack.Client, poster *bot.Po
 				slack.NewInputBlock("naam", slack.NewTextBlockObject(slack.PlainTextType, "Hoe wil je genoemd worden?", false, false), nil, input),
 			}},
 		}
-		if _, err := api.OpenViewContext(ctx, cmd.TriggerID, view); err != nil {
+		if _, err := bot().Poster.OpenView(ctx, cmd.TriggerID, view); err != nil {
 			return handlers.Response{}, err
 		}
 		return handlers.Response{}, nil
@@ -133,7 +97,7 @@ func registerTestModal(reg *handlers.Registry, api *slack.Client, poster *bot.Po
 		if naam == "" {
 			return handlers.ViewErrors(map[string]string{"naam": "Vul een naam in."}), nil
 		}
-		if _, err := poster.Post(ctx, bot.Message{Channel: cb.User.ID, Text: "Dank je, " + naam + "!"}); err != nil {
+		if _, _, err := bot().Poster.Post(ctx, cb.User.ID, "Dank je, "+naam+"!", nil); err != nil {
 			return handlers.ViewResponse{}, err
 		}
 		return handlers.ViewResponse{}, nil

@@ -6,19 +6,8 @@ import (
 )
 
 // The directory methods: finding a channel by its name (conversations.list) and a person by e-mail address
-// (users.lookupByEmail), for cohort files that name them so.
-func init() {
-	methods["conversations.list"] = struct {
-		h       apiHandler
-		appOnly bool
-	}{h: (*Server).conversationsList}
-	methods["users.lookupByEmail"] = struct {
-		h       apiHandler
-		appOnly bool
-	}{h: (*Server).usersLookupByEmail}
-	SlackTiers["conversations.list"] = Tier2
-	SlackTiers["users.lookupByEmail"] = Tier3
-}
+// (users.lookupByEmail), for cohort files that name them so. They are listed with the other methods in webapi.go
+// (methods) and ratelimit.go (SlackTiers).
 
 // conversationsList answers conversations.list like Slack does for a bot token: public channels, and the private
 // channels, IMs and group DMs the bot is in, of the types asked for (default public_channel), in creation order,

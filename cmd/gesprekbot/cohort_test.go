@@ -29,6 +29,7 @@ func runCohortT(t *testing.T, db *store.DB, args ...string) (int, string, string
 }
 
 func TestCohortCmd(t *testing.T) {
+	t.Parallel()
 	db := cohortDB(t)
 	ctx := context.Background()
 	f := writeFile(t, "utrecht.yaml", exampleCohortFile)

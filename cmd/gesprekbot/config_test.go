@@ -7,6 +7,7 @@ import (
 )
 
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	base := map[string]string{"HOME": "/home/trainer", "DATA_DIR": "/tmp/gesprekbot"}
 	tests := []struct {
 		name    string
@@ -63,6 +64,7 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestTrainingCreators(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"HOME": "/home/x", "TRAINING_CREATORS": " U0TRAINER1,trainer@gemeente.nl\tW0ENTERPRISE,,U0TRAINER1 "}
 	c, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -79,6 +81,7 @@ func TestTrainingCreators(t *testing.T) {
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := LoadConfig(func(k string) string { return map[string]string{"HOME": "/home/x"}[k] })
 	if err != nil {
 		t.Fatal(err)

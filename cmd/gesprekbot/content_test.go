@@ -15,6 +15,7 @@ func runContent(args ...string) (code int, stdout, stderr string) {
 }
 
 func TestContentCmd(t *testing.T) {
+	t.Parallel()
 	exported := filepath.Join(t.TempDir(), "course")
 	if code, _, stderr := runContent("export", exported); code != 0 {
 		t.Fatalf("export: exit %d: %s", code, stderr)

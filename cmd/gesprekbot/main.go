@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+
+	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/bench"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -56,7 +58,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	case "bench":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return benchCmd(ctx, args, stdout, stderr)
+		return bench.Main(ctx, args, stdout, stderr)
 	case "plan":
 		if _, err := LoadConfig(os.Getenv); err != nil {
 			fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)

@@ -119,6 +119,7 @@ func waitGone(t *testing.T, pid int) {
 // /readyz, keeps a row across a kill -9 and a restart, leaves no server behind after either, and stops cleanly on
 // SIGTERM.
 func TestBotPrivateDatabase(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the bot binary")
 	}
@@ -197,6 +198,7 @@ func TestBadConfigExitCode(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
+	t.Parallel()
 	var out, errOut strings.Builder
 	if code := realMain([]string{"frobnicate"}, &out, &errOut); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)

@@ -36,6 +36,7 @@ func writeFile(t *testing.T, name, data string) string {
 }
 
 func TestPlanCmdJSON(t *testing.T) {
+	t.Parallel()
 	f := writeFile(t, "utrecht.yaml", exampleCohortFile)
 	var out, errb bytes.Buffer
 	if code := runPlan([]string{"-f", f, "--format", "json"}, &out, &errb, "", beforeCourse); code != 0 {
@@ -88,6 +89,7 @@ func TestPlanCmdJSON(t *testing.T) {
 }
 
 func TestPlanCmdText(t *testing.T) {
+	t.Parallel()
 	f := writeFile(t, "utrecht.yaml", exampleCohortFile)
 	var out, errb bytes.Buffer
 	if code := runPlan([]string{"-f", f}, &out, &errb, "", beforeCourse); code != 0 {
@@ -107,6 +109,7 @@ func TestPlanCmdText(t *testing.T) {
 }
 
 func TestPlanCmdErrors(t *testing.T) {
+	t.Parallel()
 	good := writeFile(t, "good.yaml", exampleCohortFile)
 	bad := writeFile(t, "bad.yaml", strings.NewReplacer("johanna", "johan, emma", "Europe/Amsterdam", "Amsterdam").Replace(exampleCohortFile))
 	tests := []struct {

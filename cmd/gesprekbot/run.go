@@ -7,70 +7,33 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
+	"strings"
 	"time"
 
-	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
-// Main is the running bot: it owns every long-lived part and closes them in reverse order.
+// Main is a command of the binary: for "run" and the bare command the bot that app.New builds, for "migrate" and
+// "cohort" the database alone. It closes what it opened.
 type Main struct {
 	Config *Config
 	Logger *slog.Logger
 	Stdout io.Writer
 
-	Course *content.Course // the embedded course, or CONTENT_DIR's edited copy
-
-	Local *store.LocalServer // the private Postgres, when DATABASE_URL is not set
-	DB    *store.DB
-	Slack *slackSide // the Slack connection (or the fake and the sandbox) and the dispatcher
-	Mux   *http.ServeMux
-	HTTP  *http.Server
-	ln    net.Listener
+	App   *app.App           // the running bot ("run", the sandbox)
+	Local *store.LocalServer // the private Postgres of "migrate" and "cohort", when DATABASE_URL is not set
+	DB    *store.DB          // the database of "migrate" and "cohort"; the bot's is App.DB
 
 	// AllowSandbox lets Run open the sandbox when no Slack tokens are set: the bare "gesprekbot" command.
 	// "gesprekbot run" leaves it false and refuses to start without tokens.
 	AllowSandbox bool
-	// HTTPTimeouts bound the HTTP server's connections; zero fields take defaultHTTPTimeouts'.
-	HTTPTimeouts HTTPTimeouts
+	// HTTPTimeouts bound the HTTP server's connections; zero fields take app.DefaultHTTPTimeouts'.
+	HTTPTimeouts app.HTTPTimeouts
 
-	slackOpts slackOptions // tests tune the Slack side here; the zero value is what the bot runs with
+	overrides app.Overrides // tests tune the bot here; the zero value is what the bot runs with
 }
-
-// HTTPTimeouts bound the HTTP server's connections (net/http.Server's fields of the same names).
-type HTTPTimeouts struct {
-	ReadHeader time.Duration // a request's headers
-	Read       time.Duration // a whole request, body included: a client sending its body slowly is cut off
-	Write      time.Duration // from the end of the headers to the end of the answer
-	Idle       time.Duration // a kept-alive connection between requests
-}
-
-// defaultHTTPTimeouts fit what the server answers: Slack's requests (at most 1 MB, answered within 3 s), health
-// checks and the sandbox page. A sandbox clock move that takes longer extends its own write deadline.
-var defaultHTTPTimeouts = HTTPTimeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: time.Minute,
-	Idle: 2 * time.Minute}
-
-// orDefault fills t's zero fields from defaultHTTPTimeouts.
-func (t HTTPTimeouts) orDefault() HTTPTimeouts {
-	d := defaultHTTPTimeouts
-	for _, f := range []struct{ v, def *time.Duration }{{&t.ReadHeader, &d.ReadHeader}, {&t.Read, &d.Read},
-		{&t.Write, &d.Write}, {&t.Idle, &d.Idle}} {
-		if *f.v <= 0 {
-			*f.v = *f.def
-		}
-	}
-	return t
-}
-
-// Shutdown limits: each step of Close waits at most this long for what is in flight.
-const (
-	shutdownRequests   = 10 * time.Second // HTTP requests in flight
-	shutdownHandlers   = 20 * time.Second // Slack handlers and the work after their acks
-	shutdownDispatcher = 25 * time.Second // posts of deliveries in flight
-)
 
 // NewMain returns a Main for cfg; nothing is started yet.
 func NewMain(cfg *Config, stdout, stderr io.Writer) *Main {
@@ -92,29 +55,21 @@ func (m *Main) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// openDB connects to DATABASE_URL, or starts the private Postgres, and migrates.
+// openDB connects to DATABASE_URL, or starts the private Postgres, and migrates: the database alone, for the
+// commands that need no bot.
 func (m *Main) openDB(ctx context.Context) error {
-	url := m.Config.DatabaseURL
-	if url == "" {
-		local, err := store.StartLocal(ctx, store.LocalOptions{Dir: m.Config.DataDir, BinDir: m.Config.PGBin, Logger: m.Logger})
-		if err != nil {
-			return fmt.Errorf("private database: %w", err)
-		}
-		m.Local = local
-		url = local.URL()
-		fmt.Fprintf(m.Stdout, "database: private PostgreSQL in %s\n", local.DataDir())
-	} else {
-		fmt.Fprintln(m.Stdout, "database: DATABASE_URL")
-	}
-	db, err := store.Open(ctx, url)
-	if err != nil {
-		return err
-	}
-	m.DB = db
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	return nil
+	db, local, err := app.OpenDB(ctx, m.appConfig(), m.Logger, m.Stdout)
+	m.DB, m.Local = db, local
+	return err
+}
+
+// appConfig is the bot's configuration from the environment's.
+func (m *Main) appConfig() app.Config {
+	c := m.Config
+	return app.Config{Mode: c.SlackMode(), DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, PGBin: c.PGBin,
+		SlackAPIURL: c.SlackAPIURL, SlackBotToken: c.SlackBotToken, SlackAppToken: c.SlackAppToken,
+		SlackSigningSecret: c.SlackSigningSecret, HTTPAddr: c.HTTPAddr, HTTPTimeouts: m.HTTPTimeouts,
+		ContentDir: c.ContentDir, TrainingCreators: c.TrainingCreators}
 }
 
 // Run starts the bot and blocks until ctx is cancelled.
@@ -128,7 +83,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err := m.Config.SetMode(*mode); err != nil {
 		return &UsageError{err.Error()}
 	}
-	if m.Config.SlackMode() == "sandbox" {
+	if m.Config.SlackMode() == app.ModeSandbox {
 		if !m.AllowSandbox {
 			return &SetupError{"run needs Slack tokens and none are set: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN " +
 				"(Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); to try the bot without Slack, run gesprekbot with " +
@@ -138,95 +93,67 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	course, err := loadContent(m.Config.ContentDir)
+	ov := m.overrides
+	ov.Log, ov.Notices = m.Logger, m.Stdout
+	a, err := app.New(ctx, m.appConfig(), ov)
 	if err != nil {
-		if m.Config.ContentDir != "" {
-			return fmt.Errorf("CONTENT_DIR %s is not valid course content:\n%w", m.Config.ContentDir, err)
-		}
-		return fmt.Errorf("built-in course content: %w", err)
+		return m.worldRefusal(err)
 	}
-	m.Course = course
-	if err := m.openDB(ctx); err != nil {
+	m.App = a
+	if err := a.Start(ctx); err != nil {
 		return err
 	}
-	m.Mux = http.NewServeMux()
-	m.Mux.HandleFunc("GET /healthz", m.healthz)
-	m.Mux.HandleFunc("GET /readyz", m.readyz)
-	if err := m.startSlackWith(ctx, m.slackOpts); err != nil {
-		return err
-	}
-
-	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listen on HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
-	}
-	m.ln = ln
-	to := m.HTTPTimeouts.orDefault()
-	m.HTTP = &http.Server{Handler: m.Mux, ReadHeaderTimeout: to.ReadHeader, ReadTimeout: to.Read,
-		WriteTimeout: to.Write, IdleTimeout: to.Idle, ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
-	// Called by Shutdown once the listener is closed.
-	m.HTTP.RegisterOnShutdown(func() { m.Logger.Info("shutdown", slog.String("step", "http_closed")) })
-	go func() {
-		if err := m.HTTP.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			m.Logger.Error("http server stopped", slog.Any("error", err))
-		}
-	}()
 	switch m.Config.SlackMode() {
-	case "sandbox":
+	case app.ModeSandbox:
 		fmt.Fprintln(m.Stdout, "slack: no Slack tokens set; the bot runs against a local simulation of Slack")
 		// The token is printed, never logged: whoever has it acts as every demo user (bot/sandbox/guard.go).
-		fmt.Fprintf(m.Stdout, "sandbox: open %s in a browser\n", m.Slack.sandbox.URL(ln.Addr().String()))
-	case "http":
-		fmt.Fprintf(m.Stdout, "slack: HTTP mode; Slack's requests go to http://%s/slack/commands, /slack/interactions and /slack/events\n", ln.Addr())
+		fmt.Fprintf(m.Stdout, "sandbox: open %s in a browser\n", a.SandboxURL())
+	case app.ModeHTTP:
+		fmt.Fprintf(m.Stdout, "slack: HTTP mode; Slack's requests go to http://%s/slack/commands, /slack/interactions and /slack/events\n", a.Addr())
 	default:
 		fmt.Fprintln(m.Stdout, "slack: Socket Mode")
 	}
-	fmt.Fprintf(m.Stdout, "health: http://%s/readyz\n", ln.Addr())
+	fmt.Fprintf(m.Stdout, "health: http://%s/readyz\n", a.Addr())
 	fmt.Fprintln(m.Stdout, "ready; press Ctrl-C to stop")
-	m.Logger.Info("gesprekbot ready", slog.String("http_addr", ln.Addr().String()), slog.String("slack_mode", m.Config.SlackMode()))
+	m.Logger.Info("gesprekbot ready", slog.String("http_addr", a.Addr()), slog.String("slack_mode", m.Config.SlackMode()))
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return nil
 }
 
-// Close stops everything that was started, each step within a time limit, in the order that loses nothing:
-//
-//  1. no new requests: the HTTP server closes its listener (Slack's requests in HTTP mode, the sandbox page's) and
-//     lets the requests in flight finish; then the Socket Mode connection stops handling envelopes;
-//  2. the Slack handlers in flight finish and ack, and the work after their acks ends;
-//  3. the dispatcher stops claiming deliveries and its posts in flight end; the sandbox saves a last time;
-//  4. the database closes, and the private PostgreSQL stops.
-//
-// Each step is logged ("shutdown", step=…).
+// worldRefusal turns a database of the other world into the one line that says what to do.
+func (m *Main) worldRefusal(err error) error {
+	we, ok := errors.AsType[*store.WorldError](err)
+	if !ok {
+		return err
+	}
+	where, other := "the database at DATABASE_URL", "point DATABASE_URL at another database"
+	if m.Config.DatabaseURL == "" {
+		where, other = "the private database in DATA_DIR "+m.Config.DataDir, "set DATA_DIR to another folder"
+	}
+	if we.Want == store.WorldSandbox {
+		used := "real Slack"
+		if len(we.Teams) > 0 {
+			used += " (workspace " + strings.Join(we.Teams, ", ") + ")"
+		}
+		return &SetupError{fmt.Sprintf("%s has been used with %s, so the sandbox will not run on it: %s for the sandbox",
+			where, used, other)}
+	}
+	return &SetupError{fmt.Sprintf("%s holds sandbox data (the sandbox has run on it), so the bot will not use it with "+
+		"real Slack: %s for the real workspace", where, other)}
+}
+
+// Close stops what the command started: the bot (app.App.Close, in its order), or the database of a one-off
+// command.
 func (m *Main) Close() error {
 	var errs []error
-	running := m.HTTP != nil || m.Slack != nil // not a one-off command (migrate, cohort), which has no steps to tell
-	step := func(name string) {
-		if running {
-			m.Logger.Info("shutdown", slog.String("step", name))
-		}
-	}
-	if m.HTTP != nil {
-		// Before Socket Mode: the sandbox page's requests in flight reach the bot through it.
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownRequests)
-		if err := m.HTTP.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("stop http server: %w", err))
-		}
-		cancel()
-	}
-	if m.Slack != nil {
-		m.Slack.closeIntake()
-		step("slack_closed")
-		m.Slack.waitHandlers(m.Logger, shutdownHandlers)
-		step("handlers_finished")
-		m.Slack.stopDispatcher(m.Logger, shutdownDispatcher)
-		step("dispatcher_stopped")
+	if m.App != nil {
+		errs = append(errs, m.App.Close())
 	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
 		}
-		step("database_closed")
 	}
 	if m.Local != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -236,27 +163,4 @@ func (m *Main) Close() error {
 		cancel()
 	}
 	return errors.Join(errs...)
-}
-
-func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ok")
-}
-
-func (m *Main) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := m.DB.Ready(ctx); err != nil {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "not ready: database unreachable or migrations not current")
-		m.Logger.Warn("not ready", slog.Any("error", err))
-		return
-	}
-	if why := m.Slack.notReady(); why != "" {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "not ready: "+why)
-		return
-	}
-	fmt.Fprintln(w, "ready")
 }

@@ -113,6 +113,7 @@ func logOrder(t *testing.T, log string, want ...string) {
 // reaches the user and its database write lands, as does the work after its ack — then stops the dispatcher, and
 // closes the database last. A request that comes after the signal is not handled.
 func TestShutdown(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		mode   string
 		closed string // the log line after which no request is taken
@@ -126,20 +127,20 @@ func TestShutdown(t *testing.T) {
 			var f *mainOnFake
 			f = startMainOnFake(t, tt.mode, func(m *Main) {
 				// Slack's 3 s would cut the held handler off; this test holds it for as long as it needs.
-				m.slackOpts.AckTimeout = time.Minute
-				m.slackOpts.Register = func(reg *handlers.Registry) {
+				m.overrides.AckTimeout = time.Minute
+				m.overrides.Register = func(reg *handlers.Registry) {
 					reg.Command("/vasthouden", func(ctx context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
 						calls.Add(1)
 						started <- struct{}{}
 						<-release
-						if _, err := m.DB.ExecContext(ctx, `INSERT INTO cohorts (name, channel_id) VALUES ($1, $1)`, "handler "+cmd.Text); err != nil {
+						if _, err := m.App.DB.ExecContext(ctx, `INSERT INTO cohorts (name, channel_id) VALUES ($1, $1)`, "handler "+cmd.Text); err != nil {
 							m.Logger.Error("test handler failed", "error", err)
 							return handlers.Response{}, err
 						}
 						m.Logger.Info("test handler committed")
 						return handlers.Response{Reply: &handlers.Reply{Text: "Vastgelegd."},
 							Later: func(ctx context.Context) (*handlers.Reply, error) {
-								if _, err := m.DB.ExecContext(ctx, `INSERT INTO cohorts (name, channel_id) VALUES ($1, $1)`, "later "+cmd.Text); err != nil {
+								if _, err := m.App.DB.ExecContext(ctx, `INSERT INTO cohorts (name, channel_id) VALUES ($1, $1)`, "later "+cmd.Text); err != nil {
 									m.Logger.Error("test later failed", "error", err)
 									return nil, err
 								}
@@ -223,10 +224,11 @@ func TestShutdown(t *testing.T) {
 // TestHTTPReadTimeout: a client that sends its request body slowly does not hold a connection: the server cuts it
 // off after the read timeout, and nothing reaches a handler.
 func TestHTTPReadTimeout(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	f := startMainOnFake(t, "http", func(m *Main) {
 		m.HTTPTimeouts.Read = 300 * time.Millisecond
-		m.slackOpts.Register = func(reg *handlers.Registry) {
+		m.overrides.Register = func(reg *handlers.Registry) {
 			reg.Command("/vasthouden", func(ctx context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
 				calls.Add(1)
 				return handlers.Response{}, nil

@@ -29,8 +29,8 @@ type Responder interface {
 	PostEphemeral(ctx context.Context, channel, userID string, m Message) error
 }
 
-// DispatcherOptions configures a Dispatcher.
-type DispatcherOptions struct {
+// InboundOptions configures an Inbound.
+type InboundOptions struct {
 	Registry  *handlers.Registry
 	Events    EventLog  // retry dedupe of Events API events
 	Responder Responder // response_url posts and ephemerals after the ack
@@ -42,11 +42,11 @@ type DispatcherOptions struct {
 	LaterTimeout time.Duration
 }
 
-// Dispatcher is the part of Socket Mode and HTTP mode that is the same for both: it runs a request's handler
+// Inbound is what Socket Mode and HTTP mode share, the bot's side of every request Slack sends: it runs a request's handler
 // (through the registry) within the ack deadline, drops retried events and redelivered interactions, and after
 // the ack sends follow-up replies and runs work that continues. Adapters only decode, ack and encode.
-type Dispatcher struct {
-	opts     DispatcherOptions
+type Inbound struct {
+	opts     InboundOptions
 	inflight inflight // handlers running and work after acks
 	// stopped ends the work after acks that is still running (Close).
 	stopped context.Context
@@ -57,8 +57,8 @@ type Dispatcher struct {
 	order    []seenAt             // the same ids, oldest first, so that forgetting them costs O(1) each
 }
 
-// NewDispatcher returns a Dispatcher.
-func NewDispatcher(opts DispatcherOptions) *Dispatcher {
+// NewInbound returns an Inbound.
+func NewInbound(opts InboundOptions) *Inbound {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
@@ -68,17 +68,17 @@ func NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	if opts.LaterTimeout <= 0 {
 		opts.LaterTimeout = 2 * time.Minute
 	}
-	d := &Dispatcher{opts: opts, triggers: map[string]time.Time{}}
+	d := &Inbound{opts: opts, triggers: map[string]time.Time{}}
 	d.stopped, d.stop = context.WithCancel(context.Background())
 	return d
 }
 
 // Close cancels the work after acks that is still running, for a shutdown that cannot wait for it (Wait gave up):
 // App Home publishes waiting their turn in Slack's rate limit, say.
-func (d *Dispatcher) Close() { d.stop() }
+func (d *Inbound) Close() { d.stop() }
 
 // laterContext is the context of work after an ack: it outlives the request, for up to LaterTimeout, until Close.
-func (d *Dispatcher) laterContext(ctx context.Context) (context.Context, context.CancelFunc) {
+func (d *Inbound) laterContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.LaterTimeout)
 	unhook := context.AfterFunc(d.stopped, cancel)
 	return lctx, func() { unhook(); cancel() }
@@ -86,7 +86,7 @@ func (d *Dispatcher) laterContext(ctx context.Context) (context.Context, context
 
 // Wait blocks until no handler runs and the work started after acks has finished, or ctx ends. At shutdown, call
 // it once the transports take no new requests.
-func (d *Dispatcher) Wait(ctx context.Context) error {
+func (d *Inbound) Wait(ctx context.Context) error {
 	select {
 	case <-d.inflight.idle():
 		return nil
@@ -134,7 +134,7 @@ func (f *inflight) idle() <-chan struct{} {
 
 // Command runs a slash command's handler and returns the ack payload (nil for an empty ack) and what to run
 // after the ack.
-func (d *Dispatcher) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
+func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
 	d.inflight.add()
 	defer d.inflight.done()
 	var ack handlers.Ack
@@ -150,7 +150,7 @@ func (d *Dispatcher) Command(ctx context.Context, cmd slack.SlashCommand) (paylo
 // Interaction runs the handler of a block action, view submission or view close and returns the ack payload and
 // what to run after the ack. redelivery says the transport marked this a retry (Socket Mode retry_attempt > 0):
 // if its trigger was seen, it is acked without running the handler again.
-func (d *Dispatcher) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
+func (d *Inbound) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
 	d.inflight.add()
 	defer d.inflight.done()
 	id := interactionID(cb)
@@ -186,7 +186,7 @@ var ErrEventFailed = errors.New("slack event handler failed")
 // after the handler succeeded; when it fails, ErrEventFailed is returned, so that Slack's retry gets another
 // chance. A handler registered with handlers.Registry.EventAfterAck runs after the ack instead: its failure is only
 // logged, and its id recorded once it succeeded.
-func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
+func (d *Inbound) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
 	d.inflight.add()
 	defer d.inflight.done()
 	typ := ev.InnerEvent.Type
@@ -229,7 +229,7 @@ func (d *Dispatcher) Event(ctx context.Context, ev slackevents.EventsAPIEvent, e
 
 // markHandled records that an event's handler ran to the end. The handler's work is committed: recording it must
 // not be lost to a caller that stopped waiting.
-func (d *Dispatcher) markHandled(ctx context.Context, eventID string) {
+func (d *Inbound) markHandled(ctx context.Context, eventID string) {
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	if err := d.opts.Events.MarkEventHandled(mctx, eventID); err != nil {
@@ -240,7 +240,7 @@ func (d *Dispatcher) markHandled(ctx context.Context, eventID string) {
 
 // eventAfterAck runs an event's handler on its own goroutine, as work after the ack; record says to record the
 // event id as handled once the handler succeeded.
-func (d *Dispatcher) eventAfterAck(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string, record bool) {
+func (d *Inbound) eventAfterAck(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string, record bool) {
 	typ := ev.InnerEvent.Type
 	// Counted from here, while the event still counts: Wait cannot see zero in between.
 	d.inflight.add()
@@ -269,7 +269,7 @@ var errPanic = errors.New("handler panicked")
 
 // guard runs fn within the ack deadline and turns a panic into onPanic, so one bad handler cannot take the
 // connection down.
-func (d *Dispatcher) guard(ctx context.Context, what, id string, fn func(ctx context.Context), onPanic func()) {
+func (d *Inbound) guard(ctx context.Context, what, id string, fn func(ctx context.Context), onPanic func()) {
 	hctx, cancel := context.WithTimeout(ctx, d.opts.AckTimeout)
 	defer cancel()
 	defer func() {
@@ -283,7 +283,7 @@ func (d *Dispatcher) guard(ctx context.Context, what, id string, fn func(ctx con
 }
 
 // after returns the work that follows the ack: the follow-up reply, then Later with its reply or error.
-func (d *Dispatcher) after(ctx context.Context, ack handlers.Ack, responseURL, channel, userID string) func() {
+func (d *Inbound) after(ctx context.Context, ack handlers.Ack, responseURL, channel, userID string) func() {
 	if ack.Followup == nil && ack.Later == nil {
 		return func() {}
 	}
@@ -309,7 +309,7 @@ func (d *Dispatcher) after(ctx context.Context, ack handlers.Ack, responseURL, c
 	}
 }
 
-func (d *Dispatcher) runLater(ctx context.Context, later func(context.Context) (*handlers.Reply, error)) (reply *handlers.Reply, err error) {
+func (d *Inbound) runLater(ctx context.Context, later func(context.Context) (*handlers.Reply, error)) (reply *handlers.Reply, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			d.opts.Log.ErrorContext(ctx, "slack later work panicked", slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
@@ -321,7 +321,7 @@ func (d *Dispatcher) runLater(ctx context.Context, later func(context.Context) (
 
 // reply sends r to the response_url, or, where there is none (a button in a modal or on App Home), as an
 // ephemeral in the channel.
-func (d *Dispatcher) reply(ctx context.Context, r *handlers.Reply, responseURL, channel, userID string) {
+func (d *Inbound) reply(ctx context.Context, r *handlers.Reply, responseURL, channel, userID string) {
 	var err error
 	switch {
 	case d.opts.Responder == nil:
@@ -339,7 +339,7 @@ func (d *Dispatcher) reply(ctx context.Context, r *handlers.Reply, responseURL, 
 	}
 }
 
-func (d *Dispatcher) logRequest(ctx context.Context, kind, id, userID string, known bool) {
+func (d *Inbound) logRequest(ctx context.Context, kind, id, userID string, known bool) {
 	if !known {
 		d.opts.Log.InfoContext(ctx, "slack request unknown", slog.String("kind", kind), slog.String("id", id), slog.String("user_id", userID))
 		return
@@ -353,7 +353,7 @@ const triggerTTL = 10 * time.Minute
 // seenTrigger records an interaction's trigger id in memory and reports whether it was there already. Slack does
 // not retry interactions over HTTP, and the handlers' writes are idempotent, so a process-local memory is enough to
 // drop a Socket Mode redelivery without a database round trip on every click.
-func (d *Dispatcher) seenTrigger(trigger string) bool {
+func (d *Inbound) seenTrigger(trigger string) bool {
 	if trigger == "" {
 		return false
 	}
@@ -400,7 +400,7 @@ func interactionID(cb slack.InteractionCallback) string {
 }
 
 // respond posts a payload to a response_url, logging a failure.
-func (d *Dispatcher) respond(ctx context.Context, responseURL string, p handlers.Payload) {
+func (d *Inbound) respond(ctx context.Context, responseURL string, p handlers.Payload) {
 	if d.opts.Responder == nil {
 		return
 	}

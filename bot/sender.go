@@ -43,7 +43,7 @@ func (s *Sender) Post(ctx context.Context, to, text string, blocks []slack.Block
 	if isUserID(to) {
 		m.UserID = to
 	}
-	p, err := s.poster.Post(ctx, m)
+	p, err := s.poster.Send(ctx, m)
 	if err != nil {
 		return "", "", false, permanent(err)
 	}
@@ -112,36 +112,4 @@ func permanent(err error) error {
 		return &scheduler.PermanentError{Reason: PermanentReason(err), Err: err}
 	}
 	return err
-}
-
-// Port is what the handlers need from Slack: the Poster's calls, plus posting by channel or user ID with the
-// conversation and ts returned.
-type Port struct {
-	*Poster
-}
-
-// NewPort returns the Port over p.
-func NewPort(p *Poster) *Port {
-	return &Port{Poster: p}
-}
-
-// Post posts in a channel, or in a user's DM with the bot when channel is a user ID.
-func (p *Port) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, string, error) {
-	m := Message{Channel: channel, Text: text, Blocks: blocks}
-	if isUserID(channel) {
-		m.UserID = channel
-	}
-	posted, err := p.Poster.Post(ctx, m)
-	return posted.Channel, posted.TS, err
-}
-
-// PostKeyed posts like Post with key in the message's metadata (as a delivery's), so that FindDelivery finds it
-// again: a step that may be repeated after a crash looks before it posts.
-func (p *Port) PostKeyed(ctx context.Context, channel, text string, blocks []slack.Block, key string) (string, string, error) {
-	m := Message{Channel: channel, Text: text, Blocks: blocks, DeliveryKey: key}
-	if isUserID(channel) {
-		m.UserID = channel
-	}
-	posted, err := p.Poster.Post(ctx, m)
-	return posted.Channel, posted.TS, err
 }

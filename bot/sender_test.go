@@ -17,6 +17,7 @@ import (
 )
 
 func TestSender(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	fake := slackfake.New(slackfake.Options{})
 	t.Cleanup(fake.Close)

@@ -13,7 +13,7 @@ import (
 
 // Wait, called at shutdown, covers a handler that is still running before its ack, not only the work after acks:
 // Main closes the database only after it returns.
-func TestDispatcherWaitCoversRunningHandler(t *testing.T) {
+func TestInboundWaitCoversRunningHandler(t *testing.T) {
 	t.Parallel()
 	reg := handlers.NewRegistry(testPhrases(), quietLog())
 	started, release := make(chan struct{}), make(chan struct{})
@@ -24,7 +24,7 @@ func TestDispatcherWaitCoversRunningHandler(t *testing.T) {
 		close(finished)
 		return handlers.Response{}, nil
 	})
-	d := bot.NewDispatcher(bot.DispatcherOptions{Registry: reg, Log: quietLog(), AckTimeout: time.Minute})
+	d := bot.NewInbound(bot.InboundOptions{Registry: reg, Log: quietLog(), AckTimeout: time.Minute})
 	go d.Command(context.Background(), slack.SlashCommand{Command: "/vasthouden", UserID: "U1", ChannelID: "C1"})
 	<-started
 

@@ -1,0 +1,543 @@
+// Package app is the one wiring of gesprekbot: New builds the whole bot from a Config — the course, the database,
+// the Poster, every product handler in one registry, the inbound side over Socket Mode or HTTP mode, the
+// scheduler's dispatcher, /healthz and /readyz, and in sandbox mode the Slack fake with the sandbox page — and
+// Start, Run and Close run and stop it in the order that loses nothing.
+//
+// "gesprekbot run" and the sandbox (cmd/gesprekbot), the bench's child process (cmd/gesprekbot/bench) and the
+// tests' world (bot/bottest) all build the bot here, so that a handler added to the wiring is in every one of them.
+// Overrides are the only knobs (a clock, a logger, the poster's pacing, the ack timeout, a test's extra handlers);
+// nothing is changed on a part once it is built.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/sandbox"
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/scheduler"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// How the bot reaches Slack (Config.Mode).
+const (
+	ModeSocket  = "socket"  // Socket Mode: SLACK_APP_TOKEN and SLACK_BOT_TOKEN
+	ModeHTTP    = "http"    // HTTP mode: Slack's requests to /slack/…, signed with SLACK_SIGNING_SECRET
+	ModeSandbox = "sandbox" // no tokens: the in-repo Slack fake and the sandbox page over it
+)
+
+// Config is what the bot is built from: cmd/gesprekbot fills it from the environment, tests and the bench from
+// their own set-up.
+type Config struct {
+	Mode string // ModeSocket, ModeHTTP or ModeSandbox
+
+	// The database: DatabaseURL, or with none a private PostgreSQL in DataDir (its binaries in PGBin, or on PATH).
+	DatabaseURL string
+	DataDir     string
+	PGBin       string
+
+	// Slack's Web API (its base URL, ending in "/") and the app's credentials; unused in sandbox mode.
+	SlackAPIURL        string
+	SlackBotToken      string
+	SlackAppToken      string
+	SlackSigningSecret string
+
+	// HTTPAddr is where /healthz, /readyz, HTTP mode's /slack/… and the sandbox page are served ("127.0.0.1:0"
+	// takes a free port; Addr says which).
+	HTTPAddr     string
+	HTTPTimeouts HTTPTimeouts
+
+	// Course is the course the bot runs; nil loads ContentDir (a trainer-edited copy), or the built-in course.
+	Course     *content.Course
+	ContentDir string
+
+	// TrainingCreators may set up a training besides workspace admins and owners (TRAINING_CREATORS).
+	TrainingCreators []string
+}
+
+// Overrides are the knobs of a bot that is not a deployment's: the zero value is what "gesprekbot run" builds.
+type Overrides struct {
+	// Now is the clock of the store, the handlers, the dispatcher and the poster's pacing (a test's clock). In
+	// sandbox mode the sandbox's own clock, saved in the database, is the bot's and Now must be nil.
+	Now func() time.Time
+	// Log receives the bot's logs; discarded when nil.
+	Log *slog.Logger
+	// Poster sets the poster's pacing and retries (the bench paces it on its fake's limits; tests go fast). Log,
+	// Audit and Now are always the bot's own; a nil HTTPClient is bot.NewHTTPClient's.
+	Poster bot.PosterOptions
+	// AckTimeout bounds a handler's work before its ack (bot.InboundOptions); zero: the Inbound's default.
+	AckTimeout time.Duration
+	// Register, when set, adds handlers of a test's own after the product's.
+	Register func(reg *handlers.Registry)
+	// ManualTicks leaves the dispatcher to the test: Start does not run its schedule, and deliveries go out when
+	// the test calls App.Dispatcher.Tick (with its clock where it wants it), not when a tick of its own comes.
+	ManualTicks bool
+	// Notices receives the lines an operator reads on the terminal (which database is used); discarded when nil.
+	Notices io.Writer
+}
+
+// HTTPTimeouts bound the HTTP server's connections (net/http.Server's fields of the same names).
+type HTTPTimeouts struct {
+	ReadHeader time.Duration // a request's headers
+	Read       time.Duration // a whole request, body included: a client sending its body slowly is cut off
+	Write      time.Duration // from the end of the headers to the end of the answer
+	Idle       time.Duration // a kept-alive connection between requests
+}
+
+// DefaultHTTPTimeouts fit what the server answers: Slack's requests (at most 1 MB, answered within 3 s), health
+// checks and the sandbox page. A sandbox clock move that takes longer extends its own write deadline.
+var DefaultHTTPTimeouts = HTTPTimeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: time.Minute,
+	Idle: 2 * time.Minute}
+
+// orDefault fills t's zero fields from DefaultHTTPTimeouts.
+func (t HTTPTimeouts) orDefault() HTTPTimeouts {
+	d := DefaultHTTPTimeouts
+	for _, f := range []struct{ v, def *time.Duration }{{&t.ReadHeader, &d.ReadHeader}, {&t.Read, &d.Read},
+		{&t.Write, &d.Write}, {&t.Idle, &d.Idle}} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return t
+}
+
+// Shutdown limits: each step of Close waits at most this long for what is in flight.
+const (
+	shutdownRequests   = 10 * time.Second // HTTP requests in flight
+	shutdownHandlers   = 20 * time.Second // Slack handlers and the work after their acks
+	shutdownDispatcher = 25 * time.Second // posts of deliveries in flight
+)
+
+// App is the whole bot, built by New. Its parts are exported for the bench and the tests to look at; they are
+// built once and not replaced.
+type App struct {
+	Mode     string
+	Course   *content.Course
+	DB       *store.DB
+	Local    *store.LocalServer // the private PostgreSQL, when Config.DatabaseURL is empty
+	Now      func() time.Time   // the bot's clock: time.Now, Overrides.Now, or the sandbox's
+	Log      *slog.Logger
+	API      *slack.Client // slack-go on Slack's Web API (or the fake's)
+	Poster   *bot.Poster
+	Registry *handlers.Registry // every product handler, and Overrides.Register's
+	Inbound  *bot.Inbound
+	// Dispatcher sends the planned deliveries; Kick asks it for a tick now.
+	Dispatcher *scheduler.Dispatcher
+	BotUserID  string // auth.test's user_id
+	TeamID     string
+
+	// The product handlers whose own methods run outside a request (the erasures left over, the scheduler's case
+	// reveal), and that tests call directly.
+	Home       *handlers.Home
+	Privacy    *handlers.Privacy
+	Casus      *handlers.Casus
+	Meter      *handlers.Meter
+	Deliveries *handlers.Deliveries // renders the planned deliveries for the dispatcher
+
+	// In sandbox mode: the fake workspace, the sandbox page over it, and its clock.
+	Fake    *slackfake.Server
+	Sandbox *sandbox.Sandbox
+	Clock   *sandbox.Clock
+
+	mux  *http.ServeMux
+	http *http.Server
+	ln   net.Listener
+	// manualTicks: the dispatcher does not run on its own (Overrides.ManualTicks).
+	manualTicks bool
+
+	// intake is the Socket Mode connection (Slack's requests); background the dispatcher, the event pruning and
+	// the erasures. They stop apart, in Close's order: first no new requests, last the dispatcher.
+	stopIntake, stopBackground context.CancelFunc
+	intake, background         sync.WaitGroup
+	started                    bool
+	closeOnce                  sync.Once
+	closeErr                   error
+}
+
+// New builds the bot of cfg: it loads the course, opens and migrates the database (starting the private
+// PostgreSQL when there is no DatabaseURL), claims it for the sandbox or for the workspace auth.test names,
+// builds every part, starts the sandbox's workspace and listens on HTTPAddr. Nothing talks to Slack's requests or
+// sends deliveries until Start. On an error everything built so far is closed again. A database of the other
+// world (store.WorldError) is refused before anything is written.
+//
+// The database is opened here from cfg, not passed in: the tests' world and the bench then run the same open,
+// migrate and claim as a deployment, and Close owns the one handle (tests give a storetest.URL).
+func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
+	log := ov.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	notices := ov.Notices
+	if notices == nil {
+		notices = io.Discard
+	}
+	a := &App{Mode: cfg.Mode, Course: cfg.Course, Log: log, Now: time.Now, manualTicks: ov.ManualTicks}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	switch cfg.Mode {
+	case ModeSocket, ModeHTTP, ModeSandbox:
+	default:
+		return nil, fmt.Errorf("app: mode %q, want %s, %s or %s", cfg.Mode, ModeSocket, ModeHTTP, ModeSandbox)
+	}
+	if cfg.Mode == ModeSandbox && ov.Now != nil {
+		return nil, errors.New("app: the sandbox runs on its own clock; Overrides.Now must be nil")
+	}
+	if a.Course == nil {
+		if a.Course, err = LoadCourse(cfg.ContentDir); err != nil {
+			return nil, err
+		}
+	}
+
+	db, local, err := OpenDB(ctx, cfg, log, notices)
+	a.Local = local
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	apiURL, botToken, appToken := cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackAppToken
+	if cfg.Mode == ModeSandbox {
+		// Before the sandbox writes anything: never on a database a real workspace has used.
+		if err := db.ClaimSandbox(ctx); err != nil {
+			return nil, err
+		}
+		if a.Clock, err = sandbox.LoadClock(ctx, db); err != nil {
+			return nil, fmt.Errorf("sandbox clock: %w", err)
+		}
+		a.Now = a.Clock.Now
+		a.Fake = slackfake.New(slackfake.Options{Now: a.Clock.Now})
+		apiURL, botToken, appToken = a.Fake.APIURL(), a.Fake.BotToken(), a.Fake.AppToken()
+	} else if ov.Now != nil {
+		a.Now = ov.Now
+	}
+	// From here on every part reads the one clock, the database included.
+	a.DB = db.WithNow(a.Now)
+
+	// One HTTP client with timeouts for every call to Slack: the Web API, file uploads, apps.connections.open and
+	// response_url replies. Without one, slack-go's client waits on a stalled connection for ever.
+	po := ov.Poster
+	po.Log, po.Audit = log, a.DB
+	if po.HTTPClient == nil {
+		po.HTTPClient = bot.NewHTTPClient(po.AttemptTimeout)
+	}
+	a.API = slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionAppLevelToken(appToken),
+		slack.OptionHTTPClient(po.HTTPClient))
+	authCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	auth, err := a.API.AuthTestContext(authCtx)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("slack auth.test with SLACK_BOT_TOKEN: %w", err)
+	}
+	a.BotUserID, a.TeamID = auth.UserID, auth.TeamID
+	if cfg.Mode != ModeSandbox {
+		// The token is real (auth.test passed): from now on this database is the workspace's. Before the
+		// dispatcher runs: never on a database that holds the sandbox's demo data and moved clock.
+		if err := a.DB.ClaimSlack(ctx, auth.TeamID, auth.Team); err != nil {
+			return nil, err
+		}
+	}
+	a.Poster = bot.NewPoster(a.API, po)
+	a.wire(cfg, ov)
+
+	a.mux = http.NewServeMux()
+	a.mux.HandleFunc("GET /healthz", a.healthz)
+	a.mux.HandleFunc("GET /readyz", a.readyz)
+	if a.Fake != nil {
+		a.Sandbox = sandbox.New(sandbox.Options{Fake: a.Fake, Clock: a.Clock, Store: a.DB, Course: a.Course, Log: log,
+			Tick: func(ctx context.Context) error { _, err := a.Dispatcher.Tick(ctx); return err }})
+		// The workspace must exist, with what an earlier run left in it, before the bot connects.
+		if err := a.Sandbox.Start(ctx); err != nil {
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
+		a.mux.Handle("/", a.Sandbox.Handler())
+	}
+	if cfg.Mode == ModeHTTP {
+		a.mux.Handle("POST /slack/", bot.NewHTTP(bot.HTTPOptions{SigningSecret: cfg.SlackSigningSecret, Inbound: a.Inbound, Log: log}))
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	a.ln = ln
+	to := cfg.HTTPTimeouts.orDefault()
+	a.http = &http.Server{Handler: a.mux, ReadHeaderTimeout: to.ReadHeader, ReadTimeout: to.Read,
+		WriteTimeout: to.Write, IdleTimeout: to.Idle, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// Called by Shutdown once the listener is closed.
+	a.http.RegisterOnShutdown(func() { log.Info("shutdown", slog.String("step", "http_closed")) })
+	return a, nil
+}
+
+// wire builds the delivery renderer, the scheduler's dispatcher, every product handler in one registry, and the
+// inbound side over it. Parts that need each other are built in the order that lets each take the others at
+// construction: the case reveal before the renderer that posts through it, the dispatcher before /training,
+// which kicks it.
+func (a *App) wire(cfg Config, ov Overrides) {
+	course, db, log, now, poster := a.Course, a.DB, a.Log, a.Now, a.Poster
+	sender := bot.NewSender(poster)
+	reg := handlers.NewRegistry(course.Phrases, log)
+	// One gate decides every trainer action and who takes part in a cohort (DESIGN.md, "Privacy and security").
+	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: poster, Creators: cfg.TrainingCreators, Log: log, Now: now})
+	handlers.RegisterHelp(reg, gate, log)
+	a.Home = handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
+	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: course, Store: db, Gate: gate, Refresh: a.Home.Refresh})
+	a.Privacy = handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: poster, Home: a.Home, Log: log, Now: now})
+	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: db, Log: log})
+	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{
+		Store: db, Users: sender, BotUserID: a.BotUserID, Now: now, Log: log, Gate: gate,
+		NextSendable: func(c *content.Cohort, t time.Time) (time.Time, error) {
+			cal, err := scheduler.NewCalendar(c)
+			if err != nil {
+				return t, err
+			}
+			return cal.NextSendable(t), nil
+		},
+	})
+	a.Casus = handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
+	a.Deliveries = &handlers.Deliveries{Course: course, Store: db, Now: now, Reveal: a.Casus.AutoReveal}
+	a.Dispatcher = scheduler.NewDispatcher(db, sender, a.Deliveries, scheduler.DispatchOptions{Now: now, Log: log,
+		Directory: bot.NewDirectory(poster, bot.DirectoryOptions{}), Team: a.TeamID})
+	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: poster, Course: course, Now: now,
+		Kick: a.Dispatcher.Kick, Gate: gate, Log: log})
+	a.Meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
+	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: poster, Log: log, Gate: gate})
+	if ov.Register != nil {
+		ov.Register(reg)
+	}
+	a.Registry = reg
+	a.Inbound = bot.NewInbound(bot.InboundOptions{Registry: reg, Events: db, Responder: poster, Log: log,
+		AckTimeout: ov.AckTimeout})
+}
+
+// Addr is the address the HTTP server listens on (HTTPAddr, with the port chosen when it was 0).
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// SandboxURL is the sandbox page's address with its token, as the operator opens it; "" outside sandbox mode.
+func (a *App) SandboxURL() string {
+	if a.Sandbox == nil {
+		return ""
+	}
+	return a.Sandbox.URL(a.Addr())
+}
+
+// Start connects the bot: it serves HTTP (health, HTTP mode, the sandbox page), opens Socket Mode, and starts the
+// dispatcher, the pruning of old event ids and the erasures left unfinished. It returns at once; Close stops it.
+// ctx only bounds the start: the parts stop when Close says so, in its order, not all at once when ctx ends.
+func (a *App) Start(ctx context.Context) error {
+	if a.started {
+		return errors.New("app: started twice")
+	}
+	a.started = true
+	intakeCtx, stopIntake := context.WithCancel(context.WithoutCancel(ctx))
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopIntake, a.stopBackground = stopIntake, stopBackground
+	go func() {
+		if err := a.http.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.Log.Error("http server stopped", slog.Any("error", err))
+		}
+	}()
+	if a.Mode != ModeHTTP {
+		sm := bot.NewSocketMode(a.API, a.Inbound, a.Log)
+		goRun(&a.intake, "socket mode", a.Log, func() error { return sm.Run(intakeCtx) })
+	}
+	if !a.manualTicks {
+		goRun(&a.background, "dispatcher", a.Log, func() error { return a.Dispatcher.Run(bgCtx) })
+	}
+	goRun(&a.background, "slack event pruning", a.Log, func() error { return a.pruneEvents(bgCtx) })
+	// Erasures whose process stopped before they were done are taken up again (handlers/privacy.go).
+	goRun(&a.background, "erasures", a.Log, func() error { return a.Privacy.Run(bgCtx) })
+	a.Log.Info("slack started", slog.String("mode", a.Mode), slog.String("bot_user", a.BotUserID), slog.String("team", a.TeamID))
+	return nil
+}
+
+// Run starts the bot and blocks until ctx ends; Close then stops it.
+func (a *App) Run(ctx context.Context) error {
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// Close stops everything that was started, each step within a time limit, in the order that loses nothing:
+//
+//  1. no new requests: the HTTP server closes its listener (Slack's requests in HTTP mode, the sandbox page's) and
+//     lets the requests in flight finish; then the Socket Mode connection stops handling envelopes;
+//  2. the Slack handlers in flight finish and ack, and the work after their acks ends;
+//  3. the dispatcher stops claiming deliveries and its posts in flight end; the sandbox saves a last time;
+//  4. the database closes, and the private PostgreSQL stops.
+//
+// Each step is logged ("shutdown", step=…). Close may be called more than once; it closes once.
+func (a *App) Close() error {
+	a.closeOnce.Do(func() { a.closeErr = a.close() })
+	return a.closeErr
+}
+
+func (a *App) close() error {
+	var errs []error
+	step := func(name string) {
+		if a.started { // a bot that never ran has no steps to tell
+			a.Log.Info("shutdown", slog.String("step", name))
+		}
+	}
+	if a.http != nil && a.started {
+		// Before Socket Mode: the sandbox page's requests in flight reach the bot through it.
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownRequests)
+		if err := a.http.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop http server: %w", err))
+		}
+		cancel()
+	} else if a.ln != nil {
+		a.ln.Close()
+	}
+	if a.Inbound != nil {
+		if a.stopIntake != nil {
+			// From here on no envelope is handled (those that arrive stay unacked, and Slack sends events again to
+			// another connection); the connection stays open for the handlers in flight to ack.
+			a.stopIntake()
+		}
+		step("slack_closed")
+		a.waitHandlers(shutdownHandlers)
+		step("handlers_finished")
+		a.stopDispatcher(shutdownDispatcher)
+		step("dispatcher_stopped")
+	} else {
+		a.closeSandbox()
+	}
+	if a.DB != nil {
+		if err := a.DB.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close database: %w", err))
+		}
+		step("database_closed")
+	}
+	if a.Local != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		if err := a.Local.Stop(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+	}
+	return errors.Join(errs...)
+}
+
+// waitHandlers waits until the Socket Mode connection has closed (its handlers in flight acked) and the work
+// after acks has finished, within limit.
+func (a *App) waitHandlers(limit time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	if err := waitGroup(ctx, &a.intake); err != nil {
+		a.Log.Error("socket mode still open at shutdown", slog.Any("error", err))
+	}
+	if err := a.Inbound.Wait(ctx); err != nil {
+		a.Log.Error("handlers still running at shutdown", slog.Any("error", err))
+		a.Inbound.Close()
+	}
+}
+
+// stopDispatcher stops claiming deliveries and lets the posts in flight finish, within limit; then it saves the
+// sandbox and closes the fake.
+func (a *App) stopDispatcher(limit time.Duration) {
+	if a.stopBackground != nil {
+		a.stopBackground()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	if err := waitGroup(ctx, &a.background); err != nil {
+		a.Log.Error("dispatcher still running at shutdown", slog.Any("error", err))
+	}
+	a.closeSandbox()
+}
+
+func (a *App) closeSandbox() {
+	if a.Sandbox != nil {
+		a.Sandbox.Close()
+	}
+	if a.Fake != nil {
+		a.Fake.Close()
+	}
+}
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := a.DB.Ready(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "not ready: database unreachable or migrations not current")
+		a.Log.Warn("not ready", slog.Any("error", err))
+		return
+	}
+	if why := a.notReady(); why != "" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "not ready: "+why)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// notReady says why the bot cannot do its work, for /readyz: sending is paused because Slack refuses the
+// workspace's token. "" when it can.
+func (a *App) notReady() string {
+	var why []string
+	for _, p := range a.Dispatcher.Paused() {
+		why = append(why, fmt.Sprintf("slack %s since %s; sending paused", p.Reason, p.Since.Format(time.RFC3339)))
+	}
+	return strings.Join(why, "; ")
+}
+
+// pruneEvents forgets Slack event ids older than a day, hourly: Slack retries for minutes, not days.
+func (a *App) pruneEvents(ctx context.Context) error {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := a.DB.PruneEvents(ctx, a.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			a.Log.Warn("prune slack events", slog.Any("error", err))
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func goRun(wg *sync.WaitGroup, what string, log *slog.Logger, run func() error) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := run(); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error(what+" stopped", slog.Any("error", err))
+		}
+	}()
+}
+
+// waitGroup waits for wg, or until ctx ends.
+func waitGroup(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

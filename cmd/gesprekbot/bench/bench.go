@@ -1,0 +1,155 @@
+// Package bench is "gesprekbot bench": it runs the bot (built by app.New, in a child process of its own) against
+// the in-repo Slack fake over Socket Mode and a real PostgreSQL, and measures the ack latency of committed
+// clicks, a fan-out against the fake's rate limits, and the bot process's peak memory. Its files are its jobs:
+// flags.go (flags and output), child.go (the bot's process), database.go (the bench's database and its seed),
+// load.go (the click load and its latencies), fanout.go (the fan-out and its floor), memory.go (/proc).
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// Main runs "gesprekbot bench" with args, and is the bench's child process (the bot) when the environment says
+// so; it returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if spec := os.Getenv(childEnv); spec != "" {
+		return child(ctx, spec, stdout, stderr)
+	}
+	o, err := parseFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "gesprekbot bench: %v\n\n%s", err, usage)
+		return 2
+	}
+	res, err := run(ctx, o, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gesprekbot bench: %v\n", err)
+		return 1
+	}
+	if o.Format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "gesprekbot bench: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	writeText(stdout, o, res)
+	return 0
+}
+
+// bench is one run: the database, the fake workspace, the bot, and what was seeded.
+type bench struct {
+	o      options
+	log    *slog.Logger
+	logw   io.Writer
+	level  slog.Level
+	cfg    app.Config         // the bot's database and the fake's URL and tokens, handed to the child process
+	db     *store.DB          // the bench's own handle on the database (the bot has its own, in its process)
+	local  *store.LocalServer // the private PostgreSQL, with no DATABASE_URL
+	course *content.Course
+	loc    *time.Location // the cohorts' time zone
+	bot    *exec.Cmd      // the bot's process
+	fake   *slackfake.Server
+	people [][]string // per cohort, its participants' user IDs
+	chans  []string
+	ids    []int64 // cohort IDs
+}
+
+func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
+	level := slog.LevelWarn
+	if v := os.Getenv("LOG_LEVEL"); v != "" {
+		_ = level.UnmarshalText([]byte(v))
+	}
+	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: level}))
+	b := &bench{o: o, log: log, logw: logw, level: level, loc: time.Local,
+		cfg: app.Config{Mode: app.ModeSocket, HTTPAddr: "127.0.0.1:0", PGBin: os.Getenv("PG_BIN")}}
+	if loc, err := time.LoadLocation(content.DefaultTimezone); err == nil {
+		b.loc = loc
+	}
+	cleanup, err := newDatabase(ctx, &b.cfg, os.Getenv("DATABASE_URL"), logw)
+	if err != nil {
+		return Result{}, err
+	}
+	defer cleanup()
+
+	b.fake = slackfake.New(slackfake.Options{})
+	defer b.fake.Close()
+	b.fake.SetChannelRate(o.ChannelRate, o.ChannelBurst)
+	b.fake.SetRateLimit("chat.postMessage", int(math.Round(o.WorkspaceRate*60)), o.WorkspaceBurst)
+	b.cfg.SlackBotToken, b.cfg.SlackAppToken, b.cfg.SlackAPIURL = b.fake.BotToken(), b.fake.AppToken(), b.fake.APIURL()
+
+	if b.course, err = app.LoadCourse(""); err != nil {
+		return Result{}, err
+	}
+	b.db, b.local, err = app.OpenDB(ctx, b.cfg, log, logw)
+	defer func() {
+		if b.db != nil {
+			b.db.Close()
+		}
+		if b.local != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if err := b.local.Stop(sctx); err != nil {
+				log.Error("bench: stop the private database", slog.Any("error", err))
+			}
+		}
+	}()
+	if err != nil {
+		return Result{}, err
+	}
+	fmt.Fprintf(logw, "bench: seeding %d participants in %d cohorts\n", o.Participants, o.Cohorts)
+	if err := b.seed(ctx); err != nil {
+		return Result{}, fmt.Errorf("seed: %w", err)
+	}
+	stop, err := b.startBot(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer stop()
+
+	var res Result
+	if !o.SkipAcks {
+		fmt.Fprintf(logw, "bench: single-row upsert commits at %g a second for %s, for comparison\n", o.Rate, min(o.Duration, 10*time.Second))
+		if err := b.commits(ctx, &res); err != nil {
+			return res, fmt.Errorf("commits: %w", err)
+		}
+		fmt.Fprintf(logw, "bench: %g interactions a second for %s\n", o.Rate, o.Duration)
+		if err := b.acks(ctx, &res); err != nil {
+			return res, fmt.Errorf("interactions: %w", err)
+		}
+	}
+	if !o.SkipFanout {
+		fmt.Fprintf(logw, "bench: fan-out to %d participants\n", o.Participants)
+		if err := b.fanout(ctx, &res); err != nil {
+			return res, fmt.Errorf("fan-out: %w", err)
+		}
+	}
+	res.RSSMB = peakRSSMB(b.bot.Process.Pid)
+	return res, ctx.Err()
+}
+
+// dbURL is the URL of the bench's database.
+func (b *bench) dbURL() string {
+	if b.local != nil {
+		return b.local.URL()
+	}
+	return b.cfg.DatabaseURL
+}
