@@ -370,15 +370,18 @@ func (r *Registry) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEven
 	return true, nil
 }
 
-// ErrorReply turns a handler error into what the user sees: a content.Error's own message; "try again shortly"
-// when a dependency is unavailable; otherwise the generic "something went wrong", with the error logged (internals
-// never reach the user). what and id name the request for the log.
+// ErrorReply turns a handler error into what the user sees: "try again shortly" when a dependency is unavailable;
+// the phrase for a fact the store reports (storeErrorText); a content.Error's own message; otherwise the generic
+// "something went wrong", with the error logged (internals never reach the user). what and id name the request for
+// the log.
 func (r *Registry) ErrorReply(ctx context.Context, err error, what, id string) *Reply {
 	code := content.ErrorCode(err)
 	switch {
 	case code == content.EUNAVAILABLE:
 		r.log.WarnContext(ctx, "dependency unavailable", slog.String("request", what), slog.String("id", id), slog.Any("error", err))
 		return &Reply{Text: r.phrases.TryAgain}
+	case code != content.EINTERNAL && storeErrorText(&r.phrases, err) != "":
+		return &Reply{Text: storeErrorText(&r.phrases, err)}
 	case code != content.EINTERNAL && content.ErrorMessage(err) != "":
 		return &Reply{Text: content.ErrorMessage(err)}
 	case errors.Is(err, context.DeadlineExceeded):

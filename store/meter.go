@@ -9,8 +9,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // Kinds of measurement of the competentiemeter.
@@ -39,16 +37,6 @@ func (m Measurement) Finished() bool { return m.FinishedAt != nil }
 // measurementCols are the columns of a Measurement, in the order of its fields.
 const measurementCols = `id, cohort_id, user_id, kind, started_at, finished_at, locked, round, shared_at, updated_at`
 
-// Meter errors a participant can run into; their messages are shown as they are.
-var (
-	// ErrMeterLocked: the measurement was finished and is locked; a click on one of its old questions.
-	ErrMeterLocked = &content.Error{Code: content.ECONFLICT, Message: "Deze meting is al afgerond, dus ik heb niets veranderd."}
-	// ErrMeterStale: the click came from a message of an earlier round (before the measurement was reopened).
-	ErrMeterStale = &content.Error{Code: content.ECONFLICT, Message: "Dit is een oud bericht van de competentiemeter. Ga verder in het nieuwste bericht; daar staan je antwoorden."}
-	// ErrMeterNotYours: someone clicked a button of another person's measurement.
-	ErrMeterNotYours = &content.Error{Code: content.EFORBIDDEN, Message: "Deze competentiemeter is van iemand anders. Je eigen meter start je met `/competentiemeter`."}
-)
-
 // StartMeasurement returns the participant's measurement of kind in a cohort, creating it (open, round 1) the
 // first time. Calling it again, or twice at once, returns the same measurement.
 func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (Measurement, error) {
@@ -71,7 +59,7 @@ func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind
 func (db *DB) MeasurementByID(ctx context.Context, id int64) (Measurement, error) {
 	var m Measurement
 	if err := db.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1`, id); err != nil {
-		return Measurement{}, fmt.Errorf("measurement %d: %w", id, notFound(err, "Deze meting bestaat niet (meer)."))
+		return Measurement{}, fmt.Errorf("measurement %d: %w", id, notFound(err, ErrMeasurementNotFound))
 	}
 	return m, nil
 }
@@ -83,7 +71,7 @@ func (db *DB) MeasurementOf(ctx context.Context, cohortID int64, userID, kind st
 	if err := db.GetContext(ctx, &m, `
 		SELECT `+measurementCols+` FROM meter_measurements
 		WHERE cohort_id = $1 AND user_id = $2 AND kind = $3`, cohortID, userID, kind); err != nil {
-		return Measurement{}, fmt.Errorf("measurement of %s: %w", kind, notFound(err, "Deze meting is nog niet begonnen."))
+		return Measurement{}, fmt.Errorf("measurement of %s: %w", kind, notFound(err, ErrMeasurementNotStarted))
 	}
 	return m, nil
 }
@@ -136,8 +124,7 @@ type AnswerResult struct {
 // answers to one measurement take turns on its row lock, so none is lost and the one that completes it finishes it.
 func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult, error) {
 	if a.Score < 1 || a.Score > 5 || !slices.Contains(a.Statements, a.StatementID) {
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", content.Errorf(content.EINVALID,
-			"Deze knop hoort bij een stelling of score die ik niet ken. Start de meter opnieuw met `/competentiemeter`."))
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterUnknownAnswer)
 	}
 	var row struct {
 		Status string `db:"status"`
@@ -160,7 +147,7 @@ func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult,
 	if err := stmt.GetContext(ctx, &row,
 		a.MeasurementID, a.UserID, a.Round, a.StatementID, a.Score, pq.StringArray(a.Statements), db.Now()); err != nil {
 		return AnswerResult{}, fmt.Errorf("answer statement: %w",
-			notFound(err, "Deze meting bestaat niet (meer). Start de meter opnieuw met `/competentiemeter`."))
+			notFound(err, ErrMeasurementGone))
 	}
 	switch row.Status {
 	case "ok":
@@ -222,8 +209,7 @@ func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, ro
 		return Measurement{}, err
 	}
 	if !allAnswered(answers, statements) {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", content.Errorf(content.EINVALID,
-			"Je hebt nog niet alle stellingen beantwoord; daarna rond ik de meting af."))
+		return Measurement{}, fmt.Errorf("finish measurement: %w", ErrMeterIncomplete)
 	}
 	if m, err = finishMeasurement(ctx, tx, m, db.Now()); err != nil {
 		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
@@ -238,7 +224,7 @@ func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, ro
 func lockMeasurement(ctx context.Context, tx *sqlx.Tx, id int64, userID string, round int) (Measurement, error) {
 	var m Measurement
 	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return Measurement{}, notFound(err, "Deze meting bestaat niet (meer). Start de meter opnieuw met `/competentiemeter`.")
+		return Measurement{}, notFound(err, ErrMeasurementGone)
 	}
 	switch {
 	case m.UserID != userID:
@@ -300,8 +286,7 @@ type ReopenResult struct {
 func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (ReopenResult, error) {
 	now := db.Now()
 	if !now.Before(until) {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", content.Errorf(content.EINVALID,
-			"Deze meting kan niet meer worden heropend: de volgende bijeenkomst is al begonnen. Je antwoorden blijven zoals ze zijn."))
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", ErrMeterReopenTooLate)
 	}
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -310,7 +295,7 @@ func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, un
 	defer tx.Rollback()
 	var m Measurement
 	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", notFound(err, ErrMeasurementNotFound))
 	}
 	if m.UserID != userID {
 		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", ErrMeterNotYours)
@@ -357,14 +342,13 @@ func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Me
 	defer tx.Rollback()
 	var m Measurement
 	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
+		return Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, ErrMeasurementNotFound))
 	}
 	switch {
 	case m.UserID != userID:
 		return Measurement{}, fmt.Errorf("share measurement: %w", ErrMeterNotYours)
 	case !m.Finished():
-		return Measurement{}, fmt.Errorf("share measurement: %w", content.Errorf(content.EINVALID,
-			"Rond de meting eerst af; daarna kun je je scores delen met je trainer."))
+		return Measurement{}, fmt.Errorf("share measurement: %w", ErrMeterNotFinished)
 	case m.SharedAt != nil:
 		return m, nil
 	}
@@ -457,7 +441,7 @@ func (db *DB) DevelopmentPlanOf(ctx context.Context, cohortID int64, userID stri
 	if err := db.GetContext(ctx, &p, `
 		SELECT cohort_id, user_id, ontwikkelpunten, aanpak, created_at, updated_at
 		FROM meter_plans WHERE cohort_id = $1 AND user_id = $2`, cohortID, userID); err != nil {
-		return DevelopmentPlan{}, fmt.Errorf("development plan: %w", notFound(err, "Je hebt nog geen ontwikkelpunten opgeschreven."))
+		return DevelopmentPlan{}, fmt.Errorf("development plan: %w", notFound(err, ErrNoDevelopmentPlan))
 	}
 	return p, nil
 }

@@ -31,7 +31,7 @@ func (db *DB) Participation(ctx context.Context, cohortID int64, userID string) 
 	if err := db.GetContext(ctx, &p, `
 		SELECT cohort_id, user_id, joined_at, left_at FROM participants
 		WHERE cohort_id = $1 AND user_id = $2`, cohortID, userID); err != nil {
-		return Participation{}, fmt.Errorf("participation: %w", notFound(err, "Je staat niet bij deze training ingeschreven."))
+		return Participation{}, fmt.Errorf("participation: %w", notFound(err, ErrNotEnrolled))
 	}
 	return p, nil
 }

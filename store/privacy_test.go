@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -396,7 +397,9 @@ func TestEraseTrainer(t *testing.T) {
 	}
 	t.Run("RunningCohort", func(t *testing.T) {
 		_, err := db.ErasePerson(ctx, privTrainer, nil)
-		if content.ErrorCode(err) != content.EFORBIDDEN || !strings.Contains(content.ErrorMessage(err), "Dispatch") {
+		var running *store.TrainerOfRunningCohortError
+		if content.ErrorCode(err) != content.EFORBIDDEN || !errors.As(err, &running) ||
+			!strings.Contains(strings.Join(running.Cohorts, ","), "Dispatch") {
 			t.Fatalf("erasing the trainer of a running cohort: %v; want EFORBIDDEN naming the cohort", err)
 		}
 		if left := storetest.Find(t, db, privTrainer); len(left) == 0 {

@@ -17,8 +17,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"github.com/gesprekbot/gesprekbot/content"
 )
 
 //go:embed migrations/*.sql
@@ -186,22 +184,22 @@ func FormatError(err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return &content.Error{Code: content.ENOTFOUND, Message: "Niet gevonden."}
+		return ErrNotFound
 	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		switch {
 		case pqErr.Code == "23505":
-			return &content.Error{Code: content.ECONFLICT, Message: "Dit bestaat al."}
+			return ErrExists
 		case pqErr.Code.Class() == "08" || pqErr.Code.Class() == "57":
 			// connection exceptions and operator intervention (admin shutdown, crash recovery)
-			return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 	}
 	// A server that shut down (or a proxy in front of one) ends the connection: lib/pq returns the bare io.EOF.
 	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || isConnRefused(err) {
-		return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
 }

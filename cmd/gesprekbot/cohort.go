@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -89,7 +90,8 @@ func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stder
 	res, err := db.ApplyCohort(ctx, c, func(saved *content.Cohort) ([]content.Delivery, error) {
 		return planCohort(saved, course.Rules)
 	})
-	if content.ErrorCode(err) == content.ECONFLICT {
+	var taken *store.ChannelTakenError
+	if errors.As(err, &taken) {
 		fmt.Fprintf(stderr, "gesprekbot cohort: channel %s belongs to another cohort already\n", c.Channel)
 		return 1
 	} else if err != nil {
