@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -134,7 +135,7 @@ func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult,
 		Statements pq.StringArray `db:"statement_ids"`
 		Scores     pq.Int64Array  `db:"scores"`
 	}
-	// One prepared statement in autocommit: meter_answer (migration 0010) locks, checks, writes and reads in one
+	// One prepared statement in autocommit: meter_answer (sql/meter.sql) locks, checks, writes and reads in one
 	// round trip instead of six statements of two round trips each (lib/pq parses an unprepared statement with
 	// parameters in a round trip of its own); at 1,000 clicks a second that is the difference between keeping up
 	// or not.
@@ -149,18 +150,8 @@ func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult,
 		return AnswerResult{}, fmt.Errorf("answer statement: %w",
 			notFound(err, ErrMeasurementGone))
 	}
-	switch row.Status {
-	case "ok":
-	case "not_yours":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterNotYours)
-	case "left":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrParticipantLeft)
-	case "locked":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterLocked)
-	case "stale":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterStale)
-	default:
-		return AnswerResult{}, fmt.Errorf("answer statement: unknown status %q", row.Status)
+	if err := meterStatusError(row.Status); err != nil {
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", err)
 	}
 	answers := make(map[string]int, len(row.Statements))
 	for i, s := range row.Statements {
@@ -192,82 +183,59 @@ func (p *preparedStmt) get(ctx context.Context, db *DB, query string) (*sqlx.Stm
 	return p.stmt, nil
 }
 
+// meterRow is a measurement as the rule functions of sql/meter.sql return it: a status, and the measurement after
+// the call.
+type meterRow struct {
+	Status string `db:"status"`
+	Measurement
+}
+
+// measurementOf selects the columns of a Measurement from the composite column m of a rule function's result.
+var measurementOf = func() string {
+	cols := strings.Split(measurementCols, ", ")
+	for i, c := range cols {
+		cols[i] = "(f.m)." + c
+	}
+	return strings.Join(cols, ", ")
+}()
+
+// meterStatusError turns a refusal of the rule functions into the store's error; "ok" is nil.
+func meterStatusError(status string) error {
+	switch status {
+	case "ok":
+		return nil
+	case "not_yours":
+		return ErrMeterNotYours
+	case "left":
+		return ErrParticipantLeft
+	case "locked":
+		return ErrMeterLocked
+	case "stale":
+		return ErrMeterStale
+	case "incomplete":
+		return ErrMeterIncomplete
+	case "too_late":
+		return ErrMeterReopenTooLate
+	case "not_finished":
+		return ErrMeterNotFinished
+	}
+	return fmt.Errorf("unknown meter status %q", status)
+}
+
 // FinishMeasurement closes and locks an open measurement whose statements are all answered (the "Afronden" button
-// of a reopened measurement). A measurement with unanswered statements is an EINVALID error.
+// of a reopened measurement), by the rules of a click (meter_finish_measurement in sql/meter.sql). A measurement
+// with unanswered statements is ErrMeterIncomplete.
 func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (Measurement, error) {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", FormatError(err))
+	var row meterRow
+	if err := db.GetContext(ctx, &row, `
+		SELECT f.status, `+measurementOf+` FROM meter_finish_measurement($1, $2, $3, $4, $5) f`,
+		id, userID, round, pq.StringArray(statements), db.Now()); err != nil {
+		return Measurement{}, fmt.Errorf("finish measurement: %w", notFound(err, ErrMeasurementGone))
 	}
-	defer tx.Rollback()
-	m, err := lockMeasurement(ctx, tx, id, userID, round)
-	if err != nil {
+	if err := meterStatusError(row.Status); err != nil {
 		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
 	}
-	answers, err := meterAnswers(ctx, tx, m.ID)
-	if err != nil {
-		return Measurement{}, err
-	}
-	if !allAnswered(answers, statements) {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", ErrMeterIncomplete)
-	}
-	if m, err = finishMeasurement(ctx, tx, m, db.Now()); err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: commit: %w", FormatError(err))
-	}
-	return m, nil
-}
-
-// lockMeasurement reads a measurement FOR UPDATE and checks that userID may answer it in this round.
-func lockMeasurement(ctx context.Context, tx *sqlx.Tx, id int64, userID string, round int) (Measurement, error) {
-	var m Measurement
-	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return Measurement{}, notFound(err, ErrMeasurementGone)
-	}
-	switch {
-	case m.UserID != userID:
-		return Measurement{}, ErrMeterNotYours
-	case m.Locked:
-		return Measurement{}, ErrMeterLocked
-	case round != m.Round:
-		return Measurement{}, ErrMeterStale
-	}
-	return m, nil
-}
-
-func finishMeasurement(ctx context.Context, tx *sqlx.Tx, m Measurement, now time.Time) (Measurement, error) {
-	var out Measurement
-	// The version goes up only when the answers differ from those of the last finish, the same UPDATE as in
-	// meter_answer (migration 0012): a reopen that changes nothing is not a change of the group figures.
-	if err := tx.GetContext(ctx, &out, `
-		UPDATE meter_measurements m
-		SET finished_at = $2, locked = true, updated_at = $2,
-		    version = m.version + CASE WHEN d.digest IS DISTINCT FROM m.answers_digest THEN 1 ELSE 0 END,
-		    answers_digest = d.digest
-		FROM (SELECT sha256(convert_to(string_agg(a.statement_id || '=' || a.score, ',' ORDER BY a.statement_id),
-		                               'UTF8')) AS digest
-		      FROM meter_answers a WHERE a.measurement_id = $1) d
-		WHERE m.id = $1
-		RETURNING `+measurementCols, m.ID, now); err != nil {
-		return Measurement{}, FormatError(err)
-	}
-	cohortID := m.CohortID
-	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: m.UserID, UserID: m.UserID,
-		Action: "meter_finished", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
-		return Measurement{}, err
-	}
-	return out, nil
-}
-
-func allAnswered(answers map[string]int, statements []string) bool {
-	for _, s := range statements {
-		if answers[s] == 0 {
-			return false
-		}
-	}
-	return len(statements) > 0
+	return row.Measurement, nil
 }
 
 // ReopenResult says what ReopenMeasurement did.
@@ -281,92 +249,41 @@ type ReopenResult struct {
 
 // ReopenMeasurement unlocks a finished measurement of userID for changes and starts its next round, so that the
 // buttons of earlier messages no longer count; a share with the trainers is withdrawn (and recorded). until is the
-// last moment reopening is allowed (the handler derives it from the cohort's dates); after it it is an EINVALID
-// error with a message for the participant. A measurement that is open already is returned as it is.
+// last moment reopening is allowed (the handler derives it from the cohort's dates); after it it is
+// ErrMeterReopenTooLate. A measurement that is open already is returned as it is. The rules are meter_reopen's
+// (sql/meter.sql).
 func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (ReopenResult, error) {
-	now := db.Now()
-	if !now.Before(until) {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", ErrMeterReopenTooLate)
+	var row struct {
+		meterRow
+		Reopened  bool `db:"reopened"`
+		Withdrawn bool `db:"withdrawn"`
 	}
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
-	}
-	defer tx.Rollback()
-	var m Measurement
-	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
+	if err := db.GetContext(ctx, &row, `
+		SELECT f.status, f.reopened, f.withdrawn, `+measurementOf+` FROM meter_reopen($1, $2, $3, $4) f`,
+		id, userID, until, db.Now()); err != nil {
 		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", notFound(err, ErrMeasurementNotFound))
 	}
-	if m.UserID != userID {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", ErrMeterNotYours)
-	}
-	if !m.Locked {
-		// A double click on "Heropenen": the first one reopened it already.
-		return ReopenResult{Measurement: m}, nil
-	}
-	res := ReopenResult{Reopened: true, Withdrawn: m.SharedAt != nil}
-	if err := tx.GetContext(ctx, &res.Measurement, `
-		UPDATE meter_measurements
-		SET locked = false, finished_at = NULL, round = round + 1, shared_at = NULL, updated_at = $2
-		WHERE id = $1
-		RETURNING `+measurementCols, id, now); err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
-	}
-	m = res.Measurement
-	cohortID := m.CohortID
-	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
-		Action: "meter_reopened", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
+	if err := meterStatusError(row.Status); err != nil {
 		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", err)
 	}
-	if res.Withdrawn {
-		if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
-			Action: "meter_share_withdrawn", Detail: map[string]any{"kind": m.Kind, "reason": "reopened"}}); err != nil {
-			return ReopenResult{}, fmt.Errorf("reopen measurement: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: commit: %w", FormatError(err))
-	}
-	return res, nil
+	return ReopenResult{Measurement: row.Measurement, Reopened: row.Reopened, Withdrawn: row.Withdrawn}, nil
 }
 
 // ShareMeasurement records that the participant shares a finished measurement's scores with the cohort's trainers
 // ("Delen met trainer"), as they are now: a reopen withdraws it. Sharing twice keeps the first moment. An unfinished
-// measurement is an EINVALID error. Whether trainers are shown the scores is decided when they look
-// (MeterFigures): never when, together with group figures they saw, they would give someone else's answers away.
+// measurement is ErrMeterNotFinished. The rules are meter_share's (sql/meter.sql). Whether trainers are shown the
+// scores is decided when they look (MeterFigures): never when, together with group figures they saw, they would
+// give someone else's answers away.
 func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Measurement, error) {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", FormatError(err))
-	}
-	defer tx.Rollback()
-	var m Measurement
-	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
+	var row meterRow
+	if err := db.GetContext(ctx, &row, `
+		SELECT f.status, `+measurementOf+` FROM meter_share($1, $2, $3) f`, id, userID, db.Now()); err != nil {
 		return Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, ErrMeasurementNotFound))
 	}
-	switch {
-	case m.UserID != userID:
-		return Measurement{}, fmt.Errorf("share measurement: %w", ErrMeterNotYours)
-	case !m.Finished():
-		return Measurement{}, fmt.Errorf("share measurement: %w", ErrMeterNotFinished)
-	case m.SharedAt != nil:
-		return m, nil
-	}
-	now := db.Now()
-	if err := tx.GetContext(ctx, &m, `
-		UPDATE meter_measurements SET shared_at = $2, updated_at = $2 WHERE id = $1
-		RETURNING `+measurementCols, id, now); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", FormatError(err))
-	}
-	cohortID := m.CohortID
-	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
-		Action: "meter_shared", Detail: map[string]any{"kind": m.Kind}}); err != nil {
+	if err := meterStatusError(row.Status); err != nil {
 		return Measurement{}, fmt.Errorf("share measurement: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: commit: %w", FormatError(err))
-	}
-	return m, nil
+	return row.Measurement, nil
 }
 
 // MeterDone reports whether a participant finished the measurement of kind in a cohort; the renderer of

@@ -22,6 +22,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// rulesSQL holds the functions that are the competentiemeter's rules (sql/meter.sql). Migrate re-creates them on
+// every start, after the migrations, so that a fix to a rule is an edit of that file and not a migration.
+//
+//go:embed sql/meter.sql
+var rulesSQL string
+
 // DB is the bot's database handle.
 type DB struct {
 	*sqlx.DB
@@ -126,6 +132,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := applyMigration(ctx, conn, m); err != nil {
 			return err
 		}
+	}
+	// Under the same advisory lock: replicas starting together do not replace the functions at the same moment.
+	if _, err := conn.ExecContext(ctx, rulesSQL); err != nil {
+		return fmt.Errorf("migrate: sql/meter.sql: %w", err)
 	}
 	return nil
 }
