@@ -14,11 +14,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
-// ErrSkip is returned by Render when the recipient has nothing to receive: an only_pending reminder to someone who
-// already did what it is about (homework done, the voormeting or eindmeting finished), or a case reveal for a module
-// whose cases have no stage for the channel. It is the dispatcher's own sentinel, which then posts nothing.
-var ErrSkip = scheduler.ErrSkip
-
 // Delivery kinds the renderer knows besides the schedule rules' kinds (content.RuleKinds).
 const (
 	// KindCatchUp is the one-off DM to a participant who joined the channel after the course started.
@@ -89,7 +84,7 @@ func (d *Deliveries) Deliver(ctx context.Context, c *content.Cohort, del content
 		return "", "", true, fmt.Errorf("deliver %s: %w", del.Key, err)
 	}
 	if len(posted) == 0 {
-		return "", "", true, ErrSkip
+		return "", "", true, scheduler.ErrSkip
 	}
 	return posted[0].Channel, posted[0].TS, true, nil
 }
@@ -107,8 +102,10 @@ func (d *Deliveries) now() time.Time {
 }
 
 // Render returns the message for delivery del of cohort c to recipient: a Slack user ID for a DM, "" for the
-// channel. text is the notification and fallback text, blocks the Block Kit layout. It returns ErrSkip when the
-// recipient has nothing to receive, or left the cohort's channel.
+// channel. text is the notification and fallback text, blocks the Block Kit layout. It returns scheduler.ErrSkip
+// (the dispatcher then posts nothing) when the recipient has nothing to receive: an only_pending reminder to someone
+// who already did what it is about, a case reveal for a module whose cases have no stage for the channel, or a
+// recipient who left the cohort's channel.
 func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.Delivery, recipient string) (string, []slack.Block, error) {
 	m, err := d.view(c, del)
 	if err != nil {
@@ -160,7 +157,7 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 		var hw HomeworkState
 		hw, err = homeworkState(ctx, d.Store, c.ID, recipient, m.Number, progress)
 		if hw.Done {
-			return "", nil, ErrSkip
+			return "", nil, scheduler.ErrSkip
 		}
 		if err == nil {
 			msg, err = HomeworkReminderMessage(m)
@@ -182,8 +179,8 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 	return msg.Text, msg.Blocks, nil
 }
 
-// meterPending returns ErrSkip when recipient has nothing to do for the meter reminder of module n: they finished
-// the measurement it is about, or, for the eindmeting, the meter no longer takes changes to it
+// meterPending returns scheduler.ErrSkip when recipient has nothing to do for the meter reminder of module n: they
+// finished the measurement it is about, or, for the eindmeting, the meter no longer takes changes to it
 // (EindmetingReopenDays after module 4). The rule cannot name that moment as its deadline, so that a reminder late
 // after an outage does not ask for a date gone by; the eindmeting invitation itself still goes out.
 func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int, recipient string) error {
@@ -192,7 +189,7 @@ func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int,
 		return fmt.Errorf("meter reminder: no measurement around module %d", n)
 	}
 	if run == MeterEindmeting && !d.now().Before(reopenUntil(c, store.MeterEindmeting)) {
-		return ErrSkip
+		return scheduler.ErrSkip
 	}
 	if c.ID <= 0 || d.Store == nil {
 		return nil
@@ -202,7 +199,7 @@ func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int,
 		return err
 	}
 	if done {
-		return ErrSkip
+		return scheduler.ErrSkip
 	}
 	return nil
 }

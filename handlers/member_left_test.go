@@ -128,7 +128,7 @@ func TestMemberLeftChannel(t *testing.T) {
 		if status != store.StatusCancelled || reason != handlers.SkipReasonLeft {
 			t.Errorf("her DM is %s (%q), want cancelled because she left", status, reason)
 		}
-		if _, _, err := w.render.Render(ctx, w.cohort, plannedDelivery(w.cohort, "homework", 1), anna); !errors.Is(err, handlers.ErrSkip) {
+		if _, _, err := w.render.Render(ctx, w.cohort, plannedDelivery(w.cohort, "homework", 1), anna); !errors.Is(err, scheduler.ErrSkip) {
 			t.Errorf("render for her: err %v, want ErrSkip", err)
 		}
 	})

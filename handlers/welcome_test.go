@@ -10,6 +10,7 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
@@ -65,7 +66,7 @@ func TestMeterReminderEindmeting(t *testing.T) {
 			d.Now = func() time.Time { return tt.now }
 			text, blocks, err := d.Render(ctx, c, plannedDelivery(c, "meter_reminder", tt.module), tt.recipient)
 			if tt.wantRun == "" {
-				if !errors.Is(err, handlers.ErrSkip) {
+				if !errors.Is(err, scheduler.ErrSkip) {
 					t.Fatalf("err = %v, want ErrSkip", err)
 				}
 				return

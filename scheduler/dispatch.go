@@ -73,19 +73,40 @@ type Sender interface {
 	CheckAuth(ctx context.Context) error
 }
 
-// PermanentError is how a Sender says that Slack refused a call for good (channel_not_found, is_archived,
-// invalid_blocks, ...): the delivery fails with Reason and is not tried again. A *WorkspaceError pauses sending
-// instead (pause.go); any other error is retried.
+// PermanentError is a Slack answer that retrying cannot change (channel_not_found, is_archived, invalid_blocks,
+// ...): the bot's poster returns it without retrying, after logging it and writing an audit row, and the
+// dispatcher fails the delivery with Reason. One that refuses the workspace as a whole (Workspace) is found as a
+// *WorkspaceError too, which pauses sending instead (pause.go); any other error is retried.
 type PermanentError struct {
-	Reason string // Slack's error code
-	Err    error
+	Method  string
+	Channel string
+	Reason  string   // Slack's error code, e.g. "channel_not_found"
+	Details []string // Slack's extra messages, e.g. which block is invalid
 }
 
 // Error implements error.
-func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Error() string {
+	s := fmt.Sprintf("slack %s: %s", e.Method, e.Reason)
+	if len(e.Details) > 0 {
+		s += " (" + strings.Join(e.Details, "; ") + ")"
+	}
+	return s
+}
 
-// Unwrap returns the Sender's error.
-func (e *PermanentError) Unwrap() error { return e.Err }
+// Workspace reports whether Slack refused the workspace's token or app as a whole rather than this call: every
+// other call fails the same way until someone acts (see workspaceErrors).
+func (e *PermanentError) Workspace() bool { return workspaceErrors[e.Reason] }
+
+// As lets a workspace-level refusal be found as a *WorkspaceError, however many layers it came through (a case
+// reveal posts through the handlers), so that the dispatcher pauses instead of failing the delivery.
+func (e *PermanentError) As(target any) bool {
+	t, ok := target.(**WorkspaceError)
+	if !ok || !e.Workspace() {
+		return false
+	}
+	*t = &WorkspaceError{Reason: e.Reason, Err: e}
+	return true
+}
 
 // DispatchOptions configure a Dispatcher. Zero values take the defaults named.
 type DispatchOptions struct {
