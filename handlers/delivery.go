@@ -41,7 +41,7 @@ type DeliveryStore interface {
 	// UserProgress returns what a participant marked done in a cohort.
 	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
 	// Deliveries returns a cohort's deliveries with their state (a late joiner's catch-up reads what went out).
-	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
+	Deliveries(ctx context.Context, cohortID int64) ([]content.Delivery, error)
 	// CaseReveals returns the case stages revealed in a cohort (a late joiner's catch-up shows the posted ones).
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	// MeterDone reports whether a participant finished a run of the competentiemeter.

@@ -27,7 +27,7 @@ type TrainingStore interface {
 	CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error)
 	CohortByName(ctx context.Context, name string) (*content.Cohort, error)
 	ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*content.Cohort) ([]content.Delivery, error)) (store.PlanResult, error)
-	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
+	Deliveries(ctx context.Context, cohortID int64) ([]content.Delivery, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
 	Audit(ctx context.Context, e store.AuditEntry) error
 }

@@ -142,7 +142,7 @@ func trainingMoveConflict(phrases content.Phrases, c *content.Cohort, n int, sta
 
 // TrainingMovedReply tells the trainer what a move changed: the module's old and new moment, each pending message
 // that got a new moment (old → new), and how many were added, cancelled or kept as they were.
-func TrainingMovedReply(phrases content.Phrases, title string, from, to content.CohortModule, res store.PlanResult, before, after []store.Delivery, loc *time.Location) *Reply {
+func TrainingMovedReply(phrases content.Phrases, title string, from, to content.CohortModule, res store.PlanResult, before, after []content.Delivery, loc *time.Location) *Reply {
 	in := func(t time.Time) time.Time {
 		if loc != nil {
 			return t.In(loc)

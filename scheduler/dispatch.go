@@ -622,7 +622,7 @@ func (t *tickRun) handle(r store.Claim) {
 		if !ok {
 			return
 		}
-		ch, ts, handled, err := dv.Deliver(a.ctx, c, toContent(r.Delivery))
+		ch, ts, handled, err := dv.Deliver(a.ctx, c, r.Delivery)
 		a.cancel()
 		if handled && err != nil && a.cut() {
 			t.giveBack(r)
@@ -633,7 +633,7 @@ func (t *tickRun) handle(r store.Claim) {
 			return
 		}
 	}
-	text, blocks, err := d.render.Render(ctx, c, toContent(r.Delivery), r.Recipient)
+	text, blocks, err := d.render.Render(ctx, c, r.Delivery, r.Recipient)
 	if errors.Is(err, ErrSkip) {
 		if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusCancelled, skipReason(err), d.opts.Now()); err != nil {
 			t.recordErr(r, err)
@@ -942,7 +942,7 @@ func (t *tickRun) recordErr(r store.Claim, err error) {
 }
 
 // audit writes an audit row about a delivery, with its recipient as the person it is about.
-func (d *Dispatcher) audit(ctx context.Context, r store.Delivery, action string, detail map[string]any) {
+func (d *Dispatcher) audit(ctx context.Context, r content.Delivery, action string, detail map[string]any) {
 	detail["key"] = r.Key
 	detail["kind"] = r.Kind
 	detail["module"] = r.Module
@@ -962,12 +962,6 @@ func (d *Dispatcher) auditWorkspace(ctx context.Context, action string, detail m
 	if err := d.db.Audit(actx, store.AuditEntry{Actor: "bot", Action: action, Detail: detail}); err != nil {
 		d.log.ErrorContext(ctx, "audit dispatcher", slog.String("action", action), slog.Any("error", err))
 	}
-}
-
-func toContent(r store.Delivery) content.Delivery {
-	return content.Delivery{Key: r.Key, Kind: r.Kind, RuleID: r.RuleID, Module: r.Module, Audience: r.Audience,
-		Recipient: r.Recipient, DueAt: r.DueAt, Deadline: r.Deadline, Title: r.Title, Note: r.Note,
-		FollowsCalendar: r.FollowsCalendar}
 }
 
 func deref(s *string) string {

@@ -344,9 +344,9 @@ const ChannelUnresolved = "channel not resolved to a Slack channel ID yet"
 
 // ChannelResolution says what ResolveCohortChannel did.
 type ChannelResolution struct {
-	Changed bool       // the cohort now has the channel's ID; false when it had one already or names another channel
-	Retried int        // deliveries that were waiting for the channel, due again at once
-	Missed  []Delivery // deliveries for several people that waited past their deadline, marked missed
+	Changed bool               // the cohort now has the channel's ID; false when it had one already or names another channel
+	Retried int                // deliveries that were waiting for the channel, due again at once
+	Missed  []content.Delivery // deliveries for several people that waited past their deadline, marked missed
 }
 
 // ResolveCohortChannel records the channel ID the bot found for a cohort's "#name" (ref), only if the cohort still
