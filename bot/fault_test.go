@@ -80,7 +80,7 @@ func TestFaultInteractionDatabaseDown(t *testing.T) {
 	meter := handlers.RegisterMeter(w.Registry, handlers.MeterDeps{Course: course, Store: db, Slack: w.Port, Log: w.Log})
 	w.Connect(t)
 
-	ms, err := db.StartMeasurement(ctx, c.ID, anna, store.MeterVoormeting)
+	ms, err := db.StartMeasurement(ctx, c.ID, anna, content.MeterVoormeting)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ type CasusStore interface {
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	RecordCaseCard(ctx context.Context, c store.CaseCard) (int64, error)
 	CaseCards(ctx context.Context, cohortID int64) ([]store.CaseCard, error)
-	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error)
 	Audit(ctx context.Context, e store.AuditEntry) error
 }
 

@@ -101,7 +101,7 @@ func (c *Casus) userCohorts(ctx context.Context, userID string) ([]*content.Coho
 // participationStore finds the cohorts a person took part in.
 type participationStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
-	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error)
 }
 
 // leftCohort returns the newest cohort whose channel userID left, for someone in no cohort any more: they are

@@ -50,7 +50,7 @@ type DeliveryStore interface {
 	// HomeworkPlanModule.
 	PlanChecker
 	// Participation says whether a recipient left the cohort's channel: they get no more DMs.
-	Participation(ctx context.Context, cohortID int64, userID string) (store.Participation, error)
+	Participation(ctx context.Context, cohortID int64, userID string) (content.Participation, error)
 }
 
 // SkipReasonLeft is what a DM to someone who left the cohort's channel records when it is cancelled.
@@ -188,7 +188,7 @@ func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int,
 	if !ok {
 		return fmt.Errorf("meter reminder: no measurement around module %d", n)
 	}
-	if run == MeterEindmeting && !d.now().Before(reopenUntil(c, store.MeterEindmeting)) {
+	if run == MeterEindmeting && !d.now().Before(reopenUntil(c, content.MeterEindmeting)) {
 		return scheduler.ErrSkip
 	}
 	if c.ID <= 0 || d.Store == nil {

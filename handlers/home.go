@@ -30,14 +30,14 @@ type HomeStore interface {
 	MeterCohortsOf(ctx context.Context, userID string) ([]int64, error)
 	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
 	CohortProgress(ctx context.Context, cohortID int64) ([]store.Progress, error)
-	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (store.Measurement, error)
+	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error)
 	MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error)
 	DevelopmentPlanExists(ctx context.Context, cohortID int64, userID string) (bool, error)
 	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	DeliveryCounts(ctx context.Context, cohortID int64) (map[string]int, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
-	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error)
 }
 
 // HomeSlack publishes the App Home; cmd wires it to the bot's Poster.
@@ -277,7 +277,7 @@ func (h *Home) participant(ctx context.Context, c *content.Cohort, userID string
 				return nil, err
 			}
 		}
-		if kind == store.MeterVoormeting {
+		if kind == content.MeterVoormeting {
 			p.Voormeting = st
 		} else {
 			p.Eindmeting = st
@@ -316,10 +316,10 @@ func (h *Home) trainerCohort(ctx context.Context, c *content.Cohort, now time.Ti
 			continue
 		}
 		people[r.UserID] = true
-		if m, ok := r.Measurements[store.MeterVoormeting]; ok && m.Finished() {
+		if m, ok := r.Measurements[content.MeterVoormeting]; ok && m.Finished() {
 			t.VoormetingDone++
 		}
-		if m, ok := r.Measurements[store.MeterEindmeting]; ok && m.Finished() {
+		if m, ok := r.Measurements[content.MeterEindmeting]; ok && m.Finished() {
 			t.EindmetingDone++
 		}
 	}
@@ -371,8 +371,8 @@ type ParticipantHome struct {
 
 // MeterState is one measurement of the competentiemeter as the Home shows it.
 type MeterState struct {
-	Kind        string             // store.MeterVoormeting or store.MeterEindmeting
-	Measurement *store.Measurement // nil: not started
+	Kind        string               // content.MeterVoormeting or content.MeterEindmeting
+	Measurement *content.Measurement // nil: not started
 	Answers     map[string]int
 }
 
@@ -590,7 +590,7 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 	total := len(course.Meter.Statements())
 	name := capitalize(kindTitle(st.Kind))
 	label := course.Phrases.ButtonStartVoormeting
-	if st.Kind == store.MeterEindmeting {
+	if st.Kind == content.MeterEindmeting {
 		label = course.Phrases.ButtonStartEindmeting
 	}
 	ms := st.Measurement
@@ -609,7 +609,7 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 			meterButton(c.ID, st.Kind, course.Phrases.HomeMeterGoOn)}
 	}
 	lines := []string{content.Fill(course.Phrases.HomeMeterDone, content.Vars{"meting": name, "datum": DutchDateTime(*ms.FinishedAt, loc)})}
-	if st.Kind == store.MeterEindmeting && p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
+	if st.Kind == content.MeterEindmeting && p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
 		g := Growth(course.Meter, p.Voormeting.Answers, st.Answers)
 		lines = append(lines, course.Phrases.HomeGrowth)
 		for _, a := range g.Areas {

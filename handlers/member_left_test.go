@@ -9,6 +9,7 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
@@ -49,7 +50,7 @@ func TestMemberLeftChannel(t *testing.T) {
 	gelezen := "1/" + mod1.Voorbereiding.Lezen[0].ID
 	answers := func() map[string]int {
 		t.Helper()
-		ms, err := w.db.MeasurementOf(ctx, w.cohort.ID, anna, store.MeterVoormeting)
+		ms, err := w.db.MeasurementOf(ctx, w.cohort.ID, anna, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,41 +8,19 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
-// Kinds of measurement of the competentiemeter.
-const (
-	MeterVoormeting = "voormeting" // before the course
-	MeterEindmeting = "eindmeting" // after module 4
-)
-
-// Measurement is one participant's voormeting or eindmeting in a cohort. Its answers are kept apart (MeterAnswers).
-type Measurement struct {
-	ID         int64      `db:"id"`
-	CohortID   int64      `db:"cohort_id"`
-	UserID     string     `db:"user_id"`
-	Kind       string     `db:"kind"` // MeterVoormeting or MeterEindmeting
-	StartedAt  time.Time  `db:"started_at"`
-	FinishedAt *time.Time `db:"finished_at"` // nil while open
-	Locked     bool       `db:"locked"`      // finished and not reopened
-	Round      int        `db:"round"`       // 1, and one more after each reopen
-	SharedAt   *time.Time `db:"shared_at"`   // when the participant pressed "Delen met trainer"; nil: not shared
-	UpdatedAt  time.Time  `db:"updated_at"`
-}
-
-// Finished reports whether every statement was answered and the measurement was closed.
-func (m Measurement) Finished() bool { return m.FinishedAt != nil }
-
-// measurementCols are the columns of a Measurement, in the order of its fields.
+// measurementCols are the columns of a content.Measurement, in the order of its fields.
 const measurementCols = `id, cohort_id, user_id, kind, started_at, finished_at, locked, round, shared_at, updated_at`
 
 // StartMeasurement returns the participant's measurement of kind in a cohort, creating it (open, round 1) the
 // first time. Calling it again, or twice at once, returns the same measurement.
-func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (Measurement, error) {
+func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error) {
 	now := db.Now()
-	var m Measurement
+	var m content.Measurement
 	// DO UPDATE with an unchanged value makes RETURNING give the existing row too, in one statement.
 	err := db.GetContext(ctx, &m, `
 		INSERT INTO meter_measurements (cohort_id, user_id, kind, started_at, updated_at)
@@ -51,28 +29,28 @@ func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind
 		RETURNING `+measurementCols,
 		cohortID, userID, kind, now)
 	if err != nil {
-		return Measurement{}, fmt.Errorf("start measurement: %w", FormatError(err))
+		return content.Measurement{}, fmt.Errorf("start measurement: %w", FormatError(err))
 	}
 	return m, nil
 }
 
 // MeasurementByID returns a measurement, or an ENOTFOUND error.
-func (db *DB) MeasurementByID(ctx context.Context, id int64) (Measurement, error) {
-	var m Measurement
+func (db *DB) MeasurementByID(ctx context.Context, id int64) (content.Measurement, error) {
+	var m content.Measurement
 	if err := db.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1`, id); err != nil {
-		return Measurement{}, fmt.Errorf("measurement %d: %w", id, notFound(err, ErrMeasurementNotFound))
+		return content.Measurement{}, fmt.Errorf("measurement %d: %w", id, notFound(err, ErrMeasurementNotFound))
 	}
 	return m, nil
 }
 
 // MeasurementOf returns a participant's measurement of kind in a cohort, or an ENOTFOUND error when it was never
 // started.
-func (db *DB) MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (Measurement, error) {
-	var m Measurement
+func (db *DB) MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error) {
+	var m content.Measurement
 	if err := db.GetContext(ctx, &m, `
 		SELECT `+measurementCols+` FROM meter_measurements
 		WHERE cohort_id = $1 AND user_id = $2 AND kind = $3`, cohortID, userID, kind); err != nil {
-		return Measurement{}, fmt.Errorf("measurement of %s: %w", kind, notFound(err, ErrMeasurementNotStarted))
+		return content.Measurement{}, fmt.Errorf("measurement of %s: %w", kind, notFound(err, ErrMeasurementNotStarted))
 	}
 	return m, nil
 }
@@ -110,10 +88,10 @@ type MeterAnswer struct {
 
 // AnswerResult says what AnswerStatement did.
 type AnswerResult struct {
-	Measurement Measurement    // after the answer
-	Answers     map[string]int // every score of the measurement, this one included
-	Changed     bool           // false when the statement had this score already (a double click)
-	Finished    bool           // this answer finished the measurement
+	Measurement content.Measurement // after the answer
+	Answers     map[string]int      // every score of the measurement, this one included
+	Changed     bool                // false when the statement had this score already (a double click)
+	Finished    bool                // this answer finished the measurement
 }
 
 // AnswerStatement stores a score for one statement, in one transaction, and finishes (and locks) the measurement
@@ -129,7 +107,7 @@ func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult,
 	}
 	var row struct {
 		Status string `db:"status"`
-		Measurement
+		content.Measurement
 		Changed    bool           `db:"changed"`
 		Finished   bool           `db:"finished"`
 		Statements pq.StringArray `db:"statement_ids"`
@@ -187,10 +165,11 @@ func (p *preparedStmt) get(ctx context.Context, db *DB, query string) (*sqlx.Stm
 // the call.
 type meterRow struct {
 	Status string `db:"status"`
-	Measurement
+	content.Measurement
 }
 
-// measurementOf selects the columns of a Measurement from the composite column m of a rule function's result.
+// measurementOf selects the columns of a content.Measurement from the composite column m of a rule function's
+// result.
 var measurementOf = func() string {
 	cols := strings.Split(measurementCols, ", ")
 	for i, c := range cols {
@@ -225,23 +204,23 @@ func meterStatusError(status string) error {
 // FinishMeasurement closes and locks an open measurement whose statements are all answered (the "Afronden" button
 // of a reopened measurement), by the rules of a click (meter_finish_measurement in sql/meter.sql). A measurement
 // with unanswered statements is ErrMeterIncomplete.
-func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (Measurement, error) {
+func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (content.Measurement, error) {
 	var row meterRow
 	if err := db.GetContext(ctx, &row, `
 		SELECT f.status, `+measurementOf+` FROM meter_finish_measurement($1, $2, $3, $4, $5) f`,
 		id, userID, round, pq.StringArray(statements), db.Now()); err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", notFound(err, ErrMeasurementGone))
+		return content.Measurement{}, fmt.Errorf("finish measurement: %w", notFound(err, ErrMeasurementGone))
 	}
 	if err := meterStatusError(row.Status); err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
+		return content.Measurement{}, fmt.Errorf("finish measurement: %w", err)
 	}
 	return row.Measurement, nil
 }
 
 // ReopenResult says what ReopenMeasurement did.
 type ReopenResult struct {
-	Measurement Measurement // after the reopen
-	Reopened    bool        // false: it was open already (a double click), nothing changed
+	Measurement content.Measurement // after the reopen
+	Reopened    bool                // false: it was open already (a double click), nothing changed
 	// Withdrawn: the measurement was shared with the trainers, and the reopen withdrew that: consent to share
 	// covers the answers as they were, not the ones the participant may change now.
 	Withdrawn bool
@@ -274,14 +253,14 @@ func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, un
 // measurement is ErrMeterNotFinished. The rules are meter_share's (sql/meter.sql). Whether trainers are shown the
 // scores is decided when they look (MeterFigures): never when, together with group figures they saw, they would
 // give someone else's answers away.
-func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Measurement, error) {
+func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (content.Measurement, error) {
 	var row meterRow
 	if err := db.GetContext(ctx, &row, `
 		SELECT f.status, `+measurementOf+` FROM meter_share($1, $2, $3) f`, id, userID, db.Now()); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, ErrMeasurementNotFound))
+		return content.Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, ErrMeasurementNotFound))
 	}
 	if err := meterStatusError(row.Status); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", err)
+		return content.Measurement{}, fmt.Errorf("share measurement: %w", err)
 	}
 	return row.Measurement, nil
 }
@@ -379,8 +358,8 @@ func (db *DB) DevelopmentPlanExists(ctx context.Context, cohortID int64, userID 
 // shows them only for a measurement the participant shared.
 type MeterRecord struct {
 	UserID       string
-	Measurements map[string]Measurement    // by kind; absent: not started
-	Scores       map[string]map[string]int // by kind, then statement id
+	Measurements map[string]content.Measurement // by kind; absent: not started
+	Scores       map[string]map[string]int      // by kind, then statement id
 	HasPlan      bool
 }
 
@@ -398,15 +377,15 @@ func (db *DB) CohortMeter(ctx context.Context, cohortID int64) ([]MeterRecord, e
 	byUser := make(map[string]*MeterRecord, len(users))
 	out := make([]MeterRecord, len(users))
 	for i, u := range users {
-		out[i] = MeterRecord{UserID: u, Measurements: map[string]Measurement{}, Scores: map[string]map[string]int{}}
+		out[i] = MeterRecord{UserID: u, Measurements: map[string]content.Measurement{}, Scores: map[string]map[string]int{}}
 		byUser[u] = &out[i]
 	}
-	var ms []Measurement
+	var ms []content.Measurement
 	if err := db.SelectContext(ctx, &ms, `
 		SELECT `+measurementCols+` FROM meter_measurements WHERE cohort_id = $1`, cohortID); err != nil {
 		return nil, fmt.Errorf("cohort meter: measurements: %w", FormatError(err))
 	}
-	kindOf := make(map[int64]Measurement, len(ms))
+	kindOf := make(map[int64]content.Measurement, len(ms))
 	for _, m := range ms {
 		kindOf[m.ID] = m
 		byUser[m.UserID].Measurements[m.Kind] = m

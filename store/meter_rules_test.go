@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
@@ -31,7 +32,7 @@ func TestMeterRules(t *testing.T) {
 		if _, err := db.RecordJoin(ctx, c.ID, user, nil); err != nil {
 			t.Fatal(err)
 		}
-		m, err := db.StartMeasurement(ctx, c.ID, user, store.MeterVoormeting)
+		m, err := db.StartMeasurement(ctx, c.ID, user, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,7 +36,7 @@ func privacyFixture(t *testing.T, db *store.DB) int64 {
 		if _, _, err := db.MarkDone(ctx, store.Progress{CohortID: id, UserID: u, Kind: store.ProgressReading, Item: "m1_jungmann", Module: 1}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := db.StartMeasurement(ctx, id, u, store.MeterVoormeting)
+		m, err := db.StartMeasurement(ctx, id, u, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}
