@@ -292,18 +292,8 @@ func parseProgressBlockID(blockID string) (kind string, cohortID int64, item str
 	return parts[0], id, parts[2], true
 }
 
-// Dutch names for dates: "maandag 7 december".
-var (
-	dutchWeekdays = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
-	dutchMonths   = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-		"september", "oktober", "november", "december"}
-)
-
-// DutchDate returns t's date in loc as "maandag 7 december".
-func DutchDate(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	return dutchWeekdays[t.Weekday()] + " " + strconv.Itoa(t.Day()) + " " + dutchMonths[t.Month()-1]
-}
+// DutchDate returns t's date in loc as "maandag 7 december" (content.DateLong).
+func DutchDate(t time.Time, loc *time.Location) string { return content.DateLong.Format(t.In(loc)) }
 
 // DutchClock returns t's time of day in loc as "09:00".
 func DutchClock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }

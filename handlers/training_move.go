@@ -319,8 +319,8 @@ func trainingParseDate(words []string) (year int, month time.Month, day int, ok 
 // trainingMonth reads a Dutch month name or its abbreviation ("december", "dec", "dec."); 0 if it is none.
 func trainingMonth(w string) time.Month {
 	w = strings.TrimSuffix(strings.ToLower(w), ".")
-	for i, name := range trainingMonths {
-		if w == name || w == trainingMonthsAbb[i] || len(w) >= 3 && strings.HasPrefix(name, w) {
+	for i, name := range content.DutchMonths {
+		if w == name || w == content.DutchMonthsShort[i] || len(w) >= 3 && strings.HasPrefix(name, w) {
 			return time.Month(i + 1)
 		}
 	}
@@ -330,8 +330,8 @@ func trainingMonth(w string) time.Month {
 // trainingWeekday reports whether w is a Dutch weekday name or its abbreviation.
 func trainingWeekday(w string) bool {
 	w = strings.TrimSuffix(strings.ToLower(w), ".")
-	for i, name := range trainingWeekdays {
-		if w == name || w == trainingWeekdaysAbb[i] {
+	for i, name := range content.DutchWeekdays {
+		if w == name || w == content.DutchWeekdaysShort[i] {
 			return true
 		}
 	}

@@ -177,7 +177,7 @@ func cohortShow(ctx context.Context, db *store.DB, name string, stdout, stderr i
 			fmt.Fprintln(stdout, "Next:")
 		}
 		l := d.DueAt.In(loc)
-		fmt.Fprintf(stdout, "  %s  %s  module %d  %-20s %s\n", dutchDate(l), l.Format("15:04"), d.Module, audienceLabel(d.Audience), d.Title)
+		fmt.Fprintf(stdout, "  %s  %s  module %d  %-20s %s\n", content.DateColumn.Format(l), l.Format("15:04"), d.Module, audienceLabel(d.Audience), d.Title)
 		if shown++; shown == 5 {
 			break
 		}
