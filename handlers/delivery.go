@@ -303,9 +303,6 @@ func DutchDateTime(t time.Time, loc *time.Location) string {
 	return DutchDate(t, loc) + " om " + DutchClock(t, loc)
 }
 
-// maxBlocks is Slack's limit on the blocks of one message.
-const maxBlocks = 50
-
 // sections returns text as mrkdwn section blocks of at most content.MaxSectionText characters each.
 func sections(text string) []slack.Block {
 	var out []slack.Block
@@ -383,8 +380,8 @@ func joinDutch(items []string) string {
 // checkLimits reports a message that Slack would refuse: too many blocks, a section text too long, a button label
 // too long. The builders keep within them; this catches content that does not.
 func checkLimits(m Message) (Message, error) {
-	if len(m.Blocks) > maxBlocks {
-		return Message{}, fmt.Errorf("message has %d blocks, Slack allows %d", len(m.Blocks), maxBlocks)
+	if len(m.Blocks) > content.MaxMessageBlocks {
+		return Message{}, fmt.Errorf("message has %d blocks, Slack allows %d", len(m.Blocks), content.MaxMessageBlocks)
 	}
 	for i, b := range m.Blocks {
 		switch b := b.(type) {

@@ -20,9 +20,6 @@ import (
 // EventAppHomeOpened is the event Slack sends when someone opens the bot's App Home.
 const EventAppHomeOpened = "app_home_opened"
 
-// maxViewBlocks is Slack's limit on the blocks of a view (modal or App Home).
-const maxViewBlocks = 100
-
 // HomeStore is what the App Home reads; *store.DB implements it.
 type HomeStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
@@ -427,18 +424,18 @@ type homePart struct {
 	pointer   string
 }
 
-// fitView joins parts, trimming the last trimmable parts first until the view has at most maxViewBlocks blocks.
+// fitView joins parts, trimming the last trimmable parts first until the view has at most content.MaxViewBlocks blocks.
 func fitView(parts []homePart) []slack.Block {
 	total := 0
 	for _, p := range parts {
 		total += len(p.blocks)
 	}
-	for i := len(parts) - 1; i >= 0 && total > maxViewBlocks; i-- {
+	for i := len(parts) - 1; i >= 0 && total > content.MaxViewBlocks; i-- {
 		p := &parts[i]
 		if !p.trimmable || len(p.blocks) == 0 {
 			continue
 		}
-		over := total - maxViewBlocks + 1 // one block for the pointer
+		over := total - content.MaxViewBlocks + 1 // one block for the pointer
 		keep := max(len(p.blocks)-over, 0)
 		total -= len(p.blocks) - keep - 1
 		p.blocks = append(p.blocks[:keep:keep], slack.NewContextBlock("", mrkdwn(p.pointer)))
