@@ -39,6 +39,8 @@ type Phrases struct {
 	TryAgain             string `yaml:"try_again"`             // "probeer het zo opnieuw"
 	NotTrainer           string `yaml:"not_trainer"`           // refusal of a trainer command
 	UnknownCommand       string `yaml:"unknown_command"`       // {commando}
+	UnknownAction        string `yaml:"unknown_action"`        // a click on a button the bot no longer knows
+	UnknownView          string `yaml:"unknown_view"`          // a submitted form the bot no longer knows
 	HelpParticipant      string `yaml:"help_participant"`      // /gesprekbot help for participants
 	HelpTrainer          string `yaml:"help_trainer"`          // /gesprekbot help for trainers
 	DataExported         string `yaml:"data_exported"`         // after a participant exports own data
@@ -413,6 +415,8 @@ var phraseSpecs = []phraseSpec{
 	{"try_again", func(p *Phrases) string { return p.TryAgain }, false, nil},
 	{"not_trainer", func(p *Phrases) string { return p.NotTrainer }, false, nil},
 	{"unknown_command", func(p *Phrases) string { return p.UnknownCommand }, false, []string{"commando"}},
+	{"unknown_action", func(p *Phrases) string { return p.UnknownAction }, false, nil},
+	{"unknown_view", func(p *Phrases) string { return p.UnknownView }, false, nil},
 	{"help_participant", func(p *Phrases) string { return p.HelpParticipant }, false, nil},
 	{"help_trainer", func(p *Phrases) string { return p.HelpTrainer }, false, nil},
 	{"data_exported", func(p *Phrases) string { return p.DataExported }, false, nil},

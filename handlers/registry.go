@@ -322,11 +322,11 @@ func (r *Registry) HandleInteraction(ctx context.Context, cb slack.InteractionCa
 func (r *Registry) handleAction(ctx context.Context, cb slack.InteractionCallback) Ack {
 	a := firstAction(cb)
 	if a == nil {
-		return Ack{Followup: &Reply{Text: TextUnknownAction}}
+		return Ack{Followup: &Reply{Text: r.phrases.UnknownAction}}
 	}
 	h, ok := r.actions[ActionKey(a.ActionID)]
 	if !ok {
-		return Ack{Followup: &Reply{Text: TextUnknownAction}}
+		return Ack{Followup: &Reply{Text: r.phrases.UnknownAction}}
 	}
 	res, err := h(ctx, cb, a)
 	if err != nil {
@@ -338,7 +338,7 @@ func (r *Registry) handleAction(ctx context.Context, cb slack.InteractionCallbac
 func (r *Registry) handleView(ctx context.Context, cb slack.InteractionCallback) Ack {
 	h, ok := r.views[cb.View.CallbackID]
 	if !ok {
-		return Ack{Payload: slack.NewUpdateViewSubmissionResponse(NoticeView(TextUnknownView))}
+		return Ack{Payload: slack.NewUpdateViewSubmissionResponse(NoticeView(r.phrases.UnknownView))}
 	}
 	res, err := h(ctx, cb)
 	if err != nil {
