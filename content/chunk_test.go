@@ -7,6 +7,7 @@ import (
 )
 
 func TestChunks(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Dit is een zin. ", 10) // 160 chars, ten sentences
 	tests := []struct {
 		name string
@@ -40,6 +41,7 @@ func TestChunks(t *testing.T) {
 }
 
 func TestChunksDefaultContentFits(t *testing.T) {
+	t.Parallel()
 	c, err := Default()
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +72,7 @@ func TestChunksDefaultContentFits(t *testing.T) {
 }
 
 func TestFill(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, template string
 		vars           Vars
@@ -108,6 +111,7 @@ func TestFill(t *testing.T) {
 }
 
 func TestEscape(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":                  "",
 		"Stadskantoor":      "Stadskantoor",
@@ -123,6 +127,7 @@ func TestEscape(t *testing.T) {
 }
 
 func TestPlaceholders(t *testing.T) {
+	t.Parallel()
 	got := placeholders("Hoi {naam}, {module} {naam} { x } {tijd_1}")
 	if strings.Join(got, ",") != "naam,module,tijd_1" {
 		t.Errorf("placeholders = %v", got)
@@ -130,6 +135,7 @@ func TestPlaceholders(t *testing.T) {
 }
 
 func TestPlainText(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"*Vet* en _cursief_ tekst", "Vet en cursief tekst"},
 		{"Lees <https://movisie.nl/a|het artikel>.", "Lees het artikel (https://movisie.nl/a)."},

@@ -23,6 +23,7 @@ modules:
 `
 
 func TestParseCohort(t *testing.T) {
+	t.Parallel()
 	c, err := content.ParseCohort([]byte(validCohort), "utrecht.yaml")
 	if err != nil {
 		t.Fatalf("ParseCohort: %v", err)
@@ -60,6 +61,7 @@ func TestParseCohort(t *testing.T) {
 }
 
 func TestParseCohortCaseSpelling(t *testing.T) {
+	t.Parallel()
 	c, err := content.ParseCohort([]byte(strings.Replace(validCohort, "[richard, johanna]", "[Richard, \" Tom\"]", 1)), "c.yaml")
 	if err != nil {
 		t.Fatalf("ParseCohort: %v", err)
@@ -70,6 +72,7 @@ func TestParseCohortCaseSpelling(t *testing.T) {
 }
 
 func TestParseCohortOverrides(t *testing.T) {
+	t.Parallel()
 	src := validCohort + "quiet_hours: \"22:00-07:30\"\nholidays: false\nauto_reveal: false\n"
 	c, err := content.ParseCohort([]byte(src), "c.yaml")
 	if err != nil {
@@ -82,6 +85,7 @@ func TestParseCohortOverrides(t *testing.T) {
 }
 
 func TestParseCohortErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		edit  func(string) string
@@ -181,6 +185,7 @@ func TestParseCohortErrors(t *testing.T) {
 
 // TestParseCohortLengthLimits: the longest name and place allowed are accepted, one character more is refused.
 func TestParseCohortLengthLimits(t *testing.T) {
+	t.Parallel()
 	long := strings.NewReplacer("Utrecht najaar 2026", strings.Repeat("n", content.MaxCohortName),
 		`location: "Stadskantoor, zaal 3"}`, `location: "`+strings.Repeat("é", content.MaxLocation)+`"}`).Replace(validCohort)
 	c, err := content.ParseCohort([]byte(long), "c.yaml")
@@ -193,6 +198,7 @@ func TestParseCohortLengthLimits(t *testing.T) {
 }
 
 func TestParseCohortAllErrorsAtOnce(t *testing.T) {
+	t.Parallel()
 	src := strings.NewReplacer("Europe/Amsterdam", "Mars/Olympus", "johanna", "piet", "[U0TRAINER1]", "[x]").Replace(validCohort)
 	_, err := content.ParseCohort([]byte(src), "c.yaml")
 	var errs content.Errors
@@ -205,6 +211,7 @@ func TestParseCohortAllErrorsAtOnce(t *testing.T) {
 }
 
 func TestValidatePast(t *testing.T) {
+	t.Parallel()
 	c, err := content.ParseCohort([]byte(validCohort), "c.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -221,6 +228,7 @@ func TestValidatePast(t *testing.T) {
 }
 
 func TestValidateBuiltInCode(t *testing.T) {
+	t.Parallel()
 	// A cohort built by the /training nieuw modal, not parsed from a file: errors carry field names, no line.
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	c := &content.Cohort{
@@ -245,6 +253,7 @@ func TestValidateBuiltInCode(t *testing.T) {
 }
 
 func TestRefs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in            string
 		channel, user bool
@@ -273,6 +282,7 @@ func TestRefs(t *testing.T) {
 }
 
 func TestParseQuietHours(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in       string
 		from, to int
@@ -303,6 +313,7 @@ func cutLine(s, contains string) string {
 }
 
 func TestMoveModule(t *testing.T) {
+	t.Parallel()
 	c, err := content.ParseCohort([]byte(validCohort), "c.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -347,6 +358,7 @@ func TestMoveModule(t *testing.T) {
 
 // A file that names no time zone gets the operator's default (COURSE_TZ), and its module times are read in it.
 func TestParseCohortIn(t *testing.T) {
+	t.Parallel()
 	file := strings.Replace(validCohort, "timezone: Europe/Amsterdam\n", "", 1)
 	for _, tz := range []string{"Europe/Amsterdam", "Europe/London"} {
 		c, err := content.ParseCohortIn([]byte(file), "utrecht.yaml", tz)

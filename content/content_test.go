@@ -22,6 +22,7 @@ func course(t *testing.T) *content.Course {
 }
 
 func TestDefaultCounts(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	titles := []string{"Context en kader", "Het Gesprek I", "Het Gesprek II", "Integraal werken"}
 	if len(c.Modules) != 4 {
@@ -98,6 +99,7 @@ func TestDefaultCounts(t *testing.T) {
 }
 
 func TestStatementsVerbatim(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	// Copied from the manual, with only the line wraps joined.
 	want := map[string]string{
@@ -138,6 +140,7 @@ func rendered(t *testing.T, c *content.Course, caseID, variant string) string {
 }
 
 func TestCaseSentencesVerbatim(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	tests := []struct {
 		caseID, variant string
@@ -196,6 +199,7 @@ var sentenceEnd = regexp.MustCompile(`[.?!:]\s+|\n+`)
 // The sentences listed in allowed are those where that word belongs to someone else (the mother, the father, the
 // gespreksvoerder, oma) or is the verb "zijn".
 func TestVariantPronouns(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	male := regexp.MustCompile(`\b(hij|Hij|hem|Hem|zijn|Zijn|zoon)\b`)
 	female := regexp.MustCompile(`\b(zij|Zij|ze|Ze|haar|Haar|dochter)\b`)
@@ -280,6 +284,7 @@ func replace(old, new string) func(string) string {
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		edits map[string]func(string) string
@@ -357,6 +362,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestLoadErrorsAllAtOnce(t *testing.T) {
+	t.Parallel()
 	_, err := content.Load(brokenFS(t, map[string]func(string) string{
 		"modules/3.yaml": replace("title: Het Gesprek II\n", ""),
 		"meter.yaml":     replace("- id: g2\n", "- id: g1\n"),
@@ -372,6 +378,7 @@ func TestLoadErrorsAllAtOnce(t *testing.T) {
 }
 
 func TestCaseForVariant(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	for _, cs := range c.Cases {
 		for _, v := range cs.Variants {

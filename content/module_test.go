@@ -43,6 +43,7 @@ func task(t *testing.T, m *content.Module, id string) content.Task {
 }
 
 func TestModuleFor(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	tests := []struct {
 		lvb, name string
@@ -93,6 +94,7 @@ func TestModuleFor(t *testing.T) {
 }
 
 func TestModuleForLeavesCourse(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	if _, err := c.ModuleFor(2, []string{"richard", "tom"}); err != nil {
 		t.Fatal(err)
@@ -104,6 +106,7 @@ func TestModuleForLeavesCourse(t *testing.T) {
 }
 
 func TestCaseVars(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	tests := []struct {
 		name     string
@@ -144,6 +147,7 @@ func TestCaseVars(t *testing.T) {
 }
 
 func TestManualCaseVars(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	vars := c.ManualCaseVars()
 	if got := vars[content.PlaceholderCasussen]; got != "Emma / Johan of Richard" {
@@ -162,6 +166,7 @@ func TestManualCaseVars(t *testing.T) {
 // TestOneTaskOnce: each task of the course is given in one place only, so that nobody is asked twice (or to click
 // "Klaar" twice) for one thing: the tasks of every module, its reading list and the assignments of each case.
 func TestOneTaskOnce(t *testing.T) {
+	t.Parallel()
 	c := course(t)
 	vars := c.ManualCaseVars()
 	type place struct{ where, text string }

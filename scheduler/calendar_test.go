@@ -8,17 +8,9 @@ import (
 	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
-var ams = mustLoad("Europe/Amsterdam")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
+func at(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, amsterdam)
 }
-
-func at(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, ams) }
 
 func defaultCalendar(t *testing.T) scheduler.Calendar {
 	t.Helper()
@@ -30,6 +22,7 @@ func defaultCalendar(t *testing.T) scheduler.Calendar {
 }
 
 func TestEaster(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		year  int
 		month time.Month
@@ -57,6 +50,7 @@ func TestEaster(t *testing.T) {
 }
 
 func TestHolidays(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		year int
 		want map[string]string // name -> "MM-DD"
@@ -94,6 +88,7 @@ func TestHolidays(t *testing.T) {
 }
 
 func TestHolidaysLustrum(t *testing.T) {
+	t.Parallel()
 	rules := []scheduler.HolidayRule{{Name: "Bevrijdingsdag", Month: time.May, Day: 5, EveryYears: 5}}
 	if got := scheduler.Holidays(2025, rules); len(got) != 1 {
 		t.Errorf("2025: %v, want Bevrijdingsdag", got)
@@ -104,6 +99,7 @@ func TestHolidaysLustrum(t *testing.T) {
 }
 
 func TestNextSendable(t *testing.T) {
+	t.Parallel()
 	cal := defaultCalendar(t)
 	tests := []struct {
 		name string
@@ -139,13 +135,14 @@ func TestNextSendable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got := cal.NextSendable(tt.in)
 			if !got.Equal(tt.want) {
-				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(ams), tt.want.In(ams))
+				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(amsterdam), tt.want.In(amsterdam))
 			}
 		})
 	}
 }
 
 func TestNextSendableSettings(t *testing.T) {
+	t.Parallel()
 	noHolidays := content.DefaultCohortSettings()
 	noHolidays.Holidays = false
 	late := content.DefaultCohortSettings()
@@ -170,13 +167,14 @@ func TestNextSendableSettings(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got := cal.NextSendable(tt.in); !got.Equal(tt.want) {
-				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(ams), tt.want)
+				t.Errorf("NextSendable(%v) = %v, want %v", tt.in, got.In(amsterdam), tt.want)
 			}
 		})
 	}
 }
 
 func TestPrevSendable(t *testing.T) {
+	t.Parallel()
 	cal := defaultCalendar(t)
 	tests := []struct {
 		name string
@@ -193,13 +191,14 @@ func TestPrevSendable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ok := cal.PrevSendable(tt.in)
 			if !ok || !got.Equal(tt.want) {
-				t.Errorf("PrevSendable(%v) = %v, %v, want %v", tt.in, got.In(ams), ok, tt.want)
+				t.Errorf("PrevSendable(%v) = %v, %v, want %v", tt.in, got.In(amsterdam), ok, tt.want)
 			}
 		})
 	}
 }
 
 func TestWhy(t *testing.T) {
+	t.Parallel()
 	cal := defaultCalendar(t)
 	tests := []struct {
 		in   time.Time

@@ -156,11 +156,11 @@ type Dispatcher struct {
 	opts   DispatchOptions
 	log    *slog.Logger
 
-	tickMu  sync.Mutex    // one tick at a time per dispatcher
-	kick    chan struct{} // Kick asks Run for a tick now
-	bots    sync.Map      // user ID -> bool
-	live    *liveness     // the registration Run keeps alive, and the fence of posts
-	orphans atomic.Bool   // the heartbeat saw rows of a dead dispatcher to take over
+	tickMu  sync.Mutex  // one tick at a time per dispatcher, also for callers of Tick beside Run
+	kicks   kicker      // runs Run's cron job when Kick is called (kick.go)
+	bots    sync.Map    // user ID -> bool
+	live    *liveness   // the registration Run keeps alive, and the fence of posts
+	orphans atomic.Bool // the heartbeat saw rows of a dead dispatcher to take over
 
 	pmu    sync.Mutex
 	pauses map[string]*pause // team ID -> why its sending is paused
@@ -208,7 +208,7 @@ func NewDispatcher(db *store.DB, s Sender, r Renderer, opts DispatchOptions) *Di
 		opts.OwnerQuiet = 10 * time.Second
 	}
 	d := &Dispatcher{db: db, send: s, render: r, opts: opts, log: opts.Log.With(slog.String("owner", opts.Owner)),
-		kick: make(chan struct{}, 1), live: newLiveness(), pauses: map[string]*pause{}}
+		live: newLiveness(), pauses: map[string]*pause{}}
 	// A dispatcher that just started is often the one replacing a dispatcher that died: its first claim looks.
 	d.orphans.Store(true)
 	return d
@@ -248,9 +248,12 @@ func (r Result) empty() bool { return r == Result{} }
 // stops claiming, lets posts in flight finish for up to Grace, gives back what it had claimed but not posted,
 // unregisters and returns.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	logger := cron.PrintfLogger(slog.NewLogLogger(d.log.Handler(), slog.LevelError))
-	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
-	if _, err := c.AddFunc(d.opts.Spec, func() { d.tick(ctx, "cron") }); err != nil {
+	logger := cronLog{d.log}
+	// SkipIfStillRunning before Recover: cron's SkipIfStillRunning gives its slot back only when the job returns, so
+	// a panic must be caught inside it, or the job would be skipped for good after one.
+	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)), cron.WithLogger(logger))
+	id, err := c.AddFunc(d.opts.Spec, func() { d.ticks(ctx) })
+	if err != nil {
 		return fmt.Errorf("dispatcher: schedule %q: %w", d.opts.Spec, err)
 	}
 	// watch registers the dispatcher with its first heartbeat, beside the first tick rather than before it: rows
@@ -263,26 +266,21 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		d.watch(ctx)
 	}()
 	defer func() { <-watched }()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-d.kick:
-				d.safeTick(ctx, "kick")
-			}
-		}
-	}()
+	// Kicks run the entry's chained job itself, so they share its SkipIfStillRunning and Recover.
+	d.kicks.start(c.Entry(id).WrappedJob)
 	d.Kick()
 	c.Start()
 	<-ctx.Done()
 	stopped := c.Stop()
+	kicked := make(chan struct{})
+	go func() {
+		defer close(kicked)
+		d.kicks.stop()
+	}()
 	// Tick gives posts in flight Grace, then records and releases; this bounds the whole stop.
 	limit, cancel := context.WithTimeout(context.Background(), d.opts.Grace+10*time.Second)
 	defer cancel()
-	for _, ch := range []<-chan struct{}{stopped.Done(), done} {
+	for _, ch := range []<-chan struct{}{stopped.Done(), kicked} {
 		select {
 		case <-ch:
 		case <-limit.Done():
@@ -293,24 +291,10 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	return nil
 }
 
-// Kick asks a running dispatcher for a tick now, e.g. after a module moved or the sandbox's clock jumped. Kicks
-// that come while a tick runs are merged into one more tick.
-func (d *Dispatcher) Kick() {
-	select {
-	case d.kick <- struct{}{}:
-	default:
-	}
-}
-
-// safeTick is tick for the kick loop, which has no cron Recover around it.
-func (d *Dispatcher) safeTick(ctx context.Context, why string) {
-	defer func() {
-		if p := recover(); p != nil {
-			d.log.ErrorContext(ctx, "dispatch tick panicked", slog.String("trigger", why), slog.Any("panic", p))
-		}
-	}()
-	d.tick(ctx, why)
-}
+// Kick asks a running dispatcher for a tick now, e.g. after a module moved or the sandbox's clock jumped. A kick
+// that comes while a tick runs leads to one more tick after it; kicks that come during one tick are merged into
+// that one.
+func (d *Dispatcher) Kick() { d.kicks.kick() }
 
 // tick runs Tick and logs what it did.
 func (d *Dispatcher) tick(ctx context.Context, why string) {

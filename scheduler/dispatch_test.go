@@ -293,6 +293,7 @@ func (e *env) statuses() map[string]content.Delivery {
 }
 
 func TestDispatchCourse(t *testing.T) {
+	t.Parallel()
 	// Module 2 right after Christmas: the calendar moves DMs off the holidays and the weekend.
 	e := newEnv(t, 4, local(2026, 11, 20, 8, 0),
 		local(2026, 12, 7, 9, 0), local(2026, 12, 28, 9, 0), local(2027, 1, 11, 9, 0), local(2027, 1, 18, 9, 0))
@@ -331,6 +332,7 @@ func TestDispatchCourse(t *testing.T) {
 }
 
 func TestDispatchDST(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		change time.Time // the day the clocks change
@@ -339,6 +341,7 @@ func TestDispatchDST(t *testing.T) {
 		{"Spring2027", local(2027, 3, 28, 12, 0)},  // 02:00 CET becomes 03:00 CEST: 02:30 does not happen
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			start := time.Date(tc.change.Year(), tc.change.Month(), tc.change.Day()+2, 9, 0, 0, 0, amsterdam)
 			e := newEnv(t, 2, tc.change.AddDate(0, 0, -3),
 				start, start.AddDate(0, 0, 7), start.AddDate(0, 0, 14), start.AddDate(0, 0, 21))
@@ -368,6 +371,7 @@ func TestDispatchDST(t *testing.T) {
 }
 
 func TestDispatchReplan(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 11, 20, 8, 0))
 	rules := defaultRules(t)
 	first := e.apply(rules)
@@ -411,6 +415,7 @@ func TestDispatchReplan(t *testing.T) {
 }
 
 func TestDispatchDowntime(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 11, 20, 8, 0))
 	plan := e.apply(defaultRules(t))
 	d := e.dispatcher("one", scheduler.DispatchOptions{})
@@ -482,7 +487,7 @@ func TestDispatchDowntime(t *testing.T) {
 	}
 }
 
-// fanOutPlan stores rules that all fall due at once: several messages for each participant and a few for the
+// fanOutRules returns rules that all fall due at once: several messages for each participant and a few for the
 // channel.
 func fanOutRules() []content.Rule {
 	var rules []content.Rule
@@ -498,8 +503,10 @@ func fanOutRules() []content.Rule {
 }
 
 func TestDispatchReplicas(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{2, 3} {
 		t.Run(fmt.Sprintf("%dDispatchers", n), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, 25, local(2026, 12, 6, 10, 0))
 			plan := e.apply(fanOutRules())
 			var ds []*scheduler.Dispatcher
@@ -527,7 +534,9 @@ func TestDispatchReplicas(t *testing.T) {
 }
 
 func TestDispatchLostResponse(t *testing.T) {
+	t.Parallel()
 	t.Run("PosterFindsIt", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		plan := e.apply(fanOutRules())
 		e.fake.FailNext("chat.postMessage", 3, slackfake.FaultLostResponse)
@@ -538,6 +547,7 @@ func TestDispatchLostResponse(t *testing.T) {
 		}
 	})
 	t.Run("DispatcherFindsItLater", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		plan := e.apply(fanOutRules())
 		// The Poster gives up at once: the dispatcher leaves the rows for a retry, which looks in the history first.
@@ -577,6 +587,7 @@ func (e *env) expectOnceAround(plan []content.Delivery) {
 }
 
 func TestDispatchExpiredLease(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 	rules := fanOutRules()[4:] // the two channel messages
 	plan := e.apply(rules)
@@ -623,7 +634,9 @@ func TestDispatchExpiredLease(t *testing.T) {
 }
 
 func TestDispatchOutcomes(t *testing.T) {
+	t.Parallel()
 	t.Run("ArchivedChannelFails", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		e.apply(fanOutRules()[4:5])
 		e.fake.Archive(e.channel)
@@ -643,6 +656,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("NothingToSendIsCancelled", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
 		e.apply(fanOutRules()[:1])
 		e.render.skip[e.people[1]] = true
@@ -661,6 +675,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("SlackDownIsRetriedOnce", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		plan := e.apply(fanOutRules()[4:5])
 		d := e.dispatcherWith(newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 2), "one", scheduler.DispatchOptions{})
@@ -678,6 +693,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		e.expectOnceAround(plan)
 	})
 	t.Run("UnresolvedChannelWaits", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		e.cohort.Channel = "#het-gesprek-test"
 		rules := fanOutRules()
@@ -696,6 +712,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		e.expectOnceAround(plan)
 	})
 	t.Run("GivesUpAfterMaxAttempts", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		e.apply(fanOutRules()[4:5])
 		d := e.dispatcherWith(newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 1), "one", scheduler.DispatchOptions{MaxAttempts: 2})
@@ -716,6 +733,7 @@ func TestDispatchOutcomes(t *testing.T) {
 }
 
 func TestDispatchKnownParticipants(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
 	rules := fanOutRules()
 	e.apply(rules[:1])
@@ -741,6 +759,7 @@ func TestDispatchKnownParticipants(t *testing.T) {
 }
 
 func TestDispatchRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules())
 	d := e.dispatcher("runner", scheduler.DispatchOptions{})
@@ -774,6 +793,7 @@ func TestDispatchRun(t *testing.T) {
 }
 
 func TestDispatchStopReleases(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 10, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules()[:1])
 	gate := &counting{Sender: newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 3), posts: make(chan struct{})}
@@ -858,6 +878,7 @@ func dispatchChild() int {
 }
 
 func TestDispatchKilled(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
@@ -911,6 +932,7 @@ func (r deliverRenderer) Deliver(_ context.Context, c *content.Cohort, d content
 }
 
 func TestDispatchDeliverer(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		err    error
@@ -920,6 +942,7 @@ func TestDispatchDeliverer(t *testing.T) {
 		{"NothingDue", scheduler.ErrSkip, store.StatusCancelled},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 			e.apply(fanOutRules()[4:5])
 			api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
@@ -957,6 +980,7 @@ func TestDispatchDeliverer(t *testing.T) {
 // wait for the next morning instead of going out at 22:30, and so does the preparation in the channel, which keeps
 // to the calendar; a message whose next allowed moment is its deadline is missed, not sent at night.
 func TestDispatchCalendarAtSendingTime(t *testing.T) {
+	t.Parallel()
 	// Module 1 on Thursday 10 December: the welcome on Thursday 3 December, the preparation and its checklist on
 	// Friday 4 December (the Saturday before, moved back), the voormeting reminder on Tuesday 8 December.
 	starts := []time.Time{local(2026, 12, 10, 9, 0), local(2026, 12, 17, 9, 0), local(2027, 1, 14, 9, 0), local(2027, 1, 21, 9, 0)}
@@ -971,6 +995,7 @@ func TestDispatchCalendarAtSendingTime(t *testing.T) {
 	}
 
 	t.Run("WaitsForTheMorning", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 3, local(2026, 12, 8, 22, 30), starts...)
 		plan := e.apply(defaultRules(t))
 		late := before(plan, e.clock.Now())
@@ -1005,6 +1030,7 @@ func TestDispatchCalendarAtSendingTime(t *testing.T) {
 	})
 
 	t.Run("MissedAtTheDeadline", func(t *testing.T) {
+		t.Parallel()
 		// Down until 22:30 the evening before the module: the next allowed moment is the module's start.
 		e := newEnv(t, 3, local(2026, 12, 9, 22, 30), starts...)
 		plan := e.apply(defaultRules(t))

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -90,6 +91,7 @@ func slowSender(apiURL, token string, perSecond float64, attempts int) *bot.Send
 }
 
 func TestFaultPostgresRestart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and restarts a PostgreSQL server")
 	}
@@ -108,42 +110,52 @@ func TestFaultPostgresRestart(t *testing.T) {
 	e.db, e.dbURL = db, pg.URL()
 	plan := e.apply(fanOutRules()[:2])
 
-	// Stop Postgres once a third of the messages are out, while the dispatcher is posting and recording.
+	// Stop Postgres once a third of the messages are out, while the dispatcher is posting and recording. The
+	// response to the twentieth post, and to every post after it, waits until the server is down: the fan-out
+	// cannot run on (and finish) while Postgres takes its time to stop.
+	const total = 30 * 2
 	var posts atomic.Int32
 	var once sync.Once
-	stopped := make(chan struct{})
+	stopped := make(chan error, 1)
 	hook := func(string) {
-		if posts.Add(1) == 20 {
-			once.Do(func() {
-				go func() {
-					pg.Stop()
-					close(stopped)
-				}()
-			})
+		if posts.Add(1) >= 20 {
+			once.Do(func() { stopped <- pg.Stop() })
 		}
 	}
 	e.onChange.Store(&hook)
 
+	logs := &logLines{}
 	d := e.dispatcherWith(slowSender(e.fake.APIURL(), e.fake.BotToken(), 40, 3), "survivor",
-		scheduler.DispatchOptions{Workers: 4, Batch: 10})
+		scheduler.DispatchOptions{Workers: 4, Batch: 10, Log: slog.New(logs)})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ran := make(chan error, 1)
 	go func() { ran <- d.Run(ctx) }()
 	select {
-	case <-stopped:
+	case err := <-stopped:
+		if err != nil {
+			t.Fatalf("stop postgres: %v", err)
+		}
 	case <-time.After(faultDeadline):
 		t.Fatal("the fan-out did not reach 20 messages")
 	}
 	e.onChange.Store(nil)
+	// The database is gone for the dispatcher too: a kick's tick fails, and the dispatcher keeps running.
+	pingCtx, pingCancel := context.WithTimeout(e.ctx, 10*time.Second)
+	err = db.PingContext(pingCtx)
+	pingCancel()
+	if err == nil {
+		t.Fatal("the database still answers after it was stopped")
+	}
+	d.Kick()
+	waitFor(t, func() bool { return logs.count("dispatch tick failed") > 0 })
+	// The database was down in the middle of the fan-out: what went out before the restart is not all of it.
 	sentWhileDown := len(e.delivered())
-	// Kicks while the database is down fail their tick; the dispatcher keeps running.
-	for range 3 {
-		d.Kick()
-		time.Sleep(100 * time.Millisecond)
+	if sentWhileDown >= total {
+		t.Fatalf("all %d messages were out before postgres was restarted; the test did not take the database away mid-fan-out", sentWhileDown)
 	}
 	pg.Start()
-	t.Logf("postgres restarted after %d of 60 messages", sentWhileDown)
+	t.Logf("postgres restarted after %d of %d messages", sentWhileDown, total)
 
 	// Cron and kicks go on: leases that ran out while the database was down are taken over after a history check.
 	deadline := time.Now().Add(faultDeadline)
@@ -201,6 +213,7 @@ func TestFaultSIGTERMChild(t *testing.T) {
 }
 
 func TestFaultSIGTERM(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
@@ -285,6 +298,7 @@ func newLimitingProxy(t *testing.T, fakeURL string, every10 int64) *limitingProx
 }
 
 func TestFaultRateLimited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 12, local(2026, 12, 6, 10, 0))
 	plan := e.apply(append(fanOutRules()[:1], fanOutRules()[4:]...))
 	proxy := newLimitingProxy(t, e.fake.URL(), 3)
@@ -303,6 +317,7 @@ func TestFaultRateLimited(t *testing.T) {
 }
 
 func TestFault5xxBursts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 20, local(2026, 12, 6, 10, 0))
 	plan := e.apply(fanOutRules()[:2])
 	// After every 8th message Slack fails the next 4 posts, alternating 500 and 503 bursts: more than the Poster's

@@ -70,6 +70,7 @@ func TestDispatchKilledMidFanOutChild(t *testing.T) {
 }
 
 func TestDispatchKilledMidFanOut(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
@@ -143,6 +144,7 @@ func TestDispatchKilledMidFanOut(t *testing.T) {
 // it is alive, so before others could take its rows over it cuts the post itself (rather than let it run to its
 // own timeout) and starts no other; once the database is back it goes on, and the message arrives once.
 func TestDispatchFencedWithoutDatabase(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and restarts a PostgreSQL server")
 	}

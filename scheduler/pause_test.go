@@ -112,6 +112,7 @@ func (e *env) pausedDispatcher(owner string, lines *logLines, opts scheduler.Dis
 }
 
 func TestDispatchPauseTokenRevoked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 6, local(2026, 12, 4, 8, 59))
 	plan := e.apply(nineOClock())
 	lines := &logLines{}
@@ -178,6 +179,7 @@ func TestDispatchPauseTokenRevoked(t *testing.T) {
 }
 
 func TestDispatchPauseMidFanOut(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 20, local(2026, 12, 4, 9, 0))
 	plan := e.apply(nineOClock())
 	// Slack revokes the token once five DMs are out; the posts in flight with it are refused too.
@@ -220,6 +222,7 @@ func TestDispatchPauseMidFanOut(t *testing.T) {
 }
 
 func TestDispatchPauseUntilDeadline(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 12, 4, 9, 0))
 	e.apply(nineOClock())
 	d := e.pausedDispatcher("one", &logLines{}, scheduler.DispatchOptions{})
@@ -245,6 +248,7 @@ func TestDispatchPauseUntilDeadline(t *testing.T) {
 }
 
 func TestDispatchPauseMissingScope(t *testing.T) {
+	t.Parallel()
 	// auth.test passes for a token that lacks a scope, while every post fails: one delivery is tried after each
 	// probe, and the pause goes on without a new pause or resume being reported each time.
 	e := newEnv(t, 2, local(2026, 12, 4, 9, 0))
@@ -276,6 +280,7 @@ func TestDispatchPauseMissingScope(t *testing.T) {
 }
 
 func TestDispatchPauseRunResumesByItself(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3, local(2026, 12, 4, 9, 0))
 	plan := e.apply(nineOClock())
 	e.fake.RevokeBotToken("token_expired")

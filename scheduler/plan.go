@@ -95,11 +95,11 @@ func Plan(c *content.Cohort, rules []content.Rule, cal Calendar) ([]content.Deli
 	return out, nil
 }
 
-// planOne plans rule r for module n; ok is false when the rule has nothing to send for it.
 // minLead is how long before its deadline a moved DM must still arrive to be of use; closer than that, it is
 // moved earlier instead (a voormeting reminder moved from Saturday to the Monday morning of module 1 is no help).
 const minLead = 24 * time.Hour
 
+// planOne plans rule r for module n; ok is false when the rule has nothing to send for it.
 func planOne(c *content.Cohort, r content.Rule, n int, loc *time.Location, cal Calendar) (content.Delivery, bool, error) {
 	m, ok := c.Module(n)
 	if !ok {

@@ -122,6 +122,7 @@ func find(t *testing.T, ds []content.Delivery, key string) content.Delivery {
 }
 
 func TestPlanExample(t *testing.T) {
+	t.Parallel()
 	c := parseCohort(t, exampleCohort)
 	ds := plan(t, c, testRules)
 	// 1 welcome + 4 preparation + 4 reminder_day + 4 reminder_hour + 4 homework + 3 homework_reminder
@@ -164,6 +165,7 @@ func TestPlanExample(t *testing.T) {
 }
 
 func TestPlanKeys(t *testing.T) {
+	t.Parallel()
 	c := parseCohort(t, exampleCohort)
 	c.ID = 42
 	ds := plan(t, c, testRules)
@@ -183,6 +185,7 @@ func TestPlanKeys(t *testing.T) {
 }
 
 func TestPlanAutoRevealOff(t *testing.T) {
+	t.Parallel()
 	c := parseCohort(t, exampleCohort+"auto_reveal: false\n")
 	for _, d := range plan(t, c, testRules) {
 		if d.Kind == "case_reveal" {
@@ -194,6 +197,7 @@ func TestPlanAutoRevealOff(t *testing.T) {
 // TestPlanDST plans a course across the changes to and from summer time: every rule keeps its local time, none is
 // skipped or doubled, and "one hour before" is one real hour.
 func TestPlanDST(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		starts []time.Time
@@ -215,11 +219,11 @@ func TestPlanDST(t *testing.T) {
 				t.Errorf("%d deliveries, want 24", len(ds))
 			}
 			for _, d := range ds {
-				l := d.DueAt.In(ams)
+				l := d.DueAt.In(amsterdam)
 				m, _ := c.Module(d.Module)
 				switch d.RuleID {
 				case "preparation":
-					want := m.Start.In(ams).AddDate(0, 0, -5)
+					want := m.Start.In(amsterdam).AddDate(0, 0, -5)
 					if l.Hour() != 9 || l.Minute() != 0 || l.Day() != want.Day() {
 						t.Errorf("%s due %v, want 09:00 local five days before", d.Key, l)
 					}
@@ -242,6 +246,7 @@ func TestPlanDST(t *testing.T) {
 }
 
 func TestPlanDaysWithoutAt(t *testing.T) {
+	t.Parallel()
 	// "a week before, at the module's own time": across the change to summer time it stays 09:00 local (167 real hours).
 	c := cohortAt(t, at(2026, 4, 1, 9, 0), at(2026, 4, 8, 9, 0), at(2026, 4, 15, 9, 0), at(2026, 4, 22, 9, 0))
 	rules := []content.Rule{{ID: "week", Kind: "preparation", Title: "Week", Modules: []int{1}, Anchor: "module_start",
@@ -256,6 +261,7 @@ func TestPlanDaysWithoutAt(t *testing.T) {
 }
 
 func TestPlanHolidayShift(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		starts []time.Time
@@ -294,6 +300,7 @@ func TestPlanHolidayShift(t *testing.T) {
 }
 
 func TestPlanHolidaysOff(t *testing.T) {
+	t.Parallel()
 	c := cohortAt(t, at(2026, 5, 4, 9, 0), at(2026, 5, 11, 9, 0), at(2026, 5, 18, 9, 0), at(2026, 6, 1, 9, 0))
 	c.Settings.Holidays = false
 	d := find(t, plan(t, c, testRules), "test/welcome/m1")
@@ -303,6 +310,7 @@ func TestPlanHolidaysOff(t *testing.T) {
 }
 
 func TestPlanUrgentAndChannelIgnoreCalendar(t *testing.T) {
+	t.Parallel()
 	c := cohortAt(t, at(2026, 12, 7, 9, 0), at(2026, 12, 14, 9, 0), at(2027, 1, 11, 9, 0), at(2027, 1, 18, 9, 0))
 	rules := []content.Rule{
 		{ID: "urgent", Kind: "reminder_hour", Title: "Nu", Modules: []int{1}, Anchor: "module_start", Days: -2,
@@ -333,6 +341,7 @@ func TestPlanUrgentAndChannelIgnoreCalendar(t *testing.T) {
 // before, at their own time; a Monday module's preparation stays on its Wednesday. The reminders the day before and
 // an hour before keep their time, and a preparation that would fall on a holiday moves to the working day before.
 func TestPlanPreparationOnAWorkingDay(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -379,6 +388,7 @@ func TestPlanPreparationOnAWorkingDay(t *testing.T) {
 }
 
 func TestPlanModulesClose(t *testing.T) {
+	t.Parallel()
 	// Modules on consecutive days: "two days before the next module" is before its own module even started, and
 	// reminder_day for module 2 (16:00 the day before) is after module 1; nothing is planned after its deadline.
 	c := cohortAt(t, at(2026, 12, 7, 9, 0), at(2026, 12, 8, 9, 0), at(2026, 12, 9, 9, 0), at(2026, 12, 10, 9, 0))
@@ -391,6 +401,7 @@ func TestPlanModulesClose(t *testing.T) {
 }
 
 func TestPlanErrors(t *testing.T) {
+	t.Parallel()
 	c := parseCohort(t, exampleCohort)
 	cal, _ := scheduler.NewCalendar(c)
 	tests := []struct {
@@ -418,6 +429,7 @@ func TestPlanErrors(t *testing.T) {
 // TestPlanDefaultGolden plans the example cohort with the course's own rules and compares the timeline
 // with testdata/example-plan.json (go test ./scheduler -run Golden -update rewrites it).
 func TestPlanDefaultGolden(t *testing.T) {
+	t.Parallel()
 	course, err := content.Default()
 	if err != nil {
 		t.Fatalf("content.Default: %v", err)

@@ -42,7 +42,9 @@ func (e *env) stored() *content.Cohort {
 }
 
 func TestResolveOnTick(t *testing.T) {
+	t.Parallel()
 	t.Run("ChannelAndTrainerByEmail", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		e.fake.AddUser(slackfake.User{ID: e.trainer, Name: "trainer", Email: "m.devries@gemeente.nl"})
 		e.cohort.Channel = "#Het-Gesprek-Test"
@@ -83,6 +85,7 @@ func TestResolveOnTick(t *testing.T) {
 	})
 
 	t.Run("UnknownChannelReportedOnceThenFound", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		e.cohort.Channel = "#het-gesprek-later"
 		e.cohort.Trainers = []string{e.trainer, "niemand@gemeente.nl"}
@@ -144,6 +147,7 @@ func TestResolveOnTick(t *testing.T) {
 	})
 
 	t.Run("ParentPastDeadlineIsMissed", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 2, local(2026, 12, 6, 10, 0))
 		e.cohort.Channel = "#het-gesprek-laat"
 		plan := e.apply(fanOutRules()[:1]) // a DM to each participant, deadline the start of module 1
@@ -167,6 +171,7 @@ func TestResolveOnTick(t *testing.T) {
 	})
 
 	t.Run("TokenRevokedPauses", func(t *testing.T) {
+		t.Parallel()
 		// A look-up refused for the token is not "channel not found": sending pauses, nothing is reported to the
 		// trainer, and the look-up succeeds once the token works again.
 		e := newEnv(t, 1, local(2026, 12, 6, 10, 0))
@@ -191,6 +196,7 @@ func TestResolveOnTick(t *testing.T) {
 	})
 
 	t.Run("ChannelOfAnotherCohort", func(t *testing.T) {
+		t.Parallel()
 		e := newEnv(t, 0, local(2026, 12, 6, 10, 0))
 		other := *e.cohort
 		other.Name = "Andere groep"

@@ -17,6 +17,7 @@ import (
 // users.info and the post to one participant. No call waits for ever: each stalled call is given up after the
 // Poster's attempt timeout and tried again, the other deliveries go out, and everyone gets their message once.
 func TestFaultStalledCalls(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 8, local(2026, 12, 6, 10, 0))
 	plan := e.apply(append(fanOutRules()[:1], fanOutRules()[4]))
 	stalled := e.people[3]

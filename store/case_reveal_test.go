@@ -19,6 +19,7 @@ func revealReq(cohortID int64, by string, at time.Time) store.RevealRequest {
 }
 
 func TestRevealNext(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	id, err := db.SaveCohort(ctx, testCohort("Deventer", "C0DEVENTER"))
@@ -101,6 +102,7 @@ func TestRevealNext(t *testing.T) {
 }
 
 func TestRevealNextConcurrent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	id, err := db.SaveCohort(ctx, testCohort("Zutphen", "C0ZUTPHEN"))
@@ -140,6 +142,7 @@ func TestRevealNextConcurrent(t *testing.T) {
 }
 
 func TestCaseChangeLocked(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	c := testCohort("Hengelo", "C0HENGELO")
@@ -200,6 +203,7 @@ func TestCaseChangeLocked(t *testing.T) {
 }
 
 func TestCaseCards(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	id, err := db.SaveCohort(ctx, testCohort("Almelo", "C0ALMELO"))

@@ -41,6 +41,7 @@ func testCohort(name, channel string) *content.Cohort {
 }
 
 func TestSaveCohort(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 
@@ -144,6 +145,7 @@ func TestSaveCohort(t *testing.T) {
 }
 
 func TestResolveCohortRefs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	c := testCohort("Leeuwarden", "#leeuwarden")
@@ -203,6 +205,7 @@ func assertCohort(t *testing.T, got, want *content.Cohort) {
 }
 
 func TestTrainerCohorts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	utrecht := testCohort("Utrecht najaar 2026", "C0UTRECHT")
@@ -239,6 +242,7 @@ func TestTrainerCohorts(t *testing.T) {
 }
 
 func TestUnresolvedCohorts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -341,6 +345,7 @@ func TestUnresolvedCohorts(t *testing.T) {
 }
 
 func TestResolveCohortChannel(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	// fixture stores a cohort in "#het-gesprek-delft" with a channel row, a row for each participant with a

@@ -29,6 +29,7 @@ func simplePlan(c *content.Cohort) []content.Delivery {
 }
 
 func TestReplacePlan(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -155,6 +156,7 @@ func TestReplacePlan(t *testing.T) {
 }
 
 func TestApplyCohortRollsBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	c := testCohort("Zwolle", "C0ZWOLLE")

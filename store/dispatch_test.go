@@ -56,6 +56,7 @@ func claimKeys(cs []store.Claim) []string {
 }
 
 func TestClaimDue(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	lease := now.Add(2 * time.Minute)
@@ -117,6 +118,7 @@ func TestClaimDue(t *testing.T) {
 }
 
 func TestMarkMissed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
@@ -139,6 +141,7 @@ func TestMarkMissed(t *testing.T) {
 }
 
 func TestLease(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
@@ -225,6 +228,7 @@ func TestLease(t *testing.T) {
 }
 
 func TestExpandDelivery(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	lease := now.Add(time.Minute)

@@ -252,6 +252,7 @@ func TestMeterFiguresAnySequence(t *testing.T) {
 	users := []string{"U0P1", "U0P2", "U0P3", "U0P4", "U0P5", "U0P6", "U0P7", "U0P8"}
 	for seed := range uint64(6) {
 		t.Run(fmt.Sprint("Seed", seed), func(t *testing.T) {
+			t.Parallel() // each seed has a cohort of its own
 			w := newFiguresWorld(t, db, fmt.Sprint("WILLEKEUR", seed), users...)
 			rng := rand.New(rand.NewPCG(seed, 7))
 			a := newAttacker()

@@ -17,6 +17,7 @@ import (
 var meterStatements = []string{"g1", "g2", "g3"}
 
 func TestMeterAnswers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, amsterdam)
@@ -149,6 +150,7 @@ func TestMeterAnswers(t *testing.T) {
 // TestMeterConcurrentAnswers clicks two statements of one measurement at the same moment, many times over: both
 // answers are stored, and the measurement is finished exactly once, when and only when the two complete it.
 func TestMeterConcurrentAnswers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	c := testCohort("Tegelijk", "C0TEGELIJK")
@@ -243,6 +245,7 @@ func TestMeterConcurrentAnswers(t *testing.T) {
 }
 
 func TestDevelopmentPlan(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, amsterdam)
@@ -279,6 +282,7 @@ func TestDevelopmentPlan(t *testing.T) {
 }
 
 func TestCohortMeter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	c := testCohort("Overzicht", "C0OVERZICHT")

@@ -56,6 +56,7 @@ func register(t *testing.T, db *store.DB, name string) *store.OwnerSession {
 }
 
 func TestOwnerLiveness(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	a := register(t, db, "a")
@@ -84,6 +85,7 @@ func TestOwnerLiveness(t *testing.T) {
 }
 
 func TestClaimOrphaned(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	lease := now.Add(2 * time.Minute)
@@ -168,6 +170,7 @@ func TestClaimOrphaned(t *testing.T) {
 }
 
 func TestAttemptAndDefer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	lease := now.Add(2 * time.Minute)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestParticipantLeavesAndRejoins(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, amsterdam)
@@ -123,6 +124,7 @@ func markDone(t *testing.T, db *store.DB, cohortID int64, user string) {
 // A participant who left cannot change their competentiemeter through an old score button, and nothing is
 // written; back in the channel, the same click counts.
 func TestMeterAnswerAfterLeaving(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	db.Now = func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, amsterdam) }

@@ -153,6 +153,7 @@ func privacyFullFixture(t *testing.T, db *store.DB) int64 {
 }
 
 func TestErasePerson(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	id := privacyFixture(t, db)
@@ -249,6 +250,7 @@ func TestErasePerson(t *testing.T) {
 // the bot does (the request, ErasePerson, FinishErasure), and searches every column of every table: her ID, her
 // DM's ID and her own words are nowhere, and what stays on purpose is only her tombstone.
 func TestErasePersonLeavesNoTrace(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	privacyFullFixture(t, db)
@@ -317,6 +319,7 @@ func TestErasePersonLeavesNoTrace(t *testing.T) {
 // TestPrivacyColumns compares PrivacyColumns with the database: every column of every table must be classified,
 // and nothing classified may be missing from the database.
 func TestPrivacyColumns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	if missing, stale := unclassified(t, db); len(missing)+len(stale) > 0 {
@@ -387,6 +390,7 @@ func unclassified(t *testing.T, db *store.DB) (missing, stale []string) {
 }
 
 func TestEraseTrainer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	id := privacyFixture(t, db)
@@ -429,6 +433,7 @@ func TestEraseTrainer(t *testing.T) {
 }
 
 func TestExportPersonalData(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	privacyFixture(t, db)
@@ -483,6 +488,7 @@ func TestExportPersonalData(t *testing.T) {
 // a row for her) is still open: the erasure waits for it, and meanwhile the dispatcher claims and sends other
 // rows without waiting for the erasure. When that transaction commits, the erasure removes its row too.
 func TestEraseDoesNotBlockDispatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	id := privacyFixture(t, db)

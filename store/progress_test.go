@@ -11,6 +11,7 @@ import (
 )
 
 func TestMarkDone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, amsterdam)
@@ -101,6 +102,7 @@ func TestMarkDone(t *testing.T) {
 }
 
 func TestRecordJoin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	now := time.Date(2026, 12, 1, 14, 0, 0, 0, amsterdam)

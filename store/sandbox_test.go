@@ -13,6 +13,7 @@ import (
 )
 
 func TestSandboxClockOffset(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	if _, ok, err := db.SandboxClockOffset(ctx); err != nil || ok {
@@ -30,6 +31,7 @@ func TestSandboxClockOffset(t *testing.T) {
 }
 
 func TestSandboxSnapshot(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 
@@ -82,6 +84,7 @@ func TestSandboxSnapshot(t *testing.T) {
 }
 
 func TestUpcomingDeliveries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	c := testCohort("Sandbox", "C0SANDBOX")

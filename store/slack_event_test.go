@@ -9,6 +9,7 @@ import (
 )
 
 func TestEventHandled(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -15,6 +15,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	t.Run("Twice", func(t *testing.T) {
 		db := storetest.New(t) // migrated once already
 		ctx := context.Background()
@@ -60,6 +61,7 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestUniqueKeys(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	var cohortID int64
@@ -121,6 +123,7 @@ func TestUniqueKeys(t *testing.T) {
 }
 
 func TestFormatError(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	var id int64
 	err := store.FormatError(db.GetContext(context.Background(), &id, `SELECT id FROM cohorts WHERE name = 'none'`))
@@ -130,6 +133,7 @@ func TestFormatError(t *testing.T) {
 }
 
 func TestAudit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	if err := db.Audit(ctx, store.AuditEntry{Actor: "U1", UserID: "U2", Action: "role_card_sent", Detail: map[string]any{"role": "moeder"}}); err != nil {
@@ -144,6 +148,7 @@ func TestAudit(t *testing.T) {
 // TestLocalServer starts the private server the bot uses by default, writes a row, restarts it, and reads the row
 // back; then it leaves a stale postmaster.pid behind and checks that the next start is not blocked by it.
 func TestLocalServer(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TEST_DATABASE_URL") != "" && testing.Short() {
 		t.Skip("short mode with an external test database")
 	}
@@ -195,6 +200,7 @@ func TestLocalServer(t *testing.T) {
 }
 
 func TestFindPostgres(t *testing.T) {
+	t.Parallel()
 	t.Run("BadPGBin", func(t *testing.T) {
 		_, err := store.FindPostgres(t.TempDir())
 		if err == nil {

@@ -103,6 +103,7 @@ var (
 )
 
 func TestAPI(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	e := newEnv(t, db)
 

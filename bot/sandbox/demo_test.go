@@ -15,6 +15,7 @@ import (
 // The demo trainer may set up a training in the sandbox (/training nieuw is for workspace admins): users.info on
 // the fake says she is the workspace's admin, and the gate lets her; the demo participants may not.
 func TestDemoTrainerMaySetUpTraining(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	e := newEnv(t, db)

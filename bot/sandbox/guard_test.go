@@ -92,6 +92,7 @@ func lockedPage(body string) bool {
 // TestGuard: the sandbox answers only its own page, with this start's token, at a loopback name; another site can
 // neither read nor act.
 func TestGuard(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	e := newEnv(t, db)
 	token := e.sb.Token()

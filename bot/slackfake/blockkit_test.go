@@ -46,6 +46,7 @@ func buttons(n int, sameID bool) string {
 }
 
 func TestMessageBlockLimits(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("é", n) }
 	tests := []struct {
 		name    string
@@ -91,6 +92,7 @@ func TestMessageBlockLimits(t *testing.T) {
 }
 
 func TestViewLimits(t *testing.T) {
+	t.Parallel()
 	modal := func(title, extra string) string {
 		return `{"type":"modal","title":{"type":"plain_text","text":"` + title + `"},"submit":{"type":"plain_text","text":"Opslaan"},"blocks":[]` + extra + `}`
 	}
@@ -131,6 +133,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 }
 
 func TestInvalidBlocksAnswer(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	rec := &recorder{}
 	w.fake.StrictT(rec)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestConversationsList(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorkspace(t, slackfake.Options{})
 	bot := w.fake.BotUserID()
@@ -119,6 +120,7 @@ func TestConversationsList(t *testing.T) {
 }
 
 func TestUsersLookupByEmail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorkspace(t, slackfake.Options{})
 	w.fake.AddUser(slackfake.User{Name: "oud", Email: "oud@example.nl", Deleted: true})
@@ -141,6 +143,7 @@ func TestUsersLookupByEmail(t *testing.T) {
 }
 
 func TestDirectoryRateLimits(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorkspace(t, slackfake.Options{})
 	if slackfake.SlackTiers["conversations.list"] != slackfake.Tier2 || slackfake.SlackTiers["users.lookupByEmail"] != slackfake.Tier3 {

@@ -95,6 +95,7 @@ func newHTTPWorkspace(t *testing.T) (*workspace, *httpApp) {
 }
 
 func TestHTTPMode(t *testing.T) {
+	t.Parallel()
 	w, app := newHTTPWorkspace(t)
 	ctx := context.Background()
 
@@ -187,6 +188,7 @@ func TestHTTPMode(t *testing.T) {
 }
 
 func TestSign(t *testing.T) {
+	t.Parallel()
 	// The example from Slack's "Verifying requests" guide.
 	body := []byte("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c")
 	got := slackfake.Sign("8f742231b10e8888abcd99yyyzzz85a5", 1531420618, body)

@@ -128,6 +128,7 @@ func (b *testBot) handle(ctx context.Context, evt socketmode.Event) {
 }
 
 func TestSocketModeCommand(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	w.fake.StrictT(t)
 	startBot(t, w)
@@ -154,6 +155,7 @@ func TestSocketModeCommand(t *testing.T) {
 }
 
 func TestSocketModeModalAndClick(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	w.fake.StrictT(t)
 	bot := startBot(t, w)
@@ -276,6 +278,7 @@ func TestSocketModeModalAndClick(t *testing.T) {
 }
 
 func TestSocketModeEventsRetryAndReconnect(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{PingInterval: 500 * time.Millisecond})
 	bot := startBot(t, w)
 	ctx := context.Background()
@@ -362,6 +365,7 @@ func TestSocketModeEventsRetryAndReconnect(t *testing.T) {
 }
 
 func TestNoApp(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	_, err := w.fake.Command(context.Background(), w.anna, w.channel, "/gesprekbot", "help")
 	if !errors.Is(err, slackfake.ErrNotConnected) {
@@ -370,6 +374,7 @@ func TestNoApp(t *testing.T) {
 }
 
 func TestAckTimeout(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{AckTimeout: 300 * time.Millisecond})
 	// A client that connects but never acks.
 	client := socketmode.New(w.api)

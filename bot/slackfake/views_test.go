@@ -13,6 +13,7 @@ import (
 )
 
 func TestViews(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	now := time.Unix(1_733_212_345, 0)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -109,6 +110,7 @@ func TestViews(t *testing.T) {
 }
 
 func TestConcurrentPosts(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	ctx := context.Background()
 	var wg sync.WaitGroup

@@ -46,6 +46,7 @@ func slackErr(err error) string {
 }
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	ctx := context.Background()
 
@@ -93,6 +94,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestRevokeBotToken(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	ctx := context.Background()
 	for _, code := range []string{"token_revoked", "invalid_auth"} {
@@ -121,6 +123,7 @@ func TestRevokeBotToken(t *testing.T) {
 }
 
 func TestChat(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	w.fake.StrictT(t)
 	ctx := context.Background()
@@ -255,6 +258,7 @@ func TestChat(t *testing.T) {
 }
 
 func TestConversations(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	ctx := context.Background()
 	var sent []string
@@ -380,6 +384,7 @@ func TestConversations(t *testing.T) {
 }
 
 func TestUpload(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	ctx := context.Background()
 	content := "Stap 3: actieplan\n"
@@ -426,6 +431,7 @@ func TestUpload(t *testing.T) {
 }
 
 func TestRateLimits(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_733_212_345, 0)
 	clock := func() time.Time { return now }
 	w := newWorkspace(t, slackfake.Options{WallNow: clock})
@@ -479,6 +485,7 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	w := newWorkspace(t, slackfake.Options{})
 	ctx := context.Background()
 	post := func(api *slack.Client) error {

@@ -1,26 +1,24 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
@@ -33,24 +31,14 @@ const chromiumPath = "/usr/bin/chromium"
 // fake and chromium at once.
 const browserWait = 20 * time.Second
 
-// browser is a headless chromium driven over the Chrome DevTools Protocol: it clicks with the mouse at an
-// element's place on the screen and types with the keyboard, as a user does.
+// browserAction bounds one call to chromium, as a lost browser must fail the test rather than hang it.
+const browserAction = 30 * time.Second
+
+// browser is a headless chromium driven with chromedp: it clicks with the mouse at an element's place on the
+// screen and types with the keyboard, as a user does.
 type browser struct {
-	t       *testing.T
-	cmd     *exec.Cmd
-	conn    *websocket.Conn
-	profile string // chromium's user data directory
-
-	mu      sync.Mutex
-	nextID  int
-	waiting map[int]chan cdpReply
-}
-
-type cdpReply struct {
-	Result json.RawMessage `json:"result"`
-	Error  *struct {
-		Message string `json:"message"`
-	} `json:"error"`
+	t   *testing.T
+	ctx context.Context // the page's chromedp context; every action runs under a deadline of its own below it
 }
 
 // startBrowser starts headless chromium with one empty page, or skips the test when chromium is not installed.
@@ -63,174 +51,50 @@ func startBrowser(t *testing.T) *browser {
 	if _, err := os.Stat(bin); err != nil {
 		t.Skipf("chromium not found at %s (apt-get install chromium, or set CHROMIUM; .ci/run installs it): browser test skipped", bin)
 	}
-	// Not t.TempDir: chromium's helper processes may still write to the profile when the test's own clean-up runs.
-	profile, err := os.MkdirTemp("", "gesprekbot-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(profile) }) // when chromium did not start; close removes it otherwise
-	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-		"--lang=nl-NL", "--user-data-dir="+profile, "--remote-debugging-address=127.0.0.1",
-		"--remote-debugging-port=0", "--window-size=1400,900", "about:blank")
-	// Its own process group, so that closing it stops its helper processes too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
+	// chromedp's defaults are headless with Puppeteer's flags, a throwaway profile it removes afterwards, and the
+	// DevTools protocol over a pipe.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("lang", "nl-NL"), chromedp.WindowSize(1400, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	// Cancelling the allocator waits for chromium to exit and its profile to be removed.
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	// The first call starts chromium and binds it to ctx: no deadline of its own, or chromium would stop with it.
+	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	b := &browser{t: t, cmd: cmd, profile: profile, waiting: map[int]chan cdpReply{}}
-	t.Cleanup(b.close)
-	found := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-	}()
-	var browserWS string
-	select {
-	case browserWS = <-found:
-	case <-time.After(30 * time.Second):
-		t.Fatal("chromium did not open its DevTools port")
-	}
-	// The page target's socket is on the same host: /devtools/page/<id>.
-	host := strings.TrimPrefix(browserWS, "ws://")
-	host = host[:strings.Index(host, "/")]
-	var pageWS string
-	for deadline := time.Now().Add(10 * time.Second); pageWS == "" && time.Now().Before(deadline); {
-		if pageWS = pageSocket(host); pageWS == "" {
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	if pageWS == "" {
-		t.Fatal("chromium has no page target")
-	}
-	conn, _, err := websocket.DefaultDialer.Dial(pageWS, nil)
-	if err != nil {
-		t.Fatalf("connect to chromium: %v", err)
-	}
-	b.conn = conn
-	go b.read()
-	b.call("Page.enable", nil)
-	b.call("Runtime.enable", nil)
-	return b
+	return &browser{t: t, ctx: ctx}
 }
 
-func pageSocket(host string) string {
-	body, err := httpGet("http://" + host + "/json/list")
-	if err != nil {
-		return ""
-	}
-	var targets []struct {
-		Type string `json:"type"`
-		WS   string `json:"webSocketDebuggerUrl"`
-	}
-	if json.Unmarshal(body, &targets) != nil {
-		return ""
-	}
-	for _, t := range targets {
-		if t.Type == "page" {
-			return t.WS
-		}
-	}
-	return ""
+// do runs actions on the page, bounded by browserAction.
+func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(b.ctx, browserAction)
+	defer cancel()
+	return chromedp.Do(ctx, actions...)
 }
 
-func (b *browser) read() {
-	for {
-		var msg struct {
-			ID int `json:"id"`
-			cdpReply
-		}
-		if err := b.conn.ReadJSON(&msg); err != nil {
-			b.mu.Lock()
-			for id, ch := range b.waiting {
-				close(ch)
-				delete(b.waiting, id)
-			}
-			b.mu.Unlock()
-			return
-		}
-		if msg.ID == 0 {
-			continue // an event
-		}
-		b.mu.Lock()
-		ch := b.waiting[msg.ID]
-		delete(b.waiting, msg.ID)
-		b.mu.Unlock()
-		if ch != nil {
-			ch <- msg.cdpReply
-		}
-	}
-}
-
-// send calls a DevTools method and returns its result or error.
-func (b *browser) send(method string, params any) (json.RawMessage, error) {
-	b.mu.Lock()
-	b.nextID++
-	id := b.nextID
-	ch := make(chan cdpReply, 1)
-	b.waiting[id] = ch
-	err := b.conn.WriteJSON(map[string]any{"id": id, "method": method, "params": params})
-	b.mu.Unlock()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
-	}
-	select {
-	case r, ok := <-ch:
-		if !ok {
-			return nil, fmt.Errorf("%s: chromium went away", method)
-		}
-		if r.Error != nil {
-			return nil, fmt.Errorf("%s: %s", method, r.Error.Message)
-		}
-		return r.Result, nil
-	case <-time.After(30 * time.Second):
-		return nil, fmt.Errorf("%s: no answer from chromium", method)
-	}
-}
-
-func (b *browser) call(method string, params any) json.RawMessage {
+// navigate opens url in the page.
+func (b *browser) navigate(url string) {
 	b.t.Helper()
-	r, err := b.send(method, params)
-	if err != nil {
-		b.t.Fatal(err)
+	if err := b.do(chromedp.Navigate(url)); err != nil {
+		b.t.Fatalf("open %s: %v", url, err)
 	}
-	return r
 }
 
-// eval runs JavaScript in the page and returns its value as JSON.
+// eval runs JavaScript in the page, waiting for a promise it returns, and returns its value as JSON.
 func (b *browser) eval(js string) json.RawMessage {
 	b.t.Helper()
-	raw := b.call("Runtime.evaluate", map[string]any{"expression": js, "awaitPromise": true, "returnByValue": true})
-	var r struct {
-		Result struct {
-			Value json.RawMessage `json:"value"`
-		} `json:"result"`
-		Exception *struct {
-			Text      string `json:"text"`
-			Exception struct {
-				Description string `json:"description"`
-			} `json:"exception"`
-		} `json:"exceptionDetails"`
+	ctx, cancel := context.WithTimeout(b.ctx, browserAction)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("javascript %q: %v", js, err)
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		b.t.Fatal(err)
-	}
-	if r.Exception != nil {
-		b.t.Fatalf("javascript %q: %s %s", js, r.Exception.Text, r.Exception.Exception.Description)
-	}
-	return r.Result.Value
+	return v
 }
 
 // text returns the value of a JavaScript expression that yields a string ("" when it throws or is not a string).
@@ -299,8 +163,8 @@ func (b *browser) click(what, el string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	for _, typ := range []string{"mouseMoved", "mousePressed", "mouseReleased"} {
-		b.call("Input.dispatchMouseEvent", map[string]any{"type": typ, "x": at.X, "y": at.Y, "button": "left", "clickCount": 1})
+	if err := b.do(chromedp.MouseEvent(chromedp.MouseMoved, at.X, at.Y), chromedp.MouseClickXY(at.X, at.Y)); err != nil {
+		b.t.Fatalf("click %s: %v", what, err)
 	}
 }
 
@@ -309,22 +173,20 @@ func (b *browser) typeText(what, el, s string) {
 	b.t.Helper()
 	b.click(what, el)
 	b.waitFor(what+" to have the focus", `document.activeElement === (`+el+`)`)
-	b.call("Input.insertText", map[string]any{"text": s})
+	insert := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: s})
+		return err
+	})
+	if err := b.do(insert); err != nil {
+		b.t.Fatalf("type into %s: %v", what, err)
+	}
 }
 
 // screenshot saves a PNG of the page at path.
 func (b *browser) screenshot(path string) error {
-	raw, err := b.send("Page.captureScreenshot", map[string]any{"format": "png"})
-	if err != nil {
-		return err
-	}
-	var r struct {
-		Data string `json:"data"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	png, err := base64.StdEncoding.DecodeString(r.Data)
+	ctx, cancel := context.WithTimeout(b.ctx, browserAction)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		return err
 	}
@@ -336,58 +198,15 @@ func (b *browser) screenshot(path string) error {
 
 // html returns the page's DOM as HTML.
 func (b *browser) html() (string, error) {
-	raw, err := b.send("Runtime.evaluate", map[string]any{"expression": "document.documentElement.outerHTML", "returnByValue": true})
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Result struct {
-			Value string `json:"value"`
-		} `json:"result"`
-	}
-	err = json.Unmarshal(raw, &r)
-	return r.Result.Value, err
-}
-
-func (b *browser) close() {
-	if b.conn != nil {
-		b.conn.Close()
-	}
-	if b.cmd.Process != nil {
-		_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
-		_ = b.cmd.Wait()
-	}
-	// Helpers that were mid-write when killed are gone within moments.
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if err := os.RemoveAll(b.profile); err == nil || time.Now().After(deadline) {
-			return
-		}
-	}
+	ctx, cancel := context.WithTimeout(b.ctx, browserAction)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[string]("document.documentElement.outerHTML"))
 }
 
 // js quotes s as a JavaScript string literal.
 func js(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-func httpGet(url string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err == nil && resp.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return body, err
 }
 
 // syncBuffer collects the bot's log, which goroutines write while the test reads it.
@@ -576,14 +395,14 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Without the token the page shows nothing of the sandbox, only where to find the link.
-	b.call("Page.navigate", map[string]any{"url": sb.base + "/"})
+	b.navigate(sb.base + "/")
 	b.waitFor("the page that says to open the link from the terminal", `document.body.innerText.includes("link uit de terminal")`)
 	if n := b.count(`document.querySelectorAll("script, #messages").length`); n != 0 {
 		t.Fatalf("the page without the token has %d scripts or message lists, want none", n)
 	}
 	// The link printed in the terminal: the page opens, and the token leaves the address bar for a cookie that
 	// scripts in the page cannot read.
-	b.call("Page.navigate", map[string]any{"url": sb.open})
+	b.navigate(sb.open)
 	b.waitFor("the page to load", `document.body.dataset.ready === "1"`)
 	if got := b.text(`location.href`); got != sb.base+"/" {
 		t.Errorf("address after opening the link: %q, want %q (no token)", got, sb.base+"/")
@@ -849,7 +668,7 @@ func TestBrowser(t *testing.T) {
 			return out;
 		})()`
 		for _, origin := range []string{other.URL, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)} {
-			b.call("Page.navigate", map[string]any{"url": origin + "/"})
+			b.navigate(origin + "/")
 			b.waitFor("the page of "+origin, `document.title === "elders"`)
 			var got struct{ Read, JSON string }
 			if err := json.Unmarshal(b.eval(attack), &got); err != nil {

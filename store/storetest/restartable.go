@@ -36,6 +36,7 @@ func NewRestartable(t testing.TB) *Restartable {
 	if os.Geteuid() == 0 {
 		os.Chmod(dir, 0o755) // the server runs as the postgres user
 	}
+	fromSeed(context.Background(), dir)
 	r := &Restartable{t: t, dir: dir}
 	if r.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		t.Fatal(err)

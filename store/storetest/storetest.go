@@ -1,6 +1,7 @@
 // Package storetest gives each test a fresh, migrated database of its own on a real PostgreSQL: the server at
 // TEST_DATABASE_URL when set (its user needs CREATEDB), otherwise a throwaway private server started once per test
-// binary with the same code the bot uses by default (store.StartLocal) and removed afterwards.
+// binary with the same code the bot uses by default (store.StartLocal) and removed afterwards. That server starts
+// from a copy of a cluster initialised once per machine (seed.go), as initdb costs seconds on a busy machine.
 //
 // A package that uses it calls Main from its TestMain:
 //
@@ -69,7 +70,7 @@ func setup() error {
 			// The server runs as the postgres user, which must be able to enter the folder.
 			os.Chmod(dir, 0o755)
 		}
-		server, err = store.StartLocal(ctx, store.LocalOptions{Dir: dir, BinDir: os.Getenv("PG_BIN"), Throwaway: true})
+		server, err = startLocal(ctx, dir)
 		if err != nil {
 			return err
 		}
@@ -88,6 +89,19 @@ func setup() error {
 		return fmt.Errorf("migrate template: %w", err)
 	}
 	return nil
+}
+
+// startLocal starts a throwaway server in the empty folder dir, from a copy of the seed cluster when there is one.
+func startLocal(ctx context.Context, dir string) (*store.LocalServer, error) {
+	seeded := fromSeed(ctx, dir)
+	srv, err := store.StartLocal(ctx, store.LocalOptions{Dir: dir, BinDir: os.Getenv("PG_BIN"), Throwaway: true})
+	if err != nil && seeded {
+		// A seed that does not start (say, another PostgreSQL build at the same path) is no reason to fail.
+		fmt.Fprintf(os.Stderr, "storetest: the seed cluster did not start (%v); starting from scratch\n", err)
+		emptyDir(dir)
+		srv, err = store.StartLocal(ctx, store.LocalOptions{Dir: dir, BinDir: os.Getenv("PG_BIN"), Throwaway: true})
+	}
+	return srv, err
 }
 
 // URL creates a fresh, migrated database for t and returns its URL; it is dropped when t ends.
