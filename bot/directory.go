@@ -9,7 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
 // DirectoryOptions configures a Directory. Zero values take the defaults named.
@@ -52,7 +52,7 @@ func NewDirectory(p *Poster, opts DirectoryOptions) *Directory {
 
 // ChannelID returns the ID of the channel with this name ("#" and case do not matter): a public channel, or a
 // private one the bot is in (Slack lists no others to a bot). A channel that is not found, or that the bot is not
-// in and so cannot post in, is a content.ENOTFOUND error whose message tells the trainer what to do.
+// in and so cannot post in, is a *scheduler.NotInSlackError saying what to do.
 func (d *Directory) ChannelID(ctx context.Context, name string) (string, error) {
 	name = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "#"))
 	d.mu.Lock()
@@ -67,11 +67,11 @@ func (d *Directory) ChannelID(ctx context.Context, name string) (string, error) 
 	c, ok := d.channels[name]
 	switch {
 	case !ok:
-		return "", content.Errorf(content.ENOTFOUND, "Het kanaal #%s is niet gevonden in Slack. Bestaat het al, en is de "+
-			"bot erin uitgenodigd? Een privékanaal ziet de bot pas als hij erin zit.", name)
+		return "", &scheduler.NotInSlackError{Ref: "#" + name, Reason: "no such channel in Slack: does it exist, and " +
+			"was the bot invited? The bot sees a private channel only once it is in it."}
 	case !c.member:
-		return "", content.Errorf(content.ENOTFOUND, "De bot zit nog niet in het kanaal #%s. Nodig de bot uit in het "+
-			"kanaal, dan kan hij er de berichten van de training plaatsen.", name)
+		return "", &scheduler.NotInSlackError{Ref: "#" + name, Reason: "the bot is not in this channel yet: invite it, " +
+			"so that it can post the training's messages there."}
 	}
 	return c.id, nil
 }
@@ -105,7 +105,7 @@ func (d *Directory) list(ctx context.Context) (map[string]listedChannel, error) 
 }
 
 // UserIDByEmail returns the user ID of the active person whose Slack profile has this e-mail address. Nobody with
-// it, or only a deactivated account or a bot, is a content.ENOTFOUND error with a message for the trainer.
+// it, or only a deactivated account or a bot, is a *scheduler.NotInSlackError.
 func (d *Directory) UserIDByEmail(ctx context.Context, email string) (string, error) {
 	email = strings.TrimSpace(email)
 	var u *slack.User
@@ -117,11 +117,11 @@ func (d *Directory) UserIDByEmail(ctx context.Context, email string) (string, er
 		})
 	switch {
 	case PermanentReason(err) == "users_not_found":
-		return "", content.Errorf(content.ENOTFOUND, "Er is in Slack niemand met het e-mailadres %s.", email)
+		return "", &scheduler.NotInSlackError{Ref: email, Reason: "nobody in Slack has this e-mail address."}
 	case err != nil:
 		return "", fmt.Errorf("user by e-mail: %w", err)
 	case u.Deleted || u.IsBot:
-		return "", content.Errorf(content.ENOTFOUND, "Het Slack-account met het e-mailadres %s is niet (meer) actief.", email)
+		return "", &scheduler.NotInSlackError{Ref: email, Reason: "the Slack account with this e-mail address is not active (any more)."}
 	}
 	return u.ID, nil
 }

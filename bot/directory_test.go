@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
 // directoryWorld is a Directory on a fake workspace, on a clock the test moves.
@@ -67,10 +69,10 @@ func TestDirectoryChannelID(t *testing.T) {
 		{"Public", "het-gesprek-utrecht", public},
 		{"HashAndCase", "#Het-Gesprek-Utrecht", public},
 		{"PrivateWithTheBot", "#het-gesprek-zwolle", private},
-		{"PrivateWithoutTheBot", "#het-gesprek-geheim", "Het kanaal #het-gesprek-geheim is niet gevonden"},
-		{"Archived", "het-gesprek-oud", "Het kanaal #het-gesprek-oud is niet gevonden"},
-		{"BotNotInvited", "het-gesprek-assen", "De bot zit nog niet in het kanaal #het-gesprek-assen"},
-		{"Unknown", "#bestaat-niet", "Het kanaal #bestaat-niet is niet gevonden"},
+		{"PrivateWithoutTheBot", "#het-gesprek-geheim", "#het-gesprek-geheim: no such channel"},
+		{"Archived", "het-gesprek-oud", "#het-gesprek-oud: no such channel"},
+		{"BotNotInvited", "het-gesprek-assen", "#het-gesprek-assen: the bot is not in this channel"},
+		{"Unknown", "#bestaat-niet", "#bestaat-niet: no such channel"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +83,8 @@ func TestDirectoryChannelID(t *testing.T) {
 				}
 				return
 			}
-			if content.ErrorCode(err) != content.ENOTFOUND || !strings.HasPrefix(content.ErrorMessage(err), tt.want) {
+			var nf *scheduler.NotInSlackError
+			if content.ErrorCode(err) != content.ENOTFOUND || !errors.As(err, &nf) || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("ChannelID(%q) = %q, %v; want ENOTFOUND %q", tt.channel, id, err, tt.want)
 			}
 		})
@@ -166,9 +169,9 @@ func TestDirectoryUserIDByEmail(t *testing.T) {
 	}{
 		{"Found", "m.devries@utrecht.nl", trainer},
 		{"CaseDoesNotMatter", "M.deVries@Utrecht.nl", trainer},
-		{"Nobody", "niemand@utrecht.nl", "Er is in Slack niemand met het e-mailadres niemand@utrecht.nl"},
-		{"Deactivated", "oud@utrecht.nl", "Er is in Slack niemand met het e-mailadres oud@utrecht.nl"},
-		{"Bot", "agenda@utrecht.nl", "Het Slack-account met het e-mailadres agenda@utrecht.nl is niet (meer) actief"},
+		{"Nobody", "niemand@utrecht.nl", "niemand@utrecht.nl: nobody in Slack"},
+		{"Deactivated", "oud@utrecht.nl", "oud@utrecht.nl: nobody in Slack"},
+		{"Bot", "agenda@utrecht.nl", "agenda@utrecht.nl: the Slack account with this e-mail address is not active"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,7 +182,8 @@ func TestDirectoryUserIDByEmail(t *testing.T) {
 				}
 				return
 			}
-			if content.ErrorCode(err) != content.ENOTFOUND || !strings.HasPrefix(content.ErrorMessage(err), tt.want) {
+			var nf *scheduler.NotInSlackError
+			if content.ErrorCode(err) != content.ENOTFOUND || !errors.As(err, &nf) || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("UserIDByEmail(%q) = %q, %v; want ENOTFOUND %q", tt.email, id, err, tt.want)
 			}
 		})

@@ -43,6 +43,8 @@ func testPhrases() content.Phrases {
 		ErrorGeneric:    "Er ging iets mis. Probeer het later nog eens.",
 		TryAgain:        "Dat lukt nu even niet, probeer het zo opnieuw.",
 		UnknownCommand:  "Dit commando ken ik niet: {commando}.",
+		UnknownAction:   "Deze knop werkt niet meer.",
+		UnknownView:     "Dit formulier werkt niet meer.",
 		HelpParticipant: "*Wat doet de bot?*\nJe krijgt leesstof en herinneringen.",
 		HelpTrainer:     "*Voor trainers*\n`/casus reveal` zet de volgende stap klaar.",
 	}
@@ -272,7 +274,7 @@ func TestEndToEnd(t *testing.T) {
 				}
 				eventually(t, "the 'button no longer works' ephemeral", func() bool {
 					for _, m := range w.fake.Ephemerals(w.anna) {
-						if m.Text == handlers.TextUnknownAction {
+						if m.Text == testPhrases().UnknownAction {
 							return true
 						}
 					}

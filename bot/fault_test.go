@@ -11,7 +11,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
-	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
@@ -74,7 +73,7 @@ func TestFaultInteractionDatabaseDown(t *testing.T) {
 	// The question message as the meter posts it; the click goes to the bot's own meter.
 	meter := handlers.RegisterMeter(handlers.NewRegistry(course.Phrases, w.Log), handlers.MeterDeps{Course: course, Store: db, Log: w.Log})
 
-	ms, err := db.StartMeasurement(ctx, c.ID, anna, store.MeterVoormeting)
+	ms, err := db.StartMeasurement(ctx, c.ID, anna, content.MeterVoormeting)
 	if err != nil {
 		t.Fatal(err)
 	}

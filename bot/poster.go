@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
@@ -656,7 +657,7 @@ func (p *Poster) backoff(n int) time.Duration {
 // unchanged.
 // Message text is never recorded: it may hold a participant's scores.
 func (p *Poster) failed(ctx context.Context, method, channel string, m Message, err error) error {
-	var pe *PermanentError
+	var pe *scheduler.PermanentError
 	if !errors.As(err, &pe) || pe.Workspace() {
 		// A refusal of the whole workspace (revoked token, missing scope) is not this message's failure: the caller
 		// says so once (the dispatcher pauses, logs and audits it), not once per message.

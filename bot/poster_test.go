@@ -13,6 +13,7 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
@@ -250,7 +251,7 @@ func TestPosterPermanentErrors(t *testing.T) {
 			m.DeliveryKey = "key-" + tt.name
 			m.UserID = w.anna
 			_, err := w.poster.Send(context.Background(), m)
-			var pe *bot.PermanentError
+			var pe *scheduler.PermanentError
 			if !errors.As(err, &pe) || pe.Reason != tt.reason {
 				t.Fatalf("err %v, want permanent %s", err, tt.reason)
 			}

@@ -102,14 +102,13 @@ func (s *Sender) CheckAuth(ctx context.Context) error {
 	return permanent(err)
 }
 
-// permanent marks the Poster's permanent errors for the dispatcher: the workspace's, and the message's own.
+// permanent marks a refusal of the whole workspace for the dispatcher; the message's own permanent errors are
+// *scheduler.PermanentError already. A workspace refusal keeps the words of the Poster's error but not the
+// *scheduler.PermanentError in it: it is not the message's failure, and nothing should fail a delivery for it.
 func permanent(err error) error {
-	var pe *PermanentError
+	var pe *scheduler.PermanentError
 	if errors.As(err, &pe) && pe.Workspace() {
-		return &scheduler.WorkspaceError{Reason: pe.Reason, Err: err}
-	}
-	if IsPermanent(err) {
-		return &scheduler.PermanentError{Reason: PermanentReason(err), Err: err}
+		return &scheduler.WorkspaceError{Reason: pe.Reason, Err: errors.New(err.Error())}
 	}
 	return err
 }

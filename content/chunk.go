@@ -5,13 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// Slack's limits that content must respect.
-const (
-	MaxSectionText = 3000 // characters in one section block's text
-	MaxButtonLabel = 75   // characters in a button label
-	MaxModalTitle  = 24   // characters in a modal's title
-)
-
 // Chunks splits text into pieces of at most max characters: at paragraph boundaries (blank lines) first, then at
 // line breaks, then between sentences. It never cuts a sentence; a single sentence longer than max comes back as
 // one over-long chunk, which validation reports.

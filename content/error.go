@@ -33,14 +33,37 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for any other non-nil error, and ""
-// for nil.
+// Coded is an error that says its code itself without carrying words: the store's typed errors, whose facts the
+// handlers put into a phrase.
+type Coded interface {
+	error
+	ErrorCode() string
+}
+
+// ErrorCode returns the code of the first *Error or Coded error in err's chain, EINTERNAL for any other non-nil
+// error, and "" for nil.
 func ErrorCode(err error) string {
-	var e *Error
 	if err == nil {
 		return ""
-	} else if errors.As(err, &e) {
-		return e.Code
+	}
+	for e := err; e != nil; {
+		switch v := e.(type) {
+		case *Error:
+			return v.Code
+		case Coded:
+			return v.ErrorCode()
+		case interface{ Unwrap() error }:
+			e = v.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, inner := range v.Unwrap() {
+				if c := ErrorCode(inner); c != EINTERNAL {
+					return c
+				}
+			}
+			return EINTERNAL
+		default:
+			return EINTERNAL
+		}
 	}
 	return EINTERNAL
 }

@@ -39,6 +39,8 @@ type Phrases struct {
 	TryAgain             string `yaml:"try_again"`             // "probeer het zo opnieuw"
 	NotTrainer           string `yaml:"not_trainer"`           // refusal of a trainer command
 	UnknownCommand       string `yaml:"unknown_command"`       // {commando}
+	UnknownAction        string `yaml:"unknown_action"`        // a click on a button the bot no longer knows
+	UnknownView          string `yaml:"unknown_view"`          // a submitted form the bot no longer knows
 	HelpParticipant      string `yaml:"help_participant"`      // /gesprekbot help for participants
 	HelpTrainer          string `yaml:"help_trainer"`          // /gesprekbot help for trainers
 	DataExported         string `yaml:"data_exported"`         // after a participant exports own data
@@ -345,6 +347,29 @@ type Phrases struct {
 	ModuleInfoUnknown        string `yaml:"module_info_unknown"`
 	// CasusStatusTrainerNote introduces the manual's note to the trainer about the next stage (/casus status).
 	CasusStatusTrainerNote string `yaml:"casus_status_trainer_note"`
+	// What the store reports, in words (handlers/errors.go chooses among them).
+	ErrorNotFound         string `yaml:"error_not_found"` // something the user asked for is not there
+	ErrorExists           string `yaml:"error_exists"`    // something the user made exists already
+	CohortNotFound        string `yaml:"cohort_not_found"`
+	CohortNotNamed        string `yaml:"cohort_not_named"` // {cohort}
+	CohortNotInChannel    string `yaml:"cohort_not_in_channel"`
+	ChannelTaken          string `yaml:"channel_taken"` // {kanaal}
+	NotEnrolled           string `yaml:"not_enrolled"`
+	CasusStageNotRevealed string `yaml:"casus_stage_not_revealed"`
+	CasusChangeLocked     string `yaml:"casus_change_locked"` // {cohort} {datum} {casus} {stap}
+	PrivacyUnknownUser    string `yaml:"privacy_unknown_user"`
+	PrivacyTrainerRunning string `yaml:"privacy_trainer_running"` // {cohort}
+	MeterLocked           string `yaml:"meter_locked"`
+	MeterStale            string `yaml:"meter_stale"`
+	MeterNotYours         string `yaml:"meter_not_yours"`
+	MeterNotFound         string `yaml:"meter_not_found"`
+	MeterGone             string `yaml:"meter_gone"` // a button of a measurement that is gone
+	MeterNotStarted       string `yaml:"meter_not_started"`
+	MeterUnknownAnswer    string `yaml:"meter_unknown_answer"`
+	MeterIncomplete       string `yaml:"meter_incomplete"`
+	MeterReopenTooLate    string `yaml:"meter_reopen_too_late"`
+	MeterNotFinished      string `yaml:"meter_not_finished"`
+	MeterNoPlan           string `yaml:"meter_no_plan"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -390,6 +415,8 @@ var phraseSpecs = []phraseSpec{
 	{"try_again", func(p *Phrases) string { return p.TryAgain }, false, nil},
 	{"not_trainer", func(p *Phrases) string { return p.NotTrainer }, false, nil},
 	{"unknown_command", func(p *Phrases) string { return p.UnknownCommand }, false, []string{"commando"}},
+	{"unknown_action", func(p *Phrases) string { return p.UnknownAction }, false, nil},
+	{"unknown_view", func(p *Phrases) string { return p.UnknownView }, false, nil},
 	{"help_participant", func(p *Phrases) string { return p.HelpParticipant }, false, nil},
 	{"help_trainer", func(p *Phrases) string { return p.HelpTrainer }, false, nil},
 	{"data_exported", func(p *Phrases) string { return p.DataExported }, false, nil},
@@ -693,4 +720,27 @@ var phraseSpecs = []phraseSpec{
 	{"module_info_close", func(p *Phrases) string { return p.ModuleInfoClose }, true, nil},
 	{"module_info_unknown", func(p *Phrases) string { return p.ModuleInfoUnknown }, false, nil},
 	{"casus_status_trainer_note", func(p *Phrases) string { return p.CasusStatusTrainerNote }, false, nil},
+	// What the store reports, in words.
+	{"error_not_found", func(p *Phrases) string { return p.ErrorNotFound }, false, nil},
+	{"error_exists", func(p *Phrases) string { return p.ErrorExists }, false, nil},
+	{"cohort_not_found", func(p *Phrases) string { return p.CohortNotFound }, false, nil},
+	{"cohort_not_named", func(p *Phrases) string { return p.CohortNotNamed }, false, []string{"cohort"}},
+	{"cohort_not_in_channel", func(p *Phrases) string { return p.CohortNotInChannel }, false, nil},
+	{"channel_taken", func(p *Phrases) string { return p.ChannelTaken }, false, []string{"kanaal"}},
+	{"not_enrolled", func(p *Phrases) string { return p.NotEnrolled }, false, nil},
+	{"casus_stage_not_revealed", func(p *Phrases) string { return p.CasusStageNotRevealed }, false, nil},
+	{"casus_change_locked", func(p *Phrases) string { return p.CasusChangeLocked }, false, []string{"cohort", "datum", "casus", "stap"}},
+	{"privacy_unknown_user", func(p *Phrases) string { return p.PrivacyUnknownUser }, false, nil},
+	{"privacy_trainer_running", func(p *Phrases) string { return p.PrivacyTrainerRunning }, false, []string{"cohort"}},
+	{"meter_locked", func(p *Phrases) string { return p.MeterLocked }, false, nil},
+	{"meter_stale", func(p *Phrases) string { return p.MeterStale }, false, nil},
+	{"meter_not_yours", func(p *Phrases) string { return p.MeterNotYours }, false, nil},
+	{"meter_not_found", func(p *Phrases) string { return p.MeterNotFound }, false, nil},
+	{"meter_gone", func(p *Phrases) string { return p.MeterGone }, false, nil},
+	{"meter_not_started", func(p *Phrases) string { return p.MeterNotStarted }, false, nil},
+	{"meter_unknown_answer", func(p *Phrases) string { return p.MeterUnknownAnswer }, false, nil},
+	{"meter_incomplete", func(p *Phrases) string { return p.MeterIncomplete }, false, nil},
+	{"meter_reopen_too_late", func(p *Phrases) string { return p.MeterReopenTooLate }, false, nil},
+	{"meter_not_finished", func(p *Phrases) string { return p.MeterNotFinished }, false, nil},
+	{"meter_no_plan", func(p *Phrases) string { return p.MeterNoPlan }, false, nil},
 }

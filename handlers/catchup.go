@@ -107,7 +107,7 @@ func CatchUpMessage(v ModuleView, userID string, st CatchUpState, progress map[s
 		if st.Preparation == 0 && len(cases) == 0 {
 			blocks = append(blocks, sections(v.Phrases.CatchUpNothing)...)
 		}
-		if len(blocks) <= maxBlocks || len(stages) == 0 {
+		if len(blocks) <= content.MaxMessageBlocks || len(stages) == 0 {
 			return checkLimits(Message{Text: firstLine(intro), Blocks: blocks})
 		}
 		stages = oldestOut(stages)

@@ -14,11 +14,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
-// ErrSkip is returned by Render when the recipient has nothing to receive: an only_pending reminder to someone who
-// already did what it is about (homework done, the voormeting or eindmeting finished), or a case reveal for a module
-// whose cases have no stage for the channel. It is the dispatcher's own sentinel, which then posts nothing.
-var ErrSkip = scheduler.ErrSkip
-
 // Delivery kinds the renderer knows besides the schedule rules' kinds (content.RuleKinds).
 const (
 	// KindCatchUp is the one-off DM to a participant who joined the channel after the course started.
@@ -46,7 +41,7 @@ type DeliveryStore interface {
 	// UserProgress returns what a participant marked done in a cohort.
 	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
 	// Deliveries returns a cohort's deliveries with their state (a late joiner's catch-up reads what went out).
-	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
+	Deliveries(ctx context.Context, cohortID int64) ([]content.Delivery, error)
 	// CaseReveals returns the case stages revealed in a cohort (a late joiner's catch-up shows the posted ones).
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	// MeterDone reports whether a participant finished a run of the competentiemeter.
@@ -55,7 +50,7 @@ type DeliveryStore interface {
 	// HomeworkPlanModule.
 	PlanChecker
 	// Participation says whether a recipient left the cohort's channel: they get no more DMs.
-	Participation(ctx context.Context, cohortID int64, userID string) (store.Participation, error)
+	Participation(ctx context.Context, cohortID int64, userID string) (content.Participation, error)
 }
 
 // SkipReasonLeft is what a DM to someone who left the cohort's channel records when it is cancelled.
@@ -89,7 +84,7 @@ func (d *Deliveries) Deliver(ctx context.Context, c *content.Cohort, del content
 		return "", "", true, fmt.Errorf("deliver %s: %w", del.Key, err)
 	}
 	if len(posted) == 0 {
-		return "", "", true, ErrSkip
+		return "", "", true, scheduler.ErrSkip
 	}
 	return posted[0].Channel, posted[0].TS, true, nil
 }
@@ -107,8 +102,10 @@ func (d *Deliveries) now() time.Time {
 }
 
 // Render returns the message for delivery del of cohort c to recipient: a Slack user ID for a DM, "" for the
-// channel. text is the notification and fallback text, blocks the Block Kit layout. It returns ErrSkip when the
-// recipient has nothing to receive, or left the cohort's channel.
+// channel. text is the notification and fallback text, blocks the Block Kit layout. It returns scheduler.ErrSkip
+// (the dispatcher then posts nothing) when the recipient has nothing to receive: an only_pending reminder to someone
+// who already did what it is about, a case reveal for a module whose cases have no stage for the channel, or a
+// recipient who left the cohort's channel.
 func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.Delivery, recipient string) (string, []slack.Block, error) {
 	m, err := d.view(c, del)
 	if err != nil {
@@ -160,7 +157,7 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 		var hw HomeworkState
 		hw, err = homeworkState(ctx, d.Store, c.ID, recipient, m.Number, progress)
 		if hw.Done {
-			return "", nil, ErrSkip
+			return "", nil, scheduler.ErrSkip
 		}
 		if err == nil {
 			msg, err = HomeworkReminderMessage(m)
@@ -182,8 +179,8 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 	return msg.Text, msg.Blocks, nil
 }
 
-// meterPending returns ErrSkip when recipient has nothing to do for the meter reminder of module n: they finished
-// the measurement it is about, or, for the eindmeting, the meter no longer takes changes to it
+// meterPending returns scheduler.ErrSkip when recipient has nothing to do for the meter reminder of module n: they
+// finished the measurement it is about, or, for the eindmeting, the meter no longer takes changes to it
 // (EindmetingReopenDays after module 4). The rule cannot name that moment as its deadline, so that a reminder late
 // after an outage does not ask for a date gone by; the eindmeting invitation itself still goes out.
 func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int, recipient string) error {
@@ -191,8 +188,8 @@ func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int,
 	if !ok {
 		return fmt.Errorf("meter reminder: no measurement around module %d", n)
 	}
-	if run == MeterEindmeting && !d.now().Before(reopenUntil(c, store.MeterEindmeting)) {
-		return ErrSkip
+	if run == MeterEindmeting && !d.now().Before(reopenUntil(c, content.MeterEindmeting)) {
+		return scheduler.ErrSkip
 	}
 	if c.ID <= 0 || d.Store == nil {
 		return nil
@@ -202,7 +199,7 @@ func (d *Deliveries) meterPending(ctx context.Context, c *content.Cohort, n int,
 		return err
 	}
 	if done {
-		return ErrSkip
+		return scheduler.ErrSkip
 	}
 	return nil
 }
@@ -295,18 +292,8 @@ func parseProgressBlockID(blockID string) (kind string, cohortID int64, item str
 	return parts[0], id, parts[2], true
 }
 
-// Dutch names for dates: "maandag 7 december".
-var (
-	dutchWeekdays = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
-	dutchMonths   = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-		"september", "oktober", "november", "december"}
-)
-
-// DutchDate returns t's date in loc as "maandag 7 december".
-func DutchDate(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	return dutchWeekdays[t.Weekday()] + " " + strconv.Itoa(t.Day()) + " " + dutchMonths[t.Month()-1]
-}
+// DutchDate returns t's date in loc as "maandag 7 december" (content.DateLong).
+func DutchDate(t time.Time, loc *time.Location) string { return content.DateLong.Format(t.In(loc)) }
 
 // DutchClock returns t's time of day in loc as "09:00".
 func DutchClock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
@@ -315,9 +302,6 @@ func DutchClock(t time.Time, loc *time.Location) string { return t.In(loc).Forma
 func DutchDateTime(t time.Time, loc *time.Location) string {
 	return DutchDate(t, loc) + " om " + DutchClock(t, loc)
 }
-
-// maxBlocks is Slack's limit on the blocks of one message.
-const maxBlocks = 50
 
 // sections returns text as mrkdwn section blocks of at most content.MaxSectionText characters each.
 func sections(text string) []slack.Block {
@@ -396,8 +380,8 @@ func joinDutch(items []string) string {
 // checkLimits reports a message that Slack would refuse: too many blocks, a section text too long, a button label
 // too long. The builders keep within them; this catches content that does not.
 func checkLimits(m Message) (Message, error) {
-	if len(m.Blocks) > maxBlocks {
-		return Message{}, fmt.Errorf("message has %d blocks, Slack allows %d", len(m.Blocks), maxBlocks)
+	if len(m.Blocks) > content.MaxMessageBlocks {
+		return Message{}, fmt.Errorf("message has %d blocks, Slack allows %d", len(m.Blocks), content.MaxMessageBlocks)
 	}
 	for i, b := range m.Blocks {
 		switch b := b.(type) {

@@ -14,6 +14,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
@@ -239,7 +240,7 @@ func TestRenderEveryRule(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("%s/%s/m%d", lvb, r.ID, n), func(t *testing.T) {
 					text, blocks, err := d.Render(context.Background(), c, del, recipient)
-					if errors.Is(err, handlers.ErrSkip) {
+					if errors.Is(err, scheduler.ErrSkip) {
 						return
 					}
 					if err != nil {
@@ -298,10 +299,10 @@ func TestRenderSkipsAndRefuses(t *testing.T) {
 		wantErr   error // nil: a message
 		wantFail  bool  // any other error
 	}{
-		{"HomeworkReminderDone", plannedDelivery(c, "homework_reminder", 2), "U0DONE", handlers.ErrSkip, false},
+		{"HomeworkReminderDone", plannedDelivery(c, "homework_reminder", 2), "U0DONE", scheduler.ErrSkip, false},
 		{"HomeworkReminderOpen", plannedDelivery(c, "homework_reminder", 2), "U0OPEN", nil, false},
 		{"HomeworkReminderOtherModule", plannedDelivery(c, "homework_reminder", 1), "U0DONE", nil, false},
-		{"MeterReminderFinished", plannedDelivery(c, "meter_reminder", 1), "U0DONE", handlers.ErrSkip, false},
+		{"MeterReminderFinished", plannedDelivery(c, "meter_reminder", 1), "U0DONE", scheduler.ErrSkip, false},
 		{"MeterReminderHalfway", plannedDelivery(c, "meter_reminder", 1), "U0BUSY", nil, false},
 		{"MeterReminderNotStarted", plannedDelivery(c, "meter_reminder", 1), "U0OPEN", nil, false},
 		{"UnknownKind", plannedDelivery(c, "poll", 1), "U0OPEN", nil, true},
@@ -312,7 +313,7 @@ func TestRenderSkipsAndRefuses(t *testing.T) {
 			_, blocks, err := d.Render(ctx, c, tt.del, tt.recipient)
 			switch {
 			case tt.wantFail:
-				if err == nil || errors.Is(err, handlers.ErrSkip) {
+				if err == nil || errors.Is(err, scheduler.ErrSkip) {
 					t.Fatalf("err = %v, want a failure", err)
 				}
 			case tt.wantErr != nil:
@@ -399,7 +400,7 @@ func TestDeliverCaseReveal(t *testing.T) {
 	if _, _, handled, _ := d.Deliver(ctx, c, plannedDelivery(c, "homework", 1)); handled {
 		t.Fatal("Deliver took a homework delivery; it is Render's")
 	}
-	if _, _, handled, err := d.Deliver(ctx, c, plannedDelivery(c, "case_reveal", 2)); !handled || !errors.Is(err, handlers.ErrSkip) {
+	if _, _, handled, err := d.Deliver(ctx, c, plannedDelivery(c, "case_reveal", 2)); !handled || !errors.Is(err, scheduler.ErrSkip) {
 		t.Fatalf("nothing revealed: handled %v, err %v; want ErrSkip", handled, err)
 	}
 	posted = []handlers.AutoRevealed{{CaseID: "johan", StageID: "gedrag", Channel: "C0UTRECHT", TS: "1.2"}, {CaseID: "richard", StageID: "gedrag", Channel: "C0UTRECHT", TS: "1.3"}}

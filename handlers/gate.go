@@ -23,7 +23,7 @@ type GateStore interface {
 	// EmailTrainers returns the trainers cohorts still list by e-mail address.
 	EmailTrainers(ctx context.Context) ([]store.TrainerRef, error)
 	SetCohortTrainer(ctx context.Context, cohortID int64, ref, userID string) error
-	Participation(ctx context.Context, cohortID int64, userID string) (store.Participation, error)
+	Participation(ctx context.Context, cohortID int64, userID string) (content.Participation, error)
 	Audit(ctx context.Context, e store.AuditEntry) error
 }
 

@@ -20,9 +20,6 @@ import (
 // EventAppHomeOpened is the event Slack sends when someone opens the bot's App Home.
 const EventAppHomeOpened = "app_home_opened"
 
-// maxViewBlocks is Slack's limit on the blocks of a view (modal or App Home).
-const maxViewBlocks = 100
-
 // HomeStore is what the App Home reads; *store.DB implements it.
 type HomeStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
@@ -30,14 +27,14 @@ type HomeStore interface {
 	MeterCohortsOf(ctx context.Context, userID string) ([]int64, error)
 	UserProgress(ctx context.Context, cohortID int64, userID string) ([]store.Progress, error)
 	CohortProgress(ctx context.Context, cohortID int64) ([]store.Progress, error)
-	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (store.Measurement, error)
+	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error)
 	MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error)
 	DevelopmentPlanExists(ctx context.Context, cohortID int64, userID string) (bool, error)
 	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
 	CaseReveals(ctx context.Context, cohortID int64) ([]store.CaseReveal, error)
 	DeliveryCounts(ctx context.Context, cohortID int64) (map[string]int, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
-	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error)
 }
 
 // HomeSlack publishes the App Home; cmd wires it to the bot's Poster.
@@ -277,7 +274,7 @@ func (h *Home) participant(ctx context.Context, c *content.Cohort, userID string
 				return nil, err
 			}
 		}
-		if kind == store.MeterVoormeting {
+		if kind == content.MeterVoormeting {
 			p.Voormeting = st
 		} else {
 			p.Eindmeting = st
@@ -316,10 +313,10 @@ func (h *Home) trainerCohort(ctx context.Context, c *content.Cohort, now time.Ti
 			continue
 		}
 		people[r.UserID] = true
-		if m, ok := r.Measurements[store.MeterVoormeting]; ok && m.Finished() {
+		if m, ok := r.Measurements[content.MeterVoormeting]; ok && m.Finished() {
 			t.VoormetingDone++
 		}
-		if m, ok := r.Measurements[store.MeterEindmeting]; ok && m.Finished() {
+		if m, ok := r.Measurements[content.MeterEindmeting]; ok && m.Finished() {
 			t.EindmetingDone++
 		}
 	}
@@ -371,8 +368,8 @@ type ParticipantHome struct {
 
 // MeterState is one measurement of the competentiemeter as the Home shows it.
 type MeterState struct {
-	Kind        string             // store.MeterVoormeting or store.MeterEindmeting
-	Measurement *store.Measurement // nil: not started
+	Kind        string               // content.MeterVoormeting or content.MeterEindmeting
+	Measurement *content.Measurement // nil: not started
 	Answers     map[string]int
 }
 
@@ -427,18 +424,18 @@ type homePart struct {
 	pointer   string
 }
 
-// fitView joins parts, trimming the last trimmable parts first until the view has at most maxViewBlocks blocks.
+// fitView joins parts, trimming the last trimmable parts first until the view has at most content.MaxViewBlocks blocks.
 func fitView(parts []homePart) []slack.Block {
 	total := 0
 	for _, p := range parts {
 		total += len(p.blocks)
 	}
-	for i := len(parts) - 1; i >= 0 && total > maxViewBlocks; i-- {
+	for i := len(parts) - 1; i >= 0 && total > content.MaxViewBlocks; i-- {
 		p := &parts[i]
 		if !p.trimmable || len(p.blocks) == 0 {
 			continue
 		}
-		over := total - maxViewBlocks + 1 // one block for the pointer
+		over := total - content.MaxViewBlocks + 1 // one block for the pointer
 		keep := max(len(p.blocks)-over, 0)
 		total -= len(p.blocks) - keep - 1
 		p.blocks = append(p.blocks[:keep:keep], slack.NewContextBlock("", mrkdwn(p.pointer)))
@@ -590,7 +587,7 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 	total := len(course.Meter.Statements())
 	name := capitalize(kindTitle(st.Kind))
 	label := course.Phrases.ButtonStartVoormeting
-	if st.Kind == store.MeterEindmeting {
+	if st.Kind == content.MeterEindmeting {
 		label = course.Phrases.ButtonStartEindmeting
 	}
 	ms := st.Measurement
@@ -609,7 +606,7 @@ func meterHomeBlocks(course *content.Course, now time.Time, c *content.Cohort, p
 			meterButton(c.ID, st.Kind, course.Phrases.HomeMeterGoOn)}
 	}
 	lines := []string{content.Fill(course.Phrases.HomeMeterDone, content.Vars{"meting": name, "datum": DutchDateTime(*ms.FinishedAt, loc)})}
-	if st.Kind == store.MeterEindmeting && p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
+	if st.Kind == content.MeterEindmeting && p.Voormeting.Measurement != nil && p.Voormeting.Measurement.Finished() {
 		g := Growth(course.Meter, p.Voormeting.Answers, st.Answers)
 		lines = append(lines, course.Phrases.HomeGrowth)
 		for _, a := range g.Areas {

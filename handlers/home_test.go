@@ -94,7 +94,7 @@ func TestHomeEndToEnd(t *testing.T) {
 	})
 
 	t.Run("MeterProgress", func(t *testing.T) {
-		m, err := w.db.StartMeasurement(ctx, w.cohortID, w.anna, store.MeterVoormeting)
+		m, err := w.db.StartMeasurement(ctx, w.cohortID, w.anna, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,9 +162,9 @@ func homeFixture(t *testing.T) (*content.Course, time.Time, *content.Cohort, han
 			"reading/" + mod2.Voorbereiding.Lezen[0].ID: {Kind: store.ProgressReading, Item: mod2.Voorbereiding.Lezen[0].ID, Module: 2, DoneAt: done},
 		},
 		HasPlan: true,
-		Voormeting: handlers.MeterState{Kind: store.MeterVoormeting, Answers: answers,
-			Measurement: &store.Measurement{ID: 11, CohortID: 7, UserID: "UANNA", Kind: store.MeterVoormeting, FinishedAt: &finished, Locked: true, Round: 1}},
-		Eindmeting: handlers.MeterState{Kind: store.MeterEindmeting},
+		Voormeting: handlers.MeterState{Kind: content.MeterVoormeting, Answers: answers,
+			Measurement: &content.Measurement{ID: 11, CohortID: 7, UserID: "UANNA", Kind: content.MeterVoormeting, FinishedAt: &finished, Locked: true, Round: 1}},
+		Eindmeting: handlers.MeterState{Kind: content.MeterEindmeting},
 	}
 	rc, _ := course.Case("richard")
 	rs, err := rc.Stages("richard")

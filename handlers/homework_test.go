@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
@@ -42,7 +42,7 @@ func TestHomeworkDevelopmentPlan(t *testing.T) {
 		t.Run("Reminder"+tt.name, func(t *testing.T) {
 			_, blocks, err := d.Render(ctx, c, plannedDelivery(c, "homework_reminder", tt.module), tt.recipient)
 			if tt.wantSkip {
-				if !errors.Is(err, handlers.ErrSkip) {
+				if !errors.Is(err, scheduler.ErrSkip) {
 					t.Fatalf("err = %v, want ErrSkip", err)
 				}
 				return

@@ -88,7 +88,7 @@ func TestMemberJoined(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []store.Delivery
+		var got []content.Delivery
 		for _, del := range ds {
 			if del.Recipient == "U0LATE" {
 				got = append(got, del)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
@@ -50,7 +51,7 @@ func TestMemberLeftChannel(t *testing.T) {
 	gelezen := "1/" + mod1.Voorbereiding.Lezen[0].ID
 	answers := func() map[string]int {
 		t.Helper()
-		ms, err := w.db.MeasurementOf(ctx, w.cohort.ID, anna, store.MeterVoormeting)
+		ms, err := w.db.MeasurementOf(ctx, w.cohort.ID, anna, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +130,7 @@ func TestMemberLeftChannel(t *testing.T) {
 		if status != store.StatusCancelled || reason != handlers.SkipReasonLeft {
 			t.Errorf("her DM is %s (%q), want cancelled because she left", status, reason)
 		}
-		if _, _, err := w.render.Render(ctx, w.cohort, plannedDelivery(w.cohort, "homework", 1), anna); !errors.Is(err, handlers.ErrSkip) {
+		if _, _, err := w.render.Render(ctx, w.cohort, plannedDelivery(w.cohort, "homework", 1), anna); !errors.Is(err, scheduler.ErrSkip) {
 			t.Errorf("render for her: err %v, want ErrSkip", err)
 		}
 	})

@@ -39,14 +39,14 @@ type MeterStore interface {
 	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
 	CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error)
 	MeterCohortsOf(ctx context.Context, userID string) ([]int64, error)
-	StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (store.Measurement, error)
-	MeasurementByID(ctx context.Context, id int64) (store.Measurement, error)
-	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (store.Measurement, error)
+	StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error)
+	MeasurementByID(ctx context.Context, id int64) (content.Measurement, error)
+	MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error)
 	MeterAnswers(ctx context.Context, measurementID int64) (map[string]int, error)
 	AnswerStatement(ctx context.Context, a store.MeterAnswer) (store.AnswerResult, error)
-	FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (store.Measurement, error)
+	FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (content.Measurement, error)
 	ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (store.ReopenResult, error)
-	ShareMeasurement(ctx context.Context, id int64, userID string) (store.Measurement, error)
+	ShareMeasurement(ctx context.Context, id int64, userID string) (content.Measurement, error)
 	SaveDevelopmentPlan(ctx context.Context, p store.DevelopmentPlan) (store.DevelopmentPlan, error)
 	DevelopmentPlanOf(ctx context.Context, cohortID int64, userID string) (store.DevelopmentPlan, error)
 	CohortMeter(ctx context.Context, cohortID int64) ([]store.MeterRecord, error)
@@ -56,7 +56,7 @@ type MeterStore interface {
 	// MeterShareShown reports whether trainers would now be shown a shared measurement's scores.
 	MeterShareShown(ctx context.Context, measurementID int64) (bool, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
-	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
+	ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error)
 }
 
 // MeterSlack is what the competentiemeter sends to Slack besides its replies; cmd wires it to the bot's Poster.
@@ -124,20 +124,20 @@ func (m *Meter) now() time.Time {
 }
 
 // meterKinds are the measurements in the order they are taken.
-var meterKinds = []string{store.MeterVoormeting, store.MeterEindmeting}
+var meterKinds = []string{content.MeterVoormeting, content.MeterEindmeting}
 
 // openKind says which measurement a participant of c fills in now: the eindmeting from the start of module 4,
 // before that the voormeting.
 func openKind(c *content.Cohort, now time.Time) string {
 	if m4, ok := c.Module(4); ok && !now.Before(m4.Start) {
-		return store.MeterEindmeting
+		return content.MeterEindmeting
 	}
-	return store.MeterVoormeting
+	return content.MeterVoormeting
 }
 
 // reopenUntil is the last moment a finished measurement of kind can be reopened in cohort c.
 func reopenUntil(c *content.Cohort, kind string) time.Time {
-	if kind == store.MeterVoormeting {
+	if kind == content.MeterVoormeting {
 		if m1, ok := c.Module(1); ok {
 			return m1.Start
 		}
@@ -217,7 +217,7 @@ func (m *Meter) leftError(c *content.Cohort) error {
 
 // kindTitle returns "voormeting" or "eindmeting" for use in a sentence.
 func kindTitle(kind string) string {
-	if kind == store.MeterEindmeting {
+	if kind == content.MeterEindmeting {
 		return "eindmeting"
 	}
 	return "voormeting"
@@ -253,27 +253,27 @@ func roundOf(blockID string) int {
 func questionBlockID(round int) string { return "meter_q/r" + strconv.Itoa(round) }
 
 // ownMeasurement loads a measurement and checks that userID is its participant, still in the cohort's channel.
-func (m *Meter) ownMeasurement(ctx context.Context, id int64, userID string) (store.Measurement, *content.Cohort, error) {
+func (m *Meter) ownMeasurement(ctx context.Context, id int64, userID string) (content.Measurement, *content.Cohort, error) {
 	ms, err := m.deps.Store.MeasurementByID(ctx, id)
 	if err != nil {
-		return store.Measurement{}, nil, err
+		return content.Measurement{}, nil, err
 	}
 	if ms.UserID != userID {
-		return store.Measurement{}, nil, store.ErrMeterNotYours
+		return content.Measurement{}, nil, store.ErrMeterNotYours
 	}
 	c, err := m.deps.Store.CohortByID(ctx, ms.CohortID)
 	if err != nil {
-		return store.Measurement{}, nil, err
+		return content.Measurement{}, nil, err
 	}
 	if err := m.checkPresent(ctx, c, userID); err != nil {
-		return store.Measurement{}, nil, err
+		return content.Measurement{}, nil, err
 	}
 	return ms, c, nil
 }
 
 // current is what the participant sees of a measurement right now: the next question, or the result when it is
 // finished.
-func (m *Meter) current(ctx context.Context, ms store.Measurement, c *content.Cohort, intro bool) (Message, error) {
+func (m *Meter) current(ctx context.Context, ms content.Measurement, c *content.Cohort, intro bool) (Message, error) {
 	answers, err := m.deps.Store.MeterAnswers(ctx, ms.ID)
 	if err != nil {
 		return Message{}, err
@@ -304,7 +304,7 @@ func nextStatement(ids []string, answers map[string]int, after int) int {
 }
 
 // postCurrent posts what the participant sees of a measurement as a new DM message.
-func (m *Meter) postCurrent(ctx context.Context, ms store.Measurement, c *content.Cohort, userID string) error {
+func (m *Meter) postCurrent(ctx context.Context, ms content.Measurement, c *content.Cohort, userID string) error {
 	msg, err := m.current(ctx, ms, c, true)
 	if err != nil {
 		return err

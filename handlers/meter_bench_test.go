@@ -24,7 +24,7 @@ type benchMeter struct {
 	db     *store.DB
 	reg    *handlers.Registry
 	meter  *handlers.Meter
-	ms     store.Measurement
+	ms     content.Measurement
 	ids    []string
 	cohort *content.Cohort
 	user   string
@@ -55,7 +55,7 @@ func newBenchMeter(b *testing.B) *benchMeter {
 	if _, err := w.db.RecordJoin(ctx, c.ID, w.user, nil); err != nil {
 		b.Fatal(err)
 	}
-	if w.ms, err = w.db.StartMeasurement(ctx, c.ID, w.user, store.MeterVoormeting); err != nil {
+	if w.ms, err = w.db.StartMeasurement(ctx, c.ID, w.user, content.MeterVoormeting); err != nil {
 		b.Fatal(err)
 	}
 	for _, s := range course.Meter.Statements() {

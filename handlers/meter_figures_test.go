@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
 )
@@ -30,7 +31,7 @@ func (v trainerView) group(t *testing.T, statements []string) (n int, avg map[st
 	t.Helper()
 	header := v.csv[0]
 	for _, row := range v.csv[1:] {
-		if row[0] != store.MeterVoormeting || row[1] != "groepsgemiddelde" {
+		if row[0] != content.MeterVoormeting || row[1] != "groepsgemiddelde" {
 			continue
 		}
 		if _, err := fmt.Sscanf(row[2], "%d", &n); err != nil {
@@ -57,7 +58,7 @@ func (v trainerView) group(t *testing.T, statements []string) (n int, avg map[st
 func (v trainerView) sharedScores(user string, statements []string) map[string]int {
 	header := v.csv[0]
 	for _, row := range v.csv[1:] {
-		if row[0] != store.MeterVoormeting || row[1] != user {
+		if row[0] != content.MeterVoormeting || row[1] != user {
 			continue
 		}
 		out := map[string]int{}
@@ -115,7 +116,7 @@ func (w *figuresWorld) scores(base int) map[string]int {
 func (w *figuresWorld) finish(t *testing.T, user string, scores map[string]int) {
 	t.Helper()
 	ctx := context.Background()
-	m, err := w.db.StartMeasurement(ctx, w.cohortID, user, store.MeterVoormeting)
+	m, err := w.db.StartMeasurement(ctx, w.cohortID, user, content.MeterVoormeting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,14 +126,14 @@ func (w *figuresWorld) finish(t *testing.T, user string, scores map[string]int) 
 			t.Fatal(err)
 		}
 	}
-	if done, _ := w.db.MeterDone(ctx, w.cohortID, user, store.MeterVoormeting); !done {
+	if done, _ := w.db.MeterDone(ctx, w.cohortID, user, content.MeterVoormeting); !done {
 		t.Fatalf("%s did not finish", user)
 	}
 }
 
 func (w *figuresWorld) share(t *testing.T, user string) {
 	t.Helper()
-	m, err := w.db.MeasurementOf(context.Background(), w.cohortID, user, store.MeterVoormeting)
+	m, err := w.db.MeasurementOf(context.Background(), w.cohortID, user, content.MeterVoormeting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +316,7 @@ func TestMeterFiguresReopenAndChange(t *testing.T) {
 	}
 	// Anna reopens, changes everything to 5 and finishes again.
 	ctx := context.Background()
-	m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, store.MeterVoormeting)
+	m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, content.MeterVoormeting)
 	r, err := w.db.ReopenMeasurement(ctx, m.ID, anna, meterModuleStart(1))
 	if err != nil || !r.Withdrawn {
 		t.Fatalf("reopen: %+v, %v; want the share withdrawn", r, err)
@@ -374,7 +375,7 @@ func TestMeterFiguresShareAfterFigures(t *testing.T) {
 		t.Errorf("the overview does not say why dina's scores are not shown: %q", v2.text)
 	}
 	for _, row := range v2.csv {
-		if row[0] == store.MeterVoormeting && row[1] == dina && row[4] != "ja, niet te tonen" {
+		if row[0] == content.MeterVoormeting && row[1] == dina && row[4] != "ja, niet te tonen" {
 			t.Errorf("dina's CSV row = %v, want her share marked as not shown", row)
 		}
 	}
@@ -424,7 +425,7 @@ func TestMeterShareWithdrawnOnReopen(t *testing.T) {
 	if s := shown(w.last(t, dm)); !strings.Contains(s, "Gedeeld met je trainer op") || strings.Contains(s, "laat ik je trainer niet zien") {
 		t.Errorf("after sharing anna reads %q; want it shared, and nothing about it not being shown", s)
 	}
-	m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, store.MeterVoormeting)
+	m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, content.MeterVoormeting)
 	if m.SharedAt == nil {
 		t.Fatal("Delen met trainer did not share")
 	}
@@ -447,7 +448,7 @@ func TestMeterShareWithdrawnOnReopen(t *testing.T) {
 	if s := shown(reopened); !strings.Contains(s, "delen ingetrokken") || !strings.Contains(s, "Delen met trainer") {
 		t.Errorf("after the reopen anna reads %q; want that her share was withdrawn and how to share again", s)
 	}
-	m, _ = w.db.MeasurementOf(ctx, w.cohortID, anna, store.MeterVoormeting)
+	m, _ = w.db.MeasurementOf(ctx, w.cohortID, anna, content.MeterVoormeting)
 	if m.SharedAt != nil {
 		t.Fatal("the share survived the reopen")
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/content"
-	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // StillLowScore is the highest eindmeting score that still counts as low ("Een beetje").
@@ -127,8 +126,8 @@ func (m *Meter) GrowthMessage(r GrowthReport) (Message, error) {
 
 // sendGrowth posts the growth report after a finished eindmeting, with the chart as a PNG beside it. Without a
 // finished voormeting there is nothing to compare: the participant is told so.
-func (m *Meter) sendGrowth(ctx context.Context, na store.Measurement, userID string) error {
-	voorM, err := m.deps.Store.MeasurementOf(ctx, na.CohortID, userID, store.MeterVoormeting)
+func (m *Meter) sendGrowth(ctx context.Context, na content.Measurement, userID string) error {
+	voorM, err := m.deps.Store.MeasurementOf(ctx, na.CohortID, userID, content.MeterVoormeting)
 	if err != nil && content.ErrorCode(err) != content.ENOTFOUND {
 		return fmt.Errorf("growth: %w", err)
 	}

@@ -18,8 +18,6 @@ const (
 	meterPlanPointsInput = "ontwikkelpunten_tekst"
 	meterPlanHowBlock    = "aanpak"
 	meterPlanHowInput    = "aanpak_tekst"
-	// maxPlanText bounds each answer: Slack's limit on a plain_text_input.
-	maxPlanText = 3000
 )
 
 // PlanModal is the development plan modal: Stap 3 (ontwikkelpunten) and Stap 4 (how, and with whom, you work on
@@ -32,7 +30,7 @@ func (m *Meter) PlanModal(cohortID int64, p store.DevelopmentPlan) slack.ModalVi
 	blocks = append(blocks, sections(tipsText(meter.Stap3))...)
 	points := slack.NewPlainTextInputBlockElement(plain(m.phrases.MeterPlanPointsHint), meterPlanPointsInput)
 	points.Multiline = true
-	points.MaxLength = maxPlanText
+	points.MaxLength = content.MaxInputText
 	points.InitialValue = p.Ontwikkelpunten
 	blocks = append(blocks, slack.NewInputBlock(meterPlanPointsBlock, plain(m.phrases.MeterPlanPointsLabel), nil, points))
 	blocks = append(blocks, slack.NewDividerBlock())
@@ -40,7 +38,7 @@ func (m *Meter) PlanModal(cohortID int64, p store.DevelopmentPlan) slack.ModalVi
 	blocks = append(blocks, sections(tipsText(meter.Stap4))...)
 	how := slack.NewPlainTextInputBlockElement(plain(m.phrases.MeterPlanHowHint), meterPlanHowInput)
 	how.Multiline = true
-	how.MaxLength = maxPlanText
+	how.MaxLength = content.MaxInputText
 	how.InitialValue = p.Aanpak
 	howBlock := slack.NewInputBlock(meterPlanHowBlock, plain(m.phrases.MeterPlanHowLabel), nil, how)
 	howBlock.Optional = true

@@ -10,7 +10,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/content"
-	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // Stap2Count is how many krachten and uitdagingen Stap 2 names: the manual's 5 each.
@@ -82,7 +81,7 @@ func pick(ranked []RankedStatement, n int) (chosen, tied []RankedStatement) {
 
 // ResultMessage is a finished measurement: thanks, Stap 2 with the manual's explanation, the tie rule, and the
 // buttons for the development plan, sharing with the trainer and reopening (while that is allowed).
-func (m *Meter) ResultMessage(ms store.Measurement, c *content.Cohort, answers map[string]int) (Message, error) {
+func (m *Meter) ResultMessage(ms content.Measurement, c *content.Cohort, answers map[string]int) (Message, error) {
 	meter := m.deps.Course.Meter
 	loc, err := c.Location()
 	if err != nil {

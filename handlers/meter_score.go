@@ -18,7 +18,7 @@ import (
 // buttons with the scale's labels (the current answer marked), "Vorige", and "Afronden" once every statement has a
 // score. noted, when set, confirms the answer just given; intro adds the measurement's introduction (the first
 // message of a measurement).
-func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i int, noted string, intro bool) (Message, error) {
+func (m *Meter) QuestionMessage(ms content.Measurement, answers map[string]int, i int, noted string, intro bool) (Message, error) {
 	meter := m.deps.Course.Meter
 	st, area, ok := statementAt(meter, i)
 	if !ok {
@@ -27,7 +27,7 @@ func (m *Meter) QuestionMessage(ms store.Measurement, answers map[string]int, i 
 	var blocks []slack.Block
 	if intro {
 		head := m.phrases.VoormetingIntro
-		if ms.Kind == store.MeterEindmeting {
+		if ms.Kind == content.MeterEindmeting {
 			head = m.phrases.EindmetingIntro
 		}
 		head = content.Fill(head, content.Vars{"doel": strings.TrimSpace(meter.Purpose)})
@@ -209,13 +209,13 @@ func (m *Meter) Finish(ctx context.Context, cb slack.InteractionCallback, action
 
 // finished replaces the question message with the measurement's result; after the eindmeting, the growth report
 // and its chart follow in the DM after the ack.
-func (m *Meter) finished(ctx context.Context, cb slack.InteractionCallback, ms store.Measurement, c *content.Cohort, answers map[string]int) (Response, error) {
+func (m *Meter) finished(ctx context.Context, cb slack.InteractionCallback, ms content.Measurement, c *content.Cohort, answers map[string]int) (Response, error) {
 	msg, err := m.ResultMessage(ms, c, answers)
 	if err != nil {
 		return Response{}, fmt.Errorf("meter result: %w", err)
 	}
 	res := Response{Reply: &Reply{Text: msg.Text, Blocks: msg.Blocks, ReplaceOriginal: true}}
-	if ms.Kind == store.MeterEindmeting {
+	if ms.Kind == content.MeterEindmeting {
 		userID := cb.User.ID
 		res.Later = func(ctx context.Context) (*Reply, error) {
 			return nil, m.sendGrowth(ctx, ms, userID)

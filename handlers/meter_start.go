@@ -8,7 +8,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/content"
-	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // Start handles the invitation's button (action_id "meter_start", value "voormeting" or "eindmeting", block_id
@@ -16,7 +15,7 @@ import (
 // the question where the participant left off, or the result of a finished measurement, follows as a new DM.
 func (m *Meter) Start(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (Response, error) {
 	kind := action.Value
-	if kind != store.MeterVoormeting && kind != store.MeterEindmeting {
+	if kind != content.MeterVoormeting && kind != content.MeterEindmeting {
 		return Response{}, content.Errorf(content.EINVALID, "%s", m.phrases.MeterOldButton)
 	}
 	var c *content.Cohort
@@ -59,7 +58,7 @@ func (m *Meter) begin(ctx context.Context, c *content.Cohort, userID, kind, note
 	if err := m.checkParticipant(ctx, c, userID, typed); err != nil {
 		return Response{}, err
 	}
-	if kind == store.MeterEindmeting {
+	if kind == content.MeterEindmeting {
 		if m4, ok := c.Module(4); ok && m.now().Before(m4.Start) {
 			loc, _ := c.Location()
 			return Ephemeral(content.Fill(m.phrases.MeterEindmetingLater, content.Vars{"datum": DutchDate(m4.Start, loc)})), nil

@@ -251,12 +251,12 @@ func TestMeterVoormetingAndEindmeting(t *testing.T) {
 		t.Fatalf("result shows %q", s)
 	}
 	ctx := context.Background()
-	if done, err := w.db.MeterDone(ctx, w.cohortID, anna, store.MeterVoormeting); err != nil || !done {
+	if done, err := w.db.MeterDone(ctx, w.cohortID, anna, content.MeterVoormeting); err != nil || !done {
 		t.Fatalf("voormeting done = %v, %v", done, err)
 	}
 
 	t.Run("ClickOnLockedMeasurement", func(t *testing.T) {
-		m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, store.MeterVoormeting)
+		m, _ := w.db.MeasurementOf(ctx, w.cohortID, anna, content.MeterVoormeting)
 		// An old question message of round 1, as it was before it turned into the result.
 		var sec int64
 		fmt.Sscanf(w.last(t, dm).TS, "%d.", &sec)
@@ -291,7 +291,7 @@ func TestMeterVoormetingAndEindmeting(t *testing.T) {
 			t.Errorf("anna was not told the message is old")
 		}
 		w.click(t, anna, dm, result.TS, handlers.ActionMeterFinish, "")
-		if done, _ := w.db.MeterDone(ctx, w.cohortID, anna, store.MeterVoormeting); !done {
+		if done, _ := w.db.MeterDone(ctx, w.cohortID, anna, content.MeterVoormeting); !done {
 			t.Fatal("Afronden did not finish the reopened measurement")
 		}
 	})
@@ -335,7 +335,7 @@ func TestMeterVoormetingAndEindmeting(t *testing.T) {
 			t.Fatalf("eindmeting starts with %q", s)
 		}
 		w.answerAll(t, anna, na)
-		if done, _ := w.db.MeterDone(ctx, w.cohortID, anna, store.MeterEindmeting); !done {
+		if done, _ := w.db.MeterDone(ctx, w.cohortID, anna, content.MeterEindmeting); !done {
 			t.Fatal("eindmeting not done")
 		}
 		var growth slackfake.Message
@@ -370,8 +370,8 @@ func TestMeterTrainerOverview(t *testing.T) {
 	for _, s := range w.course.Meter.Statements() {
 		ids = append(ids, s.ID)
 	}
-	finish := func(user string, score int) store.Measurement {
-		m, err := w.db.StartMeasurement(ctx, w.cohortID, user, store.MeterVoormeting)
+	finish := func(user string, score int) content.Measurement {
+		m, err := w.db.StartMeasurement(ctx, w.cohortID, user, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -576,7 +576,7 @@ func TestMeterGolden(t *testing.T) {
 		c.Modules = append(c.Modules, content.CohortModule{Number: n, Start: start, End: start.Add(4 * time.Hour), Location: "Stadhuis"})
 	}
 	finished := now.Add(-time.Hour)
-	ms := store.Measurement{ID: 42, CohortID: 7, UserID: "U0ANNA", Kind: store.MeterVoormeting, Round: 1}
+	ms := content.Measurement{ID: 42, CohortID: 7, UserID: "U0ANNA", Kind: content.MeterVoormeting, Round: 1}
 	voor, na := map[string]int{}, map[string]int{}
 	for i, s := range course.Meter.Statements() {
 		voor[s.ID], na[s.ID] = 1+i%5, 2+i%4
@@ -607,11 +607,11 @@ func TestMeterGolden(t *testing.T) {
 	}
 	golden(t, "meter_growth.json", growth)
 	recs := []store.MeterRecord{
-		{UserID: "U0ANNA", Measurements: map[string]store.Measurement{store.MeterVoormeting: {Kind: store.MeterVoormeting, FinishedAt: &finished, SharedAt: &finished}}, Scores: map[string]map[string]int{store.MeterVoormeting: voor}, HasPlan: true},
-		{UserID: "U0BRAM", Measurements: map[string]store.Measurement{store.MeterVoormeting: {Kind: store.MeterVoormeting, FinishedAt: &finished}}, Scores: map[string]map[string]int{store.MeterVoormeting: na}},
-		{UserID: "U0COR", Measurements: map[string]store.Measurement{store.MeterVoormeting: {Kind: store.MeterVoormeting, FinishedAt: &finished}}, Scores: map[string]map[string]int{store.MeterVoormeting: voor}},
-		{UserID: "U0DINA", Measurements: map[string]store.Measurement{store.MeterVoormeting: {Kind: store.MeterVoormeting}}, Scores: map[string]map[string]int{store.MeterVoormeting: partial}},
-		{UserID: "U0EVA", Measurements: map[string]store.Measurement{}, Scores: map[string]map[string]int{}},
+		{UserID: "U0ANNA", Measurements: map[string]content.Measurement{content.MeterVoormeting: {Kind: content.MeterVoormeting, FinishedAt: &finished, SharedAt: &finished}}, Scores: map[string]map[string]int{content.MeterVoormeting: voor}, HasPlan: true},
+		{UserID: "U0BRAM", Measurements: map[string]content.Measurement{content.MeterVoormeting: {Kind: content.MeterVoormeting, FinishedAt: &finished}}, Scores: map[string]map[string]int{content.MeterVoormeting: na}},
+		{UserID: "U0COR", Measurements: map[string]content.Measurement{content.MeterVoormeting: {Kind: content.MeterVoormeting, FinishedAt: &finished}}, Scores: map[string]map[string]int{content.MeterVoormeting: voor}},
+		{UserID: "U0DINA", Measurements: map[string]content.Measurement{content.MeterVoormeting: {Kind: content.MeterVoormeting}}, Scores: map[string]map[string]int{content.MeterVoormeting: partial}},
+		{UserID: "U0EVA", Measurements: map[string]content.Measurement{}, Scores: map[string]map[string]int{}},
 	}
 	sums := map[string]int{}
 	for _, scores := range []map[string]int{voor, na, voor} {
@@ -621,10 +621,10 @@ func TestMeterGolden(t *testing.T) {
 	}
 	// Voormeting: figures of an earlier look, one change since; Anna's share shown, Bram's withheld.
 	figures := []store.MeterFigures{
-		{Kind: store.MeterVoormeting, Finished: 3, Snapshot: &store.MeterSnapshot{ID: 1, TakenAt: finished.Add(-24 * time.Hour), Members: 3, Sums: sums},
+		{Kind: content.MeterVoormeting, Finished: 3, Snapshot: &store.MeterSnapshot{ID: 1, TakenAt: finished.Add(-24 * time.Hour), Members: 3, Sums: sums},
 			Pending: 2, Shared: []store.SharedMeasurement{{UserID: "U0ANNA", SharedAt: finished, Scores: voor}},
 			Withheld: []store.SharedMeasurement{{UserID: "U0BRAM", SharedAt: finished}}},
-		{Kind: store.MeterEindmeting, Hidden: store.FiguresTooFew},
+		{Kind: content.MeterEindmeting, Hidden: store.FiguresTooFew},
 	}
 	overview, err := m.OverviewMessage(c, handlers.BuildMeterOverview(recs, c.Trainers, figures))
 	if err != nil {
@@ -632,9 +632,9 @@ func TestMeterGolden(t *testing.T) {
 	}
 	golden(t, "meter_overview.json", overview)
 	// Both kinds without figures for the other reasons: 1 unseen; and figures that cannot move on yet.
-	figures[0] = store.MeterFigures{Kind: store.MeterVoormeting, Finished: 3, Hidden: store.FiguresUnseen, Unseen: 1,
+	figures[0] = store.MeterFigures{Kind: content.MeterVoormeting, Finished: 3, Hidden: store.FiguresUnseen, Unseen: 1,
 		Shared: []store.SharedMeasurement{{UserID: "U0ANNA", SharedAt: finished, Scores: voor}, {UserID: "U0BRAM", SharedAt: finished, Scores: na}}}
-	figures[1] = store.MeterFigures{Kind: store.MeterEindmeting, Finished: 4, Snapshot: &store.MeterSnapshot{ID: 2, TakenAt: finished, Members: 3, Sums: sums}}
+	figures[1] = store.MeterFigures{Kind: content.MeterEindmeting, Finished: 4, Snapshot: &store.MeterSnapshot{ID: 2, TakenAt: finished, Members: 3, Sums: sums}}
 	hidden, err := m.OverviewMessage(c, handlers.BuildMeterOverview(recs, c.Trainers, figures))
 	if err != nil {
 		t.Fatal(err)
@@ -679,7 +679,7 @@ func TestStap2TiedWording(t *testing.T) {
 		}
 	}
 	finished := meterModuleStart(1).Add(-time.Hour)
-	msg, err := m.ResultMessage(store.Measurement{ID: 1, CohortID: 7, UserID: "U0ANNA", Kind: store.MeterVoormeting, Round: 1,
+	msg, err := m.ResultMessage(content.Measurement{ID: 1, CohortID: 7, UserID: "U0ANNA", Kind: content.MeterVoormeting, Round: 1,
 		FinishedAt: &finished, Locked: true}, c, answers)
 	if err != nil {
 		t.Fatal(err)

@@ -158,8 +158,8 @@ func ModuleInfoModal(v ModuleView, trainer bool) (slack.ModalViewRequest, error)
 			blocks = append(blocks, sections(p.ModuleInfoCasussen+"\n"+notes)...)
 		}
 	}
-	if len(blocks) > maxViewBlocks {
-		return slack.ModalViewRequest{}, fmt.Errorf("module info: %d blocks, Slack allows %d in a view", len(blocks), maxViewBlocks)
+	if len(blocks) > content.MaxViewBlocks {
+		return slack.ModalViewRequest{}, fmt.Errorf("module info: %d blocks, Slack allows %d in a view", len(blocks), content.MaxViewBlocks)
 	}
 	return slack.ModalViewRequest{
 		Type:   slack.VTModal,

@@ -33,7 +33,7 @@ func seedPrivacy(t *testing.T, w *homeWorld) {
 			Item: mod1.Voorbereiding.Lezen[0].ID, Module: 1}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := w.db.StartMeasurement(ctx, w.cohortID, u.id, store.MeterVoormeting)
+		m, err := w.db.StartMeasurement(ctx, w.cohortID, u.id, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,7 +259,7 @@ func TestPrivacyForget(t *testing.T) {
 			t.Errorf("%d chat.delete calls, want one per message of the bot", n)
 		}
 		// Bram's data stays.
-		if ms, err := w.db.MeasurementOf(ctx, w.cohortID, w.bram, store.MeterVoormeting); err != nil || !ms.Finished() {
+		if ms, err := w.db.MeasurementOf(ctx, w.cohortID, w.bram, content.MeterVoormeting); err != nil || !ms.Finished() {
 			t.Fatalf("Bram's voormeting after Anna's erasure: %+v, %v", ms, err)
 		}
 		if bot, files := w.botMessages(bramDM); len(bot) < 3 || files != 1 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
@@ -231,7 +232,7 @@ func TestHomeworkDone(t *testing.T) {
 	}
 
 	// The reminder goes only to those who are not done.
-	if _, _, err := w.d.Render(ctx, w.c, plannedDelivery(w.c, "homework_reminder", 2), "U0ANNA"); !errors.Is(err, handlers.ErrSkip) {
+	if _, _, err := w.d.Render(ctx, w.c, plannedDelivery(w.c, "homework_reminder", 2), "U0ANNA"); !errors.Is(err, scheduler.ErrSkip) {
 		t.Errorf("reminder to someone done: err = %v, want ErrSkip", err)
 	}
 	if _, blocks, err := w.d.Render(ctx, w.c, plannedDelivery(w.c, "homework_reminder", 2), "U0BART"); err != nil || len(blocks) == 0 {

@@ -347,11 +347,11 @@ func (r *Registry) HandleInteraction(ctx context.Context, cb slack.InteractionCa
 func (r *Registry) handleAction(ctx context.Context, cb slack.InteractionCallback) Ack {
 	a := firstAction(cb)
 	if a == nil {
-		return Ack{Followup: &Reply{Text: TextUnknownAction}}
+		return Ack{Followup: &Reply{Text: r.phrases.UnknownAction}}
 	}
 	h, ok := r.actions[ActionKey(a.ActionID)]
 	if !ok {
-		return Ack{Followup: &Reply{Text: TextUnknownAction}}
+		return Ack{Followup: &Reply{Text: r.phrases.UnknownAction}}
 	}
 	res, err := h(ctx, cb, a)
 	if err != nil {
@@ -363,7 +363,7 @@ func (r *Registry) handleAction(ctx context.Context, cb slack.InteractionCallbac
 func (r *Registry) handleView(ctx context.Context, cb slack.InteractionCallback) Ack {
 	h, ok := r.views[cb.View.CallbackID]
 	if !ok {
-		return Ack{Payload: slack.NewUpdateViewSubmissionResponse(NoticeView(TextUnknownView))}
+		return Ack{Payload: slack.NewUpdateViewSubmissionResponse(NoticeView(r.phrases.UnknownView))}
 	}
 	res, err := h(ctx, cb)
 	if err != nil {
@@ -395,15 +395,18 @@ func (r *Registry) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEven
 	return true, nil
 }
 
-// ErrorReply turns a handler error into what the user sees: a content.Error's own message; "try again shortly"
-// when a dependency is unavailable; otherwise the generic "something went wrong", with the error logged (internals
-// never reach the user). what and id name the request for the log.
+// ErrorReply turns a handler error into what the user sees: "try again shortly" when a dependency is unavailable;
+// the phrase for a fact the store reports (storeErrorText); a content.Error's own message; otherwise the generic
+// "something went wrong", with the error logged (internals never reach the user). what and id name the request for
+// the log.
 func (r *Registry) ErrorReply(ctx context.Context, err error, what, id string) *Reply {
 	code := content.ErrorCode(err)
 	switch {
 	case code == content.EUNAVAILABLE:
 		r.log.WarnContext(ctx, "dependency unavailable", slog.String("request", what), slog.String("id", id), slog.Any("error", err))
 		return &Reply{Text: r.phrases.TryAgain}
+	case code != content.EINTERNAL && storeErrorText(&r.phrases, err) != "":
+		return &Reply{Text: storeErrorText(&r.phrases, err)}
 	case code != content.EINTERNAL && content.ErrorMessage(err) != "":
 		return &Reply{Text: content.ErrorMessage(err)}
 	case errors.Is(err, context.DeadlineExceeded):

@@ -23,6 +23,8 @@ func testPhrases() content.Phrases {
 		ErrorGeneric:    "Er ging iets mis. Probeer het later nog eens.",
 		TryAgain:        "Dat lukt nu even niet, probeer het zo opnieuw.",
 		UnknownCommand:  "Dit commando ken ik niet: {commando}.",
+		UnknownAction:   "Deze knop werkt niet meer.",
+		UnknownView:     "Dit formulier werkt niet meer.",
 		HelpParticipant: "*Wat doet de bot?*\nJe krijgt leesstof en herinneringen.\n`/competentiemeter` opent je competentiemeter.",
 		HelpTrainer:     "*Voor trainers*\n`/casus reveal` zet de volgende stap van de casus klaar.",
 	}
@@ -175,11 +177,11 @@ func TestRegistryInteraction(t *testing.T) {
 		wantFollow  string
 	}{
 		{"ActionWithSuffix", blockAction("meter_score:3"), true, "", "bewaard"},
-		{"UnknownAction", blockAction("oude_knop"), false, "", handlers.TextUnknownAction},
+		{"UnknownAction", blockAction("oude_knop"), false, "", testPhrases().UnknownAction},
 		{"ViewOK", view("cohort_setup", ""), true, "", ""},
 		{"ViewErrors", view("cohort_setup", "bad"), true, `{"response_action":"errors","errors":{"naam":"Vul een naam in."}}`, ""},
 		{"ViewContentError", view("cohort_setup", "fail"), true, "Die datum ligt in het verleden.", ""},
-		{"UnknownView", view("oud_formulier", ""), false, handlers.TextUnknownView, ""},
+		{"UnknownView", view("oud_formulier", ""), false, testPhrases().UnknownView, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

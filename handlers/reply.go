@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/slack-go/slack"
 )
 
@@ -66,14 +67,11 @@ func ViewErrors(errs map[string]string) ViewResponse {
 	return ViewResponse{Action: slack.NewErrorsViewSubmissionResponse(errs)}
 }
 
-// maxSectionText is Slack's limit on a section block's text.
-const maxSectionText = 3000
-
 // TextSections returns text as mrkdwn section blocks, split at paragraph breaks (or line breaks, or spaces) so
-// that no section exceeds Slack's 3000-character limit.
+// that no section exceeds Slack's limit (content.MaxSectionText).
 func TextSections(text string) []slack.Block {
 	var blocks []slack.Block
-	for _, part := range splitText(strings.TrimSpace(text), maxSectionText) {
+	for _, part := range splitText(strings.TrimSpace(text), content.MaxSectionText) {
 		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, false), nil, nil))
 	}
 	return blocks

@@ -27,7 +27,7 @@ type TrainingStore interface {
 	CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error)
 	CohortByName(ctx context.Context, name string) (*content.Cohort, error)
 	ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*content.Cohort) ([]content.Delivery, error)) (store.PlanResult, error)
-	Deliveries(ctx context.Context, cohortID int64) ([]store.Delivery, error)
+	Deliveries(ctx context.Context, cohortID int64) ([]content.Delivery, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
 	Audit(ctx context.Context, e store.AuditEntry) error
 }
@@ -170,10 +170,8 @@ func (t *Training) moduleTitle(n int) string {
 	return ""
 }
 
-// trainingDate writes t as a Dutch date: "maandag 7 december 2026".
-func trainingDate(t time.Time) string {
-	return fmt.Sprintf("%s %d %s %d", trainingWeekdays[t.Weekday()], t.Day(), trainingMonths[t.Month()-1], t.Year())
-}
+// trainingDate writes t as a Dutch date: "maandag 7 december 2026" (content.DateLongYear).
+func trainingDate(t time.Time) string { return content.DateLongYear.Format(t) }
 
 // trainingDateTime writes t as "maandag 7 december 2026 om 09:00".
 func trainingDateTime(t time.Time) string {
@@ -182,7 +180,7 @@ func trainingDateTime(t time.Time) string {
 
 // trainingShortDate writes t as "ma 7 dec 09:00", for lines in a list.
 func trainingShortDate(t time.Time) string {
-	return fmt.Sprintf("%s %d %s %s", trainingWeekdaysAbb[t.Weekday()], t.Day(), trainingMonthsAbb[t.Month()-1], t.Format("15:04"))
+	return content.DateShort.Format(t) + " " + t.Format("15:04")
 }
 
 // trainingModuleWhen writes a module's date and times: "maandag 14 december 2026, 09:00–13:00".

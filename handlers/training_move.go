@@ -142,7 +142,7 @@ func trainingMoveConflict(phrases content.Phrases, c *content.Cohort, n int, sta
 
 // TrainingMovedReply tells the trainer what a move changed: the module's old and new moment, each pending message
 // that got a new moment (old → new), and how many were added, cancelled or kept as they were.
-func TrainingMovedReply(phrases content.Phrases, title string, from, to content.CohortModule, res store.PlanResult, before, after []store.Delivery, loc *time.Location) *Reply {
+func TrainingMovedReply(phrases content.Phrases, title string, from, to content.CohortModule, res store.PlanResult, before, after []content.Delivery, loc *time.Location) *Reply {
 	in := func(t time.Time) time.Time {
 		if loc != nil {
 			return t.In(loc)
@@ -319,8 +319,8 @@ func trainingParseDate(words []string) (year int, month time.Month, day int, ok 
 // trainingMonth reads a Dutch month name or its abbreviation ("december", "dec", "dec."); 0 if it is none.
 func trainingMonth(w string) time.Month {
 	w = strings.TrimSuffix(strings.ToLower(w), ".")
-	for i, name := range trainingMonths {
-		if w == name || w == trainingMonthsAbb[i] || len(w) >= 3 && strings.HasPrefix(name, w) {
+	for i, name := range content.DutchMonths {
+		if w == name || w == content.DutchMonthsShort[i] || len(w) >= 3 && strings.HasPrefix(name, w) {
 			return time.Month(i + 1)
 		}
 	}
@@ -330,8 +330,8 @@ func trainingMonth(w string) time.Month {
 // trainingWeekday reports whether w is a Dutch weekday name or its abbreviation.
 func trainingWeekday(w string) bool {
 	w = strings.TrimSuffix(strings.ToLower(w), ".")
-	for i, name := range trainingWeekdays {
-		if w == name || w == trainingWeekdaysAbb[i] {
+	for i, name := range content.DutchWeekdays {
+		if w == name || w == content.DutchWeekdaysShort[i] {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -249,7 +250,8 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 		return ds, err
 	})
 	if err != nil {
-		if content.ErrorCode(err) == content.ECONFLICT {
+		var taken *store.ChannelTakenError
+		if errors.As(err, &taken) {
 			return ViewErrors(map[string]string{blockTrainingName: t.phrases.TrainingErrChannelTaken}), nil
 		}
 		return ViewResponse{}, fmt.Errorf("training nieuw: %w", err)

@@ -31,14 +31,14 @@ func (t *Training) Plan(ctx context.Context, cmd slack.SlashCommand) (Response, 
 // trainingItem is one line of a timeline: a planned delivery, and for a delivery to every participant, the rows
 // the dispatcher made from it for each of them.
 type trainingItem struct {
-	store.Delivery
-	perPerson []store.Delivery
+	content.Delivery
+	perPerson []content.Delivery
 }
 
 // trainingItems groups a cohort's stored deliveries into the planned items trainers think in. A per-participant
 // row (key "<planned key>/<user>") joins its planned row; one without a planned row (a catch-up for a late joiner)
 // joins the other rows of its rule and module under a line of their own.
-func trainingItems(ds []store.Delivery) []*trainingItem {
+func trainingItems(ds []content.Delivery) []*trainingItem {
 	byKey := map[string]*trainingItem{}
 	var items []*trainingItem
 	for _, d := range ds {
@@ -132,7 +132,7 @@ func trainingSortedKeys(m map[string]int) []string {
 // TrainingPlanReply builds the /training plan answer: a heading, then per module its date, time and place and
 // one line per delivery (when, what, to whom, its state, and why the calendar moved it), then the deliveries that
 // belong to no module. Deliveries no longer in the plan are counted, not listed.
-func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []store.Delivery) *Reply {
+func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []content.Delivery) *Reply {
 	loc, err := c.Location()
 	if err != nil {
 		loc = nil

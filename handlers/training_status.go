@@ -37,7 +37,7 @@ func (t *Training) Status(ctx context.Context, cmd slack.SlashCommand) (Response
 // TrainingStatusCounts counts a cohort's messages by status. A planned delivery to every participant counts once
 // per participant when the dispatcher has made their rows, and once as planned before that; the planned row
 // itself is not a message then.
-func TrainingStatusCounts(ds []store.Delivery) map[string]int {
+func TrainingStatusCounts(ds []content.Delivery) map[string]int {
 	counts := map[string]int{}
 	for _, it := range trainingItems(ds) {
 		if len(it.perPerson) == 0 {
@@ -55,7 +55,7 @@ func TrainingStatusCounts(ds []store.Delivery) map[string]int {
 }
 
 // TrainingStatusReply builds the /training status answer; left are the participants who left the channel.
-func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.Delivery, left []string) *Reply {
+func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []content.Delivery, left []string) *Reply {
 	loc, err := c.Location()
 	if err != nil {
 		loc = nil
@@ -75,11 +75,11 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 	b.WriteString("\n")
 	b.WriteString(phrases.TrainingStatusNote)
 
-	var failed, missed []store.Delivery
+	var failed, missed []content.Delivery
 	for _, it := range trainingItems(ds) {
 		rows := it.perPerson
 		if len(rows) == 0 {
-			rows = []store.Delivery{it.Delivery}
+			rows = []content.Delivery{it.Delivery}
 		}
 		for _, d := range rows {
 			if d.Title == "" {
@@ -93,7 +93,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 			}
 		}
 	}
-	when := func(d store.Delivery) string {
+	when := func(d content.Delivery) string {
 		due := d.DueAt
 		if loc != nil {
 			due = due.In(loc)
@@ -150,7 +150,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []store.
 }
 
 // trainingTitleOrKind is a delivery's title, or its kind when it was stored without one.
-func trainingTitleOrKind(d store.Delivery) string {
+func trainingTitleOrKind(d content.Delivery) string {
 	if d.Title != "" {
 		return d.Title
 	}

@@ -661,13 +661,13 @@ func TestTrainingMove(t *testing.T) {
 	})
 }
 
-func trDeliveries(t *testing.T, w *trainingWorld, cohortID int64) map[string]store.Delivery {
+func trDeliveries(t *testing.T, w *trainingWorld, cohortID int64) map[string]content.Delivery {
 	t.Helper()
 	ds, err := w.db.Deliveries(context.Background(), cohortID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]store.Delivery{}
+	m := map[string]content.Delivery{}
 	for _, d := range ds {
 		m[d.Key] = d
 	}

@@ -1,7 +1,7 @@
 package handlers
 
 // Tables of Dutch words the /training commands look up by a code (a delivery's status and audience, Slack's error
-// codes, weekdays and months, time zones, the LVB cases). The sentences of /training are phrases in
+// codes, time zones, the LVB cases; Dutch dates are content.DateFormat). The sentences of /training are phrases in
 // content/data/phrases.yaml (training_*).
 
 // Dutch names of the statuses of a delivery, as trainers read them in the plan.
@@ -43,15 +43,6 @@ var trainingFailureReasons = []struct{ code, text string }{
 
 // trainingFailureUnknown explains a failure whose code is not in trainingFailureReasons. {code}
 const trainingFailureUnknown = "Slack nam het bericht niet aan (foutcode `{code}`)."
-
-// Dutch weekday and month names for dates trainers read.
-var (
-	trainingWeekdays    = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
-	trainingWeekdaysAbb = [...]string{"zo", "ma", "di", "wo", "do", "vr", "za"}
-	trainingMonths      = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-		"september", "oktober", "november", "december"}
-	trainingMonthsAbb = [...]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
-)
 
 // trainingTimezones are the time zones the /training nieuw modal offers: the Netherlands first (the default),
 // then where else Dutch-speaking groups meet.

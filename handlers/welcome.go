@@ -6,7 +6,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/content"
-	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // WelcomeMessage is the DM a participant gets a week before module 1: how the bot works, the dates and places of
@@ -43,7 +42,7 @@ func MeterReminderMessage(v ModuleView) (Message, error) {
 	}
 	by, label := v.When.Start, v.Phrases.ButtonStartVoormeting
 	if run == MeterEindmeting {
-		by, label = reopenUntil(v.Cohort, store.MeterEindmeting), v.Phrases.ButtonStartEindmeting
+		by, label = reopenUntil(v.Cohort, content.MeterEindmeting), v.Phrases.ButtonStartEindmeting
 	}
 	text := content.Fill(v.Phrases.MeterReminder, content.Vars{
 		"meting": run,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
 
@@ -38,10 +39,10 @@ func TestMeterReminderEindmeting(t *testing.T) {
 	c := fixedCohort("johanna")
 	db, d := seededRenderer(t, c)
 	m4, _ := c.Module(4)
-	finishMeasurement(t, db, c, "U0DONE", store.MeterVoormeting, time.Date(2026, 12, 2, 19, 0, 0, 0, deliveryTZ), true)
-	finishMeasurement(t, db, c, "U0DONE", store.MeterEindmeting, m4.End, true)
-	finishMeasurement(t, db, c, "U0BUSY", store.MeterEindmeting, m4.End, false)
-	finishMeasurement(t, db, c, "U0VOOR", store.MeterVoormeting, time.Date(2026, 12, 2, 19, 0, 0, 0, deliveryTZ), true)
+	finishMeasurement(t, db, c, "U0DONE", content.MeterVoormeting, time.Date(2026, 12, 2, 19, 0, 0, 0, deliveryTZ), true)
+	finishMeasurement(t, db, c, "U0DONE", content.MeterEindmeting, m4.End, true)
+	finishMeasurement(t, db, c, "U0BUSY", content.MeterEindmeting, m4.End, false)
+	finishMeasurement(t, db, c, "U0VOOR", content.MeterVoormeting, time.Date(2026, 12, 2, 19, 0, 0, 0, deliveryTZ), true)
 
 	due := time.Date(2027, 1, 14, 9, 0, 0, 0, deliveryTZ) // module 4 ended Monday 11 January; three days later
 	windowEnd := m4.End.AddDate(0, 0, handlers.EindmetingReopenDays)
@@ -66,7 +67,7 @@ func TestMeterReminderEindmeting(t *testing.T) {
 			d.Now = func() time.Time { return tt.now }
 			text, blocks, err := d.Render(ctx, c, plannedDelivery(c, "meter_reminder", tt.module), tt.recipient)
 			if tt.wantRun == "" {
-				if !errors.Is(err, handlers.ErrSkip) {
+				if !errors.Is(err, scheduler.ErrSkip) {
 					t.Fatalf("err = %v, want ErrSkip", err)
 				}
 				return

@@ -73,19 +73,40 @@ type Sender interface {
 	CheckAuth(ctx context.Context) error
 }
 
-// PermanentError is how a Sender says that Slack refused a call for good (channel_not_found, is_archived,
-// invalid_blocks, ...): the delivery fails with Reason and is not tried again. A *WorkspaceError pauses sending
-// instead (pause.go); any other error is retried.
+// PermanentError is a Slack answer that retrying cannot change (channel_not_found, is_archived, invalid_blocks,
+// ...): the bot's poster returns it without retrying, after logging it and writing an audit row, and the
+// dispatcher fails the delivery with Reason. One that refuses the workspace as a whole (Workspace) is found as a
+// *WorkspaceError too, which pauses sending instead (pause.go); any other error is retried.
 type PermanentError struct {
-	Reason string // Slack's error code
-	Err    error
+	Method  string
+	Channel string
+	Reason  string   // Slack's error code, e.g. "channel_not_found"
+	Details []string // Slack's extra messages, e.g. which block is invalid
 }
 
 // Error implements error.
-func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Error() string {
+	s := fmt.Sprintf("slack %s: %s", e.Method, e.Reason)
+	if len(e.Details) > 0 {
+		s += " (" + strings.Join(e.Details, "; ") + ")"
+	}
+	return s
+}
 
-// Unwrap returns the Sender's error.
-func (e *PermanentError) Unwrap() error { return e.Err }
+// Workspace reports whether Slack refused the workspace's token or app as a whole rather than this call: every
+// other call fails the same way until someone acts (see workspaceErrors).
+func (e *PermanentError) Workspace() bool { return workspaceErrors[e.Reason] }
+
+// As lets a workspace-level refusal be found as a *WorkspaceError, however many layers it came through (a case
+// reveal posts through the handlers), so that the dispatcher pauses instead of failing the delivery.
+func (e *PermanentError) As(target any) bool {
+	t, ok := target.(**WorkspaceError)
+	if !ok || !e.Workspace() {
+		return false
+	}
+	*t = &WorkspaceError{Reason: e.Reason, Err: e}
+	return true
+}
 
 // DispatchOptions configure a Dispatcher. Zero values take the defaults named.
 type DispatchOptions struct {
@@ -585,7 +606,7 @@ func (t *tickRun) handle(r store.Claim) {
 		if !ok {
 			return
 		}
-		ch, ts, handled, err := dv.Deliver(a.ctx, c, toContent(r.Delivery))
+		ch, ts, handled, err := dv.Deliver(a.ctx, c, r.Delivery)
 		a.cancel()
 		if handled && err != nil && a.cut() {
 			t.giveBack(r)
@@ -596,7 +617,7 @@ func (t *tickRun) handle(r store.Claim) {
 			return
 		}
 	}
-	text, blocks, err := d.render.Render(ctx, c, toContent(r.Delivery), r.Recipient)
+	text, blocks, err := d.render.Render(ctx, c, r.Delivery, r.Recipient)
 	if errors.Is(err, ErrSkip) {
 		if err := d.db.FinishDelivery(ctx, r.ID, d.opts.Owner, store.StatusCancelled, skipReason(err), d.opts.Now()); err != nil {
 			t.recordErr(r, err)
@@ -905,7 +926,7 @@ func (t *tickRun) recordErr(r store.Claim, err error) {
 }
 
 // audit writes an audit row about a delivery, with its recipient as the person it is about.
-func (d *Dispatcher) audit(ctx context.Context, r store.Delivery, action string, detail map[string]any) {
+func (d *Dispatcher) audit(ctx context.Context, r content.Delivery, action string, detail map[string]any) {
 	detail["key"] = r.Key
 	detail["kind"] = r.Kind
 	detail["module"] = r.Module
@@ -925,12 +946,6 @@ func (d *Dispatcher) auditWorkspace(ctx context.Context, action string, detail m
 	if err := d.db.Audit(actx, store.AuditEntry{Actor: "bot", Action: action, Detail: detail}); err != nil {
 		d.log.ErrorContext(ctx, "audit dispatcher", slog.String("action", action), slog.Any("error", err))
 	}
-}
-
-func toContent(r store.Delivery) content.Delivery {
-	return content.Delivery{Key: r.Key, Kind: r.Kind, RuleID: r.RuleID, Module: r.Module, Audience: r.Audience,
-		Recipient: r.Recipient, DueAt: r.DueAt, Deadline: r.Deadline, Title: r.Title, Note: r.Note,
-		FollowsCalendar: r.FollowsCalendar}
 }
 
 func deref(s *string) string {

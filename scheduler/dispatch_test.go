@@ -279,13 +279,13 @@ func (e *env) expectOne(got map[string][]posted, key string, due time.Time, wher
 }
 
 // statuses returns the stored status of every delivery by key.
-func (e *env) statuses() map[string]store.Delivery {
+func (e *env) statuses() map[string]content.Delivery {
 	e.t.Helper()
 	ds, err := e.db.Deliveries(e.ctx, e.cohort.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	out := map[string]store.Delivery{}
+	out := map[string]content.Delivery{}
 	for _, d := range ds {
 		out[d.Key] = d
 	}

@@ -167,3 +167,23 @@ func (d *Dispatcher) resume(ctx context.Context) {
 
 // probeTimeout bounds one auth.test while paused.
 const probeTimeout = 10 * time.Second
+
+// workspaceErrors are the Slack error codes that refuse the token or the app for the whole workspace, whichever
+// method is called: the token was revoked (the app was uninstalled or an admin revoked it), a rotating token
+// expired, the token is invalid or missing, the bot user or workspace was deactivated, the app lacks a scope, the
+// workspace's admins suspended access (Enterprise Key Management), the token has no access to this workspace, or
+// the workspace is being migrated. Errors about one conversation (not_in_channel, channel_not_found, is_archived,
+// no_permission: "make sure your app is a member of the conversation") fail only that message.
+var workspaceErrors = map[string]bool{
+	"invalid_auth":            true,
+	"not_authed":              true,
+	"token_revoked":           true,
+	"token_expired":           true,
+	"account_inactive":        true,
+	"missing_scope":           true,
+	"not_allowed_token_type":  true,
+	"team_access_not_granted": true,
+	"ekm_access_denied":       true,
+	"org_login_required":      true,
+	"accesslimited":           true,
+}

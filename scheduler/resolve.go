@@ -13,14 +13,27 @@ import (
 )
 
 // Directory finds in Slack what a cohort file may name the way people write it: a channel by its name and a
-// person by e-mail address. Something Slack does not know (or a channel the bot cannot post in) is an error with
-// code content.ENOTFOUND and a message for the trainer; any other error is taken as passing and tried again.
+// person by e-mail address. Something Slack does not know (or a channel the bot cannot post in) is a
+// *NotInSlackError; any other error is taken as passing and tried again.
 type Directory interface {
 	// ChannelID returns the ID of the channel with this name (without "#"; case does not matter).
 	ChannelID(ctx context.Context, name string) (string, error)
 	// UserIDByEmail returns the user ID of the person whose Slack profile has this e-mail address.
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 }
+
+// NotInSlackError says that Slack does not know a reference of a cohort file, or that the bot cannot use it. It
+// goes to the log and the audit log, which operators read: its words are English.
+type NotInSlackError struct {
+	Ref    string // "#name" or an e-mail address, as the cohort file wrote it
+	Reason string // what is wrong with it and what to do
+}
+
+// Error implements the error interface.
+func (e *NotInSlackError) Error() string { return e.Ref + ": " + e.Reason }
+
+// ErrorCode says the kind of failure: content.ENOTFOUND.
+func (e *NotInSlackError) ErrorCode() string { return content.ENOTFOUND }
 
 // resolveTimeout bounds the lookups of one tick: a slow or rate-limited Slack must not hold up what is due.
 const resolveTimeout = 20 * time.Second
@@ -100,8 +113,7 @@ func (d *Dispatcher) resolveTrainer(ctx context.Context, c store.UnresolvedCohor
 
 // unresolved handles a reference that could not be resolved this tick. A passing failure (Slack unreachable, rate
 // limited past the tick's bound) is logged and tried again next tick. Slack not knowing it (or the channel being
-// another cohort's) is reported once, as a log line and an audit row with the reference and the reason in words
-// a trainer understands; it is still tried again every tick, since a channel may be created or the bot invited.
+// another cohort's) is reported once, as a log line and an audit row with the reference and the reason; it is still tried again every tick, since a channel may be created or the bot invited.
 func (d *Dispatcher) unresolved(ctx context.Context, log *slog.Logger, c store.UnresolvedCohort, action, ref string, err error) {
 	var we *WorkspaceError
 	if errors.As(err, &we) {
@@ -118,7 +130,11 @@ func (d *Dispatcher) unresolved(ctx context.Context, log *slog.Logger, c store.U
 		return
 	}
 	log.WarnContext(ctx, "cohort reference not found in slack", slog.String("action", action), slog.Any("error", err))
-	d.auditCohort(ctx, c.ID, "", action, map[string]any{"ref": ref, "reason": content.ErrorMessage(err)})
+	reason := err.Error()
+	if nf := (*NotInSlackError)(nil); errors.As(err, &nf) {
+		reason = nf.Reason
+	}
+	d.auditCohort(ctx, c.ID, "", action, map[string]any{"ref": ref, "reason": reason})
 }
 
 // auditCohort writes an audit row about a cohort by the bot.

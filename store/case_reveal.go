@@ -11,8 +11,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // RevealRepeatWindow is how long after a reveal of a case the next reveal of the same case counts as the same
@@ -137,7 +135,7 @@ func (db *DB) SetRevealMessage(ctx context.Context, revealID int64, channelID, t
 		return fmt.Errorf("set reveal message: %w", FormatError(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("set reveal message: %w", content.Errorf(content.ENOTFOUND, "Deze stap van de casus is niet gedeeld."))
+		return fmt.Errorf("set reveal message: %w", ErrStageNotRevealed)
 	}
 	return nil
 }
@@ -267,10 +265,8 @@ func checkCaseChange(ctx context.Context, q sqlx.QueryerContext, name string, ca
 	if sameCases(row.Cases, cases) {
 		return nil
 	}
-	return fmt.Errorf("check case change: %w", content.Errorf(content.ECONFLICT,
-		"De casussen van %s kunnen niet meer veranderen: op %s is de casus %s al gedeeld (stap %q). "+
-			"De deelnemers kennen de casus nu onder die naam. Maak een nieuwe training aan als je met andere casussen wilt werken.",
-		name, row.RevealedAt.Format("2-1-2006"), nameOf(row.Variant), row.Stage))
+	return fmt.Errorf("check case change: %w", &CaseChangeError{Cohort: name, RevealedAt: row.RevealedAt,
+		Case: nameOf(row.Variant), Stage: row.Stage})
 }
 
 func sameCases(a, b []string) bool {

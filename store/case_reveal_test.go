@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -178,8 +179,10 @@ func TestCaseChangeLocked(t *testing.T) {
 			if content.ErrorCode(err) != tt.code && !(tt.code == "" && err == nil) {
 				t.Fatalf("err = %v, want code %q", err, tt.code)
 			}
-			if tt.code != "" && content.ErrorMessage(err) == "" {
-				t.Errorf("no reason given: %v", err)
+			var ce *store.CaseChangeError
+			if tt.code != "" && (!errors.As(err, &ce) || ce.Cohort != c.Name || ce.Case != "Johanna" || ce.Stage == "" ||
+				!ce.RevealedAt.Equal(at)) {
+				t.Errorf("err = %v, want a CaseChangeError with the cohort, the case as revealed, its stage and when", err)
 			}
 		})
 	}

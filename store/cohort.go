@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,8 +94,7 @@ func saveCohort(ctx context.Context, tx *sqlx.Tx, c *content.Cohort, now time.Ti
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" && pqErr.Constraint == "cohorts_channel_id_key" {
-			return 0, fmt.Errorf("save cohort: %w", content.Errorf(content.ECONFLICT,
-				"Het kanaal %s hoort al bij een andere training.", c.Channel))
+			return 0, fmt.Errorf("save cohort: %w", &ChannelTakenError{Channel: c.Channel})
 		}
 		return 0, fmt.Errorf("save cohort: %w", FormatError(err))
 	}
@@ -138,7 +138,7 @@ func (db *DB) CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
 	err := db.GetContext(ctx, &r, `
 		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE id = $1`, id)
 	if err != nil {
-		return nil, fmt.Errorf("cohort %d: %w", id, notFound(err, "Deze training bestaat niet (meer)."))
+		return nil, fmt.Errorf("cohort %d: %w", id, notFound(err, ErrCohortNotFound))
 	}
 	return db.loadCohort(ctx, r)
 }
@@ -149,7 +149,7 @@ func (db *DB) CohortByName(ctx context.Context, name string) (*content.Cohort, e
 	err := db.GetContext(ctx, &r, `
 		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE name = $1`, name)
 	if err != nil {
-		return nil, fmt.Errorf("cohort %q: %w", name, notFound(err, fmt.Sprintf("Er is geen training met de naam %q.", name)))
+		return nil, fmt.Errorf("cohort %q: %w", name, notFound(err, &NoCohortNamedError{Name: name}))
 	}
 	return db.loadCohort(ctx, r)
 }
@@ -161,7 +161,7 @@ func (db *DB) CohortByChannel(ctx context.Context, channel string) (*content.Coh
 	err := db.GetContext(ctx, &r, `
 		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE channel_id = $1`, channel)
 	if err != nil {
-		return nil, fmt.Errorf("cohort of channel %s: %w", channel, notFound(err, "In dit kanaal loopt nog geen training."))
+		return nil, fmt.Errorf("cohort of channel %s: %w", channel, notFound(err, ErrNoCohortInChannel))
 	}
 	return db.loadCohort(ctx, r)
 }
@@ -191,13 +191,12 @@ func (db *DB) SetCohortChannel(ctx context.Context, cohortID int64, channelID st
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
-			return fmt.Errorf("set cohort channel: %w", content.Errorf(content.ECONFLICT,
-				"Het kanaal %s hoort al bij een andere training.", channelID))
+			return fmt.Errorf("set cohort channel: %w", &ChannelTakenError{Channel: channelID})
 		}
 		return fmt.Errorf("set cohort channel: %w", FormatError(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("set cohort channel: %w", content.Errorf(content.ENOTFOUND, "Deze training bestaat niet (meer)."))
+		return fmt.Errorf("set cohort channel: %w", ErrCohortNotFound)
 	}
 	return nil
 }
@@ -262,11 +261,10 @@ func (db *DB) loadCohort(ctx context.Context, r cohortRow) (*content.Cohort, err
 	return c, nil
 }
 
-// notFound turns "no rows" into an ENOTFOUND error with a message for the user; other errors go through FormatError.
-func notFound(err error, msg string) error {
-	var ce *content.Error
-	if errors.As(FormatError(err), &ce) && ce.Code == content.ENOTFOUND {
-		return content.Errorf(content.ENOTFOUND, "%s", msg)
+// notFound turns "no rows" into the store's error for what was not found; other errors go through FormatError.
+func notFound(err error, what error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return what
 	}
 	return FormatError(err)
 }
@@ -346,9 +344,9 @@ const ChannelUnresolved = "channel not resolved to a Slack channel ID yet"
 
 // ChannelResolution says what ResolveCohortChannel did.
 type ChannelResolution struct {
-	Changed bool       // the cohort now has the channel's ID; false when it had one already or names another channel
-	Retried int        // deliveries that were waiting for the channel, due again at once
-	Missed  []Delivery // deliveries for several people that waited past their deadline, marked missed
+	Changed bool               // the cohort now has the channel's ID; false when it had one already or names another channel
+	Retried int                // deliveries that were waiting for the channel, due again at once
+	Missed  []content.Delivery // deliveries for several people that waited past their deadline, marked missed
 }
 
 // ResolveCohortChannel records the channel ID the bot found for a cohort's "#name" (ref), only if the cohort still
@@ -372,8 +370,7 @@ func (db *DB) ResolveCohortChannel(ctx context.Context, cohortID int64, ref, cha
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
-			return out, fmt.Errorf("resolve cohort channel: %w", content.Errorf(content.ECONFLICT,
-				"Het kanaal %s hoort al bij een andere training.", ref))
+			return out, fmt.Errorf("resolve cohort channel: %w", &ChannelTakenError{Channel: ref})
 		}
 		return out, fmt.Errorf("resolve cohort channel: %w", FormatError(err))
 	}

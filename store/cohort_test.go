@@ -105,8 +105,9 @@ func TestSaveCohort(t *testing.T) {
 
 	t.Run("ErrChannelConflict", func(t *testing.T) {
 		_, err := db.SaveCohort(ctx, testCohort("Zwolle", "C0UTRECHT"))
-		if content.ErrorCode(err) != content.ECONFLICT {
-			t.Errorf("err = %v, want ECONFLICT", err)
+		var taken *store.ChannelTakenError
+		if content.ErrorCode(err) != content.ECONFLICT || !errors.As(err, &taken) || taken.Channel != "C0UTRECHT" {
+			t.Errorf("err = %v, want a ChannelTakenError naming C0UTRECHT", err)
 		}
 		if all, _ := db.Cohorts(ctx); len(all) != 1 {
 			t.Errorf("%d cohorts after a refused save, want 1", len(all))
@@ -114,14 +115,18 @@ func TestSaveCohort(t *testing.T) {
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
-		for _, err := range []error{
-			func() error { _, err := db.CohortByName(ctx, "Nergens"); return err }(),
-			func() error { _, err := db.CohortByChannel(ctx, "C0NONE"); return err }(),
-			func() error { _, err := db.CohortByID(ctx, 999); return err }(),
-		} {
-			if content.ErrorCode(err) != content.ENOTFOUND || content.ErrorMessage(err) == "" {
-				t.Errorf("err = %v, want ENOTFOUND with a message", err)
-			}
+		_, err := db.CohortByName(ctx, "Nergens")
+		var named *store.NoCohortNamedError
+		if content.ErrorCode(err) != content.ENOTFOUND || !errors.As(err, &named) || named.Name != "Nergens" {
+			t.Errorf("by name: err = %v, want a NoCohortNamedError naming Nergens", err)
+		}
+		if _, err := db.CohortByChannel(ctx, "C0NONE"); content.ErrorCode(err) != content.ENOTFOUND ||
+			!errors.Is(err, store.ErrNoCohortInChannel) {
+			t.Errorf("by channel: err = %v, want ErrNoCohortInChannel", err)
+		}
+		if _, err := db.CohortByID(ctx, 999); content.ErrorCode(err) != content.ENOTFOUND ||
+			!errors.Is(err, store.ErrCohortNotFound) {
+			t.Errorf("by id: err = %v, want ErrCohortNotFound", err)
 		}
 	})
 
@@ -169,8 +174,7 @@ func TestResolveCohortRefs(t *testing.T) {
 	if want := []string{"U0TRAINER2", "U0TRAINER1"}; !reflect.DeepEqual(got.Trainers, want) {
 		t.Errorf("trainers = %v, want %v", got.Trainers, want)
 	}
-	var ce *content.Error
-	if err := db.SetCohortChannel(ctx, 999, "C0X"); !errors.As(err, &ce) || ce.Code != content.ENOTFOUND {
+	if err := db.SetCohortChannel(ctx, 999, "C0X"); !errors.Is(err, store.ErrCohortNotFound) || content.ErrorCode(err) != content.ENOTFOUND {
 		t.Errorf("SetCohortChannel(unknown) = %v, want ENOTFOUND", err)
 	}
 }

@@ -23,30 +23,6 @@ const (
 	StatusCancelled = "cancelled" // no longer in the plan (a rule or setting changed)
 )
 
-// Delivery is a stored delivery: a planned message with its state.
-type Delivery struct {
-	ID        int64      `db:"id"`
-	Key       string     `db:"key"`
-	CohortID  int64      `db:"cohort_id"`
-	RuleID    string     `db:"rule_id"`
-	Kind      string     `db:"kind"`
-	Module    int        `db:"module"`
-	Audience  string     `db:"audience"`
-	Recipient string     `db:"recipient"`
-	DueAt     time.Time  `db:"due_at"`
-	Deadline  *time.Time `db:"deadline"`
-	Status    string     `db:"status"`
-	Attempts  int        `db:"attempts"`
-	ChannelID *string    `db:"channel_id"`
-	TS        *string    `db:"ts"`
-	Error     *string    `db:"error"`
-	SentAt    *time.Time `db:"sent_at"`
-	Title     string     `db:"title"`
-	Note      string     `db:"note"`
-	// FollowsCalendar says the row may not go out in its cohort's quiet hours, at weekends or on holidays.
-	FollowsCalendar bool `db:"follows_calendar"`
-}
-
 // PlanResult says what ReplacePlan changed.
 type PlanResult struct {
 	Added     int // new rows
@@ -132,8 +108,8 @@ func replacePlan(ctx context.Context, tx *sqlx.Tx, cohortID int64, plan []conten
 }
 
 // Deliveries returns a cohort's deliveries in order of due time: its timeline, with each row's state.
-func (db *DB) Deliveries(ctx context.Context, cohortID int64) ([]Delivery, error) {
-	var ds []Delivery
+func (db *DB) Deliveries(ctx context.Context, cohortID int64) ([]content.Delivery, error) {
+	var ds []content.Delivery
 	if err := db.SelectContext(ctx, &ds, `
 		SELECT id, key, cohort_id, rule_id, kind, module, audience, recipient, due_at, deadline, status, attempts,
 		       channel_id, ts, error, sent_at, title, note, follows_calendar

@@ -189,13 +189,13 @@ func mustExec(t *testing.T, db *store.DB, q string, args ...any) {
 	}
 }
 
-func deliveriesByKey(t *testing.T, db *store.DB, cohortID int64) map[string]store.Delivery {
+func deliveriesByKey(t *testing.T, db *store.DB, cohortID int64) map[string]content.Delivery {
 	t.Helper()
 	ds, err := db.Deliveries(context.Background(), cohortID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]store.Delivery{}
+	out := map[string]content.Delivery{}
 	for _, d := range ds {
 		out[d.Key] = d
 	}

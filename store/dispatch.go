@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // StatusExpanded is the status of a planned row for "each participant" (or "the trainers") once the dispatcher
@@ -19,7 +21,7 @@ var ErrLeaseLost = errors.New("delivery lease lost")
 
 // Claim is a delivery a dispatcher holds under a lease.
 type Claim struct {
-	Delivery
+	content.Delivery
 	// ClaimedAt is when a dispatcher first took the row: the earliest moment it can have been posted.
 	ClaimedAt *time.Time `db:"claimed_at"`
 	// AttemptedAt is when a dispatcher last set out to post the row (StartAttempt); nil when none ever did.

@@ -4,56 +4,23 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"github.com/gesprekbot/gesprekbot/content"
 )
 
-// Kinds of measurement of the competentiemeter.
-const (
-	MeterVoormeting = "voormeting" // before the course
-	MeterEindmeting = "eindmeting" // after module 4
-)
-
-// Measurement is one participant's voormeting or eindmeting in a cohort. Its answers are kept apart (MeterAnswers).
-type Measurement struct {
-	ID         int64      `db:"id"`
-	CohortID   int64      `db:"cohort_id"`
-	UserID     string     `db:"user_id"`
-	Kind       string     `db:"kind"` // MeterVoormeting or MeterEindmeting
-	StartedAt  time.Time  `db:"started_at"`
-	FinishedAt *time.Time `db:"finished_at"` // nil while open
-	Locked     bool       `db:"locked"`      // finished and not reopened
-	Round      int        `db:"round"`       // 1, and one more after each reopen
-	SharedAt   *time.Time `db:"shared_at"`   // when the participant pressed "Delen met trainer"; nil: not shared
-	UpdatedAt  time.Time  `db:"updated_at"`
-}
-
-// Finished reports whether every statement was answered and the measurement was closed.
-func (m Measurement) Finished() bool { return m.FinishedAt != nil }
-
-// measurementCols are the columns of a Measurement, in the order of its fields.
+// measurementCols are the columns of a content.Measurement, in the order of its fields.
 const measurementCols = `id, cohort_id, user_id, kind, started_at, finished_at, locked, round, shared_at, updated_at`
-
-// Meter errors a participant can run into; their messages are shown as they are.
-var (
-	// ErrMeterLocked: the measurement was finished and is locked; a click on one of its old questions.
-	ErrMeterLocked = &content.Error{Code: content.ECONFLICT, Message: "Deze meting is al afgerond, dus ik heb niets veranderd."}
-	// ErrMeterStale: the click came from a message of an earlier round (before the measurement was reopened).
-	ErrMeterStale = &content.Error{Code: content.ECONFLICT, Message: "Dit is een oud bericht van de competentiemeter. Ga verder in het nieuwste bericht; daar staan je antwoorden."}
-	// ErrMeterNotYours: someone clicked a button of another person's measurement.
-	ErrMeterNotYours = &content.Error{Code: content.EFORBIDDEN, Message: "Deze competentiemeter is van iemand anders. Je eigen meter start je met `/competentiemeter`."}
-)
 
 // StartMeasurement returns the participant's measurement of kind in a cohort, creating it (open, round 1) the
 // first time. Calling it again, or twice at once, returns the same measurement.
-func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (Measurement, error) {
+func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error) {
 	now := db.Now()
-	var m Measurement
+	var m content.Measurement
 	// DO UPDATE with an unchanged value makes RETURNING give the existing row too, in one statement.
 	err := db.GetContext(ctx, &m, `
 		INSERT INTO meter_measurements (cohort_id, user_id, kind, started_at, updated_at)
@@ -62,28 +29,28 @@ func (db *DB) StartMeasurement(ctx context.Context, cohortID int64, userID, kind
 		RETURNING `+measurementCols,
 		cohortID, userID, kind, now)
 	if err != nil {
-		return Measurement{}, fmt.Errorf("start measurement: %w", FormatError(err))
+		return content.Measurement{}, fmt.Errorf("start measurement: %w", FormatError(err))
 	}
 	return m, nil
 }
 
 // MeasurementByID returns a measurement, or an ENOTFOUND error.
-func (db *DB) MeasurementByID(ctx context.Context, id int64) (Measurement, error) {
-	var m Measurement
+func (db *DB) MeasurementByID(ctx context.Context, id int64) (content.Measurement, error) {
+	var m content.Measurement
 	if err := db.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1`, id); err != nil {
-		return Measurement{}, fmt.Errorf("measurement %d: %w", id, notFound(err, "Deze meting bestaat niet (meer)."))
+		return content.Measurement{}, fmt.Errorf("measurement %d: %w", id, notFound(err, ErrMeasurementNotFound))
 	}
 	return m, nil
 }
 
 // MeasurementOf returns a participant's measurement of kind in a cohort, or an ENOTFOUND error when it was never
 // started.
-func (db *DB) MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (Measurement, error) {
-	var m Measurement
+func (db *DB) MeasurementOf(ctx context.Context, cohortID int64, userID, kind string) (content.Measurement, error) {
+	var m content.Measurement
 	if err := db.GetContext(ctx, &m, `
 		SELECT `+measurementCols+` FROM meter_measurements
 		WHERE cohort_id = $1 AND user_id = $2 AND kind = $3`, cohortID, userID, kind); err != nil {
-		return Measurement{}, fmt.Errorf("measurement of %s: %w", kind, notFound(err, "Deze meting is nog niet begonnen."))
+		return content.Measurement{}, fmt.Errorf("measurement of %s: %w", kind, notFound(err, ErrMeasurementNotStarted))
 	}
 	return m, nil
 }
@@ -121,10 +88,10 @@ type MeterAnswer struct {
 
 // AnswerResult says what AnswerStatement did.
 type AnswerResult struct {
-	Measurement Measurement    // after the answer
-	Answers     map[string]int // every score of the measurement, this one included
-	Changed     bool           // false when the statement had this score already (a double click)
-	Finished    bool           // this answer finished the measurement
+	Measurement content.Measurement // after the answer
+	Answers     map[string]int      // every score of the measurement, this one included
+	Changed     bool                // false when the statement had this score already (a double click)
+	Finished    bool                // this answer finished the measurement
 }
 
 // AnswerStatement stores a score for one statement, in one transaction, and finishes (and locks) the measurement
@@ -136,18 +103,17 @@ type AnswerResult struct {
 // answers to one measurement take turns on its row lock, so none is lost and the one that completes it finishes it.
 func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult, error) {
 	if a.Score < 1 || a.Score > 5 || !slices.Contains(a.Statements, a.StatementID) {
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", content.Errorf(content.EINVALID,
-			"Deze knop hoort bij een stelling of score die ik niet ken. Start de meter opnieuw met `/competentiemeter`."))
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterUnknownAnswer)
 	}
 	var row struct {
 		Status string `db:"status"`
-		Measurement
+		content.Measurement
 		Changed    bool           `db:"changed"`
 		Finished   bool           `db:"finished"`
 		Statements pq.StringArray `db:"statement_ids"`
 		Scores     pq.Int64Array  `db:"scores"`
 	}
-	// One prepared statement in autocommit: meter_answer (migration 0010) locks, checks, writes and reads in one
+	// One prepared statement in autocommit: meter_answer (sql/meter.sql) locks, checks, writes and reads in one
 	// round trip instead of six statements of two round trips each (lib/pq parses an unprepared statement with
 	// parameters in a round trip of its own); at 1,000 clicks a second that is the difference between keeping up
 	// or not.
@@ -160,20 +126,10 @@ func (db *DB) AnswerStatement(ctx context.Context, a MeterAnswer) (AnswerResult,
 	if err := stmt.GetContext(ctx, &row,
 		a.MeasurementID, a.UserID, a.Round, a.StatementID, a.Score, pq.StringArray(a.Statements), db.Now()); err != nil {
 		return AnswerResult{}, fmt.Errorf("answer statement: %w",
-			notFound(err, "Deze meting bestaat niet (meer). Start de meter opnieuw met `/competentiemeter`."))
+			notFound(err, ErrMeasurementGone))
 	}
-	switch row.Status {
-	case "ok":
-	case "not_yours":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterNotYours)
-	case "left":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrParticipantLeft)
-	case "locked":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterLocked)
-	case "stale":
-		return AnswerResult{}, fmt.Errorf("answer statement: %w", ErrMeterStale)
-	default:
-		return AnswerResult{}, fmt.Errorf("answer statement: unknown status %q", row.Status)
+	if err := meterStatusError(row.Status); err != nil {
+		return AnswerResult{}, fmt.Errorf("answer statement: %w", err)
 	}
 	answers := make(map[string]int, len(row.Statements))
 	for i, s := range row.Statements {
@@ -205,89 +161,66 @@ func (p *preparedStmt) get(ctx context.Context, db *DB, query string) (*sqlx.Stm
 	return p.stmt, nil
 }
 
+// meterRow is a measurement as the rule functions of sql/meter.sql return it: a status, and the measurement after
+// the call.
+type meterRow struct {
+	Status string `db:"status"`
+	content.Measurement
+}
+
+// measurementOf selects the columns of a content.Measurement from the composite column m of a rule function's
+// result.
+var measurementOf = func() string {
+	cols := strings.Split(measurementCols, ", ")
+	for i, c := range cols {
+		cols[i] = "(f.m)." + c
+	}
+	return strings.Join(cols, ", ")
+}()
+
+// meterStatusError turns a refusal of the rule functions into the store's error; "ok" is nil.
+func meterStatusError(status string) error {
+	switch status {
+	case "ok":
+		return nil
+	case "not_yours":
+		return ErrMeterNotYours
+	case "left":
+		return ErrParticipantLeft
+	case "locked":
+		return ErrMeterLocked
+	case "stale":
+		return ErrMeterStale
+	case "incomplete":
+		return ErrMeterIncomplete
+	case "too_late":
+		return ErrMeterReopenTooLate
+	case "not_finished":
+		return ErrMeterNotFinished
+	}
+	return fmt.Errorf("unknown meter status %q", status)
+}
+
 // FinishMeasurement closes and locks an open measurement whose statements are all answered (the "Afronden" button
-// of a reopened measurement). A measurement with unanswered statements is an EINVALID error.
-func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (Measurement, error) {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", FormatError(err))
+// of a reopened measurement), by the rules of a click (meter_finish_measurement in sql/meter.sql). A measurement
+// with unanswered statements is ErrMeterIncomplete.
+func (db *DB) FinishMeasurement(ctx context.Context, id int64, userID string, round int, statements []string) (content.Measurement, error) {
+	var row meterRow
+	if err := db.GetContext(ctx, &row, `
+		SELECT f.status, `+measurementOf+` FROM meter_finish_measurement($1, $2, $3, $4, $5) f`,
+		id, userID, round, pq.StringArray(statements), db.Now()); err != nil {
+		return content.Measurement{}, fmt.Errorf("finish measurement: %w", notFound(err, ErrMeasurementGone))
 	}
-	defer tx.Rollback()
-	m, err := lockMeasurement(ctx, tx, id, userID, round)
-	if err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
+	if err := meterStatusError(row.Status); err != nil {
+		return content.Measurement{}, fmt.Errorf("finish measurement: %w", err)
 	}
-	answers, err := meterAnswers(ctx, tx, m.ID)
-	if err != nil {
-		return Measurement{}, err
-	}
-	if !allAnswered(answers, statements) {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", content.Errorf(content.EINVALID,
-			"Je hebt nog niet alle stellingen beantwoord; daarna rond ik de meting af."))
-	}
-	if m, err = finishMeasurement(ctx, tx, m, db.Now()); err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return Measurement{}, fmt.Errorf("finish measurement: commit: %w", FormatError(err))
-	}
-	return m, nil
-}
-
-// lockMeasurement reads a measurement FOR UPDATE and checks that userID may answer it in this round.
-func lockMeasurement(ctx context.Context, tx *sqlx.Tx, id int64, userID string, round int) (Measurement, error) {
-	var m Measurement
-	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return Measurement{}, notFound(err, "Deze meting bestaat niet (meer). Start de meter opnieuw met `/competentiemeter`.")
-	}
-	switch {
-	case m.UserID != userID:
-		return Measurement{}, ErrMeterNotYours
-	case m.Locked:
-		return Measurement{}, ErrMeterLocked
-	case round != m.Round:
-		return Measurement{}, ErrMeterStale
-	}
-	return m, nil
-}
-
-func finishMeasurement(ctx context.Context, tx *sqlx.Tx, m Measurement, now time.Time) (Measurement, error) {
-	var out Measurement
-	// The version goes up only when the answers differ from those of the last finish, the same UPDATE as in
-	// meter_answer (migration 0012): a reopen that changes nothing is not a change of the group figures.
-	if err := tx.GetContext(ctx, &out, `
-		UPDATE meter_measurements m
-		SET finished_at = $2, locked = true, updated_at = $2,
-		    version = m.version + CASE WHEN d.digest IS DISTINCT FROM m.answers_digest THEN 1 ELSE 0 END,
-		    answers_digest = d.digest
-		FROM (SELECT sha256(convert_to(string_agg(a.statement_id || '=' || a.score, ',' ORDER BY a.statement_id),
-		                               'UTF8')) AS digest
-		      FROM meter_answers a WHERE a.measurement_id = $1) d
-		WHERE m.id = $1
-		RETURNING `+measurementCols, m.ID, now); err != nil {
-		return Measurement{}, FormatError(err)
-	}
-	cohortID := m.CohortID
-	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: m.UserID, UserID: m.UserID,
-		Action: "meter_finished", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
-		return Measurement{}, err
-	}
-	return out, nil
-}
-
-func allAnswered(answers map[string]int, statements []string) bool {
-	for _, s := range statements {
-		if answers[s] == 0 {
-			return false
-		}
-	}
-	return len(statements) > 0
+	return row.Measurement, nil
 }
 
 // ReopenResult says what ReopenMeasurement did.
 type ReopenResult struct {
-	Measurement Measurement // after the reopen
-	Reopened    bool        // false: it was open already (a double click), nothing changed
+	Measurement content.Measurement // after the reopen
+	Reopened    bool                // false: it was open already (a double click), nothing changed
 	// Withdrawn: the measurement was shared with the trainers, and the reopen withdrew that: consent to share
 	// covers the answers as they were, not the ones the participant may change now.
 	Withdrawn bool
@@ -295,94 +228,41 @@ type ReopenResult struct {
 
 // ReopenMeasurement unlocks a finished measurement of userID for changes and starts its next round, so that the
 // buttons of earlier messages no longer count; a share with the trainers is withdrawn (and recorded). until is the
-// last moment reopening is allowed (the handler derives it from the cohort's dates); after it it is an EINVALID
-// error with a message for the participant. A measurement that is open already is returned as it is.
+// last moment reopening is allowed (the handler derives it from the cohort's dates); after it it is
+// ErrMeterReopenTooLate. A measurement that is open already is returned as it is. The rules are meter_reopen's
+// (sql/meter.sql).
 func (db *DB) ReopenMeasurement(ctx context.Context, id int64, userID string, until time.Time) (ReopenResult, error) {
-	now := db.Now()
-	if !now.Before(until) {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", content.Errorf(content.EINVALID,
-			"Deze meting kan niet meer worden heropend: de volgende bijeenkomst is al begonnen. Je antwoorden blijven zoals ze zijn."))
+	var row struct {
+		meterRow
+		Reopened  bool `db:"reopened"`
+		Withdrawn bool `db:"withdrawn"`
 	}
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
+	if err := db.GetContext(ctx, &row, `
+		SELECT f.status, f.reopened, f.withdrawn, `+measurementOf+` FROM meter_reopen($1, $2, $3, $4) f`,
+		id, userID, until, db.Now()); err != nil {
+		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", notFound(err, ErrMeasurementNotFound))
 	}
-	defer tx.Rollback()
-	var m Measurement
-	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
-	}
-	if m.UserID != userID {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", ErrMeterNotYours)
-	}
-	if !m.Locked {
-		// A double click on "Heropenen": the first one reopened it already.
-		return ReopenResult{Measurement: m}, nil
-	}
-	res := ReopenResult{Reopened: true, Withdrawn: m.SharedAt != nil}
-	if err := tx.GetContext(ctx, &res.Measurement, `
-		UPDATE meter_measurements
-		SET locked = false, finished_at = NULL, round = round + 1, shared_at = NULL, updated_at = $2
-		WHERE id = $1
-		RETURNING `+measurementCols, id, now); err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", FormatError(err))
-	}
-	m = res.Measurement
-	cohortID := m.CohortID
-	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
-		Action: "meter_reopened", Detail: map[string]any{"kind": m.Kind, "round": m.Round}}); err != nil {
+	if err := meterStatusError(row.Status); err != nil {
 		return ReopenResult{}, fmt.Errorf("reopen measurement: %w", err)
 	}
-	if res.Withdrawn {
-		if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
-			Action: "meter_share_withdrawn", Detail: map[string]any{"kind": m.Kind, "reason": "reopened"}}); err != nil {
-			return ReopenResult{}, fmt.Errorf("reopen measurement: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return ReopenResult{}, fmt.Errorf("reopen measurement: commit: %w", FormatError(err))
-	}
-	return res, nil
+	return ReopenResult{Measurement: row.Measurement, Reopened: row.Reopened, Withdrawn: row.Withdrawn}, nil
 }
 
 // ShareMeasurement records that the participant shares a finished measurement's scores with the cohort's trainers
 // ("Delen met trainer"), as they are now: a reopen withdraws it. Sharing twice keeps the first moment. An unfinished
-// measurement is an EINVALID error. Whether trainers are shown the scores is decided when they look
-// (MeterFigures): never when, together with group figures they saw, they would give someone else's answers away.
-func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (Measurement, error) {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", FormatError(err))
+// measurement is ErrMeterNotFinished. The rules are meter_share's (sql/meter.sql). Whether trainers are shown the
+// scores is decided when they look (MeterFigures): never when, together with group figures they saw, they would
+// give someone else's answers away.
+func (db *DB) ShareMeasurement(ctx context.Context, id int64, userID string) (content.Measurement, error) {
+	var row meterRow
+	if err := db.GetContext(ctx, &row, `
+		SELECT f.status, `+measurementOf+` FROM meter_share($1, $2, $3) f`, id, userID, db.Now()); err != nil {
+		return content.Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, ErrMeasurementNotFound))
 	}
-	defer tx.Rollback()
-	var m Measurement
-	if err := tx.GetContext(ctx, &m, `SELECT `+measurementCols+` FROM meter_measurements WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", notFound(err, "Deze meting bestaat niet (meer)."))
+	if err := meterStatusError(row.Status); err != nil {
+		return content.Measurement{}, fmt.Errorf("share measurement: %w", err)
 	}
-	switch {
-	case m.UserID != userID:
-		return Measurement{}, fmt.Errorf("share measurement: %w", ErrMeterNotYours)
-	case !m.Finished():
-		return Measurement{}, fmt.Errorf("share measurement: %w", content.Errorf(content.EINVALID,
-			"Rond de meting eerst af; daarna kun je je scores delen met je trainer."))
-	case m.SharedAt != nil:
-		return m, nil
-	}
-	now := db.Now()
-	if err := tx.GetContext(ctx, &m, `
-		UPDATE meter_measurements SET shared_at = $2, updated_at = $2 WHERE id = $1
-		RETURNING `+measurementCols, id, now); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", FormatError(err))
-	}
-	cohortID := m.CohortID
-	if err := auditIn(ctx, tx, now, AuditEntry{CohortID: &cohortID, Actor: userID, UserID: userID,
-		Action: "meter_shared", Detail: map[string]any{"kind": m.Kind}}); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return Measurement{}, fmt.Errorf("share measurement: commit: %w", FormatError(err))
-	}
-	return m, nil
+	return row.Measurement, nil
 }
 
 // MeterDone reports whether a participant finished the measurement of kind in a cohort; the renderer of
@@ -457,7 +337,7 @@ func (db *DB) DevelopmentPlanOf(ctx context.Context, cohortID int64, userID stri
 	if err := db.GetContext(ctx, &p, `
 		SELECT cohort_id, user_id, ontwikkelpunten, aanpak, created_at, updated_at
 		FROM meter_plans WHERE cohort_id = $1 AND user_id = $2`, cohortID, userID); err != nil {
-		return DevelopmentPlan{}, fmt.Errorf("development plan: %w", notFound(err, "Je hebt nog geen ontwikkelpunten opgeschreven."))
+		return DevelopmentPlan{}, fmt.Errorf("development plan: %w", notFound(err, ErrNoDevelopmentPlan))
 	}
 	return p, nil
 }
@@ -478,8 +358,8 @@ func (db *DB) DevelopmentPlanExists(ctx context.Context, cohortID int64, userID 
 // shows them only for a measurement the participant shared.
 type MeterRecord struct {
 	UserID       string
-	Measurements map[string]Measurement    // by kind; absent: not started
-	Scores       map[string]map[string]int // by kind, then statement id
+	Measurements map[string]content.Measurement // by kind; absent: not started
+	Scores       map[string]map[string]int      // by kind, then statement id
 	HasPlan      bool
 }
 
@@ -497,15 +377,15 @@ func (db *DB) CohortMeter(ctx context.Context, cohortID int64) ([]MeterRecord, e
 	byUser := make(map[string]*MeterRecord, len(users))
 	out := make([]MeterRecord, len(users))
 	for i, u := range users {
-		out[i] = MeterRecord{UserID: u, Measurements: map[string]Measurement{}, Scores: map[string]map[string]int{}}
+		out[i] = MeterRecord{UserID: u, Measurements: map[string]content.Measurement{}, Scores: map[string]map[string]int{}}
 		byUser[u] = &out[i]
 	}
-	var ms []Measurement
+	var ms []content.Measurement
 	if err := db.SelectContext(ctx, &ms, `
 		SELECT `+measurementCols+` FROM meter_measurements WHERE cohort_id = $1`, cohortID); err != nil {
 		return nil, fmt.Errorf("cohort meter: measurements: %w", FormatError(err))
 	}
-	kindOf := make(map[int64]Measurement, len(ms))
+	kindOf := make(map[int64]content.Measurement, len(ms))
 	for _, m := range ms {
 		kindOf[m.ID] = m
 		byUser[m.UserID].Measurements[m.Kind] = m

@@ -40,9 +40,9 @@ func newFiguresWorld(t testing.TB, db *store.DB, name string, participants ...st
 
 // fill answers every statement of user's voormeting with scores (in meterStatements order), starting it if need
 // be, so that the last answer finishes it.
-func (w *figuresWorld) fill(user string, scores ...int) store.Measurement {
+func (w *figuresWorld) fill(user string, scores ...int) content.Measurement {
 	w.t.Helper()
-	m, err := w.db.StartMeasurement(w.ctx, w.c.ID, user, store.MeterVoormeting)
+	m, err := w.db.StartMeasurement(w.ctx, w.c.ID, user, content.MeterVoormeting)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -59,9 +59,9 @@ func (w *figuresWorld) fill(user string, scores ...int) store.Measurement {
 	return res.Measurement
 }
 
-func (w *figuresWorld) measurement(user string) store.Measurement {
+func (w *figuresWorld) measurement(user string) content.Measurement {
 	w.t.Helper()
-	m, err := w.db.MeasurementOf(w.ctx, w.c.ID, user, store.MeterVoormeting)
+	m, err := w.db.MeasurementOf(w.ctx, w.c.ID, user, content.MeterVoormeting)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func (w *figuresWorld) share(user string) {
 
 func (w *figuresWorld) view() store.MeterFigures {
 	w.t.Helper()
-	f, err := w.db.MeterFigures(w.ctx, w.c.ID, store.MeterVoormeting)
+	f, err := w.db.MeterFigures(w.ctx, w.c.ID, content.MeterVoormeting)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestMeterFiguresAnySequence(t *testing.T) {
 			scores := func() []int { return []int{1 + rng.IntN(5), 1 + rng.IntN(5), 1 + rng.IntN(5)} }
 			for range 120 {
 				u := users[rng.IntN(len(users))]
-				m, err := db.MeasurementOf(w.ctx, w.c.ID, u, store.MeterVoormeting)
+				m, err := db.MeasurementOf(w.ctx, w.c.ID, u, content.MeterVoormeting)
 				started := err == nil
 				switch op := rng.IntN(10); {
 				case op < 3:

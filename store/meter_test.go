@@ -26,11 +26,11 @@ func TestMeterAnswers(t *testing.T) {
 	if _, err := db.SaveCohort(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	m, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", store.MeterVoormeting)
+	m, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", content.MeterVoormeting)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", store.MeterVoormeting)
+	again, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", content.MeterVoormeting)
 	if err != nil || again.ID != m.ID {
 		t.Fatalf("start again: id %d, err %v; want the same measurement %d", again.ID, err, m.ID)
 	}
@@ -83,10 +83,10 @@ func TestMeterAnswers(t *testing.T) {
 	if want := map[string]int{"g1": 4, "g2": 2, "g3": 5}; len(got) != 3 || got["g1"] != 4 || got["g2"] != 2 || got["g3"] != 5 {
 		t.Errorf("answers = %v, want %v", got, want)
 	}
-	if done, err := db.MeterDone(ctx, c.ID, "U0ANNA", store.MeterVoormeting); err != nil || !done {
+	if done, err := db.MeterDone(ctx, c.ID, "U0ANNA", content.MeterVoormeting); err != nil || !done {
 		t.Errorf("MeterDone = %v, %v; want true", done, err)
 	}
-	if done, _ := db.MeterDone(ctx, c.ID, "U0ANNA", store.MeterEindmeting); done {
+	if done, _ := db.MeterDone(ctx, c.ID, "U0ANNA", content.MeterEindmeting); done {
 		t.Error("MeterDone(eindmeting) = true before it was started")
 	}
 
@@ -108,7 +108,7 @@ func TestMeterAnswers(t *testing.T) {
 		if err != nil || twice.Reopened || twice.Measurement.Round != 2 {
 			t.Fatalf("reopen twice: %+v, err %v; want round 2, not reopened again", twice, err)
 		}
-		if done, _ := db.MeterDone(ctx, c.ID, "U0ANNA", store.MeterVoormeting); done {
+		if done, _ := db.MeterDone(ctx, c.ID, "U0ANNA", content.MeterVoormeting); done {
 			t.Error("MeterDone = true while reopened")
 		}
 	})
@@ -172,7 +172,7 @@ func TestMeterConcurrentAnswers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for r := range rounds {
 				user := fmt.Sprintf("U0%s%02d", strings.ToUpper(tc.name[:4]), r)
-				m, err := db.StartMeasurement(ctx, c.ID, user, store.MeterVoormeting)
+				m, err := db.StartMeasurement(ctx, c.ID, user, content.MeterVoormeting)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -294,7 +294,7 @@ func TestCohortMeter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", store.MeterVoormeting)
+	m, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", content.MeterVoormeting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestCohortMeter(t *testing.T) {
 	if len(recs) != 2 || recs[0].UserID != "U0ANNA" || recs[1].UserID != "U0BART" {
 		t.Fatalf("records = %+v", recs)
 	}
-	if recs[0].Scores[store.MeterVoormeting]["g2"] != 4 || len(recs[1].Measurements) != 0 {
+	if recs[0].Scores[content.MeterVoormeting]["g2"] != 4 || len(recs[1].Measurements) != 0 {
 		t.Errorf("records = %+v", recs)
 	}
 	ids, err := db.MeterCohortsOf(ctx, "U0BART")

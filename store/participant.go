@@ -4,41 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // ErrParticipantLeft means the person left the cohort's channel: what they ask to change is the group's, and they
 // are no longer in it. Nothing was written.
 var ErrParticipantLeft = errors.New("participant left the cohort's channel")
 
-// Participation is a person's place in a cohort as the bot recorded it: since when, and whether they left the
-// cohort's channel. Someone who left keeps everything stored about them until they erase it; they are simply not
-// in the group any more, and rejoining the channel makes them a participant again.
-type Participation struct {
-	CohortID int64      `db:"cohort_id"`
-	UserID   string     `db:"user_id"`
-	JoinedAt time.Time  `db:"joined_at"`
-	LeftAt   *time.Time `db:"left_at"` // nil: in the channel
-}
-
-// Left reports whether the person left the cohort's channel.
-func (p Participation) Left() bool { return p.LeftAt != nil }
-
 // Participation returns userID's participation in a cohort, or an ENOTFOUND error when the bot never recorded them
 // there.
-func (db *DB) Participation(ctx context.Context, cohortID int64, userID string) (Participation, error) {
-	var p Participation
+func (db *DB) Participation(ctx context.Context, cohortID int64, userID string) (content.Participation, error) {
+	var p content.Participation
 	if err := db.GetContext(ctx, &p, `
 		SELECT cohort_id, user_id, joined_at, left_at FROM participants
 		WHERE cohort_id = $1 AND user_id = $2`, cohortID, userID); err != nil {
-		return Participation{}, fmt.Errorf("participation: %w", notFound(err, "Je staat niet bij deze training ingeschreven."))
+		return content.Participation{}, fmt.Errorf("participation: %w", notFound(err, ErrNotEnrolled))
 	}
 	return p, nil
 }
 
 // ParticipationsOf returns every cohort userID was recorded in, present or left, oldest cohort first.
-func (db *DB) ParticipationsOf(ctx context.Context, userID string) ([]Participation, error) {
-	var out []Participation
+func (db *DB) ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error) {
+	var out []content.Participation
 	if err := db.SelectContext(ctx, &out, `
 		SELECT cohort_id, user_id, joined_at, left_at FROM participants
 		WHERE user_id = $1 ORDER BY cohort_id`, userID); err != nil {

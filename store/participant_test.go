@@ -135,7 +135,7 @@ func TestMeterAnswerAfterLeaving(t *testing.T) {
 	if _, err := db.RecordJoin(ctx, c.ID, "U0ANNA", nil); err != nil {
 		t.Fatal(err)
 	}
-	m, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", store.MeterVoormeting)
+	m, err := db.StartMeasurement(ctx, c.ID, "U0ANNA", content.MeterVoormeting)
 	if err != nil {
 		t.Fatal(err)
 	}

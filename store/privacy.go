@@ -12,8 +12,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"github.com/gesprekbot/gesprekbot/content"
 )
 
 // Privacy: a person's own data, exported ("/gesprekbot mijn-gegevens") and erased ("/gesprekbot vergeet-mij").
@@ -43,7 +41,7 @@ func namePattern(userID string) string {
 
 func checkUserID(userID string) error {
 	if !validUserID.MatchString(userID) {
-		return content.Errorf(content.EINVALID, "Dit is geen Slack-gebruiker die ik ken.")
+		return ErrUnknownUser
 	}
 	return nil
 }
@@ -269,11 +267,7 @@ func checkErasable(ctx context.Context, q sqlx.QueryerContext, userID string, no
 		return fmt.Errorf("check erasable: %w", FormatError(err))
 	}
 	if len(running) > 0 {
-		// The names go into a Slack message: escaped like everything a person typed.
-		return content.Errorf(content.EFORBIDDEN, "Je bent trainer van %s, en die training loopt nog. Zolang dat zo is, "+
-			"kan ik je gegevens niet wissen: de groep heeft je nodig voor de planning, de casussen en het overzicht. "+
-			"Laat je als trainer uit de groep halen (`/training nieuw` of het groepsbestand), of vraag het opnieuw "+
-			"als de laatste bijeenkomst voorbij is.", content.Escape(strings.Join(running, ", ")))
+		return &TrainerOfRunningCohortError{Cohorts: running}
 	}
 	return nil
 }

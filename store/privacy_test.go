@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func privacyFixture(t *testing.T, db *store.DB) int64 {
 		if _, _, err := db.MarkDone(ctx, store.Progress{CohortID: id, UserID: u, Kind: store.ProgressReading, Item: "m1_jungmann", Module: 1}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := db.StartMeasurement(ctx, id, u, store.MeterVoormeting)
+		m, err := db.StartMeasurement(ctx, id, u, content.MeterVoormeting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -400,7 +401,9 @@ func TestEraseTrainer(t *testing.T) {
 	}
 	t.Run("RunningCohort", func(t *testing.T) {
 		_, err := db.ErasePerson(ctx, privTrainer, nil)
-		if content.ErrorCode(err) != content.EFORBIDDEN || !strings.Contains(content.ErrorMessage(err), "Dispatch") {
+		var running *store.TrainerOfRunningCohortError
+		if content.ErrorCode(err) != content.EFORBIDDEN || !errors.As(err, &running) ||
+			!strings.Contains(strings.Join(running.Cohorts, ","), "Dispatch") {
 			t.Fatalf("erasing the trainer of a running cohort: %v; want EFORBIDDEN naming the cohort", err)
 		}
 		if left := storetest.Find(t, db, privTrainer); len(left) == 0 {

@@ -17,12 +17,16 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"github.com/gesprekbot/gesprekbot/content"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
+
+// rulesSQL holds the functions that are the competentiemeter's rules (sql/meter.sql). Migrate re-creates them on
+// every start, after the migrations, so that a fix to a rule is an edit of that file and not a migration.
+//
+//go:embed sql/meter.sql
+var rulesSQL string
 
 // DB is the bot's database handle.
 type DB struct {
@@ -135,6 +139,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return err
 		}
 	}
+	// Under the same advisory lock: replicas starting together do not replace the functions at the same moment.
+	if _, err := conn.ExecContext(ctx, rulesSQL); err != nil {
+		return fmt.Errorf("migrate: sql/meter.sql: %w", err)
+	}
 	return nil
 }
 
@@ -192,22 +200,22 @@ func FormatError(err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return &content.Error{Code: content.ENOTFOUND, Message: "Niet gevonden."}
+		return ErrNotFound
 	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		switch {
 		case pqErr.Code == "23505":
-			return &content.Error{Code: content.ECONFLICT, Message: "Dit bestaat al."}
+			return ErrExists
 		case pqErr.Code.Class() == "08" || pqErr.Code.Class() == "57":
 			// connection exceptions and operator intervention (admin shutdown, crash recovery)
-			return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 	}
 	// A server that shut down (or a proxy in front of one) ends the connection: lib/pq returns the bare io.EOF.
 	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || isConnRefused(err) {
-		return fmt.Errorf("%w: %w", &content.Error{Code: content.EUNAVAILABLE, Message: "De database is even niet bereikbaar."}, err)
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
 }

@@ -30,6 +30,24 @@ func TestMigrate(t *testing.T) {
 			t.Fatalf("migration 1 recorded %d times (err %v), want once", n, err)
 		}
 	})
+	t.Run("RulesReappliedOnEveryStart", func(t *testing.T) {
+		// The meter's rules are sql/meter.sql, not a migration: a database that holds an older meter_answer (as
+		// migration 0013 left it, or a broken one) gets the file's version back from Migrate.
+		db := storetest.New(t)
+		ctx := context.Background()
+		if _, err := db.ExecContext(ctx, `
+			CREATE OR REPLACE FUNCTION meter_round_refusal(p_locked boolean, p_current int, p_round int) RETURNS text
+			LANGUAGE sql IMMUTABLE AS $$ SELECT 'old'::text $$`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var got *string
+		if err := db.GetContext(ctx, &got, `SELECT meter_round_refusal(false, 1, 1)`); err != nil || got != nil {
+			t.Fatalf("meter_round_refusal after Migrate = %v, %v; want NULL (sql/meter.sql)", got, err)
+		}
+	})
 	t.Run("NotReadyBeforeMigrate", func(t *testing.T) {
 		ctx := context.Background()
 		db := storetest.New(t)

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -123,8 +122,7 @@ func seedCohort(ctx context.Context, db CohortStore, course *content.Course, now
 	if err == nil {
 		return false, nil
 	}
-	var ce *content.Error
-	if !errors.As(err, &ce) || ce.Code != content.ENOTFOUND {
+	if content.ErrorCode(err) != content.ENOTFOUND {
 		return false, fmt.Errorf("seed demo cohort: %w", err)
 	}
 	c, err := DemoCohort(now)

@@ -6,35 +6,10 @@ import (
 	"regexp"
 	"strconv"
 	"unicode/utf8"
-)
 
-// Block Kit limits the fake enforces, from Slack's reference.
-const (
-	MaxMessageBlocks     = 50
-	MaxViewBlocks        = 100
-	MaxSectionText       = 3000
-	MaxSectionField      = 2000
-	MaxSectionFields     = 10
-	MaxHeaderText        = 150
-	MaxButtonText        = 75
-	MaxActionID          = 255
-	MaxBlockID           = 255
-	MaxActionsElements   = 25
-	MaxContextElements   = 10
-	MaxModalTitle        = 24
-	MaxPrivateMetadata   = 3000
-	MaxCallbackID        = 255
-	MaxSelectOptions     = 100
-	MaxOptionText        = 75
-	MaxOptionValue       = 150
-	MaxPlaceholder       = 150
-	MaxChoiceOptions     = 10 // checkboxes, radio buttons
-	MaxOverflowOptions   = 5
-	MaxMessageText       = 40000
-	MaxInputLabel        = 2000
-	MaxButtonValue       = 2000
-	MaxURL               = 3000
-	MaxMarkdownBlockText = 12000
+	// Slack's limits are content's (content/slacklimits.go): the bot lays messages out by them, the fake enforces
+	// them as Slack does. Named limits here, since this package has a func called content.
+	limits "github.com/gesprekbot/gesprekbot/content"
 )
 
 var (
@@ -77,8 +52,8 @@ func validateMessageBlocks(blocks json.RawMessage) ([]any, []string) {
 		return nil, []string{"invalid JSON: blocks must be an array [json-pointer:/blocks]"}
 	}
 	c := &blockChecker{blockIDs: map[string]bool{}}
-	if len(list) > MaxMessageBlocks {
-		c.fail("/blocks", "no more than %d items allowed", MaxMessageBlocks)
+	if len(list) > limits.MaxMessageBlocks {
+		c.fail("/blocks", "no more than %d items allowed", limits.MaxMessageBlocks)
 	}
 	c.blocks("/blocks", list, "message")
 	return list, c.errs
@@ -124,34 +99,34 @@ func ValidateView(v json.RawMessage) []string {
 		if _, ok := m["title"]; !ok {
 			c.fail("/view/title", "missing required field: title")
 		} else {
-			c.text("/view/title", m["title"], MaxModalTitle, true)
+			c.text("/view/title", m["title"], limits.MaxModalTitle, true)
 		}
 		if m["submit"] != nil {
-			c.text("/view/submit", m["submit"], MaxModalTitle, true)
+			c.text("/view/submit", m["submit"], limits.MaxModalTitle, true)
 		}
 		if m["close"] != nil {
-			c.text("/view/close", m["close"], MaxModalTitle, true)
+			c.text("/view/close", m["close"], limits.MaxModalTitle, true)
 		}
 	case "home":
 	default:
 		c.fail("/view/type", "must be one of modal, home")
 	}
-	if s, _ := m["private_metadata"].(string); utf8.RuneCountInString(s) > MaxPrivateMetadata {
-		c.fail("/view/private_metadata", "must be less than %d characters", MaxPrivateMetadata+1)
+	if s, _ := m["private_metadata"].(string); utf8.RuneCountInString(s) > limits.MaxPrivateMetadata {
+		c.fail("/view/private_metadata", "must be less than %d characters", limits.MaxPrivateMetadata+1)
 	}
-	if s, _ := m["callback_id"].(string); len(s) > MaxCallbackID {
-		c.fail("/view/callback_id", "must be less than %d characters", MaxCallbackID+1)
+	if s, _ := m["callback_id"].(string); len(s) > limits.MaxCallbackID {
+		c.fail("/view/callback_id", "must be less than %d characters", limits.MaxCallbackID+1)
 	}
-	if s, _ := m["external_id"].(string); len(s) > MaxCallbackID {
-		c.fail("/view/external_id", "must be less than %d characters", MaxCallbackID+1)
+	if s, _ := m["external_id"].(string); len(s) > limits.MaxCallbackID {
+		c.fail("/view/external_id", "must be less than %d characters", limits.MaxCallbackID+1)
 	}
 	list, ok := m["blocks"].([]any)
 	if !ok {
 		c.fail("/view/blocks", "missing required field: blocks")
 		return c.errs
 	}
-	if len(list) > MaxViewBlocks {
-		c.fail("/view/blocks", "no more than %d items allowed", MaxViewBlocks)
+	if len(list) > limits.MaxViewBlocks {
+		c.fail("/view/blocks", "no more than %d items allowed", limits.MaxViewBlocks)
 	}
 	c.blocks("/view/blocks", list, typ)
 	if typ == "modal" && m["submit"] == nil {
@@ -174,8 +149,8 @@ func (c *blockChecker) blocks(ptr string, list []any, surface string) {
 			continue
 		}
 		if id, ok := b["block_id"].(string); ok {
-			if len(id) > MaxBlockID {
-				c.fail(p+"/block_id", "must be less than %d characters", MaxBlockID+1)
+			if len(id) > limits.MaxBlockID {
+				c.fail(p+"/block_id", "must be less than %d characters", limits.MaxBlockID+1)
 			}
 			if c.blockIDs[id] {
 				c.fail(p+"/block_id", "duplicate block_id %q", id)
@@ -200,26 +175,26 @@ func (c *blockChecker) block(p, typ string, b map[string]any, surface string) {
 			c.fail(p, "must provide text or fields")
 		}
 		if hasText {
-			c.text(p+"/text", b["text"], MaxSectionText, false)
+			c.text(p+"/text", b["text"], limits.MaxSectionText, false)
 		}
-		if len(fields) > MaxSectionFields {
-			c.fail(p+"/fields", "no more than %d items allowed", MaxSectionFields)
+		if len(fields) > limits.MaxSectionFields {
+			c.fail(p+"/fields", "no more than %d items allowed", limits.MaxSectionFields)
 		}
 		for i, f := range fields {
-			c.text(p+"/fields/"+strconv.Itoa(i), f, MaxSectionField, false)
+			c.text(p+"/fields/"+strconv.Itoa(i), f, limits.MaxSectionField, false)
 		}
 		if acc, ok := b["accessory"]; ok {
 			c.element(p+"/accessory", acc, map[string]bool{})
 		}
 	case "header":
-		c.text(p+"/text", b["text"], MaxHeaderText, true)
+		c.text(p+"/text", b["text"], limits.MaxHeaderText, true)
 	case "actions":
 		els, _ := b["elements"].([]any)
 		if len(els) == 0 {
 			c.fail(p+"/elements", "must provide at least 1 item")
 		}
-		if len(els) > MaxActionsElements {
-			c.fail(p+"/elements", "no more than %d items allowed", MaxActionsElements)
+		if len(els) > limits.MaxActionsElements {
+			c.fail(p+"/elements", "no more than %d items allowed", limits.MaxActionsElements)
 		}
 		seen := map[string]bool{}
 		for i, e := range els {
@@ -230,8 +205,8 @@ func (c *blockChecker) block(p, typ string, b map[string]any, surface string) {
 		if len(els) == 0 {
 			c.fail(p+"/elements", "must provide at least 1 item")
 		}
-		if len(els) > MaxContextElements {
-			c.fail(p+"/elements", "no more than %d items allowed", MaxContextElements)
+		if len(els) > limits.MaxContextElements {
+			c.fail(p+"/elements", "no more than %d items allowed", limits.MaxContextElements)
 		}
 		for i, e := range els {
 			ep := p + "/elements/" + strconv.Itoa(i)
@@ -240,12 +215,12 @@ func (c *blockChecker) block(p, typ string, b map[string]any, surface string) {
 				c.image(ep, em)
 				continue
 			}
-			c.text(ep, e, MaxSectionText, false)
+			c.text(ep, e, limits.MaxSectionText, false)
 		}
 	case "input":
-		c.text(p+"/label", b["label"], MaxInputLabel, true)
+		c.text(p+"/label", b["label"], limits.MaxInputLabel, true)
 		if h, ok := b["hint"]; ok {
-			c.text(p+"/hint", h, MaxInputLabel, true)
+			c.text(p+"/hint", h, limits.MaxInputLabel, true)
 		}
 		el, ok := b["element"].(map[string]any)
 		if !ok {
@@ -260,14 +235,14 @@ func (c *blockChecker) block(p, typ string, b map[string]any, surface string) {
 	case "image":
 		c.image(p, b)
 		if t, ok := b["title"]; ok {
-			c.text(p+"/title", t, MaxInputLabel, true)
+			c.text(p+"/title", t, limits.MaxInputLabel, true)
 		}
 	case "markdown":
 		s, _ := b["text"].(string)
 		if s == "" {
 			c.fail(p+"/text", "must be at least 1 character")
-		} else if utf8.RuneCountInString(s) > MaxMarkdownBlockText {
-			c.fail(p+"/text", "must be less than %d characters", MaxMarkdownBlockText+1)
+		} else if utf8.RuneCountInString(s) > limits.MaxMarkdownBlockText {
+			c.fail(p+"/text", "must be less than %d characters", limits.MaxMarkdownBlockText+1)
 		}
 	case "rich_text":
 		if _, ok := b["elements"].([]any); !ok {
@@ -281,14 +256,14 @@ func (c *blockChecker) image(p string, b map[string]any) {
 	if url == "" && b["slack_file"] == nil {
 		c.fail(p+"/image_url", "missing required field: image_url")
 	}
-	if len(url) > MaxURL {
-		c.fail(p+"/image_url", "must be less than %d characters", MaxURL+1)
+	if len(url) > limits.MaxURL {
+		c.fail(p+"/image_url", "must be less than %d characters", limits.MaxURL+1)
 	}
 	alt, _ := b["alt_text"].(string)
 	if alt == "" {
 		c.fail(p+"/alt_text", "missing required field: alt_text")
-	} else if utf8.RuneCountInString(alt) > MaxInputLabel {
-		c.fail(p+"/alt_text", "must be less than %d characters", MaxInputLabel+1)
+	} else if utf8.RuneCountInString(alt) > limits.MaxInputLabel {
+		c.fail(p+"/alt_text", "must be less than %d characters", limits.MaxInputLabel+1)
 	}
 }
 
@@ -334,8 +309,8 @@ func (c *blockChecker) element(p string, v any, seen map[string]bool) {
 		return
 	}
 	if id, ok := e["action_id"].(string); ok {
-		if len(id) > MaxActionID {
-			c.fail(p+"/action_id", "must be less than %d characters", MaxActionID+1)
+		if len(id) > limits.MaxActionID {
+			c.fail(p+"/action_id", "must be less than %d characters", limits.MaxActionID+1)
 		}
 		if seen[id] {
 			c.fail(p+"/action_id", "duplicate action_id %q in one block", id)
@@ -343,16 +318,16 @@ func (c *blockChecker) element(p string, v any, seen map[string]bool) {
 		seen[id] = true
 	}
 	if ph, ok := e["placeholder"]; ok {
-		c.text(p+"/placeholder", ph, MaxPlaceholder, true)
+		c.text(p+"/placeholder", ph, limits.MaxPlaceholder, true)
 	}
 	switch typ {
 	case "button", "workflow_button":
-		c.text(p+"/text", e["text"], MaxButtonText, true)
-		if s, _ := e["value"].(string); utf8.RuneCountInString(s) > MaxButtonValue {
-			c.fail(p+"/value", "must be less than %d characters", MaxButtonValue+1)
+		c.text(p+"/text", e["text"], limits.MaxButtonLabel, true)
+		if s, _ := e["value"].(string); utf8.RuneCountInString(s) > limits.MaxButtonValue {
+			c.fail(p+"/value", "must be less than %d characters", limits.MaxButtonValue+1)
 		}
-		if s, _ := e["url"].(string); len(s) > MaxURL {
-			c.fail(p+"/url", "must be less than %d characters", MaxURL+1)
+		if s, _ := e["url"].(string); len(s) > limits.MaxURL {
+			c.fail(p+"/url", "must be less than %d characters", limits.MaxURL+1)
 		}
 		if st, ok := e["style"].(string); ok && st != "primary" && st != "danger" {
 			c.fail(p+"/style", "must be one of primary, danger")
@@ -363,29 +338,29 @@ func (c *blockChecker) element(p string, v any, seen map[string]bool) {
 		if !hasOpts && !hasGroups {
 			c.fail(p, "must provide options or option_groups")
 		}
-		c.options(p+"/options", opts, MaxSelectOptions, true)
-		if len(groups) > MaxSelectOptions {
-			c.fail(p+"/option_groups", "no more than %d items allowed", MaxSelectOptions)
+		c.options(p+"/options", opts, limits.MaxSelectOptions, true)
+		if len(groups) > limits.MaxSelectOptions {
+			c.fail(p+"/option_groups", "no more than %d items allowed", limits.MaxSelectOptions)
 		}
 		for i, g := range groups {
 			gm, _ := g.(map[string]any)
 			gp := p + "/option_groups/" + strconv.Itoa(i)
-			c.text(gp+"/label", gm["label"], MaxOptionText, true)
+			c.text(gp+"/label", gm["label"], limits.MaxOptionText, true)
 			gopts, _ := gm["options"].([]any)
-			c.options(gp+"/options", gopts, MaxSelectOptions, true)
+			c.options(gp+"/options", gopts, limits.MaxSelectOptions, true)
 		}
 	case "overflow":
 		opts, _ := e["options"].([]any)
 		if len(opts) < 1 {
 			c.fail(p+"/options", "must provide at least 1 item")
 		}
-		c.options(p+"/options", opts, MaxOverflowOptions, true)
+		c.options(p+"/options", opts, limits.MaxOverflowOptions, true)
 	case "checkboxes", "radio_buttons":
 		opts, _ := e["options"].([]any)
 		if len(opts) < 1 {
 			c.fail(p+"/options", "must provide at least 1 item")
 		}
-		c.options(p+"/options", opts, MaxChoiceOptions, false)
+		c.options(p+"/options", opts, limits.MaxChoiceOptions, false)
 	case "datepicker":
 		if d, ok := e["initial_date"].(string); ok && !datePattern.MatchString(d) {
 			c.fail(p+"/initial_date", "must be a date in the format YYYY-MM-DD")
@@ -395,8 +370,8 @@ func (c *blockChecker) element(p string, v any, seen map[string]bool) {
 			c.fail(p+"/initial_time", "must be a time in the format HH:mm")
 		}
 	case "plain_text_input":
-		if n, ok := e["max_length"].(float64); ok && n > 3000 {
-			c.fail(p+"/max_length", "must be at most 3000")
+		if n, ok := e["max_length"].(float64); ok && n > limits.MaxInputText {
+			c.fail(p+"/max_length", "must be at most %d", limits.MaxInputText)
 		}
 	}
 }
@@ -413,17 +388,17 @@ func (c *blockChecker) options(p string, opts []any, maxItems int, plain bool) {
 			c.fail(op, "must be an option object")
 			continue
 		}
-		c.text(op+"/text", om["text"], MaxOptionText, plain)
+		c.text(op+"/text", om["text"], limits.MaxOptionText, plain)
 		v, _ := om["value"].(string)
-		if len(v) > MaxOptionValue {
-			c.fail(op+"/value", "must be less than %d characters", MaxOptionValue+1)
+		if len(v) > limits.MaxOptionValue {
+			c.fail(op+"/value", "must be less than %d characters", limits.MaxOptionValue+1)
 		}
 		if values[v] {
 			c.fail(op+"/value", "duplicate option value %q", v)
 		}
 		values[v] = true
 		if d, ok := om["description"]; ok {
-			c.text(op+"/description", d, MaxOptionText, false)
+			c.text(op+"/description", d, limits.MaxOptionText, false)
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	limits "github.com/gesprekbot/gesprekbot/content"
 )
 
 // maxAPIBody bounds a Web API request body.
@@ -351,7 +353,7 @@ func (s *Server) parseContent(method string, p url.Values, requireText bool) (co
 		}
 		c.Meta = &md
 	}
-	if len([]rune(c.Text)) > MaxMessageText {
+	if len([]rune(c.Text)) > limits.MaxMessageText {
 		return c, fail("msg_too_long")
 	}
 	if requireText && c.Text == "" && c.Blocks == nil && p.Get("attachments") == "" {

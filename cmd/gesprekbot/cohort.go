@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -89,7 +90,8 @@ func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stder
 	res, err := db.ApplyCohort(ctx, c, func(saved *content.Cohort) ([]content.Delivery, error) {
 		return planCohort(saved, course.Rules)
 	})
-	if content.ErrorCode(err) == content.ECONFLICT {
+	var taken *store.ChannelTakenError
+	if errors.As(err, &taken) {
 		fmt.Fprintf(stderr, "gesprekbot cohort: channel %s belongs to another cohort already\n", c.Channel)
 		return 1
 	} else if err != nil {
@@ -175,7 +177,7 @@ func cohortShow(ctx context.Context, db *store.DB, name string, stdout, stderr i
 			fmt.Fprintln(stdout, "Next:")
 		}
 		l := d.DueAt.In(loc)
-		fmt.Fprintf(stdout, "  %s  %s  module %d  %-20s %s\n", dutchDate(l), l.Format("15:04"), d.Module, audienceLabel(d.Audience), d.Title)
+		fmt.Fprintf(stdout, "  %s  %s  module %d  %-20s %s\n", content.DateColumn.Format(l), l.Format("15:04"), d.Module, audienceLabel(d.Audience), d.Title)
 		if shown++; shown == 5 {
 			break
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
@@ -144,7 +145,7 @@ func TestCohortCmd(t *testing.T) {
 	})
 }
 
-func mustDeliveries(t *testing.T, db *store.DB, id int64) []store.Delivery {
+func mustDeliveries(t *testing.T, db *store.DB, id int64) []content.Delivery {
 	t.Helper()
 	ds, err := db.Deliveries(context.Background(), id)
 	if err != nil {

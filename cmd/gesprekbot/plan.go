@@ -133,16 +133,6 @@ func planCohort(c *content.Cohort, rules []content.Rule) ([]content.Delivery, er
 	return scheduler.Plan(c, rules, cal)
 }
 
-var (
-	dutchWeekdays = [...]string{"zo", "ma", "di", "wo", "do", "vr", "za"}
-	dutchMonths   = [...]string{"", "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
-)
-
-// dutchDate formats t as "ma 7 dec 2026".
-func dutchDate(t time.Time) string {
-	return fmt.Sprintf("%s %2d %s %d", dutchWeekdays[t.Weekday()], t.Day(), dutchMonths[t.Month()], t.Year())
-}
-
 // audienceLabel says in Dutch who receives a delivery.
 func audienceLabel(a string) string {
 	switch a {
@@ -169,14 +159,14 @@ func writeTimeline(w io.Writer, c *content.Cohort, ds []content.Delivery) {
 	var last time.Time
 	for i, d := range ds {
 		l := d.DueAt.In(loc)
-		day := dutchDate(l)
+		day := content.DateColumn.Format(l)
 		_, week := l.ISOWeek()
 		_, lastWeek := last.ISOWeek()
 		if i > 0 && week != lastWeek {
 			fmt.Fprintln(w)
 		}
 		shown := day
-		if i > 0 && day == dutchDate(last) {
+		if i > 0 && day == content.DateColumn.Format(last) {
 			shown = strings.Repeat(" ", len(day))
 		}
 		last = l
@@ -200,6 +190,6 @@ func writeCohortHeader(w io.Writer, c *content.Cohort, loc *time.Location) {
 		c.Settings.QuietHours, onOff[c.Settings.Holidays], onOff[c.Settings.AutoReveal])
 	for _, m := range c.Modules {
 		s, e := m.Start.In(loc), m.End.In(loc)
-		fmt.Fprintf(w, "  Module %d:   %s %s–%s, %s\n", m.Number, dutchDate(s), s.Format("15:04"), e.Format("15:04"), m.Location)
+		fmt.Fprintf(w, "  Module %d:   %s %s–%s, %s\n", m.Number, content.DateColumn.Format(s), s.Format("15:04"), e.Format("15:04"), m.Location)
 	}
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
-	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // clicker is one participant answering the competentiemeter: a measurement with every statement answered and
@@ -26,7 +26,7 @@ import (
 type clicker struct {
 	user    string
 	dm      string
-	ms      store.Measurement
+	ms      content.Measurement
 	fresh   func(c *clicker) (string, error) // puts a new question message in the DM and returns its ts
 	mu      sync.Mutex
 	slots   []string       // ts of the question messages
@@ -49,7 +49,7 @@ func (b *bench) setupClickers(ctx context.Context, meter *handlers.Meter, ids []
 			continue
 		}
 		user := people[k]
-		ms, err := db.StartMeasurement(ctx, b.ids[ci], user, store.MeterVoormeting)
+		ms, err := db.StartMeasurement(ctx, b.ids[ci], user, content.MeterVoormeting)
 		if err != nil {
 			return nil, err
 		}
