@@ -110,6 +110,7 @@ type WorkPhrases struct {
 	FollowUpNoteLabel           string `yaml:"followup_note_label"`
 	FollowUpNoteHint            string `yaml:"followup_note_hint"`
 	FollowUpAnswered            string `yaml:"followup_answered"` // {antwoord}
+	FollowUpNoteFirst           string `yaml:"followup_note_first"`
 	FollowUpNoteSaved           string `yaml:"followup_note_saved"`
 	FollowUpOldButton           string `yaml:"followup_old_button"`
 	FollowUpTrainerHeading      string `yaml:"followup_trainer_heading"` // {cohort}
@@ -227,6 +228,7 @@ var workPhraseSpecs = []phraseSpec{
 	{"followup_note_label", func(p *Phrases) string { return p.FollowUpNoteLabel }, true, nil},
 	{"followup_note_hint", func(p *Phrases) string { return p.FollowUpNoteHint }, false, nil},
 	{"followup_answered", func(p *Phrases) string { return p.FollowUpAnswered }, false, []string{"antwoord"}},
+	{"followup_note_first", func(p *Phrases) string { return p.FollowUpNoteFirst }, false, nil},
 	{"followup_note_saved", func(p *Phrases) string { return p.FollowUpNoteSaved }, false, nil},
 	{"followup_old_button", func(p *Phrases) string { return p.FollowUpOldButton }, false, nil},
 	{"followup_trainer_heading", func(p *Phrases) string { return p.FollowUpTrainerHeading }, false, []string{"cohort"}},
