@@ -85,7 +85,6 @@ type WorkPhrases struct {
 	EvaluationBoardHint         string `yaml:"evaluation_board_hint"`
 	EvaluationSaved             string `yaml:"evaluation_saved"`
 	EvaluationMessage           string `yaml:"evaluation_message"` // {titel}
-	EvaluationClosed            string `yaml:"evaluation_closed"`  // {datum}
 	EvaluationNoCohort          string `yaml:"evaluation_no_cohort"`
 	EvaluationUsage             string `yaml:"evaluation_usage"`
 	EvaluationBoardHeading      string `yaml:"evaluation_board_heading"` // {titel} {cohort}
@@ -203,7 +202,6 @@ var workPhraseSpecs = []phraseSpec{
 	{"evaluation_board_hint", func(p *Phrases) string { return p.EvaluationBoardHint }, false, nil},
 	{"evaluation_saved", func(p *Phrases) string { return p.EvaluationSaved }, false, nil},
 	{"evaluation_message", func(p *Phrases) string { return p.EvaluationMessage }, false, []string{"titel"}},
-	{"evaluation_closed", func(p *Phrases) string { return p.EvaluationClosed }, false, []string{"datum"}},
 	{"evaluation_no_cohort", func(p *Phrases) string { return p.EvaluationNoCohort }, false, nil},
 	{"evaluation_usage", func(p *Phrases) string { return p.EvaluationUsage }, false, nil},
 	{"evaluation_board_heading", func(p *Phrases) string { return p.EvaluationBoardHeading }, false, []string{"titel", "cohort"}},
