@@ -118,7 +118,7 @@ type FollowUpSnapshot struct {
 
 // FollowUpFigures is what the trainers of a cohort may see of the follow-up.
 type FollowUpFigures struct {
-	Participants int               // the cohort's participants still in the channel
+	Participants int               // the cohort's participants, also those who left the channel: their answers count too
 	Snapshot     *FollowUpSnapshot // nil: nothing to show yet
 	Current      bool              // the snapshot counts the answers as they are now
 }
@@ -139,7 +139,7 @@ func (db *DB) FollowUpCounts(ctx context.Context, cohortID int64) (FollowUpFigur
 	var out FollowUpFigures
 	if err := tx.GetContext(ctx, &out.Participants, `
 		SELECT count(*) FROM participants p
-		WHERE p.cohort_id = $1 AND p.left_at IS NULL
+		WHERE p.cohort_id = $1
 		  AND NOT EXISTS (SELECT 1 FROM cohort_trainers t WHERE t.cohort_id = p.cohort_id AND t.user_id = p.user_id)`,
 		cohortID); err != nil {
 		return FollowUpFigures{}, fmt.Errorf("follow-up counts: participants: %w", FormatError(err))

@@ -419,6 +419,14 @@ func TestFollowUpCounts(t *testing.T) {
 			}
 		})
 	}
+	t.Run("LeftStillCounts", func(t *testing.T) {
+		if _, err := db.RecordLeave(ctx, id, "U0P7"); err != nil {
+			t.Fatal(err)
+		}
+		if f := look(); counts(f) != "3/4/2 of 9" || !f.Current {
+			t.Errorf("after U0P7 left the channel trainers see %s (current %v), want the same counts, current", counts(f), f.Current)
+		}
+	})
 	t.Run("ErasureIsAChangeToo", func(t *testing.T) {
 		if _, err := db.ErasePerson(ctx, "U0P8", nil); err != nil {
 			t.Fatal(err)
