@@ -345,6 +345,11 @@ type Phrases struct {
 	ModuleInfoUnknown        string `yaml:"module_info_unknown"`
 	// CasusStatusTrainerNote introduces the manual's note to the trainer about the next stage (/casus status).
 	CasusStatusTrainerNote string `yaml:"casus_status_trainer_note"`
+	// Bewaartermijn: de trainers horen een maand vooraf wanneer de gegevens van de groep worden gewist.
+	RetentionWarningTitle   string `yaml:"retention_warning_title"`
+	RetentionWarning        string `yaml:"retention_warning"`         // {cohort} {laatste} {datum}
+	TrainingStatusRetention string `yaml:"training_status_retention"` // {datum}
+	TrainingStatusRetained  string `yaml:"training_status_retained"`  // {datum}
 }
 
 // phraseSpec describes one phrase for validation.
@@ -693,4 +698,8 @@ var phraseSpecs = []phraseSpec{
 	{"module_info_close", func(p *Phrases) string { return p.ModuleInfoClose }, true, nil},
 	{"module_info_unknown", func(p *Phrases) string { return p.ModuleInfoUnknown }, false, nil},
 	{"casus_status_trainer_note", func(p *Phrases) string { return p.CasusStatusTrainerNote }, false, nil},
+	{"retention_warning_title", func(p *Phrases) string { return p.RetentionWarningTitle }, false, nil},
+	{"retention_warning", func(p *Phrases) string { return p.RetentionWarning }, false, []string{"cohort", "laatste", "datum"}},
+	{"training_status_retention", func(p *Phrases) string { return p.TrainingStatusRetention }, false, []string{"datum"}},
+	{"training_status_retained", func(p *Phrases) string { return p.TrainingStatusRetained }, false, []string{"datum"}},
 }

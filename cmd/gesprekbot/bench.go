@@ -834,8 +834,9 @@ func (b *bench) fanout(ctx context.Context, res *BenchResult) error {
 	res.FanoutFloor = fanoutFloor(len(want), perChannel, b.o)
 	limitedBefore := b.fake.RateLimited("chat.postMessage")
 
+	// Only the plan seeded above: the bot also plans each cohort's retention warning, months away.
 	if _, err := b.m.DB.ExecContext(ctx, `
-		UPDATE deliveries SET due_at = $1 WHERE status = 'pending'`, time.Now()); err != nil {
+		UPDATE deliveries SET due_at = $1 WHERE status = 'pending' AND rule_id <> $2`, time.Now(), store.RetentionWarningRule); err != nil {
 		return fmt.Errorf("make the plan due: %w", err)
 	}
 	kicked := time.Now()

@@ -160,6 +160,10 @@ func (m *Main) startSlackWith(ctx context.Context, opts slackOptions) error {
 	goRun(&s.background, "slack event pruning", log, func() error { return pruneEvents(bgCtx, m, s.now) })
 	// Erasures whose process stopped before they were done are taken up again (handlers/privacy.go).
 	goRun(&s.background, "erasures", log, func() error { return privacy.Run(bgCtx) })
+	// Personal data past its retention period is deleted, the trainers told a month before (scheduler/retention.go).
+	retention := scheduler.NewRetention(m.DB, scheduler.RetentionOptions{Months: cfg.RetentionMonths,
+		Title: course.Phrases.RetentionWarningTitle, Now: s.now, Log: log, Kick: s.scheduler.Kick})
+	goRun(&s.background, "retention", log, func() error { return retention.Run(bgCtx) })
 	m.Slack = s
 	log.Info("slack started", slog.String("mode", s.mode), slog.String("bot_user", auth.UserID), slog.String("team", auth.Team))
 	return nil
