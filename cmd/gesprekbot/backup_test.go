@@ -387,3 +387,44 @@ func TestBackupRestorePrivate(t *testing.T) {
 	defer restored.Stop(context.Background())
 	sameTables(t, tableRows(t, local.URL()), tableRows(t, restored.URL()))
 }
+
+// A pg_dump older than the server is refused before anything is written, with what to install; an existing FILE is
+// kept unless --force is given.
+func TestBackupRefuses(t *testing.T) {
+	srcURL := storetest.URL(t)
+	old := t.TempDir()
+	if err := os.WriteFile(filepath.Join(old, "pg_dump"), []byte("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "gesprekbot.dump")
+
+	setEnv(t, map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir(), "PG_BIN": old})
+	code, stdout, stderr := runMain(t, "backup", file)
+	if code != 2 {
+		t.Fatalf("backup with an old pg_dump: exit code %d, want 2\n%s%s", code, stdout, stderr)
+	}
+	oneLine(t, stderr, "is PostgreSQL 9 and the server is PostgreSQL", "at least the server's version", "PG_BIN")
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a refused backup left %v", entries)
+	}
+
+	if err := os.WriteFile(file, []byte("yesterday's dump"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	setEnv(t, map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir()})
+	code, stdout, stderr = runMain(t, "backup", file)
+	if code != 2 {
+		t.Fatalf("backup onto an existing file: exit code %d, want 2\n%s%s", code, stdout, stderr)
+	}
+	oneLine(t, stderr, "exists", "--force")
+	if b, _ := os.ReadFile(file); string(b) != "yesterday's dump" {
+		t.Fatalf("the existing file was changed")
+	}
+	if code, stdout, stderr = runMain(t, "backup", "--force", file); code != 0 {
+		t.Fatalf("backup --force: exit code %d\n%s%s", code, stdout, stderr)
+	}
+	if b, _ := os.ReadFile(file); string(b) == "yesterday's dump" {
+		t.Fatalf("--force did not replace the file")
+	}
+}
