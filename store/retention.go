@@ -225,7 +225,11 @@ func (db *DB) planRetention(ctx context.Context, now time.Time, months int, titl
 		)
 		SELECT l.cohort_id, l.delete_after
 		FROM last l LEFT JOIN cohort_retention r ON r.cohort_id = l.cohort_id
-		WHERE r.cohort_id IS NULL OR (r.erased_at IS NULL AND r.delete_after <> l.delete_after)
+		WHERE r.cohort_id IS NULL
+		   OR (r.erased_at IS NULL AND r.delete_after <> l.delete_after)
+		   -- a warning that went missing (deleted by hand): without it the deletion would wait for ever
+		   OR (r.erased_at IS NULL AND NOT EXISTS (
+		       SELECT 1 FROM deliveries w WHERE w.key = 'c' || l.cohort_id || '/`+RetentionWarningRule+`/m4'))
 		ORDER BY l.cohort_id`, months); err != nil {
 		return 0, fmt.Errorf("retention: plan: %w", FormatError(err))
 	}

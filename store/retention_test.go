@@ -302,6 +302,15 @@ func TestRetentionWarningPlannedOnce(t *testing.T) {
 		t.Fatalf("after moving module 4 the warning is due %s; want 4 June 2027", w.DueAt)
 	}
 
+	// A warning deleted by hand is planned again: without it the data would wait for ever.
+	if _, err := db.Exec(`DELETE FROM deliveries WHERE rule_id = $1`, store.RetentionWarningRule); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := db.RunRetention(ctx, now, 6, "Bewaartermijn: gegevens worden gewist", nil); err != nil || res.Planned != 1 {
+		t.Fatalf("after the warning was deleted: %+v, %v; want it planned again", res, err)
+	}
+	warning()
+
 	// Long past the date, with the warning never sent (the bot was down): nothing is deleted.
 	res, err := db.RunRetention(ctx, time.Date(2028, 1, 1, 3, 0, 0, 0, time.UTC), 6, "Bewaartermijn: gegevens worden gewist", nil)
 	if err != nil || len(res.Erased) != 0 || res.Waiting != 1 {
