@@ -372,6 +372,11 @@ type Phrases struct {
 	MeterReopenTooLate    string `yaml:"meter_reopen_too_late"`
 	MeterNotFinished      string `yaml:"meter_not_finished"`
 	MeterNoPlan           string `yaml:"meter_no_plan"`
+	// Bewaartermijn: de trainers horen een maand vooraf wanneer de gegevens van de groep worden gewist.
+	RetentionWarningTitle   string `yaml:"retention_warning_title"`
+	RetentionWarning        string `yaml:"retention_warning"`         // {cohort} {laatste} {datum}
+	TrainingStatusRetention string `yaml:"training_status_retention"` // {datum}
+	TrainingStatusRetained  string `yaml:"training_status_retained"`  // {datum}
 }
 
 // phraseSpec describes one phrase for validation.
@@ -745,4 +750,8 @@ var phraseSpecs = []phraseSpec{
 	{"meter_reopen_too_late", func(p *Phrases) string { return p.MeterReopenTooLate }, false, nil},
 	{"meter_not_finished", func(p *Phrases) string { return p.MeterNotFinished }, false, nil},
 	{"meter_no_plan", func(p *Phrases) string { return p.MeterNoPlan }, false, nil},
+	{"retention_warning_title", func(p *Phrases) string { return p.RetentionWarningTitle }, false, nil},
+	{"retention_warning", func(p *Phrases) string { return p.RetentionWarning }, false, []string{"cohort", "laatste", "datum"}},
+	{"training_status_retention", func(p *Phrases) string { return p.TrainingStatusRetention }, false, []string{"datum"}},
+	{"training_status_retained", func(p *Phrases) string { return p.TrainingStatusRetained }, false, []string{"datum"}},
 }

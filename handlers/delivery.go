@@ -164,6 +164,8 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 		}
 	case "eindmeting":
 		msg, err = EindmetingMessage(m)
+	case KindRetentionWarning:
+		msg, err = d.retentionWarning(ctx, c)
 	case KindCatchUp:
 		var state CatchUpState
 		state, err = d.catchUpState(ctx, c)

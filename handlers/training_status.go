@@ -31,7 +31,12 @@ func (t *Training) Status(ctx context.Context, cmd slack.SlashCommand) (Response
 	if err != nil {
 		return Response{}, fmt.Errorf("training status: %w", err)
 	}
-	return Response{Reply: TrainingStatusReply(t.phrases, c, ds, left)}, nil
+	reply := TrainingStatusReply(t.phrases, c, ds, left)
+	if line := t.trainingRetentionLine(ctx, c); line != "" {
+		reply.Text += "\n\n" + line
+		reply.Blocks = TextSections(reply.Text)
+	}
+	return Response{Reply: reply}, nil
 }
 
 // TrainingStatusCounts counts a cohort's messages by status. A planned delivery to every participant counts once

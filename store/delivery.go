@@ -94,7 +94,8 @@ func replacePlan(ctx context.Context, tx *sqlx.Tx, cohortID int64, plan []conten
 	}
 	r, err := tx.ExecContext(ctx, `
 		UPDATE deliveries SET status = 'cancelled', updated_at = $3
-		WHERE cohort_id = $1 AND status = 'pending' AND recipient = '' AND NOT (key = ANY($2))`,
+		WHERE cohort_id = $1 AND status = 'pending' AND recipient = '' AND NOT (key = ANY($2))
+		  AND rule_id <> '`+RetentionWarningRule+`' -- planned by the retention run, not by the rules (retention.go)`,
 		cohortID, pq.Array(keys), now)
 	if err != nil {
 		return res, fmt.Errorf("replace plan: cancel: %w", FormatError(err))

@@ -239,6 +239,13 @@ var privacyColumns = []PrivacyColumn{
 	{"followup_snapshot_members", "snapshot_id", ColumnNotPersonal, "counts trainers were shown"},
 	{"followup_snapshot_members", "answer_id", ColumnKept, "an answer's number, kept after its erasure; it names no one"},
 	{"followup_snapshot_members", "version", ColumnKept, "goes with answer_id"},
+	// A cohort's retention period (retention.go): its date, and the counts kept after its data was deleted.
+	{"cohort_retention", "cohort_id", ColumnNotPersonal, "a training group"},
+	{"cohort_retention", "delete_after", ColumnNotPersonal, "when the group's personal data is deleted"},
+	{"cohort_retention", "erased_at", ColumnNotPersonal, "when it was deleted"},
+	{"cohort_retention", "participants", ColumnNotPersonal, "how many participants the group had"},
+	{"cohort_retention", "trainers", ColumnNotPersonal, "how many trainers the group had"},
+	{"cohort_retention", "deliveries", ColumnNotPersonal, "the group's messages counted by kind and state"},
 
 	{"world", "id", ColumnNotPersonal, "whether this database is the sandbox's or real Slack's"},
 	{"world", "kind", ColumnNotPersonal, "whether this database is the sandbox's or real Slack's"},

@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
 // Config is everything the bot reads from its environment, validated once.
@@ -33,6 +35,8 @@ type Config struct {
 	// TrainingCreators may set up a training with /training nieuw besides workspace admins and owners: Slack user
 	// IDs or e-mail addresses (TRAINING_CREATORS, separated by commas or spaces).
 	TrainingCreators []string
+	// RetentionMonths is how long after a cohort's last module its personal data is kept (RETENTION_MONTHS).
+	RetentionMonths int
 
 	mode string // set by "run --mode"
 }
@@ -110,12 +114,39 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return nil, &ConfigError{"LOG_LEVEL", fmt.Sprintf("must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))}
 	}
+	months, err := parseRetentionMonths(getenv("RETENTION_MONTHS"))
+	if err != nil {
+		return nil, &ConfigError{"RETENTION_MONTHS", err.Error()}
+	}
+	c.RetentionMonths = months
 	creators, err := parseTrainingCreators(getenv("TRAINING_CREATORS"))
 	if err != nil {
 		return nil, &ConfigError{"TRAINING_CREATORS", err.Error()}
 	}
 	c.TrainingCreators = creators
 	return c, nil
+}
+
+// maxRetentionMonths bounds RETENTION_MONTHS: a hundred years is "for ever", which the setting is not for.
+const maxRetentionMonths = 1200
+
+// parseRetentionMonths reads RETENTION_MONTHS: a whole number of months, at least 1; empty is the default, 12.
+func parseRetentionMonths(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return scheduler.DefaultRetentionMonths, nil
+	}
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("must be a whole number of months, like 12, not %q", v)
+	case n < 1:
+		return 0, fmt.Errorf("must be at least 1 month, not %d: personal data is deleted that many months after a "+
+			"cohort's last module, and the trainers are told a month before (default 12)", n)
+	case n > maxRetentionMonths:
+		return 0, fmt.Errorf("must be at most %d months, not %d", maxRetentionMonths, n)
+	}
+	return n, nil
 }
 
 // parseTrainingCreators reads TRAINING_CREATORS: Slack user IDs (U… or W…) and e-mail addresses, separated by

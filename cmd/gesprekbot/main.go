@@ -27,6 +27,8 @@ Usage:
   gesprekbot content ...    check, export or show the course content (gesprekbot content help)
   gesprekbot plan -f FILE   print a cohort file's timeline, with no Slack and no database
   gesprekbot cohort ...     apply, list or show cohorts in the database (gesprekbot cohort help)
+  gesprekbot backup FILE    write a consistent dump of the database, also while the bot runs
+  gesprekbot restore FILE   restore such a dump into an empty database
   gesprekbot bench          measure ack latency, fan-out and memory against the Slack fake (gesprekbot bench --help)
   gesprekbot version        print the version
   gesprekbot help           print this help
@@ -70,6 +72,18 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, cohortUsage)
 			return 0
 		}
+	case "backup", "restore":
+		cfg, err := LoadConfig(os.Getenv)
+		if err != nil {
+			fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)
+			return 2
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if cmd == "backup" {
+			return backupCmd(ctx, cfg, args, stdout, stderr)
+		}
+		return restoreCmd(ctx, cfg, args, stdout, stderr)
 	case "run", "migrate":
 	default:
 		fmt.Fprintf(stderr, "gesprekbot: unknown command %q\n\n%s", cmd, usage)

@@ -69,7 +69,8 @@ func (m *Main) appConfig() app.Config {
 	return app.Config{Mode: c.SlackMode(), DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, PGBin: c.PGBin,
 		SlackAPIURL: c.SlackAPIURL, SlackBotToken: c.SlackBotToken, SlackAppToken: c.SlackAppToken,
 		SlackSigningSecret: c.SlackSigningSecret, HTTPAddr: c.HTTPAddr, HTTPTimeouts: m.HTTPTimeouts,
-		ContentDir: c.ContentDir, TrainingCreators: c.TrainingCreators}
+		ContentDir: c.ContentDir, TrainingCreators: c.TrainingCreators,
+		RetentionMonths: c.RetentionMonths}
 }
 
 // Run starts the bot and blocks until ctx is cancelled.

@@ -66,6 +66,10 @@ type Config struct {
 
 	// TrainingCreators may set up a training besides workspace admins and owners (TRAINING_CREATORS).
 	TrainingCreators []string
+
+	// RetentionMonths is how long after a cohort's last module its personal data is kept (RETENTION_MONTHS);
+	// zero: scheduler.DefaultRetentionMonths.
+	RetentionMonths int
 }
 
 // Overrides are the knobs of a bot that is not a deployment's: the zero value is what "gesprekbot run" builds.
@@ -146,6 +150,8 @@ type App struct {
 	Casus      *handlers.Casus
 	Meter      *handlers.Meter
 	Deliveries *handlers.Deliveries // renders the planned deliveries for the dispatcher
+	// Retention deletes personal data past its retention period, daily; the trainers are told a month before.
+	Retention *scheduler.Retention
 
 	// In sandbox mode: the fake workspace, the sandbox page over it, and its clock.
 	Fake    *slackfake.Server
@@ -313,6 +319,8 @@ func (a *App) wire(cfg Config, ov Overrides) {
 		Directory: bot.NewDirectory(poster, bot.DirectoryOptions{}), Team: a.TeamID})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: poster, Course: course, Now: now,
 		Kick: a.Dispatcher.Kick, Gate: gate, Log: log})
+	a.Retention = scheduler.NewRetention(db, scheduler.RetentionOptions{Months: cfg.RetentionMonths,
+		Title: course.Phrases.RetentionWarningTitle, Now: now, Log: log, Kick: a.Dispatcher.Kick})
 	a.Meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: poster, Log: log, Gate: gate})
 	if ov.Register != nil {
@@ -360,6 +368,8 @@ func (a *App) Start(ctx context.Context) error {
 	goRun(&a.background, "slack event pruning", a.Log, func() error { return a.pruneEvents(bgCtx) })
 	// Erasures whose process stopped before they were done are taken up again (handlers/privacy.go).
 	goRun(&a.background, "erasures", a.Log, func() error { return a.Privacy.Run(bgCtx) })
+	// Personal data past its retention period is deleted, the trainers told a month before (scheduler/retention.go).
+	goRun(&a.background, "retention", a.Log, func() error { return a.Retention.Run(bgCtx) })
 	a.Log.Info("slack started", slog.String("mode", a.Mode), slog.String("bot_user", a.BotUserID), slog.String("team", a.TeamID))
 	return nil
 }
