@@ -56,6 +56,8 @@ type DeliveryStore interface {
 	PlanChecker
 	// Participation says whether a recipient left the cohort's channel: they get no more DMs.
 	Participation(ctx context.Context, cohortID int64, userID string) (store.Participation, error)
+	// TrainerNoticeItems returns what a trainer's notice (store.KindTrainerNotice) tells about.
+	TrainerNoticeItems(ctx context.Context, key string) ([]store.Delivery, error)
 }
 
 // SkipReasonLeft is what a DM to someone who left the cohort's channel records when it is cancelled.
@@ -110,6 +112,11 @@ func (d *Deliveries) now() time.Time {
 // channel. text is the notification and fallback text, blocks the Block Kit layout. It returns ErrSkip when the
 // recipient has nothing to receive, or left the cohort's channel.
 func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.Delivery, recipient string) (string, []slack.Block, error) {
+	if del.Kind == store.KindTrainerNotice {
+		// To a trainer, about the cohort: not a course message, and no participant's state to look at.
+		msg, err := d.trainerNotice(ctx, c, del)
+		return msg.Text, msg.Blocks, err
+	}
 	m, err := d.view(c, del)
 	if err != nil {
 		return "", nil, err

@@ -310,7 +310,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	a.Casus = handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	a.Deliveries = &handlers.Deliveries{Course: course, Store: db, Now: now, Reveal: a.Casus.AutoReveal}
 	a.Dispatcher = scheduler.NewDispatcher(db, sender, a.Deliveries, scheduler.DispatchOptions{Now: now, Log: log,
-		Directory: bot.NewDirectory(poster, bot.DirectoryOptions{}), Team: a.TeamID})
+		Directory: bot.NewDirectory(poster, bot.DirectoryOptions{}), Team: a.TeamID, TellTrainers: true})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: poster, Course: course, Now: now,
 		Kick: a.Dispatcher.Kick, Gate: gate, Log: log})
 	a.Meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
