@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -267,6 +268,14 @@ func checkDeployFiles(t *testing.T, body string) {
 				}
 			}
 		}
+	}
+	// Prometheus's own check of the rules' PromQL, where it is installed (Debian's prometheus package has it).
+	if promtool, err := exec.LookPath("promtool"); err == nil {
+		if out, err := exec.Command(promtool, "check", "rules", "../deploy/prometheus-alerts.yml").CombinedOutput(); err != nil {
+			t.Errorf("promtool check rules: %v\n%s", err, out)
+		}
+	} else {
+		t.Log("promtool not installed: the rules' PromQL is checked only for the series it names")
 	}
 	for _, want := range []string{"GesprekbotDown", "GesprekbotDispatchPaused", "GesprekbotDeliveriesFailed",
 		"GesprekbotDeliveriesMissed", "GesprekbotDispatchLagHigh"} {
