@@ -40,6 +40,8 @@ type InboundOptions struct {
 	AckTimeout time.Duration
 	// LaterTimeout bounds work that continues after the ack: 2 minutes by default.
 	LaterTimeout time.Duration
+	// Observer, when set, is told how long each request took to be ready for its ack (metrics).
+	Observer AckObserver
 }
 
 // Inbound is what Socket Mode and HTTP mode share, the bot's side of every request Slack sends: it runs a request's handler
@@ -135,6 +137,7 @@ func (f *inflight) idle() <-chan struct{} {
 // Command runs a slash command's handler and returns the ack payload (nil for an empty ack) and what to run
 // after the ack.
 func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
+	defer d.observeAck(AckCommand, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
 	var ack handlers.Ack
@@ -151,6 +154,7 @@ func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload 
 // what to run after the ack. redelivery says the transport marked this a retry (Socket Mode retry_attempt > 0):
 // if its trigger was seen, it is acked without running the handler again.
 func (d *Inbound) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
+	defer d.observeAck(interactionKind(cb.Type), time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
 	id := interactionID(cb)
@@ -187,6 +191,7 @@ var ErrEventFailed = errors.New("slack event handler failed")
 // chance. A handler registered with handlers.Registry.EventAfterAck runs after the ack instead: its failure is only
 // logged, and its id recorded once it succeeded.
 func (d *Inbound) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
+	defer d.observeAck(AckEvent, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
 	typ := ev.InnerEvent.Type

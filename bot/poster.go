@@ -47,6 +47,8 @@ type PosterOptions struct {
 	MaxBackoff     time.Duration // backoff cap: 30s
 	AttemptTimeout time.Duration // one call's timeout: DefaultAttemptTimeout
 	HTTPClient     *http.Client  // for response_url posts: NewHTTPClient(AttemptTimeout) by default
+	// Observer, when set, is told how every attempt of a Web API call ended, and every retry (metrics).
+	Observer CallObserver
 }
 
 // DefaultAttemptTimeout bounds one attempt of a call to Slack: a Web API call, a response_url reply, a file upload.
@@ -591,9 +593,11 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 		done, err := fn(actx, afterFailure)
 		cancel()
 		if err == nil || done {
+			p.observeCall(method, nil, 0)
 			return nil
 		}
 		class := classify(ctx, err)
+		p.observeCall(method, err, class)
 		afterFailure = class == classTransient
 		switch class {
 		case classCancelled:
@@ -611,11 +615,13 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 			if limited >= p.opts.MaxRateLimited {
 				return fmt.Errorf("%s: rate limited %d times: %w", method, limited, err)
 			}
+			p.observeRetry(method, err, class)
 		case classTransient:
 			transient++
 			if transient >= p.opts.MaxAttempts {
 				return fmt.Errorf("%s: gave up after %d attempts: %w", method, transient, err)
 			}
+			p.observeRetry(method, err, class)
 			d := p.backoff(transient)
 			p.opts.Log.WarnContext(ctx, "slack call failed, retrying", slog.String("method", method), slog.String("channel", channel),
 				slog.String("delivery_key", key), slog.Int("attempt", attempt), slog.Duration("backoff", d), slog.Any("error", err))
@@ -636,9 +642,12 @@ func (p *Poster) once(ctx context.Context, method string, fn func(ctx context.Co
 	defer cancel()
 	err := fn(actx)
 	if err == nil {
+		p.observeCall(method, nil, 0)
 		return nil
 	}
-	if classify(ctx, err) == classPermanent {
+	class := classify(ctx, err)
+	p.observeCall(method, err, class)
+	if class == classPermanent {
 		return permanentFrom(method, "", err)
 	}
 	return fmt.Errorf("%s: %w", method, err)

@@ -377,6 +377,25 @@ type Phrases struct {
 	RetentionWarning        string `yaml:"retention_warning"`         // {cohort} {laatste} {datum}
 	TrainingStatusRetention string `yaml:"training_status_retention"` // {datum}
 	TrainingStatusRetained  string `yaml:"training_status_retained"`  // {datum}
+	// The trainer hears about it first: the DM about messages of the group that did not arrive, and the reason
+	// and what to do for each (also in /training status).
+	TrainerNoticeHead          string `yaml:"trainer_notice_head"`    // {cohort}
+	TrainerNoticeItem          string `yaml:"trainer_notice_item"`    // {titel} {datum} {wie} {waarom}
+	TrainerNoticeChannel       string `yaml:"trainer_notice_channel"` // {kanaal}
+	TrainerNoticeEveryone      string `yaml:"trainer_notice_everyone"`
+	TrainerNoticeFoot          string `yaml:"trainer_notice_foot"`
+	UndeliveredNotInChannel    string `yaml:"undelivered_not_in_channel"`    // {kanaal}
+	UndeliveredChannelNotFound string `yaml:"undelivered_channel_not_found"` // {kanaal}
+	UndeliveredArchived        string `yaml:"undelivered_archived"`          // {kanaal}
+	UndeliveredUserGone        string `yaml:"undelivered_user_gone"`
+	UndeliveredNoDM            string `yaml:"undelivered_no_dm"`
+	UndeliveredRestricted      string `yaml:"undelivered_restricted"`
+	UndeliveredOurFault        string `yaml:"undelivered_our_fault"` // {code}
+	UndeliveredWorkspace       string `yaml:"undelivered_workspace"`
+	UndeliveredGaveUp          string `yaml:"undelivered_gave_up"`
+	UndeliveredMissed          string `yaml:"undelivered_missed"`
+	UndeliveredMissedCalendar  string `yaml:"undelivered_missed_calendar"`
+	UndeliveredUnknown         string `yaml:"undelivered_unknown"` // {code}
 }
 
 // phraseSpec describes one phrase for validation.
@@ -754,4 +773,21 @@ var phraseSpecs = []phraseSpec{
 	{"retention_warning", func(p *Phrases) string { return p.RetentionWarning }, false, []string{"cohort", "laatste", "datum"}},
 	{"training_status_retention", func(p *Phrases) string { return p.TrainingStatusRetention }, false, []string{"datum"}},
 	{"training_status_retained", func(p *Phrases) string { return p.TrainingStatusRetained }, false, []string{"datum"}},
+	{"trainer_notice_head", func(p *Phrases) string { return p.TrainerNoticeHead }, false, []string{"cohort"}},
+	{"trainer_notice_item", func(p *Phrases) string { return p.TrainerNoticeItem }, false, []string{"titel", "datum", "wie", "waarom"}},
+	{"trainer_notice_channel", func(p *Phrases) string { return p.TrainerNoticeChannel }, false, []string{"kanaal"}},
+	{"trainer_notice_everyone", func(p *Phrases) string { return p.TrainerNoticeEveryone }, false, nil},
+	{"trainer_notice_foot", func(p *Phrases) string { return p.TrainerNoticeFoot }, false, nil},
+	{"undelivered_not_in_channel", func(p *Phrases) string { return p.UndeliveredNotInChannel }, false, []string{"kanaal"}},
+	{"undelivered_channel_not_found", func(p *Phrases) string { return p.UndeliveredChannelNotFound }, false, []string{"kanaal"}},
+	{"undelivered_archived", func(p *Phrases) string { return p.UndeliveredArchived }, false, []string{"kanaal"}},
+	{"undelivered_user_gone", func(p *Phrases) string { return p.UndeliveredUserGone }, false, nil},
+	{"undelivered_no_dm", func(p *Phrases) string { return p.UndeliveredNoDM }, false, nil},
+	{"undelivered_restricted", func(p *Phrases) string { return p.UndeliveredRestricted }, false, nil},
+	{"undelivered_our_fault", func(p *Phrases) string { return p.UndeliveredOurFault }, false, []string{"code"}},
+	{"undelivered_workspace", func(p *Phrases) string { return p.UndeliveredWorkspace }, false, nil},
+	{"undelivered_gave_up", func(p *Phrases) string { return p.UndeliveredGaveUp }, false, nil},
+	{"undelivered_missed", func(p *Phrases) string { return p.UndeliveredMissed }, false, nil},
+	{"undelivered_missed_calendar", func(p *Phrases) string { return p.UndeliveredMissedCalendar }, false, nil},
+	{"undelivered_unknown", func(p *Phrases) string { return p.UndeliveredUnknown }, false, []string{"code"}},
 }

@@ -51,6 +51,8 @@ type DeliveryStore interface {
 	PlanChecker
 	// Participation says whether a recipient left the cohort's channel: they get no more DMs.
 	Participation(ctx context.Context, cohortID int64, userID string) (content.Participation, error)
+	// TrainerNoticeItems returns what a trainer's notice (store.KindTrainerNotice) tells about.
+	TrainerNoticeItems(ctx context.Context, key string) ([]content.Delivery, error)
 }
 
 // SkipReasonLeft is what a DM to someone who left the cohort's channel records when it is cancelled.
@@ -107,6 +109,11 @@ func (d *Deliveries) now() time.Time {
 // who already did what it is about, a case reveal for a module whose cases have no stage for the channel, or a
 // recipient who left the cohort's channel.
 func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.Delivery, recipient string) (string, []slack.Block, error) {
+	if del.Kind == store.KindTrainerNotice {
+		// To a trainer, about the cohort: not a course message, and no participant's state to look at.
+		msg, err := d.trainerNotice(ctx, c, del)
+		return msg.Text, msg.Blocks, err
+	}
 	m, err := d.view(c, del)
 	if err != nil {
 		return "", nil, err

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +40,8 @@ type trainingItem struct {
 // row (key "<planned key>/<user>") joins its planned row; one without a planned row (a catch-up for a late joiner)
 // joins the other rows of its rule and module under a line of their own.
 func trainingItems(ds []content.Delivery) []*trainingItem {
+	// The trainers' own notices about what did not arrive are not messages of the group's course.
+	ds = slices.DeleteFunc(slices.Clone(ds), func(d content.Delivery) bool { return d.Kind == store.KindTrainerNotice })
 	byKey := map[string]*trainingItem{}
 	var items []*trainingItem
 	for _, d := range ds {

@@ -119,11 +119,8 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []conten
 			if d.Recipient != "" {
 				who = " aan <@" + d.Recipient + ">"
 			}
-			reason := ""
-			if d.Error != nil {
-				reason = *d.Error
-			}
-			fmt.Fprintf(&b, "\n• %s (%s)%s: %s", trainingTitleOrKind(d), when(d), who, TrainingFailureReason(reason))
+			// The same words as the trainer's DM about it (trainer_notice.go): why, and what to do.
+			fmt.Fprintf(&b, "\n• %s (%s)%s: %s", trainingTitleOrKind(d), when(d), who, UndeliveredReason(phrases, c, d))
 		}
 	}
 	if len(missed) > 0 {
@@ -137,7 +134,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []conten
 			if d.Recipient != "" {
 				who = " aan <@" + d.Recipient + ">"
 			}
-			fmt.Fprintf(&b, "\n• %s (%s)%s", trainingTitleOrKind(d), when(d), who)
+			fmt.Fprintf(&b, "\n• %s (%s)%s: %s", trainingTitleOrKind(d), when(d), who, UndeliveredReason(phrases, c, d))
 		}
 	}
 	if len(failed) == 0 && len(missed) == 0 {
@@ -160,22 +157,4 @@ func trainingTitleOrKind(d content.Delivery) string {
 		return d.Title
 	}
 	return d.Kind
-}
-
-// TrainingFailureReason explains the recorded error of a failed delivery in plain Dutch, from the Slack error
-// code in it ("channel_not_found", "is_archived", ...).
-func TrainingFailureReason(recorded string) string {
-	for _, r := range trainingFailureReasons {
-		if strings.Contains(recorded, r.code) {
-			return strings.ToUpper(r.text[:1]) + r.text[1:]
-		}
-	}
-	code := strings.TrimSpace(recorded)
-	if code == "" {
-		code = "onbekend"
-	}
-	if cut := runePrefix(code, 80); cut != code {
-		code = cut + "…"
-	}
-	return content.Fill(trainingFailureUnknown, content.Vars{"code": strings.ReplaceAll(code, "`", "'")})
 }

@@ -23,27 +23,6 @@ var trainingAudienceNames = map[string]string{
 	"trainers":     "aan de trainers",
 }
 
-// trainingFailureReasons explain Slack's error codes of a failed delivery in plain Dutch.
-var trainingFailureReasons = []struct{ code, text string }{
-	{"channel_not_found", "ik kan het kanaal niet vinden. Is het verwijderd, of is de bot er niet (meer) aan toegevoegd?"},
-	{"not_in_channel", "de bot is geen lid van het kanaal. Voeg de gesprekbot toe aan het kanaal."},
-	{"is_archived", "het kanaal is gearchiveerd."},
-	{"user_not_found", "deze persoon bestaat niet (meer) in Slack."},
-	{"account_inactive", "het account van deze persoon is gedeactiveerd."},
-	{"user_disabled", "het account van deze persoon is gedeactiveerd."},
-	{"cannot_dm_bot", "dit is een bot; die krijgt geen berichten."},
-	{"messages_tab_disabled", "deze persoon kan geen berichten van apps ontvangen."},
-	{"restricted_action", "de instellingen van de Slack-werkruimte staan dit bericht niet toe."},
-	{"invalid_blocks", "het bericht voldeed niet aan de regels van Slack (een fout aan onze kant; de beheerder kan het in het logboek terugvinden)."},
-	{"msg_too_long", "het bericht was te lang voor Slack (een fout aan onze kant)."},
-	{"invalid_auth", "de bot is niet (meer) aangemeld bij Slack. Vraag de beheerder het te controleren."},
-	{"token_revoked", "de bot is niet (meer) aangemeld bij Slack. Vraag de beheerder het te controleren."},
-	{"missing_scope", "de bot mist een toestemming in Slack. Vraag de beheerder het te controleren."},
-}
-
-// trainingFailureUnknown explains a failure whose code is not in trainingFailureReasons. {code}
-const trainingFailureUnknown = "Slack nam het bericht niet aan (foutcode `{code}`)."
-
 // trainingTimezones are the time zones the /training nieuw modal offers: the Netherlands first (the default),
 // then where else Dutch-speaking groups meet.
 var trainingTimezones = []struct{ zone, label string }{

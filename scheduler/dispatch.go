@@ -129,6 +129,13 @@ type DispatchOptions struct {
 	// addresses) that cohort files named so, and records their IDs (resolve.go). Without it they stay as written.
 	Directory Directory
 
+	// TellTrainers has each tick hang the deliveries that failed for good or were missed on their trainers' next
+	// notice, a DM at most once an hour per trainer and cohort (failure_notice.go, store.TellTrainers). The
+	// Renderer must render store.KindTrainerNotice then.
+	TellTrainers bool
+	// Observer, when set, is told what becomes of each delivery (metrics).
+	Observer Observer
+
 	// Team is the Slack workspace the Sender posts to (auth.test's team ID): sending pauses per workspace when
 	// Slack refuses its token (pause.go).
 	Team string
@@ -360,12 +367,14 @@ func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 		}
 		for _, m := range missed {
 			t.count(func(r *Result) { r.Missed++ })
+			d.observe(m.Kind, store.StatusMissed, m.DueAt)
 			d.audit(postCtx, m.Delivery, "delivery_missed", map[string]any{"reason": "deadline passed"})
 		}
 		if len(missed) < d.opts.Batch {
 			break
 		}
 	}
+	d.tellTrainers(ctx)
 	for claiming && ctx.Err() == nil && !d.paused() && !d.fenced() {
 		trial := d.trialing()
 		limit := d.opts.Batch
@@ -387,6 +396,8 @@ func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 			break
 		}
 		t.run(all)
+		// What failed in this batch goes on its trainers' notice now, which the next claim then finds due.
+		d.tellTrainers(ctx)
 		if trial && !d.paused() {
 			d.resume(ctx)
 		}
@@ -594,6 +605,7 @@ func (t *tickRun) handle(r store.Claim) {
 				return
 			}
 			t.count(func(res *Result) { res.Missed++ })
+			d.observe(r.Kind, store.StatusMissed, r.DueAt)
 			d.audit(ctx, r.Delivery, "delivery_missed", map[string]any{"reason": "deadline passed"})
 			return
 		}
@@ -624,6 +636,7 @@ func (t *tickRun) handle(r store.Claim) {
 			return
 		}
 		t.count(func(res *Result) { res.Skipped++ })
+		d.observe(r.Kind, store.StatusCancelled, r.DueAt)
 		return
 	}
 	if err != nil {
@@ -724,6 +737,7 @@ func (t *tickRun) calendarHolds(c *content.Cohort, r store.Claim) bool {
 			return true
 		}
 		t.count(func(res *Result) { res.Missed++ })
+		d.observe(r.Kind, store.StatusMissed, r.DueAt)
 		d.audit(ctx, r.Delivery, "delivery_missed", map[string]any{"reason": reason})
 		return true
 	}
@@ -841,6 +855,7 @@ func (t *tickRun) sent(r store.Claim, channelID, ts string, found bool) {
 	} else {
 		t.count(func(res *Result) { res.Sent++ })
 	}
+	d.observe(r.Kind, store.StatusSent, r.DueAt)
 	d.audit(ctx, r.Delivery, "delivery_sent", map[string]any{"channel": channelID, "ts": ts, "found": found, "attempt": r.Attempts})
 }
 
@@ -853,6 +868,7 @@ func (t *tickRun) delivered(r store.Claim, channelID, ts string, err error) {
 			return
 		}
 		t.count(func(res *Result) { res.Skipped++ })
+		t.d.observe(r.Kind, store.StatusCancelled, r.DueAt)
 	case err != nil:
 		t.failOrRetry(r, fmt.Errorf("deliver: %w", err))
 	default:
@@ -888,7 +904,9 @@ func (t *tickRun) fail(r store.Claim, reason string) {
 		return
 	}
 	t.count(func(res *Result) { res.Failed++ })
-	d.log.ErrorContext(ctx, "delivery failed", slog.String("delivery_key", r.Key), slog.String("reason", reason))
+	d.observe(r.Kind, store.StatusFailed, r.DueAt)
+	d.log.ErrorContext(ctx, "delivery failed", slog.Int64("delivery_id", r.ID), slog.String("kind", r.Kind),
+		slog.String("delivery_key", r.Key), slog.String("reason", reason))
 	d.audit(ctx, r.Delivery, "delivery_failed", map[string]any{"reason": reason, "attempt": r.Attempts})
 }
 

@@ -74,8 +74,10 @@ func TestFaultStalledCalls(t *testing.T) {
 				got = append(got, call.Error)
 			}
 		}
-		if len(got) < 2 || got[0] != slackfake.FaultTimeout.String() || got[len(got)-1] != "" {
-			t.Errorf("%s about %s: calls ended %q, want the stalled one, then an answered retry", c.method, c.about, got)
+		// The fake records a call when it ends, and two ticks' calls may run side by side: an answered call may be
+		// recorded before the stalled one it stands in for. What matters is that the stall happened and was got past.
+		if !slices.Contains(got, slackfake.FaultTimeout.String()) || !slices.Contains(got, "") {
+			t.Errorf("%s about %s: calls ended %q, want the stalled one and an answered one", c.method, c.about, got)
 		}
 	}
 }

@@ -123,14 +123,15 @@ func (db *DB) Deliveries(ctx context.Context, cohortID int64) ([]content.Deliver
 }
 
 // DeliveryCounts returns how many of a cohort's deliveries have each status ("pending", "sent", ...); statuses
-// with none are absent. Per-participant rows count one each.
+// with none are absent. Per-participant rows count one each; the trainers' notices about what did not arrive are
+// not the course's messages and do not count.
 func (db *DB) DeliveryCounts(ctx context.Context, cohortID int64) (map[string]int, error) {
 	var rows []struct {
 		Status string `db:"status"`
 		N      int    `db:"n"`
 	}
 	if err := db.SelectContext(ctx, &rows, `
-		SELECT status, count(*) AS n FROM deliveries WHERE cohort_id = $1 GROUP BY status`, cohortID); err != nil {
+		SELECT status, count(*) AS n FROM deliveries WHERE cohort_id = $1 AND kind <> 'trainer_notice' GROUP BY status`, cohortID); err != nil {
 		return nil, fmt.Errorf("delivery counts of cohort %d: %w", cohortID, FormatError(err))
 	}
 	out := make(map[string]int, len(rows))

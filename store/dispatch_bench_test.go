@@ -79,3 +79,26 @@ func BenchmarkClaimNothingDue(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTellTrainersNothingUntold is the sweep each tick runs for the trainers' notices when nothing new failed,
+// among 100,000 planned rows of which 10,000 failed long ago (told): like the claim, its cost must follow the
+// untold rows, not the others.
+func BenchmarkTellTrainersNothingUntold(b *testing.B) {
+	now := time.Now()
+	db := seedPlanned(b, 100_000, 0, now)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `UPDATE deliveries SET status = 'failed', error = 'not_in_channel', trainers_told = true
+		WHERE id IN (SELECT id FROM deliveries ORDER BY id LIMIT 10000)`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE deliveries`); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		rows, err := db.TellTrainers(ctx, now, 100)
+		if err != nil || len(rows) != 0 {
+			b.Fatalf("told %d rows: %v", len(rows), err)
+		}
+	}
+}

@@ -89,6 +89,10 @@ var privacyColumns = []PrivacyColumn{
 	{"deliveries", "claimed_at", ColumnNotPersonal, "a planned message"},
 	{"deliveries", "attempted_at", ColumnNotPersonal, "a planned message"},
 	{"deliveries", "follows_calendar", ColumnNotPersonal, "a planned message"},
+	{"deliveries", "trainers_told", ColumnNotPersonal, "whether the trainers were told it did not arrive"},
+
+	{"trainer_notice_items", "notice_id", ColumnNotPersonal, "a trainer's notice (its recipient is the trainer): goes with it"},
+	{"trainer_notice_items", "delivery_id", ColumnNotPersonal, "what the notice tells (its recipient is the person): goes with it"},
 
 	{"audit_log", "id", ColumnNotPersonal, "an audit row"},
 	{"audit_log", "at", ColumnNotPersonal, "an audit row"},

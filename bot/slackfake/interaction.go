@@ -912,3 +912,24 @@ func viewState(v *view, values map[string]map[string]string) (map[string]any, er
 	}
 	return map[string]any{"values": out}, nil
 }
+
+// ClickAgain is a second click on the message as the user still sees it, the way a double click reaches Slack:
+// prev's payload again (the same message, the same action), as a new interaction with a trigger_id of its own —
+// not a redelivery. It does not matter whether the bot has replaced the message since.
+func (s *Server) ClickAgain(ctx context.Context, prev Response) (Response, error) {
+	if prev.payload == nil || prev.Type != "interactive" {
+		return Response{}, fmt.Errorf("click again: response is not of a click")
+	}
+	var p map[string]any
+	if err := json.Unmarshal(prev.payload, &p); err != nil {
+		return Response{}, fmt.Errorf("click again: %w", err)
+	}
+	user, _ := p["user"].(map[string]any)
+	userID, _ := user["id"].(string)
+	s.mu.Lock()
+	trig := s.newTriggerLocked(userID)
+	s.mu.Unlock()
+	p["trigger_id"] = trig
+	rurl, _ := p["response_url"].(string)
+	return s.sendInteractive(ctx, p, trig, rurl)
+}

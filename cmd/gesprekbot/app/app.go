@@ -28,6 +28,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/metrics"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
@@ -142,6 +143,8 @@ type App struct {
 	Dispatcher *scheduler.Dispatcher
 	BotUserID  string // auth.test's user_id
 	TeamID     string
+	// Metrics are the bot's Prometheus series, served at GET /metrics; their registry is the bot's own.
+	Metrics *metrics.Metrics
 
 	// The product handlers whose own methods run outside a request (the erasures left over, the scheduler's case
 	// reveal), and that tests call directly.
@@ -233,11 +236,21 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 	}
 	// From here on every part reads the one clock, the database included.
 	a.DB = db.WithNow(a.Now)
+	a.Metrics = metrics.New(metrics.Options{DB: db.DB.DB, Now: a.Now, Paused: func() []metrics.Pause {
+		if a.Dispatcher == nil {
+			return nil
+		}
+		var out []metrics.Pause
+		for _, p := range a.Dispatcher.Paused() {
+			out = append(out, metrics.Pause{Reason: p.Reason, Since: p.Since})
+		}
+		return out
+	}})
 
 	// One HTTP client with timeouts for every call to Slack: the Web API, file uploads, apps.connections.open and
 	// response_url replies. Without one, slack-go's client waits on a stalled connection for ever.
 	po := ov.Poster
-	po.Log, po.Audit = log, a.DB
+	po.Log, po.Audit, po.Observer = log, a.DB, a.Metrics
 	if po.HTTPClient == nil {
 		po.HTTPClient = bot.NewHTTPClient(po.AttemptTimeout)
 	}
@@ -263,6 +276,9 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 	a.mux = http.NewServeMux()
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.HandleFunc("GET /readyz", a.readyz)
+	// Beside the sandbox page, not behind its token (like /healthz): the series hold no person, text or token
+	// (metrics_test.go), and the sandbox listens on a loopback address only.
+	a.mux.Handle("GET /metrics", a.Metrics.Handler())
 	if a.Fake != nil {
 		a.Sandbox = sandbox.New(sandbox.Options{Fake: a.Fake, Clock: a.Clock, Store: a.DB, Course: a.Course, Log: log,
 			Tick: func(ctx context.Context) error { _, err := a.Dispatcher.Tick(ctx); return err }})
@@ -316,7 +332,8 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	a.Casus = handlers.RegisterCasus(reg, handlers.CasusDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	a.Deliveries = &handlers.Deliveries{Course: course, Store: db, Now: now, Reveal: a.Casus.AutoReveal}
 	a.Dispatcher = scheduler.NewDispatcher(db, sender, a.Deliveries, scheduler.DispatchOptions{Now: now, Log: log,
-		Directory: bot.NewDirectory(poster, bot.DirectoryOptions{}), Team: a.TeamID})
+		Directory: bot.NewDirectory(poster, bot.DirectoryOptions{}), Team: a.TeamID, TellTrainers: true,
+		Observer: a.Metrics})
 	handlers.RegisterTraining(reg, handlers.TrainingDeps{Store: db, Slack: poster, Course: course, Now: now,
 		Kick: a.Dispatcher.Kick, Gate: gate, Log: log})
 	a.Retention = scheduler.NewRetention(db, scheduler.RetentionOptions{Months: cfg.RetentionMonths,
@@ -328,7 +345,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	}
 	a.Registry = reg
 	a.Inbound = bot.NewInbound(bot.InboundOptions{Registry: reg, Events: db, Responder: poster, Log: log,
-		AckTimeout: ov.AckTimeout})
+		AckTimeout: ov.AckTimeout, Observer: a.Metrics})
 }
 
 // Addr is the address the HTTP server listens on (HTTPAddr, with the port chosen when it was 0).
