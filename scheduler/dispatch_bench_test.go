@@ -13,7 +13,7 @@ import (
 )
 
 // BenchmarkTickNothingDue is a dispatcher's tick (mark missed, take over expired leases, claim what is due) when
-// nothing is due, with 1,000 and with 100,000 rows planned ahead: DESIGN.md says its cost follows the due rows,
+// nothing is due, with 1,000 and with 100,000 rows planned ahead: its cost must follow the due rows,
 // not all rows, so both should cost about the same.
 func BenchmarkTickNothingDue(b *testing.B) {
 	for _, planned := range []int{1_000, 100_000} {

@@ -65,7 +65,7 @@ func seedPeople(b *testing.B, people int) (*store.DB, []string) {
 }
 
 // BenchmarkErasePerson erases one participant after another from a database of 10,000 participants with full data
-// (the DESIGN target: under a second each), while a dispatcher claims and marks sent 10 deliveries at a time on
+// (the target: under a second each), while a dispatcher claims and marks sent 10 deliveries at a time on
 // other rows. It reports the slowest and the 99th percentile of the dispatcher's calls alone and during the
 // erasures, and how often a sample every 5 ms found a backend waiting for a lock: erasure takes no table lock, and
 // the dispatcher's rows are not the erased person's, so none should.

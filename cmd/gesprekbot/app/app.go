@@ -24,11 +24,11 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/metrics"
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
-	"github.com/gesprekbot/gesprekbot/metrics"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
 )
@@ -312,7 +312,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	course, db, log, now, poster := a.Course, a.DB, a.Log, a.Now, a.Poster
 	sender := bot.NewSender(poster)
 	reg := handlers.NewRegistry(course.Phrases, log)
-	// One gate decides every trainer action and who takes part in a cohort (DESIGN.md, "Privacy and security").
+	// One gate decides every trainer action and who takes part in a cohort (README, "Who may do what").
 	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: poster, Creators: cfg.TrainingCreators, Log: log, Now: now})
 	handlers.RegisterHelp(reg, gate, log)
 	a.Home = handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
