@@ -8,6 +8,8 @@ type Course struct {
 	Rules      []Rule     // when each kind of message goes out
 	Phrases    Phrases    // every fixed Dutch text the bot says: button labels, reminder wording, refusals, help
 	Evaluation Evaluation // vriezer, bloem, prullenmand, zaad
+	Reports    []Report   // the formats of the homework that asks for written work
+	Feedback   Feedback   // the Feedbackformulier of modules 2 and 3, and the scales its points are scored on
 	About      About      // title, publishers, attribution ("mits bronvermelding")
 }
 

@@ -13,3 +13,20 @@ type EvaluationItem struct {
 	Title    string `yaml:"title"`    // e.g. "Vriezer"
 	Question string `yaml:"question"` // what the participant answers
 }
+
+// The places of the closing evaluation that the bot uses by name: the participants take the bloem and the zaad home
+// ("De deelnemers gaan met de bloem en het zaad de deur uit"), and the follow-up brings the zaad back.
+const (
+	EvaluationBloem = "bloem"
+	EvaluationZaad  = "zaad"
+)
+
+// Item returns the place with the given id.
+func (e *Evaluation) Item(id string) (*EvaluationItem, bool) {
+	for i := range e.Items {
+		if e.Items[i].ID == id {
+			return &e.Items[i], true
+		}
+	}
+	return nil, false
+}

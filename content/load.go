@@ -110,6 +110,13 @@ func Load(fsys fs.FS) (*Course, error) {
 	}
 	l.decode("phrases.yaml", &c.Phrases)
 	l.decode("evaluation.yaml", &c.Evaluation)
+	var reports struct {
+		Reports []Report `yaml:"reports"`
+	}
+	if l.decode("reports.yaml", &reports) {
+		c.Reports = reports.Reports
+	}
+	l.decode("feedback.yaml", &c.Feedback)
 	l.decode("about.yaml", &c.About)
 
 	// Modules in number order whatever their file names; keep the file list in step.

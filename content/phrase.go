@@ -3,6 +3,8 @@ package content
 // Phrases are the fixed Dutch texts the bot says. Placeholders in braces ({module}, {tijd}, ...) are filled with
 // Fill; phraseSpecs says which placeholders each phrase may use.
 type Phrases struct {
+	WorkPhrases `yaml:",inline"` // the participants' own work: homework, feedback, evaluation, follow-up (phrase_work.go)
+
 	// Button labels (≤ MaxButtonLabel characters).
 	ButtonGelezen         string `yaml:"button_gelezen"`          // mark a reading read
 	ButtonKlaar           string `yaml:"button_klaar"`            // mark homework or a task done

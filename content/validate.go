@@ -25,6 +25,9 @@ func (l *loader) validate(c *Course) {
 	l.validatePhrases(&c.Phrases)
 	l.validateEvaluation(&c.Evaluation)
 	l.validateAbout(&c.About)
+	l.validateReports(c)
+	l.validateFeedback(c)
+	l.validateFollowUp(c)
 }
 
 // required records an error when s is blank.
@@ -526,7 +529,7 @@ func (l *loader) validateRules(c *Course) {
 
 func (l *loader) validatePhrases(p *Phrases) {
 	const f = "phrases.yaml"
-	for _, s := range phraseSpecs {
+	for _, s := range slices.Concat(phraseSpecs, workPhraseSpecs) {
 		v := s.get(p)
 		if s.button {
 			l.label(f, s.key, v)
@@ -546,6 +549,7 @@ func (l *loader) validatePhrases(p *Phrases) {
 		}
 		l.text(f, s.key, v)
 	}
+	l.validateWorkPhrases(p)
 	// A modal's title is at most 24 characters; the longest module number is one digit.
 	if n := utf8.RuneCountInString(Fill(p.ModuleInfoTitle, Vars{"module": "4"})); n > MaxModalTitle {
 		l.add(f, "module_info_title", fmt.Sprintf("title is %d characters, Slack allows at most %d", n, MaxModalTitle))

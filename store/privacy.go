@@ -69,6 +69,7 @@ type PersonalData struct {
 	Deliveries       []ExportDelivery      `json:"deliveries"`
 	AuditAbout       []ExportAudit         `json:"audit_about_you"`
 	AuditBy          []ExportAudit         `json:"audit_by_you"`
+	WorkExport                             // their own work: homework, feedback, evaluation, follow-up (privacy_work.go)
 }
 
 // ExportCohort names a cohort in an export.
@@ -201,6 +202,9 @@ func (db *DB) ExportPersonalData(ctx context.Context, userID string) (PersonalDa
 		if err := tx.SelectContext(ctx, q.dest, q.sql, userID); err != nil {
 			return PersonalData{}, fmt.Errorf("export personal data: %s: %w", q.what, FormatError(err))
 		}
+	}
+	if err := exportWork(ctx, tx, userID, &out.WorkExport); err != nil {
+		return PersonalData{}, fmt.Errorf("export personal data: %w", err)
 	}
 	for i := range out.Measurements {
 		answers, err := meterAnswers(ctx, tx, out.Measurements[i].ID)
@@ -344,6 +348,10 @@ func (db *DB) ErasePerson(ctx context.Context, userID string, conversations []st
 		{"meter_measurements", false, `DELETE FROM meter_measurements WHERE user_id = $1`, []any{userID}},
 		{"meter_plans", false, `DELETE FROM meter_plans WHERE user_id = $1`, []any{userID}},
 		{"progress", false, `DELETE FROM progress WHERE user_id = $1`, []any{userID}},
+		{"written_work", false, `DELETE FROM written_work WHERE user_id = $1`, []any{userID}},
+		{"feedback", false, `DELETE FROM feedback WHERE giver = $1 OR receiver = $1`, []any{userID}},
+		{"evaluations", false, `DELETE FROM evaluations WHERE user_id = $1`, []any{userID}},
+		{"followup_answers", false, `DELETE FROM followup_answers WHERE user_id = $1`, []any{userID}},
 		{"case_cards", false, `DELETE FROM case_cards WHERE user_id = $1`, []any{userID}},
 		{"case_cards", true, `UPDATE case_cards SET sent_by = $2 WHERE sent_by = $1`, []any{userID, ErasedActor}},
 		{"case_reveals", true, `UPDATE case_reveals SET revealed_by = $2 WHERE revealed_by = $1`, []any{userID, ErasedActor}},

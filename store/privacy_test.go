@@ -121,6 +121,8 @@ func privacyFullFixture(t *testing.T, db *store.DB) int64 {
 		t.Fatal(err)
 	}
 
+	privacyWorkFixture(t, db, id)
+
 	if err := db.SaveSandboxFile(ctx, store.SandboxFile{ID: "F2", Name: "groei-" + privAnna + ".png", Title: "Groei " + privAnna,
 		Channels: []string{"C0DISPATCH"}, Data: []byte("png")}); err != nil {
 		t.Fatal(err)

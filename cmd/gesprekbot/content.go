@@ -384,5 +384,11 @@ func showAdapted(p *printer, c *content.Course) {
 		}
 	}
 	show("Competentiemeter", c.Meter.Adapted)
+	for _, r := range c.Reports {
+		show("Huiswerkformat "+r.Task, r.Adapted)
+		for _, sec := range r.Sections {
+			show("Huiswerkformat "+r.Task+" · "+sec.ID, sec.Adapted)
+		}
+	}
 	fmt.Fprintf(p.w, "\n%d zinnen aangepast.\n", n)
 }
