@@ -38,6 +38,7 @@ type HomeStore interface {
 	DeliveryCounts(ctx context.Context, cohortID int64) (map[string]int, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
 	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
+	UserWrittenWork(ctx context.Context, cohortID int64, userID string) ([]store.WrittenWork, error)
 }
 
 // HomeSlack publishes the App Home; cmd wires it to the bot's Poster.
@@ -283,6 +284,9 @@ func (h *Home) participant(ctx context.Context, c *content.Cohort, userID string
 			p.Eindmeting = st
 		}
 	}
+	if p.Work, err = h.deps.Store.UserWrittenWork(ctx, c.ID, userID); err != nil {
+		return nil, err
+	}
 	reveals, err := h.deps.Store.CaseReveals(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -364,7 +368,8 @@ type ParticipantHome struct {
 	HasPlan    bool                      // Stap 3 and 4 written: module 1's homework counts as done
 	Voormeting MeterState
 	Eindmeting MeterState
-	Stages     []RevealedStage // revealed so far
+	Stages     []RevealedStage     // revealed so far
+	Work       []store.WrittenWork // their written homework, drafts too
 	// Left: the participant left the cohort's channel; the Home says so and shows none of the cohort's data.
 	Left bool
 }
@@ -562,6 +567,18 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 	if len(hw) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(course.Phrases.HomeHomework), nil, nil))
 		blocks = append(blocks, hw...)
+	}
+
+	// Written homework: the tasks of the modules that have started, with the participant's own work.
+	var reports []content.Report
+	for _, cm := range c.Modules {
+		if !now.Before(cm.Start) {
+			reports = append(reports, course.ReportsOf(cm.Number)...)
+		}
+	}
+	if len(reports) > 0 {
+		blocks = append(blocks, slack.NewDividerBlock())
+		blocks = append(blocks, ReportListBlocks(course, c, reports, p.Work, now)...)
 	}
 
 	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(course.Phrases.HomeMeter), nil, nil))
