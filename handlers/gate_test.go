@@ -205,6 +205,7 @@ func TestGate(t *testing.T) {
 		"command /gesprekbot help":            part("/gesprekbot", "help", firstLine(w.course.Phrases.HelpTrainer)),
 		"command /gesprekbot":                 part("/gesprekbot", "", firstLine(w.course.Phrases.HelpTrainer)),
 		"command /casus":                      part("/casus", "help", firstLine(w.course.Phrases.CasusHelpTrainer)),
+		"command /feedback":                   part("/feedback", "", "*Feedback bij module 2*"),
 		"event app_home_opened": func(t *testing.T, w *gateWorld, user string) (bool, string) {
 			s := viewText(w.bot.OpenHome(t, user))
 			return strings.Contains(s, w.course.Phrases.HomeTrainerHeader), s

@@ -39,6 +39,7 @@ type HomeStore interface {
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
 	ParticipationsOf(ctx context.Context, userID string) ([]store.Participation, error)
 	UserWrittenWork(ctx context.Context, cohortID int64, userID string) ([]store.WrittenWork, error)
+	ReceivedFeedback(ctx context.Context, cohortID int64, module int, receiver string) ([]store.Feedback, error)
 }
 
 // HomeSlack publishes the App Home; cmd wires it to the bot's Poster.
@@ -287,6 +288,16 @@ func (h *Home) participant(ctx context.Context, c *content.Cohort, userID string
 	if p.Work, err = h.deps.Store.UserWrittenWork(ctx, c.ID, userID); err != nil {
 		return nil, err
 	}
+	p.Feedback = map[int]int{}
+	for _, f := range h.deps.Course.Feedback.Forms {
+		fbs, err := h.deps.Store.ReceivedFeedback(ctx, c.ID, f.Module, userID)
+		if err != nil {
+			return nil, err
+		}
+		if len(fbs) > 0 {
+			p.Feedback[f.Module] = len(fbs)
+		}
+	}
 	reveals, err := h.deps.Store.CaseReveals(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -370,6 +381,7 @@ type ParticipantHome struct {
 	Eindmeting MeterState
 	Stages     []RevealedStage     // revealed so far
 	Work       []store.WrittenWork // their written homework, drafts too
+	Feedback   map[int]int         // by module: how many observers gave them feedback as gespreksvoerder
 	// Left: the participant left the cohort's channel; the Home says so and shows none of the cohort's data.
 	Left bool
 }
@@ -579,6 +591,18 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 	if len(reports) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, ReportListBlocks(course, c, reports, p.Work, now)...)
+	}
+
+	// Feedback on them as gespreksvoerder, theirs alone to read.
+	for _, f := range course.Feedback.Forms {
+		if p.Feedback[f.Module] == 0 {
+			continue
+		}
+		ref := feedbackRef(c.ID, f.Module)
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(
+			mrkdwn(content.Fill(course.Phrases.FeedbackReceivedHeading, content.Vars{"module": strconv.Itoa(f.Module)})), nil,
+			slack.NewAccessory(button(ActionFeedbackRead, ref, course.Phrases.FeedbackReadButton, false)),
+			slack.SectionBlockOptionBlockID("feedback/"+ref)))
 	}
 
 	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(course.Phrases.HomeMeter), nil, nil))

@@ -128,7 +128,7 @@ func ReportButtons(course *content.Course, cohortID int64, n int) slack.Block {
 	}
 	var els []slack.BlockElement
 	for _, r := range course.ReportsOf(n) {
-		els = append(els, button(ActionReportOpen, ReportOpenValue(cohortID, r.Task), course.Phrases.ReportButton, true))
+		els = append(els, button(ActionReportOpen, ReportOpenValue(cohortID, r.Task), course.Phrases.ReportButton, false))
 	}
 	if len(els) == 0 {
 		return nil

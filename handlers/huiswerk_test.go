@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
@@ -313,5 +315,32 @@ func TestReportFieldParts(t *testing.T) {
 	}
 	if got := handlers.JoinParts([]string{"eerste", "", "tweede"}); got != "eerste\ntweede" {
 		t.Errorf("JoinParts = %q", got)
+	}
+}
+
+// TestWrittenWorkClosedKeepsDraft: closing the modal (view_closed, notify_on_close) saves what it holds, also the
+// last words typed that Slack had not sent yet; after the next module started, a close writes nothing.
+func TestWrittenWorkClosedKeepsDraft(t *testing.T) {
+	t.Parallel()
+	w := newWorkWorld(t, meterModuleStart(2).Add(6*time.Hour))
+	ctx := context.Background()
+	closeWith := func(text string) {
+		t.Helper()
+		cb := slack.InteractionCallback{Type: slack.InteractionTypeViewClosed, User: slack.User{ID: w.anna},
+			View: slack.View{CallbackID: handlers.CallbackReport, PrivateMetadata: handlers.ReportOpenValue(w.cohortID, "m2_verslag"),
+				State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+					"report/vraag/0": {"report_typed:vraag:0": {Value: text}}}}}}
+		if ack := w.bot.Registry.HandleInteraction(ctx, cb); !ack.Known {
+			t.Fatal("view_closed of the report modal was not handled")
+		}
+	}
+	closeWith("Rust in huis.")
+	if wk, ok := w.work(t, w.anna, "m2_verslag"); !ok || wk.Sections["vraag"] != "Rust in huis." || wk.HandedInAt != nil {
+		t.Fatalf("after closing: %+v (found %v), want the draft", wk, ok)
+	}
+	w.bot.Clock.Set(meterModuleStart(3))
+	closeWith("Te laat.")
+	if wk, _ := w.work(t, w.anna, "m2_verslag"); wk.Sections["vraag"] != "Rust in huis." {
+		t.Errorf("a close after module 3 started changed the work: %q", wk.Sections["vraag"])
 	}
 }

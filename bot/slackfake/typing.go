@@ -98,3 +98,29 @@ func dispatchesWhileTyping(block, el map[string]any) bool {
 	on, _ := cfg["trigger_actions_on"].([]any)
 	return slices.Contains(on, any("on_character_entered"))
 }
+
+// CloseViewWith closes the user's top modal as CloseView does, with values (block_id -> action_id -> text) typed
+// into its text inputs first, without the block_actions typing may send: the last words typed before closing,
+// which view_closed carries in view.state.
+func (s *Server) CloseViewWith(ctx context.Context, userID string, values map[string]map[string]string) (Response, error) {
+	s.mu.Lock()
+	if stack := s.modals[userID]; len(stack) > 0 {
+		v := s.views[stack[len(stack)-1]]
+		for bid, acts := range values {
+			for aid, text := range acts {
+				if _, _, err := findInput(v, bid, aid); err != nil {
+					continue // not a text input (a choice, say): Slack keeps those in state by choosing, not typing
+				}
+				if v.typed == nil {
+					v.typed = map[string]map[string]string{}
+				}
+				if v.typed[bid] == nil {
+					v.typed[bid] = map[string]string{}
+				}
+				v.typed[bid][aid] = text
+			}
+		}
+	}
+	s.mu.Unlock()
+	return s.CloseView(ctx, userID)
+}

@@ -317,6 +317,8 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: poster, Log: log, Gate: gate})
 	handlers.RegisterHuiswerk(reg, handlers.HuiswerkDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now,
 		Gate: gate, Refresh: a.Home.Refresh})
+	handlers.RegisterFeedback(reg, handlers.FeedbackDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now,
+		Gate: gate, Refresh: a.Home.Refresh})
 	if ov.Register != nil {
 		ov.Register(reg)
 	}
