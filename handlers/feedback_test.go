@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,7 +11,9 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // lastDM is the last message the bot sent user in their DM.
@@ -199,5 +202,51 @@ func TestFeedbackButtonUnderRolePlay(t *testing.T) {
 	}
 	if with != 2 {
 		t.Errorf("%d channel posts carry the feedback button, want 2 (the role play of each case)", with)
+	}
+}
+
+// TestWorkModalsWithinLimits renders every Feedbackformulier (empty and filled) and every written-work format (empty,
+// long, and read-only) as Slack would get them, and checks them against Slack's Block Kit limits.
+func TestWorkModalsWithinLimits(t *testing.T) {
+	t.Parallel()
+	course := defaultCourse(t)
+	c := fixedCohort("johanna")
+	c.ID = 7
+	check := func(name string, v slack.ModalViewRequest) {
+		t.Helper()
+		raw, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := slackfake.ValidateView(raw); len(errs) > 0 {
+			t.Errorf("%s: %v", name, errs)
+		}
+	}
+	for _, form := range course.Feedback.Forms {
+		filled := store.FeedbackPoints{}
+		for _, pt := range form.Points {
+			filled[pt.ID] = store.PointFeedback{Score: 2, Comment: strings.Repeat("opmerking ", 290)}
+		}
+		check(form.Title+" empty, who to choose", handlers.FeedbackModal(course, c.ID, &form, "", nil))
+		check(form.Title+" filled", handlers.FeedbackModal(course, c.ID, &form, "U0ANNA", filled))
+	}
+	for _, r := range course.Reports {
+		mod, _ := course.Module(r.Module)
+		var task content.Task
+		for _, tk := range mod.Huiswerk {
+			if tk.ID == r.Task {
+				task = tk
+			}
+		}
+		long := store.WrittenWork{Sections: store.Sections{}}
+		for _, s := range r.Sections {
+			long.Sections[s.ID] = strings.Repeat("Een zin in het verslag. ", 400) // 9,600 characters: four fields
+		}
+		start := c.Modules[r.Module-1].End
+		check(r.Task+" empty", handlers.ReportModal(course, c, &r, task, store.WrittenWork{}, start))
+		check(r.Task+" long", handlers.ReportModal(course, c, &r, task, long, start))
+		if next, ok := c.Module(r.Module + 1); ok {
+			check(r.Task+" read-only", handlers.ReportModal(course, c, &r, task, long, next.Start))
+		}
 	}
 }
