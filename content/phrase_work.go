@@ -43,6 +43,8 @@ type WorkPhrases struct {
 	ReportTrainerFileNote       string `yaml:"report_trainer_file_note"`
 	ReportTrainerUsage          string `yaml:"report_trainer_usage"`
 	ReportTrainerBadModule      string `yaml:"report_trainer_bad_module"` // {module} {modules}
+	ReportSectionContinued      string `yaml:"report_section_continued"`  // {titel}
+	ReportTrainerSent           string `yaml:"report_trainer_sent"`
 	FeedbackButton              string `yaml:"feedback_button"`
 	FeedbackModalTitle          string `yaml:"feedback_modal_title"` // {module}
 	FeedbackSendButton          string `yaml:"feedback_send_button"`
@@ -160,6 +162,8 @@ var workPhraseSpecs = []phraseSpec{
 	{"report_trainer_file_note", func(p *Phrases) string { return p.ReportTrainerFileNote }, false, nil},
 	{"report_trainer_usage", func(p *Phrases) string { return p.ReportTrainerUsage }, false, nil},
 	{"report_trainer_bad_module", func(p *Phrases) string { return p.ReportTrainerBadModule }, false, []string{"module", "modules"}},
+	{"report_section_continued", func(p *Phrases) string { return p.ReportSectionContinued }, false, []string{"titel"}},
+	{"report_trainer_sent", func(p *Phrases) string { return p.ReportTrainerSent }, false, nil},
 	{"feedback_button", func(p *Phrases) string { return p.FeedbackButton }, true, nil},
 	{"feedback_modal_title", func(p *Phrases) string { return p.FeedbackModalTitle }, false, []string{"module"}},
 	{"feedback_send_button", func(p *Phrases) string { return p.FeedbackSendButton }, true, nil},

@@ -73,6 +73,12 @@ func (c *Casus) post(ctx context.Context, co *content.Cohort, channel, by string
 	var lines []string
 	for _, cl := range claims {
 		text, blocks := CaseStageMessage(c.phrases, cl.cc.title, cl.stage)
+		if cl.stage.Audience == content.StageRole {
+			// The role play: the observers fill in the module's Feedbackformulier for the gespreksvoerder.
+			if b := FeedbackButton(c.deps.Course, co.ID, cl.stage.Module); b != nil {
+				blocks = append(blocks, b)
+			}
+		}
 		detail := map[string]any{"case": cl.cc.c.ID, "variant": cl.cc.variant, "stage": cl.stage.ID, "module": cl.stage.Module}
 		ch, ts, err := c.deps.Slack.Post(ctx, channel, text, blocks)
 		if err == nil {

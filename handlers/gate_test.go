@@ -195,6 +195,7 @@ func TestGate(t *testing.T) {
 		"command /training plan":              command(w.channel, "/training", "plan", trainerRefused),
 		"command /training verzet":            command(w.channel, "/training", "verzet 2 15-12-2026 9:00", trainerRefused),
 		"command /training status":            command(w.channel, "/training", "status", trainerRefused),
+		"command /training huiswerk":          command(w.channel, "/training", "huiswerk 2", trainerRefused),
 		"command /casus reveal":               command(w.channel, "/casus", "reveal", trainerRefused),
 		"command /casus onthul":               command(w.channel, "/casus", "onthul richard", trainerRefused),
 		"command /casus status":               command(w.channel, "/casus", "status", trainerRefused),
@@ -204,6 +205,7 @@ func TestGate(t *testing.T) {
 		"command /gesprekbot help":            part("/gesprekbot", "help", firstLine(w.course.Phrases.HelpTrainer)),
 		"command /gesprekbot":                 part("/gesprekbot", "", firstLine(w.course.Phrases.HelpTrainer)),
 		"command /casus":                      part("/casus", "help", firstLine(w.course.Phrases.CasusHelpTrainer)),
+		"command /feedback":                   part("/feedback", "", "*Feedback bij module 2*"),
 		"event app_home_opened": func(t *testing.T, w *gateWorld, user string) (bool, string) {
 			s := viewText(w.bot.OpenHome(t, user))
 			return strings.Contains(s, w.course.Phrases.HomeTrainerHeader), s

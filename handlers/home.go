@@ -35,6 +35,8 @@ type HomeStore interface {
 	DeliveryCounts(ctx context.Context, cohortID int64) (map[string]int, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
 	ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error)
+	UserWrittenWork(ctx context.Context, cohortID int64, userID string) ([]store.WrittenWork, error)
+	ReceivedFeedback(ctx context.Context, cohortID int64, module int, receiver string) ([]store.Feedback, error)
 }
 
 // HomeSlack publishes the App Home; cmd wires it to the bot's Poster.
@@ -280,6 +282,19 @@ func (h *Home) participant(ctx context.Context, c *content.Cohort, userID string
 			p.Eindmeting = st
 		}
 	}
+	if p.Work, err = h.deps.Store.UserWrittenWork(ctx, c.ID, userID); err != nil {
+		return nil, err
+	}
+	p.Feedback = map[int]int{}
+	for _, f := range h.deps.Course.Feedback.Forms {
+		fbs, err := h.deps.Store.ReceivedFeedback(ctx, c.ID, f.Module, userID)
+		if err != nil {
+			return nil, err
+		}
+		if len(fbs) > 0 {
+			p.Feedback[f.Module] = len(fbs)
+		}
+	}
 	reveals, err := h.deps.Store.CaseReveals(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -361,7 +376,9 @@ type ParticipantHome struct {
 	HasPlan    bool                      // Stap 3 and 4 written: module 1's homework counts as done
 	Voormeting MeterState
 	Eindmeting MeterState
-	Stages     []RevealedStage // revealed so far
+	Stages     []RevealedStage     // revealed so far
+	Work       []store.WrittenWork // their written homework, drafts too
+	Feedback   map[int]int         // by module: how many observers gave them feedback as gespreksvoerder
 	// Left: the participant left the cohort's channel; the Home says so and shows none of the cohort's data.
 	Left bool
 }
@@ -559,6 +576,30 @@ func participantBlocks(course *content.Course, now time.Time, userID string, p P
 	if len(hw) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(course.Phrases.HomeHomework), nil, nil))
 		blocks = append(blocks, hw...)
+	}
+
+	// Written homework: the tasks of the modules that have started, with the participant's own work.
+	var reports []content.Report
+	for _, cm := range c.Modules {
+		if !now.Before(cm.Start) {
+			reports = append(reports, course.ReportsOf(cm.Number)...)
+		}
+	}
+	if len(reports) > 0 {
+		blocks = append(blocks, slack.NewDividerBlock())
+		blocks = append(blocks, ReportListBlocks(course, c, reports, p.Work, now)...)
+	}
+
+	// Feedback on them as gespreksvoerder, theirs alone to read.
+	for _, f := range course.Feedback.Forms {
+		if p.Feedback[f.Module] == 0 {
+			continue
+		}
+		ref := feedbackRef(c.ID, f.Module)
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(
+			mrkdwn(content.Fill(course.Phrases.FeedbackReceivedHeading, content.Vars{"module": strconv.Itoa(f.Module)})), nil,
+			slack.NewAccessory(button(ActionFeedbackRead, ref, course.Phrases.FeedbackReadButton, false)),
+			slack.SectionBlockOptionBlockID("feedback/"+ref)))
 	}
 
 	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(course.Phrases.HomeMeter), nil, nil))

@@ -63,6 +63,9 @@ func HomeworkMessage(v ModuleView, userID string, state HomeworkState) (Message,
 	for _, t := range v.Module.Huiswerk {
 		blocks = append(blocks, sections("*"+t.Title+"*\n"+strings.TrimSpace(t.Text))...)
 	}
+	if b := ReportButtons(v.Course, v.Cohort.ID, v.Number); b != nil {
+		blocks = append(blocks, b)
+	}
 	switch {
 	case state.Done && state.At.IsZero():
 		blocks = append(blocks, homeworkPlanBlock(v.Cohort.ID, v.Number, v.Phrases))
@@ -88,6 +91,9 @@ func HomeworkReminderMessage(v ModuleView) (Message, error) {
 	blocks := sections(text)
 	if tasks := taskList(v.Module.Huiswerk); tasks != "" {
 		blocks = append(blocks, sections(tasks)...)
+	}
+	if b := ReportButtons(v.Course, v.Cohort.ID, v.Number); b != nil {
+		blocks = append(blocks, b)
 	}
 	blocks = append(blocks, HomeworkButton(v.Cohort.ID, v.Number, v.Phrases))
 	return checkLimits(Message{Text: firstLine(text), Blocks: blocks})

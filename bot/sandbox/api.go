@@ -49,6 +49,7 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("GET /sandbox/api/views", s.api(s.apiViews))
 	mux.HandleFunc("POST /sandbox/api/views/submit", s.api(s.apiSubmit))
 	mux.HandleFunc("POST /sandbox/api/views/close", s.api(s.apiClose))
+	mux.HandleFunc("POST /sandbox/api/views/type", s.api(s.apiType))
 	mux.HandleFunc("POST /sandbox/api/home", s.api(s.apiHome))
 	mux.HandleFunc("GET /sandbox/api/clock", s.api(s.apiClockGet))
 	mux.HandleFunc("POST /sandbox/api/clock", s.api(s.apiClock))
@@ -515,7 +516,8 @@ func (s *Sandbox) isOpenModal(userID, viewID string) bool {
 func (s *Sandbox) apiClose(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		actor
-		ViewID string `json:"view_id"`
+		ViewID string                       `json:"view_id"`
+		Values map[string]map[string]string `json:"values"` // what the text inputs hold, as view_closed carries it
 	}
 	if err := s.decodeActor(r, &req); err != nil {
 		return err
@@ -524,10 +526,39 @@ func (s *Sandbox) apiClose(w http.ResponseWriter, r *http.Request) error {
 	if !ok || (req.ViewID != "" && top.ID != req.ViewID) {
 		return badRequest("user %q has no open modal %q on top", req.User, req.ViewID)
 	}
-	if _, err := s.fake.CloseView(r.Context(), req.User); err != nil {
+	if _, err := s.fake.CloseViewWith(r.Context(), req.User, req.Values); err != nil {
 		return err
 	}
+	s.requestSave()
 	writeJSON(w, http.StatusOK, map[string]any{"closed": top.ID})
+	return nil
+}
+
+// apiType is text typed into a modal's text input: the fake keeps it in the view's state and, for an input that
+// dispatches while typing (dispatch_action, on_character_entered), sends block_actions as Slack does.
+func (s *Sandbox) apiType(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		actor
+		ViewID   string `json:"view_id"`
+		BlockID  string `json:"block_id"`
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+	}
+	if err := s.decodeActor(r, &req); err != nil {
+		return err
+	}
+	if req.ViewID == "" || req.BlockID == "" || req.ActionID == "" {
+		return badRequest("view_id, block_id and action_id are required")
+	}
+	if !s.isOpenModal(req.User, req.ViewID) {
+		return badRequest("user %q has no open modal %q", req.User, req.ViewID)
+	}
+	resp, err := s.fake.Type(r.Context(), req.User, req.ViewID, req.BlockID, req.ActionID, req.Value)
+	if err != nil {
+		return badRequest("%v", err)
+	}
+	s.requestSave()
+	writeJSON(w, http.StatusOK, map[string]any{"ack_ms": ackMS(resp)})
 	return nil
 }
 

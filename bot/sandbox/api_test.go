@@ -255,6 +255,30 @@ func TestAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("TypedKeptInModal", func(t *testing.T) {
+		// What is typed (views/type) stays in the modal's state, as in Slack: a submit without values carries it.
+		e.call(t, "POST", "/sandbox/api/command", map[string]any{"user": sanne.ID, "conversation": sanne.IMID, "command": testCommand}, nil)
+		var views []sandbox.APIView
+		e.call(t, "GET", "/sandbox/api/views?user="+sanne.ID, nil, &views)
+		if len(views) == 0 || views[0].Type != "modal" {
+			t.Fatalf("views = %+v, want the modal", views)
+		}
+		id := views[0].ViewID
+		if code := e.call(t, "POST", "/sandbox/api/views/type", map[string]any{"user": sanne.ID, "view_id": id,
+			"block_id": "naam", "action_id": "naam", "value": "Sanna"}, nil); code != 200 {
+			t.Fatalf("type: %d", code)
+		}
+		e.call(t, "POST", "/sandbox/api/views/submit", map[string]any{"user": sanne.ID, "view_id": id}, nil)
+		ms := e.messages(t, sanne.IMID, "")
+		if last := ms[len(ms)-1]; last.Text != "Dank je, Sanna!" {
+			t.Errorf("last DM = %q, want the thank-you with the typed name", last.Text)
+		}
+		if code := e.call(t, "POST", "/sandbox/api/views/type", map[string]any{"user": sanne.ID, "view_id": id,
+			"block_id": "naam", "action_id": "naam", "value": "x"}, nil); code != 400 {
+			t.Errorf("typing in a closed modal: %d, want 400", code)
+		}
+	})
+
 	t.Run("BadRequests", func(t *testing.T) {
 		tests := []struct {
 			name, method, path string

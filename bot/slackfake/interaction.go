@@ -883,6 +883,8 @@ func viewState(v *view, values map[string]map[string]string) (map[string]any, er
 			val, set := values[bid][aid]
 			if set {
 				used[bid+"\x00"+aid] = true
+			} else if t, ok := v.typed[bid][aid]; ok {
+				val, set = t, true
 			} else {
 				val, set = initialValue(el)
 			}

@@ -37,6 +37,9 @@ type view struct {
 	callbackID      string
 	privateMetadata string
 	clearOnClose    bool
+	// typed holds what the user typed into the view's text inputs (block_id -> action_id -> text), as Slack keeps
+	// it in view.state until the view is submitted or closed, across views.update for blocks that keep their ids.
+	typed map[string]map[string]string
 }
 
 type trigger struct {

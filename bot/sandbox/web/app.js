@@ -250,6 +250,15 @@ function renderInput(b, ctx) {
       field.value = e.initial_value || "";
       if (e.placeholder) field.placeholder = plain(e.placeholder);
       if (e.max_length) field.maxLength = e.max_length;
+      // An input that dispatches while typing (dispatch_action, on_character_entered) is sent as Slack does:
+      // once the typing pauses.
+      if (b.dispatch_action && ((e.dispatch_action_config || {}).trigger_actions_on || []).includes("on_character_entered")) {
+        let timer = null;
+        field.addEventListener("input", () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => typed(ctx.viewId, b.block_id, e.action_id, field.value), 600);
+        });
+      }
       break;
     case "number_input":
       field = document.createElement("input"); field.type = "number"; field.value = e.initial_value || "";
@@ -523,8 +532,19 @@ async function submitModal(ev) {
   await refresh();
 }
 
+async function typed(viewId, blockId, actionId, value) {
+  try { await api("POST", "/sandbox/api/views/type", { user: state.acting, view_id: viewId, block_id: blockId, action_id: actionId, value }); }
+  catch (e) { toast(e.message, true); }
+  await refreshSoon();
+}
+
 async function closeModal() {
-  try { await api("POST", "/sandbox/api/views/close", { user: state.acting, view_id: $("modal-backdrop").dataset.viewId }); }
+  const values = {};
+  for (const el of $("modal-body").querySelectorAll(".bk-input")) {
+    if (el.dataset.type !== "plain_text_input") continue;
+    (values[el.dataset.blockId] = values[el.dataset.blockId] || {})[el.dataset.actionId] = inputValue(el);
+  }
+  try { await api("POST", "/sandbox/api/views/close", { user: state.acting, view_id: $("modal-backdrop").dataset.viewId, values }); }
   catch (e) { toast(e.message, true); }
   await refresh();
 }

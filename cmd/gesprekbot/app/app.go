@@ -340,6 +340,10 @@ func (a *App) wire(cfg Config, ov Overrides) {
 		Title: course.Phrases.RetentionWarningTitle, Now: now, Log: log, Kick: a.Dispatcher.Kick})
 	a.Meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: poster, Log: log, Gate: gate})
+	handlers.RegisterHuiswerk(reg, handlers.HuiswerkDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now,
+		Gate: gate, Refresh: a.Home.Refresh})
+	handlers.RegisterFeedback(reg, handlers.FeedbackDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now,
+		Gate: gate, Refresh: a.Home.Refresh})
 	if ov.Register != nil {
 		ov.Register(reg)
 	}
