@@ -53,7 +53,7 @@ func TestManifest(t *testing.T) {
 			t.Errorf("%s: description over Slack's 100 characters", c.Command)
 		}
 	}
-	for _, want := range []string{handlers.CommandGesprekbot, handlers.CommandTraining, handlers.CommandCasus, handlers.CommandCompetentiemeter} {
+	for _, want := range []string{handlers.CommandGesprekbot, handlers.CommandTraining, handlers.CommandCasus, handlers.CommandCompetentiemeter, handlers.CommandEvaluatie} {
 		if !slices.Contains(commands, want) {
 			t.Errorf("slash command %s missing", want)
 		}

@@ -315,6 +315,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 		Kick: a.Dispatcher.Kick, Gate: gate, Log: log})
 	a.Meter = handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	handlers.RegisterModuleInfo(reg, handlers.ModuleInfoDeps{Course: course, Store: db, Slack: poster, Log: log, Gate: gate})
+	handlers.RegisterEvaluation(reg, handlers.EvaluationDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	if ov.Register != nil {
 		ov.Register(reg)
 	}
