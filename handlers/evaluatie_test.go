@@ -98,6 +98,16 @@ func (w *evalWorld) lastDM(t *testing.T, user string) string {
 	return seen(ms[len(ms)-1])
 }
 
+// lastEphemeral is what user was last shown privately.
+func (w *evalWorld) lastEphemeral(t *testing.T, user string) string {
+	t.Helper()
+	eph := w.fake.Ephemerals(user)
+	if len(eph) == 0 {
+		t.Fatalf("%s was shown nothing privately", user)
+	}
+	return seen(eph[len(eph)-1])
+}
+
 // fill submits user's open evaluation modal with notes per place and the board choice.
 func (w *evalWorld) fill(t *testing.T, user string, notes map[string]string, board bool) {
 	t.Helper()
@@ -218,8 +228,8 @@ func TestEvaluationAndFollowUp(t *testing.T) {
 	if strings.Contains(board, "Bram zijn") || strings.Contains(board, bram) {
 		t.Errorf("the board shows bram, who kept his notes to himself:\n%s", board)
 	}
-	if got := w.fake.Ephemerals(w.trainer); len(got) == 0 || !strings.Contains(seen(got[len(got)-1]), "met de geeltjes van 3 deelnemers") {
-		t.Errorf("the trainer was not told the board is posted: %v", got)
+	if got := w.lastEphemeral(t, w.trainer); !strings.Contains(got, "met de geeltjes van 3 deelnemers") {
+		t.Errorf("the trainer was not told the board is posted: %q", got)
 	}
 
 	// When module 4 ends each one takes the bloem and the zaad home, next to their ontwikkelpunten.
@@ -261,7 +271,7 @@ func TestEvaluationAndFollowUp(t *testing.T) {
 	// A note before any answer: she is asked to choose first, and nothing is stored.
 	m := w.dmWith(dina, handlers.ActionFollowUpNote)[0]
 	w.bot.Click(t, dina, m.Conversation, m.TS, handlers.ActionFollowUpNote, "")
-	if got := seen(w.fake.Ephemerals(dina)[len(w.fake.Ephemerals(dina))-1]); !strings.Contains(got, p.FollowUpNoteFirst) {
+	if got := w.lastEphemeral(t, dina); !strings.Contains(got, p.FollowUpNoteFirst) {
 		t.Errorf("dina's note before an answer: %q", got)
 	}
 	if _, open := w.fake.TopModal(dina); open {
@@ -270,7 +280,7 @@ func TestEvaluationAndFollowUp(t *testing.T) {
 
 	answer(anna, content.FollowUpGelukt)
 	answer(anna, content.FollowUpGelukt) // twice: nothing changes
-	if got := seen(w.fake.Ephemerals(anna)[len(w.fake.Ephemerals(anna))-1]); !strings.Contains(got, "Genoteerd: Gelukt") {
+	if got := w.lastEphemeral(t, anna); !strings.Contains(got, "Genoteerd: Gelukt") {
 		t.Errorf("anna's answer was confirmed as %q", got)
 	}
 	answer(bram, content.FollowUpBezig)
