@@ -122,6 +122,7 @@ type WorkPhrases struct {
 	EvaluationTrainerHint       string `yaml:"evaluation_trainer_hint"`
 	EvaluationTrainerWhich      string `yaml:"evaluation_trainer_which"`
 	EvaluationTrainerSelf       string `yaml:"evaluation_trainer_self"`
+	EvaluationBoardLabel        string `yaml:"evaluation_board_label"`
 	PrivacyErasedWork           string `yaml:"privacy_erased_work"`
 	PrivacyErasedFeedback       string `yaml:"privacy_erased_feedback"`
 	PrivacyErasedEvaluation     string `yaml:"privacy_erased_evaluation"`
@@ -244,6 +245,7 @@ var workPhraseSpecs = []phraseSpec{
 	{"evaluation_trainer_hint", func(p *Phrases) string { return p.EvaluationTrainerHint }, false, nil},
 	{"evaluation_trainer_which", func(p *Phrases) string { return p.EvaluationTrainerWhich }, false, nil},
 	{"evaluation_trainer_self", func(p *Phrases) string { return p.EvaluationTrainerSelf }, false, nil},
+	{"evaluation_board_label", func(p *Phrases) string { return p.EvaluationBoardLabel }, true, nil},
 	{"privacy_erased_work", func(p *Phrases) string { return p.PrivacyErasedWork }, false, nil},
 	{"privacy_erased_feedback", func(p *Phrases) string { return p.PrivacyErasedFeedback }, false, nil},
 	{"privacy_erased_evaluation", func(p *Phrases) string { return p.PrivacyErasedEvaluation }, false, nil},

@@ -262,7 +262,7 @@ func EvaluationModal(course *content.Course, cohortID int64, ev store.Evaluation
 	if ev.OnBoard {
 		boxes.InitialOptions = []*slack.OptionBlockObject{choice}
 	}
-	board := slack.NewInputBlock(evaluationBoardBlock, plain(course.Evaluation.Title), plain(p.EvaluationBoardHint), boxes)
+	board := slack.NewInputBlock(evaluationBoardBlock, plain(p.EvaluationBoardLabel), plain(p.EvaluationBoardHint), boxes)
 	board.Optional = true
 	blocks = append(blocks, board)
 	return slack.ModalViewRequest{

@@ -209,7 +209,7 @@ func TestEvaluationAndFollowUp(t *testing.T) {
 
 	// The trainer sees how far the group is, counts only.
 	status := ackSeen(t, w.bot.Command(t, w.trainer, w.channel, handlers.CommandEvaluatie, ""))
-	if !strings.Contains(status, "4 van 4 deelnemers schreven geeltjes; 3 van hen") || !strings.Contains(status, p.FollowUpTrainerNotSent) {
+	if !strings.Contains(status, "Geeltjes geschreven: 4 van 4 deelnemers. Op het bord: 3.") || !strings.Contains(status, p.FollowUpTrainerNotSent) {
 		t.Errorf("the trainer's /evaluatie shows %q", status)
 	}
 	if strings.Contains(status, "Goed luisteren") || strings.Contains(status, "Bram zijn") {
@@ -228,7 +228,7 @@ func TestEvaluationAndFollowUp(t *testing.T) {
 	if strings.Contains(board, "Bram zijn") || strings.Contains(board, bram) {
 		t.Errorf("the board shows bram, who kept his notes to himself:\n%s", board)
 	}
-	if got := w.lastEphemeral(t, w.trainer); !strings.Contains(got, "met de geeltjes van 3 deelnemers") {
+	if got := w.lastEphemeral(t, w.trainer); !strings.Contains(got, "Deelnemers op het bord: 3.") {
 		t.Errorf("the trainer was not told the board is posted: %q", got)
 	}
 
@@ -383,5 +383,96 @@ func checkModal(t *testing.T, v slack.ModalViewRequest) {
 	}
 	if errs := slackfake.ValidateView(raw); len(errs) > 0 {
 		t.Errorf("Slack would refuse the modal: %v", errs)
+	}
+}
+
+// TestEvaluationForgedCohort clicks the evaluation's and the follow-up's buttons, and submits their modals, with a
+// cohort the participant is not in (another group's, or none): each gets the stranger's refusal and nothing is
+// written. With her own cohort the same requests are stored, so the refusals are the gate's.
+func TestEvaluationForgedCohort(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newGateWorld(t)
+	anna := w.users[gParticipant]
+	bram := w.fake.AddUser(slackfake.User{Name: "bram"})
+	other := w.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-elders", Members: []string{w.fake.BotUserID(), bram}})
+	otherID := saveDecemberCohort(t, w.db, "Elders najaar 2026", other, w.users[gTrainerByID], []string{"richard", "johan"}, bram)
+	stranger := firstSentence(w.course.Phrases.GateStranger)
+
+	post := func(cohortID int64) (string, string) {
+		t.Helper()
+		msg, err := handlers.FollowUpMessage(w.course, &content.Cohort{ID: cohortID, Name: "x"}, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks := append(msg.Blocks, handlers.EvaluationSavedMessage(w.course.Phrases, cohortID).Blocks...)
+		ch, ts, err := w.bot.Poster.Post(ctx, anna, "knoppen", blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch, ts
+	}
+	submission := func(callbackID string, cohortID int64) slack.InteractionCallback {
+		var cb slack.InteractionCallback
+		cb.Type, cb.User.ID = slack.InteractionTypeViewSubmission, anna
+		cb.View.CallbackID, cb.View.PrivateMetadata = callbackID, strconv.FormatInt(cohortID, 10)
+		cb.View.State = &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+			"evaluation_bloem": {"notes": {Value: "Goed luisteren"}},
+			"followup_note":    {"note": {Value: "Mijn notitie"}},
+		}}
+		return cb
+	}
+	for _, forged := range []struct {
+		name string
+		id   int64
+	}{{"OtherCohort", otherID}, {"NoCohort", 999999}} {
+		dm, ts := post(forged.id)
+		id := strconv.FormatInt(forged.id, 10)
+		for _, c := range []struct{ action, value string }{
+			{handlers.ActionEvaluationOpen, id},
+			{handlers.ActionFollowUpAnswer + ":" + content.FollowUpGelukt, id + "/" + content.FollowUpGelukt},
+			{handlers.ActionFollowUpNote, id},
+		} {
+			t.Run(forged.name+"/"+c.action, func(t *testing.T) {
+				before := w.digest(t)
+				w.bot.Click(t, anna, dm, ts, c.action, c.value)
+				if got := w.lastEphemeral(t, anna); !strings.Contains(got, stranger) {
+					t.Errorf("anna was told %q, want the stranger's refusal", got)
+				}
+				if _, open := w.fake.TopModal(anna); open {
+					t.Errorf("a modal was opened")
+				}
+				if w.digest(t) != before {
+					t.Errorf("a forged click wrote to the database")
+				}
+			})
+		}
+		for _, cb := range []string{handlers.CallbackEvaluation, handlers.CallbackFollowUpNote} {
+			t.Run(forged.name+"/"+cb, func(t *testing.T) {
+				before := w.digest(t)
+				ack := w.bot.Registry.HandleInteraction(ctx, submission(cb, forged.id))
+				raw, _ := json.Marshal(ack.Payload)
+				if !strings.Contains(string(raw), stranger) {
+					t.Errorf("submission answered %s, want the stranger's refusal", raw)
+				}
+				if w.digest(t) != before {
+					t.Errorf("a forged submission wrote to the database")
+				}
+			})
+		}
+	}
+
+	// Her own cohort: the same requests are stored.
+	dm, ts := post(w.cohort.ID)
+	id := strconv.FormatInt(w.cohort.ID, 10)
+	w.bot.Click(t, anna, dm, ts, handlers.ActionFollowUpAnswer+":"+content.FollowUpGelukt, id+"/"+content.FollowUpGelukt)
+	w.bot.Registry.HandleInteraction(ctx, submission(handlers.CallbackEvaluation, w.cohort.ID))
+	w.bot.Registry.HandleInteraction(ctx, submission(handlers.CallbackFollowUpNote, w.cohort.ID))
+	w.bot.Wait(t)
+	if ev, err := w.db.EvaluationOf(ctx, w.cohort.ID, anna); err != nil || !slices.Equal(ev.Notes["bloem"], []string{"Goed luisteren"}) {
+		t.Errorf("her own evaluation: %+v, %v", ev, err)
+	}
+	if a, err := w.db.FollowUpOf(ctx, w.cohort.ID, anna); err != nil || a.Answer != content.FollowUpGelukt || a.Note != "Mijn notitie" {
+		t.Errorf("her own follow-up: %+v, %v", a, err)
 	}
 }
