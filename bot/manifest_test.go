@@ -54,7 +54,7 @@ func TestManifest(t *testing.T) {
 		}
 	}
 	for _, want := range []string{handlers.CommandGesprekbot, handlers.CommandTraining, handlers.CommandCasus, handlers.CommandCompetentiemeter,
-		handlers.CommandHuiswerk, handlers.CommandFeedback} {
+		handlers.CommandHuiswerk, handlers.CommandFeedback, handlers.CommandEvaluatie} {
 		if !slices.Contains(commands, want) {
 			t.Errorf("slash command %s missing", want)
 		}

@@ -21,6 +21,13 @@ const (
 	EvaluationZaad  = "zaad"
 )
 
+// Schedule rule kinds of the closing evaluation: the invitation at the start of module 4 to fill it in, and after
+// module 4 the bloem and the zaad each participant takes home, next to their ontwikkelpunten.
+const (
+	KindEvaluation         = "evaluation"
+	KindEvaluationTakeHome = "evaluation_take_home"
+)
+
 // Item returns the place with the given id.
 func (e *Evaluation) Item(id string) (*EvaluationItem, bool) {
 	for i := range e.Items {

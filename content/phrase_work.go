@@ -119,6 +119,12 @@ type WorkPhrases struct {
 	FollowUpTrainerStale        string `yaml:"followup_trainer_stale"`
 	FollowUpTrainerWithheld     string `yaml:"followup_trainer_withheld"` // {minimum}
 	FollowUpTrainerNotSent      string `yaml:"followup_trainer_not_sent"`
+	EvaluationTrainerHeading    string `yaml:"evaluation_trainer_heading"` // {cohort}
+	EvaluationTrainerCounts     string `yaml:"evaluation_trainer_counts"`  // {aantal} {totaal} {bord}
+	EvaluationTrainerHint       string `yaml:"evaluation_trainer_hint"`
+	EvaluationTrainerWhich      string `yaml:"evaluation_trainer_which"`
+	EvaluationTrainerSelf       string `yaml:"evaluation_trainer_self"`
+	EvaluationBoardLabel        string `yaml:"evaluation_board_label"`
 	PrivacyErasedWork           string `yaml:"privacy_erased_work"`
 	PrivacyErasedFeedback       string `yaml:"privacy_erased_feedback"`
 	PrivacyErasedEvaluation     string `yaml:"privacy_erased_evaluation"`
@@ -238,6 +244,12 @@ var workPhraseSpecs = []phraseSpec{
 	{"followup_trainer_stale", func(p *Phrases) string { return p.FollowUpTrainerStale }, false, nil},
 	{"followup_trainer_withheld", func(p *Phrases) string { return p.FollowUpTrainerWithheld }, false, []string{"minimum"}},
 	{"followup_trainer_not_sent", func(p *Phrases) string { return p.FollowUpTrainerNotSent }, false, nil},
+	{"evaluation_trainer_heading", func(p *Phrases) string { return p.EvaluationTrainerHeading }, false, []string{"cohort"}},
+	{"evaluation_trainer_counts", func(p *Phrases) string { return p.EvaluationTrainerCounts }, false, []string{"aantal", "totaal", "bord"}},
+	{"evaluation_trainer_hint", func(p *Phrases) string { return p.EvaluationTrainerHint }, false, nil},
+	{"evaluation_trainer_which", func(p *Phrases) string { return p.EvaluationTrainerWhich }, false, nil},
+	{"evaluation_trainer_self", func(p *Phrases) string { return p.EvaluationTrainerSelf }, false, nil},
+	{"evaluation_board_label", func(p *Phrases) string { return p.EvaluationBoardLabel }, true, nil},
 	{"privacy_erased_work", func(p *Phrases) string { return p.PrivacyErasedWork }, false, nil},
 	{"privacy_erased_feedback", func(p *Phrases) string { return p.PrivacyErasedFeedback }, false, nil},
 	{"privacy_erased_evaluation", func(p *Phrases) string { return p.PrivacyErasedEvaluation }, false, nil},

@@ -28,7 +28,8 @@ type Rule struct {
 
 // RuleKinds lists every kind of message a Rule can schedule.
 var RuleKinds = []string{"welcome", "preparation", "preparation_checklist", "reminder_day", "reminder_hour",
-	"homework", "homework_reminder", "case_reveal", "meter_reminder", "eindmeting", KindFollowUp}
+	"homework", "homework_reminder", "case_reveal", "meter_reminder", "eindmeting", KindFollowUp,
+	KindEvaluation, KindEvaluationTakeHome}
 
 // RuleAnchors lists the moments a Rule can be relative to.
 var RuleAnchors = []string{"module_start", "module_end", "next_module_start"}

@@ -117,22 +117,8 @@ func TestWorkVerbatim(t *testing.T) {
 	}
 }
 
-// followUpRule is the follow-up's schedule rule, to be added to rules.yaml together with the message that renders
-// it (the handlers' part of issue 17): until then a planned follow-up could not be sent.
-func followUpRule(t *testing.T) func(string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "followup_rule.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(s string) string { return strings.TrimRight(s, "\n") + "\n" + string(b) }
-}
-
 func TestFollowUpRule(t *testing.T) {
-	c, err := content.Load(brokenFS(t, map[string]func(string) string{"rules.yaml": followUpRule(t)}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := course(t)
 	r, ok := c.Rule("followup")
 	if !ok {
 		t.Fatal("no followup rule")
@@ -232,8 +218,8 @@ func TestWorkLoadErrors(t *testing.T) {
 		{"EvaluationNoZaad", edits{"evaluation.yaml": replace("  - id: zaad\n", "  - id: pot\n")},
 			"evaluation.yaml", "items", `place with id "zaad"`},
 		{"FollowUpRuleModule", edits{"rules.yaml": func(s string) string {
-			return strings.Replace(followUpRule(t)(s), "    modules: [4]\n    anchor: module_end\n    days: 42", "    modules: [3]\n    anchor: module_end\n    days: 42", 1)
-		}}, "rules.yaml", "rules[11].modules", "modules: [4]"},
+			return strings.Replace(s, "    modules: [4]\n    anchor: module_end\n    days: 42", "    modules: [3]\n    anchor: module_end\n    days: 42", 1)
+		}}, "rules.yaml", "rules[13].modules", "modules: [4]"},
 		{"FollowUpPhraseMissing", edits{"phrases.yaml": replace("followup_nog_niet: \"Nog niet\"\n", "")},
 			"phrases.yaml", "followup_nog_niet", "required"},
 		{"WorkPhrasePlaceholder", edits{"phrases.yaml": replace("\"Gelukt: {gelukt} · Ermee", "\"Gelukt: {geslaagd} · Ermee")},

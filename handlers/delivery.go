@@ -53,6 +53,8 @@ type DeliveryStore interface {
 	Participation(ctx context.Context, cohortID int64, userID string) (content.Participation, error)
 	// TrainerNoticeItems returns what a trainer's notice (store.KindTrainerNotice) tells about.
 	TrainerNoticeItems(ctx context.Context, key string) ([]content.Delivery, error)
+	// EvaluationReader reads the notes and ontwikkelpunten the take-home message and the follow-up bring back.
+	EvaluationReader
 }
 
 // SkipReasonLeft is what a DM to someone who left the cohort's channel records when it is cancelled.
@@ -173,6 +175,17 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 		msg, err = EindmetingMessage(m)
 	case KindRetentionWarning:
 		msg, err = d.retentionWarning(ctx, c)
+	case content.KindEvaluation:
+		msg, err = EvaluationMessage(m)
+	case content.KindEvaluationTakeHome, content.KindFollowUp:
+		var notes store.EvaluationNotes
+		var points string
+		notes, points, err = workOf(ctx, d.evaluationReader(), c.ID, recipient)
+		if err == nil && del.Kind == content.KindFollowUp {
+			msg, err = FollowUpMessage(d.Course, c, notes, points)
+		} else if err == nil {
+			msg, err = TakeHomeMessage(d.Course, notes, points)
+		}
 	case KindCatchUp:
 		var state CatchUpState
 		state, err = d.catchUpState(ctx, c)
@@ -186,6 +199,14 @@ func (d *Deliveries) Render(ctx context.Context, c *content.Cohort, del content.
 		return "", nil, fmt.Errorf("render %s: %w", del.Key, err)
 	}
 	return msg.Text, msg.Blocks, nil
+}
+
+// evaluationReader is the store as an EvaluationReader; nil without a store (a renderer for golden files).
+func (d *Deliveries) evaluationReader() EvaluationReader {
+	if d.Store == nil {
+		return nil
+	}
+	return d.Store
 }
 
 // meterPending returns scheduler.ErrSkip when recipient has nothing to do for the meter reminder of module n: they

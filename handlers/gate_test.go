@@ -206,6 +206,15 @@ func TestGate(t *testing.T) {
 		"command /gesprekbot":                 part("/gesprekbot", "", firstLine(w.course.Phrases.HelpTrainer)),
 		"command /casus":                      part("/casus", "help", firstLine(w.course.Phrases.CasusHelpTrainer)),
 		"command /feedback":                   part("/feedback", "", "*Feedback bij module 2*"),
+		"command /evaluatie bord":             command(w.channel, handlers.CommandEvaluatie, "bord", trainerRefused),
+		"command /evaluatie": func(t *testing.T, w *gateWorld, user string) (bool, string) {
+			s := ackSeen(t, w.bot.Command(t, user, w.channel, handlers.CommandEvaluatie, ""))
+			if _, open := w.fake.TopModal(user); open {
+				// A participant gets the evaluation modal, which writes nothing until submitted.
+				w.fake.CloseView(ctx, user)
+			}
+			return strings.Contains(s, w.course.Phrases.EvaluationTrainerHint), s
+		},
 		"event app_home_opened": func(t *testing.T, w *gateWorld, user string) (bool, string) {
 			s := viewText(w.bot.OpenHome(t, user))
 			return strings.Contains(s, w.course.Phrases.HomeTrainerHeader), s

@@ -299,7 +299,7 @@ func TestDispatchCourse(t *testing.T) {
 		local(2026, 12, 7, 9, 0), local(2026, 12, 28, 9, 0), local(2027, 1, 11, 9, 0), local(2027, 1, 18, 9, 0))
 	plan := e.apply(defaultRules(t))
 	d := e.dispatcher("one", scheduler.DispatchOptions{})
-	e.runUntil(d, local(2027, 2, 1, 12, 0))
+	e.runUntil(d, local(2027, 3, 8, 12, 0)) // past the follow-up, six weeks after module 4
 
 	e.expectOnce(plan, e.people)
 	cal, _ := scheduler.NewCalendar(e.cohort)
@@ -391,7 +391,8 @@ func TestDispatchReplan(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Kick() // what /training verzet does; Tick below is the tick it asks for
-	e.runUntil(d, local(2027, 2, 1, 12, 0))
+	// Past the follow-up, six weeks after module 4.
+	e.runUntil(d, local(2027, 3, 8, 12, 0))
 
 	// Rows due before the move went out at their first time; the rest at their new time.
 	moved := local(2026, 12, 8, 12, 0)

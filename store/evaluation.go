@@ -129,3 +129,28 @@ func (db *DB) EvaluationBoard(ctx context.Context, cohortID int64) ([]BoardEntry
 	}
 	return out, nil
 }
+
+// EvaluationTally is what trainers see of the closing evaluation besides the board: how many of the cohort's
+// participants (still in the channel, not its trainers) wrote notes, and how many of those chose the board.
+type EvaluationTally struct {
+	Participants int `db:"participants"`
+	Written      int `db:"written"`
+	OnBoard      int `db:"on_board"`
+}
+
+// EvaluationTally counts the cohort's evaluations for its trainers; no one's notes are in it.
+func (db *DB) EvaluationTally(ctx context.Context, cohortID int64) (EvaluationTally, error) {
+	var t EvaluationTally
+	if err := db.GetContext(ctx, &t, `
+		SELECT count(*) AS participants,
+		       count(e.user_id) FILTER (WHERE e.notes <> '{}'::jsonb) AS written,
+		       count(e.user_id) FILTER (WHERE e.notes <> '{}'::jsonb AND e.on_board) AS on_board
+		FROM participants p
+		LEFT JOIN evaluations e ON e.cohort_id = p.cohort_id AND e.user_id = p.user_id
+		WHERE p.cohort_id = $1 AND p.left_at IS NULL
+		  AND NOT EXISTS (SELECT 1 FROM cohort_trainers t WHERE t.cohort_id = p.cohort_id AND t.user_id = p.user_id)`,
+		cohortID); err != nil {
+		return EvaluationTally{}, fmt.Errorf("evaluation tally: %w", FormatError(err))
+	}
+	return t, nil
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -312,6 +313,58 @@ func (s *sandboxRun) get(path string) ([]byte, error) {
 		err = fmt.Errorf("GET %s: %s: %s", path, resp.Status, body)
 	}
 	return body, err
+}
+
+// post sends a JSON request to the sandbox's API with the token, as a script does, and returns the answer.
+func (s *sandboxRun) post(path string, body any) ([]byte, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	// A clock move delivers what falls due on the way, at the fake's pace.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "POST", s.base+path, bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("POST %s: %s: %s", path, resp.Status, out)
+	}
+	return out, err
+}
+
+// dueOf returns when the first planned delivery of kind is due, from the sandbox's clock panel.
+func dueOf(t *testing.T, sb *sandboxRun, kind string) time.Time {
+	t.Helper()
+	body, err := sb.get("/sandbox/api/clock?n=200")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Upcoming []struct {
+			Kind  string    `json:"kind"`
+			DueAt time.Time `json:"due_at"`
+		} `json:"upcoming"`
+	}
+	if err := json.Unmarshal(body, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range c.Upcoming {
+		if u.Kind == kind {
+			return u.DueAt
+		}
+	}
+	t.Fatalf("no %s planned: %s", kind, body)
+	return time.Time{}
 }
 
 // apiMessage is what the test reads of GET /sandbox/api/messages.
@@ -624,6 +677,123 @@ func TestBrowser(t *testing.T) {
 			return h.includes("Je groepen als trainer") && h.includes(`+js(sandbox.DemoCohortName)+`) &&
 				h.includes("#`+sandbox.DemoChannelName+`") && h.includes("Voormeting afgerond: 1 van 5") && !h.includes("Krachten"); })()`)
 		shot("5-startpagina-trainer")
+	})
+
+	// skipTo moves the clock, weeks ahead, to a minute before the first delivery of kind, as a script does; the
+	// page's "Volgende levering" then brings it.
+	skipTo := func(kind string) {
+		b.t.Helper()
+		due := dueOf(b.t, sb, kind)
+		if _, err := sb.post("/sandbox/api/clock", map[string]any{"to": due.Add(-time.Minute).Format(time.RFC3339)}); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	asSanne := func() {
+		b.t.Helper()
+		open("Sanne's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoSanne.Name)+`))`,
+			`document.getElementById("acting").value === `+js(demoSanne.ID))
+		open("Sanne's messages", `document.getElementById("nav-dm")`, shown(demoSanne.IMID, demoSanne.ID))
+	}
+	asMariekeInChannel := func() {
+		b.t.Helper()
+		open("Marieke's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoTrainer.Name)+`))`,
+			`document.getElementById("acting").value === `+js(demoTrainer.ID))
+		open("the channel as Marieke", `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
+			`document.getElementById("conv-title").textContent === "# `+sandbox.DemoChannelName+`" && `+shown(sandbox.DemoChannelID, demoTrainer.ID))
+	}
+	modalField := func(block string) string {
+		return `document.querySelector('#modal-body .bk-input[data-block-id="` + block + `"] .field')`
+	}
+	ephemeralWith := func(text string) string {
+		return `[...document.querySelectorAll("#messages .msg.ephemeral")].some(m => m.innerText.includes(` + js(text) + `))`
+	}
+
+	// Module 4: Sanne fills in the closing evaluation and puts her notes on the board; Marieke posts the board.
+	step("Evaluatie", func(t *testing.T) {
+		asSanne()
+		skipTo("evaluation")
+		caughtUp()
+		nextUntil("the evaluation at the start of module 4", button("Evaluatie invullen"))
+		shot("6-evaluatie")
+		b.click("Evaluatie invullen", button("Evaluatie invullen"))
+		b.waitFor("the evaluation window", modalOpen+` && document.getElementById("modal-title").textContent === "Evaluatie" &&
+			document.getElementById("modal-body").innerText.includes("Wat wil ik me meer eigen maken")`)
+		b.typeText("the bloem", modalField("evaluation_bloem"), "Rustig doorvragen")
+		b.typeText("the zaad", modalField("evaluation_zaad"), "Het netwerk eerder betrekken")
+		b.click("op het bord", `document.querySelector('#modal-body .bk-input[data-block-id="evaluation_board"] input[type="checkbox"]')`)
+		shot("6-evaluatie-venster")
+		b.click("Bewaren", `document.getElementById("modal-submit")`)
+		b.waitFor("the window to close", `document.getElementById("modal-backdrop").hidden`)
+		b.waitFor("the evaluation saved, in the DM", lastMsg+`.innerText.includes("Je evaluatie is bewaard")`)
+
+		asMariekeInChannel()
+		command("/evaluatie bord")
+		b.waitFor("the board in the channel with Sanne's notes under her name", `[...document.querySelectorAll("#messages .msg:not(.ephemeral)")].some(m =>
+			m.innerText.includes("het bord van `+sandbox.DemoCohortName+`") && m.innerText.includes("@Sanne Jansen") &&
+			m.innerText.includes("Rustig doorvragen") && m.innerText.includes("Het netwerk eerder betrekken"))`)
+		b.waitFor("Marieke told where the board is", ephemeralWith("Deelnemers op het bord: 1."))
+		shot("6-bord")
+	})
+
+	// Six weeks after module 4: the follow-up brings Sanne's zaad back; her answer reaches Marieke as a count.
+	step("FollowUp", func(t *testing.T) {
+		asSanne()
+		skipTo("followup")
+		caughtUp()
+		nextUntil("the follow-up", button("Gelukt"))
+		follow := `[...document.querySelectorAll("#messages .msg")].find(m => m.querySelector('button[data-action-id^="followup_answer"]'))`
+		b.waitFor("her zaad and ontwikkelpunten in the follow-up", follow+`.innerText.includes("Het netwerk eerder betrekken") && `+
+			follow+`.innerText.includes("Doorvragen naar wat de burger zelf al probeert.")`)
+		if ms := messages(t, sb, demoSanne.IMID, ""); !slices.ContainsFunc(ms, func(m apiMessage) bool {
+			return strings.Contains(string(m.Blocks), "Je bloem en je zaad") && strings.Contains(string(m.Blocks), "Rustig doorvragen")
+		}) {
+			t.Errorf("Sanne did not get her bloem and zaad when module 4 ended")
+		}
+		shot("7-follow-up")
+		b.click("Gelukt", button("Gelukt"))
+		b.waitFor("her answer confirmed to her", ephemeralWith("Genoteerd: Gelukt"))
+		b.click("Notitie toevoegen", button("Notitie toevoegen"))
+		b.waitFor("the note window", modalOpen+` && document.getElementById("modal-title").textContent === "Hoe staat het ermee?"`)
+		b.typeText("the note", modalField("followup_note"), "Besproken met mijn teamleider.")
+		b.click("Bewaren", `document.getElementById("modal-submit")`)
+		b.waitFor("the window to close", `document.getElementById("modal-backdrop").hidden`)
+		b.waitFor("the note saved, in the DM", lastMsg+`.innerText.includes("Je notitie is bewaard")`)
+
+		// Two others answer through the API, as a script would; then there is something to count.
+		for _, a := range []struct {
+			user   sandbox.DemoUser
+			answer string
+		}{{sandbox.DemoUsers[2], "ermee_bezig"}, {sandbox.DemoUsers[3], "nog_niet"}} {
+			ms := messages(t, sb, a.user.IMID, "")
+			i := slices.IndexFunc(ms, func(m apiMessage) bool { return strings.Contains(string(m.Blocks), "followup_answer") })
+			if i < 0 {
+				t.Fatalf("%s got no follow-up", a.user.Name)
+			}
+			var value string
+			var blocks []struct {
+				Elements []struct {
+					ActionID string `json:"action_id"`
+					Value    string `json:"value"`
+				} `json:"elements"`
+			}
+			_ = json.Unmarshal(ms[i].Blocks, &blocks)
+			for _, bl := range blocks {
+				for _, el := range bl.Elements {
+					if el.ActionID == "followup_answer:"+a.answer {
+						value = el.Value
+					}
+				}
+			}
+			if _, err := sb.post("/sandbox/api/action", map[string]any{"user": a.user.ID, "conversation": a.user.IMID,
+				"ts": ms[i].TS, "action_id": "followup_answer:" + a.answer, "value": value}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		asMariekeInChannel()
+		command("/evaluatie")
+		b.waitFor("the counts, and no one's answer", ephemeralWith("Gelukt: 1 · Ermee bezig: 1 · Nog niet: 1")+` && !`+ephemeralWith("teamleider"))
+		shot("7-aantallen")
 	})
 
 	// Two pages of other origins in the same browser, which holds the sandbox's cookie: another program's page on

@@ -79,12 +79,15 @@ func TestPlanCmdJSON(t *testing.T) {
 	if first["key"] != "utrecht-najaar-2026/welcome/m1" || first["due_at"] != "2026-11-30T09:00:00+01:00" || first["deadline"] != "2026-12-07T09:00:00+01:00" {
 		t.Errorf("first delivery = %v, want the welcome a week before module 1", first)
 	}
-	eind, last := ds[len(ds)-2], ds[len(ds)-1]
+	eind, reminder, last := ds[len(ds)-3], ds[len(ds)-2], ds[len(ds)-1]
 	if eind["kind"] != "eindmeting" || eind["deadline"] != nil {
-		t.Errorf("last but one delivery = %v, want the eindmeting with no deadline", eind)
+		t.Errorf("last but two delivery = %v, want the eindmeting with no deadline", eind)
 	}
-	if last["rule_id"] != "meter_eindmeting_reminder" || last["due_at"] != "2027-01-21T09:00:00+01:00" || last["deadline"] != nil {
-		t.Errorf("last delivery = %v, want the eindmeting reminder three days after module 4, with no deadline", last)
+	if reminder["rule_id"] != "meter_eindmeting_reminder" || reminder["due_at"] != "2027-01-21T09:00:00+01:00" || reminder["deadline"] != nil {
+		t.Errorf("last but one delivery = %v, want the eindmeting reminder three days after module 4, with no deadline", reminder)
+	}
+	if last["rule_id"] != "followup" || last["due_at"] != "2027-03-01T10:00:00+01:00" || last["deadline"] != nil {
+		t.Errorf("last delivery = %v, want the follow-up six weeks after module 4, with no deadline", last)
 	}
 }
 

@@ -344,6 +344,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 		Gate: gate, Refresh: a.Home.Refresh})
 	handlers.RegisterFeedback(reg, handlers.FeedbackDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now,
 		Gate: gate, Refresh: a.Home.Refresh})
+	handlers.RegisterEvaluation(reg, handlers.EvaluationDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	if ov.Register != nil {
 		ov.Register(reg)
 	}
