@@ -28,6 +28,7 @@ func TestBench(t *testing.T) {
 		{"DatabaseURL", admin},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each bench has its own database and fake
 			cmd := exec.Command(bin, "bench", "--participants", "20", "--cohorts", "2", "--rate", "50",
 				"--duration", "2s", "--format", "json")
 			cmd.Env = append(os.Environ(), "DATABASE_URL="+tt.dbURL, "LOG_LEVEL=warn")
