@@ -28,6 +28,7 @@ var SlackTiers = map[string]int{
 	"conversations.info":           Tier3,
 	"users.info":                   Tier4,
 	"users.lookupByEmail":          Tier3,
+	"users.list":                   Tier2,
 	"views.open":                   Tier4,
 	"views.update":                 Tier4,
 	"views.push":                   Tier4,
