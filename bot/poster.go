@@ -65,6 +65,7 @@ var methodTiers = map[string]int{
 	"conversations.list":           2,
 	"conversations.members":        4,
 	"users.info":                   4,
+	"users.list":                   2,
 	"users.lookupByEmail":          3,
 	"views.open":                   4,
 	"views.update":                 4,
@@ -527,6 +528,29 @@ func (p *Poster) UserInfo(ctx context.Context, userID string) (*slack.User, erro
 		return nil, fmt.Errorf("user %s: %w", userID, err)
 	}
 	return u, nil
+}
+
+// EachUser calls fn with every page of the workspace's users (users.list, 1,000 a page: one tier-2 call answers
+// for a thousand people where users.info would take a tier-4 call each).
+func (p *Poster) EachUser(ctx context.Context, fn func(users []slack.User)) error {
+	page := p.api.GetUsersPaginated(slack.GetUsersOptionLimit(1000), slack.GetUsersOptionIncludeLocale(false))
+	for range 1000 {
+		var next slack.UserPagination
+		err := p.call(ctx, "users.list", "", "", p.limits("users.list"), func(ctx context.Context, _ bool) (bool, error) {
+			var err error
+			next, err = page.Next(ctx)
+			return false, err
+		})
+		if err != nil {
+			return fmt.Errorf("users: %w", err)
+		}
+		fn(next.Users)
+		if next.Cursor == "" {
+			return nil
+		}
+		page = next
+	}
+	return errors.New("users: more than 1,000 pages")
 }
 
 // FindDelivery looks for the message carrying a delivery key in a conversation's history, newer than oldest.
