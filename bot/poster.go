@@ -77,11 +77,14 @@ var methodTiers = map[string]int{
 }
 
 // PublishedTiers returns the rates of Slack's Web API tiers as https://api.slack.com/docs/rate-limits publishes
-// them (1+, 20+, 50+ and 100+ a minute). The bursts are half of the tenth of a minute's calls Slack tolerates:
-// calls that go at the sustained rate reach Slack a little out of step with their slots, and with no burst left
-// in Slack's bucket one that came a millisecond early would be answered 429.
+// them: 1+, 20+, 50+ and 100+ calls a minute, per method per workspace, counted in per-minute windows ("Rate limit
+// windows are per minute"; tier 3 welcomes sporadic bursts, tier 4 generous ones). So each is a quota that a
+// fan-out may spend at once rather than a trickle: 50 conversations.members calls go out together, the 101st
+// within a minute waits. The window is a second longer than Slack's so that a call reaching Slack a little
+// sooner after the one a quota back than it left here is not counted in that one's minute.
 func PublishedTiers() map[int]Rate {
-	return map[int]Rate{1: PerMinute(1, 1), 2: PerMinute(20, 1), 3: PerMinute(50, 3), 4: PerMinute(100, 5)}
+	const window = time.Minute + time.Second
+	return map[int]Rate{1: Quota(1, window), 2: Quota(20, window), 3: Quota(50, window), 4: Quota(100, window)}
 }
 
 // Poster is the one outbound path to Slack: every post, update, ephemeral, DM, App Home publish, modal and file
@@ -113,7 +116,7 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	}
 	tiers := PublishedTiers()
 	for n, r := range opts.Tiers {
-		if r.PerSecond > 0 {
+		if r.valid() {
 			tiers[n] = r
 		}
 	}
