@@ -42,7 +42,7 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 	}
 	res.FanoutMessages = len(want)
 	res.FanoutFloor = fanoutFloor(len(want), perChannel, b.o)
-	limitedBefore := b.fake.RateLimited("chat.postMessage")
+	limitedBefore := b.fake.RateLimited("")
 
 	if _, err := b.db.ExecContext(ctx, `
 		UPDATE deliveries SET due_at = $1 WHERE status = 'pending'`, time.Now()); err != nil {
@@ -100,7 +100,7 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 		res.FanoutRatio = round3(res.FanoutSeconds / res.FanoutFloor)
 	}
 	res.FanoutFloor = round3(res.FanoutFloor)
-	res.RateLimited = b.fake.RateLimited("chat.postMessage") - limitedBefore
+	res.RateLimited = b.fake.RateLimited("") - limitedBefore
 	return nil
 }
 
