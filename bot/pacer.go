@@ -8,15 +8,28 @@ import (
 	"time"
 )
 
-// Rate is a token bucket: PerSecond sustained, with bursts of up to Burst calls.
+// Rate is how fast calls on one key may go. Without Window it is a token bucket: PerSecond sustained, with bursts
+// of up to Burst calls. With Window it is a quota: at most Burst calls in any Window, which may all go at once
+// (PerSecond is not used), as Slack counts its Web API tiers in per-minute windows.
 type Rate struct {
 	PerSecond float64
 	Burst     int
+	Window    time.Duration
 }
 
 // PerMinute returns a Rate of n calls a minute with the given burst.
 func PerMinute(n int, burst int) Rate {
 	return Rate{PerSecond: float64(n) / 60, Burst: burst}
+}
+
+// Quota returns a Rate of at most n calls in any window, spent in a burst if the callers come at once.
+func Quota(n int, window time.Duration) Rate {
+	return Rate{Burst: n, Window: window}
+}
+
+// valid reports whether r limits anything: a zero Rate stands for "not set".
+func (r Rate) valid() bool {
+	return r.PerSecond > 0 || (r.Window > 0 && r.Burst > 0)
 }
 
 // interval is the time one token takes to come back.
@@ -59,11 +72,12 @@ type reservation struct {
 	slots []slot
 }
 
-// slot is what a reservation took on one key: a given-back slot (reused), or the next one at the sustained rate,
-// which moved the key's theoretical arrival time from tatBefore to tatAfter.
+// slot is what a reservation took on one key: a given-back slot (reused), the next one at the sustained rate,
+// which moved the key's theoretical arrival time from tatBefore to tatAfter, or a call in a quota key's window.
 type slot struct {
 	key                 string
 	reused              bool
+	quota               bool
 	tatBefore, tatAfter time.Time
 }
 
@@ -80,6 +94,33 @@ type bucket struct {
 	tat       time.Time   // theoretical arrival time of the next call at the sustained rate
 	notBefore time.Time   // set by a 429: nothing goes before this
 	free      []time.Time // slots given back, still ahead, oldest first
+	sent      []time.Time // a quota key's booked calls within the last window and ahead, in order
+}
+
+// nextInWindow returns the earliest moment at or after at that a quota key allows: not before its last booked call
+// (so that the booked calls stay in order and only the last window needs checking), and a full window after the
+// call Burst calls back.
+func (b *bucket) nextInWindow(at time.Time, r Rate) time.Time {
+	if n := len(b.sent); n > 0 && b.sent[n-1].After(at) {
+		at = b.sent[n-1]
+	}
+	if n, burst := len(b.sent), max(r.Burst, 1); n >= burst {
+		if t := b.sent[n-burst].Add(r.Window); t.After(at) {
+			at = t
+		}
+	}
+	return at
+}
+
+// forgetWindow drops a quota key's calls that a call at now or later can no longer share a window with.
+func (b *bucket) forgetWindow(now time.Time, r Rate) {
+	n := 0
+	for n < len(b.sent) && !b.sent[n].Add(r.Window).After(now) {
+		n++
+	}
+	if n > 0 {
+		b.sent = slices.Delete(b.sent, 0, n)
+	}
 }
 
 func newMemBook() *memBook { return &memBook{buckets: map[string]*bucket{}} }
@@ -114,6 +155,11 @@ func (m *memBook) reserve(now time.Time, paces []pace) reservation {
 		if b.notBefore.After(at) {
 			at = b.notBefore
 		}
+		if pc.rate.Window > 0 {
+			b.forgetWindow(now, pc.rate)
+			at = b.nextInWindow(at, pc.rate)
+			continue
+		}
 		earliest := b.tat.Add(-pc.rate.tolerance())
 		if len(b.free) > 0 && b.free[0].Before(earliest) {
 			earliest = b.free[0]
@@ -125,6 +171,12 @@ func (m *memBook) reserve(now time.Time, paces []pace) reservation {
 	r := reservation{at: at, slots: make([]slot, 0, len(paces))}
 	for _, pc := range paces {
 		b := m.bucket(pc.key)
+		if pc.rate.Window > 0 {
+			// at is not before the key's last booked call: appending keeps the calls in order.
+			b.sent = append(b.sent, at)
+			r.slots = append(r.slots, slot{key: pc.key, quota: true})
+			continue
+		}
 		if b.tat.Add(-pc.rate.tolerance()).After(at) {
 			// The key allows at only through a slot someone gave back: take the latest one not after at, so that
 			// the call goes as close to its slot as it can.
@@ -150,6 +202,14 @@ func (m *memBook) release(now time.Time, r reservation) {
 	defer m.mu.Unlock()
 	for _, s := range r.slots {
 		b := m.bucket(s.key)
+		if s.quota {
+			// The call never went: it takes nothing of the window. The calls booked after it keep their times,
+			// which only leaves them more room.
+			if i := slices.IndexFunc(b.sent, r.at.Equal); i >= 0 {
+				b.sent = slices.Delete(b.sent, i, i+1)
+			}
+			continue
+		}
 		if !s.reused && b.tat.Equal(s.tatAfter) {
 			// Nothing was booked after it: as if it had never been booked.
 			b.tat = s.tatBefore
@@ -165,7 +225,9 @@ func (m *memBook) release(now time.Time, r reservation) {
 }
 
 // block lets only one call through at until, for every key: the bucket restarts empty rather than with a fresh
-// burst, and the slots given back before until are gone.
+// burst, and the slots given back before until are gone. A quota key, whose count Slack has just shown to be off
+// (another replica or app spends the same quota), restarts as if the last window had been spent evenly: after
+// until its calls go at the sustained rate until the calls a window back leave room again.
 func (m *memBook) block(paces []pace, until time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -173,6 +235,23 @@ func (m *memBook) block(paces []pace, until time.Time) {
 		b := m.bucket(pc.key)
 		if until.After(b.notBefore) {
 			b.notBefore = until
+		}
+		if pc.rate.Window > 0 {
+			burst := max(pc.rate.Burst, 1)
+			step := pc.rate.Window / time.Duration(burst)
+			even := make([]time.Time, 0, burst+len(b.sent))
+			for i := range burst {
+				even = append(even, until.Add(-pc.rate.Window+time.Duration(i)*step))
+			}
+			// Calls booked after until still go (their callers see the block has passed): keep counting them.
+			for _, t := range b.sent {
+				if t.After(until) {
+					even = append(even, t)
+				}
+			}
+			slices.SortFunc(even, time.Time.Compare)
+			b.sent = even
+			continue
 		}
 		if t := until.Add(pc.rate.tolerance()); t.After(b.tat) {
 			b.tat = t

@@ -149,3 +149,75 @@ func TestMethodTiersMatchTheFake(t *testing.T) {
 		}
 	}
 }
+
+// TestPacerSpendsTheTierQuotaAtOnce: Slack counts a tier's calls per minute, so a fan-out may spend the minute's
+// quota at once (50 cohorts' conversations.members go out together) and only a call over the quota waits, until the
+// call a quota back has left its window.
+func TestPacerSpendsTheTierQuotaAtOnce(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tier4 := PublishedTiers()[4]
+	keys := []pace{{"method:conversations.members", tier4}}
+	window := tier4.Window
+
+	t.Run("FanOut", func(t *testing.T) {
+		b := newMemBook()
+		for i := range 50 {
+			if got := b.reserve(t0, keys).at; !got.Equal(t0) {
+				t.Fatalf("conversations.members call %d of a fan-out of 50 waits until %v", i+1, got.Sub(t0))
+			}
+		}
+	})
+	t.Run("OverTheQuotaWaits", func(t *testing.T) {
+		if window < time.Minute {
+			t.Fatalf("tier 4 window = %v, shorter than Slack's minute", window)
+		}
+		b := newMemBook()
+		for i := range 100 {
+			if got := b.reserve(t0.Add(time.Duration(i)*100*time.Millisecond), keys).at; got.After(t0.Add(time.Duration(i) * 100 * time.Millisecond)) {
+				t.Fatalf("call %d of the minute's 100 waits", i+1)
+			}
+		}
+		// The 101st, 20 s in, waits until the first has left its window; the 102nd until the second has.
+		if got, want := b.reserve(t0.Add(20*time.Second), keys).at, t0.Add(window); !got.Equal(want) {
+			t.Errorf("call 101 goes at %v, want %v", got.Sub(t0), want.Sub(t0))
+		}
+		if got, want := b.reserve(t0.Add(20*time.Second), keys).at, t0.Add(window+100*time.Millisecond); !got.Equal(want) {
+			t.Errorf("call 102 goes at %v, want %v", got.Sub(t0), want.Sub(t0))
+		}
+	})
+	t.Run("NewWindow", func(t *testing.T) {
+		b := newMemBook()
+		for range 100 {
+			b.reserve(t0, keys)
+		}
+		later := t0.Add(window)
+		for i := range 100 {
+			if got := b.reserve(later, keys).at; !got.Equal(later) {
+				t.Fatalf("call %d a window later waits until %v", i+1, got.Sub(t0))
+			}
+		}
+	})
+	t.Run("GivenBack", func(t *testing.T) {
+		b := newMemBook()
+		for range 99 {
+			b.reserve(t0, keys)
+		}
+		r := b.reserve(t0, keys)
+		b.release(t0, r)
+		if got := b.reserve(t0, keys).at; !got.Equal(t0) {
+			t.Errorf("after a caller gave its call back the 100th waits until %v", got.Sub(t0))
+		}
+	})
+	t.Run("RetryAfterRestartsAtTheSustainedRate", func(t *testing.T) {
+		b := newMemBook()
+		b.reserve(t0, keys)
+		until := t0.Add(10 * time.Second)
+		b.block(keys, until)
+		step := window / 100
+		for i := range 3 {
+			if got, want := b.reserve(t0, keys).at, until.Add(time.Duration(i)*step); !got.Equal(want) {
+				t.Errorf("call %d after a 429 goes at %v, want %v", i+1, got.Sub(t0), want.Sub(t0))
+			}
+		}
+	})
+}

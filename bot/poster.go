@@ -68,6 +68,7 @@ var methodTiers = map[string]int{
 	"conversations.list":           2,
 	"conversations.members":        4,
 	"users.info":                   4,
+	"users.list":                   2,
 	"users.lookupByEmail":          3,
 	"views.open":                   4,
 	"views.update":                 4,
@@ -79,11 +80,14 @@ var methodTiers = map[string]int{
 }
 
 // PublishedTiers returns the rates of Slack's Web API tiers as https://api.slack.com/docs/rate-limits publishes
-// them (1+, 20+, 50+ and 100+ a minute). The bursts are half of the tenth of a minute's calls Slack tolerates:
-// calls that go at the sustained rate reach Slack a little out of step with their slots, and with no burst left
-// in Slack's bucket one that came a millisecond early would be answered 429.
+// them: 1+, 20+, 50+ and 100+ calls a minute, per method per workspace, counted in per-minute windows ("Rate limit
+// windows are per minute"; tier 3 welcomes sporadic bursts, tier 4 generous ones). So each is a quota that a
+// fan-out may spend at once rather than a trickle: 50 conversations.members calls go out together, the 101st
+// within a minute waits. The window is a second longer than Slack's so that a call reaching Slack a little
+// sooner after the one a quota back than it left here is not counted in that one's minute.
 func PublishedTiers() map[int]Rate {
-	return map[int]Rate{1: PerMinute(1, 1), 2: PerMinute(20, 1), 3: PerMinute(50, 3), 4: PerMinute(100, 5)}
+	const window = time.Minute + time.Second
+	return map[int]Rate{1: Quota(1, window), 2: Quota(20, window), 3: Quota(50, window), 4: Quota(100, window)}
 }
 
 // Poster is the one outbound path to Slack: every post, update, ephemeral, DM, App Home publish, modal and file
@@ -115,7 +119,7 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	}
 	tiers := PublishedTiers()
 	for n, r := range opts.Tiers {
-		if r.PerSecond > 0 {
+		if r.valid() {
 			tiers[n] = r
 		}
 	}
@@ -530,6 +534,29 @@ func (p *Poster) UserInfo(ctx context.Context, userID string) (*slack.User, erro
 		return nil, fmt.Errorf("user %s: %w", userID, err)
 	}
 	return u, nil
+}
+
+// EachUser calls fn with every page of the workspace's users (users.list, 1,000 a page: one tier-2 call answers
+// for a thousand people where users.info would take a tier-4 call each).
+func (p *Poster) EachUser(ctx context.Context, fn func(users []slack.User)) error {
+	page := p.api.GetUsersPaginated(slack.GetUsersOptionLimit(1000), slack.GetUsersOptionIncludeLocale(false))
+	for range 1000 {
+		var next slack.UserPagination
+		err := p.call(ctx, "users.list", "", "", p.limits("users.list"), func(ctx context.Context, _ bool) (bool, error) {
+			var err error
+			next, err = page.Next(ctx)
+			return false, err
+		})
+		if err != nil {
+			return fmt.Errorf("users: %w", err)
+		}
+		fn(next.Users)
+		if next.Cursor == "" {
+			return nil
+		}
+		page = next
+	}
+	return errors.New("users: more than 1,000 pages")
 }
 
 // FindDelivery looks for the message carrying a delivery key in a conversation's history, newer than oldest.

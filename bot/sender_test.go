@@ -134,3 +134,43 @@ func TestSender(t *testing.T) {
 		}
 	})
 }
+
+// TestSenderBots: a few people are looked up with users.info each; more with one users.list, whose answer for
+// everyone in the workspace comes back.
+func TestSenderBots(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fake := slackfake.New(slackfake.Options{})
+	t.Cleanup(fake.Close)
+	robot := fake.AddUser(slackfake.User{Name: "agenda", IsBot: true, BotID: "B0AGENDA"})
+	var people []string
+	for range 8 {
+		people = append(people, fake.AddUser(slackfake.User{}))
+	}
+	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+
+	few := []string{people[0], robot}
+	got, err := s.Bots(ctx, few)
+	if err != nil || len(got) != 2 || got[people[0]] || !got[robot] {
+		t.Errorf("Bots(a person, a bot) = %v, %v", got, err)
+	}
+	if n, m := len(fake.CallsTo("users.info")), len(fake.CallsTo("users.list")); n != 2 || m != 0 {
+		t.Errorf("two people asked about with %d users.info and %d users.list, want 2 and 0", n, m)
+	}
+
+	many := append([]string{robot}, people[:6]...)
+	got, err = s.Bots(ctx, many)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, m := len(fake.CallsTo("users.info")), len(fake.CallsTo("users.list")); n != 2 || m != 1 {
+		t.Errorf("seven people asked about with %d more users.info and %d users.list, want 0 and 1", n-2, m)
+	}
+	for _, id := range append(people, robot, fake.BotUserID()) {
+		bot, ok := got[id]
+		if want := id == robot || id == fake.BotUserID(); !ok || bot != want {
+			t.Errorf("%s: bot %v (answered %v), want %v: the listing answers for everyone", id, bot, ok, want)
+		}
+	}
+}

@@ -67,8 +67,10 @@ type Sender interface {
 	FindDelivery(ctx context.Context, to, key string, oldest time.Time) (channelID, ts string, found bool, err error)
 	// Members returns the user IDs of a channel's members.
 	Members(ctx context.Context, channel string) ([]string, error)
-	// IsBot reports whether a user is a bot (the dispatcher caches the answer).
-	IsBot(ctx context.Context, userID string) (bool, error)
+	// Bots reports for each of userIDs whether it is a bot. The map may hold more people than were asked about
+	// (one listing of the workspace answers for everyone); the dispatcher keeps every answer, as a user ID stays a
+	// bot or a person for good.
+	Bots(ctx context.Context, userIDs []string) (map[string]bool, error)
 	// CheckAuth asks Slack whether it accepts the workspace's token (auth.test); a *WorkspaceError says it does not.
 	CheckAuth(ctx context.Context) error
 }
@@ -166,6 +168,7 @@ type Dispatcher struct {
 	tickMu  sync.Mutex  // one tick at a time per dispatcher, also for callers of Tick beside Run
 	kicks   kicker      // runs Run's cron job when Kick is called (kick.go)
 	bots    sync.Map    // user ID -> bool
+	botsMu  sync.Mutex  // one look-up of bots at a time: cohorts fanning out together share one listing
 	live    *liveness   // the registration Run keeps alive, and the fence of posts
 	orphans atomic.Bool // the heartbeat saw rows of a dead dispatcher to take over
 
@@ -809,6 +812,18 @@ func (d *Dispatcher) participants(ctx context.Context, c *content.Cohort) ([]str
 		return nil, err
 	}
 	slices.Sort(known)
+	var unknown []string
+	for _, m := range members {
+		if slices.Contains(c.Trainers, m) {
+			continue
+		}
+		if _, ok := slices.BinarySearch(known, m); !ok {
+			unknown = append(unknown, m)
+		}
+	}
+	if err := d.lookUpBots(ctx, unknown); err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, m := range members {
 		if slices.Contains(c.Trainers, m) {
@@ -818,27 +833,41 @@ func (d *Dispatcher) participants(ctx context.Context, c *content.Cohort) ([]str
 			out = append(out, m)
 			continue
 		}
-		bot, err := d.isBot(ctx, m)
-		if err != nil {
-			return nil, err
-		}
-		if !bot {
+		if bot, ok := d.bots.Load(m); ok && !bot.(bool) {
 			out = append(out, m)
 		}
 	}
 	return out, nil
 }
 
-func (d *Dispatcher) isBot(ctx context.Context, userID string) (bool, error) {
-	if v, ok := d.bots.Load(userID); ok {
-		return v.(bool), nil
+// lookUpBots asks Slack, all at once, whether the people of userIDs that the dispatcher has not met yet are bots,
+// and keeps the answers. One look-up runs at a time: the cohorts of a fan-out expand together, and the first one's
+// listing of the workspace answers for the others too.
+func (d *Dispatcher) lookUpBots(ctx context.Context, userIDs []string) error {
+	d.botsMu.Lock()
+	defer d.botsMu.Unlock()
+	var ask []string
+	for _, id := range userIDs {
+		if _, ok := d.bots.Load(id); !ok {
+			ask = append(ask, id)
+		}
 	}
-	b, err := d.send.IsBot(ctx, userID)
+	if len(ask) == 0 {
+		return nil
+	}
+	got, err := d.send.Bots(ctx, ask)
 	if err != nil {
-		return false, err
+		return err
 	}
-	d.bots.Store(userID, b)
-	return b, nil
+	for id, bot := range got {
+		d.bots.Store(id, bot)
+	}
+	for _, id := range ask {
+		if _, ok := got[id]; !ok {
+			return fmt.Errorf("no answer whether %s is a bot", id)
+		}
+	}
+	return nil
 }
 
 // sent records a posted (or found) row.

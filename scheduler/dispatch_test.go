@@ -733,6 +733,52 @@ func TestDispatchOutcomes(t *testing.T) {
 	})
 }
 
+// TestDispatchUnrecordedCohort: a cohort whose members nobody has recorded yet (a new cohort, everyone added to
+// the channel at once) is told from its bots with one listing of the workspace, not a users.info call per member:
+// at Slack's 100 users.info calls a minute, a fan-out to 1,000 such people would wait ten minutes. Four rows of the
+// cohort expand at once and share that one listing.
+func TestDispatchUnrecordedCohort(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 30, local(2026, 12, 6, 10, 0))
+	rules := fanOutRules()[:4]
+	e.apply(rules)
+	// The listing takes a while, as a real one of a large workspace does, so that the four rows' look-ups overlap.
+	slow := &slowBots{Sender: newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 3), delay: 300 * time.Millisecond}
+	if res := e.tick(e.dispatcherWith(slow, "one", scheduler.DispatchOptions{})); res.Expanded != len(rules) || res.Sent != len(rules)*len(e.people) {
+		t.Errorf("result %+v, want %d rows expanded and %d DMs sent", res, len(rules), len(rules)*len(e.people))
+	}
+	if n := len(e.fake.CallsTo("users.info")); n != 0 {
+		t.Errorf("the fan-out asked users.info %d times, want none: one listing answers for everyone", n)
+	}
+	if n := len(e.fake.CallsTo("users.list")); n != 1 {
+		t.Errorf("the fan-out listed the workspace %d times, want once for all four rows", n)
+	}
+	got := e.delivered()
+	for _, p := range e.people {
+		for _, rule := range rules {
+			if n := len(got[fmt.Sprintf("c%d/%s/m1/%s", e.cohort.ID, rule.ID, p)]); n != 1 {
+				t.Errorf("%s %s: %d messages, want 1", rule.ID, p, n)
+			}
+		}
+	}
+	for key := range got {
+		if strings.HasSuffix(key, "/U0OTHERBOT") || strings.HasSuffix(key, "/"+e.fake.BotUserID()) {
+			t.Errorf("%s: a bot got a DM", key)
+		}
+	}
+}
+
+// slowBots is a Sender whose look-ups of bots take delay longer.
+type slowBots struct {
+	scheduler.Sender
+	delay time.Duration
+}
+
+func (s *slowBots) Bots(ctx context.Context, userIDs []string) (map[string]bool, error) {
+	time.Sleep(s.delay)
+	return s.Sender.Bots(ctx, userIDs)
+}
+
 func TestDispatchKnownParticipants(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 3, local(2026, 12, 6, 10, 0))

@@ -49,8 +49,8 @@ func (s *fakeSender) Members(ctx context.Context, channel string) ([]string, err
 	return s.sender().Members(ctx, channel)
 }
 
-func (s *fakeSender) IsBot(ctx context.Context, userID string) (bool, error) {
-	return s.sender().IsBot(ctx, userID)
+func (s *fakeSender) Bots(ctx context.Context, userIDs []string) (map[string]bool, error) {
+	return s.sender().Bots(ctx, userIDs)
 }
 
 func (s *fakeSender) CheckAuth(ctx context.Context) error {

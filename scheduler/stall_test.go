@@ -13,16 +13,17 @@ import (
 	"github.com/gesprekbot/gesprekbot/scheduler"
 )
 
-// TestFaultStalledCalls: in the middle of a fan-out Slack never answers the first conversations.members, one
-// users.info and the post to one participant. No call waits for ever: each stalled call is given up after the
-// Poster's attempt timeout and tried again, the other deliveries go out, and everyone gets their message once.
+// TestFaultStalledCalls: in the middle of a fan-out Slack never answers the first conversations.members, the first
+// users.list (ten members nobody has recorded are looked up with one listing) and the post to one participant. No
+// call waits for ever: each stalled call is given up after the Poster's attempt timeout and tried again, the other
+// deliveries go out, and everyone gets their message once.
 func TestFaultStalledCalls(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 8, local(2026, 12, 6, 10, 0))
 	plan := e.apply(append(fanOutRules()[:1], fanOutRules()[4]))
 	stalled := e.people[3]
 	e.fake.FailNextIn("conversations.members", e.channel, 1, slackfake.FaultTimeout)
-	e.fake.FailNextIn("users.info", e.people[5], 1, slackfake.FaultTimeout)
+	e.fake.FailNext("users.list", 1, slackfake.FaultTimeout)
 	e.fake.FailNextIn("chat.postMessage", stalled, 1, slackfake.FaultTimeout)
 
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
@@ -65,7 +66,7 @@ func TestFaultStalledCalls(t *testing.T) {
 		method string
 		about  []string
 	}{
-		{"conversations.members", []string{e.channel}}, {"users.info", []string{e.people[5]}},
+		{"conversations.members", []string{e.channel}}, {"users.list", []string{""}},
 		{"chat.postMessage", []string{stalled, e.fake.IMWith(stalled)}},
 	} {
 		var got []string

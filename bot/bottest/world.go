@@ -83,7 +83,7 @@ func FastPacing(o bot.PosterOptions) bot.PosterOptions {
 	}
 	tiers := map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}
 	for n, r := range o.Tiers {
-		if r.PerSecond > 0 {
+		if r.PerSecond > 0 || r.Window > 0 {
 			tiers[n] = r
 		}
 	}

@@ -3,10 +3,12 @@ package slackfake
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The directory methods: finding a channel by its name (conversations.list) and a person by e-mail address
-// (users.lookupByEmail), for cohort files that name them so. They are listed with the other methods in webapi.go
+// (users.lookupByEmail), for cohort files that name them so, and listing the workspace's people (users.list), for
+// telling people from bots many at a time. They are listed with the other methods in webapi.go
 // (methods) and ratelimit.go (SlackTiers).
 
 // conversationsList answers conversations.list like Slack does for a bot token: public channels, and the private
@@ -95,4 +97,41 @@ func (s *Server) usersLookupByEmail(r *apiRequest) (map[string]any, *apiError) {
 		}
 	}
 	return nil, fail("users_not_found")
+}
+
+// usersList answers users.list like Slack does: every user of the workspace, deleted ones and bots included, in a
+// stable order, page by page (limit up to 1,000, default all of them; a next_cursor while more are left).
+func (s *Server) usersList(r *apiRequest) (map[string]any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	limit := len(s.userOrder)
+	if v := r.params.Get("limit"); v != "" {
+		l, err := strconv.Atoi(v)
+		if err != nil || l < 0 {
+			return nil, fail("invalid_limit")
+		}
+		if l > 0 {
+			limit = min(l, 1000)
+		}
+	}
+	start := 0
+	if cur := r.params.Get("cursor"); cur != "" {
+		v, ok := decodeCursor(cur, "users")
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil || n < 0 || n > len(s.userOrder) {
+			return nil, fail("invalid_cursor")
+		}
+		start = n
+	}
+	end := min(start+limit, len(s.userOrder))
+	next := ""
+	if end < len(s.userOrder) {
+		next = encodeCursor("users", strconv.Itoa(end))
+	}
+	members := make([]map[string]any, 0, end-start)
+	for _, id := range s.userOrder[start:end] {
+		members = append(members, s.users[id].wire(s.opts.TeamID))
+	}
+	return map[string]any{"members": members, "cache_ts": time.Now().Unix(),
+		"response_metadata": map[string]any{"next_cursor": next}}, nil
 }

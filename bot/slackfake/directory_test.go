@@ -159,3 +159,50 @@ func TestDirectoryRateLimits(t *testing.T) {
 		t.Errorf("second list: %v, want RateLimitedError with Retry-After", err)
 	}
 }
+
+// TestUsersList: users.list pages through every user, bots and deleted people included, with is_bot as users.info
+// gives it, and refuses a cursor it did not hand out.
+func TestUsersList(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorkspace(t, slackfake.Options{})
+	other := w.fake.AddUser(slackfake.User{Name: "agenda", IsBot: true, BotID: "B0AGENDA"})
+	gone := w.fake.AddUser(slackfake.User{Name: "oud", Deleted: true})
+
+	var ids []string
+	bots := map[string]bool{}
+	pages := 0
+	p := w.api.GetUsersPaginated(slack.GetUsersOptionLimit(2))
+	for {
+		var err error
+		p, err = p.Next(ctx)
+		if p.Done(err) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, u := range p.Users {
+			ids = append(ids, u.ID)
+			bots[u.ID] = u.IsBot
+		}
+	}
+	want := []string{w.fake.BotUserID(), w.anna, w.trainer, other, gone}
+	if !slices.Equal(ids, want) {
+		t.Errorf("users %v, want %v", ids, want)
+	}
+	if pages != 3 {
+		t.Errorf("%d pages of 2 for %d users, want 3", pages, len(want))
+	}
+	if !bots[w.fake.BotUserID()] || !bots[other] || bots[w.anna] || bots[gone] {
+		t.Errorf("is_bot %v, want the two bots only", bots)
+	}
+	all, err := w.api.GetUsersContext(ctx)
+	if err != nil || len(all) != len(want) {
+		t.Errorf("all users at once: %d, %v; want %d", len(all), err, len(want))
+	}
+	if _, err := w.api.GetUsersPaginated(slack.GetUsersOptionCursor("bm9wZQ==")).Next(ctx); slackErr(err) != "invalid_cursor" {
+		t.Errorf("a made-up cursor: %v, want invalid_cursor", err)
+	}
+}

@@ -32,7 +32,8 @@
 //     VerifyURL runs url_verification; Redeliver adds X-Slack-Retry-Num.
 //   - response_url: ephemeral, in_channel, replace_original and
 //     delete_original, five uses in thirty minutes.
-//   - Rate limits (SetRateLimit per method, SetChannelRate for
+//   - Rate limits (SetRateLimit per method as a token bucket, SetQuota per
+//     method per minute as Slack counts its tiers, SetChannelRate for
 //     chat.postMessage per channel, UseSlackLimits for Slack's tiers) answered
 //     with 429 and Retry-After; faults (FailNext: 500, 503, timeout, response
 //     lost after the call took effect; FailNextError: any Slack error code).

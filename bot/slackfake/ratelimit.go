@@ -28,6 +28,7 @@ var SlackTiers = map[string]int{
 	"conversations.info":           Tier3,
 	"users.info":                   Tier4,
 	"users.lookupByEmail":          Tier3,
+	"users.list":                   Tier2,
 	"views.open":                   Tier4,
 	"views.update":                 Tier4,
 	"views.push":                   Tier4,
@@ -38,12 +39,14 @@ var SlackTiers = map[string]int{
 	"apps.connections.open":        Tier1,
 }
 
-// limiter holds token buckets: one per method for the workspace, and one per
-// channel for chat.postMessage. All limits are off until set.
+// limiter holds the limits: per method for the workspace either a token
+// bucket or a per-minute quota (as Slack counts its tiers), and a token bucket
+// per channel for chat.postMessage. All limits are off until set.
 type limiter struct {
 	mu           sync.Mutex
 	now          func() time.Time
 	methods      map[string]*bucket
+	quotas       map[string]*quota
 	channelRate  float64 // tokens per second; 0 = off
 	channelBurst int
 	channels     map[string]*bucket
@@ -56,8 +59,31 @@ type bucket struct {
 	last   time.Time
 }
 
+// quota allows at most n calls in any minute: Slack's "rate limit windows are
+// per minute", read as strictly as it can be (a sliding minute rather than a
+// clock minute), so that a client the fake accepts is accepted by Slack too.
+type quota struct {
+	n    int
+	sent []time.Time // accepted calls of the last minute, oldest first
+}
+
+// take counts a call at now; when the minute's quota is spent it returns how
+// long until the oldest call of the window leaves it.
+func (q *quota) take(now time.Time) (bool, time.Duration) {
+	i := 0
+	for i < len(q.sent) && !q.sent[i].Add(time.Minute).After(now) {
+		i++
+	}
+	q.sent = q.sent[i:]
+	if len(q.sent) >= q.n {
+		return false, q.sent[len(q.sent)-q.n].Add(time.Minute).Sub(now)
+	}
+	q.sent = append(q.sent, now)
+	return true, 0
+}
+
 func newLimiter(now func() time.Time) *limiter {
-	return &limiter{now: now, methods: map[string]*bucket{}, channels: map[string]*bucket{}}
+	return &limiter{now: now, methods: map[string]*bucket{}, quotas: map[string]*quota{}, channels: map[string]*bucket{}}
 }
 
 // take spends a token; when none is left it returns how long until one is.
@@ -74,12 +100,14 @@ func (b *bucket) take(now time.Time) (bool, time.Duration) {
 }
 
 // SetRateLimit limits a Web API method to perMinute calls per minute for the
-// workspace, with bursts of up to burst calls; perMinute <= 0 removes the limit.
+// workspace as a token bucket, with bursts of up to burst calls (as Slack's
+// workspace limit on chat.postMessage behaves); perMinute <= 0 removes the limit.
 // Calls over the limit are answered with HTTP 429 and Retry-After.
 func (s *Server) SetRateLimit(method string, perMinute int, burst int) {
 	l := s.limits
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	delete(l.quotas, method)
 	if perMinute <= 0 {
 		delete(l.methods, method)
 		return
@@ -88,6 +116,22 @@ func (s *Server) SetRateLimit(method string, perMinute int, burst int) {
 		burst = 1
 	}
 	l.methods[method] = &bucket{rate: float64(perMinute) / 60, burst: float64(burst), tokens: float64(burst)}
+}
+
+// SetQuota limits a Web API method to perMinute calls in any minute for the
+// workspace, as Slack counts its tiers: the minute's calls may come at once,
+// and the next one is answered HTTP 429 with Retry-After until the oldest of
+// them is a minute old. perMinute <= 0 removes the limit.
+func (s *Server) SetQuota(method string, perMinute int) {
+	l := s.limits
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.methods, method)
+	if perMinute <= 0 {
+		delete(l.quotas, method)
+		return
+	}
+	l.quotas[method] = &quota{n: perMinute}
 }
 
 // SetChannelRate limits chat.postMessage per channel to perSecond messages a
@@ -103,12 +147,12 @@ func (s *Server) SetChannelRate(perSecond float64, burst int) {
 	l.channels = map[string]*bucket{}
 }
 
-// UseSlackLimits turns on Slack's tiers for every method (SlackTiers, with a
-// burst of a tenth of a minute's calls) and about one message a second per
-// channel with bursts of 3.
+// UseSlackLimits turns on Slack's tiers for every method (SlackTiers, as
+// per-minute quotas: SetQuota) and about one message a second per channel with
+// bursts of 3.
 func (s *Server) UseSlackLimits() {
 	for m, perMin := range SlackTiers {
-		s.SetRateLimit(m, perMin, max(1, perMin/10))
+		s.SetQuota(m, perMin)
 	}
 	s.SetChannelRate(1, 3)
 }
@@ -120,6 +164,11 @@ func (l *limiter) allow(method, channel string) (bool, int) {
 	now := l.now()
 	if b, ok := l.methods[method]; ok {
 		if ok, wait := b.take(now); !ok {
+			return false, retryAfter(wait)
+		}
+	}
+	if q, ok := l.quotas[method]; ok {
+		if ok, wait := q.take(now); !ok {
 			return false, retryAfter(wait)
 		}
 	}

@@ -55,6 +55,7 @@ var methods = map[string]struct {
 	"conversations.info":           {h: (*Server).conversationsInfo},
 	"users.info":                   {h: (*Server).usersInfo},
 	"users.lookupByEmail":          {h: (*Server).usersLookupByEmail},
+	"users.list":                   {h: (*Server).usersList},
 	"views.open":                   {h: (*Server).viewsOpen},
 	"views.update":                 {h: (*Server).viewsUpdate},
 	"views.push":                   {h: (*Server).viewsPush},

@@ -482,6 +482,34 @@ func TestRateLimits(t *testing.T) {
 			t.Errorf("after waiting: %v", err)
 		}
 	})
+
+	t.Run("PerMinuteQuota", func(t *testing.T) {
+		// Slack counts a tier in per-minute windows: the minute's 100 conversations.members calls may come at
+		// once, and a client that spends more within the minute (a token bucket with a full minute's burst would,
+		// refilling meanwhile) is answered 429 until the oldest call is a minute old.
+		w.fake.UseSlackLimits()
+		defer w.fake.SetChannelRate(0, 0)
+		start := now
+		for i := range 100 {
+			if _, _, err := w.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: w.channel}); err != nil {
+				t.Fatalf("call %d of the minute's 100: %v", i+1, err)
+			}
+			now = now.Add(300 * time.Millisecond)
+		}
+		// 30 s in: a token bucket of 100 a minute would have refilled 50 by now.
+		_, _, err := w.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: w.channel})
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || rl.RetryAfter != start.Add(time.Minute).Sub(now) {
+			t.Fatalf("call 101 at %v: %v, want Retry-After %v", now.Sub(start), err, start.Add(time.Minute).Sub(now))
+		}
+		now = start.Add(time.Minute)
+		if _, _, err := w.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: w.channel}); err != nil {
+			t.Errorf("once the first call is a minute old: %v", err)
+		}
+		if _, _, err := w.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: w.channel}); !errors.As(err, &rl) {
+			t.Errorf("a second call then: %v, want 429 (the second call is not a minute old yet)", err)
+		}
+	})
 }
 
 func TestFaults(t *testing.T) {

@@ -94,6 +94,14 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	defer b.fake.Close()
 	b.fake.SetChannelRate(o.ChannelRate, o.ChannelBurst)
 	b.fake.SetRateLimit("chat.postMessage", int(math.Round(o.WorkspaceRate*60)), o.WorkspaceBurst)
+	// Every other method the bot calls counts against its tier's per-minute quota, as on Slack, so that a Poster
+	// that over-spends one (the fan-out's conversations.members bursts) shows as 429s. Socket Mode's own
+	// apps.connections.open is left free: the bench measures the bot's sending, not its reconnects.
+	for method, perMinute := range slackfake.SlackTiers {
+		if method != "apps.connections.open" {
+			b.fake.SetQuota(method, perMinute)
+		}
+	}
 	b.cfg.SlackBotToken, b.cfg.SlackAppToken, b.cfg.SlackAPIURL = b.fake.BotToken(), b.fake.AppToken(), b.fake.APIURL()
 
 	if b.course, err = app.LoadCourse(""); err != nil {

@@ -85,7 +85,8 @@ func randomHex(n int) string {
 }
 
 // seed creates the workspace (a trainer, the participants, a channel per cohort) and the cohorts with their
-// fan-out planned an hour ahead, so that nothing is due until the fan-out starts it.
+// fan-out planned an hour ahead, so that nothing is due until the fan-out starts it. The participants are recorded
+// as a running cohort's are: each joined its channel weeks before, and the bot recorded them then (member_joined).
 func (b *bench) seed(ctx context.Context) error {
 	db := b.db
 	trainer := b.fake.AddUser(slackfake.User{ID: "U0TRAINER1", Name: "trainer", RealName: "Trainer"})
@@ -127,6 +128,12 @@ func (b *bench) seed(ctx context.Context) error {
 			}, nil
 		}); err != nil {
 			return fmt.Errorf("cohort %s: %w", c.Name, err)
+		}
+		if _, err := db.ExecContext(ctx, `
+			INSERT INTO participants (cohort_id, user_id, joined_at)
+			SELECT $1, u, $3 FROM unnest($2::text[]) AS u`,
+			c.ID, pq.Array(people), now.AddDate(0, 0, -14)); err != nil {
+			return fmt.Errorf("cohort %s: participants: %w", c.Name, err)
 		}
 		b.people = append(b.people, people)
 		b.chans = append(b.chans, ch)

@@ -43,7 +43,7 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 	}
 	res.FanoutMessages = len(want)
 	res.FanoutFloor = fanoutFloor(len(want), perChannel, b.o)
-	limitedBefore := b.fake.RateLimited("chat.postMessage")
+	limitedBefore := b.fake.RateLimited("")
 
 	// Only the plan seeded above: the bot also plans each cohort's retention warning, months away.
 	if _, err := b.db.ExecContext(ctx, `
@@ -102,7 +102,7 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 		res.FanoutRatio = round3(res.FanoutSeconds / res.FanoutFloor)
 	}
 	res.FanoutFloor = round3(res.FanoutFloor)
-	res.RateLimited = b.fake.RateLimited("chat.postMessage") - limitedBefore
+	res.RateLimited = b.fake.RateLimited("") - limitedBefore
 	return nil
 }
 
