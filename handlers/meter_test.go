@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -568,7 +566,7 @@ func TestMeterGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := meterModuleStart(1).Add(-48 * time.Hour)
-	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	reg := handlers.NewRegistry(course.Phrases, bottest.QuietLog())
 	m := handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Now: func() time.Time { return now }})
 	c := &content.Cohort{ID: 7, Name: "Meter najaar 2026", Channel: "C0METER", Timezone: content.DefaultTimezone,
 		Trainers: []string{"U0TESS"}}
@@ -659,7 +657,7 @@ func TestMeterGolden(t *testing.T) {
 func TestStap2TiedWording(t *testing.T) {
 	t.Parallel()
 	course := defaultCourse(t)
-	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	reg := handlers.NewRegistry(course.Phrases, bottest.QuietLog())
 	m := handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course})
 	c := &content.Cohort{ID: 7, Name: "Meter najaar 2026", Channel: "C0METER", Timezone: content.DefaultTimezone, Trainers: []string{"U0TESS"}}
 	for n := 1; n <= 4; n++ {

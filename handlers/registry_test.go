@@ -299,5 +299,3 @@ func TestTextSections(t *testing.T) {
 		})
 	}
 }
-
-func slogDiscard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
