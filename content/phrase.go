@@ -426,6 +426,18 @@ type Phrases struct {
 	TrainingNewCaseTom           string `yaml:"training_new_case_tom"`
 	UndeliveredNoCode            string `yaml:"undelivered_no_code"`  // {code} of undelivered_unknown when Slack gave none
 	PrivacyOtherPerson           string `yaml:"privacy_other_person"` // another person's user ID in a participant's own data export
+	// The competentiemeter's CSV for trainers: its first columns, a participant's status and whether shared, the group row.
+	MeterCSVColMeting     string `yaml:"meter_csv_col_meting"`
+	MeterCSVColDeelnemer  string `yaml:"meter_csv_col_deelnemer"`
+	MeterCSVColStatus     string `yaml:"meter_csv_col_status"`
+	MeterCSVColBeantwoord string `yaml:"meter_csv_col_beantwoord"`
+	MeterCSVColGedeeld    string `yaml:"meter_csv_col_gedeeld"`
+	MeterCSVDone          string `yaml:"meter_csv_done"`
+	MeterCSVBusy          string `yaml:"meter_csv_busy"`
+	MeterCSVNotStarted    string `yaml:"meter_csv_not_started"`
+	MeterCSVYes           string `yaml:"meter_csv_yes"`
+	MeterCSVNo            string `yaml:"meter_csv_no"`
+	MeterCSVGroup         string `yaml:"meter_csv_group"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -848,4 +860,15 @@ var phraseSpecs = []phraseSpec{
 	{"training_new_case_tom", func(p *Phrases) string { return p.TrainingNewCaseTom }, false, nil},
 	{"undelivered_no_code", func(p *Phrases) string { return p.UndeliveredNoCode }, false, nil},
 	{"privacy_other_person", func(p *Phrases) string { return p.PrivacyOtherPerson }, false, nil},
+	{"meter_csv_col_meting", func(p *Phrases) string { return p.MeterCSVColMeting }, false, nil},
+	{"meter_csv_col_deelnemer", func(p *Phrases) string { return p.MeterCSVColDeelnemer }, false, nil},
+	{"meter_csv_col_status", func(p *Phrases) string { return p.MeterCSVColStatus }, false, nil},
+	{"meter_csv_col_beantwoord", func(p *Phrases) string { return p.MeterCSVColBeantwoord }, false, nil},
+	{"meter_csv_col_gedeeld", func(p *Phrases) string { return p.MeterCSVColGedeeld }, false, nil},
+	{"meter_csv_done", func(p *Phrases) string { return p.MeterCSVDone }, false, nil},
+	{"meter_csv_busy", func(p *Phrases) string { return p.MeterCSVBusy }, false, nil},
+	{"meter_csv_not_started", func(p *Phrases) string { return p.MeterCSVNotStarted }, false, nil},
+	{"meter_csv_yes", func(p *Phrases) string { return p.MeterCSVYes }, false, nil},
+	{"meter_csv_no", func(p *Phrases) string { return p.MeterCSVNo }, false, nil},
+	{"meter_csv_group", func(p *Phrases) string { return p.MeterCSVGroup }, false, nil},
 }

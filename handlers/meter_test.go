@@ -691,3 +691,28 @@ func TestStap2TiedWording(t *testing.T) {
 		t.Errorf("several tied statements are not named in the plural:\n%s", got)
 	}
 }
+
+// TestMeterCSVWordsArePhrases: the CSV's column names and a participant's status and "shared" come from the
+// phrases, so that a CONTENT_DIR changes them.
+func TestMeterCSVWordsArePhrases(t *testing.T) {
+	t.Parallel()
+	course, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := course.Phrases
+	p.MeterCSVColMeting, p.MeterCSVColDeelnemer, p.MeterCSVColGedeeld = "Welke meting", "Wie", "Gedeeld?"
+	p.MeterCSVDone, p.MeterCSVBusy, p.MeterCSVNotStarted, p.MeterCSVNo = "klaar", "halverwege", "nog niet", "neen"
+	o := handlers.MeterOverview{Total: 3, Kinds: []handlers.KindOverview{{Kind: content.MeterVoormeting,
+		Done: []string{"U0ANNA"}, Busy: []string{"U0BRAM"}, Answered: map[string]int{"U0BRAM": 2}, NotStarted: []string{"U0CAROLA"}}}}
+	b, err := handlers.MeterCSV(course.Meter, p, time.UTC, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := string(b)
+	for _, want := range []string{"Welke meting;Wie;status;beantwoord;Gedeeld?", "U0ANNA;klaar;21;neen", "U0BRAM;halverwege;2;neen", "U0CAROLA;nog niet;0;neen"} {
+		if !strings.Contains(csv, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, csv)
+		}
+	}
+}
