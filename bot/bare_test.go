@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
@@ -64,7 +63,7 @@ type bare struct {
 func newBare(t testing.TB, db *store.DB, opts bareOptions) *bare {
 	t.Helper()
 	if opts.Log == nil {
-		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Log = bottest.QuietLog()
 	}
 	if opts.Phrases.ErrorGeneric == "" {
 		course, err := content.Default()

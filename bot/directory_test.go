@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/scheduler"
@@ -33,7 +34,7 @@ func newDirectoryWorld(t *testing.T) *directoryWorld {
 	t.Cleanup(w.fake.Close)
 	api := slack.New(w.fake.BotToken(), slack.OptionAPIURL(w.fake.APIURL()))
 	fast := bot.Rate{PerSecond: 5000, Burst: 1000}
-	p := bot.NewPoster(api, bot.PosterOptions{Log: quietLog(), Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast},
+	p := bot.NewPoster(api, bot.PosterOptions{Log: bottest.QuietLog(), Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast},
 		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
 	w.dir = bot.NewDirectory(p, bot.DirectoryOptions{ListTTL: time.Minute, Now: w.clock})
 	return w

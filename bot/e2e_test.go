@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -35,8 +34,6 @@ type world struct {
 	anna    string // a participant
 	tess    string // a trainer
 }
-
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func testPhrases() content.Phrases {
 	return content.Phrases{
@@ -65,7 +62,7 @@ func register(r *handlers.Registry, db *store.DB, poster *bot.Poster, trainers t
 	audit := func(ctx context.Context, action, user string, detail map[string]any) error {
 		return db.Audit(ctx, store.AuditEntry{Actor: user, UserID: user, Action: action, Detail: detail})
 	}
-	handlers.RegisterHelp(r, trainers, quietLog())
+	handlers.RegisterHelp(r, trainers, bottest.QuietLog())
 	r.Command("/training", func(ctx context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
 		if err := audit(ctx, "test_command", cmd.UserID, map[string]any{"text": cmd.Text}); err != nil {
 			return handlers.Response{}, err
@@ -119,7 +116,7 @@ func newWorld(t *testing.T, transport string) *world {
 	t.Helper()
 	db := storetest.New(t)
 	b := newBare(t, db, bareOptions{Fake: slackfake.Options{SigningSecret: signingSecret}, Phrases: testPhrases(),
-		HTTP: transport == "http", Log: quietLog()})
+		HTTP: transport == "http", Log: bottest.QuietLog()})
 	w := &world{fake: b.Fake, db: db, poster: b.Poster}
 	w.anna = w.fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
 	w.tess = w.fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer"})

@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
@@ -35,9 +36,9 @@ func joined() slackevents.EventsAPIEvent {
 
 // eventInbound is the bot's inbound side over db with one member_joined_channel handler.
 func eventInbound(db *store.DB, h handlers.EventHandler) *bot.Inbound {
-	reg := handlers.NewRegistry(testPhrases(), quietLog())
+	reg := handlers.NewRegistry(testPhrases(), bottest.QuietLog())
 	reg.Event("member_joined_channel", h)
-	return bot.NewInbound(bot.InboundOptions{Registry: reg, Events: db, Log: quietLog()})
+	return bot.NewInbound(bot.InboundOptions{Registry: reg, Events: db, Log: bottest.QuietLog()})
 }
 
 func auditRows(t *testing.T, db *store.DB, action string) int {

@@ -168,7 +168,7 @@ func (d *Inbound) Interaction(ctx context.Context, cb slack.InteractionCallback,
 	}, func() {
 		reply := d.opts.Registry.ErrorReply(ctx, errPanic, string(cb.Type), id)
 		if cb.Type == slack.InteractionTypeViewSubmission {
-			ack = handlers.Ack{Payload: slack.NewPushViewSubmissionResponse(handlers.NoticeView(reply.Text))}
+			ack = handlers.Ack{Payload: slack.NewPushViewSubmissionResponse(d.opts.Registry.NoticeView(reply.Text))}
 		} else {
 			ack = handlers.Ack{Followup: reply}
 		}

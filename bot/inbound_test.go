@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
@@ -15,7 +16,7 @@ import (
 // Main closes the database only after it returns.
 func TestInboundWaitCoversRunningHandler(t *testing.T) {
 	t.Parallel()
-	reg := handlers.NewRegistry(testPhrases(), quietLog())
+	reg := handlers.NewRegistry(testPhrases(), bottest.QuietLog())
 	started, release := make(chan struct{}), make(chan struct{})
 	finished := make(chan struct{})
 	reg.Command("/vasthouden", func(ctx context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
@@ -24,7 +25,7 @@ func TestInboundWaitCoversRunningHandler(t *testing.T) {
 		close(finished)
 		return handlers.Response{}, nil
 	})
-	d := bot.NewInbound(bot.InboundOptions{Registry: reg, Log: quietLog(), AckTimeout: time.Minute})
+	d := bot.NewInbound(bot.InboundOptions{Registry: reg, Log: bottest.QuietLog(), AckTimeout: time.Minute})
 	go d.Command(context.Background(), slack.SlashCommand{Command: "/vasthouden", UserID: "U1", ChannelID: "C1"})
 	<-started
 

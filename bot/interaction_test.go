@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
@@ -41,13 +42,13 @@ func clickPayload(actionID string) string {
 
 // decodeInbound has "meter_score" registered as an action and "reading_done" as one that reads the message.
 func decodeInbound() *bot.Inbound {
-	reg := handlers.NewRegistry(testPhrases(), quietLog())
+	reg := handlers.NewRegistry(testPhrases(), bottest.QuietLog())
 	noop := func(context.Context, slack.InteractionCallback, *slack.BlockAction) (handlers.Response, error) {
 		return handlers.Response{}, nil
 	}
 	reg.Action("meter_score", noop)
 	reg.MessageAction("reading_done", noop)
-	return bot.NewInbound(bot.InboundOptions{Registry: reg, Log: quietLog()})
+	return bot.NewInbound(bot.InboundOptions{Registry: reg, Log: bottest.QuietLog()})
 }
 
 // TestDecodeInteraction compares the bot's decoder with slack-go's on payloads as Slack sends them: the same

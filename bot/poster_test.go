@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
@@ -38,7 +39,7 @@ func newPosterWorld(t *testing.T, strict bool, opts bot.PosterOptions) *posterWo
 	w.anna = fake.AddUser(slackfake.User{Name: "anna"})
 	w.channel = fake.AddChannel(slackfake.Channel{Name: "cohort-1", Members: []string{w.anna, fake.BotUserID()}})
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
-	opts.Log = quietLog()
+	opts.Log = bottest.QuietLog()
 	opts.Audit = w.db
 	if opts.BaseBackoff == 0 {
 		opts.BaseBackoff = 10 * time.Millisecond

@@ -3,8 +3,6 @@ package bot_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -12,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 )
@@ -26,7 +25,7 @@ func TestSender(t *testing.T) {
 	channel := fake.AddChannel(slackfake.Channel{Name: "het-gesprek", Members: []string{fake.BotUserID(), anna, robot}})
 	archived := fake.AddChannel(slackfake.Channel{Name: "oud", Archived: true, Members: []string{fake.BotUserID()}})
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
-	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: bottest.QuietLog()}))
 
 	t.Run("Members", func(t *testing.T) {
 		got, err := s.Members(ctx, channel)
@@ -67,7 +66,7 @@ func TestSender(t *testing.T) {
 	t.Run("EveryCallHasADeadline", func(t *testing.T) {
 		// Slack holds every call; the Poster's attempts would wait 10 s each. The dispatcher's calls give up at
 		// the Sender's Timeout, so that the row goes back for a retry.
-		s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: quietLog()}))
+		s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: bottest.QuietLog()}))
 		s.Timeout = 300 * time.Millisecond
 		calls := []struct {
 			method string
@@ -148,7 +147,7 @@ func TestSenderBots(t *testing.T) {
 		people = append(people, fake.AddUser(slackfake.User{}))
 	}
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
-	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	s := bot.NewSender(bot.NewPoster(api, bot.PosterOptions{Log: bottest.QuietLog()}))
 
 	few := []string{people[0], robot}
 	got, err := s.Bots(ctx, few)

@@ -24,7 +24,7 @@ import (
 // socketWorld is a Socket Mode bot without a database, with a user and a channel, and "/echo" answering its text.
 func socketWorld(t *testing.T) (*bare, string, string) {
 	t.Helper()
-	b := newBare(t, nil, bareOptions{Phrases: testPhrases(), Log: quietLog()})
+	b := newBare(t, nil, bareOptions{Phrases: testPhrases(), Log: bottest.QuietLog()})
 	user := b.Fake.AddUser(slackfake.User{Name: "anna"})
 	channel := b.Fake.AddChannel(slackfake.Channel{Name: "cohort", Members: []string{user, b.Fake.BotUserID()}})
 	b.Registry.Command("/echo", func(_ context.Context, cmd slack.SlashCommand) (handlers.Response, error) {
@@ -75,10 +75,10 @@ func TestSocketModeRefusedToken(t *testing.T) {
 	fake := slackfake.New(slackfake.Options{})
 	t.Cleanup(fake.Close)
 	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken("xapp-not-this-one"))
-	d := bot.NewInbound(bot.InboundOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
+	d := bot.NewInbound(bot.InboundOptions{Registry: handlers.NewRegistry(testPhrases(), bottest.QuietLog()), Log: bottest.QuietLog()})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err := bot.NewSocketMode(api, d, quietLog()).Run(ctx)
+	err := bot.NewSocketMode(api, d, bottest.QuietLog()).Run(ctx)
 	if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
 		t.Fatalf("Run with a refused app token: %v, want an invalid_auth error", err)
 	}
@@ -91,7 +91,7 @@ func TestSocketModeRefusedToken(t *testing.T) {
 // handshake, is given up after its timeout and tried again, so the bot does not stay offline until a restart.
 func TestSocketModeConnectTimeouts(t *testing.T) {
 	t.Parallel()
-	d := bot.NewInbound(bot.InboundOptions{Registry: handlers.NewRegistry(testPhrases(), quietLog()), Log: quietLog()})
+	d := bot.NewInbound(bot.InboundOptions{Registry: handlers.NewRegistry(testPhrases(), bottest.QuietLog()), Log: bottest.QuietLog()})
 
 	t.Run("OpenHangs", func(t *testing.T) {
 		fake := slackfake.New(slackfake.Options{})
@@ -100,7 +100,7 @@ func TestSocketModeConnectTimeouts(t *testing.T) {
 		api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken(fake.AppToken()),
 			slack.OptionHTTPClient(bot.NewHTTPClient(time.Hour)))
 		fake.FailNext("apps.connections.open", 1, slackfake.FaultTimeout)
-		sm := bot.NewSocketMode(api, d, quietLog())
+		sm := bot.NewSocketMode(api, d, bottest.QuietLog())
 		sm.OpenTimeout = 300 * time.Millisecond
 		ctx, cancel := context.WithCancel(context.Background())
 		stopped := make(chan struct{})
@@ -146,7 +146,7 @@ func TestSocketModeConnectTimeouts(t *testing.T) {
 		}))
 		t.Cleanup(api.Close)
 		client := slack.New("xoxb-test", slack.OptionAPIURL(api.URL+"/api/"), slack.OptionAppLevelToken("xapp-test"))
-		sm := bot.NewSocketMode(client, d, quietLog())
+		sm := bot.NewSocketMode(client, d, bottest.QuietLog())
 		sm.HandshakeTimeout = 200 * time.Millisecond
 		ctx, cancel := context.WithCancel(context.Background())
 		stopped := make(chan struct{})
@@ -160,7 +160,7 @@ func TestSocketModeConnectTimeouts(t *testing.T) {
 // still works (a publish waiting for its rate limit); its failure does not bring the event back; Close ends it.
 func TestEventAfterAck(t *testing.T) {
 	t.Parallel()
-	b := newBare(t, nil, bareOptions{Phrases: testPhrases(), Log: quietLog()})
+	b := newBare(t, nil, bareOptions{Phrases: testPhrases(), Log: bottest.QuietLog()})
 	user := b.Fake.AddUser(slackfake.User{Name: "anna"})
 	started := make(chan struct{}, 1)
 	ended := make(chan error, 1)

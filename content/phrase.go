@@ -396,6 +396,48 @@ type Phrases struct {
 	UndeliveredMissed          string `yaml:"undelivered_missed"`
 	UndeliveredMissedCalendar  string `yaml:"undelivered_missed_calendar"`
 	UndeliveredUnknown         string `yaml:"undelivered_unknown"` // {code}
+	// Labels the bot puts in its own messages and modals: the notice modal, a delivery's status and audience in
+	// /training plan and status, the time zones and LVB cases /training nieuw offers, the export's stand-in for others.
+	NoticeTitle                  string `yaml:"notice_title"` // the title of a modal that only shows a notice (≤ 24 characters)
+	NoticeClose                  string `yaml:"notice_close"` // its close button
+	DeliveryStatusPending        string `yaml:"delivery_status_pending"`
+	DeliveryStatusSending        string `yaml:"delivery_status_sending"`
+	DeliveryStatusSent           string `yaml:"delivery_status_sent"`
+	DeliveryStatusMissed         string `yaml:"delivery_status_missed"`
+	DeliveryStatusFailed         string `yaml:"delivery_status_failed"`
+	DeliveryStatusCancelled      string `yaml:"delivery_status_cancelled"`
+	DeliveryStatusExpanded       string `yaml:"delivery_status_expanded"`
+	DeliverySentTo               string `yaml:"delivery_sent_to"` // {aantal}: a message for every participant, sent to {aantal} of them
+	DeliveryAudienceChannel      string `yaml:"delivery_audience_channel"`
+	DeliveryAudienceParticipants string `yaml:"delivery_audience_participants"`
+	DeliveryAudienceParticipant  string `yaml:"delivery_audience_participant"`
+	DeliveryAudienceTrainers     string `yaml:"delivery_audience_trainers"`
+	DeliveryTo                   string `yaml:"delivery_to"`          // {naam}: the one person a message went to
+	TrainingCreatedNow           string `yaml:"training_created_now"` // {datum} of training_created_first when the first message is due already
+	TrainingNewZoneAmsterdam     string `yaml:"training_new_zone_amsterdam"`
+	TrainingNewZoneBrussels      string `yaml:"training_new_zone_brussels"`
+	TrainingNewZoneCuracao       string `yaml:"training_new_zone_curacao"`
+	TrainingNewZoneAruba         string `yaml:"training_new_zone_aruba"`
+	TrainingNewZoneKralendijk    string `yaml:"training_new_zone_kralendijk"`
+	TrainingNewZoneParamaribo    string `yaml:"training_new_zone_paramaribo"`
+	TrainingNewCaseJohan         string `yaml:"training_new_case_johan"`
+	TrainingNewCaseJohanna       string `yaml:"training_new_case_johanna"`
+	TrainingNewCaseEmma          string `yaml:"training_new_case_emma"`
+	TrainingNewCaseTom           string `yaml:"training_new_case_tom"`
+	UndeliveredNoCode            string `yaml:"undelivered_no_code"`  // {code} of undelivered_unknown when Slack gave none
+	PrivacyOtherPerson           string `yaml:"privacy_other_person"` // another person's user ID in a participant's own data export
+	// The competentiemeter's CSV for trainers: its first columns, a participant's status and whether shared, the group row.
+	MeterCSVColMeting     string `yaml:"meter_csv_col_meting"`
+	MeterCSVColDeelnemer  string `yaml:"meter_csv_col_deelnemer"`
+	MeterCSVColStatus     string `yaml:"meter_csv_col_status"`
+	MeterCSVColBeantwoord string `yaml:"meter_csv_col_beantwoord"`
+	MeterCSVColGedeeld    string `yaml:"meter_csv_col_gedeeld"`
+	MeterCSVDone          string `yaml:"meter_csv_done"`
+	MeterCSVBusy          string `yaml:"meter_csv_busy"`
+	MeterCSVNotStarted    string `yaml:"meter_csv_not_started"`
+	MeterCSVYes           string `yaml:"meter_csv_yes"`
+	MeterCSVNo            string `yaml:"meter_csv_no"`
+	MeterCSVGroup         string `yaml:"meter_csv_group"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -790,4 +832,43 @@ var phraseSpecs = []phraseSpec{
 	{"undelivered_missed", func(p *Phrases) string { return p.UndeliveredMissed }, false, nil},
 	{"undelivered_missed_calendar", func(p *Phrases) string { return p.UndeliveredMissedCalendar }, false, nil},
 	{"undelivered_unknown", func(p *Phrases) string { return p.UndeliveredUnknown }, false, []string{"code"}},
+	{"notice_title", func(p *Phrases) string { return p.NoticeTitle }, false, nil},
+	{"notice_close", func(p *Phrases) string { return p.NoticeClose }, false, nil},
+	{"delivery_status_pending", func(p *Phrases) string { return p.DeliveryStatusPending }, false, nil},
+	{"delivery_status_sending", func(p *Phrases) string { return p.DeliveryStatusSending }, false, nil},
+	{"delivery_status_sent", func(p *Phrases) string { return p.DeliveryStatusSent }, false, nil},
+	{"delivery_status_missed", func(p *Phrases) string { return p.DeliveryStatusMissed }, false, nil},
+	{"delivery_status_failed", func(p *Phrases) string { return p.DeliveryStatusFailed }, false, nil},
+	{"delivery_status_cancelled", func(p *Phrases) string { return p.DeliveryStatusCancelled }, false, nil},
+	{"delivery_status_expanded", func(p *Phrases) string { return p.DeliveryStatusExpanded }, false, nil},
+	{"delivery_sent_to", func(p *Phrases) string { return p.DeliverySentTo }, false, []string{"aantal"}},
+	{"delivery_audience_channel", func(p *Phrases) string { return p.DeliveryAudienceChannel }, false, nil},
+	{"delivery_audience_participants", func(p *Phrases) string { return p.DeliveryAudienceParticipants }, false, nil},
+	{"delivery_audience_participant", func(p *Phrases) string { return p.DeliveryAudienceParticipant }, false, nil},
+	{"delivery_audience_trainers", func(p *Phrases) string { return p.DeliveryAudienceTrainers }, false, nil},
+	{"delivery_to", func(p *Phrases) string { return p.DeliveryTo }, false, []string{"naam"}},
+	{"training_created_now", func(p *Phrases) string { return p.TrainingCreatedNow }, false, nil},
+	{"training_new_zone_amsterdam", func(p *Phrases) string { return p.TrainingNewZoneAmsterdam }, false, nil},
+	{"training_new_zone_brussels", func(p *Phrases) string { return p.TrainingNewZoneBrussels }, false, nil},
+	{"training_new_zone_curacao", func(p *Phrases) string { return p.TrainingNewZoneCuracao }, false, nil},
+	{"training_new_zone_aruba", func(p *Phrases) string { return p.TrainingNewZoneAruba }, false, nil},
+	{"training_new_zone_kralendijk", func(p *Phrases) string { return p.TrainingNewZoneKralendijk }, false, nil},
+	{"training_new_zone_paramaribo", func(p *Phrases) string { return p.TrainingNewZoneParamaribo }, false, nil},
+	{"training_new_case_johan", func(p *Phrases) string { return p.TrainingNewCaseJohan }, false, nil},
+	{"training_new_case_johanna", func(p *Phrases) string { return p.TrainingNewCaseJohanna }, false, nil},
+	{"training_new_case_emma", func(p *Phrases) string { return p.TrainingNewCaseEmma }, false, nil},
+	{"training_new_case_tom", func(p *Phrases) string { return p.TrainingNewCaseTom }, false, nil},
+	{"undelivered_no_code", func(p *Phrases) string { return p.UndeliveredNoCode }, false, nil},
+	{"privacy_other_person", func(p *Phrases) string { return p.PrivacyOtherPerson }, false, nil},
+	{"meter_csv_col_meting", func(p *Phrases) string { return p.MeterCSVColMeting }, false, nil},
+	{"meter_csv_col_deelnemer", func(p *Phrases) string { return p.MeterCSVColDeelnemer }, false, nil},
+	{"meter_csv_col_status", func(p *Phrases) string { return p.MeterCSVColStatus }, false, nil},
+	{"meter_csv_col_beantwoord", func(p *Phrases) string { return p.MeterCSVColBeantwoord }, false, nil},
+	{"meter_csv_col_gedeeld", func(p *Phrases) string { return p.MeterCSVColGedeeld }, false, nil},
+	{"meter_csv_done", func(p *Phrases) string { return p.MeterCSVDone }, false, nil},
+	{"meter_csv_busy", func(p *Phrases) string { return p.MeterCSVBusy }, false, nil},
+	{"meter_csv_not_started", func(p *Phrases) string { return p.MeterCSVNotStarted }, false, nil},
+	{"meter_csv_yes", func(p *Phrases) string { return p.MeterCSVYes }, false, nil},
+	{"meter_csv_no", func(p *Phrases) string { return p.MeterCSVNo }, false, nil},
+	{"meter_csv_group", func(p *Phrases) string { return p.MeterCSVGroup }, false, nil},
 }

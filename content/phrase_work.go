@@ -263,6 +263,8 @@ var workModalTitles = []phraseSpec{
 	{"feedback_modal_title", func(p *Phrases) string { return p.FeedbackModalTitle }, false, nil},
 	{"evaluation_modal_title", func(p *Phrases) string { return p.EvaluationModalTitle }, false, nil},
 	{"followup_note_title", func(p *Phrases) string { return p.FollowUpNoteTitle }, false, nil},
+	// Not work, but a modal title all the same: the notice modal's.
+	{"notice_title", func(p *Phrases) string { return p.NoticeTitle }, false, nil},
 }
 
 // validateWorkPhrases checks the modal titles among the WorkPhrases; validatePhrases checks the rest with phraseSpecs.

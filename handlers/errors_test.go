@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
@@ -26,8 +26,8 @@ func TestStoreErrorsInWords(t *testing.T) {
 	keyed := p
 	keyed.MeterStale = "meter_stale"
 	keyed.ChannelTaken = "channel_taken {kanaal}"
-	r := handlers.NewRegistry(keyed, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	plain := handlers.NewRegistry(p, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r := handlers.NewRegistry(keyed, bottest.QuietLog())
+	plain := handlers.NewRegistry(p, bottest.QuietLog())
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
 		err  error

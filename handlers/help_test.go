@@ -12,6 +12,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
@@ -67,7 +68,7 @@ func TestHelp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, _ := newRegistry(t)
-			handlers.RegisterHelp(r, trainers{"UTRAIN": true}, slogDiscard())
+			handlers.RegisterHelp(r, trainers{"UTRAIN": true}, bottest.QuietLog())
 			ack := r.HandleCommand(context.Background(), slack.SlashCommand{Command: "/gesprekbot", Text: tt.text, UserID: tt.user})
 			if !ack.Known {
 				t.Fatal("help not registered")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/scheduler"
@@ -33,7 +34,7 @@ func TestMemberJoined(t *testing.T) {
 	c := fixedCohort("johanna")
 	db, d := seededRenderer(t, c)
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, deliveryTZ)
-	reg := handlers.NewRegistry(d.Course.Phrases, slogDiscard())
+	reg := handlers.NewRegistry(d.Course.Phrases, bottest.QuietLog())
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{
 		Store: db, Users: bots{"U0OTHERBOT": true}, BotUserID: "U0GESPREKBOT",
 		Now: func() time.Time { return now },

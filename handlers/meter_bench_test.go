@@ -3,14 +3,13 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/lib/pq"
 	"github.com/slack-go/slack"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
@@ -38,7 +37,7 @@ func newBenchMeter(b *testing.B) *benchMeter {
 		b.Fatal(err)
 	}
 	w := &benchMeter{course: course, db: storetest.New(b), user: "U0ANNA0001"}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := bottest.QuietLog()
 	w.reg = handlers.NewRegistry(course.Phrases, log)
 	w.meter = handlers.RegisterMeter(w.reg, handlers.MeterDeps{Course: course, Store: w.db, Log: log})
 	c := &content.Cohort{Name: "Bench", Channel: "C0BENCH01", Timezone: content.DefaultTimezone,

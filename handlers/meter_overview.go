@@ -263,7 +263,8 @@ func MeterCSV(meter content.Meter, phrases content.Phrases, loc *time.Location, 
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
-	header := []string{"meting", "deelnemer", "status", "beantwoord", "gedeeld"}
+	header := []string{phrases.MeterCSVColMeting, phrases.MeterCSVColDeelnemer, phrases.MeterCSVColStatus,
+		phrases.MeterCSVColBeantwoord, phrases.MeterCSVColGedeeld}
 	for _, a := range meter.Areas {
 		header = append(header, a.Title)
 	}
@@ -283,7 +284,7 @@ func MeterCSV(meter content.Meter, phrases content.Phrases, loc *time.Location, 
 		}
 		add := func(users []string, status string, answered func(string) string) {
 			for _, u := range users {
-				row := []string{k.Kind, u, status, answered(u), "nee"}
+				row := []string{k.Kind, u, status, answered(u), phrases.MeterCSVNo}
 				scores, ok := shared[u]
 				if !ok {
 					if withheld[u] {
@@ -292,7 +293,7 @@ func MeterCSV(meter content.Meter, phrases content.Phrases, loc *time.Location, 
 					rows = append(rows, append(row, make([]string, cols)...))
 					continue
 				}
-				row[4] = "ja"
+				row[4] = phrases.MeterCSVYes
 				for _, a := range meter.Areas {
 					row = append(row, csvNumber(average(a.Statements, scores)))
 				}
@@ -303,11 +304,11 @@ func MeterCSV(meter content.Meter, phrases content.Phrases, loc *time.Location, 
 			}
 		}
 		all := fmt.Sprint(len(meter.Statements()))
-		add(k.Done, "afgerond", func(string) string { return all })
-		add(k.Busy, "bezig", func(u string) string { return fmt.Sprint(k.Answered[u]) })
-		add(k.NotStarted, "niet begonnen", func(string) string { return "0" })
+		add(k.Done, phrases.MeterCSVDone, func(string) string { return all })
+		add(k.Busy, phrases.MeterCSVBusy, func(u string) string { return fmt.Sprint(k.Answered[u]) })
+		add(k.NotStarted, phrases.MeterCSVNotStarted, func(string) string { return "0" })
 		if snap := k.Figures.Snapshot; snap != nil {
-			row := []string{k.Kind, "groepsgemiddelde", content.FillPlain(phrases.MeterCSVGroupStatus, content.Vars{
+			row := []string{k.Kind, phrases.MeterCSVGroup, content.FillPlain(phrases.MeterCSVGroupStatus, content.Vars{
 				"aantal": strconv.Itoa(snap.Members), "datum": DutchDateTime(snap.TakenAt, loc)}), "", ""}
 			for _, a := range meter.Areas {
 				row = append(row, csvNumber(snap.Average(statementIDs(a.Statements)...)))

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -568,7 +566,7 @@ func TestMeterGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := meterModuleStart(1).Add(-48 * time.Hour)
-	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	reg := handlers.NewRegistry(course.Phrases, bottest.QuietLog())
 	m := handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course, Now: func() time.Time { return now }})
 	c := &content.Cohort{ID: 7, Name: "Meter najaar 2026", Channel: "C0METER", Timezone: content.DefaultTimezone,
 		Trainers: []string{"U0TESS"}}
@@ -659,7 +657,7 @@ func TestMeterGolden(t *testing.T) {
 func TestStap2TiedWording(t *testing.T) {
 	t.Parallel()
 	course := defaultCourse(t)
-	reg := handlers.NewRegistry(course.Phrases, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	reg := handlers.NewRegistry(course.Phrases, bottest.QuietLog())
 	m := handlers.RegisterMeter(reg, handlers.MeterDeps{Course: course})
 	c := &content.Cohort{ID: 7, Name: "Meter najaar 2026", Channel: "C0METER", Timezone: content.DefaultTimezone, Trainers: []string{"U0TESS"}}
 	for n := 1; n <= 4; n++ {
@@ -691,5 +689,30 @@ func TestStap2TiedWording(t *testing.T) {
 	}
 	if !strings.Contains(got, "scoorde je ook op de stellingen 12, 13, 14, 15, 16, 17, 18, 19, 20 en 21._") {
 		t.Errorf("several tied statements are not named in the plural:\n%s", got)
+	}
+}
+
+// TestMeterCSVWordsArePhrases: the CSV's column names and a participant's status and "shared" come from the
+// phrases, so that a CONTENT_DIR changes them.
+func TestMeterCSVWordsArePhrases(t *testing.T) {
+	t.Parallel()
+	course, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := course.Phrases
+	p.MeterCSVColMeting, p.MeterCSVColDeelnemer, p.MeterCSVColGedeeld = "Welke meting", "Wie", "Gedeeld?"
+	p.MeterCSVDone, p.MeterCSVBusy, p.MeterCSVNotStarted, p.MeterCSVNo = "klaar", "halverwege", "nog niet", "neen"
+	o := handlers.MeterOverview{Total: 3, Kinds: []handlers.KindOverview{{Kind: content.MeterVoormeting,
+		Done: []string{"U0ANNA"}, Busy: []string{"U0BRAM"}, Answered: map[string]int{"U0BRAM": 2}, NotStarted: []string{"U0CAROLA"}}}}
+	b, err := handlers.MeterCSV(course.Meter, p, time.UTC, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := string(b)
+	for _, want := range []string{"Welke meting;Wie;status;beantwoord;Gedeeld?", "U0ANNA;klaar;21;neen", "U0BRAM;halverwege;2;neen", "U0CAROLA;nog niet;0;neen"} {
+		if !strings.Contains(csv, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, csv)
+		}
 	}
 }

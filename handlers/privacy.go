@@ -32,7 +32,7 @@ const (
 
 // PrivacyStore is what export and erasure need from the database; *store.DB implements it.
 type PrivacyStore interface {
-	ExportPersonalData(ctx context.Context, userID string) (store.PersonalData, error)
+	ExportPersonalData(ctx context.Context, userID, otherPerson string) (store.PersonalData, error)
 	// CheckErasable refuses a trainer of a running cohort, with the reason.
 	CheckErasable(ctx context.Context, userID string) error
 	// ErasePerson erases everything about userID; conversations are their DMs with the bot, whose saved sandbox
@@ -156,7 +156,7 @@ func (p *Privacy) Export(ctx context.Context, cmd slack.SlashCommand) (Response,
 	return Response{
 		Reply: &Reply{Text: p.phrases.PrivacyExportComing},
 		Later: func(ctx context.Context) (*Reply, error) {
-			data, err := p.deps.Store.ExportPersonalData(ctx, userID)
+			data, err := p.deps.Store.ExportPersonalData(ctx, userID, p.phrases.PrivacyOtherPerson)
 			if err != nil {
 				return nil, fmt.Errorf("export personal data: %w", err)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/scheduler"
@@ -29,7 +30,7 @@ func newClickWorld(t *testing.T) *clickWorld {
 	c := fixedCohort("johanna")
 	db, d := seededRenderer(t, c)
 	db.Now = func() time.Time { return time.Date(2026, 12, 3, 14, 3, 0, 0, deliveryTZ) }
-	reg := handlers.NewRegistry(d.Course.Phrases, slogDiscard())
+	reg := handlers.NewRegistry(d.Course.Phrases, bottest.QuietLog())
 	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: d.Course, Store: db})
 	// The fan-out of the course's first message records the channel's people as participants.
 	for _, u := range []string{"U0ANNA", "U0BART"} {

@@ -363,13 +363,13 @@ func (r *Registry) handleAction(ctx context.Context, cb slack.InteractionCallbac
 func (r *Registry) handleView(ctx context.Context, cb slack.InteractionCallback) Ack {
 	h, ok := r.views[cb.View.CallbackID]
 	if !ok {
-		return Ack{Payload: slack.NewUpdateViewSubmissionResponse(NoticeView(r.phrases.UnknownView))}
+		return Ack{Payload: slack.NewUpdateViewSubmissionResponse(NoticeView(r.phrases, r.phrases.UnknownView))}
 	}
 	res, err := h(ctx, cb)
 	if err != nil {
 		// Pushing a notice keeps what the user typed in the modal underneath it.
 		reply := r.ErrorReply(ctx, err, "view_submission", cb.View.CallbackID)
-		return Ack{Payload: slack.NewPushViewSubmissionResponse(NoticeView(reply.Text)), Known: true}
+		return Ack{Payload: slack.NewPushViewSubmissionResponse(r.NoticeView(reply.Text)), Known: true}
 	}
 	ack := Ack{Known: true}
 	if res.Action != nil {
@@ -417,14 +417,21 @@ func (r *Registry) ErrorReply(ctx context.Context, err error, what, id string) *
 	return &Reply{Text: r.phrases.ErrorGeneric}
 }
 
-// NoticeView returns a small modal that only shows text, with a close button.
-func NoticeView(text string) *slack.ModalViewRequest {
+// NoticeView returns a small modal that only shows text, with a close button: the bot's inbound side pushes it
+// too (a view submission whose handler panicked), through the Registry's NoticeView.
+func NoticeView(p content.Phrases, text string) *slack.ModalViewRequest {
 	return &slack.ModalViewRequest{
 		Type:  slack.VTModal,
-		Title: slack.NewTextBlockObject(slack.PlainTextType, TextNoticeTitle, false, false),
-		Close: slack.NewTextBlockObject(slack.PlainTextType, TextNoticeClose, false, false),
+		Title: slack.NewTextBlockObject(slack.PlainTextType, p.NoticeTitle, false, false),
+		Close: slack.NewTextBlockObject(slack.PlainTextType, p.NoticeClose, false, false),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
 		}},
 	}
+}
+
+// NoticeView is NoticeView with the registry's phrases, for those that have the registry but not the course: the
+// bot's inbound side.
+func (r *Registry) NoticeView(text string) *slack.ModalViewRequest {
+	return NoticeView(r.phrases, text)
 }

@@ -27,6 +27,8 @@ func testPhrases() content.Phrases {
 		UnknownView:     "Dit formulier werkt niet meer.",
 		HelpParticipant: "*Wat doet de bot?*\nJe krijgt leesstof en herinneringen.\n`/competentiemeter` opent je competentiemeter.",
 		HelpTrainer:     "*Voor trainers*\n`/casus reveal` zet de volgende stap van de casus klaar.",
+		NoticeTitle:     "Melding",
+		NoticeClose:     "Dicht",
 	}
 }
 
@@ -217,6 +219,25 @@ func TestRegistryInteraction(t *testing.T) {
 	}
 }
 
+// TestNoticeViewPhrases: the notice modal's title and close button are phrases (a CONTENT_DIR changes them), both
+// where the registry answers a form it does not know and where the bot's inbound side asks the registry for one.
+func TestNoticeViewPhrases(t *testing.T) {
+	t.Parallel()
+	r, _ := newRegistry(t)
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission}
+	cb.View.CallbackID = "oud_formulier"
+	ack := r.HandleInteraction(context.Background(), cb)
+	resp, ok := ack.Payload.(*slack.ViewSubmissionResponse)
+	if !ok || resp.View == nil {
+		t.Fatalf("payload = %#v, want a view submission response with a view", ack.Payload)
+	}
+	for _, v := range []*slack.ModalViewRequest{resp.View, r.NoticeView("tekst")} {
+		if v.Title == nil || v.Title.Text != "Melding" || v.Close == nil || v.Close.Text != "Dicht" {
+			t.Errorf("notice title %+v, close %+v: want the phrases Melding and Dicht", v.Title, v.Close)
+		}
+	}
+}
+
 func TestRegistryEvent(t *testing.T) {
 	t.Parallel()
 	r, _ := newRegistry(t)
@@ -278,5 +299,3 @@ func TestTextSections(t *testing.T) {
 		})
 	}
 }
-
-func slogDiscard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -88,7 +88,7 @@ func UndeliveredReason(p content.Phrases, c *content.Cohort, d content.Delivery)
 		return p.UndeliveredGaveUp
 	}
 	if code == "" {
-		code = "onbekend"
+		code = p.UndeliveredNoCode
 	}
 	if cut := runePrefix(code, 80); cut != code {
 		code = cut + "…"

@@ -130,7 +130,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	name.MaxLength = content.MaxCohortName
 
 	var zones []*slack.OptionBlockObject
-	for _, z := range trainingTimezones {
+	for _, z := range trainingTimezones(&p) {
 		zones = append(zones, slack.NewOptionBlockObject(z.zone, plain(z.label), nil))
 	}
 	zone := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, blockTrainingTimezone, zones...)
@@ -140,7 +140,7 @@ func TrainingNewView(course *content.Course, p content.Phrases, channelID, chann
 	trainers.InitialUsers = []string{userID}
 
 	var cases []*slack.OptionBlockObject
-	for _, c := range trainingLVBCases {
+	for _, c := range trainingLVBCases(&p) {
 		cases = append(cases, slack.NewOptionBlockObject(c.id, plain(c.label), plain(c.desc)))
 	}
 	lvb := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, blockTrainingCase, cases...)
@@ -208,7 +208,7 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 		return ViewResponse{}, fmt.Errorf("training nieuw: %w", err)
 	}
 	if !ok {
-		return ViewResponse{Action: slack.NewUpdateViewSubmissionResponse(NoticeView(t.notCreator()))}, nil
+		return ViewResponse{Action: slack.NewUpdateViewSubmissionResponse(NoticeView(t.phrases, t.notCreator()))}, nil
 	}
 	var meta trainingNewMeta
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Channel == "" {
@@ -276,10 +276,10 @@ func TrainingCreatedView(phrases content.Phrases, c *content.Cohort, planned []c
 		first := planned[0]
 		when := trainingDateTime(first.DueAt)
 		if !first.DueAt.After(now) {
-			when = "zo meteen"
+			when = phrases.TrainingCreatedNow
 		}
 		text += "\n" + content.Fill(phrases.TrainingCreatedFirst, content.Vars{
-			"datum": when, "titel": first.Title, "wie": trainingAudienceNames[first.Audience],
+			"datum": when, "titel": first.Title, "wie": trainingAudienceName(&phrases, first.Audience),
 		})
 	}
 	text += "\n\n" + phrases.TrainingCreatedNext

@@ -83,9 +83,9 @@ func trainingItems(ds []content.Delivery) []*trainingItem {
 
 // state says in Dutch where an item stands: its own status, or for a delivery to every participant the count of
 // each status over them ("verstuurd aan 11, mislukt 1").
-func (it *trainingItem) state() string {
+func (it *trainingItem) state(p *content.Phrases) string {
 	if len(it.perPerson) == 0 {
-		return trainingStatusName(it.Status)
+		return trainingStatusName(p, it.Status)
 	}
 	counts := map[string]int{}
 	for _, d := range it.perPerson {
@@ -98,14 +98,14 @@ func (it *trainingItem) state() string {
 		switch n := counts[s]; {
 		case n == 0:
 		case s == store.StatusSent:
-			parts = append(parts, fmt.Sprintf("verstuurd aan %d", n))
+			parts = append(parts, content.Fill(p.DeliverySentTo, content.Vars{"aantal": n}))
 		default:
-			parts = append(parts, fmt.Sprintf("%s %d", trainingStatusName(s), n))
+			parts = append(parts, fmt.Sprintf("%s %d", trainingStatusName(p, s), n))
 		}
 	}
 	for _, s := range trainingSortedKeys(counts) {
 		if !listed[s] {
-			parts = append(parts, fmt.Sprintf("%s %d", trainingStatusName(s), counts[s]))
+			parts = append(parts, fmt.Sprintf("%s %d", trainingStatusName(p, s), counts[s]))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -116,8 +116,8 @@ var trainingStatusOrder = []string{store.StatusSent, store.StatusSending, store.
 	store.StatusFailed, store.StatusCancelled}
 
 // trainingStatusName returns the Dutch name of a delivery status; a status it does not know is shown as it is.
-func trainingStatusName(s string) string {
-	if n, ok := trainingStatusNames[s]; ok {
+func trainingStatusName(p *content.Phrases, s string) string {
+	if n, ok := trainingStatusNames(p)[s]; ok {
 		return n
 	}
 	return s
@@ -151,7 +151,7 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []content.D
 			cancelled++
 			continue
 		}
-		line := it.line(loc)
+		line := it.line(&course.Phrases, loc)
 		n := it.Module
 		if n < 1 || n > 4 {
 			n = 0
@@ -207,12 +207,12 @@ func TrainingPlanReply(c *content.Cohort, course *content.Course, ds []content.D
 
 // line is the item as one line of a timeline: when (in loc), what, to whom, its state, and why the calendar moved
 // it.
-func (it *trainingItem) line(loc *time.Location) string {
+func (it *trainingItem) line(p *content.Phrases, loc *time.Location) string {
 	due := it.DueAt
 	if loc != nil {
 		due = due.In(loc)
 	}
-	line := fmt.Sprintf("• %s · %s %s · _%s_", trainingShortDate(due), trainingTitleOrKind(it.Delivery), trainingAudienceNames[it.Audience], it.state())
+	line := fmt.Sprintf("• %s · %s %s · _%s_", trainingShortDate(due), trainingTitleOrKind(it.Delivery), trainingAudienceName(p, it.Audience), it.state(p))
 	if it.Note != "" {
 		line += " (" + it.Note + ")"
 	}

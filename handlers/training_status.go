@@ -117,7 +117,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []conten
 			}
 			who := ""
 			if d.Recipient != "" {
-				who = " aan <@" + d.Recipient + ">"
+				who = " " + content.Fill(phrases.DeliveryTo, content.Vars{"naam": content.Markup("<@" + d.Recipient + ">")})
 			}
 			// The same words as the trainer's DM about it (trainer_notice.go): why, and what to do.
 			fmt.Fprintf(&b, "\n• %s (%s)%s: %s", trainingTitleOrKind(d), when(d), who, UndeliveredReason(phrases, c, d))
@@ -132,7 +132,7 @@ func TrainingStatusReply(phrases content.Phrases, c *content.Cohort, ds []conten
 			}
 			who := ""
 			if d.Recipient != "" {
-				who = " aan <@" + d.Recipient + ">"
+				who = " " + content.Fill(phrases.DeliveryTo, content.Vars{"naam": content.Markup("<@" + d.Recipient + ">")})
 			}
 			fmt.Fprintf(&b, "\n• %s (%s)%s: %s", trainingTitleOrKind(d), when(d), who, UndeliveredReason(phrases, c, d))
 		}

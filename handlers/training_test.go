@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
@@ -79,7 +78,7 @@ func newTrainingWorld(t *testing.T) *trainingWorld {
 	course := defaultCourse(t)
 	w := &trainingWorld{db: storetest.New(t), views: &trViews{}, course: course, now: trainingNow, phrases: course.Phrases}
 	w.db.Now = func() time.Time { return w.now }
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := bottest.QuietLog()
 	w.reg = handlers.NewRegistry(course.Phrases, log)
 	users := trUsers{
 		emails: map[string]string{"U0TESS": "Tess@Gemeente.nl", "U0ANNA": "anna@gemeente.nl"},

@@ -1,43 +1,60 @@
 package handlers
 
-// Tables of Dutch words the /training commands look up by a code (a delivery's status and audience, Slack's error
-// codes, time zones, the LVB cases; Dutch dates are content.DateFormat). The sentences of /training are phrases in
-// content/data/phrases.yaml (training_*).
+import "github.com/gesprekbot/gesprekbot/content"
 
-// Dutch names of the statuses of a delivery, as trainers read them in the plan.
-var trainingStatusNames = map[string]string{
-	"pending":   "gepland",
-	"sending":   "wordt verstuurd",
-	"sent":      "verstuurd",
-	"missed":    "gemist",
-	"failed":    "mislukt",
-	"cancelled": "vervallen",
-	"expanded":  "geen deelnemers in het kanaal",
+// The words the /training commands look up by a code (a delivery's status and audience, the time zones and LVB
+// cases /training nieuw offers) are phrases in content/data/phrases.yaml, like their sentences (training_*);
+// these tables only say which phrase goes with which code. Dutch dates are content.DateFormat.
+
+// trainingStatusNames returns the Dutch names of the statuses of a delivery, as trainers read them in the plan.
+func trainingStatusNames(p *content.Phrases) map[string]string {
+	return map[string]string{
+		"pending":   p.DeliveryStatusPending,
+		"sending":   p.DeliveryStatusSending,
+		"sent":      p.DeliveryStatusSent,
+		"missed":    p.DeliveryStatusMissed,
+		"failed":    p.DeliveryStatusFailed,
+		"cancelled": p.DeliveryStatusCancelled,
+		"expanded":  p.DeliveryStatusExpanded,
+	}
 }
 
-// Who a delivery goes to, as trainers read it in the plan.
-var trainingAudienceNames = map[string]string{
-	"channel":      "in het kanaal",
-	"participants": "aan iedere deelnemer",
-	"participant":  "aan een deelnemer",
-	"trainers":     "aan de trainers",
+// trainingAudienceName says who a delivery goes to, as trainers read it in the plan; "" for an audience it does
+// not know.
+func trainingAudienceName(p *content.Phrases, audience string) string {
+	switch audience {
+	case content.AudienceChannel:
+		return p.DeliveryAudienceChannel
+	case content.AudienceParticipants:
+		return p.DeliveryAudienceParticipants
+	case content.AudienceParticipant:
+		return p.DeliveryAudienceParticipant
+	case content.AudienceTrainers:
+		return p.DeliveryAudienceTrainers
+	}
+	return ""
 }
 
 // trainingTimezones are the time zones the /training nieuw modal offers: the Netherlands first (the default),
 // then where else Dutch-speaking groups meet.
-var trainingTimezones = []struct{ zone, label string }{
-	{"Europe/Amsterdam", "Nederland (Europe/Amsterdam)"},
-	{"Europe/Brussels", "België (Europe/Brussels)"},
-	{"America/Curacao", "Curaçao (America/Curacao)"},
-	{"America/Aruba", "Aruba (America/Aruba)"},
-	{"America/Kralendijk", "Caribisch Nederland (America/Kralendijk)"},
-	{"America/Paramaribo", "Suriname (America/Paramaribo)"},
+func trainingTimezones(p *content.Phrases) []struct{ zone, label string } {
+	return []struct{ zone, label string }{
+		{"Europe/Amsterdam", p.TrainingNewZoneAmsterdam},
+		{"Europe/Brussels", p.TrainingNewZoneBrussels},
+		{"America/Curacao", p.TrainingNewZoneCuracao},
+		{"America/Aruba", p.TrainingNewZoneAruba},
+		{"America/Kralendijk", p.TrainingNewZoneKralendijk},
+		{"America/Paramaribo", p.TrainingNewZoneParamaribo},
+	}
 }
 
-// trainingLVBCases are the LVB cases the modal offers next to Richard, with how trainers know them.
-var trainingLVBCases = []struct{ id, label, desc string }{
-	{"johan", "Johan", "Casus 1 (LVB), 35 jaar, woont zelfstandig"},
-	{"johanna", "Johanna", "Casus 1 als vrouw"},
-	{"emma", "Emma", "Casus 2 (LVB), 22 jaar, woont bij haar ouders"},
-	{"tom", "Tom", "Casus 2 als man"},
+// trainingLVBCases are the LVB cases the modal offers next to Richard, by the name of the case's person, with how
+// trainers know them.
+func trainingLVBCases(p *content.Phrases) []struct{ id, label, desc string } {
+	return []struct{ id, label, desc string }{
+		{"johan", "Johan", p.TrainingNewCaseJohan},
+		{"johanna", "Johanna", p.TrainingNewCaseJohanna},
+		{"emma", "Emma", p.TrainingNewCaseEmma},
+		{"tom", "Tom", p.TrainingNewCaseTom},
+	}
 }

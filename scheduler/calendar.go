@@ -1,4 +1,3 @@
-// Package scheduler plans a cohort's deliveries (pure: cohort + rules + calendar -> deliveries) and dispatches them.
 package scheduler
 
 import (

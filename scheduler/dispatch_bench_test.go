@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
@@ -42,7 +43,7 @@ func BenchmarkTickNothingDue(b *testing.B) {
 				b.Fatal(err)
 			}
 			d := scheduler.NewDispatcher(db, newFakeSender("http://127.0.0.1:1/api/", "xoxb-unused", 1), testRenderer{},
-				scheduler.DispatchOptions{Now: func() time.Time { return now }, Log: quietLog()})
+				scheduler.DispatchOptions{Now: func() time.Time { return now }, Log: bottest.QuietLog()})
 			b.ResetTimer()
 			for range b.N {
 				res, err := d.Tick(ctx)

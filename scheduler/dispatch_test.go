@@ -3,8 +3,6 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"sort"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/scheduler"
@@ -34,26 +33,6 @@ var amsterdam = func() *time.Location {
 
 func local(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, amsterdam)
-}
-
-// testClock is the injected clock, shared by the dispatchers, the database handle and the fake's timestamps.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.t) {
-		c.t = t
-	}
 }
 
 // testRenderer renders every delivery as one short section, and has nothing for the recipients in skip.
@@ -77,7 +56,7 @@ type env struct {
 	db      *store.DB
 	dbURL   string
 	fake    *slackfake.Server
-	clock   *testClock
+	clock   *bottest.Clock // the dispatchers', the database handle's and the fake's
 	channel string
 	trainer string
 	people  []string
@@ -90,7 +69,7 @@ type env struct {
 
 func newEnv(t *testing.T, participants int, now time.Time, starts ...time.Time) *env {
 	t.Helper()
-	e := &env{t: t, ctx: context.Background(), clock: &testClock{t: now}, render: testRenderer{skip: map[string]bool{}}}
+	e := &env{t: t, ctx: context.Background(), clock: bottest.NewClock(now), render: testRenderer{skip: map[string]bool{}}}
 	e.fake = slackfake.New(slackfake.Options{Now: e.clock.Now, OnChange: func(id string) {
 		if f := e.onChange.Load(); f != nil {
 			(*f)(id)
@@ -155,8 +134,6 @@ func defaultRules(t *testing.T) []content.Rule {
 	return course.Rules
 }
 
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
 func (e *env) dispatcher(owner string, opts scheduler.DispatchOptions) *scheduler.Dispatcher {
 	return e.dispatcherWith(newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 3), owner, opts)
 }
@@ -165,7 +142,7 @@ func (e *env) dispatcherWith(s scheduler.Sender, owner string, opts scheduler.Di
 	opts.Now = e.clock.Now
 	opts.Owner = owner
 	if opts.Log == nil {
-		opts.Log = quietLog()
+		opts.Log = bottest.QuietLog()
 	}
 	return scheduler.NewDispatcher(e.db, s, e.render, opts)
 }
@@ -193,15 +170,15 @@ func (e *env) runUntil(d *scheduler.Dispatcher, until time.Time) {
 			e.t.Fatal(err)
 		}
 		if next == nil || next.After(until) {
-			e.clock.Set(until)
+			e.clock.MoveTo(until)
 			e.tick(d)
 			return
 		}
-		e.clock.Set(*next)
+		e.clock.MoveTo(*next)
 		e.tick(d)
 		if next.Equal(e.clock.Now()) {
 			// A row left for a retry at exactly now comes back only once its lease is over.
-			e.clock.Set(e.clock.Now().Add(time.Second))
+			e.clock.MoveTo(e.clock.Now().Add(time.Second))
 		}
 	}
 	e.t.Fatal("the course did not finish in 2000 ticks")
@@ -362,7 +339,7 @@ func TestDispatchDST(t *testing.T) {
 			d := e.dispatcher("one", scheduler.DispatchOptions{})
 			// A tick every quarter of an hour through the change, as cron would (in real time, not local time).
 			for now := e.clock.Now(); now.Before(start); now = now.Add(15 * time.Minute) {
-				e.clock.Set(now)
+				e.clock.MoveTo(now)
 				e.tick(d)
 			}
 			e.expectOnce(plan, e.people)
@@ -444,7 +421,7 @@ func TestDispatchDowntime(t *testing.T) {
 		t.Fatalf("%d rows to catch up and %d to miss: the test needs both", len(sent), len(missed))
 	}
 	for _, at := range restarts {
-		e.clock.Set(at)
+		e.clock.MoveTo(at)
 		d = e.dispatcher("restarted-"+at.Format("0102"), scheduler.DispatchOptions{})
 		e.tick(d)
 	}
@@ -558,7 +535,7 @@ func TestDispatchLostResponse(t *testing.T) {
 		if res.Retried != 3 {
 			t.Fatalf("first tick %+v, want 3 rows left for a retry", res)
 		}
-		e.clock.Set(e.clock.Now().Add(2 * time.Minute))
+		e.clock.MoveTo(e.clock.Now().Add(2 * time.Minute))
 		res = e.tick(d)
 		if res.Found != 3 || res.Sent != 0 {
 			t.Errorf("retry tick %+v, want the 3 lost posts found in the history, nothing posted", res)
@@ -614,7 +591,7 @@ func TestDispatchExpiredLease(t *testing.T) {
 	if res := e.tick(d); res != (scheduler.Result{}) {
 		t.Fatalf("tick before the lease ended did %+v, want nothing", res)
 	}
-	e.clock.Set(now.Add(2*time.Minute + time.Second))
+	e.clock.MoveTo(now.Add(2*time.Minute + time.Second))
 	res := e.tick(d)
 	if res.Reclaimed != 2 || res.Found != 1 || res.Sent != 1 {
 		t.Errorf("tick after the lease ended: %+v, want 2 taken over, 1 found in the history, 1 sent", res)
@@ -687,7 +664,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		if res := e.tick(d); res != (scheduler.Result{}) {
 			t.Errorf("tick during the backoff did %+v, want nothing", res)
 		}
-		e.clock.Set(e.clock.Now().Add(time.Minute + time.Second))
+		e.clock.MoveTo(e.clock.Now().Add(time.Minute + time.Second))
 		if res := e.tick(d); res.Sent != 1 || res.Reclaimed != 1 {
 			t.Errorf("tick after the backoff: %+v, want it sent", res)
 		}
@@ -706,7 +683,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		if err := e.db.SetCohortChannel(e.ctx, e.cohort.ID, e.channel); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Set(e.clock.Now().Add(time.Minute + time.Second))
+		e.clock.MoveTo(e.clock.Now().Add(time.Minute + time.Second))
 		if res := e.tick(d); res.Sent != 3 || res.Expanded != 1 {
 			t.Errorf("result %+v once the channel is known, want the channel message and 2 DMs sent", res)
 		}
@@ -720,7 +697,7 @@ func TestDispatchOutcomes(t *testing.T) {
 		e.fake.FailNext("chat.postMessage", 10, slackfake.Fault500)
 		for range 4 {
 			e.tick(d)
-			e.clock.Set(e.clock.Now().Add(10 * time.Minute))
+			e.clock.MoveTo(e.clock.Now().Add(10 * time.Minute))
 		}
 		for _, r := range e.statuses() {
 			if r.Status != store.StatusFailed || r.Error == nil || !strings.HasPrefix(*r.Error, "gave up after 2 attempts") {
@@ -817,7 +794,7 @@ func TestDispatchRun(t *testing.T) {
 	// The tick at start sends what is due.
 	waitFor(t, func() bool { return len(e.delivered()) == 4*3+2 })
 	// A kick sends what became due since, without waiting for the minute.
-	e.clock.Set(local(2026, 12, 7, 9, 0))
+	e.clock.MoveTo(local(2026, 12, 7, 9, 0))
 	_, err := e.db.ExecContext(e.ctx, `
 		INSERT INTO deliveries (key, cohort_id, rule_id, kind, module, audience, recipient, due_at)
 		VALUES ($1, $2, 'extra', 'reminder_hour', 1, 'channel', '', $3)`,
@@ -880,7 +857,7 @@ func TestDispatchStopReleases(t *testing.T) {
 	}
 	// Another dispatcher finishes the fan-out: one message per participant.
 	e.tick(e.dispatcher("next", scheduler.DispatchOptions{}))
-	e.clock.Set(e.clock.Now().Add(time.Second))
+	e.clock.MoveTo(e.clock.Now().Add(time.Second))
 	e.tick(e.dispatcher("next", scheduler.DispatchOptions{}))
 	e.expectOnceAround(plan)
 }
@@ -915,7 +892,7 @@ func dispatchChild() int {
 	}
 	// Posts are slow, so that the parent can kill it in the middle of the fan-out.
 	d := scheduler.NewDispatcher(db, slowSender(args.apiURL, args.token, 20, 3), testRenderer{}, scheduler.DispatchOptions{
-		Now: func() time.Time { return args.now }, Owner: "child", Log: quietLog(), Workers: 8, Batch: 10})
+		Now: func() time.Time { return args.now }, Owner: "child", Log: bottest.QuietLog(), Workers: 8, Batch: 10})
 	for {
 		if _, err := d.Tick(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -953,7 +930,7 @@ func TestDispatchKilled(t *testing.T) {
 	t.Logf("killed after %d of 80 messages", before)
 
 	// Restarted after its leases ran out, a dispatcher sends the rest, and nothing twice.
-	e.clock.Set(e.clock.Now().Add(3 * time.Minute))
+	e.clock.MoveTo(e.clock.Now().Add(3 * time.Minute))
 	d := e.dispatcher("restarted", scheduler.DispatchOptions{})
 	e.tick(d)
 	e.expectOnceAround(plan)
@@ -1002,7 +979,7 @@ func TestDispatchDeliverer(t *testing.T) {
 				return api.PostMessage(c.Channel, slack.MsgOptionText("zelf gepost", false))
 			}}
 			d := scheduler.NewDispatcher(e.db, newFakeSender(e.fake.APIURL(), e.fake.BotToken(), 3), r,
-				scheduler.DispatchOptions{Now: e.clock.Now, Owner: "one", Log: quietLog()})
+				scheduler.DispatchOptions{Now: e.clock.Now, Owner: "one", Log: bottest.QuietLog()})
 			e.tick(d)
 			e.tick(d)
 			if calls != 1 {
@@ -1065,7 +1042,7 @@ func TestDispatchCalendarAtSendingTime(t *testing.T) {
 		if n := len(e.delivered()); n != 0 {
 			t.Fatalf("%d messages at 22:30", n)
 		}
-		e.clock.Set(morning)
+		e.clock.MoveTo(morning)
 		e.tick(d)
 		for i := range late {
 			late[i].DueAt = morning

@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gesprekbot/gesprekbot/bot"
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/scheduler"
 	"github.com/gesprekbot/gesprekbot/store"
@@ -39,7 +40,7 @@ func (e *env) settle(d *scheduler.Dispatcher) {
 	e.t.Helper()
 	deadline := time.Now().Add(faultDeadline)
 	for {
-		e.clock.Set(e.clock.Now().Add(5 * time.Minute))
+		e.clock.MoveTo(e.clock.Now().Add(5 * time.Minute))
 		if _, err := d.Tick(e.ctx); err != nil {
 			e.t.Logf("tick: %v", err)
 		}
@@ -86,7 +87,7 @@ func slowSender(apiURL, token string, perSecond float64, attempts int) *bot.Send
 	api := slack.New(token, slack.OptionAPIURL(apiURL))
 	slow, fast := bot.Rate{PerSecond: perSecond, Burst: 1}, bot.Rate{PerSecond: 5000, Burst: 1000}
 	return bot.NewSender(bot.NewPoster(api, bot.PosterOptions{ChannelRate: slow, PostRate: slow, MaxAttempts: attempts,
-		Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}, Log: quietLog(),
+		Tiers: map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}, Log: bottest.QuietLog(),
 		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, AttemptTimeout: 5 * time.Second}))
 }
 
@@ -163,7 +164,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d deliveries unfinished %s after the restart", e.unfinished(), faultDeadline)
 		}
-		e.clock.Set(e.clock.Now().Add(3 * time.Minute))
+		e.clock.MoveTo(e.clock.Now().Add(3 * time.Minute))
 		d.Kick()
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -203,7 +204,7 @@ func TestFaultSIGTERMChild(t *testing.T) {
 		os.Exit(1)
 	}
 	d := scheduler.NewDispatcher(db, slowSender(args.apiURL, args.token, 10, 3), testRenderer{}, scheduler.DispatchOptions{
-		Now: func() time.Time { return args.now }, Owner: "terminated", Log: quietLog(), Workers: 4, Batch: 10,
+		Now: func() time.Time { return args.now }, Owner: "terminated", Log: bottest.QuietLog(), Workers: 4, Batch: 10,
 		Grace: 15 * time.Second})
 	if err := d.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -60,7 +60,7 @@ func TestDispatchKilledMidFanOutChild(t *testing.T) {
 		os.Exit(1)
 	}
 	opts := crashOptions(crashWorkers)
-	opts.Now, opts.Owner, opts.Log = func() time.Time { return args.now }, "killed", quietLog()
+	opts.Now, opts.Owner, opts.Log = func() time.Time { return args.now }, "killed", bottest.QuietLog()
 	d := scheduler.NewDispatcher(db, slowSender(args.apiURL, args.token, crashRate, 3), testRenderer{}, opts)
 	if err := d.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -166,7 +166,7 @@ func TestDispatchFencedWithoutDatabase(t *testing.T) {
 	lines := &logLines{}
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
 	// The post's own limit is 30 s: only the fence can end it sooner.
-	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{Log: quietLog(), MaxAttempts: 1, AttemptTimeout: 30 * time.Second}))
+	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{Log: bottest.QuietLog(), MaxAttempts: 1, AttemptTimeout: 30 * time.Second}))
 	d := e.dispatcherWith(bot.NewSender(p), "fenced", scheduler.DispatchOptions{Log: slog.New(lines),
 		Heartbeat: 100 * time.Millisecond, OwnerQuiet: 2 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -194,7 +194,7 @@ func TestDispatchFencedWithoutDatabase(t *testing.T) {
 	pg.Start()
 	// Back: the row, given back or left to its lease, is looked for in the history and posted once.
 	waitFor(t, func() bool {
-		e.clock.Set(e.clock.Now().Add(3 * time.Minute))
+		e.clock.MoveTo(e.clock.Now().Add(3 * time.Minute))
 		d.Kick()
 		time.Sleep(50 * time.Millisecond)
 		return len(e.delivered()) == 1 && e.unfinished() == 0

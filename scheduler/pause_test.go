@@ -121,7 +121,7 @@ func TestDispatchPauseTokenRevoked(t *testing.T) {
 	// The token is rotated at 08:59 and the old one revoked before the new one is configured.
 	e.fake.RevokeBotToken("token_revoked")
 	e.tick(d)
-	e.clock.Set(local(2026, 12, 4, 9, 0))
+	e.clock.MoveTo(local(2026, 12, 4, 9, 0))
 	res := e.tick(d)
 	if res.Failed != 0 || res.Paused == 0 {
 		t.Fatalf("09:00 tick %+v, want the fan-out given back, nothing failed", res)
@@ -132,7 +132,7 @@ func TestDispatchPauseTokenRevoked(t *testing.T) {
 	}
 	// Every minute until 09:19 the dispatcher asks Slack, posts nothing and fails nothing.
 	for m := 1; m < 20; m++ {
-		e.clock.Set(local(2026, 12, 4, 9, m))
+		e.clock.MoveTo(local(2026, 12, 4, 9, m))
 		if res := e.tick(d); res.Sent+res.Failed+res.Missed != 0 {
 			t.Fatalf("tick at 09:%02d while revoked: %+v", m, res)
 		}
@@ -158,7 +158,7 @@ func TestDispatchPauseTokenRevoked(t *testing.T) {
 
 	// The new token works from 09:20: the 09:00 fan-out goes out then, once each.
 	e.fake.RestoreBotToken()
-	e.clock.Set(local(2026, 12, 4, 9, 20))
+	e.clock.MoveTo(local(2026, 12, 4, 9, 20))
 	res = e.tick(d)
 	if res.Sent != 6+1 || res.Failed != 0 {
 		t.Errorf("09:20 tick %+v, want 6 DMs and the channel message sent", res)
@@ -197,14 +197,14 @@ func TestDispatchPauseMidFanOut(t *testing.T) {
 		t.Fatalf("tick %+v, paused %+v: want the rest given back and the workspace paused", res, d.Paused())
 	}
 	sentBefore := len(e.delivered())
-	e.clock.Set(e.clock.Now().Add(time.Minute))
+	e.clock.MoveTo(e.clock.Now().Add(time.Minute))
 	e.tick(d)
 	if n := len(e.delivered()); n != sentBefore {
 		t.Fatalf("%d more messages while paused", n-sentBefore)
 	}
 
 	e.fake.RestoreBotToken()
-	e.clock.Set(e.clock.Now().Add(time.Minute))
+	e.clock.MoveTo(e.clock.Now().Add(time.Minute))
 	e.tick(d)
 	e.expectOnceAround(plan)
 	e.expectAllSent()
@@ -229,7 +229,7 @@ func TestDispatchPauseUntilDeadline(t *testing.T) {
 	e.fake.RevokeBotToken("account_inactive")
 	e.tick(d)
 	// Still revoked when the module starts on Monday: the messages are missed, not failed, and not sent late.
-	e.clock.Set(local(2026, 12, 7, 9, 1))
+	e.clock.MoveTo(local(2026, 12, 7, 9, 1))
 	if res := e.tick(d); res.Missed != 2 {
 		t.Errorf("tick after the deadline %+v, want the DM fan-out and the channel message missed", res)
 	}
@@ -240,7 +240,7 @@ func TestDispatchPauseUntilDeadline(t *testing.T) {
 	}
 	e.expectNoneFailed()
 	e.fake.RestoreBotToken()
-	e.clock.Set(e.clock.Now().Add(time.Minute))
+	e.clock.MoveTo(e.clock.Now().Add(time.Minute))
 	e.tick(d)
 	if n := len(e.delivered()); n != 0 {
 		t.Errorf("%d messages sent after their deadline", n)
@@ -259,7 +259,7 @@ func TestDispatchPauseMissingScope(t *testing.T) {
 		if res := e.tick(d); res.Failed != 0 {
 			t.Fatalf("tick %+v: the message failed for a missing scope", res)
 		}
-		e.clock.Set(e.clock.Now().Add(time.Minute))
+		e.clock.MoveTo(e.clock.Now().Add(time.Minute))
 	}
 	if ps := d.Paused(); len(ps) != 1 || ps[0].Reason != "missing_scope" || !ps[0].Since.Equal(local(2026, 12, 4, 9, 0)) {
 		t.Fatalf("Paused() = %+v, want missing_scope since 09:00", ps)

@@ -77,7 +77,7 @@ func TestResolveOnTick(t *testing.T) {
 
 		// Resolved is resolved: later ticks ask Slack nothing more.
 		lists, lookups := len(e.fake.CallsTo("conversations.list")), len(e.fake.CallsTo("users.lookupByEmail"))
-		e.clock.Set(e.clock.Now().Add(time.Minute))
+		e.clock.MoveTo(e.clock.Now().Add(time.Minute))
 		e.tick(d)
 		if l, u := len(e.fake.CallsTo("conversations.list")), len(e.fake.CallsTo("users.lookupByEmail")); l != lists || u != lookups {
 			t.Errorf("a later tick listed channels %d and looked up e-mail %d more times, want 0", l-lists, u-lookups)
@@ -95,7 +95,7 @@ func TestResolveOnTick(t *testing.T) {
 		// Ticks ten minutes apart: the rows' backoff grows past their fifth try.
 		for i := range 8 {
 			if i > 0 {
-				e.clock.Set(e.clock.Now().Add(10 * time.Minute))
+				e.clock.MoveTo(e.clock.Now().Add(10 * time.Minute))
 			}
 			e.tick(d)
 		}
@@ -127,7 +127,7 @@ func TestResolveOnTick(t *testing.T) {
 		e.fake.AddChannel(slackfake.Channel{ID: "C0LATER", Name: "het-gesprek-later",
 			Members: append([]string{e.fake.BotUserID(), e.trainer}, e.people...)})
 		e.channel = "C0LATER"
-		e.clock.Set(e.clock.Now().Add(40 * time.Second))
+		e.clock.MoveTo(e.clock.Now().Add(40 * time.Second))
 		res := e.tick(d)
 		if res.Sent != 3 {
 			t.Errorf("result %+v on the tick that found the channel, want the 3 waiting messages sent", res)
@@ -153,7 +153,7 @@ func TestResolveOnTick(t *testing.T) {
 		plan := e.apply(fanOutRules()[:1]) // a DM to each participant, deadline the start of module 1
 		d := e.resolving("one")
 		e.tick(d)
-		e.clock.Set(local(2026, 12, 7, 9, 30))
+		e.clock.MoveTo(local(2026, 12, 7, 9, 30))
 		e.fake.AddChannel(slackfake.Channel{ID: "C0LAAT", Name: "het-gesprek-laat",
 			Members: append([]string{e.fake.BotUserID()}, e.people...)})
 		e.tick(d)
@@ -207,7 +207,7 @@ func TestResolveOnTick(t *testing.T) {
 		e.apply(fanOutRules()[4:5])
 		d := e.resolving("one")
 		e.tick(d)
-		e.clock.Set(e.clock.Now().Add(time.Minute))
+		e.clock.MoveTo(e.clock.Now().Add(time.Minute))
 		e.tick(d)
 		if all, n := e.auditCount("channel_conflict", "#het-gesprek-test"); all != 1 || n != 1 {
 			t.Errorf("%d channel_conflict audit rows (%d about the channel), want 1", all, n)

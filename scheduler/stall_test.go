@@ -27,7 +27,7 @@ func TestFaultStalledCalls(t *testing.T) {
 	e.fake.FailNextIn("chat.postMessage", stalled, 1, slackfake.FaultTimeout)
 
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
-	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{Log: quietLog(), MaxAttempts: 3,
+	p := bot.NewPoster(api, bottest.FastPacing(bot.PosterOptions{Log: bottest.QuietLog(), MaxAttempts: 3,
 		AttemptTimeout: 500 * time.Millisecond, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}))
 	d := e.dispatcherWith(bot.NewSender(p), "stalled", scheduler.DispatchOptions{})
 
@@ -38,7 +38,7 @@ func TestFaultStalledCalls(t *testing.T) {
 		defer close(settled)
 		deadline := time.Now().Add(faultDeadline)
 		for time.Now().Before(deadline) {
-			e.clock.Set(e.clock.Now().Add(5 * time.Minute))
+			e.clock.MoveTo(e.clock.Now().Add(5 * time.Minute))
 			if _, err := d.Tick(e.ctx); err != nil {
 				return
 			}

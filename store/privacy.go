@@ -31,9 +31,6 @@ var validUserID = regexp.MustCompile(`^[UW][A-Z0-9]{2,31}$`)
 // otherUserIDs finds Slack user IDs in text (audit details, delivery keys), to hide other people in an export.
 var otherUserIDs = regexp.MustCompile(`\b[UW][A-Z0-9]{5,}\b`)
 
-// textOtherPerson replaces another person's user ID in an export.
-const textOtherPerson = "(iemand anders)"
-
 // namePattern is the POSIX regular expression that finds userID as a whole word in a column's text.
 func namePattern(userID string) string {
 	return `(^|[^A-Za-z0-9])` + userID + `([^A-Za-z0-9]|$)`
@@ -54,7 +51,8 @@ func UserHash(userID string) []byte {
 
 // PersonalData is everything stored about one person, as they receive it from "/gesprekbot mijn-gegevens". It
 // holds no other person's user ID or scores: where a row involves someone else (a trainer who sent a role card, a
-// participant a trainer's action was about), that person is shown as "(iemand anders)".
+// participant a trainer's action was about), that person is shown as the words the caller gave
+// ExportPersonalData (the phrase privacy_other_person).
 type PersonalData struct {
 	UserID           string                `json:"user_id"`
 	ExportedAt       time.Time             `json:"exported_at"`
@@ -150,8 +148,9 @@ type ExportAudit struct {
 // exportTx reads an export in one snapshot, writing nothing.
 var exportTx = sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 
-// ExportPersonalData returns everything stored about userID, read in one consistent snapshot.
-func (db *DB) ExportPersonalData(ctx context.Context, userID string) (PersonalData, error) {
+// ExportPersonalData returns everything stored about userID, read in one consistent snapshot. Another person's
+// user ID is replaced by otherPerson: the caller's words for "someone else" (the store chooses no words).
+func (db *DB) ExportPersonalData(ctx context.Context, userID, otherPerson string) (PersonalData, error) {
 	if err := checkUserID(userID); err != nil {
 		return PersonalData{}, fmt.Errorf("export personal data: %w", err)
 	}
@@ -201,7 +200,7 @@ func (db *DB) ExportPersonalData(ctx context.Context, userID string) (PersonalDa
 			return PersonalData{}, fmt.Errorf("export personal data: %s: %w", q.what, FormatError(err))
 		}
 	}
-	if err := exportWork(ctx, tx, userID, &out.WorkExport); err != nil {
+	if err := exportWork(ctx, tx, userID, otherPerson, &out.WorkExport); err != nil {
 		return PersonalData{}, fmt.Errorf("export personal data: %w", err)
 	}
 	for i := range out.Measurements {
@@ -213,21 +212,21 @@ func (db *DB) ExportPersonalData(ctx context.Context, userID string) (PersonalDa
 	}
 	for _, rows := range [][]ExportAudit{out.AuditAbout, out.AuditBy} {
 		for i := range rows {
-			rows[i].Actor = hideOthers(rows[i].Actor, userID)
-			rows[i].UserID = hideOthers(rows[i].UserID, userID)
-			rows[i].Detail = json.RawMessage(hideOthers(string(rows[i].Detail), userID))
+			rows[i].Actor = hideOthers(rows[i].Actor, userID, otherPerson)
+			rows[i].UserID = hideOthers(rows[i].UserID, userID, otherPerson)
+			rows[i].Detail = json.RawMessage(hideOthers(string(rows[i].Detail), userID, otherPerson))
 		}
 	}
 	return out, nil
 }
 
-// hideOthers replaces every user ID in s other than userID.
-func hideOthers(s, userID string) string {
+// hideOthers replaces every user ID in s other than userID by other.
+func hideOthers(s, userID, other string) string {
 	return otherUserIDs.ReplaceAllStringFunc(s, func(id string) string {
 		if id == userID {
 			return id
 		}
-		return textOtherPerson
+		return other
 	})
 }
 

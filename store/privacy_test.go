@@ -95,6 +95,9 @@ func privacyFixture(t *testing.T, db *store.DB) int64 {
 // gone after her erasure, like her ID.
 const privMarker = "ANNAPRIVATE"
 
+// otherPerson is what the handlers pass ExportPersonalData for another person (the phrase privacy_other_person).
+const otherPerson = "(iemand anders)"
+
 // privacyFullFixture is privacyFixture with Anna in every column that can name or describe a person: her homework
 // DM sent in her DM (D0ANNA) and a failed one, her name, her words in her plan, a role card in her DM, a saved copy
 // of her App Home, and a finished cohort she trained, in which she revealed a stage, sent Bram a role card and was
@@ -178,7 +181,7 @@ func TestErasePerson(t *testing.T) {
 		}
 	})
 	t.Run("OthersKeepTheirData", func(t *testing.T) {
-		d, err := db.ExportPersonalData(ctx, privBram)
+		d, err := db.ExportPersonalData(ctx, privBram, otherPerson)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -428,7 +431,7 @@ func TestEraseTrainer(t *testing.T) {
 			t.Fatalf("trainer still named in %v", left)
 		}
 		// The participants' role cards stay theirs.
-		if d, err := db.ExportPersonalData(ctx, privBram); err != nil || len(d.CaseCards) != 1 {
+		if d, err := db.ExportPersonalData(ctx, privBram, otherPerson); err != nil || len(d.CaseCards) != 1 {
 			t.Fatalf("Bram's role card after the trainer's erasure: %+v, %v", d.CaseCards, err)
 		}
 	})
@@ -440,7 +443,7 @@ func TestExportPersonalData(t *testing.T) {
 	db := storetest.New(t)
 	privacyFixture(t, db)
 	t.Run("OnlyOwnData", func(t *testing.T) {
-		d, err := db.ExportPersonalData(ctx, privAnna)
+		d, err := db.ExportPersonalData(ctx, privAnna, otherPerson)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -465,7 +468,7 @@ func TestExportPersonalData(t *testing.T) {
 		}
 	})
 	t.Run("TrainerGetsNoScores", func(t *testing.T) {
-		d, err := db.ExportPersonalData(ctx, privTrainer)
+		d, err := db.ExportPersonalData(ctx, privTrainer, otherPerson)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -480,7 +483,7 @@ func TestExportPersonalData(t *testing.T) {
 		}
 	})
 	t.Run("InvalidID", func(t *testing.T) {
-		if _, err := db.ExportPersonalData(ctx, "U1' OR 1=1"); content.ErrorCode(err) != content.EINVALID {
+		if _, err := db.ExportPersonalData(ctx, "U1' OR 1=1", otherPerson); content.ErrorCode(err) != content.EINVALID {
 			t.Fatalf("odd id: %v, want EINVALID", err)
 		}
 	})

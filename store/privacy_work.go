@@ -10,7 +10,7 @@ import (
 
 // WorkExport is the participants' own work in "/gesprekbot mijn-gegevens": their written homework, the feedback
 // they gave and received, their closing evaluation and their answer to the follow-up. Like the rest of the export
-// it names no one else: the other side of a feedback form is "(iemand anders)".
+// it names no one else: the other side of a feedback form is the caller's words for another person.
 type WorkExport struct {
 	WrittenWork      []ExportWrittenWork `json:"written_work"`
 	FeedbackGiven    []ExportFeedback    `json:"feedback_given"`
@@ -57,7 +57,7 @@ type ExportFollowUp struct {
 }
 
 // exportWork reads userID's own work into out, in the export's snapshot tx.
-func exportWork(ctx context.Context, tx *sqlx.Tx, userID string, out *WorkExport) error {
+func exportWork(ctx context.Context, tx *sqlx.Tx, userID, otherPerson string, out *WorkExport) error {
 	queries := []struct {
 		what string
 		dest any
@@ -86,11 +86,11 @@ func exportWork(ctx context.Context, tx *sqlx.Tx, userID string, out *WorkExport
 	}
 	for _, fs := range [][]ExportFeedback{out.FeedbackGiven, out.FeedbackReceived} {
 		for i := range fs {
-			fs[i].Giver = hideOthers(fs[i].Giver, userID)
-			fs[i].Receiver = hideOthers(fs[i].Receiver, userID)
+			fs[i].Giver = hideOthers(fs[i].Giver, userID, otherPerson)
+			fs[i].Receiver = hideOthers(fs[i].Receiver, userID, otherPerson)
 			// A comment may mention someone (<@U…>) like any text typed in Slack.
 			for id, p := range fs[i].Points {
-				p.Comment = hideOthers(p.Comment, userID)
+				p.Comment = hideOthers(p.Comment, userID, otherPerson)
 				fs[i].Points[id] = p
 			}
 		}

@@ -54,7 +54,7 @@ func TestPrivacyWork(t *testing.T) {
 	privacyWorkFixture(t, db, id)
 
 	t.Run("MijnGegevens", func(t *testing.T) {
-		d, err := db.ExportPersonalData(ctx, privAnna)
+		d, err := db.ExportPersonalData(ctx, privAnna, otherPerson)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestPrivacyWork(t *testing.T) {
 		if left := storetest.Find(t, db, privMarker); len(left) > 0 {
 			t.Errorf("after erasure Anna's text is in %v", left)
 		}
-		d, err := db.ExportPersonalData(ctx, privBram)
+		d, err := db.ExportPersonalData(ctx, privBram, otherPerson)
 		if err != nil {
 			t.Fatal(err)
 		}
