@@ -41,8 +41,21 @@ func TestErasedMessageListsOwnWork(t *testing.T) {
 // file with everyone's), the feedback she gave sits in Bram's DM, and the board with her notes in the channel.
 // After her vergeet-mij none of her text is in any conversation or file of the workspace; Bram's work, Cor's
 // feedback and Bram's notes on the board remain.
+//
+// In "Resumed" Slack refuses the first deletion: the erasure stops after the database stage, and the copies it read
+// before Anna's rows went are deleted when the request is taken up again (its lease ran out).
 func TestForgetErasesCopiesInOthersConversations(t *testing.T) {
 	t.Parallel()
+	for _, resumed := range []bool{false, true} {
+		name := map[bool]string{false: "AtOnce", true: "Resumed"}[resumed]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testForgetCopies(t, resumed)
+		})
+	}
+}
+
+func testForgetCopies(t *testing.T, resumed bool) {
 	w := newWorkWorld(t, meterModuleStart(2).Add(time.Hour))
 	ctx := context.Background()
 	cor := w.fake.AddUser(slackfake.User{Name: "cor", RealName: "Cor Dijk"})
@@ -116,7 +129,25 @@ func TestForgetErasesCopiesInOthersConversations(t *testing.T) {
 		t.Fatal("no confirmation question")
 	}
 	q := eph[len(eph)-1]
+	if resumed {
+		w.fake.FailNextError("files.delete", 1, "restricted_action")
+	}
 	w.bot.Click(t, w.anna, q.Conversation, q.TS, handlers.ActionPrivacyErase, "")
+	if resumed {
+		if running, err := w.db.ErasureRunning(ctx, w.anna); err != nil || !running {
+			t.Fatalf("the erasure finished although Slack refused to delete the file (%v)", err)
+		}
+		if !strings.Contains(everywhere(), annaWork) {
+			t.Fatal("Anna's report is gone although Slack refused to delete the file; the test does not test the resumption")
+		}
+		if _, err := w.db.ExecContext(ctx, `UPDATE erasure_requests SET lease_until = $1`, w.bot.Clock.Now().Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := w.bot.App.Privacy.ResumeErasures(ctx); err != nil || n != 1 {
+			t.Fatalf("resumed %d erasures, want Anna's (%v)", n, err)
+		}
+		w.bot.Wait(t)
+	}
 
 	after := everywhere()
 	for _, gone := range []string{annaWork, annaNote, annaFB} {
