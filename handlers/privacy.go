@@ -392,12 +392,13 @@ func (p *Privacy) runErasure(ctx context.Context, req store.ErasureRequest) erro
 	}
 	var rows int64
 	for k, n := range req.Erased {
-		if k != erasedSlackMessages {
+		if k != erasedSlackMessages && k != erasedSlackCopies {
 			rows += n
 		}
 	}
 	p.deps.Log.InfoContext(ctx, "person erased", slog.Int64("rows", rows),
-		slog.Int64("slack_messages", req.Erased[erasedSlackMessages]), slog.Int("attempts", req.Attempts),
+		slog.Int64("slack_messages", req.Erased[erasedSlackMessages]), slog.Int64("slack_copies", req.Erased[erasedSlackCopies]),
+		slog.Int("attempts", req.Attempts),
 		slog.Duration("took", time.Since(started)))
 	if p.deps.Home != nil {
 		if err := p.deps.Home.Refresh(ctx, userID); err != nil {
@@ -407,8 +408,12 @@ func (p *Privacy) runErasure(ctx context.Context, req store.ErasureRequest) erro
 	return nil
 }
 
-// erasedSlackMessages is the key of ErasedCounts for the bot's messages and files deleted in Slack.
-const erasedSlackMessages = "slack_messages"
+// erasedSlackMessages is the key of ErasedCounts for the bot's messages and files deleted in Slack in the person's
+// DM; erasedSlackCopies for the copies of their work deleted (or a board redrawn) in other people's conversations.
+const (
+	erasedSlackMessages = "slack_messages"
+	erasedSlackCopies   = "slack_copies"
+)
 
 // addErased adds what ErasePerson removed to the counts: deleted rows by table, anonymised ones (where the person
 // was replaced by store.ErasedActor) by table with "anonymised_" before it.
@@ -494,7 +499,7 @@ func (p *Privacy) cleanCopies(ctx context.Context, req *store.ErasureRequest) er
 				return fmt.Errorf("erasure: delete copy: %w", err)
 			}
 			done["f"+c.FileID] = true
-			req.Erased[erasedSlackMessages]++
+			req.Erased[erasedSlackCopies]++
 		default:
 			if done[c.Channel+"/"+c.TS] {
 				continue
@@ -505,13 +510,17 @@ func (p *Privacy) cleanCopies(ctx context.Context, req *store.ErasureRequest) er
 			}
 			done[c.Channel+"/"+c.TS] = true
 			if deleted {
-				req.Erased[erasedSlackMessages]++
+				req.Erased[erasedSlackCopies]++
 			}
 		}
 	}
 	for _, k := range order {
 		if err := p.cleanBoard(ctx, k.channel, k.ts, boards[k]); err != nil {
 			return err
+		}
+		if !done["b"+k.channel+"/"+k.ts] {
+			done["b"+k.channel+"/"+k.ts] = true
+			req.Erased[erasedSlackCopies]++
 		}
 	}
 	return nil
@@ -648,6 +657,7 @@ func ErasedMessage(phrases content.Phrases, erased store.ErasedCounts) Message {
 	if n := erased[erasedSlackMessages]; n > 0 {
 		parts = append(parts, "• "+content.Fill(phrases.PrivacyErasedMessages, content.Vars{"aantal": n}))
 	}
+	add(erased[erasedSlackCopies], phrases.PrivacyErasedCopies)
 	body := phrases.PrivacyErasedNothing
 	if len(parts) > 0 {
 		body = phrases.PrivacyErasedList + "\n" + strings.Join(parts, "\n")

@@ -158,6 +158,9 @@ func testForgetCopies(t *testing.T, resumed bool) {
 	if strings.Contains(after, annaMention+w.anna) {
 		t.Errorf("after Anna's erasure a message still names her:\n%s", after)
 	}
+	if last := seen(w.lastDM(t, w.anna)); !strings.Contains(last, w.course.Phrases.PrivacyErasedCopies) {
+		t.Errorf("Anna's closing message does not say the copies of her work were erased:\n%s", last)
+	}
 	// Bram's report stays in the trainer's DM, the board stays in the channel with Bram's notes, and Cor's feedback
 	// stays for Bram, who reads it again without Anna's.
 	if msgs := seenAll(w.fake.Messages(w.fake.IMWith(w.tess))); !strings.Contains(msgs, bramWork) {

@@ -62,8 +62,7 @@ func (c *PostedCopies) Scan(src any) error {
 }
 
 // RecordPostedCopies remembers where the bot posted copies of people's own work, so that erasing one of them
-// deletes the copies too. A person erased already (the tombstone) is not recorded: their erasure would not come
-// back for it.
+// deletes the copies too.
 func (db *DB) RecordPostedCopies(ctx context.Context, copies []PostedCopy) error {
 	now := db.Now()
 	for _, c := range copies {
