@@ -263,6 +263,23 @@ func (p *Poster) Update(ctx context.Context, channel, ts string, m Message) erro
 	return p.failed(ctx, "chat.update", channel, m, err)
 }
 
+// Edit replaces the text and blocks of the bot's message at ts in channel (chat.update); a message that is gone
+// is no error. Failures are returned, not audited: the caller (an erasure redrawing a board) retries them.
+func (p *Poster) Edit(ctx context.Context, channel, ts, text string, blocks []slack.Block) error {
+	opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
+	if len(blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(blocks...))
+	}
+	err := p.call(ctx, "chat.update", channel, "", p.limits("chat.update"), func(ctx context.Context, _ bool) (bool, error) {
+		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, opts...)
+		return false, err
+	})
+	if PermanentReason(err) == "message_not_found" {
+		return nil
+	}
+	return err
+}
+
 // PostEphemeral shows m to one user in a channel.
 func (p *Poster) PostEphemeral(ctx context.Context, channel, userID string, m Message) error {
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}

@@ -129,6 +129,7 @@ type WorkPhrases struct {
 	PrivacyErasedFeedback       string `yaml:"privacy_erased_feedback"`
 	PrivacyErasedEvaluation     string `yaml:"privacy_erased_evaluation"`
 	PrivacyErasedFollowUp       string `yaml:"privacy_erased_followup"`
+	PrivacyErasedCopies         string `yaml:"privacy_erased_copies"`
 }
 
 // workPhraseSpecs declares the WorkPhrases: buttons, option labels and placeholders of input fields are held to
@@ -254,6 +255,7 @@ var workPhraseSpecs = []phraseSpec{
 	{"privacy_erased_feedback", func(p *Phrases) string { return p.PrivacyErasedFeedback }, false, nil},
 	{"privacy_erased_evaluation", func(p *Phrases) string { return p.PrivacyErasedEvaluation }, false, nil},
 	{"privacy_erased_followup", func(p *Phrases) string { return p.PrivacyErasedFollowUp }, false, nil},
+	{"privacy_erased_copies", func(p *Phrases) string { return p.PrivacyErasedCopies }, false, nil},
 }
 
 // workModalTitles are the WorkPhrases that title a modal: filled with the longest module number they stay within

@@ -53,6 +53,7 @@ type EvaluationStore interface {
 	SaveEvaluation(ctx context.Context, e store.EvaluationEdit) (store.Evaluation, error)
 	EvaluationOf(ctx context.Context, cohortID int64, userID string) (store.Evaluation, error)
 	EvaluationBoard(ctx context.Context, cohortID int64) ([]store.BoardEntry, error)
+	RecordPostedCopies(ctx context.Context, copies []store.PostedCopy) error
 	EvaluationTally(ctx context.Context, cohortID int64) (store.EvaluationTally, error)
 	AnswerFollowUp(ctx context.Context, e store.FollowUpEdit) (store.FollowUpAnswer, error)
 	FollowUpOf(ctx context.Context, cohortID int64, userID string) (store.FollowUpAnswer, error)

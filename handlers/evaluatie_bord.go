@@ -51,13 +51,25 @@ func (e *Evaluation) Board(ctx context.Context, cmd slack.SlashCommand) (Respons
 	msgs := BoardMessages(e.deps.Course, c, entries)
 	trainer := cmd.UserID
 	return Response{Later: func(ctx context.Context) (*Reply, error) {
-		channel := c.Channel
-		for _, m := range msgs {
-			ch, _, err := e.deps.Slack.Post(ctx, c.Channel, m.Text, m.Blocks)
+		channel, first := c.Channel, ""
+		for i, m := range msgs {
+			ch, ts, err := e.deps.Slack.Post(ctx, c.Channel, m.Text, m.Blocks)
 			if err != nil {
 				return nil, fmt.Errorf("post evaluation board: %w", err)
 			}
 			channel = ch
+			if i == 0 {
+				first = ts
+			}
+			// Every part of the board for everyone on it: erasing one of them redraws the board without them.
+			var copies []store.PostedCopy
+			for _, en := range entries {
+				copies = append(copies, store.PostedCopy{CohortID: c.ID, AboutUser: en.UserID, Kind: store.CopyBoard,
+					Channel: ch, TS: ts, PostTS: first, Part: i})
+			}
+			if err := e.deps.Store.RecordPostedCopies(ctx, copies); err != nil {
+				return nil, fmt.Errorf("post evaluation board: %w", err)
+			}
 		}
 		cid := c.ID
 		e.audit(ctx, store.AuditEntry{CohortID: &cid, Actor: trainer, Action: "evaluation_board_posted",

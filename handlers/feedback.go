@@ -46,6 +46,7 @@ type FeedbackStore interface {
 	ReceivedFeedback(ctx context.Context, cohortID int64, module int, receiver string) ([]store.Feedback, error)
 	ShareFeedback(ctx context.Context, cohortID int64, module int, receiver string, share bool) (int, error)
 	FeedbackOverview(ctx context.Context, cohortID int64, module int) ([]store.FeedbackReceiverSummary, error)
+	RecordPostedCopies(ctx context.Context, copies []store.PostedCopy) error
 }
 
 // FeedbackSlack is what the feedback forms send to Slack; *bot.Poster implements it.
@@ -473,8 +474,14 @@ func (f *FeedbackForms) Submit(ctx context.Context, cb slack.InteractionCallback
 		note := content.Fill(f.phrases.FeedbackReceivedNew, content.Vars{"naam": mention(giver), "module": strconv.Itoa(n)})
 		blocks := append(sections(note), slack.NewActionBlock("feedback_read/"+feedbackRef(c.ID, n),
 			button(ActionFeedbackRead, feedbackRef(c.ID, n), f.phrases.FeedbackReadButton, true)))
-		if _, _, err := f.deps.Slack.Post(ctx, receiver, note, blocks); err != nil {
+		ch, ts, err := f.deps.Slack.Post(ctx, receiver, note, blocks)
+		if err != nil {
 			return fmt.Errorf("give feedback: tell the gespreksvoerder: %w", err)
+		}
+		// It names the giver: their erasure deletes it.
+		if err := f.deps.Store.RecordPostedCopies(ctx, []store.PostedCopy{{CohortID: c.ID, AboutUser: giver,
+			Kind: store.CopyFeedback, Channel: ch, TS: ts}}); err != nil {
+			return fmt.Errorf("give feedback: %w", err)
 		}
 		if f.deps.Refresh != nil {
 			return f.deps.Refresh(ctx, receiver)
@@ -498,7 +505,17 @@ func (f *FeedbackForms) Read(ctx context.Context, cb slack.InteractionCallback, 
 	userID := cb.User.ID
 	return Response{Later: func(ctx context.Context) (*Reply, error) {
 		for _, m := range msgs {
-			if _, _, err := f.deps.Slack.Post(ctx, userID, m.Text, m.Blocks); err != nil {
+			ch, ts, err := f.deps.Slack.Post(ctx, userID, m.Text, m.Blocks)
+			if err != nil {
+				return nil, fmt.Errorf("read feedback: %w", err)
+			}
+			// The read-out holds every giver's words: the erasure of any of them deletes it (the gespreksvoerder
+			// reads the rest again with "Lees je feedback").
+			var copies []store.PostedCopy
+			for _, fb := range fbs {
+				copies = append(copies, store.PostedCopy{CohortID: c.ID, AboutUser: fb.Giver, Kind: store.CopyFeedback, Channel: ch, TS: ts})
+			}
+			if err := f.deps.Store.RecordPostedCopies(ctx, copies); err != nil {
 				return nil, fmt.Errorf("read feedback: %w", err)
 			}
 		}

@@ -51,6 +51,7 @@ type HuiswerkStore interface {
 	Participants(ctx context.Context, cohortID int64) ([]string, error)
 	LeftParticipants(ctx context.Context, cohortID int64) ([]string, error)
 	ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error)
+	RecordPostedCopies(ctx context.Context, copies []store.PostedCopy) error
 }
 
 // HuiswerkSlack is what written homework sends to Slack; *bot.Poster implements it.

@@ -238,7 +238,13 @@ func (h *Huiswerk) sendWork(ctx context.Context, c *content.Cohort, n int, repor
 				continue
 			}
 			for _, m := range ReportWorkMessages(h.deps.Course, c, r, w) {
-				if _, _, err := h.deps.Slack.Post(ctx, trainer, m.Text, m.Blocks); err != nil {
+				ch, ts, err := h.deps.Slack.Post(ctx, trainer, m.Text, m.Blocks)
+				if err != nil {
+					return fmt.Errorf("send written work: %w", err)
+				}
+				// Remembered, so that the participant's erasure deletes this copy of their work too.
+				if err := h.deps.Store.RecordPostedCopies(ctx, []store.PostedCopy{{CohortID: c.ID, AboutUser: w.UserID,
+					Kind: store.CopyWork, Channel: ch, TS: ts}}); err != nil {
 					return fmt.Errorf("send written work: %w", err)
 				}
 			}
@@ -260,7 +266,19 @@ func (h *Huiswerk) sendWork(ctx context.Context, c *content.Cohort, n int, repor
 	}
 	title := content.FillPlain(h.phrases.ReportTrainerFileTitle, content.Vars{"module": strconv.Itoa(n), "cohort": c.Name})
 	file := fmt.Sprintf("huiswerk-module-%d.txt", n)
-	if _, err := h.deps.Slack.UploadFile(ctx, dm, file, title, ReportWorkFile(h.deps.Course, c, n, reports, work, names)); err != nil {
+	fileID, err := h.deps.Slack.UploadFile(ctx, dm, file, title, ReportWorkFile(h.deps.Course, c, n, reports, work, names))
+	if err != nil {
+		return fmt.Errorf("send written work: file: %w", err)
+	}
+	// The file holds everyone's work: erasing any one of them deletes it (the messages of the others stay).
+	var copies []store.PostedCopy
+	for _, w := range work {
+		if slices.ContainsFunc(copies, func(c store.PostedCopy) bool { return c.AboutUser == w.UserID }) {
+			continue
+		}
+		copies = append(copies, store.PostedCopy{CohortID: c.ID, AboutUser: w.UserID, Kind: store.CopyWork, Channel: dm, FileID: fileID})
+	}
+	if err := h.deps.Store.RecordPostedCopies(ctx, copies); err != nil {
 		return fmt.Errorf("send written work: file: %w", err)
 	}
 	if _, _, err := h.deps.Slack.Post(ctx, trainer, h.phrases.ReportTrainerFileNote, sections(h.phrases.ReportTrainerFileNote)); err != nil {

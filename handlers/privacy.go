@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +46,12 @@ type PrivacyStore interface {
 	AdvanceErasure(ctx context.Context, r store.ErasureRequest, owner string, leaseUntil time.Time) error
 	RenewErasure(ctx context.Context, userID, owner string, leaseUntil time.Time) error
 	FinishErasure(ctx context.Context, userID, owner string) error
+	// The evaluation board, to redraw a posted board without the erased person (store/posted_copy.go).
+	CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
+	EvaluationBoard(ctx context.Context, cohortID int64) ([]store.BoardEntry, error)
+	BoardPeople(ctx context.Context, channel, postTS string) ([]string, error)
+	ForgetBoardPart(ctx context.Context, channel, ts string) error
+	RecordPostedCopies(ctx context.Context, copies []store.PostedCopy) error
 }
 
 // SentMessage is one of the bot's messages in a conversation: its ts, the files it carries, and the key in its
@@ -76,6 +83,9 @@ type PrivacySlack interface {
 	FindDelivery(ctx context.Context, channel, key string, oldest time.Time) (ts string, found bool, err error)
 	// Respond posts to an interaction's response_url.
 	Respond(ctx context.Context, responseURL string, payload Payload) error
+	// Edit replaces a message of the bot (chat.update), and Post posts one: a board redrawn without someone.
+	Edit(ctx context.Context, channel, ts, text string, blocks []slack.Block) error
+	Post(ctx context.Context, channel, text string, blocks []slack.Block) (channelID, ts string, err error)
 }
 
 // HomeRefresher redraws a user's App Home tab; *Home implements it.
@@ -86,11 +96,13 @@ type HomeRefresher interface {
 // PrivacyDeps are what RegisterPrivacy needs. Home is optional: when set, the App Home is redrawn after an
 // erasure, so that it no longer shows what was erased.
 type PrivacyDeps struct {
-	Store PrivacyStore
-	Slack PrivacySlack
-	Home  HomeRefresher
-	Log   *slog.Logger
-	Now   func() time.Time // the clock of the erasure requests' leases; time.Now
+	// Course draws an evaluation board again without an erased person; without it such a board is deleted.
+	Course *content.Course
+	Store  PrivacyStore
+	Slack  PrivacySlack
+	Home   HomeRefresher
+	Log    *slog.Logger
+	Now    func() time.Time // the clock of the erasure requests' leases; time.Now
 
 	Owner        string        // who holds the leases of erasures this process runs: hostname, pid and a random part
 	Lease        time.Duration // how long an erasure is held between steps before another process may take it: 2m
@@ -321,6 +333,7 @@ func (p *Privacy) runErasure(ctx context.Context, req store.ErasureRequest) erro
 			return fmt.Errorf("erasure: %w", err)
 		}
 		req.MessageTS = res.Messages
+		req.Copies = res.Copies
 		addErased(req.Erased, res)
 		if err := advance(store.ErasureStageSlack); err != nil {
 			return err
@@ -331,6 +344,10 @@ func (p *Privacy) runErasure(ctx context.Context, req store.ErasureRequest) erro
 		err := openDM()
 		if err == nil {
 			err = p.cleanDM(ctx, &req)
+		}
+		// Their work in other people's conversations goes whatever became of the DM.
+		if cerr := p.cleanCopies(ctx, &req); err == nil {
+			err = cerr
 		}
 		switch {
 		case err != nil && !giveUpOnSlack:
@@ -346,6 +363,17 @@ func (p *Privacy) runErasure(ctx context.Context, req store.ErasureRequest) erro
 			return fmt.Errorf("erasure: second pass: %w", err)
 		}
 		addErased(req.Erased, res)
+		// A copy posted meanwhile (a trainer's /training huiswerk at that moment) is deleted now; should this fail,
+		// the copies are kept with the request and the stage is repeated.
+		if len(res.Copies) > 0 {
+			req.Copies = res.Copies
+			if err := p.deps.Store.AdvanceErasure(ctx, req, p.deps.Owner, p.deps.Now().Add(p.deps.Lease)); err != nil {
+				return fmt.Errorf("erasure: %w", err)
+			}
+			if err := p.cleanCopies(ctx, &req); err != nil && !giveUpOnSlack {
+				return err
+			}
+		}
 		if err := advance(store.ErasureStageTell); err != nil {
 			return err
 		}
@@ -364,12 +392,13 @@ func (p *Privacy) runErasure(ctx context.Context, req store.ErasureRequest) erro
 	}
 	var rows int64
 	for k, n := range req.Erased {
-		if k != erasedSlackMessages {
+		if k != erasedSlackMessages && k != erasedSlackCopies {
 			rows += n
 		}
 	}
 	p.deps.Log.InfoContext(ctx, "person erased", slog.Int64("rows", rows),
-		slog.Int64("slack_messages", req.Erased[erasedSlackMessages]), slog.Int("attempts", req.Attempts),
+		slog.Int64("slack_messages", req.Erased[erasedSlackMessages]), slog.Int64("slack_copies", req.Erased[erasedSlackCopies]),
+		slog.Int("attempts", req.Attempts),
 		slog.Duration("took", time.Since(started)))
 	if p.deps.Home != nil {
 		if err := p.deps.Home.Refresh(ctx, userID); err != nil {
@@ -379,8 +408,12 @@ func (p *Privacy) runErasure(ctx context.Context, req store.ErasureRequest) erro
 	return nil
 }
 
-// erasedSlackMessages is the key of ErasedCounts for the bot's messages and files deleted in Slack.
-const erasedSlackMessages = "slack_messages"
+// erasedSlackMessages is the key of ErasedCounts for the bot's messages and files deleted in Slack in the person's
+// DM; erasedSlackCopies for the copies of their work deleted (or a board redrawn) in other people's conversations.
+const (
+	erasedSlackMessages = "slack_messages"
+	erasedSlackCopies   = "slack_copies"
+)
 
 // addErased adds what ErasePerson removed to the counts: deleted rows by table, anonymised ones (where the person
 // was replaced by store.ErasedActor) by table with "anonymised_" before it.
@@ -434,6 +467,132 @@ func (p *Privacy) cleanDM(ctx context.Context, req *store.ErasureRequest) error 
 		}
 	}
 	return listedErr(err)
+}
+
+// cleanCopies deletes the copies of the person's work that the bot posted in other people's conversations: their
+// homework in trainers' DMs (the messages, and the file with everyone's), the feedback they gave in the
+// gespreksvoerder's DM. A board in the channel is drawn again without them (cleanBoard). Every step can be repeated:
+// a message or file that is gone counts as deleted, and a board drawn again comes out the same.
+func (p *Privacy) cleanCopies(ctx context.Context, req *store.ErasureRequest) error {
+	type post struct{ channel, ts string }
+	boards := map[post][]store.PostedCopy{}
+	var order []post
+	done := map[string]bool{}
+	for i, c := range req.Copies {
+		if i > 0 && i%erasureRenewEvery == 0 {
+			if err := p.deps.Store.RenewErasure(ctx, req.UserID, p.deps.Owner, p.deps.Now().Add(p.deps.Lease)); err != nil {
+				return fmt.Errorf("erasure: %w", err)
+			}
+		}
+		switch {
+		case c.Kind == store.CopyBoard:
+			k := post{c.Channel, c.PostTS}
+			if _, ok := boards[k]; !ok {
+				order = append(order, k)
+			}
+			boards[k] = append(boards[k], c)
+		case c.FileID != "":
+			if done["f"+c.FileID] {
+				continue
+			}
+			if err := p.deps.Slack.DeleteFile(ctx, c.FileID); err != nil {
+				return fmt.Errorf("erasure: delete copy: %w", err)
+			}
+			done["f"+c.FileID] = true
+			req.Erased[erasedSlackCopies]++
+		default:
+			if done[c.Channel+"/"+c.TS] {
+				continue
+			}
+			deleted, err := p.deps.Slack.DeleteOwn(ctx, c.Channel, c.TS)
+			if err != nil {
+				return fmt.Errorf("erasure: delete copy: %w", err)
+			}
+			done[c.Channel+"/"+c.TS] = true
+			if deleted {
+				req.Erased[erasedSlackCopies]++
+			}
+		}
+	}
+	for _, k := range order {
+		if err := p.cleanBoard(ctx, k.channel, k.ts, boards[k]); err != nil {
+			return err
+		}
+		if !done["b"+k.channel+"/"+k.ts] {
+			done["b"+k.channel+"/"+k.ts] = true
+			req.Erased[erasedSlackCopies]++
+		}
+	}
+	return nil
+}
+
+// cleanBoard draws the evaluation board posted at postTS again without the erased person, in place (chat.update):
+// the board stays where the trainer posted it, among the group's messages about it, and nobody is notified of a new
+// post; and an update repeated after a crash changes nothing, where a repost could post it twice. It shows those
+// who were on it when it was posted and still are (their notes as they are now); with nobody left its messages are
+// deleted. parts are the board's messages as recorded for the erased person (every part names everyone on it).
+func (p *Privacy) cleanBoard(ctx context.Context, channel, postTS string, parts []store.PostedCopy) error {
+	slices.SortFunc(parts, func(a, b store.PostedCopy) int { return a.Part - b.Part })
+	parts = slices.CompactFunc(parts, func(a, b store.PostedCopy) bool { return a.Part == b.Part })
+	var msgs []Message
+	var cohort *content.Cohort
+	var entries []store.BoardEntry
+	if p.deps.Course != nil {
+		c, err := p.deps.Store.CohortByID(ctx, parts[0].CohortID)
+		if err != nil && content.ErrorCode(err) != content.ENOTFOUND {
+			return fmt.Errorf("erasure: board: %w", err)
+		}
+		if c != nil {
+			cohort = c
+			people, err := p.deps.Store.BoardPeople(ctx, channel, postTS)
+			if err != nil {
+				return fmt.Errorf("erasure: board: %w", err)
+			}
+			all, err := p.deps.Store.EvaluationBoard(ctx, c.ID)
+			if err != nil {
+				return fmt.Errorf("erasure: board: %w", err)
+			}
+			for _, en := range all {
+				if slices.Contains(people, en.UserID) {
+					entries = append(entries, en)
+				}
+			}
+			if len(entries) > 0 {
+				msgs = BoardMessages(p.deps.Course, c, entries)
+			}
+		}
+	}
+	for i, part := range parts {
+		if i < len(msgs) {
+			if err := p.deps.Slack.Edit(ctx, part.Channel, part.TS, msgs[i].Text, msgs[i].Blocks); err != nil {
+				return fmt.Errorf("erasure: redraw board: %w", err)
+			}
+			continue
+		}
+		if _, err := p.deps.Slack.DeleteOwn(ctx, part.Channel, part.TS); err != nil {
+			return fmt.Errorf("erasure: delete board: %w", err)
+		}
+		if err := p.deps.Store.ForgetBoardPart(ctx, part.Channel, part.TS); err != nil {
+			return fmt.Errorf("erasure: %w", err)
+		}
+	}
+	// The others' notes grew since the board was posted and no longer fit its messages: the rest is posted after
+	// it, rather than cut.
+	for i := len(parts); i < len(msgs); i++ {
+		ch, ts, err := p.deps.Slack.Post(ctx, channel, msgs[i].Text, msgs[i].Blocks)
+		if err != nil {
+			return fmt.Errorf("erasure: redraw board: %w", err)
+		}
+		var copies []store.PostedCopy
+		for _, en := range entries {
+			copies = append(copies, store.PostedCopy{CohortID: cohort.ID, AboutUser: en.UserID, Kind: store.CopyBoard,
+				Channel: ch, TS: ts, PostTS: postTS, Part: i})
+		}
+		if err := p.deps.Store.RecordPostedCopies(ctx, copies); err != nil {
+			return fmt.Errorf("erasure: %w", err)
+		}
+	}
+	return nil
 }
 
 // listedErr turns a history that could not be read into the stage's error once the recorded messages are gone:
@@ -498,6 +657,7 @@ func ErasedMessage(phrases content.Phrases, erased store.ErasedCounts) Message {
 	if n := erased[erasedSlackMessages]; n > 0 {
 		parts = append(parts, "• "+content.Fill(phrases.PrivacyErasedMessages, content.Vars{"aantal": n}))
 	}
+	add(erased[erasedSlackCopies], phrases.PrivacyErasedCopies)
 	body := phrases.PrivacyErasedNothing
 	if len(parts) > 0 {
 		body = phrases.PrivacyErasedList + "\n" + strings.Join(parts, "\n")

@@ -32,6 +32,9 @@ type ErasureRequest struct {
 	Erased      ErasedCounts   `db:"erased"`
 	ResponseURL string         `db:"response_url"`
 	Attempts    int            `db:"attempts"`
+	// Copies are the person's work the bot posted in other people's conversations, read before their rows went:
+	// the Slack stage deletes them (or redraws the board without them).
+	Copies PostedCopies `db:"copies"`
 }
 
 // ErasedCounts are how many things of each kind an erasure removed: rows by table ("meter_measurements"), and
@@ -86,7 +89,7 @@ func (db *DB) RequestErasure(ctx context.Context, userID, responseURL, owner str
 		INSERT INTO erasure_requests (user_id, requested_at, response_url, attempts, lease_owner, lease_until)
 		VALUES ($1, $2, $3, 1, $4, $5)
 		ON CONFLICT (user_id) DO NOTHING
-		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts`,
+		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts, copies`,
 		userID, db.Now(), responseURL, owner, leaseUntil); err != nil {
 		return ErasureRequest{}, fmt.Errorf("request erasure: %w", FormatError(err))
 	}
@@ -118,7 +121,7 @@ func (db *DB) ClaimErasures(ctx context.Context, owner string, now, leaseUntil t
 			ORDER BY requested_at
 			LIMIT $4
 			FOR UPDATE SKIP LOCKED)
-		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts`,
+		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts, copies`,
 		owner, now, leaseUntil, limit); err != nil {
 		return nil, fmt.Errorf("claim erasures: %w", FormatError(err))
 	}
@@ -137,9 +140,10 @@ func (db *DB) AdvanceErasure(ctx context.Context, r ErasureRequest, owner string
 		r.MessageTS = pq.StringArray{}
 	}
 	res, err := db.ExecContext(ctx, `
-		UPDATE erasure_requests SET stage = $3, dm_channel = $4, message_ts = $5, erased = $6, lease_until = $7
+		UPDATE erasure_requests SET stage = $3, dm_channel = $4, message_ts = $5, erased = $6, lease_until = $7,
+			copies = $8
 		WHERE user_id = $1 AND lease_owner = $2`,
-		r.UserID, owner, r.Stage, r.DMChannel, r.MessageTS, r.Erased, leaseUntil)
+		r.UserID, owner, r.Stage, r.DMChannel, r.MessageTS, r.Erased, leaseUntil, r.Copies)
 	return leaseResult("advance erasure", res, err)
 }
 

@@ -239,6 +239,9 @@ type ErasureResult struct {
 	// Messages are the ts of the bot's messages in the given conversations that deliveries and role cards
 	// recorded, read before those rows went: the erasure deletes them in Slack too.
 	Messages []string
+	// Copies are the person's work the bot posted in other people's conversations (posted_copies), read before
+	// those rows went: the erasure deletes them in Slack too.
+	Copies PostedCopies
 }
 
 // Total is the number of rows deleted or anonymised.
@@ -327,6 +330,12 @@ func (db *DB) ErasePerson(ctx context.Context, userID string, conversations []st
 		ORDER BY 1`, userID, pq.Array(conversations)); err != nil {
 		return ErasureResult{}, fmt.Errorf("erase person: recorded messages: %w", FormatError(err))
 	}
+	if err := db.SelectContext(ctx, &res.Copies, `
+		SELECT cohort_id, about_user, kind, channel_id, ts, file_id, post_ts, part FROM posted_copies
+		WHERE about_user = $1 AND NOT (channel_id = ANY($2))
+		ORDER BY id`, userID, pq.Array(conversations)); err != nil {
+		return ErasureResult{}, fmt.Errorf("erase person: posted copies: %w", FormatError(err))
+	}
 	pattern := namePattern(userID)
 	steps := []struct {
 		table      string
@@ -345,6 +354,10 @@ func (db *DB) ErasePerson(ctx context.Context, userID string, conversations []st
 		{"feedback", false, `DELETE FROM feedback WHERE giver = $1 OR receiver = $1`, []any{userID}},
 		{"evaluations", false, `DELETE FROM evaluations WHERE user_id = $1`, []any{userID}},
 		{"followup_answers", false, `DELETE FROM followup_answers WHERE user_id = $1`, []any{userID}},
+		// Copies of their work in others' conversations (read above), and the record of what the bot posted in
+		// their own DM, which is cleaned up whole.
+		{"posted_copies", false, `
+			DELETE FROM posted_copies WHERE about_user = $1 OR channel_id = ANY($2)`, []any{userID, pq.Array(conversations)}},
 		{"case_cards", false, `DELETE FROM case_cards WHERE user_id = $1`, []any{userID}},
 		{"case_cards", true, `UPDATE case_cards SET sent_by = $2 WHERE sent_by = $1`, []any{userID, ErasedActor}},
 		{"case_reveals", true, `UPDATE case_reveals SET revealed_by = $2 WHERE revealed_by = $1`, []any{userID, ErasedActor}},

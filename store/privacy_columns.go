@@ -218,6 +218,18 @@ var privacyColumns = []PrivacyColumn{
 	{"feedback", "shared_at", ColumnPersonal, "goes with the row"},
 	{"feedback", "created_at", ColumnPersonal, "goes with the row"},
 	{"feedback", "updated_at", ColumnPersonal, "goes with the row"},
+	// Where the bot posted copies of someone's work in other people's conversations (0019): erasure reads the
+	// person's rows, deletes them, and deletes the copies in Slack.
+	{"posted_copies", "id", ColumnPersonal, "goes with the row"},
+	{"posted_copies", "cohort_id", ColumnPersonal, "goes with the row"},
+	{"posted_copies", "about_user", ColumnPersonID, "deleted; the copies in Slack are deleted (the board redrawn without them)"},
+	{"posted_copies", "kind", ColumnPersonal, "goes with the row"},
+	{"posted_copies", "channel_id", ColumnPersonal, "goes with the row; rows in the erased person's own DM go too"},
+	{"posted_copies", "ts", ColumnPersonal, "goes with the row"},
+	{"posted_copies", "file_id", ColumnPersonal, "goes with the row"},
+	{"posted_copies", "post_ts", ColumnPersonal, "goes with the row"},
+	{"posted_copies", "part", ColumnPersonal, "goes with the row"},
+	{"posted_copies", "created_at", ColumnPersonal, "goes with the row"},
 	{"evaluations", "cohort_id", ColumnPersonal, "goes with the row"},
 	{"evaluations", "user_id", ColumnPersonID, "deleted"},
 	{"evaluations", "notes", ColumnPersonal, "their notes: goes with the row"},
@@ -277,6 +289,7 @@ var privacyColumns = []PrivacyColumn{
 	{"erasure_requests", "erased", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "response_url", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "attempts", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "copies", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "lease_owner", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "lease_until", ColumnPersonal, "goes with the row"},
 }

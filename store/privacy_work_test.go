@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,6 +44,20 @@ func privacyWorkFixture(t *testing.T, db *store.DB, id int64) {
 	}
 	if _, _, err := db.GiveFeedback(ctx, store.Feedback{CohortID: id, Module: 2, Giver: privBram, Receiver: "U0CEES",
 		Points: store.FeedbackPoints{"open": {Score: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Copies the bot posted: Anna's and Bram's work in the trainer's DM and the file with both, Anna's feedback in
+	// Bram's DM, the board with both of them in the channel, and Bram's feedback in Anna's own DM.
+	if err := db.RecordPostedCopies(ctx, []store.PostedCopy{
+		{CohortID: id, AboutUser: privAnna, Kind: store.CopyWork, Channel: "D0TRAINER", TS: "9.1"},
+		{CohortID: id, AboutUser: privBram, Kind: store.CopyWork, Channel: "D0TRAINER", TS: "9.2"},
+		{CohortID: id, AboutUser: privAnna, Kind: store.CopyWork, Channel: "D0TRAINER", FileID: "F0WORK"},
+		{CohortID: id, AboutUser: privBram, Kind: store.CopyWork, Channel: "D0TRAINER", FileID: "F0WORK"},
+		{CohortID: id, AboutUser: privAnna, Kind: store.CopyFeedback, Channel: "D0BRAM", TS: "9.3"},
+		{CohortID: id, AboutUser: privAnna, Kind: store.CopyBoard, Channel: "C0DISPATCH", TS: "9.4", PostTS: "9.4"},
+		{CohortID: id, AboutUser: privBram, Kind: store.CopyBoard, Channel: "C0DISPATCH", TS: "9.4", PostTS: "9.4"},
+		{CohortID: id, AboutUser: privBram, Kind: store.CopyFeedback, Channel: "D0ANNA", TS: "9.5"},
+	}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -87,7 +102,19 @@ func TestPrivacyWork(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for table, want := range map[string]int64{"written_work": 1, "feedback": 2, "evaluations": 1, "followup_answers": 1} {
+		// Her copies in others' conversations are handed to the erasure to delete in Slack; the record of the one
+		// in her own DM goes with it (the DM is cleaned whole); Bram's stay recorded.
+		var got []string
+		for _, c := range res.Copies {
+			got = append(got, c.Kind+" "+c.Channel+" "+c.TS+c.FileID)
+		}
+		if want := []string{"work D0TRAINER 9.1", "work D0TRAINER F0WORK", "feedback D0BRAM 9.3", "board C0DISPATCH 9.4"}; !slices.Equal(got, want) {
+			t.Errorf("copies to delete %q, want %q", got, want)
+		}
+		if people, err := db.BoardPeople(ctx, "C0DISPATCH", "9.4"); err != nil || !slices.Equal(people, []string{privBram}) {
+			t.Errorf("on the board after Anna's erasure: %v %v, want Bram", people, err)
+		}
+		for table, want := range map[string]int64{"written_work": 1, "feedback": 2, "evaluations": 1, "followup_answers": 1, "posted_copies": 5} {
 			if res.Deleted[table] != want {
 				t.Errorf("erased %d rows of %s, want %d", res.Deleted[table], table, want)
 			}

@@ -113,6 +113,8 @@ var retentionSteps = []retentionStep{
 	{table: "written_work", sql: `DELETE FROM written_work WHERE cohort_id = $1`},
 	{table: "feedback", sql: `DELETE FROM feedback WHERE cohort_id = $1`},
 	{table: "evaluations", sql: `DELETE FROM evaluations WHERE cohort_id = $1`},
+	// Where the bot posted copies of that work (0019): the record of who is in which message goes with the rest.
+	{table: "posted_copies", sql: `DELETE FROM posted_copies WHERE cohort_id = $1`},
 	{table: "followup_snapshot_members", count: true, sql: `
 		SELECT count(*) FROM followup_snapshot_members
 		WHERE snapshot_id IN (SELECT id FROM followup_snapshots WHERE cohort_id = $1)`},

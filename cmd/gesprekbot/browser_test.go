@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
@@ -345,25 +346,32 @@ func (s *sandboxRun) post(path string, body any) ([]byte, error) {
 // dueOf returns when the first planned delivery of kind is due, from the sandbox's clock panel.
 func dueOf(t *testing.T, sb *sandboxRun, kind string) time.Time {
 	t.Helper()
+	return dueOfModule(t, sb, kind, 0)
+}
+
+// dueOfModule returns when the first planned delivery of kind for module n (0: any module) is due.
+func dueOfModule(t *testing.T, sb *sandboxRun, kind string, n int) time.Time {
+	t.Helper()
 	body, err := sb.get("/sandbox/api/clock?n=200")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var c struct {
 		Upcoming []struct {
-			Kind  string    `json:"kind"`
-			DueAt time.Time `json:"due_at"`
+			Kind   string    `json:"kind"`
+			Module int       `json:"module"`
+			DueAt  time.Time `json:"due_at"`
 		} `json:"upcoming"`
 	}
 	if err := json.Unmarshal(body, &c); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range c.Upcoming {
-		if u.Kind == kind {
+		if u.Kind == kind && (n == 0 || u.Module == n) {
 			return u.DueAt
 		}
 	}
-	t.Fatalf("no %s planned: %s", kind, body)
+	t.Fatalf("no %s (module %d) planned: %s", kind, n, body)
 	return time.Time{}
 }
 
@@ -399,7 +407,9 @@ var (
 // TestBrowser runs the real bot with no settings but a database, as `go run ./cmd/gesprekbot` does, and walks the
 // sandbox page in headless chromium through the product's own flows, with the mouse and the keyboard: the welcome
 // and the whole voormeting, a reading marked read, the trainer's plan and case reveal, a participant reading the
-// case back, the development plan modal with its validation, and the App Home showing where she stands.
+// case back, the development plan modal with its validation, the App Home showing where she stands, a report
+// written, kept as a draft and handed in, two observers' feedback read by the gespreksvoerder, the closing
+// evaluation and the follow-up.
 func TestBrowser(t *testing.T) {
 	b := startBrowser(t)
 	sb := startSandbox(t)
@@ -690,8 +700,11 @@ func TestBrowser(t *testing.T) {
 	}
 	asSanne := func() {
 		b.t.Helper()
-		open("Sanne's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoSanne.Name)+`))`,
-			`document.getElementById("acting").value === `+js(demoSanne.ID))
+		// The list of others leaves out the one acting: when Sanne acts already there is nothing to click.
+		if b.text(`document.getElementById("acting").value`) != demoSanne.ID {
+			open("Sanne's view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(demoSanne.Name)+`))`,
+				`document.getElementById("acting").value === `+js(demoSanne.ID))
+		}
 		open("Sanne's messages", `document.getElementById("nav-dm")`, shown(demoSanne.IMID, demoSanne.ID))
 	}
 	asMariekeInChannel := func() {
@@ -707,6 +720,90 @@ func TestBrowser(t *testing.T) {
 	ephemeralWith := func(text string) string {
 		return `[...document.querySelectorAll("#messages .msg.ephemeral")].some(m => m.innerText.includes(` + js(text) + `))`
 	}
+
+	// After module 2: Sanne writes her report from the homework message, closes the window and finds her draft when
+	// she opens it again, and hands it in; Marieke reads who handed in.
+	step("Huiswerk", func(t *testing.T) {
+		asSanne()
+		due := dueOfModule(t, sb, content.KindHomework, 2)
+		if _, err := sb.post("/sandbox/api/clock", map[string]any{"to": due.Add(-time.Minute).Format(time.RFC3339)}); err != nil {
+			t.Fatal(err)
+		}
+		caughtUp()
+		write := `[...document.querySelectorAll("#messages .msg")].filter(m => m.innerText.includes("Huiswerk na module 2")).flatMap(m =>
+			[...m.querySelectorAll('button[data-action-id="report_open"]')]).pop()`
+		nextUntil("the homework of module 2 with its Huiswerk schrijven button", write)
+		shot("6-huiswerk")
+		report := modalOpen + ` && document.getElementById("modal-title").textContent === "Huiswerk module 2"`
+		b.click("Huiswerk schrijven", write)
+		b.waitFor("the report's window with the format's sections", report+` && `+modalField("report/doel/0")+` && `+modalField("report/levensgebieden/0"))
+		b.typeText("Doel van het Gesprek", modalField("report/doel/0"), "Samen met Johanna uitzoeken wat zij nodig heeft.")
+		b.typeText("Wat weet je over de situatie?", modalField("report/situatie/0"), "Johanna woont alleen en heeft schulden.")
+		shot("6-huiswerk-venster")
+		b.click("Sluiten", `document.getElementById("modal-close")`)
+		b.waitFor("the window to close", `document.getElementById("modal-backdrop").hidden`)
+
+		// Her draft is kept: /huiswerk opens it again with what she wrote.
+		command("/huiswerk")
+		b.waitFor("the report's window, with her draft", report+` && `+modalField("report/doel/0")+`.value === "Samen met Johanna uitzoeken wat zij nodig heeft." && `+
+			modalField("report/situatie/0")+`.value === "Johanna woont alleen en heeft schulden."`)
+		b.typeText("De vraag achter de vraag", modalField("report/vraag/0"), "Rust in haar hoofd en grip op haar geld.")
+		b.click("Inleveren", `document.getElementById("modal-submit")`)
+		b.waitFor("the window to close", `document.getElementById("modal-backdrop").hidden`)
+		b.waitFor("her work handed in, in the DM", lastMsg+`.innerText.includes("is ingeleverd")`)
+		shot("6-huiswerk-ingeleverd")
+
+		asMariekeInChannel()
+		command("/training huiswerk 2")
+		b.waitFor("Marieke sees that Sanne handed in", `[...document.querySelectorAll("#messages .msg.ephemeral")].some(m =>
+			m.innerText.includes("Ingeleverd: 1 van") && m.innerText.includes("Ingeleverd: @Sanne Jansen"))`)
+		shot("6-huiswerk-trainer")
+		// The work itself goes to her DM: each section as Sanne wrote it, and all of it in a file.
+		for deadline := time.Now().Add(browserWait); ; time.Sleep(100 * time.Millisecond) {
+			body, err := sb.get("/sandbox/api/messages?conversation=" + demoTrainer.IMID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(body, []byte("Rust in haar hoofd en grip op haar geld.")) && bytes.Contains(body, []byte("Johanna woont alleen en heeft schulden.")) &&
+				bytes.Contains(body, []byte(".txt")) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("Marieke's DM holds no message and file with Sanne's report:\n%s", body)
+			}
+		}
+	})
+
+	// The role play of module 2: two observers fill in the Feedbackformulier about Sanne; she reads it, per point,
+	// with who gave it.
+	step("Feedback", func(t *testing.T) {
+		for i, o := range []struct {
+			user    sandbox.DemoUser
+			comment string
+		}{{sandbox.DemoUsers[2], "Je noemde het doel meteen aan het begin."}, {sandbox.DemoUsers[3], "Helder over je eigen rol als gespreksvoerder."}} {
+			open(o.user.Name+"'s view", `[...document.querySelectorAll("#others button")].find(b => b.textContent.startsWith(`+js(o.user.Name)+`))`,
+				`document.getElementById("acting").value === `+js(o.user.ID))
+			open("the channel as "+o.user.Name, `document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]')`,
+				shown(sandbox.DemoChannelID, o.user.ID))
+			command("/feedback <@" + demoSanne.ID + ">")
+			b.waitFor("the Feedbackformulier about Sanne", modalOpen+` && document.getElementById("modal-title").textContent === "Feedback module 2" &&
+				document.getElementById("modal-body").innerText.includes("Feedback voor @Sanne Jansen")`)
+			b.click("Duidelijk gezien", `document.querySelector('#modal-body .bk-input[data-block-id="fb/doel/score"] input[value="3"]')`)
+			b.typeText("the comment", modalField("fb/doel/comment"), o.comment)
+			shot(fmt.Sprintf("6-feedback-%d", i+1))
+			b.click("Versturen", `document.getElementById("modal-submit")`)
+			b.waitFor("the window to close", `document.getElementById("modal-backdrop").hidden`)
+		}
+
+		asSanne()
+		read := `[...document.querySelectorAll('#messages .msg button[data-action-id="feedback_read"]')].pop()`
+		b.waitFor("the news that Joost gave feedback", msgs+`.some(m => m.innerText.includes("@Joost Bakker heeft je feedback gegeven"))`)
+		b.click("Lees je feedback", read)
+		b.waitFor("both observers' feedback, with their names", msgs+`.some(m => { const s = m.innerText;
+			return s.includes("Feedback op jou als gespreksvoerder") && s.includes("@Youssef El Amrani") && s.includes("Je noemde het doel meteen aan het begin.") &&
+				s.includes("@Joost Bakker") && s.includes("Helder over je eigen rol als gespreksvoerder.") && s.includes("Duidelijk gezien"); })`)
+		shot("6-feedback-gelezen")
+	})
 
 	// Module 4: Sanne fills in the closing evaluation and puts her notes on the board; Marieke posts the board.
 	step("Evaluatie", func(t *testing.T) {

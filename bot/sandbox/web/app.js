@@ -520,6 +520,8 @@ async function submitModal(ev) {
   const values = {};
   for (const el of $("modal-body").querySelectorAll(".bk-input")) {
     const v = inputValue(el);
+    // A choice left open is sent as Slack sends it: no selected option (null), not an option "".
+    if (v === "" && (el.dataset.type === "radio_buttons" || el.dataset.type === "static_select")) continue;
     (values[el.dataset.blockId] = values[el.dataset.blockId] || {})[el.dataset.actionId] = v;
   }
   $("modal-submit").disabled = true;

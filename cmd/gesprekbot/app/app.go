@@ -317,7 +317,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	handlers.RegisterHelp(reg, gate, log)
 	a.Home = handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: course, Store: db, Gate: gate, Refresh: a.Home.Refresh})
-	a.Privacy = handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Store: db, Slack: poster, Home: a.Home, Log: log, Now: now})
+	a.Privacy = handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Course: course, Store: db, Slack: poster, Home: a.Home, Log: log, Now: now})
 	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: db, Log: log})
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{
 		Store: db, Users: sender, BotUserID: a.BotUserID, Now: now, Log: log, Gate: gate,
