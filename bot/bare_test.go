@@ -41,13 +41,12 @@ type bareOptions struct {
 // (their event types are the product's, so they cannot join the product's registry). Anything that stands for
 // "the bot" uses bottest.World, the real wiring. Register the handlers on Registry, then Connect.
 type bare struct {
-	Fake     *slackfake.Server
-	API      *slack.Client // the slack-go client on the fake, with the bot and app tokens
-	Poster   *bot.Poster
-	Registry *handlers.Registry
-	Inbound  *bot.Inbound
-	DB       *store.DB
-	Log      *slog.Logger
+	bottest.Driver               // Fake, Inbound, and the user's side: Command, Click, Submit, ...
+	API            *slack.Client // the slack-go client on the fake, with the bot and app tokens
+	Poster         *bot.Poster
+	Registry       *handlers.Registry
+	DB             *store.DB
+	Log            *slog.Logger
 
 	http    bool
 	secret  string
@@ -75,7 +74,7 @@ func newBare(t testing.TB, db *store.DB, opts bareOptions) *bare {
 	if opts.HTTP && opts.Fake.SigningSecret == "" {
 		opts.Fake.SigningSecret = defaultSigningSecret
 	}
-	w := &bare{Fake: slackfake.New(opts.Fake), DB: db, Log: opts.Log, http: opts.HTTP, secret: opts.Fake.SigningSecret}
+	w := &bare{Driver: bottest.Driver{Fake: slackfake.New(opts.Fake)}, DB: db, Log: opts.Log, http: opts.HTTP, secret: opts.Fake.SigningSecret}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	t.Cleanup(w.close)
 	w.Fake.StrictT(t)
@@ -150,88 +149,4 @@ func (w *bare) close() {
 		w.srv.Close()
 	}
 	w.Fake.Close()
-}
-
-// Wait waits until the work the dispatcher started after its acks (follow-up replies, Later work) has finished.
-func (w *bare) Wait(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bottest.Timeout)
-	defer cancel()
-	if err := w.Inbound.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// answered fails t when the fake could not deliver, the bot did not ack, or the ack held invalid Block Kit; then
-// it waits for the work after the ack.
-func (w *bare) answered(t testing.TB, what string, resp slackfake.Response, err error) slackfake.Response {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	if !resp.Acked {
-		t.Fatalf("%s: not acknowledged (status %d)", what, resp.Status)
-	}
-	if len(resp.Invalid) > 0 {
-		t.Fatalf("%s: invalid blocks %v", what, resp.Invalid)
-	}
-	w.Wait(t)
-	return resp
-}
-
-// Command types the slash command cmd with text as user in channel, and returns the ack once the work after it
-// is done.
-func (w *bare) Command(t testing.TB, user, channel, cmd, text string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bottest.Timeout)
-	defer cancel()
-	resp, err := w.Fake.Command(ctx, user, channel, cmd, text)
-	return w.answered(t, cmd+" "+text, resp, err)
-}
-
-// Click presses the button actionID (with value, when the message has several) as user on the message at ts in
-// channel, and returns the ack once the work after it is done.
-func (w *bare) Click(t testing.TB, user, channel, ts, actionID, value string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bottest.Timeout)
-	defer cancel()
-	resp, err := w.Fake.Click(ctx, user, channel, ts, actionID, value)
-	return w.answered(t, "click "+actionID, resp, err)
-}
-
-// ClickHome presses the button actionID (with value) on user's App Home, and returns the ack once the work after
-// it is done.
-func (w *bare) ClickHome(t testing.TB, user, actionID, value string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bottest.Timeout)
-	defer cancel()
-	resp, err := w.Fake.ClickHome(ctx, user, actionID, value)
-	return w.answered(t, "click "+actionID+" on the Home", resp, err)
-}
-
-// Submit submits user's modal viewID (the top one when empty) with values (block ID -> action ID -> value), and
-// returns the answer once the work after it is done.
-func (w *bare) Submit(t testing.TB, user, viewID string, values map[string]map[string]string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bottest.Timeout)
-	defer cancel()
-	resp, err := w.Fake.SubmitView(ctx, user, viewID, values)
-	return w.answered(t, "submit view", resp, err)
-}
-
-// OpenHome opens user's App Home tab and returns the view the bot published, once the work after the event is
-// done.
-func (w *bare) OpenHome(t testing.TB, user string) slackfake.View {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bottest.Timeout)
-	defer cancel()
-	if _, err := w.Fake.OpenHome(ctx, user); err != nil {
-		t.Fatalf("open home: %v", err)
-	}
-	w.Wait(t)
-	v, ok := w.Fake.Home(user)
-	if !ok {
-		t.Fatalf("no App Home published for %s", user)
-	}
-	return v
 }

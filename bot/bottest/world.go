@@ -59,14 +59,14 @@ type Options struct {
 // dispatcher — on a fresh database and a fresh Slack fake, connected. The dispatcher does not tick on its own:
 // the test calls Tick (app.Overrides.ManualTicks), so that what is sent is what it made due.
 type World struct {
-	App      *app.App
-	Fake     *slackfake.Server
+	App *app.App
+	// Driver is the people in Slack: w.Fake, w.Inbound, and w.Command, w.Click, w.Submit, ...
+	Driver
 	Clock    *Clock             // the bot's clock: the store's, the handlers', the dispatcher's
 	DB       *store.DB          // the bot's database handle, reading Clock
 	API      *slack.Client      // the slack-go client on the fake, with the bot and app tokens
 	Poster   *bot.Poster        // the bot's one path to Slack
 	Registry *handlers.Registry // every registered handler
-	Inbound  *bot.Inbound
 	Course   *content.Course
 	Log      *slog.Logger
 }
@@ -167,88 +167,4 @@ func (w *World) AddUser(u slackfake.User) string { return w.Fake.AddUser(u) }
 // AddChannel adds a channel with members (and the bot) to the fake workspace and returns its ID.
 func (w *World) AddChannel(name string, members ...string) string {
 	return w.Fake.AddChannel(slackfake.Channel{Name: name, Members: append([]string{w.Fake.BotUserID()}, members...)})
-}
-
-// Wait waits until the work the bot started after its acks (follow-up replies, Later work) has finished.
-func (w *World) Wait(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	if err := w.Inbound.Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// answered fails t when the fake could not deliver, the bot did not ack, or the ack held invalid Block Kit; then
-// it waits for the work after the ack.
-func (w *World) answered(t testing.TB, what string, resp slackfake.Response, err error) slackfake.Response {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	if !resp.Acked {
-		t.Fatalf("%s: not acknowledged (status %d)", what, resp.Status)
-	}
-	if len(resp.Invalid) > 0 {
-		t.Fatalf("%s: invalid blocks %v", what, resp.Invalid)
-	}
-	w.Wait(t)
-	return resp
-}
-
-// Command types the slash command cmd with text as user in channel, and returns the ack once the work after it
-// is done.
-func (w *World) Command(t testing.TB, user, channel, cmd, text string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	resp, err := w.Fake.Command(ctx, user, channel, cmd, text)
-	return w.answered(t, cmd+" "+text, resp, err)
-}
-
-// Click presses the button actionID (with value, when the message has several) as user on the message at ts in
-// channel, and returns the ack once the work after it is done.
-func (w *World) Click(t testing.TB, user, channel, ts, actionID, value string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	resp, err := w.Fake.Click(ctx, user, channel, ts, actionID, value)
-	return w.answered(t, "click "+actionID, resp, err)
-}
-
-// ClickHome presses the button actionID (with value) on user's App Home, and returns the ack once the work after
-// it is done.
-func (w *World) ClickHome(t testing.TB, user, actionID, value string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	resp, err := w.Fake.ClickHome(ctx, user, actionID, value)
-	return w.answered(t, "click "+actionID+" on the Home", resp, err)
-}
-
-// Submit submits user's modal viewID (the top one when empty) with values (block ID -> action ID -> value), and
-// returns the answer once the work after it is done.
-func (w *World) Submit(t testing.TB, user, viewID string, values map[string]map[string]string) slackfake.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	resp, err := w.Fake.SubmitView(ctx, user, viewID, values)
-	return w.answered(t, "submit view", resp, err)
-}
-
-// OpenHome opens user's App Home tab and returns the view the bot published, once the work after the event is
-// done.
-func (w *World) OpenHome(t testing.TB, user string) slackfake.View {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	if _, err := w.Fake.OpenHome(ctx, user); err != nil {
-		t.Fatalf("open home: %v", err)
-	}
-	w.Wait(t)
-	v, ok := w.Fake.Home(user)
-	if !ok {
-		t.Fatalf("no App Home published for %s", user)
-	}
-	return v
 }
