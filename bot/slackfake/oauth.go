@@ -268,3 +268,6 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// TeamName is the workspace's name.
+func (s *Server) TeamName() string { return s.opts.Team }
