@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -131,6 +132,16 @@ func TestWorkspaceInstall(t *testing.T) {
 		db.GetContext(ctx, &audit, `SELECT string_agg(action || ' ' || actor || ' ' || detail::text, '; ') FROM audit_log`)
 		if !strings.Contains(audit, "workspace_installed U0ADMIN") || strings.Contains(audit, "xoxb") {
 			t.Errorf("audit log: %s; want the install by U0ADMIN, without the token", audit)
+		}
+	})
+	t.Run("NotInExport", func(t *testing.T) {
+		data, err := db.ExportPersonalData(ctx, "U0ADMIN", "iemand")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(data)
+		if !strings.Contains(string(b), "workspace_installed") || strings.Contains(string(b), "xoxb") {
+			t.Errorf("the installer's export: %s; want the install, without the token", b)
 		}
 	})
 	t.Run("MovedRow", func(t *testing.T) {

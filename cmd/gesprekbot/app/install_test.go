@@ -205,6 +205,16 @@ func TestInstall(t *testing.T) {
 		status, body := b.open(cb)
 		expect(t, status, body, http.StatusBadRequest, content.FillPlain(ph.InstallStateExpired, content.Vars{"minuten": 10}))
 	})
+	t.Run("UserTokensRevoked", func(t *testing.T) {
+		// A user's token revoked (the app holds none) leaves the workspace installed.
+		if _, err := w.Fake.Event(ctx, map[string]any{"type": "tokens_revoked",
+			"tokens": map[string]any{"oauth": []string{"U0SOMEONE"}, "bot": []string{}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.DB.BotToken(ctx, team); err != nil {
+			t.Errorf("after a user token was revoked: %v", err)
+		}
+	})
 	t.Run("UninstallAndReinstall", func(t *testing.T) {
 		if _, err := w.Fake.Uninstall(ctx, team); err != nil {
 			t.Fatal(err)
