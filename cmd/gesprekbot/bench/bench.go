@@ -70,7 +70,9 @@ type bench struct {
 	fake   *slackfake.Server
 	people [][]string // per cohort, its participants' user IDs
 	chans  []string
-	ids    []int64 // cohort IDs
+	ids    []int64     // cohort IDs
+	spaces []workspace // the workspaces, each with its range of the cohorts above
+	users  int         // participants created so far, numbering their user IDs
 }
 
 func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
@@ -123,7 +125,7 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	fmt.Fprintf(logw, "bench: seeding %d participants in %d cohorts\n", o.Participants, o.Cohorts)
+	fmt.Fprintf(logw, "bench: seeding %d participants in %d cohorts in %d workspaces\n", o.Participants, o.Cohorts, o.Workspaces)
 	if err := b.seed(ctx); err != nil {
 		return Result{}, fmt.Errorf("seed: %w", err)
 	}
@@ -133,7 +135,7 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	}
 	defer stop()
 
-	var res Result
+	res := Result{Workspaces: o.Workspaces}
 	if !o.SkipAcks {
 		fmt.Fprintf(logw, "bench: single-row upsert commits at %g a second for %s, for comparison\n", o.Rate, min(o.Duration, 10*time.Second))
 		if err := b.commits(ctx, &res); err != nil {

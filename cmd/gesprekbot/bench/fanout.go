@@ -28,21 +28,26 @@ func fanoutFloor(total int, perChannel []int, o options) float64 {
 	return floor
 }
 
-// fanout makes the planned rows due now, kicks the bot's dispatcher, and waits until every message of the plan is
+// fanout makes the planned rows due now (in every workspace at once), kicks the bot's dispatcher, and waits until every message of the plan is
 // in the fake (or the wait times out). Elapsed is from the kick to the last message's arrival.
 func (b *bench) fanout(ctx context.Context, res *Result) error {
 	want := map[string]string{} // delivery key -> conversation it must land in
-	perChannel := make([]int, 0, len(b.ids))
-	for i, id := range b.ids {
-		key := "c" + strconv.FormatInt(id, 10)
-		want[key+"/preparation/m1"] = b.chans[i]
-		perChannel = append(perChannel, 1)
-		for _, p := range b.people[i] {
-			want[key+"/preparation_checklist/m1/"+p] = p
+	loads := make([]workspaceLoad, 0, len(b.spaces))
+	for _, w := range b.spaces {
+		var l workspaceLoad
+		for i := w.first; i < w.end; i++ {
+			key := "c" + strconv.FormatInt(b.ids[i], 10)
+			want[key+"/preparation/m1"] = b.chans[i]
+			l.perChannel = append(l.perChannel, 1)
+			for _, p := range b.people[i] {
+				want[key+"/preparation_checklist/m1/"+p] = p
+			}
+			l.total += 1 + len(b.people[i])
 		}
+		loads = append(loads, l)
 	}
 	res.FanoutMessages = len(want)
-	res.FanoutFloor = fanoutFloor(len(want), perChannel, b.o)
+	res.FanoutFloor = fanoutFloorWorkspaces(loads, b.o)
 	limitedBefore := b.fake.RateLimited("")
 
 	// Only the plan seeded above: the bot also plans each cohort's retention warning, months away.
