@@ -68,7 +68,8 @@ type bench struct {
 	loc    *time.Location // the cohorts' time zone
 	bot    *exec.Cmd      // the bot's process
 	fake   *slackfake.Server
-	people [][]string // per cohort, its participants' user IDs
+	seen   *deliveries // the fake's messages that carry a delivery key
+	people [][]string  // per cohort, its participants' user IDs
 	chans  []string
 	ids    []int64     // cohort IDs
 	spaces []workspace // the workspaces, each with its range of the cohorts above
@@ -92,7 +93,9 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	}
 	defer cleanup()
 
-	b.fake = slackfake.New(slackfake.Options{})
+	b.seen = newDeliveries()
+	b.fake = slackfake.New(slackfake.Options{OnChange: b.seen.changed})
+	b.seen.fake = b.fake
 	defer b.fake.Close()
 	b.fake.SetChannelRate(o.ChannelRate, o.ChannelBurst)
 	b.fake.SetRateLimit("chat.postMessage", int(math.Round(o.WorkspaceRate*60)), o.WorkspaceBurst)
