@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // EventLog remembers which Slack event ids were handled, so that a retry of a handled event is acknowledged but
@@ -137,6 +138,9 @@ func (f *inflight) idle() <-chan struct{} {
 // Command runs a slash command's handler and returns the ack payload (nil for an empty ack) and what to run
 // after the ack.
 func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
+	// The workspace it came from: the handler, and the work after the ack (whose ctx derives from this one), act
+	// there only.
+	ctx = store.WithTeam(ctx, cmd.TeamID)
 	defer d.observeAck(AckCommand, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
@@ -154,6 +158,11 @@ func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload 
 // what to run after the ack. redelivery says the transport marked this a retry (Socket Mode retry_attempt > 0):
 // if its trigger was seen, it is acked without running the handler again.
 func (d *Inbound) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
+	team := cb.Team.ID
+	if team == "" {
+		team = cb.User.TeamID
+	}
+	ctx = store.WithTeam(ctx, team)
 	defer d.observeAck(interactionKind(cb.Type), time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
@@ -191,6 +200,7 @@ var ErrEventFailed = errors.New("slack event handler failed")
 // chance. A handler registered with handlers.Registry.EventAfterAck runs after the ack instead: its failure is only
 // logged, and its id recorded once it succeeded.
 func (d *Inbound) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
+	ctx = store.WithTeam(ctx, ev.TeamID)
 	defer d.observeAck(AckEvent, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()

@@ -69,6 +69,8 @@ type World struct {
 	Registry *handlers.Registry // every registered handler
 	Course   *content.Course
 	Log      *slog.Logger
+	// Tokens are the bot tokens of the fake's workspaces, as the bot's token source (app.Config.Tokens).
+	Tokens *Tokens
 }
 
 // FastPacing returns o with every rate it leaves unset far above what a test sends, and a short first backoff,
@@ -121,6 +123,8 @@ func New(t testing.TB, opts Options) *World {
 	cfg := app.Config{Mode: app.ModeSocket, DatabaseURL: opts.DatabaseURL, HTTPAddr: "127.0.0.1:0",
 		SlackAPIURL: w.Fake.APIURL(), SlackBotToken: w.Fake.BotToken(), SlackAppToken: w.Fake.AppToken(),
 		Course: opts.Course, TrainingCreators: opts.Creators}
+	w.Tokens = &Tokens{Fake: w.Fake}
+	cfg.Tokens = w.Tokens
 	if opts.HTTP {
 		cfg.Mode, cfg.SlackAppToken, cfg.SlackSigningSecret = app.ModeHTTP, "", opts.Fake.SigningSecret
 	}
@@ -167,4 +171,15 @@ func (w *World) AddUser(u slackfake.User) string { return w.Fake.AddUser(u) }
 // AddChannel adds a channel with members (and the bot) to the fake workspace and returns its ID.
 func (w *World) AddChannel(name string, members ...string) string {
 	return w.Fake.AddChannel(slackfake.Channel{Name: name, Members: append([]string{w.Fake.BotUserID()}, members...)})
+}
+
+// AddTeamChannel adds a channel with members (and that workspace's bot) to one of the fake's workspaces.
+func (w *World) AddTeamChannel(teamID, name string, members ...string) string {
+	bot := ""
+	for _, t := range w.Fake.Teams() {
+		if t.ID == teamID {
+			bot = t.BotUserID
+		}
+	}
+	return w.Fake.AddChannel(slackfake.Channel{Team: teamID, Name: name, Members: append([]string{bot}, members...)})
 }

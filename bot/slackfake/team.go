@@ -109,3 +109,14 @@ func (s *Server) userTeamLocked(userID string) *team {
 	}
 	return s.defaultTeam()
 }
+
+// TeamToken returns the bot token a team was added with; ok is false for a team the fake does not know.
+func (s *Server) TeamToken(teamID string) (token string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.teams[teamID]
+	if !ok {
+		return "", false
+	}
+	return t.BotToken, true
+}

@@ -266,7 +266,11 @@ func (s *Server) writeAPI(w http.ResponseWriter, req *apiRequest, start time.Tim
 
 func (s *Server) writeStatus(w http.ResponseWriter, req *apiRequest, start time.Time, status int, errCode string, body []byte) {
 	// Recorded before the answer leaves, so that a client that has its answer always finds the call in the log.
-	s.record(Call{Method: req.method, Channel: req.channel, Args: req.params, Metadata: req.meta,
+	team := ""
+	if req.team != nil {
+		team = req.team.ID
+	}
+	s.record(Call{Method: req.method, Team: team, Channel: req.channel, Args: req.params, Metadata: req.meta,
 		OK: status == http.StatusOK && errCode == "", Error: errCode, Status: status,
 		Latency: s.opts.WallNow().Sub(start)})
 	w.WriteHeader(status)

@@ -55,6 +55,9 @@ type Config struct {
 	SlackBotToken      string
 	SlackAppToken      string
 	SlackSigningSecret string
+	// Tokens gives the bot token of every other workspace the app is installed in (the store's workspaces, once
+	// installs are wired); nil: the one workspace of SlackBotToken.
+	Tokens bot.TokenSource
 
 	// HTTPAddr is where /healthz, /readyz, HTTP mode's /slack/… and the sandbox page are served ("127.0.0.1:0"
 	// takes a free port; Addr says which).
@@ -270,6 +273,7 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 			return nil, err
 		}
 	}
+	po.Tokens, po.DefaultTeam, po.APIURL = cfg.Tokens, auth.TeamID, apiURL
 	a.Poster = bot.NewPoster(a.API, po)
 	a.wire(cfg, ov)
 
