@@ -43,6 +43,8 @@ type InboundOptions struct {
 	LaterTimeout time.Duration
 	// Observer, when set, is told how long each request took to be ready for its ack (metrics).
 	Observer AckObserver
+	// DefaultTeam is the workspace of a request whose payload names none: the deployment's own (auth.test's).
+	DefaultTeam string
 }
 
 // Inbound is what Socket Mode and HTTP mode share, the bot's side of every request Slack sends: it runs a request's handler
@@ -74,6 +76,15 @@ func NewInbound(opts InboundOptions) *Inbound {
 	d := &Inbound{opts: opts, triggers: map[string]time.Time{}}
 	d.stopped, d.stop = context.WithCancel(context.Background())
 	return d
+}
+
+// withTeam puts the request's workspace in ctx (store.WithTeam): the team its payload names, else the default one.
+// Every handler then finds only that workspace's cohorts, and every call to Slack goes out with its token.
+func (d *Inbound) withTeam(ctx context.Context, team string) context.Context {
+	if team == "" {
+		team = d.opts.DefaultTeam
+	}
+	return store.WithTeam(ctx, team)
 }
 
 // Close cancels the work after acks that is still running, for a shutdown that cannot wait for it (Wait gave up):
@@ -140,7 +151,7 @@ func (f *inflight) idle() <-chan struct{} {
 func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
 	// The workspace it came from: the handler, and the work after the ack (whose ctx derives from this one), act
 	// there only.
-	ctx = store.WithTeam(ctx, cmd.TeamID)
+	ctx = d.withTeam(ctx, cmd.TeamID)
 	defer d.observeAck(AckCommand, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
@@ -162,7 +173,7 @@ func (d *Inbound) Interaction(ctx context.Context, cb slack.InteractionCallback,
 	if team == "" {
 		team = cb.User.TeamID
 	}
-	ctx = store.WithTeam(ctx, team)
+	ctx = d.withTeam(ctx, team)
 	defer d.observeAck(interactionKind(cb.Type), time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
@@ -200,7 +211,7 @@ var ErrEventFailed = errors.New("slack event handler failed")
 // chance. A handler registered with handlers.Registry.EventAfterAck runs after the ack instead: its failure is only
 // logged, and its id recorded once it succeeded.
 func (d *Inbound) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
-	ctx = store.WithTeam(ctx, ev.TeamID)
+	ctx = d.withTeam(ctx, ev.TeamID)
 	defer d.observeAck(AckEvent, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()

@@ -42,6 +42,10 @@ type DB struct {
 	// answer is the prepared call of meter_answer (meter.go), made on first use.
 	answer preparedStmt
 
+	// DefaultTeam is the deployment's own Slack workspace (the team SLACK_BOT_TOKEN names): a cohort saved
+	// without a team, by a request without one, belongs to it.
+	DefaultTeam string
+
 	// url is where the database was opened, for the session an owner holds open of its own (owner.go).
 	url string
 }
@@ -68,7 +72,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // WithNow returns a handle on db's connections that reads the time from now: the sandbox's moved clock, a test's.
 // The wiring makes it before anything uses the database, so that no part ever reads another clock.
 func (db *DB) WithNow(now func() time.Time) *DB {
-	return &DB{DB: db.DB, Now: now, EraseWait: db.EraseWait, url: db.url}
+	return &DB{DB: db.DB, Now: now, EraseWait: db.EraseWait, DefaultTeam: db.DefaultTeam, url: db.url}
 }
 
 // migration is one embedded numbered .sql file.

@@ -273,6 +273,14 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 			return nil, err
 		}
 	}
+	// The workspace of SLACK_BOT_TOKEN is the deployment's default one: cohorts saved before they had a workspace,
+	// and those saved without one (a cohort file naming no team), are its.
+	a.DB.DefaultTeam = auth.TeamID
+	if n, err := a.DB.AdoptCohorts(ctx, auth.TeamID); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Info("cohorts without a workspace given the default one", slog.String("team", auth.TeamID), slog.Int64("cohorts", n))
+	}
 	po.Tokens, po.DefaultTeam, po.APIURL = cfg.Tokens, auth.TeamID, apiURL
 	a.Poster = bot.NewPoster(a.API, po)
 	a.wire(cfg, ov)
@@ -317,7 +325,8 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	sender := bot.NewSender(poster)
 	reg := handlers.NewRegistry(course.Phrases, log)
 	// One gate decides every trainer action and who takes part in a cohort (README, "Who may do what").
-	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: poster, Creators: cfg.TrainingCreators, Log: log, Now: now})
+	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: poster, Creators: cfg.TrainingCreators,
+		DefaultTeam: a.TeamID, Log: log, Now: now})
 	handlers.RegisterHelp(reg, gate, log)
 	a.Home = handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: course, Store: db, Gate: gate, Refresh: a.Home.Refresh})
@@ -354,7 +363,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	}
 	a.Registry = reg
 	a.Inbound = bot.NewInbound(bot.InboundOptions{Registry: reg, Events: db, Responder: poster, Log: log,
-		AckTimeout: ov.AckTimeout, Observer: a.Metrics})
+		AckTimeout: ov.AckTimeout, Observer: a.Metrics, DefaultTeam: a.TeamID})
 }
 
 // Addr is the address the HTTP server listens on (HTTPAddr, with the port chosen when it was 0).

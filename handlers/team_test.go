@@ -1,0 +1,158 @@
+package handlers_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gesprekbot/gesprekbot/bot/bottest"
+	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store"
+)
+
+// twoWorkspaces is one bot installed in two municipalities' workspaces, Noord (the default one, SLACK_BOT_TOKEN's)
+// and Zuid, each with a cohort. Tess trains Noord's; Zuid's cohort lists Piet and, by e-mail address, a trainer
+// with the address Tess has in Noord — the same person may well train in two municipalities, and in Zuid she is
+// someone else's business until she has an account there.
+type twoWorkspaces struct {
+	bot                 *bottest.World
+	db                  *store.DB
+	zuid                slackfake.Team
+	tess, anna          string // Noord
+	piet, zoe           string // Zuid
+	noordCh, zuidCh     string
+	noordID, zuidID     int64
+	noordName, zuidName string
+}
+
+const tessEmail = "tess@trainersbureau.nl"
+
+func newTwoWorkspaces(t *testing.T) *twoWorkspaces {
+	t.Helper()
+	_, db, b := newBot(t, time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC), func(o *bottest.Options) {
+		o.Fake.Teams = []slackfake.Team{{ID: "T0NOORD001", Name: "Gemeente Noord", Domain: "noord"},
+			{ID: "T0ZUID0001", Name: "Gemeente Zuid", Domain: "zuid"}}
+	})
+	w := &twoWorkspaces{bot: b, db: db, zuid: b.Fake.Teams()[1], noordName: "Noord voorjaar 2027", zuidName: "Zuid voorjaar 2027"}
+	w.tess = b.Fake.AddUser(slackfake.User{Name: "tess", RealName: "Tess Trainer", Email: tessEmail})
+	w.anna = b.Fake.AddUser(slackfake.User{Name: "anna", RealName: "Anna de Vries"})
+	w.noordCh = b.AddChannel("het-gesprek-noord", w.tess, w.anna)
+	w.noordID = saveDecemberCohort(t, db, w.noordName, w.noordCh, w.tess, []string{"richard", "johan"}, w.anna)
+
+	w.piet = b.Fake.AddUser(slackfake.User{Team: w.zuid.ID, Name: "piet", RealName: "Piet Zuidema"})
+	w.zoe = b.Fake.AddUser(slackfake.User{Team: w.zuid.ID, Name: "zoe", RealName: "Zoë Zuid"})
+	w.zuidCh = b.AddTeamChannel(w.zuid.ID, "het-gesprek-zuid", w.piet, w.zoe)
+	co := &content.Cohort{TeamID: w.zuid.ID, Name: w.zuidName, Channel: w.zuidCh, Timezone: content.DefaultTimezone,
+		Trainers: []string{w.piet, tessEmail}, Cases: []string{"richard", "emma"}, Settings: content.DefaultCohortSettings()}
+	for n := 1; n <= 4; n++ {
+		start := meterModuleStart(n)
+		co.Modules = append(co.Modules, content.CohortModule{Number: n, Start: start, End: start.Add(4 * time.Hour), Location: "Raadhuis"})
+	}
+	ctx := context.Background()
+	id, err := db.SaveCohort(ctx, co)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordJoin(ctx, id, w.zoe, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.zuidID = id
+	return w
+}
+
+// TestRoutingByTeam: a command typed in Zuid acts on Zuid's cohort and posts with Zuid's token, in Zuid's channel
+// only; the same command in Noord acts on Noord's.
+func TestRoutingByTeam(t *testing.T) {
+	t.Parallel()
+	w := newTwoWorkspaces(t)
+	fake := w.bot.Fake
+
+	w.bot.Command(t, w.piet, w.zuidCh, "/casus", "reveal")
+	zuidMsgs := fake.Messages(w.zuidCh)
+	if len(zuidMsgs) == 0 {
+		t.Fatalf("Piet's /casus reveal in Zuid posted nothing in Zuid's channel; ephemerals: %+v", fake.Ephemerals(w.piet))
+	}
+	if n := len(fake.Messages(w.noordCh)); n != 0 {
+		t.Errorf("Zuid's reveal posted %d messages in Noord's channel", n)
+	}
+	for _, c := range fake.CallsTo("chat.postMessage") {
+		if c.Team != w.zuid.ID {
+			t.Errorf("chat.postMessage in %s acted in %q, want Zuid's token (%s)", c.Channel, c.Team, w.zuid.ID)
+		}
+	}
+	reveals, err := w.db.CaseReveals(context.Background(), w.zuidID)
+	if err != nil || len(reveals) == 0 {
+		t.Errorf("Zuid's cohort has reveals %+v, %v; want those Piet made", reveals, err)
+	}
+	if reveals, _ := w.db.CaseReveals(context.Background(), w.noordID); len(reveals) != 0 {
+		t.Errorf("Noord's cohort has reveals %+v after a command in Zuid", reveals)
+	}
+
+	w.bot.Command(t, w.tess, w.noordCh, "/casus", "reveal")
+	if len(fake.Messages(w.noordCh)) == 0 {
+		t.Error("Tess's /casus reveal in Noord posted nothing in Noord's channel")
+	}
+	if reveals, _ := w.db.CaseReveals(context.Background(), w.noordID); len(reveals) == 0 {
+		t.Errorf("Noord's cohort has no reveals after Tess's")
+	}
+}
+
+// TestWorkspaceIsolation: Tess of Noord, whose e-mail address Zuid's cohort lists as a trainer, sees and changes
+// nothing of Zuid's: not in her App Home, not with a forged button carrying Zuid's cohort id, and the address is
+// not taken as hers; Piet of Zuid sees nothing of Noord's.
+func TestWorkspaceIsolation(t *testing.T) {
+	t.Parallel()
+	w := newTwoWorkspaces(t)
+	fake := w.bot.Fake
+	ctx := context.Background()
+
+	home := viewText(w.bot.OpenHome(t, w.tess))
+	if !strings.Contains(home, w.noordName) || strings.Contains(home, w.zuidName) {
+		t.Errorf("Tess's App Home in Noord should show Noord's cohort only:\n%s", home)
+	}
+	home = viewText(w.bot.OpenHome(t, w.piet))
+	if !strings.Contains(home, w.zuidName) || strings.Contains(home, w.noordName) {
+		t.Errorf("Piet's App Home in Zuid should show Zuid's cohort only:\n%s", home)
+	}
+
+	// Forged buttons in Noord with Zuid's cohort in their value (a message in Tess's DM, as any client can make).
+	for _, action := range []string{handlers.ActionEvaluationOpen, handlers.ActionMeterPlan, handlers.ActionFollowUpNote} {
+		value := strconv.FormatInt(w.zuidID, 10)
+		dm, ts, err := w.bot.API.PostMessage(w.tess, slack.MsgOptionText("knop", false), slack.MsgOptionBlocks(
+			slack.NewActionBlock("vals", slack.NewButtonBlockElement(action, value,
+				slack.NewTextBlockObject(slack.PlainTextType, "Open", false, false)))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.bot.Click(t, w.tess, dm, ts, action, value)
+		if v, ok := fake.TopModal(w.tess); ok && strings.Contains(viewText(v), w.zuidName) {
+			t.Errorf("a forged %s button opened Zuid's cohort for Tess of Noord:\n%s", action, viewText(v))
+		}
+	}
+
+	zuid, err := w.db.CohortByID(ctx, w.zuidID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zuid.TeamID != w.zuid.ID || !slices.Contains(zuid.Trainers, tessEmail) || slices.Contains(zuid.Trainers, w.tess) {
+		t.Errorf("Zuid's cohort (team %s) has trainers %v: Tess's Noord account must not be taken for its e-mail trainer",
+			zuid.TeamID, zuid.Trainers)
+	}
+	if msgs := fake.Messages(w.zuidCh); len(msgs) != 0 {
+		t.Errorf("Zuid's channel got %d messages from Noord's clicks", len(msgs))
+	}
+	var n int
+	if err := w.db.GetContext(ctx, &n, `SELECT count(*) FROM audit_log WHERE cohort_id = $1 AND actor = $2`, w.zuidID, w.tess); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d audit rows of Tess's in Zuid's cohort", n)
+	}
+}
