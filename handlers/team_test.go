@@ -2,6 +2,9 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -154,5 +157,98 @@ func TestWorkspaceIsolation(t *testing.T) {
 	}
 	if n != 0 {
 		t.Errorf("%d audit rows of Tess's in Zuid's cohort", n)
+	}
+}
+
+// planReminders stores a cohort's plan as two channel reminders, of module 2 due at first and of module 3 due an
+// hour later.
+func (w *twoWorkspaces) planReminders(t *testing.T, cohortID int64, first time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := w.db.CohortByID(ctx, cohortID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ApplyCohort(ctx, c, func(saved *content.Cohort) ([]content.Delivery, error) {
+		var plan []content.Delivery
+		for i, m := range []int{2, 3} {
+			plan = append(plan, content.Delivery{Key: fmt.Sprintf("%d/ch/m%d", saved.ID, m), Kind: "reminder_day",
+				RuleID: "ch", Module: m, Audience: content.AudienceChannel, DueAt: first.Add(time.Duration(i) * time.Hour),
+				Title: "Herinnering"})
+		}
+		return plan, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDispatchPerTeam: the dispatcher sends each workspace's deliveries in its channel with its own token, and
+// a token Slack refuses in one workspace pauses that workspace only.
+func TestDispatchPerTeam(t *testing.T) {
+	t.Parallel()
+	w := newTwoWorkspaces(t)
+	fake := w.bot.Fake
+	now := w.bot.Clock.Now()
+	w.planReminders(t, w.noordID, now)
+	w.planReminders(t, w.zuidID, now)
+
+	w.bot.Tick(t)
+	if n, m := len(fake.Messages(w.noordCh)), len(fake.Messages(w.zuidCh)); n != 1 || m != 1 {
+		t.Fatalf("after the first tick Noord's channel has %d messages and Zuid's %d, want 1 each", n, m)
+	}
+	for _, c := range fake.CallsTo("chat.postMessage") {
+		want := "T0NOORD001"
+		if c.Channel == w.zuidCh {
+			want = w.zuid.ID
+		}
+		if !c.OK || c.Team != want {
+			t.Errorf("chat.postMessage in %s: ok %v with the token of %q, want %s's", c.Channel, c.OK, c.Team, want)
+		}
+	}
+
+	// Zuid uninstalls the app (its token is refused); Noord's module 3 reminder still goes out.
+	fake.RevokeTeamBotToken(w.zuid.ID, "token_revoked")
+	w.bot.Clock.Add(time.Hour)
+	w.bot.Tick(t)
+	if n := len(fake.Messages(w.noordCh)); n != 2 {
+		t.Errorf("Noord's channel has %d messages after Zuid's token was refused, want its second reminder too", n)
+	}
+	if n := len(fake.Messages(w.zuidCh)); n != 1 {
+		t.Errorf("Zuid's channel has %d messages while its token is refused", n)
+	}
+	ps := w.bot.App.Dispatcher.Paused()
+	if len(ps) != 1 || ps[0].Team != w.zuid.ID || ps[0].Reason != "token_revoked" {
+		t.Errorf("paused workspaces = %+v, want Zuid's alone", ps)
+	}
+	// The bot stays ready for Noord; /readyz and the metrics name the paused workspace.
+	for _, check := range []struct{ path, want string }{
+		{"/readyz", "ready; sending paused for workspace " + w.zuid.ID},
+		{"/metrics", `gesprekbot_dispatch_paused_team{team="` + w.zuid.ID + `"} 1`},
+	} {
+		resp, err := http.Get("http://" + w.bot.App.Addr() + check.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), check.want) {
+			t.Errorf("GET %s while Zuid is paused: %d, want 200 with %q:\n%.2000s", check.path, resp.StatusCode, check.want, body)
+		}
+	}
+	var status string
+	if err := w.db.GetContext(context.Background(), &status, `SELECT status FROM deliveries WHERE key = $1`,
+		fmt.Sprintf("%d/ch/m3", w.zuidID)); err != nil || status != store.StatusPending {
+		t.Errorf("Zuid's module 3 reminder is %q (%v), want pending until Zuid's token works again", status, err)
+	}
+
+	// Zuid's token works again: its reminder goes out, and nothing is paused.
+	fake.RestoreTeamBotToken(w.zuid.ID)
+	w.bot.Clock.Add(time.Minute)
+	w.bot.Tick(t)
+	if n := len(fake.Messages(w.zuidCh)); n != 2 {
+		t.Errorf("Zuid's channel has %d messages after its token works again, want 2", n)
+	}
+	if ps := w.bot.App.Dispatcher.Paused(); len(ps) != 0 {
+		t.Errorf("still paused: %+v", ps)
 	}
 }

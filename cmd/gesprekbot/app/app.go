@@ -245,7 +245,7 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 		}
 		var out []metrics.Pause
 		for _, p := range a.Dispatcher.Paused() {
-			out = append(out, metrics.Pause{Reason: p.Reason, Since: p.Since})
+			out = append(out, metrics.Pause{Team: p.Team, Reason: p.Reason, Since: p.Since})
 		}
 		return out
 	}})
@@ -531,22 +531,33 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		a.Log.Warn("not ready", slog.Any("error", err))
 		return
 	}
-	if why := a.notReady(); why != "" {
+	why, others := a.notReady()
+	if why != "" {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "not ready: "+why)
+		return
+	}
+	if others != "" {
+		// Another workspace refusing the bot (uninstalled, say) does not keep this one from its work.
+		fmt.Fprintln(w, "ready; "+others)
 		return
 	}
 	fmt.Fprintln(w, "ready")
 }
 
-// notReady says why the bot cannot do its work, for /readyz: sending is paused because Slack refuses the
-// workspace's token. "" when it can.
-func (a *App) notReady() string {
-	var why []string
+// notReady says why the bot cannot do its work, for /readyz: sending is paused because Slack refuses the default
+// workspace's token (SLACK_BOT_TOKEN's). "" when it can. others says which other workspaces are paused.
+func (a *App) notReady() (why, others string) {
+	var own, rest []string
 	for _, p := range a.Dispatcher.Paused() {
-		why = append(why, fmt.Sprintf("slack %s since %s; sending paused", p.Reason, p.Since.Format(time.RFC3339)))
+		if p.Team == a.TeamID {
+			own = append(own, fmt.Sprintf("slack %s since %s; sending paused", p.Reason, p.Since.Format(time.RFC3339)))
+			continue
+		}
+		rest = append(rest, fmt.Sprintf("sending paused for workspace %s (slack %s since %s)", p.Team, p.Reason,
+			p.Since.Format(time.RFC3339)))
 	}
-	return strings.Join(why, "; ")
+	return strings.Join(own, "; "), strings.Join(rest, "; ")
 }
 
 // pruneEvents forgets Slack event ids older than a day, hourly: Slack retries for minutes, not days.
