@@ -18,6 +18,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 	"github.com/gesprekbot/gesprekbot/store"
+	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // twoWorkspaces is one bot installed in two municipalities' workspaces, Noord (the default one, SLACK_BOT_TOKEN's)
@@ -250,5 +251,32 @@ func TestDispatchPerTeam(t *testing.T) {
 	}
 	if ps := w.bot.App.Dispatcher.Paused(); len(ps) != 0 {
 		t.Errorf("still paused: %+v", ps)
+	}
+}
+
+// TestErasureResumedInItsWorkspace: an erasure asked for in Zuid and taken over after its process died runs in
+// Zuid: the closing message goes to the person's DM there, with Zuid's token.
+func TestErasureResumedInItsWorkspace(t *testing.T) {
+	t.Parallel()
+	w := newTwoWorkspaces(t)
+	ctx := context.Background()
+	if _, err := w.db.RequestErasure(store.WithTeam(ctx, w.zuid.ID), w.zoe, "", "a-process-that-died",
+		w.bot.Clock.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.bot.App.Privacy.ResumeErasures(ctx); err != nil || n != 1 {
+		t.Fatalf("resumed %d erasures (%v), want Zoë's", n, err)
+	}
+	if left := storetest.Find(t, w.db, w.zoe); len(left) > 0 {
+		t.Errorf("after the erasure Zoë is still named in %v", left)
+	}
+	msgs := w.bot.Fake.Messages(w.bot.Fake.IMWith(w.zoe))
+	if len(msgs) != 1 || msgs[0].User != w.zuid.BotUserID {
+		t.Errorf("Zoë's DM in Zuid after her erasure: %+v, want the closing message of Zuid's bot", msgs)
+	}
+	for _, c := range w.bot.Fake.CallsTo("chat.postMessage") {
+		if c.Team != w.zuid.ID {
+			t.Errorf("the erasure posted with the token of %q, want Zuid's", c.Team)
+		}
 	}
 }

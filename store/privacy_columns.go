@@ -291,6 +291,7 @@ var privacyColumns = []PrivacyColumn{
 	{"erasure_requests", "response_url", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "attempts", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "copies", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "team_id", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "lease_owner", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "lease_until", ColumnPersonal, "goes with the row"},
 }

@@ -3,3 +3,7 @@
 -- when AdoptCohorts gives them the team SLACK_BOT_TOKEN names (auth.test).
 ALTER TABLE cohorts ADD COLUMN team_id text NOT NULL DEFAULT '';
 CREATE INDEX cohorts_team_id ON cohorts (team_id);
+
+-- An erasure runs in the workspace the person asked it in: a resumed one deletes the bot's messages there, with
+-- that workspace's token. '' is the deployment's default workspace.
+ALTER TABLE erasure_requests ADD COLUMN team_id text NOT NULL DEFAULT '';
