@@ -234,6 +234,8 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 		a.Now = a.Clock.Now
 		a.Fake = slackfake.New(slackfake.Options{Now: a.Clock.Now})
 		apiURL, botToken, appToken = a.Fake.APIURL(), a.Fake.BotToken(), a.Fake.AppToken()
+		// The sandbox's second demo workspace (sandbox.DemoTeam2) has a token of its own.
+		cfg.Tokens = sandbox.Tokens{Fake: a.Fake}
 	} else if ov.Now != nil {
 		a.Now = ov.Now
 	}
