@@ -88,7 +88,7 @@ func (d *Directory) list(ctx context.Context) (map[string]listedChannel, error) 
 		err := d.p.call(ctx, "conversations.list", "", "", d.p.limits("conversations.list"),
 			func(ctx context.Context, _ bool) (bool, error) {
 				var err error
-				page, next, err = d.p.api.GetConversationsContext(ctx, &params)
+				page, next, err = d.p.slack(ctx).GetConversationsContext(ctx, &params)
 				return false, err
 			})
 		if err != nil {
@@ -112,7 +112,7 @@ func (d *Directory) UserIDByEmail(ctx context.Context, email string) (string, er
 	err := d.p.call(ctx, "users.lookupByEmail", "", "", d.p.limits("users.lookupByEmail"),
 		func(ctx context.Context, _ bool) (bool, error) {
 			var err error
-			u, err = d.p.api.GetUserByEmailContext(ctx, email)
+			u, err = d.p.slack(ctx).GetUserByEmailContext(ctx, email)
 			return false, err
 		})
 	switch {

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/gesprekbot/gesprekbot/handlers"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // EventLog remembers which Slack event ids were handled, so that a retry of a handled event is acknowledged but
@@ -42,6 +43,8 @@ type InboundOptions struct {
 	LaterTimeout time.Duration
 	// Observer, when set, is told how long each request took to be ready for its ack (metrics).
 	Observer AckObserver
+	// DefaultTeam is the workspace of a request whose payload names none: the deployment's own (auth.test's).
+	DefaultTeam string
 }
 
 // Inbound is what Socket Mode and HTTP mode share, the bot's side of every request Slack sends: it runs a request's handler
@@ -73,6 +76,15 @@ func NewInbound(opts InboundOptions) *Inbound {
 	d := &Inbound{opts: opts, triggers: map[string]time.Time{}}
 	d.stopped, d.stop = context.WithCancel(context.Background())
 	return d
+}
+
+// withTeam puts the request's workspace in ctx (store.WithTeam): the team its payload names, else the default one.
+// Every handler then finds only that workspace's cohorts, and every call to Slack goes out with its token.
+func (d *Inbound) withTeam(ctx context.Context, team string) context.Context {
+	if team == "" {
+		team = d.opts.DefaultTeam
+	}
+	return store.WithTeam(ctx, team)
 }
 
 // Close cancels the work after acks that is still running, for a shutdown that cannot wait for it (Wait gave up):
@@ -137,6 +149,9 @@ func (f *inflight) idle() <-chan struct{} {
 // Command runs a slash command's handler and returns the ack payload (nil for an empty ack) and what to run
 // after the ack.
 func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload any, after func()) {
+	// The workspace it came from: the handler, and the work after the ack (whose ctx derives from this one), act
+	// there only.
+	ctx = d.withTeam(ctx, cmd.TeamID)
 	defer d.observeAck(AckCommand, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
@@ -154,6 +169,11 @@ func (d *Inbound) Command(ctx context.Context, cmd slack.SlashCommand) (payload 
 // what to run after the ack. redelivery says the transport marked this a retry (Socket Mode retry_attempt > 0):
 // if its trigger was seen, it is acked without running the handler again.
 func (d *Inbound) Interaction(ctx context.Context, cb slack.InteractionCallback, redelivery bool) (payload any, after func()) {
+	team := cb.Team.ID
+	if team == "" {
+		team = cb.User.TeamID
+	}
+	ctx = d.withTeam(ctx, team)
 	defer d.observeAck(interactionKind(cb.Type), time.Now())
 	d.inflight.add()
 	defer d.inflight.done()
@@ -191,6 +211,7 @@ var ErrEventFailed = errors.New("slack event handler failed")
 // chance. A handler registered with handlers.Registry.EventAfterAck runs after the ack instead: its failure is only
 // logged, and its id recorded once it succeeded.
 func (d *Inbound) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) error {
+	ctx = d.withTeam(ctx, ev.TeamID)
 	defer d.observeAck(AckEvent, time.Now())
 	d.inflight.add()
 	defer d.inflight.done()

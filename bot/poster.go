@@ -49,6 +49,23 @@ type PosterOptions struct {
 	HTTPClient     *http.Client  // for response_url posts: NewHTTPClient(AttemptTimeout) by default
 	// Observer, when set, is told how every attempt of a Web API call ended, and every retry (metrics).
 	Observer CallObserver
+
+	// Tokens, when set, gives the bot token of each workspace the app is installed in: a call for a request or
+	// delivery of another workspace than DefaultTeam (store.TeamFrom) goes out with that workspace's token. Without
+	// it, or for DefaultTeam or an unknown ("") team, the client NewPoster was given is used: one workspace, as
+	// with SLACK_BOT_TOKEN alone.
+	Tokens TokenSource
+	// DefaultTeam is the team ID of the client NewPoster was given (auth.test's team_id).
+	DefaultTeam string
+	// APIURL is the Web API base URL of the clients built for other workspaces; slack-go's default when empty.
+	APIURL string
+}
+
+// TokenSource gives a workspace's bot token; *store.DB implements it. An error wrapping store.ErrWorkspaceGone
+// (uninstalled, revoked) or store.ErrNoWorkspace (never installed) is taken as Slack's refusal of the token:
+// nothing is sent there, and the dispatcher pauses that workspace.
+type TokenSource interface {
+	BotToken(ctx context.Context, teamID string) (string, error)
 }
 
 // DefaultAttemptTimeout bounds one attempt of a call to Slack: a Web API call, a response_url reply, a file upload.
@@ -95,12 +112,19 @@ func PublishedTiers() map[int]Rate {
 // 5xx and timeouts with capped exponential backoff and jitter, and turns permanent errors into *PermanentError
 // (logged, audited, never retried). Safe for concurrent use.
 type Poster struct {
-	api   *slack.Client
+	api   *slack.Client // the default workspace's
 	opts  PosterOptions
 	pacer *pacer
 
-	mu  sync.Mutex
-	dms map[string]string // user ID -> IM channel ID
+	mu      sync.Mutex
+	dms     map[string]string      // dmKey (team and user ID) -> IM channel ID
+	clients map[string]*teamClient // team ID -> the client of its current token
+}
+
+// teamClient is the client of one workspace other than the default, built with the token it was built for.
+type teamClient struct {
+	token string
+	api   *slack.Client
 }
 
 // NewPoster returns a Poster that calls Slack through api.
@@ -142,8 +166,58 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = NewHTTPClient(opts.AttemptTimeout)
 	}
-	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{}}
+	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{},
+		clients: map[string]*teamClient{}}
 }
+
+// clientKey is the context key of the client a call was resolved to (withClient).
+type clientKey struct{}
+
+// withClient resolves the client of the request's workspace (store.TeamFrom) and puts it in ctx, for slack to
+// take. A workspace whose token the source says is gone or unknown is refused like a revoked token: a
+// *scheduler.PermanentError of the whole workspace.
+func (p *Poster) withClient(ctx context.Context) (context.Context, error) {
+	if _, ok := ctx.Value(clientKey{}).(*slack.Client); ok {
+		return ctx, nil
+	}
+	team := store.TeamFrom(ctx)
+	if p.opts.Tokens == nil || team == "" || team == p.opts.DefaultTeam {
+		return context.WithValue(ctx, clientKey{}, p.api), nil
+	}
+	token, err := p.opts.Tokens.BotToken(ctx, team)
+	switch {
+	case errors.Is(err, store.ErrWorkspaceGone):
+		return ctx, &scheduler.PermanentError{Method: "token", Reason: "token_revoked", Details: []string{"team " + team}}
+	case errors.Is(err, store.ErrNoWorkspace):
+		return ctx, &scheduler.PermanentError{Method: "token", Reason: "invalid_auth", Details: []string{"team " + team}}
+	case err != nil:
+		return ctx, fmt.Errorf("bot token of team %s: %w", team, err)
+	}
+	p.mu.Lock()
+	c := p.clients[team]
+	if c == nil || c.token != token {
+		// Built lazily, rebuilt when the workspace was installed again with a new token.
+		opts := []slack.Option{slack.OptionHTTPClient(p.opts.HTTPClient)}
+		if p.opts.APIURL != "" {
+			opts = append(opts, slack.OptionAPIURL(p.opts.APIURL))
+		}
+		c = &teamClient{token: token, api: slack.New(token, opts...)}
+		p.clients[team] = c
+	}
+	p.mu.Unlock()
+	return context.WithValue(ctx, clientKey{}, c.api), nil
+}
+
+// slack is the client withClient put in ctx; the default workspace's when there is none.
+func (p *Poster) slack(ctx context.Context) *slack.Client {
+	if c, ok := ctx.Value(clientKey{}).(*slack.Client); ok {
+		return c
+	}
+	return p.api
+}
+
+// dmKey is where the IM of a user of the request's workspace is cached: a user ID is only known in its own.
+func dmKey(ctx context.Context, userID string) string { return store.TeamFrom(ctx) + "/" + userID }
 
 // Message is an outbound message.
 type Message struct {
@@ -194,7 +268,7 @@ func (p *Poster) Send(ctx context.Context, m Message) (Posted, error) {
 	// lookups need, comes back with the post, or is opened only when a retry has to look.
 	dmUser := ""
 	if isUserID(channel) && m.DeliveryKey != "" {
-		if dm, ok := p.knownDM(channel); ok {
+		if dm, ok := p.knownDM(ctx, channel); ok {
 			channel = dm
 		} else {
 			dmUser = channel
@@ -235,11 +309,11 @@ func (p *Poster) Send(ctx context.Context, m Message) (Posted, error) {
 				return true, nil
 			}
 		}
-		ch, ts, err := p.api.PostMessageContext(ctx, channel, opts...)
+		ch, ts, err := p.slack(ctx).PostMessageContext(ctx, channel, opts...)
 		if err == nil {
 			out = Posted{Channel: ch, TS: ts}
 			if dmUser != "" && ch != "" {
-				p.rememberDM(dmUser, ch)
+				p.rememberDM(ctx, dmUser, ch)
 			}
 		}
 		return false, err
@@ -257,7 +331,7 @@ func (p *Poster) Update(ctx context.Context, channel, ts string, m Message) erro
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
 	err := p.call(ctx, "chat.update", channel, m.DeliveryKey, p.limits("chat.update"), func(ctx context.Context, _ bool) (bool, error) {
-		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, opts...)
+		_, _, _, err := p.slack(ctx).UpdateMessageContext(ctx, channel, ts, opts...)
 		return false, err
 	})
 	return p.failed(ctx, "chat.update", channel, m, err)
@@ -271,7 +345,7 @@ func (p *Poster) Edit(ctx context.Context, channel, ts, text string, blocks []sl
 		opts = append(opts, slack.MsgOptionBlocks(blocks...))
 	}
 	err := p.call(ctx, "chat.update", channel, "", p.limits("chat.update"), func(ctx context.Context, _ bool) (bool, error) {
-		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, opts...)
+		_, _, _, err := p.slack(ctx).UpdateMessageContext(ctx, channel, ts, opts...)
 		return false, err
 	})
 	if PermanentReason(err) == "message_not_found" {
@@ -287,7 +361,7 @@ func (p *Poster) PostEphemeral(ctx context.Context, channel, userID string, m Me
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
 	err := p.call(ctx, "chat.postEphemeral", channel, "", p.limits("chat.postEphemeral"), func(ctx context.Context, _ bool) (bool, error) {
-		_, err := p.api.PostEphemeralContext(ctx, channel, userID, opts...)
+		_, err := p.slack(ctx).PostEphemeralContext(ctx, channel, userID, opts...)
 		return false, err
 	})
 	if m.UserID == "" {
@@ -299,7 +373,7 @@ func (p *Poster) PostEphemeral(ctx context.Context, channel, userID string, m Me
 // Delete removes the bot's message at ts.
 func (p *Poster) Delete(ctx context.Context, channel, ts string) error {
 	err := p.call(ctx, "chat.delete", channel, "", p.limits("chat.delete"), func(ctx context.Context, _ bool) (bool, error) {
-		_, _, err := p.api.DeleteMessageContext(ctx, channel, ts)
+		_, _, err := p.slack(ctx).DeleteMessageContext(ctx, channel, ts)
 		return false, err
 	})
 	return p.failed(ctx, "chat.delete", channel, Message{}, err)
@@ -307,14 +381,12 @@ func (p *Poster) Delete(ctx context.Context, channel, ts string) error {
 
 // OpenDM returns the ID of the bot's direct-message conversation with a user, opening it if needed.
 func (p *Poster) OpenDM(ctx context.Context, userID string) (string, error) {
-	p.mu.Lock()
-	id, ok := p.dms[userID]
-	p.mu.Unlock()
+	id, ok := p.knownDM(ctx, userID)
 	if ok {
 		return id, nil
 	}
 	err := p.call(ctx, "conversations.open", userID, "", p.limits("conversations.open"), func(ctx context.Context, _ bool) (bool, error) {
-		ch, _, _, err := p.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
+		ch, _, _, err := p.slack(ctx).OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
 		if err == nil {
 			id = ch.ID
 		}
@@ -323,30 +395,28 @@ func (p *Poster) OpenDM(ctx context.Context, userID string) (string, error) {
 	if err != nil {
 		return "", p.failed(ctx, "conversations.open", userID, Message{UserID: userID}, err)
 	}
-	p.mu.Lock()
-	p.dms[userID] = id
-	p.mu.Unlock()
+	p.rememberDM(ctx, userID, id)
 	return id, nil
 }
 
 // knownDM returns the IM channel ID of a user's DM with the bot, if this Poster has seen it.
-func (p *Poster) knownDM(userID string) (string, bool) {
+func (p *Poster) knownDM(ctx context.Context, userID string) (string, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	id, ok := p.dms[userID]
+	id, ok := p.dms[dmKey(ctx, userID)]
 	return id, ok
 }
 
-func (p *Poster) rememberDM(userID, channelID string) {
+func (p *Poster) rememberDM(ctx context.Context, userID, channelID string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.dms[userID] = channelID
+	p.dms[dmKey(ctx, userID)] = channelID
 }
 
 // PublishHome publishes a user's App Home tab.
 func (p *Poster) PublishHome(ctx context.Context, userID string, view slack.HomeTabViewRequest) error {
 	err := p.call(ctx, "views.publish", userID, "", p.limits("views.publish"), func(ctx context.Context, _ bool) (bool, error) {
-		_, err := p.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
+		_, err := p.slack(ctx).PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
 		return false, err
 	})
 	return p.failed(ctx, "views.publish", userID, Message{UserID: userID}, err)
@@ -358,7 +428,7 @@ func (p *Poster) OpenView(ctx context.Context, triggerID string, view slack.Moda
 	var resp *slack.ViewResponse
 	err := p.once(ctx, "views.open", func(ctx context.Context) error {
 		var err error
-		resp, err = p.api.OpenViewContext(ctx, triggerID, view)
+		resp, err = p.slack(ctx).OpenViewContext(ctx, triggerID, view)
 		return err
 	})
 	if err != nil {
@@ -372,7 +442,7 @@ func (p *Poster) PushView(ctx context.Context, triggerID string, view slack.Moda
 	var resp *slack.ViewResponse
 	err := p.once(ctx, "views.push", func(ctx context.Context) error {
 		var err error
-		resp, err = p.api.PushViewContext(ctx, triggerID, view)
+		resp, err = p.slack(ctx).PushViewContext(ctx, triggerID, view)
 		return err
 	})
 	if err != nil {
@@ -386,7 +456,7 @@ func (p *Poster) UpdateView(ctx context.Context, viewID, hash string, view slack
 	var resp *slack.ViewResponse
 	err := p.call(ctx, "views.update", "", "", p.limits("views.update"), func(ctx context.Context, _ bool) (bool, error) {
 		var err error
-		resp, err = p.api.UpdateViewContext(ctx, view, "", hash, viewID)
+		resp, err = p.slack(ctx).UpdateViewContext(ctx, view, "", hash, viewID)
 		return false, err
 	})
 	if err != nil {
@@ -400,7 +470,7 @@ func (p *Poster) UpdateView(ctx context.Context, viewID, hash string, view slack
 func (p *Poster) UploadFile(ctx context.Context, channel, filename, title string, data []byte) (string, error) {
 	var id string
 	err := p.call(ctx, "files.completeUploadExternal", channel, "", p.limits("files.getUploadURLExternal", "files.completeUploadExternal"), func(ctx context.Context, _ bool) (bool, error) {
-		f, err := p.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		f, err := p.slack(ctx).UploadFileContext(ctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(data), FileSize: len(data), Filename: filename, Title: title, Channel: channel,
 		})
 		if err == nil {
@@ -455,7 +525,7 @@ func (p *Poster) Members(ctx context.Context, channel string) ([]string, error) 
 		var next string
 		err := p.call(ctx, "conversations.members", channel, "", p.limits("conversations.members"), func(ctx context.Context, _ bool) (bool, error) {
 			var err error
-			ids, next, err = p.api.GetUsersInConversationContext(ctx, params)
+			ids, next, err = p.slack(ctx).GetUsersInConversationContext(ctx, params)
 			return false, err
 		})
 		if err != nil {
@@ -475,7 +545,7 @@ func (p *Poster) Members(ctx context.Context, channel string) ([]string, error) 
 // returned, not audited: the caller (an erasure) retries them.
 func (p *Poster) DeleteOwn(ctx context.Context, channel, ts string) (deleted bool, err error) {
 	err = p.call(ctx, "chat.delete", channel, "", p.limits("chat.delete"), func(ctx context.Context, _ bool) (bool, error) {
-		_, _, err := p.api.DeleteMessageContext(ctx, channel, ts)
+		_, _, err := p.slack(ctx).DeleteMessageContext(ctx, channel, ts)
 		return false, err
 	})
 	switch PermanentReason(err) {
@@ -494,7 +564,7 @@ func (p *Poster) DeleteOwn(ctx context.Context, channel, ts string) (deleted boo
 // audited, as with DeleteOwn.
 func (p *Poster) DeleteFile(ctx context.Context, fileID string) error {
 	err := p.call(ctx, "files.delete", "", "", p.limits("files.delete"), func(ctx context.Context, _ bool) (bool, error) {
-		return false, p.api.DeleteFileContext(ctx, fileID)
+		return false, p.slack(ctx).DeleteFileContext(ctx, fileID)
 	})
 	if PermanentReason(err) == "file_not_found" || PermanentReason(err) == "file_deleted" {
 		return nil
@@ -512,7 +582,7 @@ func (p *Poster) BotMessages(ctx context.Context, channel string) ([]handlers.Se
 		var resp *slack.GetConversationHistoryResponse
 		err := p.call(ctx, "conversations.history", channel, "", p.limits("conversations.history"), func(ctx context.Context, _ bool) (bool, error) {
 			var err error
-			resp, err = p.api.GetConversationHistoryContext(ctx, params)
+			resp, err = p.slack(ctx).GetConversationHistoryContext(ctx, params)
 			return false, err
 		})
 		if err != nil {
@@ -544,7 +614,7 @@ func (p *Poster) UserInfo(ctx context.Context, userID string) (*slack.User, erro
 	var u *slack.User
 	err := p.call(ctx, "users.info", "", "", p.limits("users.info"), func(ctx context.Context, _ bool) (bool, error) {
 		var err error
-		u, err = p.api.GetUserInfoContext(ctx, userID)
+		u, err = p.slack(ctx).GetUserInfoContext(ctx, userID)
 		return false, err
 	})
 	if err != nil {
@@ -556,7 +626,11 @@ func (p *Poster) UserInfo(ctx context.Context, userID string) (*slack.User, erro
 // EachUser calls fn with every page of the workspace's users (users.list, 1,000 a page: one tier-2 call answers
 // for a thousand people where users.info would take a tier-4 call each).
 func (p *Poster) EachUser(ctx context.Context, fn func(users []slack.User)) error {
-	page := p.api.GetUsersPaginated(slack.GetUsersOptionLimit(1000), slack.GetUsersOptionIncludeLocale(false))
+	ctx, err := p.withClient(ctx)
+	if err != nil {
+		return fmt.Errorf("users: %w", err)
+	}
+	page := p.slack(ctx).GetUsersPaginated(slack.GetUsersOptionLimit(1000), slack.GetUsersOptionIncludeLocale(false))
 	for range 1000 {
 		var next slack.UserPagination
 		err := p.call(ctx, "users.list", "", "", p.limits("users.list"), func(ctx context.Context, _ bool) (bool, error) {
@@ -590,7 +664,7 @@ func (p *Poster) FindDelivery(ctx context.Context, channel, key string, oldest t
 		var resp *slack.GetConversationHistoryResponse
 		err := p.call(ctx, "conversations.history", channel, "", p.limits("conversations.history"), func(ctx context.Context, _ bool) (bool, error) {
 			var err error
-			resp, err = p.api.GetConversationHistoryContext(ctx, params)
+			resp, err = p.slack(ctx).GetConversationHistoryContext(ctx, params)
 			return false, err
 		})
 		if err != nil {
@@ -627,6 +701,10 @@ func (p *Poster) limits(methods ...string) []pace {
 // afterFailure=true when the previous attempt failed with a 5xx or timeout (the work may have been done), and
 // returns done=true when it found the work already done.
 func (p *Poster) call(ctx context.Context, method, channel, key string, paces []pace, fn func(ctx context.Context, afterFailure bool) (done bool, err error)) error {
+	ctx, err := p.withClient(ctx)
+	if err != nil {
+		return err
+	}
 	transient, limited := 0, 0
 	afterFailure := false
 	for attempt := 1; ; attempt++ {
@@ -679,12 +757,16 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 // once runs fn a single time on its tier (for calls whose trigger_id expires before a retry could help), still
 // turning the error into a PermanentError where it is one.
 func (p *Poster) once(ctx context.Context, method string, fn func(ctx context.Context) error) error {
+	ctx, err := p.withClient(ctx)
+	if err != nil {
+		return err
+	}
 	if err := p.pacer.wait(ctx, p.limits(method)); err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
 	actx, cancel := context.WithTimeout(ctx, p.opts.AttemptTimeout)
 	defer cancel()
-	err := fn(actx)
+	err = fn(actx)
 	if err == nil {
 		p.observeCall(method, nil, 0)
 		return nil

@@ -133,7 +133,7 @@ func (s *Sender) CheckAuth(ctx context.Context) error {
 	ctx, cancel := s.deadline(ctx)
 	defer cancel()
 	err := s.poster.once(ctx, "auth.test", func(ctx context.Context) error {
-		_, err := s.poster.api.AuthTestContext(ctx)
+		_, err := s.poster.slack(ctx).AuthTestContext(ctx)
 		return err
 	})
 	return permanent(err)

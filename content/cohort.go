@@ -21,6 +21,7 @@ import (
 // cohort file (ParseCohort) or in the /training nieuw modal, and checked by Validate.
 type Cohort struct {
 	ID       int64          // database id; 0 for a cohort that is not stored (e.g. in `gesprekbot plan`)
+	TeamID   string         // the Slack workspace it belongs to ("T…"); "" in a file: the deployment's default one
 	Name     string         // e.g. "Utrecht najaar 2026"; unique
 	Channel  string         // a channel ID ("C0123ABC") or "#name" until the bot resolves it through Slack
 	Timezone string         // IANA name, default DefaultTimezone
@@ -76,6 +77,7 @@ var cohortLVBVariants = map[string]string{"johan": "johan", "johanna": "johan", 
 // cohortFile is the YAML form of a cohort file.
 type cohortFile struct {
 	Name       string             `yaml:"name"`
+	Team       string             `yaml:"team"`
 	Channel    string             `yaml:"channel"`
 	Timezone   string             `yaml:"timezone"`
 	Trainers   []string           `yaml:"trainers"`
@@ -152,6 +154,7 @@ func ParseCohortIn(data []byte, file, defaultTZ string) (*Cohort, error) {
 
 	c := &Cohort{
 		Name:     strings.TrimSpace(f.Name),
+		TeamID:   strings.TrimSpace(f.Team),
 		Channel:  strings.TrimSpace(f.Channel),
 		Timezone: strings.TrimSpace(f.Timezone),
 		Trainers: f.Trainers,
@@ -225,6 +228,10 @@ func (c *Cohort) check(past bool, now time.Time) Errors {
 		add("name", "required, e.g. \"Utrecht najaar 2026\"")
 	case len([]rune(c.Name)) > MaxCohortName:
 		add("name", "too long: %d characters, at most %d", len([]rune(c.Name)), MaxCohortName)
+	}
+
+	if c.TeamID != "" && !IsTeamID(c.TeamID) {
+		add("team", "%q is not a Slack team ID (T…); leave it out for the bot's own workspace", c.TeamID)
 	}
 
 	switch {
@@ -433,6 +440,11 @@ func IsChannelRef(s string) bool { return channelIDRE.MatchString(s) || channelN
 
 // IsUserRef reports whether s is a Slack user ID ("U0123ABC", "W0123ABC") or an e-mail address.
 func IsUserRef(s string) bool { return userIDRE.MatchString(s) || IsEmail(s) }
+
+// IsTeamID reports whether s is a Slack team (workspace) ID such as "T0123ABC".
+func IsTeamID(s string) bool { return teamIDRE.MatchString(s) }
+
+var teamIDRE = regexp.MustCompile(`^T[A-Z0-9]{6,}$`)
 
 // IsEmail reports whether s is a bare e-mail address such as "a.trainer@gemeente.nl".
 func IsEmail(s string) bool {

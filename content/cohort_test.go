@@ -374,3 +374,26 @@ func TestParseCohortIn(t *testing.T) {
 		t.Errorf("a file's own time zone was overridden: %q, %v", c.Timezone, err)
 	}
 }
+
+// TestParseCohortTeam: a cohort file may name the workspace the cohort belongs to; a team that is no Slack team ID
+// is refused on its line, and a file without one belongs to the bot's own workspace ("").
+func TestParseCohortTeam(t *testing.T) {
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	c, err := content.ParseCohort([]byte("team: T0ZUID0001\n"+validCohort), "zuid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TeamID != "T0ZUID0001" {
+		t.Errorf("TeamID = %q, want T0ZUID0001", c.TeamID)
+	}
+	if err := c.Validate(now, false); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	if c, _ := content.ParseCohort([]byte(validCohort), "utrecht.yaml"); c == nil || c.TeamID != "" {
+		t.Errorf("a file without a team: %+v", c)
+	}
+	_, err = content.ParseCohort([]byte("team: gemeente-zuid\n"+validCohort), "zuid.yaml")
+	if err == nil || !strings.Contains(err.Error(), "zuid.yaml:1") || !strings.Contains(err.Error(), "not a Slack team ID") {
+		t.Errorf("a cohort file with team gemeente-zuid: %v, want an error on line 1", err)
+	}
+}

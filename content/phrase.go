@@ -355,7 +355,8 @@ type Phrases struct {
 	CohortNotFound        string `yaml:"cohort_not_found"`
 	CohortNotNamed        string `yaml:"cohort_not_named"` // {cohort}
 	CohortNotInChannel    string `yaml:"cohort_not_in_channel"`
-	ChannelTaken          string `yaml:"channel_taken"` // {kanaal}
+	ChannelTaken          string `yaml:"channel_taken"`     // {kanaal}
+	CohortNameTaken       string `yaml:"cohort_name_taken"` // {cohort}
 	NotEnrolled           string `yaml:"not_enrolled"`
 	CasusStageNotRevealed string `yaml:"casus_stage_not_revealed"`
 	CasusChangeLocked     string `yaml:"casus_change_locked"` // {cohort} {datum} {casus} {stap}
@@ -805,6 +806,7 @@ var phraseSpecs = []phraseSpec{
 	{"cohort_not_named", func(p *Phrases) string { return p.CohortNotNamed }, false, []string{"cohort"}},
 	{"cohort_not_in_channel", func(p *Phrases) string { return p.CohortNotInChannel }, false, nil},
 	{"channel_taken", func(p *Phrases) string { return p.ChannelTaken }, false, []string{"kanaal"}},
+	{"cohort_name_taken", func(p *Phrases) string { return p.CohortNameTaken }, false, []string{"cohort"}},
 	{"not_enrolled", func(p *Phrases) string { return p.NotEnrolled }, false, nil},
 	{"casus_stage_not_revealed", func(p *Phrases) string { return p.CasusStageNotRevealed }, false, nil},
 	{"casus_change_locked", func(p *Phrases) string { return p.CasusChangeLocked }, false, []string{"cohort", "datum", "casus", "stap"}},

@@ -15,12 +15,15 @@ func storeErrorText(p *content.Phrases, err error) string {
 	var (
 		named   *store.NoCohortNamedError
 		taken   *store.ChannelTakenError
+		name    *store.NameTakenError
 		change  *store.CaseChangeError
 		running *store.TrainerOfRunningCohortError
 	)
 	switch {
 	case errors.As(err, &named):
 		return content.Fill(p.CohortNotNamed, content.Vars{"cohort": named.Name})
+	case errors.As(err, &name):
+		return content.Fill(p.CohortNameTaken, content.Vars{"cohort": name.Name})
 	case errors.As(err, &taken):
 		return content.Fill(p.ChannelTaken, content.Vars{"kanaal": taken.Channel})
 	case errors.As(err, &change):

@@ -42,10 +42,13 @@ type GateDeps struct {
 	// admin, and only recorded participants members of a cohort. It never lets more people in than with Slack.
 	Slack GateSlack
 	// Creators are the people besides workspace admins and owners who may set up a training (TRAINING_CREATORS):
-	// Slack user IDs or e-mail addresses.
+	// Slack user IDs or e-mail addresses, of DefaultTeam, or of another workspace when qualified with its team ID
+	// ("T0123ABCD:U0456EFGH").
 	Creators []string
-	Log      *slog.Logger
-	Now      func() time.Time // nil: time.Now; ages the cache of e-mail addresses
+	// DefaultTeam is the deployment's own workspace, where an unqualified creator counts.
+	DefaultTeam string
+	Log         *slog.Logger
+	Now         func() time.Time // nil: time.Now; ages the cache of e-mail addresses
 }
 
 // Gate decides who may do what; every trainer command, view and App Home section asks it, and every button that
@@ -105,6 +108,10 @@ func defaultGate(g *Gate, st any) *Gate {
 // (trainer_resolved).
 func (g *Gate) Trains(ctx context.Context, c *content.Cohort, userID string) (bool, error) {
 	if c == nil || userID == "" {
+		return false, nil
+	}
+	if team := store.TeamFrom(ctx); team != "" && c.TeamID != "" && c.TeamID != team {
+		// A user ID means someone only in its own workspace: a trainer of a cohort of another one is nobody here.
 		return false, nil
 	}
 	if slices.Contains(c.Trainers, userID) {
@@ -237,7 +244,8 @@ func (g *Gate) CanCreate(ctx context.Context, userID string) (bool, error) {
 	if userID == "" {
 		return false, nil
 	}
-	if slices.Contains(g.deps.Creators, userID) {
+	creators := g.creators(ctx)
+	if slices.Contains(creators, userID) {
 		return true, nil
 	}
 	if g.deps.Slack == nil {
@@ -253,8 +261,8 @@ func (g *Gate) CanCreate(ctx context.Context, userID string) (bool, error) {
 	if u.IsAdmin || u.IsOwner || u.IsPrimaryOwner {
 		return true, nil
 	}
-	g.remember(userID, u.Profile.Email)
-	for _, c := range g.deps.Creators {
+	g.remember(ctx, userID, u.Profile.Email)
+	for _, c := range creators {
 		if content.IsEmail(c) && u.Profile.Email != "" && strings.EqualFold(c, u.Profile.Email) {
 			return true, nil
 		}
@@ -262,8 +270,27 @@ func (g *Gate) CanCreate(ctx context.Context, userID string) (bool, error) {
 	return false, nil
 }
 
-// Creators returns the people the operator named as creators (TRAINING_CREATORS), as given.
-func (g *Gate) Creators() []string { return slices.Clone(g.deps.Creators) }
+// creators are the creators of the request's workspace (store.TeamFrom): the entries qualified with its team ID,
+// and the unqualified ones when it is the default workspace.
+func (g *Gate) creators(ctx context.Context) []string {
+	team := store.TeamFrom(ctx)
+	isDefault := team == "" || team == g.deps.DefaultTeam
+	var out []string
+	for _, c := range g.deps.Creators {
+		t, ref, qualified := strings.Cut(c, ":")
+		switch {
+		case qualified && t == team:
+			out = append(out, ref)
+		case !qualified && isDefault:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Creators returns the people the operator named as creators (TRAINING_CREATORS) in the request's workspace:
+// another workspace's are not named to anyone here.
+func (g *Gate) Creators(ctx context.Context) []string { return g.creators(ctx) }
 
 // email returns the e-mail address on userID's Slack profile; "" without Slack, or for a deactivated account or a
 // bot, which are never trainers.
@@ -273,7 +300,7 @@ func (g *Gate) email(ctx context.Context, userID string) (string, error) {
 	}
 	now := g.deps.Now()
 	g.mu.Lock()
-	e, ok := g.emails[userID]
+	e, ok := g.emails[emailKey(ctx, userID)]
 	g.mu.Unlock()
 	if ok && now.Sub(e.at) < emailTTL {
 		return e.email, nil
@@ -286,17 +313,20 @@ func (g *Gate) email(ctx context.Context, userID string) (string, error) {
 	if u.Deleted || u.IsBot {
 		email = ""
 	}
-	g.remember(userID, email)
+	g.remember(ctx, userID, email)
 	return email, nil
 }
 
-func (g *Gate) remember(userID, email string) {
+// emailKey is where a person's e-mail address is cached: a user ID is someone in the request's workspace only.
+func emailKey(ctx context.Context, userID string) string { return store.TeamFrom(ctx) + "/" + userID }
+
+func (g *Gate) remember(ctx context.Context, userID, email string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if len(g.emails) >= maxCachedEmails {
 		clear(g.emails)
 	}
-	g.emails[userID] = cachedEmail{email: email, at: g.deps.Now()}
+	g.emails[emailKey(ctx, userID)] = cachedEmail{email: email, at: g.deps.Now()}
 }
 
 // resolve records that the trainer cohortID lists as ref (an e-mail address) is userID.

@@ -279,7 +279,8 @@ func (p *Privacy) ResumeErasures(ctx context.Context) (int, error) {
 	}
 	done := 0
 	for _, r := range reqs {
-		ectx, cancel := context.WithTimeout(ctx, p.deps.EraseTimeout)
+		// In the workspace the person asked in: the bot's messages there go with that workspace's token.
+		ectx, cancel := context.WithTimeout(store.WithTeam(ctx, r.TeamID), p.deps.EraseTimeout)
 		err := p.runErasure(ectx, r)
 		cancel()
 		if err != nil {

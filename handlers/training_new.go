@@ -82,7 +82,7 @@ func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, e
 		return Response{}, fmt.Errorf("training nieuw: %w", err)
 	}
 	if !ok {
-		return Ephemeral(t.notCreator()), nil
+		return Ephemeral(t.notCreator(ctx)), nil
 	}
 	view := TrainingNewView(t.deps.Course, t.phrases, cmd.ChannelID, cmd.ChannelName, cmd.UserID)
 	// The trigger_id is valid for 3 seconds: the modal is opened now, before the ack.
@@ -93,9 +93,9 @@ func (t *Training) New(ctx context.Context, cmd slack.SlashCommand) (Response, e
 }
 
 // notCreator is the refusal of /training nieuw: who may set up a training.
-func (t *Training) notCreator() string {
+func (t *Training) notCreator(ctx context.Context) string {
 	var names []string
-	for _, c := range t.deps.Gate.Creators() {
+	for _, c := range t.deps.Gate.Creators(ctx) {
 		if content.IsEmail(c) {
 			names = append(names, escape(c))
 		} else {
@@ -208,7 +208,7 @@ func (t *Training) NewSubmit(ctx context.Context, cb slack.InteractionCallback) 
 		return ViewResponse{}, fmt.Errorf("training nieuw: %w", err)
 	}
 	if !ok {
-		return ViewResponse{Action: slack.NewUpdateViewSubmissionResponse(NoticeView(t.phrases, t.notCreator()))}, nil
+		return ViewResponse{Action: slack.NewUpdateViewSubmissionResponse(NoticeView(t.phrases, t.notCreator(ctx)))}, nil
 	}
 	var meta trainingNewMeta
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Channel == "" {

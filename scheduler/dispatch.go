@@ -138,8 +138,9 @@ type DispatchOptions struct {
 	// Observer, when set, is told what becomes of each delivery (metrics).
 	Observer Observer
 
-	// Team is the Slack workspace the Sender posts to (auth.test's team ID): sending pauses per workspace when
-	// Slack refuses its token (pause.go).
+	// Team is the default Slack workspace (SLACK_BOT_TOKEN's, auth.test's team ID): the workspace of a cohort that
+	// names none. Each row goes out in its cohort's workspace, and sending pauses per workspace when Slack refuses
+	// its token (pause.go).
 	Team string
 	// ProbeEvery is how often Run asks Slack (auth.test) whether it accepts the token again while sending is
 	// paused; every tick asks too: 30s.
@@ -334,11 +335,9 @@ func (d *Dispatcher) tick(ctx context.Context, why string) {
 func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 	d.tickMu.Lock()
 	defer d.tickMu.Unlock()
-	claiming := d.probe(ctx)
-	if claiming {
-		d.resolve(ctx)
-	}
-	claiming = claiming && !d.paused()
+	// Each workspace is paused on its own (pause.go): a paused one's rows are given back untouched, the others go on.
+	d.probe(ctx)
+	d.resolve(ctx)
 
 	t := &tickRun{d: d, ctx: ctx, cohorts: map[int64]*content.Cohort{}, calendars: map[int64]*Calendar{}}
 	// Posts and the records after them must outlive ctx for a while: a message that went out is recorded.
@@ -378,14 +377,8 @@ func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 		}
 	}
 	d.tellTrainers(ctx)
-	for claiming && ctx.Err() == nil && !d.paused() && !d.fenced() {
-		trial := d.trialing()
-		limit := d.opts.Batch
-		if trial {
-			// Slack answered auth.test again; one delivery shows whether it takes posts too.
-			limit = 1
-		}
-		rows, err := d.claim(ctx, limit)
+	for ctx.Err() == nil && !d.fenced() {
+		rows, err := d.claim(ctx, d.opts.Batch)
 		t.count(func(r *Result) { r.Reclaimed += len(rows.takenOver) })
 		all := rows.all()
 		if err != nil {
@@ -393,18 +386,14 @@ func (d *Dispatcher) Tick(ctx context.Context) (Result, error) {
 			return t.result(), fmt.Errorf("dispatch tick: %w", err)
 		}
 		if len(all) == 0 {
-			if trial {
-				d.resume(ctx)
-			}
 			break
 		}
 		t.run(all)
 		// What failed in this batch goes on its trainers' notice now, which the next claim then finds due.
 		d.tellTrainers(ctx)
-		if trial && !d.paused() {
-			d.resume(ctx)
-		}
 	}
+	// A workspace on trial with nothing to send: Slack accepts its token (auth.test), nothing says otherwise.
+	d.resumeUntried(ctx)
 	if err := t.releaseAll(); err != nil {
 		return t.result(), fmt.Errorf("dispatch tick: %w", err)
 	}
@@ -561,30 +550,57 @@ func (t *tickRun) cohort(id int64) (*content.Cohort, error) {
 	return c, nil
 }
 
+// teamOfRow is the workspace of a row whose cohort this tick loaded (handle loads it first).
+func (t *tickRun) teamOfRow(r store.Claim) string {
+	t.mu.Lock()
+	c := t.cohorts[r.CohortID]
+	t.mu.Unlock()
+	return t.d.teamOf(c)
+}
+
 // handle takes one claimed row to its end: expanded, sent, found, skipped, failed, missed, deferred to the next
 // moment the calendar allows, given back while sending is paused, or left for a retry.
 func (t *tickRun) handle(r store.Claim) {
 	d := t.d
-	if stopping, paused := t.ctx.Err() != nil, d.paused(); stopping || paused || d.fenced() {
-		// Stopping, Slack refuses the workspace, or this dispatcher cannot show it is alive: give the row back
-		// untouched, for any dispatcher to claim later. One that may have been posted keeps its attempted_at, and is
-		// looked for in the history then.
+	if t.ctx.Err() != nil || d.fenced() {
+		// Stopping, or this dispatcher cannot show it is alive: give the row back untouched, for any dispatcher to
+		// claim later. One that may have been posted keeps its attempted_at, and is looked for in the history then.
 		t.mu.Lock()
-		if paused && !stopping {
-			t.paused = append(t.paused, r.ID)
-		} else {
-			t.release = append(t.release, r.ID)
-		}
+		t.release = append(t.release, r.ID)
 		t.mu.Unlock()
 		return
 	}
-	ctx := t.postCtx
 	log := d.log.With(slog.String("delivery_key", r.Key))
 	c, err := t.cohort(r.CohortID)
 	if err != nil {
 		t.retry(r, fmt.Errorf("load cohort: %w", err))
 		return
 	}
+	// The row goes out in its cohort's workspace, with that workspace's token (store.WithTeam); while Slack refuses
+	// that workspace it is given back untouched, and the other workspaces' rows go on.
+	team := d.teamOf(c)
+	ok, trial, wait := d.takeTrial(team)
+	for wait != nil {
+		// Another row of the workspace is trying whether Slack takes posts again: its outcome decides this one's.
+		select {
+		case <-wait:
+		case <-t.ctx.Done():
+		}
+		if t.ctx.Err() != nil {
+			break
+		}
+		ok, trial, wait = d.takeTrial(team)
+	}
+	if !ok {
+		t.mu.Lock()
+		t.paused = append(t.paused, r.ID)
+		t.mu.Unlock()
+		return
+	}
+	if trial {
+		defer d.endTrial(t.postCtx, team)
+	}
+	ctx := store.WithTeam(t.postCtx, team)
 	parent := r.Recipient == "" && (r.Audience == content.AudienceParticipants || r.Audience == content.AudienceTrainers)
 	if strings.HasPrefix(c.Channel, "#") && (parent || r.Audience == content.AudienceChannel) {
 		// The cohort file named the channel; until the bot has looked up its ID there is no one to send to. Waiting
@@ -720,7 +736,7 @@ func (t *tickRun) startAttempt(r store.Claim) (attempt, bool) {
 		t.recordErr(r, err)
 		return attempt{}, false
 	}
-	pctx, cancel := context.WithTimeout(t.postCtx, d.opts.Lease*3/4)
+	pctx, cancel := context.WithTimeout(store.WithTeam(t.postCtx, t.teamOfRow(r)), d.opts.Lease*3/4)
 	stop := context.AfterFunc(fence, cancel)
 	return attempt{ctx: pctx, cancel: func() { stop(); cancel() }, fence: fence}, true
 }
@@ -799,7 +815,7 @@ func (t *tickRun) calendar(c *content.Cohort) (Calendar, error) {
 // expand resolves the recipients of a row for several people and sends each their own row.
 func (t *tickRun) expand(c *content.Cohort, r store.Claim) {
 	d := t.d
-	ctx := t.postCtx
+	ctx := store.WithTeam(t.postCtx, d.teamOf(c))
 	var recipients []string
 	if r.Audience == content.AudienceTrainers {
 		recipients = slices.Clone(c.Trainers)
@@ -935,7 +951,7 @@ func (t *tickRun) failOrRetry(r store.Claim, err error) {
 	var we *WorkspaceError
 	if errors.As(err, &we) {
 		// Not this row's fault: give it back untouched and pause the workspace (pause.go).
-		t.d.pauseFor(t.postCtx, we)
+		t.d.pauseFor(t.postCtx, t.teamOfRow(r), we)
 		t.mu.Lock()
 		t.paused = append(t.paused, r.ID)
 		t.mu.Unlock()

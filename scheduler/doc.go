@@ -7,9 +7,10 @@
 // The Dispatcher sends them: robfig/cron runs its tick every minute, and a Kick runs the same tick at once
 // (kick.go). A tick claims due rows under a lease (several replicas share the work; owner.go takes over a dead
 // one's rows and fences it), checks the calendar again at sending time, expands a delivery "for each participant"
-// into one row per member, has the Renderer build the message and the Sender post it, and records what happened.
-// What failed for good or was missed goes on the trainers' next notice (failure_notice.go); sending pauses while
-// Slack refuses the workspace's token (pause.go). Retention runs the daily clean-up of ended cohorts (retention.go).
+// into one row per member, has the Renderer build the message and the Sender post it in the cohort's workspace
+// (store.WithTeam: the Sender picks that workspace's token), and records what happened.
+// What failed for good or was missed goes on the trainers' next notice (failure_notice.go); sending pauses, per workspace,
+// while Slack refuses that workspace's token (pause.go); the other workspaces go on. Retention runs the daily clean-up of ended cohorts (retention.go).
 //
 // The Sender and the Renderer are the contracts the bot's Poster and the handlers fulfil; ErrSkip and
 // PermanentError are the errors that cross those layers.

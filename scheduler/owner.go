@@ -151,10 +151,15 @@ func (d *Dispatcher) watch(ctx context.Context) {
 	}
 }
 
-// probeDue reports whether sending is paused and Slack was last asked ProbeEvery ago or longer.
+// probeDue reports whether sending is paused for a workspace whose token Slack was last asked about ProbeEvery
+// ago or longer.
 func (d *Dispatcher) probeDue() bool {
 	d.pmu.Lock()
 	defer d.pmu.Unlock()
-	p := d.pauses[d.opts.Team]
-	return p != nil && !p.trial && time.Since(p.probed) >= d.opts.ProbeEvery
+	for _, p := range d.pauses {
+		if !p.trial && time.Since(p.probed) >= d.opts.ProbeEvery {
+			return true
+		}
+	}
+	return false
 }

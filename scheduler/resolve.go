@@ -54,12 +54,19 @@ func (d *Dispatcher) resolve(ctx context.Context) {
 		return
 	}
 	for _, c := range cs {
-		if c.Channel != "" && ctx.Err() == nil && !d.paused() {
-			d.resolveChannel(ctx, c)
+		// Looked up in the cohort's own workspace, with its token: a channel name or an e-mail address means
+		// someone there only.
+		team := c.TeamID
+		if team == "" {
+			team = d.opts.Team
+		}
+		cctx := store.WithTeam(ctx, team)
+		if c.Channel != "" && ctx.Err() == nil && !d.paused(team) {
+			d.resolveChannel(cctx, c)
 		}
 		for _, email := range c.Trainers {
-			if ctx.Err() == nil && !d.paused() {
-				d.resolveTrainer(ctx, c, email)
+			if ctx.Err() == nil && !d.paused(team) {
+				d.resolveTrainer(cctx, c, email)
 			}
 		}
 	}
@@ -118,7 +125,11 @@ func (d *Dispatcher) unresolved(ctx context.Context, log *slog.Logger, c store.U
 	var we *WorkspaceError
 	if errors.As(err, &we) {
 		// Slack refuses the token itself: nothing can be looked up, nor sent (pause.go).
-		d.pauseFor(ctx, we)
+		team := store.TeamFrom(ctx)
+		if team == "" {
+			team = d.opts.Team
+		}
+		d.pauseFor(ctx, team, we)
 		return
 	}
 	code := content.ErrorCode(err)

@@ -24,15 +24,42 @@ func (db *DB) SaveCohort(ctx context.Context, c *content.Cohort) (int64, error) 
 		return 0, fmt.Errorf("save cohort: %w", FormatError(err))
 	}
 	defer tx.Rollback()
-	id, err := saveCohort(ctx, tx, c, db.Now())
+	id, team, err := saveCohort(ctx, tx, c, db.saveTeam(ctx, c), db.Now())
 	if err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("save cohort: commit: %w", FormatError(err))
 	}
-	c.ID = id
+	c.ID, c.TeamID = id, team
 	return id, nil
+}
+
+// saveTeam is the workspace a cohort is saved in: its own TeamID (the cohort file's "team"), else the request's
+// (store.TeamFrom), else the deployment's default workspace; "" when this process does not know that one (the
+// command line), and saveCohort takes the workspace the bot last started with.
+func (db *DB) saveTeam(ctx context.Context, c *content.Cohort) string {
+	if c.TeamID != "" {
+		return c.TeamID
+	}
+	if t := TeamFrom(ctx); t != "" {
+		return t
+	}
+	return db.DefaultTeam
+}
+
+// AdoptCohorts gives the cohorts saved before cohorts had a workspace (team_id ”) the deployment's one, the team
+// SLACK_BOT_TOKEN names; the bot calls it at start-up, after auth.test.
+func (db *DB) AdoptCohorts(ctx context.Context, teamID string) (int64, error) {
+	if teamID == "" {
+		return 0, errors.New("adopt cohorts: no team id")
+	}
+	res, err := db.ExecContext(ctx, `UPDATE cohorts SET team_id = $1 WHERE team_id = ''`, teamID)
+	if err != nil {
+		return 0, fmt.Errorf("adopt cohorts: %w", FormatError(err))
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }
 
 // ApplyCohort saves the cohort like SaveCohort and stores its plan like ReplacePlan, in one transaction, so that
@@ -45,12 +72,12 @@ func (db *DB) ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*con
 	}
 	defer tx.Rollback()
 	now := db.Now()
-	id, err := saveCohort(ctx, tx, c, now)
+	id, team, err := saveCohort(ctx, tx, c, db.saveTeam(ctx, c), now)
 	if err != nil {
 		return PlanResult{}, err
 	}
 	saved := *c
-	saved.ID = id
+	saved.ID, saved.TeamID = id, team
 	ds, err := plan(&saved)
 	if err != nil {
 		return PlanResult{}, fmt.Errorf("apply cohort: plan: %w", err)
@@ -62,69 +89,83 @@ func (db *DB) ApplyCohort(ctx context.Context, c *content.Cohort, plan func(*con
 	if err := tx.Commit(); err != nil {
 		return PlanResult{}, fmt.Errorf("apply cohort: commit: %w", FormatError(err))
 	}
-	c.ID = id
+	c.ID, c.TeamID = id, team
 	return res, nil
 }
 
-func saveCohort(ctx context.Context, tx *sqlx.Tx, c *content.Cohort, now time.Time) (int64, error) {
+func saveCohort(ctx context.Context, tx *sqlx.Tx, c *content.Cohort, team string, now time.Time) (int64, string, error) {
 	// Participants know the cases by the name they were shown with: after a reveal they stay (store/case_reveal.go).
 	if err := checkCaseChange(ctx, tx, c.Name, c.Cases); err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	settings, err := json.Marshal(c.Settings)
 	if err != nil {
-		return 0, fmt.Errorf("save cohort: settings: %w", err)
+		return 0, "", fmt.Errorf("save cohort: settings: %w", err)
 	}
 	tz := c.Timezone
 	if tz == "" {
 		tz = content.DefaultTimezone
 	}
-	var id int64
-	err = tx.GetContext(ctx, &id, `
-		INSERT INTO cohorts (name, channel_id, timezone, cases, settings, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)
+	var row struct {
+		ID   int64  `db:"id"`
+		Team string `db:"team_id"`
+	}
+	// A name is the cohort's across workspaces (the operator's command line names cohorts by it): a cohort of
+	// another workspace with the same name is never updated from here, the name is taken. A row of before
+	// cohorts had a workspace ('') is taken over by the workspace that saves it.
+	err = tx.GetContext(ctx, &row, `
+		INSERT INTO cohorts (name, channel_id, timezone, cases, settings, created_at, updated_at, team_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $6, COALESCE(NULLIF($7, ''),
+			(SELECT team_id FROM world_slack_teams ORDER BY last_auth_at DESC LIMIT 1), ''))
 		ON CONFLICT (name) DO UPDATE SET
 			channel_id = EXCLUDED.channel_id,
 			timezone   = EXCLUDED.timezone,
 			cases      = EXCLUDED.cases,
 			settings   = EXCLUDED.settings,
-			updated_at = EXCLUDED.updated_at
-		RETURNING id`,
-		c.Name, c.Channel, tz, pq.Array(c.Cases), settings, now)
+			updated_at = EXCLUDED.updated_at,
+			team_id    = EXCLUDED.team_id
+		WHERE cohorts.team_id IN (EXCLUDED.team_id, '')
+		RETURNING id, team_id`,
+		c.Name, c.Channel, tz, pq.Array(c.Cases), settings, now, team)
+	id := row.ID
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("save cohort: %w", &NameTakenError{Name: c.Name})
+	}
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" && pqErr.Constraint == "cohorts_channel_id_key" {
-			return 0, fmt.Errorf("save cohort: %w", &ChannelTakenError{Channel: c.Channel})
+			return 0, "", fmt.Errorf("save cohort: %w", &ChannelTakenError{Channel: c.Channel})
 		}
-		return 0, fmt.Errorf("save cohort: %w", FormatError(err))
+		return 0, "", fmt.Errorf("save cohort: %w", FormatError(err))
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM cohort_trainers WHERE cohort_id = $1`, id); err != nil {
-		return 0, fmt.Errorf("save cohort: trainers: %w", FormatError(err))
+		return 0, "", fmt.Errorf("save cohort: trainers: %w", FormatError(err))
 	}
 	for i, t := range c.Trainers {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO cohort_trainers (cohort_id, user_id, position) VALUES ($1, $2, $3)`,
 			id, t, i); err != nil {
-			return 0, fmt.Errorf("save cohort: trainer %s: %w", t, FormatError(err))
+			return 0, "", fmt.Errorf("save cohort: trainer %s: %w", t, FormatError(err))
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM cohort_modules WHERE cohort_id = $1`, id); err != nil {
-		return 0, fmt.Errorf("save cohort: modules: %w", FormatError(err))
+		return 0, "", fmt.Errorf("save cohort: modules: %w", FormatError(err))
 	}
 	for _, m := range c.Modules {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO cohort_modules (cohort_id, number, starts_at, ends_at, location)
 			VALUES ($1, $2, $3, $4, $5)`,
 			id, m.Number, m.Start, m.End, m.Location); err != nil {
-			return 0, fmt.Errorf("save cohort: module %d: %w", m.Number, FormatError(err))
+			return 0, "", fmt.Errorf("save cohort: module %d: %w", m.Number, FormatError(err))
 		}
 	}
-	return id, nil
+	return id, row.Team, nil
 }
 
 // cohortRow is a row of the cohorts table.
 type cohortRow struct {
 	ID       int64          `db:"id"`
+	TeamID   string         `db:"team_id"`
 	Name     string         `db:"name"`
 	Channel  string         `db:"channel_id"`
 	Timezone string         `db:"timezone"`
@@ -136,7 +177,7 @@ type cohortRow struct {
 func (db *DB) CohortByID(ctx context.Context, id int64) (*content.Cohort, error) {
 	var r cohortRow
 	err := db.GetContext(ctx, &r, `
-		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE id = $1`, id)
+		SELECT id, team_id, name, channel_id, timezone, cases, settings FROM cohorts WHERE id = $1 AND ($2 = '' OR team_id = $2)`, id, TeamFrom(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("cohort %d: %w", id, notFound(err, ErrCohortNotFound))
 	}
@@ -147,7 +188,7 @@ func (db *DB) CohortByID(ctx context.Context, id int64) (*content.Cohort, error)
 func (db *DB) CohortByName(ctx context.Context, name string) (*content.Cohort, error) {
 	var r cohortRow
 	err := db.GetContext(ctx, &r, `
-		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE name = $1`, name)
+		SELECT id, team_id, name, channel_id, timezone, cases, settings FROM cohorts WHERE name = $1 AND ($2 = '' OR team_id = $2)`, name, TeamFrom(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("cohort %q: %w", name, notFound(err, &NoCohortNamedError{Name: name}))
 	}
@@ -159,7 +200,8 @@ func (db *DB) CohortByName(ctx context.Context, name string) (*content.Cohort, e
 func (db *DB) CohortByChannel(ctx context.Context, channel string) (*content.Cohort, error) {
 	var r cohortRow
 	err := db.GetContext(ctx, &r, `
-		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts WHERE channel_id = $1`, channel)
+		SELECT id, team_id, name, channel_id, timezone, cases, settings FROM cohorts WHERE channel_id = $1 AND ($2 = '' OR team_id = $2)`, channel,
+		TeamFrom(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("cohort of channel %s: %w", channel, notFound(err, ErrNoCohortInChannel))
 	}
@@ -170,7 +212,8 @@ func (db *DB) CohortByChannel(ctx context.Context, channel string) (*content.Coh
 func (db *DB) Cohorts(ctx context.Context) ([]*content.Cohort, error) {
 	var rows []cohortRow
 	if err := db.SelectContext(ctx, &rows, `
-		SELECT id, name, channel_id, timezone, cases, settings FROM cohorts ORDER BY name`); err != nil {
+		SELECT id, team_id, name, channel_id, timezone, cases, settings FROM cohorts WHERE $1 = '' OR team_id = $1 ORDER BY name`,
+		TeamFrom(ctx)); err != nil {
 		return nil, fmt.Errorf("cohorts: %w", FormatError(err))
 	}
 	out := make([]*content.Cohort, 0, len(rows))
@@ -230,7 +273,7 @@ func (db *DB) SetCohortTrainer(ctx context.Context, cohortID int64, ref, userID 
 }
 
 func (db *DB) loadCohort(ctx context.Context, r cohortRow) (*content.Cohort, error) {
-	c := &content.Cohort{ID: r.ID, Name: r.Name, Channel: r.Channel, Timezone: r.Timezone, Cases: []string(r.Cases),
+	c := &content.Cohort{ID: r.ID, TeamID: r.TeamID, Name: r.Name, Channel: r.Channel, Timezone: r.Timezone, Cases: []string(r.Cases),
 		Settings: content.DefaultCohortSettings()}
 	if len(r.Settings) > 0 {
 		if err := json.Unmarshal(r.Settings, &c.Settings); err != nil {
@@ -274,7 +317,8 @@ func notFound(err error, what error) error {
 func (db *DB) TrainerCohorts(ctx context.Context, userID string) ([]int64, error) {
 	var ids []int64
 	if err := db.SelectContext(ctx, &ids, `
-		SELECT cohort_id FROM cohort_trainers WHERE user_id = $1 ORDER BY cohort_id`, userID); err != nil {
+		SELECT t.cohort_id FROM cohort_trainers t JOIN cohorts c ON c.id = t.cohort_id
+		WHERE t.user_id = $1 AND ($2 = '' OR c.team_id = $2) ORDER BY t.cohort_id`, userID, TeamFrom(ctx)); err != nil {
 		return nil, fmt.Errorf("trainer cohorts: %w", FormatError(err))
 	}
 	return ids, nil
@@ -291,8 +335,9 @@ type TrainerRef struct {
 func (db *DB) EmailTrainers(ctx context.Context) ([]TrainerRef, error) {
 	var out []TrainerRef
 	if err := db.SelectContext(ctx, &out, `
-		SELECT cohort_id, user_id FROM cohort_trainers
-		WHERE user_id LIKE '%@%' ORDER BY cohort_id, position, user_id`); err != nil {
+		SELECT t.cohort_id, t.user_id FROM cohort_trainers t JOIN cohorts c ON c.id = t.cohort_id
+		WHERE t.user_id LIKE '%@%' AND ($1 = '' OR c.team_id = $1)
+		ORDER BY t.cohort_id, t.position, t.user_id`, TeamFrom(ctx)); err != nil {
 		return nil, fmt.Errorf("e-mail trainers: %w", FormatError(err))
 	}
 	return out, nil
@@ -302,6 +347,7 @@ func (db *DB) EmailTrainers(ctx context.Context) ([]TrainerRef, error) {
 // for the bot to look up in Slack.
 type UnresolvedCohort struct {
 	ID       int64          `db:"id"`
+	TeamID   string         `db:"team_id"` // the workspace to look the references up in
 	Name     string         `db:"name"`
 	Channel  string         `db:"channel"`  // the "#name" still to look up, or "" when the channel's ID is known
 	Trainers pq.StringArray `db:"trainers"` // trainers listed by e-mail address, in the cohort's order
@@ -322,7 +368,7 @@ func (db *DB) UnresolvedCohorts(ctx context.Context) ([]UnresolvedCohort, error)
 			UNION
 			SELECT cohort_id FROM cohort_trainers WHERE user_id LIKE '%@%'
 		)
-		SELECT c.id, c.name,
+		SELECT c.id, c.team_id, c.name,
 		       CASE WHEN c.channel_id LIKE '#%' THEN c.channel_id ELSE '' END AS channel,
 		       ARRAY(SELECT t.user_id FROM cohort_trainers t
 		             WHERE t.cohort_id = c.id AND t.user_id LIKE '%@%'

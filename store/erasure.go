@@ -32,6 +32,8 @@ type ErasureRequest struct {
 	Erased      ErasedCounts   `db:"erased"`
 	ResponseURL string         `db:"response_url"`
 	Attempts    int            `db:"attempts"`
+	// TeamID is the workspace the person asked in (store.TeamFrom when they confirmed); "" for the default one.
+	TeamID string `db:"team_id"`
 	// Copies are the person's work the bot posted in other people's conversations, read before their rows went:
 	// the Slack stage deletes them (or redraws the board without them).
 	Copies PostedCopies `db:"copies"`
@@ -86,11 +88,11 @@ func (db *DB) RequestErasure(ctx context.Context, userID, responseURL, owner str
 	}
 	var out []ErasureRequest
 	if err := db.SelectContext(ctx, &out, `
-		INSERT INTO erasure_requests (user_id, requested_at, response_url, attempts, lease_owner, lease_until)
-		VALUES ($1, $2, $3, 1, $4, $5)
+		INSERT INTO erasure_requests (user_id, requested_at, response_url, attempts, lease_owner, lease_until, team_id)
+		VALUES ($1, $2, $3, 1, $4, $5, $6)
 		ON CONFLICT (user_id) DO NOTHING
-		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts, copies`,
-		userID, db.Now(), responseURL, owner, leaseUntil); err != nil {
+		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts, copies, team_id`,
+		userID, db.Now(), responseURL, owner, leaseUntil, TeamFrom(ctx)); err != nil {
 		return ErasureRequest{}, fmt.Errorf("request erasure: %w", FormatError(err))
 	}
 	if len(out) == 0 {
@@ -121,7 +123,7 @@ func (db *DB) ClaimErasures(ctx context.Context, owner string, now, leaseUntil t
 			ORDER BY requested_at
 			LIMIT $4
 			FOR UPDATE SKIP LOCKED)
-		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts, copies`,
+		RETURNING user_id, requested_at, stage, dm_channel, message_ts, erased, response_url, attempts, copies, team_id`,
 		owner, now, leaseUntil, limit); err != nil {
 		return nil, fmt.Errorf("claim erasures: %w", FormatError(err))
 	}

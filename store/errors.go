@@ -76,6 +76,17 @@ func (e *NoCohortNamedError) Error() string { return fmt.Sprintf("no cohort name
 // ErrorCode says the kind of failure.
 func (e *NoCohortNamedError) ErrorCode() string { return content.ENOTFOUND }
 
+// NameTakenError: a cohort of another Slack workspace has this name already.
+type NameTakenError struct{ Name string }
+
+// Error implements the error interface.
+func (e *NameTakenError) Error() string {
+	return fmt.Sprintf("the name %q belongs to a cohort of another workspace", e.Name)
+}
+
+// ErrorCode says the kind of failure.
+func (e *NameTakenError) ErrorCode() string { return content.ECONFLICT }
+
 // ChannelTakenError: the channel (an ID, or "#name" while unresolved) belongs to another cohort already.
 type ChannelTakenError struct{ Channel string }
 

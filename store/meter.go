@@ -284,9 +284,10 @@ func (db *DB) MeterCohortsOf(ctx context.Context, userID string) ([]int64, error
 	var ids []int64
 	if err := db.SelectContext(ctx, &ids, `
 		SELECT p.cohort_id FROM participants p
+		JOIN cohorts c ON c.id = p.cohort_id
 		LEFT JOIN cohort_modules m ON m.cohort_id = p.cohort_id AND m.number = 1
-		WHERE p.user_id = $1 AND p.left_at IS NULL
-		ORDER BY m.starts_at DESC NULLS LAST, p.cohort_id DESC`, userID); err != nil {
+		WHERE p.user_id = $1 AND p.left_at IS NULL AND ($2 = '' OR c.team_id = $2)
+		ORDER BY m.starts_at DESC NULLS LAST, p.cohort_id DESC`, userID, TeamFrom(ctx)); err != nil {
 		return nil, fmt.Errorf("meter cohorts of user: %w", FormatError(err))
 	}
 	return ids, nil

@@ -28,8 +28,8 @@ func (db *DB) Participation(ctx context.Context, cohortID int64, userID string) 
 func (db *DB) ParticipationsOf(ctx context.Context, userID string) ([]content.Participation, error) {
 	var out []content.Participation
 	if err := db.SelectContext(ctx, &out, `
-		SELECT cohort_id, user_id, joined_at, left_at FROM participants
-		WHERE user_id = $1 ORDER BY cohort_id`, userID); err != nil {
+		SELECT p.cohort_id, p.user_id, p.joined_at, p.left_at FROM participants p JOIN cohorts c ON c.id = p.cohort_id
+		WHERE p.user_id = $1 AND ($2 = '' OR c.team_id = $2) ORDER BY p.cohort_id`, userID, TeamFrom(ctx)); err != nil {
 		return nil, fmt.Errorf("participations of user: %w", FormatError(err))
 	}
 	return out, nil

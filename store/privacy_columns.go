@@ -42,6 +42,7 @@ var privacyColumns = []PrivacyColumn{
 	{"cohorts", "id", ColumnNotPersonal, "a training group"},
 	{"cohorts", "name", ColumnNotPersonal, "the group's name, typed by its trainer"},
 	{"cohorts", "channel_id", ColumnNotPersonal, "the group's channel"},
+	{"cohorts", "team_id", ColumnNotPersonal, "the group's Slack workspace"},
 	{"cohorts", "timezone", ColumnNotPersonal, "the group's time zone"},
 	{"cohorts", "cases", ColumnNotPersonal, "the cases the group works with"},
 	{"cohorts", "settings", ColumnNotPersonal, "quiet hours, holidays, automatic reveals"},
@@ -309,6 +310,7 @@ var privacyColumns = []PrivacyColumn{
 	{"erasure_requests", "response_url", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "attempts", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "copies", ColumnPersonal, "goes with the row"},
+	{"erasure_requests", "team_id", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "lease_owner", ColumnPersonal, "goes with the row"},
 	{"erasure_requests", "lease_until", ColumnPersonal, "goes with the row"},
 }

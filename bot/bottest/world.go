@@ -76,6 +76,8 @@ type World struct {
 	Registry *handlers.Registry // every registered handler
 	Course   *content.Course
 	Log      *slog.Logger
+	// Tokens are the bot tokens of the fake's workspaces, as the bot's token source (app.Config.Tokens).
+	Tokens *Tokens
 }
 
 // FastPacing returns o with every rate it leaves unset far above what a test sends, and a short first backoff,
@@ -129,8 +131,12 @@ func New(t testing.TB, opts Options) *World {
 		SlackAPIURL: w.Fake.APIURL(), SlackBotToken: w.Fake.BotToken(), SlackAppToken: w.Fake.AppToken(),
 		Course: opts.Course, TrainingCreators: opts.Creators}
 	if opts.TokenKeys != nil {
+		// Installs with OAuth v2: the other workspaces' tokens are the store's (app.Config.Tokens nil).
 		cfg.TokenKeys, cfg.SlackClientID, cfg.SlackClientSecret = opts.TokenKeys, w.Fake.ClientID(), w.Fake.ClientSecret()
 		cfg.SlackRedirectURL = RedirectURL
+	} else {
+		w.Tokens = &Tokens{Fake: w.Fake}
+		cfg.Tokens = w.Tokens
 	}
 	if opts.HTTP {
 		cfg.Mode, cfg.SlackAppToken, cfg.SlackSigningSecret = app.ModeHTTP, "", opts.Fake.SigningSecret
@@ -178,4 +184,15 @@ func (w *World) AddUser(u slackfake.User) string { return w.Fake.AddUser(u) }
 // AddChannel adds a channel with members (and the bot) to the fake workspace and returns its ID.
 func (w *World) AddChannel(name string, members ...string) string {
 	return w.Fake.AddChannel(slackfake.Channel{Name: name, Members: append([]string{w.Fake.BotUserID()}, members...)})
+}
+
+// AddTeamChannel adds a channel with members (and that workspace's bot) to one of the fake's workspaces.
+func (w *World) AddTeamChannel(teamID, name string, members ...string) string {
+	bot := ""
+	for _, t := range w.Fake.Teams() {
+		if t.ID == teamID {
+			bot = t.BotUserID
+		}
+	}
+	return w.Fake.AddChannel(slackfake.Channel{Team: teamID, Name: name, Members: append([]string{bot}, members...)})
 }

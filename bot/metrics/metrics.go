@@ -36,8 +36,9 @@ type Metrics struct {
 	acks         *prometheus.HistogramVec
 }
 
-// Pause is a paused workspace as the dispatcher reports it (scheduler.Pause, without the workspace).
+// Pause is a paused workspace as the dispatcher reports it (scheduler.Pause).
 type Pause struct {
+	Team   string // the workspace's team ID
 	Reason string // Slack's error code
 	Since  time.Time
 }
@@ -133,12 +134,15 @@ var (
 		"1 for the reason sending is paused (Slack's error code, or other), 0 for the other reasons.", []string{"reason"}, nil)
 	pausedSecondsDesc = prometheus.NewDesc(Namespace+"_dispatch_paused_seconds",
 		"How long sending has been paused; 0 when it is not.", nil, nil)
+	pausedTeamDesc = prometheus.NewDesc(Namespace+"_dispatch_paused_team",
+		"1 for each workspace (team ID) whose sending is paused; the others go on.", []string{"team"}, nil)
 )
 
 func (c *pauseCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- pausedDesc
 	ch <- pausedReasonDesc
 	ch <- pausedSecondsDesc
+	ch <- pausedTeamDesc
 }
 
 func (c *pauseCollector) Collect(ch chan<- prometheus.Metric) {
@@ -152,6 +156,7 @@ func (c *pauseCollector) Collect(ch chan<- prometheus.Metric) {
 		paused = 1
 		reasons[pauseReason(p.Reason)] = true
 		seconds = max(seconds, c.now().Sub(p.Since).Seconds())
+		ch <- prometheus.MustNewConstMetric(pausedTeamDesc, prometheus.GaugeValue, 1, p.Team)
 	}
 	ch <- prometheus.MustNewConstMetric(pausedDesc, prometheus.GaugeValue, paused)
 	ch <- prometheus.MustNewConstMetric(pausedSecondsDesc, prometheus.GaugeValue, seconds)

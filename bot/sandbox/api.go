@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -175,6 +176,7 @@ func (s *Sandbox) conversation(id string) (slackfake.Conversation, error) {
 // StateUser is a user in GET /sandbox/api/state.
 type StateUser struct {
 	ID   string `json:"id"`
+	Team string `json:"team"` // the workspace's team ID
 	Name string `json:"name"`
 	Role string `json:"role"` // "trainer", "deelnemer" or "bot"
 }
@@ -182,6 +184,7 @@ type StateUser struct {
 // StateConversation is a conversation in GET /sandbox/api/state.
 type StateConversation struct {
 	ID      string   `json:"id"`
+	Team    string   `json:"team"`
 	Name    string   `json:"name"`
 	Kind    string   `json:"kind"` // "channel" or "im"
 	User    string   `json:"user,omitempty"`
@@ -190,18 +193,29 @@ type StateConversation struct {
 
 // State is the answer of GET /sandbox/api/state.
 type State struct {
-	Now           time.Time           `json:"now"`
+	Now time.Time `json:"now"`
+	// Teams are the demo workspaces, the default one first: the page shows one at a time.
+	Teams         []StateTeam         `json:"teams"`
 	Users         []StateUser         `json:"users"`
 	Conversations []StateConversation `json:"conversations"`
 }
 
-// State returns the simulated time, the users and the conversations of the workspace.
+// StateTeam is a workspace in GET /sandbox/api/state.
+type StateTeam struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// State returns the simulated time, the workspaces, and the users and conversations of each.
 func (s *Sandbox) State() State {
 	roles := map[string]string{}
-	for _, u := range DemoUsers {
+	for _, u := range append(slices.Clone(DemoUsers), DemoUsers2...) {
 		roles[u.ID] = u.Role
 	}
 	st := State{Now: s.opts.Clock.Now().Truncate(time.Second), Users: []StateUser{}, Conversations: []StateConversation{}}
+	for _, t := range s.fake.Teams() {
+		st.Teams = append(st.Teams, StateTeam{ID: t.ID, Name: t.Name})
+	}
 	names := map[string]string{}
 	for _, u := range s.fake.Users() {
 		if u.Deleted {
@@ -215,10 +229,10 @@ func (s *Sandbox) State() State {
 			role = RoleParticipant
 		}
 		names[u.ID] = u.RealName
-		st.Users = append(st.Users, StateUser{ID: u.ID, Name: u.RealName, Role: role})
+		st.Users = append(st.Users, StateUser{ID: u.ID, Team: u.Team, Name: u.RealName, Role: role})
 	}
 	for _, c := range s.fake.Conversations() {
-		sc := StateConversation{ID: c.ID, Name: c.Name, Kind: "channel", Members: c.Members}
+		sc := StateConversation{ID: c.ID, Team: c.Team, Name: c.Name, Kind: "channel", Members: c.Members}
 		if c.IsIM {
 			sc.Kind, sc.User, sc.Name = "im", c.User, names[c.User]
 		}

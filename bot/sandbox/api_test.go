@@ -111,23 +111,36 @@ func TestAPI(t *testing.T) {
 		if code := e.call(t, "GET", "/sandbox/api/state", nil, &st); code != 200 {
 			t.Fatalf("status %d", code)
 		}
-		if len(st.Users) != len(sandbox.DemoUsers)+1 {
-			t.Errorf("%d users, want the bot and %d demo users", len(st.Users), len(sandbox.DemoUsers))
+		// Two workspaces, each with its bot, its people, one channel with all of them, and a DM for each.
+		if len(st.Teams) != 2 || st.Teams[1].ID != sandbox.DemoTeam2.ID {
+			t.Fatalf("teams = %+v, want the default one and %s", st.Teams, sandbox.DemoTeam2.ID)
 		}
-		var channel, ims int
-		for _, c := range st.Conversations {
-			switch c.Kind {
-			case "channel":
-				channel++
-				if c.ID != sandbox.DemoChannelID || len(c.Members) != len(sandbox.DemoUsers)+1 {
-					t.Errorf("channel = %+v", c)
+		for i, people := range [][]sandbox.DemoUser{sandbox.DemoUsers, sandbox.DemoUsers2} {
+			team := st.Teams[i].ID
+			users, channel, ims := 0, 0, 0
+			for _, u := range st.Users {
+				if u.Team == team {
+					users++
 				}
-			case "im":
-				ims++
 			}
-		}
-		if channel != 1 || ims != len(sandbox.DemoUsers) {
-			t.Errorf("%d channels and %d IMs, want 1 and %d", channel, ims, len(sandbox.DemoUsers))
+			for _, c := range st.Conversations {
+				if c.Team != team {
+					continue
+				}
+				switch c.Kind {
+				case "channel":
+					channel++
+					if len(c.Members) != len(people)+1 {
+						t.Errorf("%s's channel = %+v", team, c)
+					}
+				case "im":
+					ims++
+				}
+			}
+			if users != len(people)+1 || channel != 1 || ims != len(people) {
+				t.Errorf("%s: %d users, %d channels and %d IMs, want the bot and %d people, 1 and %d",
+					team, users, channel, ims, len(people), len(people))
+			}
 		}
 	})
 

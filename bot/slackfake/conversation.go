@@ -9,6 +9,7 @@ import (
 // Channel describes a channel to create with AddChannel.
 type Channel struct {
 	ID       string // empty: generated ("C…")
+	Team     string // the workspace's ID; empty: the default one
 	Name     string // without "#"
 	Private  bool
 	Archived bool
@@ -19,6 +20,7 @@ type Channel struct {
 // Conversation is a snapshot of a channel or direct message (IM).
 type Conversation struct {
 	ID       string
+	Team     string // the workspace's ID
 	Name     string // empty for IMs
 	IsIM     bool
 	User     string // the other party of an IM
@@ -30,6 +32,7 @@ type Conversation struct {
 
 type conversation struct {
 	id          string
+	team        string // the workspace's ID
 	name        string
 	im          bool
 	user        string
@@ -51,9 +54,13 @@ func (s *Server) AddChannel(c Channel) string {
 	if c.ID == "" {
 		c.ID = s.newIDLocked("C")
 	}
+	if _, ok := s.teams[c.Team]; !ok && c.Team != "" {
+		s.addTeamLocked(Team{ID: c.Team})
+	}
 	cv, ok := s.convs[c.ID]
 	if !ok {
-		cv = &conversation{id: c.ID, members: map[string]bool{}, byTS: map[string]*Message{}, created: s.opts.Now().Unix()}
+		cv = &conversation{id: c.ID, team: s.teamOfLocked(c.Team).ID, members: map[string]bool{},
+			byTS: map[string]*Message{}, created: s.opts.Now().Unix()}
 		s.convs[c.ID] = cv
 		s.convOrder = append(s.convOrder, c.ID)
 	}
@@ -98,9 +105,9 @@ func (s *Server) Join(channelID, userID string) error {
 	s.mu.Lock()
 	c, ok := s.convs[channelID]
 	added := ok && c.addMember(userID)
-	var channelType string
+	var channelType, teamID string
 	if ok {
-		channelType = c.channelType()
+		channelType, teamID = c.channelType(), c.team
 	}
 	s.mu.Unlock()
 	if !added || !s.connected() {
@@ -110,7 +117,7 @@ func (s *Server) Join(channelID, userID string) error {
 	defer cancel()
 	_, err := s.Event(ctx, map[string]any{
 		"type": "member_joined_channel", "user": userID, "channel": channelID,
-		"channel_type": channelType, "team": s.opts.TeamID,
+		"channel_type": channelType, "team": teamID,
 	})
 	return err
 }
@@ -120,9 +127,9 @@ func (s *Server) Leave(channelID, userID string) error {
 	s.mu.Lock()
 	c, ok := s.convs[channelID]
 	removed := ok && c.removeMember(userID)
-	var channelType string
+	var channelType, teamID string
 	if ok {
-		channelType = c.channelType()
+		channelType, teamID = c.channelType(), c.team
 	}
 	s.mu.Unlock()
 	if !removed || !s.connected() {
@@ -132,7 +139,7 @@ func (s *Server) Leave(channelID, userID string) error {
 	defer cancel()
 	_, err := s.Event(ctx, map[string]any{
 		"type": "member_left_channel", "user": userID, "channel": channelID,
-		"channel_type": channelType, "team": s.opts.TeamID,
+		"channel_type": channelType, "team": teamID,
 	})
 	return err
 }
@@ -160,10 +167,11 @@ func (s *Server) imLocked(userID string) *conversation {
 	if id, ok := s.ims[userID]; ok {
 		return s.convs[id]
 	}
-	c := &conversation{id: s.newIDLocked("D"), im: true, user: userID, members: map[string]bool{},
+	t := s.userTeamLocked(userID)
+	c := &conversation{id: s.newIDLocked("D"), team: t.ID, im: true, user: userID, members: map[string]bool{},
 		byTS: map[string]*Message{}, created: s.opts.Now().Unix()}
 	c.addMember(userID)
-	c.addMember(s.opts.BotUserID)
+	c.addMember(t.BotUserID)
 	s.convs[c.id] = c
 	s.convOrder = append(s.convOrder, c.id)
 	s.ims[userID] = c.id
@@ -193,7 +201,7 @@ func (s *Server) Conversation(id string) (Conversation, bool) {
 }
 
 func (c *conversation) snapshot() Conversation {
-	return Conversation{ID: c.id, Name: c.name, IsIM: c.im, User: c.user, Private: c.private,
+	return Conversation{ID: c.id, Team: c.team, Name: c.name, IsIM: c.im, User: c.user, Private: c.private,
 		Archived: c.archived, Topic: c.topic, Members: slices.Clone(c.memberOrder)}
 }
 

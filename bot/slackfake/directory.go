@@ -45,7 +45,10 @@ func (s *Server) conversationsList(r *apiRequest) (map[string]any, *apiError) {
 	var listed []*conversation
 	for _, id := range s.convOrder {
 		c := s.convs[id]
-		member := c.members[s.opts.BotUserID]
+		if c.team != r.team.ID {
+			continue
+		}
+		member := c.members[r.team.BotUserID]
 		var ok bool
 		switch {
 		case c.im:
@@ -76,7 +79,7 @@ func (s *Server) conversationsList(r *apiRequest) (map[string]any, *apiError) {
 	}
 	channels := make([]map[string]any, 0, end-start)
 	for _, c := range listed[start:end] {
-		channels = append(channels, c.wire(s.opts.BotUserID))
+		channels = append(channels, c.wire(r.team.BotUserID))
 	}
 	return map[string]any{"channels": channels, "response_metadata": map[string]any{"next_cursor": next}}, nil
 }
@@ -92,8 +95,8 @@ func (s *Server) usersLookupByEmail(r *apiRequest) (map[string]any, *apiError) {
 	defer s.mu.Unlock()
 	for _, id := range s.userOrder {
 		u := s.users[id]
-		if !u.Deleted && u.Email != "" && strings.EqualFold(u.Email, email) {
-			return map[string]any{"user": u.wire(s.opts.TeamID)}, nil
+		if !u.Deleted && u.Team == r.team.ID && u.Email != "" && strings.EqualFold(u.Email, email) {
+			return map[string]any{"user": u.wire()}, nil
 		}
 	}
 	return nil, fail("users_not_found")
@@ -104,7 +107,16 @@ func (s *Server) usersLookupByEmail(r *apiRequest) (map[string]any, *apiError) {
 func (s *Server) usersList(r *apiRequest) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	limit := len(s.userOrder)
+	order := s.userOrder
+	if len(s.teams) > 1 {
+		order = make([]string, 0, len(s.userOrder))
+		for _, id := range s.userOrder {
+			if s.users[id].Team == r.team.ID {
+				order = append(order, id)
+			}
+		}
+	}
+	limit := len(order)
 	if v := r.params.Get("limit"); v != "" {
 		l, err := strconv.Atoi(v)
 		if err != nil || l < 0 {
@@ -118,19 +130,19 @@ func (s *Server) usersList(r *apiRequest) (map[string]any, *apiError) {
 	if cur := r.params.Get("cursor"); cur != "" {
 		v, ok := decodeCursor(cur, "users")
 		n, err := strconv.Atoi(v)
-		if !ok || err != nil || n < 0 || n > len(s.userOrder) {
+		if !ok || err != nil || n < 0 || n > len(order) {
 			return nil, fail("invalid_cursor")
 		}
 		start = n
 	}
-	end := min(start+limit, len(s.userOrder))
+	end := min(start+limit, len(order))
 	next := ""
-	if end < len(s.userOrder) {
+	if end < len(order) {
 		next = encodeCursor("users", strconv.Itoa(end))
 	}
 	members := make([]map[string]any, 0, end-start)
-	for _, id := range s.userOrder[start:end] {
-		members = append(members, s.users[id].wire(s.opts.TeamID))
+	for _, id := range order[start:end] {
+		members = append(members, s.users[id].wire())
 	}
 	return map[string]any{"members": members, "cache_ts": time.Now().Unix(),
 		"response_metadata": map[string]any{"next_cursor": next}}, nil

@@ -19,6 +19,12 @@
 //     conversations.history is newest first with limit, cursor, oldest,
 //     latest and inclusive, and returns message metadata only with
 //     include_all_metadata.
+//   - Several workspaces (Options.Teams, AddTeam): the app installed in each, with one app-level token and one
+//     Socket Mode connection for all of them, as with a distributed app. Each team has its own bot user and bot
+//     token, people (User.Team), channels (Channel.Team), IMs, App Homes and rate limits (counted per team; the
+//     per-channel limit stays per channel); a bot token acts in its own team only (another team's channel is
+//     channel_not_found, its people user_not_found), and RevokeTeamBotToken refuses one team's token. Commands,
+//     interactions and events carry the team of whoever acted. Without Teams there is one team, the default.
 //   - Block Kit limits on every message, view and response_url message
 //     (ValidateMessageBlocks, ValidateView): Slack's invalid_blocks answer with
 //     "errors" carrying json-pointers. StrictT(t) also fails the test.

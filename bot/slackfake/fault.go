@@ -48,8 +48,9 @@ type faults struct {
 	queued  map[string][]injected // by method, or by method and channel (faultKey)
 	held    int                   // requests FaultTimeout holds now
 	release chan struct{}         // closed by ReleaseHeld
-	// revoked is the error every call with the bot token answers while it is revoked; "" when it is valid.
-	revoked string
+	// revoked is, per team ID, the error every call with that team's bot token answers while it is revoked;
+	// absent while it is valid.
+	revoked map[string]string
 }
 
 func newFaults() *faults {
@@ -165,25 +166,31 @@ func (f *faults) popLocked(key string) (injected, bool) {
 // token), "token_expired" (a rotating token past its expiry), "invalid_auth" (a token Slack does not know), and
 // "account_inactive" (the bot user or the workspace was deactivated). An empty code means "token_revoked".
 // RestoreBotToken accepts the token again.
-func (s *Server) RevokeBotToken(code string) {
+func (s *Server) RevokeBotToken(code string) { s.RevokeTeamBotToken(s.opts.TeamID, code) }
+
+// RestoreBotToken accepts the bot token again after RevokeBotToken.
+func (s *Server) RestoreBotToken() { s.RestoreTeamBotToken(s.opts.TeamID) }
+
+// RevokeTeamBotToken is RevokeBotToken for one workspace's bot token(s): the other workspaces go on as before.
+func (s *Server) RevokeTeamBotToken(teamID, code string) {
 	if code == "" {
 		code = "token_revoked"
 	}
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.revoked = code
+	s.faults.revoked[teamID] = code
 }
 
-// RestoreBotToken accepts the bot token again after RevokeBotToken.
-func (s *Server) RestoreBotToken() {
+// RestoreTeamBotToken accepts a workspace's bot token(s) again after RevokeTeamBotToken.
+func (s *Server) RestoreTeamBotToken(teamID string) {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.revoked = ""
+	delete(s.faults.revoked, teamID)
 }
 
-// botTokenRevoked returns the error a call with the bot token answers, or "" while the token is valid.
-func (f *faults) botTokenRevoked() string {
+// botTokenRevoked returns the error a call with a team's bot token answers, or "" while the token is valid.
+func (f *faults) botTokenRevoked(teamID string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.revoked
+	return f.revoked[teamID]
 }

@@ -180,12 +180,12 @@ func (s *Server) filesCompleteUploadExternal(r *apiRequest) (map[string]any, *ap
 		out = append(out, map[string]any{"id": f.ID, "title": f.Title})
 	}
 	for _, ch := range channels {
-		c, e := s.postableLocked(ch)
+		c, e := s.postableLocked(r.team, ch)
 		if e != nil {
 			return nil, e
 		}
 		m := &Message{Conversation: c.id, TS: s.newTSLocked(), ThreadTS: r.params.Get("thread_ts"),
-			User: s.opts.BotUserID, BotID: s.opts.BotID, Text: ct.Text, Blocks: ct.Blocks, Files: ids, acts: ct.acts}
+			User: r.team.BotUserID, BotID: r.team.BotID, Text: ct.Text, Blocks: ct.Blocks, Files: ids, acts: ct.acts}
 		c.appendLocked(m)
 		r.changed = append(r.changed, c.id)
 		for _, id := range ids {
@@ -231,11 +231,12 @@ func (s *Server) filesDelete(r *apiRequest) (map[string]any, *apiError) {
 
 // serveFile serves url_private downloads to the bot token.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "Bearer "+s.opts.BotToken {
+	s.mu.Lock()
+	if s.teamByTokenLocked(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")) == nil {
+		s.mu.Unlock()
 		http.Error(w, "not authed", http.StatusForbidden)
 		return
 	}
-	s.mu.Lock()
 	f, ok := s.files[r.PathValue("id")]
 	var data []byte
 	var name string

@@ -25,6 +25,8 @@ type httpApp struct {
 	actions  []slack.InteractionCallback
 	retries  []string
 	events   []string
+	// eventTeams are the team_id of each event, in the order of events.
+	eventTeams []string
 }
 
 func (a *httpApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -77,6 +79,7 @@ func (a *httpApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		cb := ev.Data.(*slackevents.EventsAPICallbackEvent)
 		a.events = append(a.events, cb.EventID)
+		a.eventTeams = append(a.eventTeams, cb.TeamID)
 		a.retries = append(a.retries, r.Header.Get("X-Slack-Retry-Num"))
 	default:
 		http.NotFound(w, r)

@@ -85,11 +85,13 @@ func (s *Server) Redeliver(ctx context.Context, prev Response, reason string) (R
 }
 
 func (s *Server) userObjLocked(u *User) map[string]any {
-	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": s.opts.TeamID}
+	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": u.Team}
 }
 
-func (s *Server) teamObj() map[string]any {
-	return map[string]any{"id": s.opts.TeamID, "domain": s.opts.TeamDomain}
+// teamObjLocked is the "team" of a payload of something user u did: their workspace.
+func (s *Server) teamObjLocked(u *User) map[string]any {
+	t := s.teamOfLocked(u.Team)
+	return map[string]any{"id": t.ID, "domain": t.Domain}
 }
 
 func (s *Server) activeUserLocked(userID string) (*User, error) {
@@ -118,7 +120,7 @@ func (s *Server) modalUserLocked(userID string) (*User, []string, error) {
 func (s *Server) blockActionsLocked(u *User, trig string, action map[string]any) map[string]any {
 	return map[string]any{
 		"type": "block_actions", "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
-		"token": s.opts.VerificationToken, "trigger_id": trig, "team": s.teamObj(), "enterprise": nil,
+		"token": s.opts.VerificationToken, "trigger_id": trig, "team": s.teamObjLocked(u), "enterprise": nil,
 		"is_enterprise_install": false, "actions": []any{action},
 	}
 }
@@ -141,7 +143,8 @@ func (s *Server) Command(ctx context.Context, userID, channelID, command, text s
 		s.mu.Unlock()
 		return Response{}, err
 	}
-	c, e := s.resolveLocked(channelID)
+	t := s.teamOfLocked(u.Team)
+	c, e := s.resolveLocked(t, channelID)
 	if e != nil {
 		s.mu.Unlock()
 		return Response{}, fmt.Errorf("slackfake: command in unknown channel %q", channelID)
@@ -149,7 +152,7 @@ func (s *Server) Command(ctx context.Context, userID, channelID, command, text s
 	trig := s.newTriggerLocked(userID)
 	rurl := s.newResponseURLLocked(userID, c.id, "", false)
 	fields := map[string]string{
-		"token": s.opts.VerificationToken, "team_id": s.opts.TeamID, "team_domain": s.opts.TeamDomain,
+		"token": s.opts.VerificationToken, "team_id": t.ID, "team_domain": t.Domain,
 		"channel_id": c.id, "channel_name": c.wireName(), "user_id": u.ID, "user_name": u.Name,
 		"command": command, "text": text, "api_app_id": s.opts.AppID,
 		"response_url": rurl, "trigger_id": trig,
@@ -240,7 +243,7 @@ func (s *Server) Click(ctx context.Context, userID, channelID, ts, actionID, val
 	if c, ok := s.convs[channelID]; ok {
 		chName = c.wireName()
 	}
-	click := messageClick{user: *u, channelID: channelID, channelName: chName, ts: m.TS, ephemeral: m.Ephemeral,
+	click := messageClick{user: *u, teamDomain: s.teamOfLocked(u.Team).Domain, channelID: channelID, channelName: chName, ts: m.TS, ephemeral: m.Ephemeral,
 		trigger: trig, responseURL: rurl, action: action}
 	if !m.Ephemeral {
 		click.message = s.wireLocked(m, true)
@@ -256,6 +259,7 @@ func (s *Server) Click(ctx context.Context, userID, channelID, ts, actionID, val
 // messageClick is what a block_actions payload from a message says, taken under the lock.
 type messageClick struct {
 	user                       User
+	teamDomain                 string
 	channelID, channelName, ts string
 	ephemeral                  bool
 	trigger, responseURL       string
@@ -293,9 +297,9 @@ func (s *Server) appendClickPayload(b []byte, c messageClick) ([]byte, error) {
 	b = append(b, `,"response_url":`...)
 	b = appendJSONString(b, c.responseURL)
 	b = append(b, `,"state":{"values":{}},"team":{"domain":`...)
-	b = appendJSONString(b, s.opts.TeamDomain)
+	b = appendJSONString(b, c.teamDomain)
 	b = append(b, `,"id":`...)
-	b = appendJSONString(b, s.opts.TeamID)
+	b = appendJSONString(b, c.user.Team)
 	b = append(b, `},"token":`...)
 	b = appendJSONString(b, s.opts.VerificationToken)
 	b = append(b, `,"trigger_id":`...)
@@ -305,7 +309,7 @@ func (s *Server) appendClickPayload(b []byte, c messageClick) ([]byte, error) {
 	b = append(b, `,"name":`...)
 	b = appendJSONString(b, c.user.Name)
 	b = append(b, `,"team_id":`...)
-	b = appendJSONString(b, s.opts.TeamID)
+	b = appendJSONString(b, c.user.Team)
 	b = append(b, `,"username":`...)
 	b = appendJSONString(b, c.user.Name)
 	return append(b, "}}"...), nil
@@ -405,7 +409,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 	}
 	trig := s.newTriggerLocked(userID)
 	p := map[string]any{
-		"type": "view_submission", "team": s.teamObj(), "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
+		"type": "view_submission", "team": s.teamObjLocked(u), "user": s.userObjLocked(u), "api_app_id": s.opts.AppID,
 		"token": s.opts.VerificationToken, "trigger_id": trig, "view": s.wireView(v, state),
 		"response_urls": []any{}, "is_enterprise_install": false, "enterprise": nil,
 	}
@@ -499,7 +503,7 @@ func (s *Server) CloseView(ctx context.Context, userID string) (Response, error)
 	} else {
 		s.popModalLocked(userID)
 	}
-	p := map[string]any{"type": "view_closed", "team": s.teamObj(), "user": s.userObjLocked(u),
+	p := map[string]any{"type": "view_closed", "team": s.teamObjLocked(u), "user": s.userObjLocked(u),
 		"api_app_id": s.opts.AppID, "token": s.opts.VerificationToken, "view": wire, "is_cleared": cleared,
 		"is_enterprise_install": false, "enterprise": nil}
 	s.mu.Unlock()
@@ -512,12 +516,22 @@ func (s *Server) CloseView(ctx context.Context, userID string) (Response, error)
 // Event delivers an Events API event (the inner "event" object, e.g.
 // {"type":"app_home_opened","user":"U1",...}) wrapped in event_callback with
 // a fresh event_id. A missing event_ts is filled in.
+//
+// The event is of the workspace its "team" names, else of its "user"'s, else of the default workspace.
 func (s *Server) Event(ctx context.Context, event map[string]any) (Response, error) {
-	return s.teamEvent(ctx, s.opts.TeamID, event)
+	s.mu.Lock()
+	t := s.defaultTeam()
+	if id, _ := event["team"].(string); id != "" {
+		t = s.teamOfLocked(id)
+	} else if u, _ := event["user"].(string); u != "" {
+		t = s.userTeamLocked(u)
+	}
+	s.mu.Unlock()
+	return s.teamEvent(ctx, t, event)
 }
 
-// teamEvent delivers an Events API event of the workspace team.
-func (s *Server) teamEvent(ctx context.Context, team string, event map[string]any) (Response, error) {
+// teamEvent delivers an Events API event of the workspace t.
+func (s *Server) teamEvent(ctx context.Context, t *team, event map[string]any) (Response, error) {
 	s.mu.Lock()
 	now := s.opts.Now()
 	if _, ok := event["event_ts"]; !ok {
@@ -526,10 +540,10 @@ func (s *Server) teamEvent(ctx context.Context, team string, event map[string]an
 	eventID := s.newIDLocked("Ev")
 	s.mu.Unlock()
 	outer := map[string]any{
-		"token": s.opts.VerificationToken, "team_id": team, "api_app_id": s.opts.AppID,
+		"token": s.opts.VerificationToken, "team_id": t.ID, "api_app_id": s.opts.AppID,
 		"event": event, "type": "event_callback", "event_id": eventID, "event_time": now.Unix(),
-		"authorizations": []any{map[string]any{"enterprise_id": nil, "team_id": team,
-			"user_id": s.opts.BotUserID, "is_bot": true, "is_enterprise_install": false}},
+		"authorizations": []any{map[string]any{"enterprise_id": nil, "team_id": t.ID,
+			"user_id": t.BotUserID, "is_bot": true, "is_enterprise_install": false}},
 		"is_ext_shared_channel": false,
 		"event_context":         "4-" + base64URL(fmt.Sprint(event["type"], ":", eventID)),
 	}
@@ -563,11 +577,13 @@ func (s *Server) OpenHome(ctx context.Context, userID string) (Response, error) 
 // with the bot) and delivers the "message" event (message.im, message.channels).
 func (s *Server) Say(ctx context.Context, userID, channelID, text string) (Response, error) {
 	s.mu.Lock()
-	if _, err := s.activeUserLocked(userID); err != nil {
+	u, err := s.activeUserLocked(userID)
+	if err != nil {
 		s.mu.Unlock()
 		return Response{}, err
 	}
-	c, e := s.resolveLocked(channelID)
+	t := s.teamOfLocked(u.Team)
+	c, e := s.resolveLocked(t, channelID)
 	if e != nil {
 		s.mu.Unlock()
 		return Response{}, fmt.Errorf("slackfake: unknown channel %q", channelID)
@@ -588,7 +604,7 @@ func (s *Server) Say(ctx context.Context, userID, channelID, text string) (Respo
 	s.mu.Unlock()
 	s.changed(c.id)
 	return s.Event(ctx, map[string]any{"type": "message", "channel": c.id, "user": userID, "text": text,
-		"ts": m.TS, "event_ts": m.TS, "channel_type": chType, "team": s.opts.TeamID})
+		"ts": m.TS, "event_ts": m.TS, "channel_type": chType, "team": t.ID})
 }
 
 // actionIndex holds the interactive elements of a message's blocks by action_id, in the order of the blocks, so

@@ -11,6 +11,7 @@ import (
 type Call struct {
 	Time     time.Time // wall clock when it was answered
 	Method   string    // e.g. "chat.postMessage", "response_url", "upload", "deliver:slash_commands"
+	Team     string    // the workspace a Web API call's bot token acts in ("" for other calls and a refused token)
 	Channel  string
 	Args     url.Values // request parameters without the token
 	Metadata *Metadata  // chat.postMessage / chat.update metadata

@@ -135,6 +135,9 @@ type wireEdited struct {
 func (s *Server) wireLocked(m *Message, withMetadata bool) wireMessage {
 	w := wireMessage{Type: "message", User: m.User, BotID: m.BotID, Text: m.Text, TS: m.TS,
 		ThreadTS: m.ThreadTS, Blocks: m.Blocks, Team: s.opts.TeamID}
+	if c, ok := s.convs[m.Conversation]; ok {
+		w.Team = c.team
+	}
 	if m.BotID != "" {
 		w.AppID = s.opts.AppID
 	}

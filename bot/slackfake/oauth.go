@@ -29,12 +29,6 @@ type oauthCode struct {
 	used                                     bool
 }
 
-// installedToken is a bot token an install issued, and its team.
-type installedToken struct {
-	team    string
-	revoked bool
-}
-
 // ClientID is the app's client ID the consent page and oauth.v2.access accept.
 func (s *Server) ClientID() string { return s.opts.ClientID }
 
@@ -44,39 +38,15 @@ func (s *Server) ClientSecret() string { return s.opts.ClientSecret }
 // AuthorizeURL is the consent page's address (Slack's https://slack.com/oauth/v2/authorize).
 func (s *Server) AuthorizeURL() string { return s.base + "oauth/v2/authorize" }
 
-// addBotToken makes the fake accept token as team's bot token: the one place installed tokens are added (K-teams'
-// teams join here).
-func (s *Server) addBotToken(token, team string) {
+// knownTeam reports whether the fake has a workspace of this ID, and its name.
+func (s *Server) knownTeam(id string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.botTokens == nil {
-		s.botTokens = map[string]*installedToken{}
-	}
-	s.botTokens[token] = &installedToken{team: team}
-	s.tokenOrder = append(s.tokenOrder, token)
-}
-
-// installedTokenError says whether token is one an install issued: ok, and "" or the code Slack answers once it
-// was revoked.
-func (s *Server) installedTokenError(token string) (code string, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.botTokens[token]
+	t, ok := s.teams[id]
 	if !ok {
 		return "", false
 	}
-	if t.revoked {
-		return "token_revoked", true
-	}
-	return "", true
-}
-
-// knownTeam reports whether the fake has a workspace of this ID, and its name.
-func (s *Server) knownTeam(id string) (string, bool) {
-	if id == s.opts.TeamID {
-		return s.opts.Team, true
-	}
-	return "", false
+	return t.Name, true
 }
 
 // InstalledTokens returns the bot tokens installs issued for team that are not revoked, oldest first.
@@ -85,7 +55,7 @@ func (s *Server) InstalledTokens(team string) []string {
 	defer s.mu.Unlock()
 	var out []string
 	for _, tok := range s.tokenOrder {
-		if t := s.botTokens[tok]; t != nil && t.team == team && !t.revoked {
+		if s.botTokens[tok] == team && !s.revokedTokens[tok] {
 			out = append(out, tok)
 		}
 	}
@@ -223,13 +193,16 @@ func (s *Server) oauthV2Access(r *apiRequest) (map[string]any, *apiError) {
 	}
 	c.used = true
 	s.mu.Unlock()
-	teamName, _ := s.knownTeam(c.team)
 	token := "xoxb-" + strings.TrimPrefix(c.team, "T") + "-" + randomHex(16)
-	s.addBotToken(token, c.team)
+	s.mu.Lock()
+	t := s.teamOfLocked(c.team)
+	s.addBotTokenLocked(token, t.ID)
+	s.tokenOrder = append(s.tokenOrder, token)
+	s.mu.Unlock()
 	return map[string]any{
 		"access_token": token, "token_type": "bot", "scope": c.scope,
-		"bot_user_id": s.opts.BotUserID, "app_id": s.opts.AppID,
-		"team":       map[string]any{"id": c.team, "name": teamName},
+		"bot_user_id": t.BotUserID, "app_id": s.opts.AppID,
+		"team":       map[string]any{"id": t.ID, "name": t.Name},
 		"enterprise": nil, "is_enterprise_install": false,
 		"authed_user": map[string]any{"id": c.user},
 	}, nil
@@ -239,27 +212,27 @@ func (s *Server) oauthV2Access(r *apiRequest) (map[string]any, *apiError) {
 // revoked (calls with it answer token_revoked, the fake's own bot token too when team is the fake's), and the app
 // receives tokens_revoked and then app_uninstalled for the team. It returns the responses of the two events.
 func (s *Server) Uninstall(ctx context.Context, team string) ([]Response, error) {
-	if _, ok := s.knownTeam(team); !ok {
+	s.mu.Lock()
+	t, ok := s.teams[team]
+	if !ok {
+		s.mu.Unlock()
 		return nil, fmt.Errorf("slackfake: uninstall: unknown team %s", team)
 	}
-	s.mu.Lock()
-	for _, t := range s.botTokens {
-		if t.team == team {
-			t.revoked = true
+	// Every bot token of the team, its own (Options, AddTeam) included; a reinstall issues a fresh one.
+	for tok, id := range s.botTokens {
+		if id == team {
+			s.revokedTokens[tok] = true
 		}
 	}
 	s.mu.Unlock()
-	if team == s.opts.TeamID {
-		s.RevokeBotToken("token_revoked")
-	}
 	var out []Response
-	resp, err := s.teamEvent(ctx, team, map[string]any{"type": "tokens_revoked",
-		"tokens": map[string]any{"oauth": []string{}, "bot": []string{s.opts.BotUserID}}})
+	resp, err := s.teamEvent(ctx, t, map[string]any{"type": "tokens_revoked",
+		"tokens": map[string]any{"oauth": []string{}, "bot": []string{t.BotUserID}}})
 	out = append(out, resp)
 	if err != nil {
 		return out, err
 	}
-	resp, err = s.teamEvent(ctx, team, map[string]any{"type": "app_uninstalled"})
+	resp, err = s.teamEvent(ctx, t, map[string]any{"type": "app_uninstalled"})
 	return append(out, resp), err
 }
 

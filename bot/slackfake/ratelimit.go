@@ -2,6 +2,7 @@ package slackfake
 
 import (
 	"math"
+	"strings"
 	"sync"
 	"time"
 )
@@ -39,15 +40,17 @@ var SlackTiers = map[string]int{
 	"apps.connections.open":        Tier1,
 }
 
-// limiter holds the limits: per method for the workspace either a token
-// bucket or a per-minute quota (as Slack counts its tiers), and a token bucket
-// per channel for chat.postMessage. All limits are off until set.
+// limiter holds the limits: per method and workspace either a token bucket or a per-minute quota (as Slack counts
+// its tiers, each workspace on its own), and a token bucket per channel for chat.postMessage. All limits are off
+// until set; a limit set applies to every workspace, each counted apart.
 type limiter struct {
 	mu           sync.Mutex
 	now          func() time.Time
-	methods      map[string]*bucket
-	quotas       map[string]*quota
-	channelRate  float64 // tokens per second; 0 = off
+	methods      map[string]*bucket // the limit set per method (its state unused)
+	quotas       map[string]*quota  // the quota set per method (its state unused)
+	teamMethods  map[string]*bucket // per team and method (teamKey): the buckets counting
+	teamQuotas   map[string]*quota  // per team and method (teamKey): the quotas counting
+	channelRate  float64            // tokens per second; 0 = off
 	channelBurst int
 	channels     map[string]*bucket
 }
@@ -83,7 +86,25 @@ func (q *quota) take(now time.Time) (bool, time.Duration) {
 }
 
 func newLimiter(now func() time.Time) *limiter {
-	return &limiter{now: now, methods: map[string]*bucket{}, quotas: map[string]*quota{}, channels: map[string]*bucket{}}
+	return &limiter{now: now, methods: map[string]*bucket{}, quotas: map[string]*quota{}, channels: map[string]*bucket{},
+		teamMethods: map[string]*bucket{}, teamQuotas: map[string]*quota{}}
+}
+
+// teamKey is where a workspace's count for a method is kept.
+func teamKey(team, method string) string { return team + " " + method }
+
+// resetLocked forgets every workspace's count for a method whose limit changed.
+func (l *limiter) resetLocked(method string) {
+	for k := range l.teamMethods {
+		if strings.HasSuffix(k, " "+method) {
+			delete(l.teamMethods, k)
+		}
+	}
+	for k := range l.teamQuotas {
+		if strings.HasSuffix(k, " "+method) {
+			delete(l.teamQuotas, k)
+		}
+	}
 }
 
 // take spends a token; when none is left it returns how long until one is.
@@ -107,6 +128,7 @@ func (s *Server) SetRateLimit(method string, perMinute int, burst int) {
 	l := s.limits
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.resetLocked(method)
 	delete(l.quotas, method)
 	if perMinute <= 0 {
 		delete(l.methods, method)
@@ -126,6 +148,7 @@ func (s *Server) SetQuota(method string, perMinute int) {
 	l := s.limits
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.resetLocked(method)
 	delete(l.methods, method)
 	if perMinute <= 0 {
 		delete(l.quotas, method)
@@ -157,17 +180,29 @@ func (s *Server) UseSlackLimits() {
 	s.SetChannelRate(1, 3)
 }
 
-// allow checks method and channel limits and returns the Retry-After seconds when refused.
-func (l *limiter) allow(method, channel string) (bool, int) {
+// allow checks a workspace's method limits and the channel's and returns the Retry-After seconds when refused.
+func (l *limiter) allow(team, method, channel string) (bool, int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if b, ok := l.methods[method]; ok {
+	if set, ok := l.methods[method]; ok {
+		k := teamKey(team, method)
+		b, ok := l.teamMethods[k]
+		if !ok {
+			b = &bucket{rate: set.rate, burst: set.burst, tokens: set.burst}
+			l.teamMethods[k] = b
+		}
 		if ok, wait := b.take(now); !ok {
 			return false, retryAfter(wait)
 		}
 	}
-	if q, ok := l.quotas[method]; ok {
+	if set, ok := l.quotas[method]; ok {
+		k := teamKey(team, method)
+		q, ok := l.teamQuotas[k]
+		if !ok {
+			q = &quota{n: set.n}
+			l.teamQuotas[k] = q
+		}
 		if ok, wait := q.take(now); !ok {
 			return false, retryAfter(wait)
 		}

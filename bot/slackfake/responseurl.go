@@ -136,12 +136,13 @@ func (s *Server) applyResponseLocked(t *responseURL, msg responseMessage, blocks
 		if !ok {
 			return "", "channel_not_found"
 		}
-		m := &Message{Conversation: c.id, TS: s.newTSLocked(), ThreadTS: msg.ThreadTS, User: s.opts.BotUserID,
-			BotID: s.opts.BotID, Text: msg.Text, Blocks: blocks.raw, acts: blocks.acts}
+		bot := s.teamOfLocked(c.team)
+		m := &Message{Conversation: c.id, TS: s.newTSLocked(), ThreadTS: msg.ThreadTS, User: bot.BotUserID,
+			BotID: bot.BotID, Text: msg.Text, Blocks: blocks.raw, acts: blocks.acts}
 		c.appendLocked(m)
 		return c.id, ""
 	}
-	s.addEphemeralLocked(t.channel, t.user, msg.Text, blocks, msg.ThreadTS)
+	s.addEphemeralLocked(s.userTeamLocked(t.user), t.channel, t.user, msg.Text, blocks, msg.ThreadTS)
 	return t.channel, ""
 }
 

@@ -23,10 +23,11 @@ func (s *Server) AddIM(userID, id string) string {
 		return s.imLocked(userID).id
 	}
 	s.bumpIDLocked(id)
-	c := &conversation{id: id, im: true, user: userID, members: map[string]bool{},
+	t := s.userTeamLocked(userID)
+	c := &conversation{id: id, team: t.ID, im: true, user: userID, members: map[string]bool{},
 		byTS: map[string]*Message{}, created: s.opts.Now().Unix()}
 	c.addMember(userID)
-	c.addMember(s.opts.BotUserID)
+	c.addMember(t.BotUserID)
 	s.convs[id] = c
 	s.convOrder = append(s.convOrder, id)
 	s.ims[userID] = id

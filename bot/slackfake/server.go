@@ -52,6 +52,10 @@ type Options struct {
 	TriggerTTL time.Duration
 	// CallLogSize bounds the call log (default 10000; negative means unbounded).
 	CallLogSize int
+	// Teams are the workspaces the app is installed in. Empty: one workspace, the one the fields above describe.
+	// Otherwise Teams[0] is the default workspace (its non-empty fields take the place of Team, TeamID,
+	// TeamDomain, BotToken, BotUserID and BotID) and the others are added as with AddTeam.
+	Teams []Team
 	// OnChange, when set, is called after a conversation's messages changed,
 	// outside the fake's locks. The sandbox uses it to refresh its pages.
 	OnChange func(conversationID string)
@@ -67,7 +71,10 @@ type Server struct {
 
 	mu         sync.Mutex
 	ids        uint64
-	lastTS     int64 // microseconds of the last issued ts
+	teams      map[string]*team
+	teamOrder  []string
+	botTokens  map[string]string // accepted bot token -> team ID
+	lastTS     int64             // microseconds of the last issued ts
 	users      map[string]*User
 	userOrder  []string
 	convs      map[string]*conversation
@@ -83,10 +90,11 @@ type Server struct {
 	files        map[string]*file
 	responses    map[string]*responseURL
 	tickets      map[string]bool
-	// OAuth (oauth.go): codes the consent page issued, and the bot tokens installs issued (token -> its team).
-	codes      map[string]*oauthCode
-	botTokens  map[string]*installedToken
-	tokenOrder []string
+	// OAuth (oauth.go): codes the consent page issued, the bot tokens installs issued (in botTokens too), oldest
+	// first, and the tokens an uninstall revoked.
+	codes         map[string]*oauthCode
+	tokenOrder    []string
+	revokedTokens map[string]bool
 
 	log    callLog
 	limits *limiter
@@ -118,27 +126,35 @@ func New(opts Options) *Server {
 		panic(fmt.Sprintf("slackfake: listen: %v", err))
 	}
 	s := &Server{
-		opts:       opts,
-		listener:   ln,
-		base:       "http://" + ln.Addr().String() + "/",
-		users:      map[string]*User{},
-		convs:      map[string]*conversation{},
-		ims:        map[string]string{},
-		ephemerals: map[string][]*Message{},
-		views:      map[string]*view{},
-		modals:     map[string][]string{},
-		homes:      map[string]string{},
-		triggers:   map[string]trigger{},
-		files:      map[string]*file{},
-		responses:  map[string]*responseURL{},
-		tickets:    map[string]bool{},
-		log:        callLog{max: opts.CallLogSize},
-		limits:     newLimiter(opts.WallNow),
-		faults:     newFaults(),
-		closed:     make(chan struct{}),
+		opts:          opts,
+		listener:      ln,
+		base:          "http://" + ln.Addr().String() + "/",
+		users:         map[string]*User{},
+		convs:         map[string]*conversation{},
+		ims:           map[string]string{},
+		ephemerals:    map[string][]*Message{},
+		views:         map[string]*view{},
+		modals:        map[string][]string{},
+		homes:         map[string]string{},
+		triggers:      map[string]trigger{},
+		files:         map[string]*file{},
+		responses:     map[string]*responseURL{},
+		tickets:       map[string]bool{},
+		log:           callLog{max: opts.CallLogSize},
+		limits:        newLimiter(opts.WallNow),
+		faults:        newFaults(),
+		closed:        make(chan struct{}),
+		teams:         map[string]*team{},
+		botTokens:     map[string]string{},
+		revokedTokens: map[string]bool{},
 	}
+	s.faults.revoked = map[string]string{}
 	s.sock = newSocketHub(s)
-	s.addUserLocked(User{ID: opts.BotUserID, Name: opts.BotName, RealName: opts.BotName, IsBot: true, BotID: opts.BotID})
+	s.addTeamLocked(Team{ID: opts.TeamID, Name: opts.Team, Domain: opts.TeamDomain, BotToken: opts.BotToken,
+		BotUserID: opts.BotUserID, BotID: opts.BotID})
+	for _, t := range opts.Teams {
+		s.addTeamLocked(t)
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
@@ -161,6 +177,21 @@ func (o Options) withDefaults() Options {
 		if *v == "" {
 			*v = d
 		}
+	}
+	if len(o.Teams) > 0 {
+		t := o.Teams[0]
+		set := func(v *string, d string) {
+			if d != "" {
+				*v = d
+			}
+		}
+		set(&o.TeamID, t.ID)
+		set(&o.Team, t.Name)
+		set(&o.TeamDomain, t.Domain)
+		set(&o.BotToken, t.BotToken)
+		set(&o.BotUserID, t.BotUserID)
+		set(&o.BotID, t.BotID)
+		o.Teams = o.Teams[1:]
 	}
 	def(&o.Team, "Het Gesprek")
 	def(&o.TeamID, "T0FAKE0001")
@@ -201,16 +232,16 @@ func (s *Server) URL() string { return s.base }
 // APIURL is the Web API base URL, ending in "/api/", for slack.OptionAPIURL.
 func (s *Server) APIURL() string { return s.base + "api/" }
 
-// BotToken is the bot token the fake accepts.
+// BotToken is the default team's bot token.
 func (s *Server) BotToken() string { return s.opts.BotToken }
 
 // AppToken is the app-level token the fake accepts for Socket Mode.
 func (s *Server) AppToken() string { return s.opts.AppToken }
 
-// BotUserID is the bot's user ID.
+// BotUserID is the bot's user ID in the default team.
 func (s *Server) BotUserID() string { return s.opts.BotUserID }
 
-// TeamID is the workspace's ID.
+// TeamID is the default workspace's ID.
 func (s *Server) TeamID() string { return s.opts.TeamID }
 
 // Close drops all connections, stops the server and waits for its goroutines.

@@ -2,7 +2,9 @@ package slackfake
 
 // User is a member of the fake workspace.
 type User struct {
-	ID          string
+	ID string
+	// Team is the ID of the user's workspace; empty means the default one.
+	Team        string
 	Name        string // the handle, e.g. "anna.devries"
 	RealName    string
 	DisplayName string
@@ -32,6 +34,10 @@ func (s *Server) addUserLocked(u User) string {
 	if u.TZ == "" {
 		u.TZ = "Europe/Amsterdam"
 	}
+	if _, ok := s.teams[u.Team]; !ok && u.Team != "" {
+		s.addTeamLocked(Team{ID: u.Team})
+	}
+	u.Team = s.teamOfLocked(u.Team).ID
 	if u.Name == "" {
 		u.Name = u.ID
 	}
@@ -46,7 +52,7 @@ func (s *Server) addUserLocked(u User) string {
 	return u.ID
 }
 
-// Users lists the workspace's users in the order they were added (the bot first).
+// Users lists the users of every workspace in the order they were added (the default team's bot first).
 func (s *Server) Users() []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -69,7 +75,8 @@ func (s *Server) User(id string) (User, bool) {
 }
 
 // wireUser is users.info's "user" object.
-func (u *User) wire(teamID string) map[string]any {
+func (u *User) wire() map[string]any {
+	teamID := u.Team
 	return map[string]any{
 		"id":               u.ID,
 		"team_id":          teamID,

@@ -138,7 +138,8 @@ func (s *Server) wireView(v *view, state map[string]any) map[string]any {
 		state = map[string]any{"values": map[string]any{}}
 	}
 	w["id"] = v.id
-	w["team_id"] = s.opts.TeamID
+	t := s.userTeamLocked(v.user)
+	w["team_id"] = t.ID
 	w["type"] = v.typ
 	w["state"] = state
 	w["hash"] = v.hash
@@ -148,8 +149,8 @@ func (s *Server) wireView(v *view, state map[string]any) map[string]any {
 	w["root_view_id"] = v.rootID
 	w["previous_view_id"] = nilIfEmpty(v.prevID)
 	w["app_id"] = s.opts.AppID
-	w["bot_id"] = s.opts.BotID
-	w["app_installed_team_id"] = s.opts.TeamID
+	w["bot_id"] = t.BotID
+	w["app_installed_team_id"] = t.ID
 	w["clear_on_close"] = v.clearOnClose
 	w["notify_on_close"] = v.notifyOnClose
 	return w
@@ -174,6 +175,10 @@ func (s *Server) triggeredModal(r *apiRequest, place func(user string, raw map[s
 	user, e := s.useTriggerLocked(r.params.Get("trigger_id"))
 	if e != nil {
 		return nil, e
+	}
+	if s.userTeamLocked(user) != r.team {
+		// A trigger is issued to the app in the workspace where the user acted.
+		return nil, fail("invalid_trigger_id")
 	}
 	v, e := place(user, raw)
 	if e != nil {
@@ -236,7 +241,7 @@ func (s *Server) viewsUpdate(r *apiRequest) (map[string]any, *apiError) {
 	} else {
 		return nil, fail("invalid_arguments")
 	}
-	if v == nil {
+	if v == nil || s.userTeamLocked(v.user) != r.team {
 		return nil, fail("not_found")
 	}
 	if raw["type"] != v.typ {
@@ -267,7 +272,7 @@ func (s *Server) viewsPublish(r *apiRequest) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	user := r.params.Get("user_id")
-	if u, ok := s.users[user]; !ok || u.Deleted {
+	if u, ok := s.userLocked(r.team, user); !ok || u.Deleted {
 		return nil, fail("user_not_found")
 	}
 	v, ok := s.views[s.homes[user]]

@@ -23,6 +23,7 @@ type apiRequest struct {
 	method  string
 	params  url.Values
 	token   string
+	team    *team  // the workspace a bot token acts in; nil for the app-level token
 	channel string // for the call log
 	meta    *Metadata
 	changed []string // conversations whose messages changed
@@ -99,11 +100,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.writeAPI(w, req, start, body, e)
 		return
 	}
-	if e := s.checkToken(req.token, m.appOnly); e != nil {
+	if e := s.checkToken(req, m.appOnly); e != nil {
 		s.writeAPI(w, req, start, nil, e)
 		return
 	}
-	if ok, wait := s.limits.allow(req.method, req.channel); !ok {
+	teamID := ""
+	if req.team != nil {
+		teamID = req.team.ID
+	}
+	if ok, wait := s.limits.allow(teamID, req.method, req.channel); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		s.writeStatus(w, req, start, http.StatusTooManyRequests, "ratelimited",
 			[]byte(`{"ok":false,"error":"ratelimited"}`))
@@ -175,30 +180,35 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, req *apiReq
 	return true
 }
 
-func (s *Server) checkToken(token string, appOnly bool) *apiError {
-	switch {
-	case token == "":
+// checkToken checks the call's token and sets the team a bot token acts in.
+func (s *Server) checkToken(req *apiRequest, appOnly bool) *apiError {
+	token := req.token
+	if token == "" {
 		return fail("not_authed")
-	case !appOnly && token == s.opts.BotToken:
-		if code := s.faults.botTokenRevoked(); code != "" {
-			return fail(code)
+	}
+	if token == s.opts.AppToken {
+		if appOnly {
+			return nil
 		}
-		return nil
-	case appOnly && token == s.opts.AppToken:
-		return nil
-	case token == s.opts.AppToken || token == s.opts.BotToken:
 		return fail("not_allowed_token_type")
 	}
-	if code, ok := s.installedTokenError(token); ok {
-		switch {
-		case appOnly:
-			return fail("not_allowed_token_type")
-		case code != "":
-			return fail(code)
-		}
-		return nil
+	s.mu.Lock()
+	t := s.teamByTokenLocked(token)
+	revoked := s.revokedTokens[token]
+	s.mu.Unlock()
+	switch {
+	case t == nil:
+		return fail("invalid_auth")
+	case appOnly:
+		return fail("not_allowed_token_type")
+	case revoked:
+		return fail("token_revoked")
 	}
-	return fail("invalid_auth")
+	if code := s.faults.botTokenRevoked(t.ID); code != "" {
+		return fail(code)
+	}
+	req.team = t
+	return nil
 }
 
 // parseParams reads form, query and JSON bodies into one set of string
@@ -269,36 +279,41 @@ func (s *Server) writeAPI(w http.ResponseWriter, req *apiRequest, start time.Tim
 
 func (s *Server) writeStatus(w http.ResponseWriter, req *apiRequest, start time.Time, status int, errCode string, body []byte) {
 	// Recorded before the answer leaves, so that a client that has its answer always finds the call in the log.
-	s.record(Call{Method: req.method, Channel: req.channel, Args: req.params, Metadata: req.meta,
+	team := ""
+	if req.team != nil {
+		team = req.team.ID
+	}
+	s.record(Call{Method: req.method, Team: team, Channel: req.channel, Args: req.params, Metadata: req.meta,
 		OK: status == http.StatusOK && errCode == "", Error: errCode, Status: status,
 		Latency: s.opts.WallNow().Sub(start)})
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 
-func (s *Server) authTest(_ *apiRequest) (map[string]any, *apiError) {
+func (s *Server) authTest(r *apiRequest) (map[string]any, *apiError) {
+	t := r.team
 	return map[string]any{
-		"url":                   "https://" + s.opts.TeamDomain + ".slack.com/",
-		"team":                  s.opts.Team,
-		"user":                  s.opts.BotName,
-		"team_id":               s.opts.TeamID,
-		"user_id":               s.opts.BotUserID,
-		"bot_id":                s.opts.BotID,
+		"url":                   "https://" + t.Domain + ".slack.com/",
+		"team":                  t.Name,
+		"user":                  t.botName,
+		"team_id":               t.ID,
+		"user_id":               t.BotUserID,
+		"bot_id":                t.BotID,
 		"is_enterprise_install": false,
 	}, nil
 }
 
-// resolveLocked finds the conversation a "channel" argument names: a channel
-// or IM ID, a user ID (their IM with the bot), or "#name".
-func (s *Server) resolveLocked(id string) (*conversation, *apiError) {
+// resolveLocked finds the conversation a "channel" argument names in team t: a channel or IM ID, a user ID (their
+// IM with the bot), or "#name". A conversation of another workspace is not found, as in Slack.
+func (s *Server) resolveLocked(t *team, id string) (*conversation, *apiError) {
 	if id == "" {
 		return nil, fail("channel_not_found")
 	}
-	if c, ok := s.convs[id]; ok {
+	if c, ok := s.convLocked(t, id); ok {
 		return c, nil
 	}
 	if strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") {
-		u, ok := s.users[id]
+		u, ok := s.userLocked(t, id)
 		if !ok || u.Deleted {
 			return nil, fail("channel_not_found")
 		}
@@ -306,7 +321,7 @@ func (s *Server) resolveLocked(id string) (*conversation, *apiError) {
 	}
 	if name, ok := strings.CutPrefix(id, "#"); ok {
 		for _, cid := range s.convOrder {
-			if c := s.convs[cid]; c.name == name {
+			if c := s.convs[cid]; c.name == name && c.team == t.ID {
 				return c, nil
 			}
 		}
@@ -314,9 +329,27 @@ func (s *Server) resolveLocked(id string) (*conversation, *apiError) {
 	return nil, fail("channel_not_found")
 }
 
-// postableLocked resolves a channel the bot wants to write to.
-func (s *Server) postableLocked(id string) (*conversation, *apiError) {
-	c, e := s.resolveLocked(id)
+// convLocked finds a conversation by ID in team t.
+func (s *Server) convLocked(t *team, id string) (*conversation, bool) {
+	c, ok := s.convs[id]
+	if !ok || c.team != t.ID {
+		return nil, false
+	}
+	return c, true
+}
+
+// userLocked finds a user by ID in team t.
+func (s *Server) userLocked(t *team, id string) (*User, bool) {
+	u, ok := s.users[id]
+	if !ok || u.Team != t.ID {
+		return nil, false
+	}
+	return u, true
+}
+
+// postableLocked resolves a channel of team t the bot wants to write to.
+func (s *Server) postableLocked(t *team, id string) (*conversation, *apiError) {
+	c, e := s.resolveLocked(t, id)
 	if e != nil {
 		return nil, e
 	}
@@ -329,7 +362,7 @@ func (s *Server) postableLocked(id string) (*conversation, *apiError) {
 		}
 		return c, nil
 	}
-	if !c.members[s.opts.BotUserID] {
+	if !c.members[t.BotUserID] {
 		return nil, fail("not_in_channel")
 	}
 	return c, nil
@@ -422,12 +455,12 @@ func (s *Server) chatPostMessage(r *apiRequest) (map[string]any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, e := s.postableLocked(r.params.Get("channel"))
+	c, e := s.postableLocked(r.team, r.params.Get("channel"))
 	if e != nil {
 		return nil, e
 	}
 	m := &Message{Conversation: c.id, TS: s.newTSLocked(), ThreadTS: r.params.Get("thread_ts"),
-		User: s.opts.BotUserID, BotID: s.opts.BotID, Text: ct.Text, Blocks: ct.Blocks, Metadata: ct.Meta,
+		User: r.team.BotUserID, BotID: r.team.BotID, Text: ct.Text, Blocks: ct.Blocks, Metadata: ct.Meta,
 		acts: ct.acts}
 	c.appendLocked(m)
 	r.channel = c.id
@@ -443,7 +476,7 @@ func (s *Server) chatUpdate(r *apiRequest) (map[string]any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, e := s.resolveLocked(r.params.Get("channel"))
+	c, e := s.resolveLocked(r.team, r.params.Get("channel"))
 	if e != nil {
 		return nil, e
 	}
@@ -451,7 +484,7 @@ func (s *Server) chatUpdate(r *apiRequest) (map[string]any, *apiError) {
 	if !ok {
 		return nil, fail("message_not_found")
 	}
-	if m.BotID != s.opts.BotID {
+	if m.BotID != r.team.BotID {
 		return nil, fail("cant_update_message")
 	}
 	if c.archived {
@@ -483,26 +516,26 @@ func (s *Server) chatPostEphemeral(r *apiRequest) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	userID := r.params.Get("user")
-	u, ok := s.users[userID]
+	u, ok := s.userLocked(r.team, userID)
 	if !ok || u.Deleted {
 		return nil, fail("user_not_found")
 	}
-	c, e := s.postableLocked(r.params.Get("channel"))
+	c, e := s.postableLocked(r.team, r.params.Get("channel"))
 	if e != nil {
 		return nil, e
 	}
 	if !c.members[userID] {
 		return nil, fail("user_not_in_channel")
 	}
-	m := s.addEphemeralLocked(c.id, userID, ct.Text, messageBlocks{raw: ct.Blocks, acts: ct.acts}, r.params.Get("thread_ts"))
+	m := s.addEphemeralLocked(r.team, c.id, userID, ct.Text, messageBlocks{raw: ct.Blocks, acts: ct.acts}, r.params.Get("thread_ts"))
 	r.channel = c.id
 	r.changed = append(r.changed, c.id)
 	return map[string]any{"message_ts": m.TS}, nil
 }
 
-func (s *Server) addEphemeralLocked(channelID, userID, text string, blocks messageBlocks, threadTS string) *Message {
-	m := &Message{Conversation: channelID, TS: s.newTSLocked(), ThreadTS: threadTS, User: s.opts.BotUserID,
-		BotID: s.opts.BotID, Text: text, Blocks: blocks.raw, acts: blocks.acts, Ephemeral: true, ForUser: userID}
+func (s *Server) addEphemeralLocked(t *team, channelID, userID, text string, blocks messageBlocks, threadTS string) *Message {
+	m := &Message{Conversation: channelID, TS: s.newTSLocked(), ThreadTS: threadTS, User: t.BotUserID,
+		BotID: t.BotID, Text: text, Blocks: blocks.raw, acts: blocks.acts, Ephemeral: true, ForUser: userID}
 	m.us, _ = parseTS(m.TS)
 	s.ephemerals[userID] = append(s.ephemerals[userID], m)
 	return m
@@ -511,7 +544,7 @@ func (s *Server) addEphemeralLocked(channelID, userID, text string, blocks messa
 func (s *Server) chatDelete(r *apiRequest) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, e := s.resolveLocked(r.params.Get("channel"))
+	c, e := s.resolveLocked(r.team, r.params.Get("channel"))
 	if e != nil {
 		return nil, e
 	}
@@ -520,7 +553,7 @@ func (s *Server) chatDelete(r *apiRequest) (map[string]any, *apiError) {
 	if !ok {
 		return nil, fail("message_not_found")
 	}
-	if m.BotID != s.opts.BotID {
+	if m.BotID != r.team.BotID {
 		return nil, fail("cant_delete_message")
 	}
 	c.deleteLocked(ts)
@@ -533,7 +566,7 @@ func (s *Server) conversationsOpen(r *apiRequest) (map[string]any, *apiError) {
 	defer s.mu.Unlock()
 	var c *conversation
 	if id := r.params.Get("channel"); id != "" {
-		cv, ok := s.convs[id]
+		cv, ok := s.convLocked(r.team, id)
 		if !ok {
 			return nil, fail("channel_not_found")
 		}
@@ -547,7 +580,7 @@ func (s *Server) conversationsOpen(r *apiRequest) (map[string]any, *apiError) {
 			// Group DMs (mpim) are not used by the bot.
 			return nil, fail("not_supported")
 		}
-		u, ok := s.users[users[0]]
+		u, ok := s.userLocked(r.team, users[0])
 		if !ok || u.Deleted {
 			return nil, fail("user_not_found")
 		}
@@ -564,7 +597,7 @@ func (s *Server) conversationsOpen(r *apiRequest) (map[string]any, *apiError) {
 
 func (s *Server) openWire(c *conversation, r *apiRequest) map[string]any {
 	if b, _ := strconv.ParseBool(r.params.Get("return_im")); b {
-		return c.wire(s.opts.BotUserID)
+		return c.wire(r.team.BotUserID)
 	}
 	return map[string]any{"id": c.id}
 }
@@ -579,11 +612,11 @@ func (s *Server) conversationsHistory(r *apiRequest) (map[string]any, *apiError)
 	withMeta, _ := strconv.ParseBool(p.Get("include_all_metadata"))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.convs[p.Get("channel")]
+	c, ok := s.convLocked(r.team, p.Get("channel"))
 	if !ok {
 		return nil, fail("channel_not_found")
 	}
-	if (c.private || c.im) && !c.members[s.opts.BotUserID] {
+	if (c.private || c.im) && !c.members[r.team.BotUserID] {
 		return nil, fail("channel_not_found")
 	}
 	hi, lo := len(c.msgs), 0
@@ -637,7 +670,7 @@ func (s *Server) conversationsMembers(r *apiRequest) (map[string]any, *apiError)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.convs[r.params.Get("channel")]
+	c, ok := s.convLocked(r.team, r.params.Get("channel"))
 	if !ok {
 		return nil, fail("channel_not_found")
 	}
@@ -662,21 +695,21 @@ func (s *Server) conversationsMembers(r *apiRequest) (map[string]any, *apiError)
 func (s *Server) conversationsInfo(r *apiRequest) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.convs[r.params.Get("channel")]
+	c, ok := s.convLocked(r.team, r.params.Get("channel"))
 	if !ok {
 		return nil, fail("channel_not_found")
 	}
-	return map[string]any{"channel": c.wire(s.opts.BotUserID)}, nil
+	return map[string]any{"channel": c.wire(r.team.BotUserID)}, nil
 }
 
 func (s *Server) usersInfo(r *apiRequest) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[r.params.Get("user")]
+	u, ok := s.userLocked(r.team, r.params.Get("user"))
 	if !ok {
 		return nil, fail("user_not_found")
 	}
-	return map[string]any{"user": u.wire(s.opts.TeamID)}, nil
+	return map[string]any{"user": u.wire()}, nil
 }
 
 func encodeCursor(kind, v string) string {

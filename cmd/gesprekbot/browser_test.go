@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -687,6 +688,31 @@ func TestBrowser(t *testing.T) {
 			return h.includes("Je groepen als trainer") && h.includes(`+js(sandbox.DemoCohortName)+`) &&
 				h.includes("#`+sandbox.DemoChannelName+`") && h.includes("Voormeting afgerond: 1 van 5") && !h.includes("Krachten"); })()`)
 		shot("5-startpagina-trainer")
+	})
+
+	// The sandbox shows two workspaces: switching to the second municipality's shows only its people, its channel
+	// and its cohort; switching back shows the first's again.
+	step("TweedeWerkplek", func(t *testing.T) {
+		home := `document.querySelector("#messages .home")`
+		karin := sandbox.DemoUsers2[0]
+		switchTo := func(team string) {
+			b.eval(`(() => { const s = document.getElementById("team"); s.value = ` + js(team) + `;
+				s.dispatchEvent(new Event("change")); return true; })()`)
+		}
+		b.waitFor("the workspace switch", `document.getElementById("team").options.length === 2 && !document.getElementById("team").parentElement.hidden`)
+		switchTo(sandbox.DemoTeam2.ID)
+		b.waitFor("acting as Karin in Amersfoort, among Amersfoort's people only", `document.getElementById("acting").value === `+js(karin.ID)+
+			` && document.getElementById("acting").options.length === `+strconv.Itoa(len(sandbox.DemoUsers2))+
+			` && document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannel2ID+`"]') !== null`+
+			` && document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]') === null`+
+			` && ![...document.querySelectorAll("#others button")].some(b => b.textContent.startsWith(`+js(demoSanne.Name)+`))`)
+		open("Karin's App Home", `document.getElementById("nav-home")`, shown("home", karin.ID)+` && `+home)
+		b.waitFor("Amersfoort's cohort, not Utrecht's", `(() => { const h = `+home+`.innerText;
+			return h.includes("Je groepen als trainer") && h.includes(`+js(sandbox.DemoCohort2Name)+`) && !h.includes(`+js(sandbox.DemoCohortName)+`); })()`)
+		shot("5-tweede-werkplek")
+		switchTo(b.text(`document.getElementById("team").options[0].value`))
+		b.waitFor("back in the first workspace", `document.getElementById("acting").value === `+js(demoTrainer.ID)+
+			` && document.querySelector('#channels button[data-conversation="`+sandbox.DemoChannelID+`"]') !== null`)
 	})
 
 	// skipTo moves the clock, weeks ahead, to a minute before the first delivery of kind, as a script does; the

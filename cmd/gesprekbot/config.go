@@ -222,12 +222,19 @@ func parseRetentionMonths(v string) (int, error) {
 }
 
 // parseTrainingCreators reads TRAINING_CREATORS: Slack user IDs (U… or W…) and e-mail addresses, separated by
-// commas or spaces.
+// commas or spaces, each of the default workspace or qualified with a workspace's team ID ("T0123ABCD:U0456EFGH").
 func parseTrainingCreators(v string) ([]string, error) {
 	var out []string
 	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
-		if !content.IsUserRef(f) {
-			return nil, fmt.Errorf("%q is neither a Slack user ID (like U0123ABCD) nor an e-mail address; separate entries with commas or spaces", f)
+		team, ref, qualified := strings.Cut(f, ":")
+		if !qualified {
+			ref = f
+		}
+		if qualified && !content.IsTeamID(team) {
+			return nil, fmt.Errorf("%q: %q is not a Slack team ID (like T0123ABCD); write the workspace's team ID, a colon and the person, or the person alone for the default workspace", f, team)
+		}
+		if !content.IsUserRef(ref) {
+			return nil, fmt.Errorf("%q is neither a Slack user ID (like U0123ABCD) nor an e-mail address, with or without a team ID before it (like T0123ABCD:U0123ABCD); separate entries with commas or spaces", f)
 		}
 		if !slices.Contains(out, f) {
 			out = append(out, f)

@@ -2,7 +2,7 @@
 // through the JSON API (/sandbox/api/...). No framework, no build step, nothing from the network.
 "use strict";
 
-const state = { users: [], convs: [], acting: "", conv: "", view: "messages", now: null,
+const state = { users: [], convs: [], teams: [], acting: "", conv: "", view: "messages", now: null,
   msgKey: "", viewKey: "", homeKey: "", busy: false };
 const TZ = "Europe/Amsterdam";
 const $ = (id) => document.getElementById(id);
@@ -353,6 +353,7 @@ let sidebarKey = "";
 function renderSidebar() {
   // Redrawn only when something in it changed: a redraw between a button's press and release would swallow the click.
   const key = JSON.stringify([state.convs, state.users, state.acting, state.view, state.conv]);
+  const team = actingTeam();
   if (key === sidebarKey) return;
   sidebarKey = key;
   const mk = (label, active, onClick, badge) => {
@@ -376,18 +377,49 @@ function renderSidebar() {
   home.firstChild.id = "nav-home"; mine.appendChild(home);
   for (const c of state.convs.filter((c) => c.kind === "im" && c.user !== state.acting)) {
     const u = state.users.find((u) => u.id === c.user);
-    if (!u || u.role === "bot") continue;
+    if (!u || u.role === "bot" || u.team !== team) continue;
     const li = mk(u.name, false, () => { setActing(u.id, c.id); }, u.role === "trainer" ? "trainer" : "");
     li.firstChild.dataset.conversation = c.id; others.appendChild(li);
   }
 }
 
-function renderActing() {
-  const sel = $("acting");
-  const want = state.users.filter((u) => u.role !== "bot").map((u) => u.id + ":" + u.name).join("|");
+// actingTeam is the workspace of the one acting: the page shows one workspace at a time.
+function actingTeam() {
+  const u = state.users.find((u) => u.id === state.acting);
+  return u ? u.team : "";
+}
+
+// renderTeams fills the workspace switch; choosing another workspace acts as its first person, in their DM.
+function renderTeams() {
+  const sel = $("team");
+  const want = state.teams.map((t) => t.id + ":" + t.name).join("|");
   if (sel.dataset.key !== want) {
     sel.innerHTML = "";
-    for (const u of state.users.filter((u) => u.role !== "bot")) {
+    for (const t of state.teams) {
+      const o = document.createElement("option"); o.value = t.id; o.textContent = t.name; sel.appendChild(o);
+    }
+    sel.dataset.key = want;
+  }
+  sel.value = actingTeam();
+  sel.parentElement.hidden = state.teams.length < 2;
+}
+
+function switchTeam(teamId) {
+  const first = state.users.find((u) => u.team === teamId && u.role !== "bot");
+  if (!first) return;
+  const dm = state.convs.find((c) => c.kind === "im" && c.user === first.id);
+  setActing(first.id, dm ? dm.id : undefined);
+}
+
+function renderActing() {
+  renderTeams();
+  const sel = $("acting");
+  const team = actingTeam();
+  const people = state.users.filter((u) => u.role !== "bot" && u.team === team);
+  const want = people.map((u) => u.id + ":" + u.name).join("|");
+  if (sel.dataset.key !== want) {
+    sel.innerHTML = "";
+    for (const u of people) {
       const o = document.createElement("option"); o.value = u.id; o.textContent = u.name + (u.role === "trainer" ? " (trainer)" : " (deelnemer)");
       sel.appendChild(o);
     }
@@ -633,7 +665,7 @@ async function refresh() {
   refreshing = (async () => {
     try {
       const st = await api("GET", "/sandbox/api/state");
-      state.users = st.users; state.convs = st.conversations;
+      state.users = st.users; state.convs = st.conversations; state.teams = st.teams || [];
       const people = st.users.filter((u) => u.role !== "bot");
       if (!people.find((u) => u.id === state.acting)) {
         const first = people.find((u) => u.role !== "trainer") || people[0];
@@ -675,6 +707,7 @@ async function refreshSoon() { await refresh(); setTimeout(refresh, 400); }
 // ---- wiring -----------------------------------------------------------------------------------------------------
 
 $("acting").addEventListener("change", (e) => setActing(e.target.value));
+$("team").addEventListener("change", (e) => switchTeam(e.target.value));
 $("composer").addEventListener("submit", async (e) => {
   e.preventDefault();
   const raw = $("command").value.trim();

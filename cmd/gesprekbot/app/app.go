@@ -55,6 +55,9 @@ type Config struct {
 	SlackBotToken      string
 	SlackAppToken      string
 	SlackSigningSecret string
+	// Tokens gives the bot token of every other workspace the app is installed in; nil: the store's workspaces
+	// when TokenKeys is set (installs with OAuth v2), else only the one workspace of SlackBotToken.
+	Tokens bot.TokenSource
 
 	// The install in other workspaces with OAuth v2 (install.go): served when SlackClientID is set, with the
 	// client's secret and the redirect URL registered with Slack (its path is PathOAuthCallback).
@@ -240,19 +243,25 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 		a.Now = a.Clock.Now
 		a.Fake = slackfake.New(slackfake.Options{Now: a.Clock.Now})
 		apiURL, botToken, appToken = a.Fake.APIURL(), a.Fake.BotToken(), a.Fake.AppToken()
+		// The sandbox's second demo workspace (sandbox.DemoTeam2) has a token of its own.
+		cfg.Tokens = sandbox.Tokens{Fake: a.Fake}
 	} else if ov.Now != nil {
 		a.Now = ov.Now
 	}
 	// From here on every part reads the one clock, the database included.
 	a.DB = db.WithNow(a.Now)
 	a.DB.Keys = cfg.TokenKeys
+	if cfg.Tokens == nil && cfg.TokenKeys != nil {
+		// The workspaces installed with OAuth v2: their sealed tokens, opened per call (store/workspace.go).
+		cfg.Tokens = a.DB
+	}
 	a.Metrics = metrics.New(metrics.Options{DB: db.DB.DB, Now: a.Now, Paused: func() []metrics.Pause {
 		if a.Dispatcher == nil {
 			return nil
 		}
 		var out []metrics.Pause
 		for _, p := range a.Dispatcher.Paused() {
-			out = append(out, metrics.Pause{Reason: p.Reason, Since: p.Since})
+			out = append(out, metrics.Pause{Team: p.Team, Reason: p.Reason, Since: p.Since})
 		}
 		return out
 	}})
@@ -280,6 +289,15 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 			return nil, err
 		}
 	}
+	// The workspace of SLACK_BOT_TOKEN is the deployment's default one: cohorts saved before they had a workspace,
+	// and those saved without one (a cohort file naming no team), are its.
+	a.DB.DefaultTeam = auth.TeamID
+	if n, err := a.DB.AdoptCohorts(ctx, auth.TeamID); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Info("cohorts without a workspace given the default one", slog.String("team", auth.TeamID), slog.Int64("cohorts", n))
+	}
+	po.Tokens, po.DefaultTeam, po.APIURL = cfg.Tokens, auth.TeamID, apiURL
 	a.Poster = bot.NewPoster(a.API, po)
 	a.wire(cfg, ov)
 
@@ -335,7 +353,8 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	sender := bot.NewSender(poster)
 	reg := handlers.NewRegistry(course.Phrases, log)
 	// One gate decides every trainer action and who takes part in a cohort (README, "Who may do what").
-	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: poster, Creators: cfg.TrainingCreators, Log: log, Now: now})
+	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: poster, Creators: cfg.TrainingCreators,
+		DefaultTeam: a.TeamID, Log: log, Now: now})
 	handlers.RegisterHelp(reg, gate, log)
 	a.Home = handlers.RegisterHome(reg, handlers.HomeDeps{Course: course, Store: db, Slack: poster, Log: log, Now: now, Gate: gate})
 	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: course, Store: db, Gate: gate, Refresh: a.Home.Refresh})
@@ -373,7 +392,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	}
 	a.Registry = reg
 	a.Inbound = bot.NewInbound(bot.InboundOptions{Registry: reg, Events: db, Responder: poster, Log: log,
-		AckTimeout: ov.AckTimeout, Observer: a.Metrics})
+		AckTimeout: ov.AckTimeout, Observer: a.Metrics, DefaultTeam: a.TeamID})
 }
 
 // Addr is the address the HTTP server listens on (HTTPAddr, with the port chosen when it was 0).
@@ -541,22 +560,33 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		a.Log.Warn("not ready", slog.Any("error", err))
 		return
 	}
-	if why := a.notReady(); why != "" {
+	why, others := a.notReady()
+	if why != "" {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "not ready: "+why)
+		return
+	}
+	if others != "" {
+		// Another workspace refusing the bot (uninstalled, say) does not keep this one from its work.
+		fmt.Fprintln(w, "ready; "+others)
 		return
 	}
 	fmt.Fprintln(w, "ready")
 }
 
-// notReady says why the bot cannot do its work, for /readyz: sending is paused because Slack refuses the
-// workspace's token. "" when it can.
-func (a *App) notReady() string {
-	var why []string
+// notReady says why the bot cannot do its work, for /readyz: sending is paused because Slack refuses the default
+// workspace's token (SLACK_BOT_TOKEN's). "" when it can. others says which other workspaces are paused.
+func (a *App) notReady() (why, others string) {
+	var own, rest []string
 	for _, p := range a.Dispatcher.Paused() {
-		why = append(why, fmt.Sprintf("slack %s since %s; sending paused", p.Reason, p.Since.Format(time.RFC3339)))
+		if p.Team == a.TeamID {
+			own = append(own, fmt.Sprintf("slack %s since %s; sending paused", p.Reason, p.Since.Format(time.RFC3339)))
+			continue
+		}
+		rest = append(rest, fmt.Sprintf("sending paused for workspace %s (slack %s since %s)", p.Team, p.Reason,
+			p.Since.Format(time.RFC3339)))
 	}
-	return strings.Join(why, "; ")
+	return strings.Join(own, "; "), strings.Join(rest, "; ")
 }
 
 // pruneEvents forgets Slack event ids older than a day, hourly: Slack retries for minutes, not days.
