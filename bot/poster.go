@@ -49,6 +49,14 @@ type PosterOptions struct {
 	HTTPClient     *http.Client  // for response_url posts: NewHTTPClient(AttemptTimeout) by default
 	// Observer, when set, is told how every attempt of a Web API call ended, and every retry (metrics).
 	Observer CallObserver
+
+	// Shared, when set, is the slot book the replicas of the deployment share (the database): every replica on it
+	// paces its calls within the one budget. Without it the Poster paces this process alone, in memory. Its
+	// clock is the database's, unless Now is set (a test's clock, which the replicas then share).
+	Shared SharedBook
+	// Team is the workspace the token is for (auth.test's team_id): every bucket's key starts with it, so that
+	// each workspace is paced at its own limits.
+	Team string
 }
 
 // DefaultAttemptTimeout bounds one attempt of a call to Slack: a Web API call, a response_url reply, a file upload.
@@ -108,7 +116,8 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.Now == nil {
+	dbClock := opts.Now == nil
+	if dbClock {
 		opts.Now = time.Now
 	}
 	if opts.ChannelRate.PerSecond <= 0 {
@@ -142,7 +151,11 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = NewHTTPClient(opts.AttemptTimeout)
 	}
-	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{}}
+	var book slotBook
+	if opts.Shared != nil {
+		book = newPgBook(opts.Shared, dbClock, opts.Log)
+	}
+	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now, book), dms: map[string]string{}}
 }
 
 // Message is an outbound message.
@@ -622,11 +635,21 @@ func (p *Poster) limits(methods ...string) []pace {
 	return paces
 }
 
+// teamPaces puts the workspace the call is for in front of every key: each workspace has its own budget at Slack.
+func (p *Poster) teamPaces(_ context.Context, paces []pace) []pace {
+	out := make([]pace, len(paces))
+	for i, pc := range paces {
+		out[i] = pace{key: p.opts.Team + "/" + pc.key, rate: pc.rate}
+	}
+	return out
+}
+
 // call runs fn paced on paces, retrying as the error says: a 429 waits its Retry-After (on every key, so nothing
 // else of the kind goes before it has passed), a 5xx or timeout backs off, anything else is permanent. fn gets
 // afterFailure=true when the previous attempt failed with a 5xx or timeout (the work may have been done), and
 // returns done=true when it found the work already done.
 func (p *Poster) call(ctx context.Context, method, channel, key string, paces []pace, fn func(ctx context.Context, afterFailure bool) (done bool, err error)) error {
+	paces = p.teamPaces(ctx, paces)
 	transient, limited := 0, 0
 	afterFailure := false
 	for attempt := 1; ; attempt++ {
@@ -653,7 +676,7 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 			var rl *slack.RateLimitedError
 			errors.As(err, &rl)
 			wait := max(rl.RetryAfter, time.Second)
-			p.pacer.block(paces, p.opts.Now().Add(wait))
+			p.pacer.block(ctx, paces, wait)
 			p.opts.Log.WarnContext(ctx, "slack rate limited", slog.String("method", method), slog.String("channel", channel),
 				slog.Duration("retry_after", wait), slog.Int("in_a_row", limited))
 			if limited >= p.opts.MaxRateLimited {
@@ -669,7 +692,7 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 			d := p.backoff(transient)
 			p.opts.Log.WarnContext(ctx, "slack call failed, retrying", slog.String("method", method), slog.String("channel", channel),
 				slog.String("delivery_key", key), slog.Int("attempt", attempt), slog.Duration("backoff", d), slog.Any("error", err))
-			if err := sleepUntil(ctx, time.Now, time.Now().Add(d)); err != nil {
+			if err := sleepFor(ctx, d); err != nil {
 				return fmt.Errorf("%s: %w", method, err)
 			}
 		}
@@ -679,7 +702,7 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 // once runs fn a single time on its tier (for calls whose trigger_id expires before a retry could help), still
 // turning the error into a PermanentError where it is one.
 func (p *Poster) once(ctx context.Context, method string, fn func(ctx context.Context) error) error {
-	if err := p.pacer.wait(ctx, p.limits(method)); err != nil {
+	if err := p.pacer.wait(ctx, p.teamPaces(ctx, p.limits(method))); err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
 	actx, cancel := context.WithTimeout(ctx, p.opts.AttemptTimeout)

@@ -41,6 +41,8 @@ type DB struct {
 
 	// answer is the prepared call of meter_answer (meter.go), made on first use.
 	answer preparedStmt
+	// reserve is the prepared call of pace_reserve (pace.go): every call to Slack makes one.
+	reserve preparedStmt
 
 	// url is where the database was opened, for the session an owner holds open of its own (owner.go).
 	url string

@@ -270,6 +270,9 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 			return nil, err
 		}
 	}
+	// Every replica on this database paces its calls to Slack within the one budget, on the database's clock
+	// (unless a test set the poster's); one process alone uses it as well (the bench: no slower than in memory).
+	po.Shared, po.Team = a.DB, auth.TeamID
 	a.Poster = bot.NewPoster(a.API, po)
 	a.wire(cfg, ov)
 
