@@ -288,14 +288,24 @@ func (m *memBook) blockedFor(_ context.Context, now time.Time, paces []pace) tim
 type pacer struct {
 	now  func() time.Time
 	book slotBook
+	// lead is how long before its slot a waiting call asks whether a 429 came in meanwhile: zero for the book in
+	// memory, which answers at once; with the shared book, long enough for the round trip to be done by the slot,
+	// so that the call still goes at its slot and not a round trip (of varying length) after it.
+	lead time.Duration
 }
 
 func newPacer(now func() time.Time, book slotBook) *pacer {
+	p := &pacer{now: now, book: book}
 	if book == nil {
-		book = newMemBook()
+		p.book = newMemBook()
+	} else {
+		p.lead = blockCheckLead
 	}
-	return &pacer{now: now, book: book}
+	return p
 }
+
+// blockCheckLead is the pacer's lead with the shared book.
+const blockCheckLead = 100 * time.Millisecond
 
 // wait blocks until a call on these keys may go, honouring ctx. A caller that gives up gives its slot back. A
 // 429 that arrives while waiting pushes the call back behind its Retry-After. A call that may go at once costs
@@ -304,16 +314,32 @@ func (p *pacer) wait(ctx context.Context, paces []pace) error {
 	for {
 		r := p.book.reserve(ctx, p.now(), paces)
 		d := r.at.Sub(r.now)
-		if err := sleepFor(ctx, d); err != nil {
-			if !r.later {
-				p.book.release(context.WithoutCancel(ctx), p.now(), r)
-			}
-			return err
-		}
 		if r.later {
+			if err := sleepFor(ctx, d); err != nil {
+				return err
+			}
 			continue
 		}
-		if d <= 0 || p.book.blockedFor(ctx, p.now(), paces) <= 0 {
+		if d <= 0 {
+			// The reservation has just seen every block.
+			if err := ctx.Err(); err != nil {
+				p.book.release(context.WithoutCancel(ctx), p.now(), r)
+				return err
+			}
+			return nil
+		}
+		slot := time.Now().Add(d)
+		err := sleepFor(ctx, d-p.lead)
+		blocked := time.Duration(0)
+		if err == nil {
+			blocked = p.book.blockedFor(ctx, p.now(), paces)
+			err = sleepFor(ctx, time.Until(slot))
+		}
+		if err != nil {
+			p.book.release(context.WithoutCancel(ctx), p.now(), r)
+			return err
+		}
+		if blocked <= 0 {
 			return nil
 		}
 		p.book.release(ctx, p.now(), r)

@@ -57,6 +57,10 @@ func TestReplicasShareAChannelsBudget(t *testing.T) {
 	wg.Wait()
 	if n := fake.RateLimited(""); n != 0 {
 		t.Errorf("the fake answered %d posts 429: the replicas together went over the channel's rate", n)
+		calls := fake.CallsTo("chat.postMessage")
+		for _, c := range calls {
+			t.Logf("post answered %v after the first: HTTP %d", c.Time.Sub(calls[0].Time), c.Status)
+		}
 	}
 	if n := len(fake.Messages(channel)); n != 3*each {
 		t.Errorf("%d messages in the channel, want %d", n, 3*each)

@@ -50,11 +50,16 @@ DECLARE
     i int;
     t timestamptz;
 BEGIN
+    FOR k IN 1..n LOOP
+        PERFORM pace_row(p_keys[k]);
+    END LOOP;
+    -- The time once the rows are ours: a wait for another replica's lock does not make the call late for its slot
+    -- (the caller sleeps for at - now from when the answer comes back).
     now := coalesce(p_now, clock_timestamp());
     at := now;
     booked := false;
     FOR k IN 1..n LOOP
-        r := pace_row(p_keys[k]);
+        SELECT * INTO r FROM pace_buckets WHERE key = p_keys[k];
         IF r.not_before > at THEN
             at := r.not_before;
         END IF;
