@@ -311,6 +311,10 @@ const blockCheckLead = 100 * time.Millisecond
 // 429 that arrives while waiting pushes the call back behind its Retry-After. A call that may go at once costs
 // the book one reservation (with a shared book, one round trip); only one that waited asks again about blocks.
 func (p *pacer) wait(ctx context.Context, paces []pace) error {
+	if len(paces) == 0 {
+		// Nothing to pace (a response_url reply): no need to ask the book, which may be a round trip away.
+		return ctx.Err()
+	}
 	for {
 		r := p.book.reserve(ctx, p.now(), paces)
 		d := r.at.Sub(r.now)

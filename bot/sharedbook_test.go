@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
@@ -89,5 +90,30 @@ func TestSharedBookPrunes(t *testing.T) {
 			t.Fatalf("%d buckets two minutes after the channels went quiet, want only the one in use", n)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// countingBook counts the shared book's reservations.
+type countingBook struct {
+	SharedBook
+	reserves int
+}
+
+func (c *countingBook) ReservePace(ctx context.Context, now time.Time, keys []store.PaceKey, horizon time.Duration) (store.PaceReservation, error) {
+	c.reserves++
+	return c.SharedBook.ReservePace(ctx, now, keys, horizon)
+}
+
+// TestPacerUnpacedCallsSkipTheBook: a call on no key (a response_url reply, after every click) costs the shared
+// book nothing: no round trip on the path of the clicks.
+func TestPacerUnpacedCallsSkipTheBook(t *testing.T) {
+	t.Parallel()
+	db := &countingBook{SharedBook: storetest.New(t)}
+	p := newPacer(time.Now, newPgBook(db, true, slog.New(slog.DiscardHandler)))
+	if err := p.wait(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if db.reserves != 0 {
+		t.Errorf("%d reservations for a call on no key, want none", db.reserves)
 	}
 }

@@ -6,7 +6,11 @@
 --
 -- A row absent and a row whose every time has passed mean the same; idle_at says from when that is so, and rows
 -- idle for a while are deleted (channels come and go).
-CREATE TABLE pace_buckets (
+--
+-- Unlogged: a reservation is a write on every call to Slack, and a commit that waited for the WAL's flush to disk
+-- would put a disk's latency, and its jitter, between a call and its slot. What a crash of the database loses is
+-- a few seconds of pacing state: the buckets restart full, as for a new deployment.
+CREATE UNLOGGED TABLE pace_buckets (
     key        text        PRIMARY KEY,
     tat        timestamptz,                           -- a token bucket: the next call's theoretical arrival time
     not_before timestamptz,                           -- a 429's Retry-After: nothing goes before it
