@@ -335,9 +335,19 @@ func (p *pacer) wait(ctx context.Context, paces []pace) error {
 		slot := time.Now().Add(d)
 		err := sleepFor(ctx, d-p.lead)
 		blocked := time.Duration(0)
-		if err == nil {
+		if err == nil && p.lead <= 0 {
 			blocked = p.book.blockedFor(ctx, p.now(), paces)
-			err = sleepFor(ctx, time.Until(slot))
+		} else if err == nil {
+			// The answer is awaited only until the slot: a slow one must not make the call late (it would go out of
+			// step with the calls booked after it); a 429 it would have shown is then met at Slack, and shared.
+			answer := make(chan time.Duration, 1)
+			go func() { answer <- p.book.blockedFor(ctx, p.now(), paces) }()
+			if err = sleepFor(ctx, time.Until(slot)); err == nil {
+				select {
+				case blocked = <-answer:
+				default:
+				}
+			}
 		}
 		if err != nil {
 			p.book.release(context.WithoutCancel(ctx), p.now(), r)

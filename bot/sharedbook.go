@@ -40,6 +40,10 @@ type pgBook struct {
 
 	mu              sync.Mutex
 	lastPrune, warn time.Time
+	// offset is the database's clock less this machine's, as the reservations lately showed it; offsetAt is when
+	// it was last raised (see clockOffset).
+	offset   time.Duration
+	offsetAt time.Time
 }
 
 func newPgBook(db SharedBook, dbClock bool, log *slog.Logger) *pgBook {
@@ -87,11 +91,16 @@ func (b *pgBook) failed(ctx context.Context, op string, err error) {
 func (b *pgBook) reserve(ctx context.Context, now time.Time, paces []pace) reservation {
 	b.prune(ctx, now)
 	sr, err := b.db.ReservePace(ctx, b.clock(now), paceKeys(paces), b.horizon)
+	back := time.Now()
 	if err != nil {
 		b.failed(ctx, "reserve", err)
 		r := b.local.reserve(ctx, now, paces)
 		r.local = true
 		return r
+	}
+	if b.dbClock {
+		// The database's time as this answer arrives, as near as the recent answers tell.
+		sr.Now = back.Add(b.clockOffset(back, sr.Now))
 	}
 	if !sr.Booked {
 		return reservation{at: sr.At.Add(-b.horizon), now: sr.Now, later: true}
@@ -101,6 +110,24 @@ func (b *pgBook) reserve(ctx context.Context, now time.Time, paces []pace) reser
 		r.slots[i] = slot{key: s.Key, quota: s.Quota, reused: s.Reused, tatBefore: s.TatBefore, tatAfter: s.TatAfter}
 	}
 	return r
+}
+
+// clockOffset takes a reading of the database's clock, dbNow, whose answer arrived at back on this machine's
+// clock, and returns the offset between the two clocks. dbNow was read before back, by the time the answer took to
+// come back: dbNow − back is never above the true offset, and the highest reading lately is the nearest to it. So
+// a call sleeps until its slot on this machine's clock, late by the quickest answer's way back rather than each
+// answer's own, which varies with the load and would put the calls out of step with each other (and over Slack's
+// burst). The kept reading loses a millisecond a second, so that the offset follows the clocks when they drift.
+func (b *pgBook) clockOffset(back, dbNow time.Time) time.Duration {
+	sample := dbNow.Sub(back)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if aged := b.offset - back.Sub(b.offsetAt)/1000; b.offsetAt.IsZero() || sample >= aged {
+		b.offset, b.offsetAt = sample, back
+	} else {
+		b.offset, b.offsetAt = aged, back
+	}
+	return b.offset
 }
 
 func (b *pgBook) release(ctx context.Context, now time.Time, r reservation) {

@@ -117,3 +117,29 @@ func TestPacerUnpacedCallsSkipTheBook(t *testing.T) {
 		t.Errorf("%d reservations for a call on no key, want none", db.reserves)
 	}
 }
+
+// TestSharedBookClockOffset: a replica reads the database's clock from its answers, never ahead of it (a call sent
+// early by a wrong reading would be over the rate), and keeps the reading whose answer came back quickest, so that
+// a slow answer does not make its call late and out of step with the others.
+func TestSharedBookClockOffset(t *testing.T) {
+	t.Parallel()
+	b := newPgBook(nil, true, slog.New(slog.DiscardHandler))
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	const ahead = 5 * time.Second // the database's clock
+	ms := time.Millisecond
+	for _, tt := range []struct {
+		read, back time.Duration // on this machine's clock, after t0: when the database read its clock, and the answer came
+		want       time.Duration
+	}{
+		{0, 30 * ms, ahead - 30*ms},                                                    // the first reading
+		{time.Second, time.Second + 2*ms, ahead - 2*ms},                                // a quicker answer: nearer the truth
+		{2 * time.Second, 2*time.Second + 50*ms, ahead - 2*ms - 1048*time.Microsecond}, // a slow one: the quick one, aged
+	} {
+		if got := b.clockOffset(t0.Add(tt.back), t0.Add(tt.read+ahead)); got != tt.want {
+			t.Errorf("answer %v after the reading: offset %v, want %v", tt.back-tt.read, got, tt.want)
+		}
+		if got := b.offset; got > ahead {
+			t.Errorf("offset %v, ahead of the database's clock (%v)", got, ahead)
+		}
+	}
+}
