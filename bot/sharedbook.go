@@ -41,7 +41,7 @@ type pgBook struct {
 	mu              sync.Mutex
 	lastPrune, warn time.Time
 	// offset is the database's clock less this machine's, as the reservations lately showed it; offsetAt is when
-	// it was last raised (see clockOffset).
+	// it was last updated, from when it ages (see clockOffset).
 	offset   time.Duration
 	offsetAt time.Time
 }
