@@ -3,10 +3,12 @@ package bot_test
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
@@ -29,7 +31,8 @@ func TestManifest(t *testing.T) {
 			} `yaml:"slash_commands"`
 		} `yaml:"features"`
 		OAuth struct {
-			Scopes struct {
+			RedirectURLs []string `yaml:"redirect_urls"`
+			Scopes       struct {
 				Bot []string `yaml:"bot"`
 			} `yaml:"scopes"`
 		} `yaml:"oauth_config"`
@@ -65,7 +68,15 @@ func TestManifest(t *testing.T) {
 			t.Errorf("scope %s missing", want)
 		}
 	}
-	for _, want := range []string{"app_home_opened", "member_joined_channel", "member_left_channel", "message.im"} {
+	// The OAuth install asks for exactly the manifest's scopes.
+	if !slices.Equal(m.OAuth.Scopes.Bot, bot.BotScopes) {
+		t.Errorf("manifest scopes %v, the install asks for %v", m.OAuth.Scopes.Bot, bot.BotScopes)
+	}
+	if len(m.OAuth.RedirectURLs) == 0 || !strings.HasSuffix(m.OAuth.RedirectURLs[0], "/slack/oauth/callback") {
+		t.Errorf("redirect_urls %v: want the bot's /slack/oauth/callback", m.OAuth.RedirectURLs)
+	}
+	for _, want := range []string{"app_home_opened", "member_joined_channel", "member_left_channel", "message.im",
+		handlers.EventAppUninstalled, handlers.EventTokensRevoked} {
 		if !slices.Contains(m.Settings.Events.Bot, want) {
 			t.Errorf("event %s missing", want)
 		}

@@ -438,6 +438,16 @@ type Phrases struct {
 	MeterCSVYes           string `yaml:"meter_csv_yes"`
 	MeterCSVNo            string `yaml:"meter_csv_no"`
 	MeterCSVGroup         string `yaml:"meter_csv_group"`
+	// The pages of an install in another workspace with OAuth (/slack/install, /slack/oauth/callback): plain text.
+	InstallPageTitle    string `yaml:"install_page_title"`
+	InstallDone         string `yaml:"install_done"` // {werkruimte}
+	InstallDenied       string `yaml:"install_denied"`
+	InstallStateInvalid string `yaml:"install_state_invalid"`
+	InstallStateUsed    string `yaml:"install_state_used"`
+	InstallStateExpired string `yaml:"install_state_expired"` // {minuten}
+	InstallOtherBrowser string `yaml:"install_other_browser"`
+	InstallCodeUsed     string `yaml:"install_code_used"`
+	InstallFailed       string `yaml:"install_failed"`
 }
 
 // phraseSpec describes one phrase for validation.
@@ -871,4 +881,13 @@ var phraseSpecs = []phraseSpec{
 	{"meter_csv_yes", func(p *Phrases) string { return p.MeterCSVYes }, false, nil},
 	{"meter_csv_no", func(p *Phrases) string { return p.MeterCSVNo }, false, nil},
 	{"meter_csv_group", func(p *Phrases) string { return p.MeterCSVGroup }, false, nil},
+	{"install_page_title", func(p *Phrases) string { return p.InstallPageTitle }, false, nil},
+	{"install_done", func(p *Phrases) string { return p.InstallDone }, false, []string{"werkruimte"}},
+	{"install_denied", func(p *Phrases) string { return p.InstallDenied }, false, nil},
+	{"install_state_invalid", func(p *Phrases) string { return p.InstallStateInvalid }, false, nil},
+	{"install_state_used", func(p *Phrases) string { return p.InstallStateUsed }, false, nil},
+	{"install_state_expired", func(p *Phrases) string { return p.InstallStateExpired }, false, []string{"minuten"}},
+	{"install_other_browser", func(p *Phrases) string { return p.InstallOtherBrowser }, false, nil},
+	{"install_code_used", func(p *Phrases) string { return p.InstallCodeUsed }, false, nil},
+	{"install_failed", func(p *Phrases) string { return p.InstallFailed }, false, nil},
 }

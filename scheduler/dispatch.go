@@ -465,7 +465,8 @@ type tickRun struct {
 	paused    []int64 // the same, because sending is paused
 	cohorts   map[int64]*content.Cohort
 	calendars map[int64]*Calendar
-	sem       chan struct{}
+	queue     []store.Claim // rows waiting for a worker, in the order they came
+	workers   int           // workers running, at most Workers
 	wg        sync.WaitGroup
 }
 
@@ -502,21 +503,44 @@ func (t *tickRun) result() Result {
 
 // run handles rows on a pool of workers and waits for them, and for the rows made by expanding them.
 func (t *tickRun) run(rows []store.Claim) {
-	t.sem = make(chan struct{}, t.d.opts.Workers)
 	for _, r := range rows {
 		t.spawn(r)
 	}
 	t.wg.Wait()
 }
 
+// spawn queues a row for the tick's workers, starting one while fewer than Workers run. Rows wait in the queue, not
+// each on a goroutine of its own: a fan-out expands to a row per participant, and 10,000 goroutines parked on a
+// semaphore held their stacks (tens of MB) while the pacing let the rows out at 50 a second.
 func (t *tickRun) spawn(r store.Claim) {
-	t.wg.Add(1)
-	go func() {
-		defer t.wg.Done()
-		t.sem <- struct{}{}
-		defer func() { <-t.sem }()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.queue = append(t.queue, r)
+	if t.workers < t.d.opts.Workers {
+		t.workers++
+		t.wg.Add(1)
+		go t.work()
+	}
+}
+
+// work handles queued rows until the queue is empty. A worker that expands a row queues its recipients' rows while
+// it still counts in wg, so run's Wait cannot return before they are handled.
+func (t *tickRun) work() {
+	defer t.wg.Done()
+	for {
+		t.mu.Lock()
+		if len(t.queue) == 0 {
+			t.workers--
+			t.queue = nil // the backing array of a large fan-out goes with it
+			t.mu.Unlock()
+			return
+		}
+		r := t.queue[0]
+		t.queue[0] = store.Claim{}
+		t.queue = t.queue[1:]
+		t.mu.Unlock()
 		t.handle(r)
-	}()
+	}
 }
 
 // cohort returns a row's cohort, loaded once per tick.

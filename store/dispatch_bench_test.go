@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -76,6 +77,55 @@ func BenchmarkClaimNothingDue(b *testing.B) {
 		rows, err := db.ClaimDue(ctx, "bench", now, now.Add(2*time.Minute), 100)
 		if err != nil || len(rows) != 0 {
 			b.Fatalf("claimed %d rows: %v", len(rows), err)
+		}
+	}
+}
+
+// BenchmarkTickQueriesNothingDue runs each query a dispatcher's tick runs when nothing is due (scheduler.Tick and
+// its heartbeat: MarkMissed, TellTrainers, ClaimOrphaned's check HasOrphans, ClaimExpired, ClaimDue, and
+// UnresolvedCohorts when a Directory resolves names) with 10,000 and with 1,000,000 rows planned ahead, of which a
+// tenth failed long ago and were told (issue 19: a national roll-out). Each must cost the same at both sizes: it
+// reads the due rows through an index, never the planned ones. Each size is seeded once, only under -bench.
+func BenchmarkTickQueriesNothingDue(b *testing.B) {
+	ctx := context.Background()
+	for _, planned := range []int{10_000, 1_000_000} {
+		now := time.Now()
+		db := seedPlanned(b, planned, 0, now)
+		if _, err := db.ExecContext(ctx, `
+			UPDATE deliveries SET status = 'failed', error = 'not_in_channel', trainers_told = true WHERE id % 10 = 0`); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE deliveries`); err != nil {
+			b.Fatal(err)
+		}
+		until := now.Add(2 * time.Minute)
+		for _, q := range []struct {
+			name string
+			run  func() (int, error)
+		}{
+			{"MarkMissed", func() (int, error) { rows, err := db.MarkMissed(ctx, now, 100); return len(rows), err }},
+			{"TellTrainers", func() (int, error) { rows, err := db.TellTrainers(ctx, now, 100); return len(rows), err }},
+			{"HasOrphans", func() (int, error) {
+				found, err := db.HasOrphans(ctx, "bench", time.Minute)
+				if found {
+					return 1, err
+				}
+				return 0, err
+			}},
+			{"ClaimExpired", func() (int, error) {
+				rows, err := db.ClaimExpired(ctx, "bench", now, until, 100)
+				return len(rows), err
+			}},
+			{"ClaimDue", func() (int, error) { rows, err := db.ClaimDue(ctx, "bench", now, until, 100); return len(rows), err }},
+			{"UnresolvedCohorts", func() (int, error) { cs, err := db.UnresolvedCohorts(ctx); return len(cs), err }},
+		} {
+			b.Run(fmt.Sprintf("planned=%d/%s", planned, q.name), func(b *testing.B) {
+				for range b.N {
+					if n, err := q.run(); err != nil || n != 0 {
+						b.Fatalf("found %d: %v", n, err)
+					}
+				}
+			})
 		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/lib/pq"
 )
 
-// The rate-limit buckets the replicas of one deployment share (migration 0020, ARCHITECTURE.md "Replicas and
+// The rate-limit buckets the replicas of one deployment share (migration 0021, ARCHITECTURE.md "Replicas and
 // Slack's budget"): the same generic cell rate algorithm and per-window quotas as the pacer's book in memory, kept
 // in one row per key and updated by one call of a PL/pgSQL function, so that a call costs one round trip. Every
 // method takes now: the app's clock in tests, or the zero time for the database's own clock (clock_timestamp()),
@@ -45,7 +45,7 @@ type PaceReservation struct {
 	Slots   []PaceSlot
 }
 
-// nullTime is now for the functions of migration 0020: NULL asks for the database's clock.
+// nullTime is now for the functions of migration 0021: NULL asks for the database's clock.
 func nullTime(now time.Time) sql.NullTime { return sql.NullTime{Time: now, Valid: !now.IsZero()} }
 
 // fromMicros and toMicros carry a slot's times through arrays of microseconds since 1970; NULL is the zero time.

@@ -362,6 +362,8 @@ func (db *DB) ErasePerson(ctx context.Context, userID string, conversations []st
 		{"case_cards", false, `DELETE FROM case_cards WHERE user_id = $1`, []any{userID}},
 		{"case_cards", true, `UPDATE case_cards SET sent_by = $2 WHERE sent_by = $1`, []any{userID, ErasedActor}},
 		{"case_reveals", true, `UPDATE case_reveals SET revealed_by = $2 WHERE revealed_by = $1`, []any{userID, ErasedActor}},
+		// The workspace keeps its install; the person who approved it is forgotten.
+		{"workspaces", true, `UPDATE workspaces SET installed_by = $2 WHERE installed_by = $1`, []any{userID, ErasedActor}},
 		// A row for one person has them as recipient; its key ends in their ID.
 		{"deliveries", false, `DELETE FROM deliveries WHERE recipient = $1`, []any{userID}},
 		{"participants", false, `DELETE FROM participants WHERE user_id = $1`, []any{userID}},

@@ -271,6 +271,25 @@ var privacyColumns = []PrivacyColumn{
 	{"world_slack_teams", "first_auth_at", ColumnNotPersonal, "a Slack workspace"},
 	{"world_slack_teams", "last_auth_at", ColumnNotPersonal, "a Slack workspace"},
 
+	// The app's installs in Slack workspaces (workspace.go): the workspace, its bot (sealed token, never exported
+	// or logged) and who approved the install. The OAuth installs under way hold two random hashes and a time.
+	{"workspaces", "team_id", ColumnNotPersonal, "a Slack workspace"},
+	{"workspaces", "team_name", ColumnNotPersonal, "a Slack workspace"},
+	{"workspaces", "bot_user_id", ColumnNotPersonal, "the app's bot user in the workspace"},
+	{"workspaces", "app_id", ColumnNotPersonal, "the app"},
+	{"workspaces", "sealed_token", ColumnNotPersonal, "the workspace's bot token, sealed; deleted when the app is uninstalled"},
+	{"workspaces", "key_id", ColumnNotPersonal, "which key sealed the token"},
+	{"workspaces", "scopes", ColumnNotPersonal, "what the workspace granted the app"},
+	{"workspaces", "installed_by", ColumnPersonID, "the workspace keeps its install: the installer is replaced by ErasedActor"},
+	{"workspaces", "installed_at", ColumnNotPersonal, "a Slack workspace's install"},
+	{"workspaces", "updated_at", ColumnNotPersonal, "a Slack workspace's install"},
+	{"workspaces", "uninstalled_at", ColumnNotPersonal, "a Slack workspace's install"},
+	{"oauth_states", "state_hash", ColumnNotPersonal, "the SHA-256 of a random install state; pruned a day after it expired"},
+	{"oauth_states", "browser_hash", ColumnNotPersonal, "the SHA-256 of a random browser cookie; pruned a day after it expired"},
+	{"oauth_states", "created_at", ColumnNotPersonal, "an install under way"},
+	{"oauth_states", "expires_at", ColumnNotPersonal, "an install under way"},
+	{"oauth_states", "used_at", ColumnNotPersonal, "an install under way"},
+
 	{"owners", "name", ColumnNotPersonal, "a running dispatcher: host, pid and a random part"},
 	{"owners", "backend_pid", ColumnNotPersonal, "a running dispatcher's database session"},
 	{"owners", "backend_start", ColumnNotPersonal, "a running dispatcher's database session"},

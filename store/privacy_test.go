@@ -148,6 +148,9 @@ func privacyFullFixture(t *testing.T, db *store.DB) int64 {
 	}
 	exec(`INSERT INTO case_reveals (cohort_id, case_id, variant, stage_id, position, module, revealed_by, revealed_at)
 	      VALUES ($1, 'richard', 'richard', 'aanmelding', 0, 1, $2, now())`, pastID, privAnna)
+	// Anna installed the app in a workspace, since uninstalled.
+	exec(`INSERT INTO workspaces (team_id, team_name, installed_by, installed_at, updated_at, uninstalled_at)
+	      VALUES ('T0PRIVACY', 'Gemeente Oost', $1, now(), now(), now())`, privAnna)
 	if _, err := db.RecordCaseCard(ctx, store.CaseCard{CohortID: pastID, CaseID: "richard", Variant: "richard", StageID: "rol",
 		Role: "moeder", UserID: privBram, SentBy: privAnna, SentAt: db.Now()}); err != nil {
 		t.Fatal(err)

@@ -141,6 +141,8 @@ var retentionExempt = map[string]string{
 	"sandbox_files":         "the sandbox's saved copy of its simulated workspace, not a cohort's; empty with real Slack",
 	"erasure_requests":      "a person's running erasure, deleted when it is done",
 	"pace_buckets":          "Slack's rate-limit state, not a cohort's: every row goes a minute after its last call",
+	"workspaces": "the app's installs in Slack workspaces, not a cohort's: the installer's user ID stays while the " +
+		"workspace is a customer's, and is replaced by ErasedActor when they are erased with /gesprekbot vergeet-mij",
 	"cohort_trainers": "the group's trainers, in their professional role: they keep the cohort, and see in /training " +
 		"status that its data was deleted; a trainer is erased with /gesprekbot vergeet-mij once the cohort has ended",
 }

@@ -44,6 +44,9 @@ type DB struct {
 	// reserve is the prepared call of pace_reserve (pace.go): every call to Slack makes one.
 	reserve preparedStmt
 
+	// Keys seal and open the workspaces' bot tokens (workspace.go); nil when TOKEN_ENCRYPTION_KEY is not set.
+	Keys *Keyring
+
 	// url is where the database was opened, for the session an owner holds open of its own (owner.go).
 	url string
 }
@@ -70,7 +73,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // WithNow returns a handle on db's connections that reads the time from now: the sandbox's moved clock, a test's.
 // The wiring makes it before anything uses the database, so that no part ever reads another clock.
 func (db *DB) WithNow(now func() time.Time) *DB {
-	return &DB{DB: db.DB, Now: now, EraseWait: db.EraseWait, url: db.url}
+	return &DB{DB: db.DB, Now: now, EraseWait: db.EraseWait, Keys: db.Keys, url: db.url}
 }
 
 // migration is one embedded numbered .sql file.

@@ -53,7 +53,14 @@ type Options struct {
 	Register func(reg *handlers.Registry)
 	// Log receives the bot's logs; discarded when nil.
 	Log *slog.Logger
+	// TokenKeys seal the workspaces' bot tokens (TOKEN_ENCRYPTION_KEY); with them the bot also serves the OAuth
+	// install (/slack/install) with the fake's client credentials and RedirectURL.
+	TokenKeys *store.Keyring
 }
+
+// RedirectURL is the OAuth redirect URL the World's bot is configured with. Its host is not the bot's (the port
+// is chosen at start): a test follows the consent page's redirect to the same path on App.Addr().
+const RedirectURL = "http://127.0.0.1/slack/oauth/callback"
 
 // World is the bot as app.New builds it — every product handler, the Poster, the inbound side, the scheduler's
 // dispatcher — on a fresh database and a fresh Slack fake, connected. The dispatcher does not tick on its own:
@@ -121,6 +128,10 @@ func New(t testing.TB, opts Options) *World {
 	cfg := app.Config{Mode: app.ModeSocket, DatabaseURL: opts.DatabaseURL, HTTPAddr: "127.0.0.1:0",
 		SlackAPIURL: w.Fake.APIURL(), SlackBotToken: w.Fake.BotToken(), SlackAppToken: w.Fake.AppToken(),
 		Course: opts.Course, TrainingCreators: opts.Creators}
+	if opts.TokenKeys != nil {
+		cfg.TokenKeys, cfg.SlackClientID, cfg.SlackClientSecret = opts.TokenKeys, w.Fake.ClientID(), w.Fake.ClientSecret()
+		cfg.SlackRedirectURL = RedirectURL
+	}
 	if opts.HTTP {
 		cfg.Mode, cfg.SlackAppToken, cfg.SlackSigningSecret = app.ModeHTTP, "", opts.Fake.SigningSecret
 	}

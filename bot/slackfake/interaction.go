@@ -513,6 +513,11 @@ func (s *Server) CloseView(ctx context.Context, userID string) (Response, error)
 // {"type":"app_home_opened","user":"U1",...}) wrapped in event_callback with
 // a fresh event_id. A missing event_ts is filled in.
 func (s *Server) Event(ctx context.Context, event map[string]any) (Response, error) {
+	return s.teamEvent(ctx, s.opts.TeamID, event)
+}
+
+// teamEvent delivers an Events API event of the workspace team.
+func (s *Server) teamEvent(ctx context.Context, team string, event map[string]any) (Response, error) {
 	s.mu.Lock()
 	now := s.opts.Now()
 	if _, ok := event["event_ts"]; !ok {
@@ -521,9 +526,9 @@ func (s *Server) Event(ctx context.Context, event map[string]any) (Response, err
 	eventID := s.newIDLocked("Ev")
 	s.mu.Unlock()
 	outer := map[string]any{
-		"token": s.opts.VerificationToken, "team_id": s.opts.TeamID, "api_app_id": s.opts.AppID,
+		"token": s.opts.VerificationToken, "team_id": team, "api_app_id": s.opts.AppID,
 		"event": event, "type": "event_callback", "event_id": eventID, "event_time": now.Unix(),
-		"authorizations": []any{map[string]any{"enterprise_id": nil, "team_id": s.opts.TeamID,
+		"authorizations": []any{map[string]any{"enterprise_id": nil, "team_id": team,
 			"user_id": s.opts.BotUserID, "is_bot": true, "is_enterprise_install": false}},
 		"is_ext_shared_channel": false,
 		"event_context":         "4-" + base64URL(fmt.Sprint(event["type"], ":", eventID)),

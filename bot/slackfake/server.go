@@ -29,6 +29,10 @@ type Options struct {
 	// app-level token for apps.connections.open (default "xapp-fake").
 	BotToken string
 	AppToken string
+	// ClientID and ClientSecret are the app's OAuth credentials, for the consent page and oauth.v2.access
+	// (default "fake-client-id" and "fake-client-secret").
+	ClientID     string
+	ClientSecret string
 	// SigningSecret signs requests in HTTP mode (UseHTTP can override it).
 	SigningSecret string
 	// VerificationToken is the deprecated "token" field Slack puts in payloads.
@@ -79,6 +83,10 @@ type Server struct {
 	files        map[string]*file
 	responses    map[string]*responseURL
 	tickets      map[string]bool
+	// OAuth (oauth.go): codes the consent page issued, and the bot tokens installs issued (token -> its team).
+	codes      map[string]*oauthCode
+	botTokens  map[string]*installedToken
+	tokenOrder []string
 
 	log    callLog
 	limits *limiter
@@ -138,6 +146,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc("GET /files/{id}/{name}", s.serveFile)
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
 	mux.HandleFunc("GET /link/", s.sock.serveWS)
+	mux.HandleFunc("GET /oauth/v2/authorize", s.serveAuthorize)
+	mux.HandleFunc("POST /oauth/v2/authorize", s.serveAuthorize)
 	s.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	s.wg.Go(func() {
 		// Serve returns ErrServerClosed on Close; nothing else to report.
@@ -161,6 +171,8 @@ func (o Options) withDefaults() Options {
 	def(&o.BotName, "gesprekbot")
 	def(&o.BotToken, "xoxb-fake")
 	def(&o.AppToken, "xapp-fake")
+	def(&o.ClientID, "fake-client-id")
+	def(&o.ClientSecret, "fake-client-secret")
 	def(&o.VerificationToken, "fakeverificationtoken")
 	if o.Now == nil {
 		o.Now = time.Now

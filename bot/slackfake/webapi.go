@@ -26,6 +26,8 @@ type apiRequest struct {
 	channel string // for the call log
 	meta    *Metadata
 	changed []string // conversations whose messages changed
+	// basicUser and basicPass are HTTP basic credentials (oauth.v2.access accepts the client's id and secret so).
+	basicUser, basicPass string
 }
 
 // apiError is Slack's {"ok":false,"error":code,"errors":[...]}.
@@ -42,6 +44,7 @@ type apiHandler func(s *Server, r *apiRequest) (map[string]any, *apiError)
 var methods = map[string]struct {
 	h       apiHandler
 	appOnly bool
+	noToken bool // the client's id and secret instead of a token (oauth.v2.access)
 }{
 	"auth.test":                    {h: (*Server).authTest},
 	"chat.postMessage":             {h: (*Server).chatPostMessage},
@@ -64,6 +67,7 @@ var methods = map[string]struct {
 	"files.completeUploadExternal": {h: (*Server).filesCompleteUploadExternal},
 	"files.delete":                 {h: (*Server).filesDelete},
 	"apps.connections.open":        {h: (*Server).appsConnectionsOpen, appOnly: true},
+	"oauth.v2.access":              {h: (*Server).oauthV2Access, noToken: true},
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +91,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	m, known := methods[req.method]
 	if !known {
 		s.writeAPI(w, req, start, nil, fail("unknown_method"))
+		return
+	}
+	req.basicUser, req.basicPass, _ = r.BasicAuth()
+	if m.noToken {
+		body, e := m.h(s, req)
+		s.writeAPI(w, req, start, body, e)
 		return
 	}
 	if e := s.checkToken(req.token, m.appOnly); e != nil {
@@ -178,9 +188,17 @@ func (s *Server) checkToken(token string, appOnly bool) *apiError {
 		return nil
 	case token == s.opts.AppToken || token == s.opts.BotToken:
 		return fail("not_allowed_token_type")
-	default:
-		return fail("invalid_auth")
 	}
+	if code, ok := s.installedTokenError(token); ok {
+		switch {
+		case appOnly:
+			return fail("not_allowed_token_type")
+		case code != "":
+			return fail(code)
+		}
+		return nil
+	}
+	return fail("invalid_auth")
 }
 
 // parseParams reads form, query and JSON bodies into one set of string

@@ -14,8 +14,10 @@ import (
 	"unicode"
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
+	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
 	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/scheduler"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // Config is everything the bot reads from its environment, validated once.
@@ -37,6 +39,15 @@ type Config struct {
 	TrainingCreators []string
 	// RetentionMonths is how long after a cohort's last module its personal data is kept (RETENTION_MONTHS).
 	RetentionMonths int
+
+	// The install in other workspaces with OAuth v2 (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_REDIRECT_URL):
+	// all three or none; with them TOKEN_ENCRYPTION_KEY is required.
+	SlackClientID     string
+	SlackClientSecret string
+	SlackRedirectURL  string
+	// TokenKeys seal the workspaces' bot tokens (TOKEN_ENCRYPTION_KEY, and TOKEN_ENCRYPTION_KEY_PREVIOUS while a
+	// rotation is under way); nil when TOKEN_ENCRYPTION_KEY is not set.
+	TokenKeys *store.Keyring
 
 	mode string // set by "run --mode"
 }
@@ -124,7 +135,68 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		return nil, &ConfigError{"TRAINING_CREATORS", err.Error()}
 	}
 	c.TrainingCreators = creators
+	if err := c.loadInstall(getenv); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// loadInstall reads the OAuth install's settings and the token encryption keys. The values are secrets: no error
+// repeats them.
+func (c *Config) loadInstall(getenv func(string) string) error {
+	c.SlackClientID = strings.TrimSpace(getenv("SLACK_CLIENT_ID"))
+	c.SlackClientSecret = strings.TrimSpace(getenv("SLACK_CLIENT_SECRET"))
+	c.SlackRedirectURL = strings.TrimSpace(getenv("SLACK_REDIRECT_URL"))
+	keyVar, prevVar := strings.TrimSpace(getenv("TOKEN_ENCRYPTION_KEY")), strings.TrimSpace(getenv("TOKEN_ENCRYPTION_KEY_PREVIOUS"))
+	if keyVar != "" {
+		key, err := store.ParseTokenKey(keyVar)
+		if err != nil {
+			return &ConfigError{"TOKEN_ENCRYPTION_KEY", err.Error()}
+		}
+		var prev []byte
+		if prevVar != "" {
+			if prev, err = store.ParseTokenKey(prevVar); err != nil {
+				return &ConfigError{"TOKEN_ENCRYPTION_KEY_PREVIOUS", err.Error()}
+			}
+		}
+		if c.TokenKeys, err = store.NewKeyring(key, prev); err != nil {
+			return &ConfigError{"TOKEN_ENCRYPTION_KEY_PREVIOUS", "is the same key as TOKEN_ENCRYPTION_KEY; set it to the key before the new one, or leave it out"}
+		}
+	} else if prevVar != "" {
+		return &ConfigError{"TOKEN_ENCRYPTION_KEY", "is required with TOKEN_ENCRYPTION_KEY_PREVIOUS: the new key seals, the previous one only still reads"}
+	}
+	set := 0
+	for _, v := range []string{c.SlackClientID, c.SlackClientSecret, c.SlackRedirectURL} {
+		if v != "" {
+			set++
+		}
+	}
+	if set == 0 {
+		return nil
+	}
+	for _, v := range []struct{ name, value string }{{"SLACK_CLIENT_ID", c.SlackClientID},
+		{"SLACK_CLIENT_SECRET", c.SlackClientSecret}, {"SLACK_REDIRECT_URL", c.SlackRedirectURL}} {
+		if v.value == "" {
+			return &ConfigError{v.name, "is required to install the app in other workspaces: set SLACK_CLIENT_ID, " +
+				"SLACK_CLIENT_SECRET and SLACK_REDIRECT_URL together (Basic Information and OAuth & Permissions of the Slack app), or none"}
+		}
+	}
+	u, err := url.Parse(c.SlackRedirectURL)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.Path != app.PathOAuthCallback ||
+		(u.Scheme != "https" && !(u.Scheme == "http" && sandbox.LoopbackHost(u.Hostname()))) {
+		return &ConfigError{"SLACK_REDIRECT_URL", "must be the bot's public https address with the path " + app.PathOAuthCallback +
+			", like https://bot.example.nl" + app.PathOAuthCallback + " (http only on a loopback address), and the same URL " +
+			"must be listed under Redirect URLs in the Slack app's OAuth & Permissions"}
+	}
+	if c.TokenKeys == nil {
+		return &ConfigError{"TOKEN_ENCRYPTION_KEY", "is required with SLACK_CLIENT_ID: the bot tokens of the workspaces " +
+			"are stored encrypted with it; generate one with: openssl rand -base64 32"}
+	}
+	if c.SlackBotToken == "" {
+		return &ConfigError{"SLACK_BOT_TOKEN", "is required with SLACK_CLIENT_ID: the bot runs in its own workspace " +
+			"with SLACK_BOT_TOKEN (and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET), and serves the install for the others"}
+	}
+	return nil
 }
 
 // maxRetentionMonths bounds RETENTION_MONTHS: a hundred years is "for ever", which the setting is not for.

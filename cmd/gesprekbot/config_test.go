@@ -6,6 +6,17 @@ import (
 	"testing"
 )
 
+// install is a valid OAuth install configuration in Socket Mode, changed by over ("" removes a variable).
+func install(over map[string]string) map[string]string {
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_CLIENT_ID": "123.456",
+		"SLACK_CLIENT_SECRET": "s3cr3t", "SLACK_REDIRECT_URL": "https://bot.example.nl/slack/oauth/callback",
+		"TOKEN_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}
+	for k, v := range over {
+		env[k] = v
+	}
+	return env
+}
+
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{"HOME": "/home/trainer", "DATA_DIR": "/tmp/gesprekbot"}
@@ -32,6 +43,19 @@ func TestLoadConfig(t *testing.T) {
 		{"TrainingCreators", map[string]string{"TRAINING_CREATORS": "U0TRAINER1, trainer@gemeente.nl W0ENTERPRISE"}, "", "sandbox"},
 		{"BadTrainingCreator", map[string]string{"TRAINING_CREATORS": "U0TRAINER1,@marieke"}, "TRAINING_CREATORS", ""},
 		{"LowerCaseUserID", map[string]string{"TRAINING_CREATORS": "u0trainer1"}, "TRAINING_CREATORS", ""},
+		{"Install", install(nil), "", "socket"},
+		{"InstallNoSecret", install(map[string]string{"SLACK_CLIENT_SECRET": ""}), "SLACK_CLIENT_SECRET", ""},
+		{"InstallNoRedirect", install(map[string]string{"SLACK_REDIRECT_URL": ""}), "SLACK_REDIRECT_URL", ""},
+		{"InstallHTTPRedirect", install(map[string]string{"SLACK_REDIRECT_URL": "http://bot.example.nl/slack/oauth/callback"}), "SLACK_REDIRECT_URL", ""},
+		{"InstallLoopbackRedirect", install(map[string]string{"SLACK_REDIRECT_URL": "http://127.0.0.1:8080/slack/oauth/callback"}), "", "socket"},
+		{"InstallOtherPath", install(map[string]string{"SLACK_REDIRECT_URL": "https://bot.example.nl/oauth"}), "SLACK_REDIRECT_URL", ""},
+		{"InstallNoKey", install(map[string]string{"TOKEN_ENCRYPTION_KEY": ""}), "TOKEN_ENCRYPTION_KEY", ""},
+		{"InstallNoBotToken", install(map[string]string{"SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": ""}), "SLACK_BOT_TOKEN", ""},
+		{"ShortKey", map[string]string{"TOKEN_ENCRYPTION_KEY": "c2hvcnQ="}, "TOKEN_ENCRYPTION_KEY", ""},
+		{"KeyNotBase64", map[string]string{"TOKEN_ENCRYPTION_KEY": "xoxb-1 not a key"}, "TOKEN_ENCRYPTION_KEY", ""},
+		{"PreviousKey", map[string]string{"TOKEN_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "TOKEN_ENCRYPTION_KEY_PREVIOUS": "HxwdHh8aGxwdHh8QERITFBUWFxgZGhscHR4fEBESExQ="}, "", "sandbox"},
+		{"PreviousKeyAlone", map[string]string{"TOKEN_ENCRYPTION_KEY_PREVIOUS": "HxwdHh8aGxwdHh8QERITFBUWFxgZGhscHR4fEBESExQ="}, "TOKEN_ENCRYPTION_KEY", ""},
+		{"PreviousKeySame", map[string]string{"TOKEN_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "TOKEN_ENCRYPTION_KEY_PREVIOUS": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}, "TOKEN_ENCRYPTION_KEY_PREVIOUS", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,7 +80,8 @@ func TestLoadConfig(t *testing.T) {
 			if !ok || ce.Var != tt.wantVar {
 				t.Fatalf("error %v, want one naming %s", err, tt.wantVar)
 			}
-			if strings.Contains(err.Error(), "xoxb-1") || strings.Contains(err.Error(), "xapp-1") {
+			if strings.Contains(err.Error(), "xoxb-1") || strings.Contains(err.Error(), "xapp-1") ||
+				strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "c2hvcnQ") {
 				t.Fatalf("error repeats a token: %v", err)
 			}
 		})

@@ -27,6 +27,8 @@ Usage:
   gesprekbot content ...    check, export or show the course content (gesprekbot content help)
   gesprekbot plan -f FILE   print a cohort file's timeline, with no Slack and no database
   gesprekbot cohort ...     apply, list or show cohorts in the database (gesprekbot cohort help)
+  gesprekbot workspaces ... list the workspaces installed with OAuth, or re-seal their tokens with a new key
+                            (gesprekbot workspaces help)
   gesprekbot backup FILE    write a consistent dump of the database, also while the bot runs
   gesprekbot restore FILE   restore such a dump into an empty database
   gesprekbot bench          measure ack latency, fan-out and memory against the Slack fake (gesprekbot bench --help)
@@ -72,6 +74,11 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, cohortUsage)
 			return 0
 		}
+	case "workspaces":
+		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			fmt.Fprint(stdout, workspacesUsage)
+			return 0
+		}
 	case "backup", "restore":
 		cfg, err := LoadConfig(os.Getenv)
 		if err != nil {
@@ -103,11 +110,16 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "migrate":
 		err = m.Migrate(ctx)
-	case "cohort":
+	case "cohort", "workspaces":
 		// Where the database lives is news for the operator, not part of the command's output.
 		m.Stdout = stderr
 		if err = m.openDB(ctx); err == nil {
-			code := cohortCmd(ctx, m.DB, args, stdout, stderr)
+			run := cohortCmd
+			if cmd == "workspaces" {
+				m.DB.Keys = cfg.TokenKeys
+				run = workspacesCmd
+			}
+			code := run(ctx, m.DB, args, stdout, stderr)
 			if err := m.Close(); err != nil {
 				fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
 			}

@@ -70,7 +70,8 @@ func (m *Main) appConfig() app.Config {
 		SlackAPIURL: c.SlackAPIURL, SlackBotToken: c.SlackBotToken, SlackAppToken: c.SlackAppToken,
 		SlackSigningSecret: c.SlackSigningSecret, HTTPAddr: c.HTTPAddr, HTTPTimeouts: m.HTTPTimeouts,
 		ContentDir: c.ContentDir, TrainingCreators: c.TrainingCreators,
-		RetentionMonths: c.RetentionMonths}
+		RetentionMonths: c.RetentionMonths, SlackClientID: c.SlackClientID, SlackClientSecret: c.SlackClientSecret,
+		SlackRedirectURL: c.SlackRedirectURL, TokenKeys: c.TokenKeys}
 }
 
 // Run starts the bot and blocks until ctx is cancelled.

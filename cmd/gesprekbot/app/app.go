@@ -56,6 +56,15 @@ type Config struct {
 	SlackAppToken      string
 	SlackSigningSecret string
 
+	// The install in other workspaces with OAuth v2 (install.go): served when SlackClientID is set, with the
+	// client's secret and the redirect URL registered with Slack (its path is PathOAuthCallback).
+	SlackClientID     string
+	SlackClientSecret string
+	SlackRedirectURL  string
+	// TokenKeys seal the workspaces' bot tokens at rest (TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_KEY_PREVIOUS);
+	// required with SlackClientID.
+	TokenKeys *store.Keyring
+
 	// HTTPAddr is where /healthz, /readyz, HTTP mode's /slack/… and the sandbox page are served ("127.0.0.1:0"
 	// takes a free port; Addr says which).
 	HTTPAddr     string
@@ -236,6 +245,7 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 	}
 	// From here on every part reads the one clock, the database included.
 	a.DB = db.WithNow(a.Now)
+	a.DB.Keys = cfg.TokenKeys
 	a.Metrics = metrics.New(metrics.Options{DB: db.DB.DB, Now: a.Now, Paused: func() []metrics.Pause {
 		if a.Dispatcher == nil {
 			return nil
@@ -291,6 +301,18 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 		}
 		a.mux.Handle("/", a.Sandbox.Handler())
 	}
+	if cfg.SlackClientID != "" {
+		if cfg.Mode == ModeSandbox || cfg.TokenKeys == nil || cfg.SlackClientSecret == "" || cfg.SlackRedirectURL == "" {
+			return nil, errors.New("app: the OAuth install needs Slack tokens, the client secret, the redirect URL and the token keys")
+		}
+		in, err := newInstaller(cfg, a.DB, &a.Course.Phrases, log, po.HTTPClient)
+		if err != nil {
+			return nil, fmt.Errorf("app: install: %w", err)
+		}
+		a.mux.HandleFunc("GET "+PathInstall, in.start)
+		a.mux.HandleFunc("GET "+PathOAuthCallback, in.callback)
+		log.Info("install in other workspaces", slog.String("install_url", installURL(cfg.SlackRedirectURL)))
+	}
 	if cfg.Mode == ModeHTTP {
 		a.mux.Handle("POST /slack/", bot.NewHTTP(bot.HTTPOptions{SigningSecret: cfg.SlackSigningSecret, Inbound: a.Inbound, Log: log}))
 	}
@@ -322,6 +344,7 @@ func (a *App) wire(cfg Config, ov Overrides) {
 	handlers.RegisterProgressButtons(reg, &handlers.ProgressButtons{Course: course, Store: db, Gate: gate, Refresh: a.Home.Refresh})
 	a.Privacy = handlers.RegisterPrivacy(reg, handlers.PrivacyDeps{Course: course, Store: db, Slack: poster, Home: a.Home, Log: log, Now: now})
 	handlers.RegisterMemberLeft(reg, &handlers.MemberLeft{Store: db, Log: log})
+	handlers.RegisterUninstall(reg, &handlers.Uninstall{Store: db, Log: log})
 	handlers.RegisterMemberJoined(reg, &handlers.MemberJoined{
 		Store: db, Users: sender, BotUserID: a.BotUserID, Now: now, Log: log, Gate: gate,
 		NextSendable: func(c *content.Cohort, t time.Time) (time.Time, error) {

@@ -68,9 +68,12 @@ type bench struct {
 	loc    *time.Location // the cohorts' time zone
 	bots   []*exec.Cmd    // the bot's processes: its replicas (--replicas)
 	fake   *slackfake.Server
-	people [][]string // per cohort, its participants' user IDs
+	seen   *deliveries // the fake's messages that carry a delivery key
+	people [][]string  // per cohort, its participants' user IDs
 	chans  []string
-	ids    []int64 // cohort IDs
+	ids    []int64     // cohort IDs
+	spaces []workspace // the workspaces, each with its range of the cohorts above
+	users  int         // participants created so far, numbering their user IDs
 }
 
 func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
@@ -90,7 +93,9 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	}
 	defer cleanup()
 
-	b.fake = slackfake.New(slackfake.Options{})
+	b.seen = newDeliveries()
+	b.fake = slackfake.New(slackfake.Options{OnChange: b.seen.changed})
+	b.seen.fake = b.fake
 	defer b.fake.Close()
 	b.fake.SetChannelRate(o.ChannelRate, o.ChannelBurst)
 	b.fake.SetRateLimit("chat.postMessage", int(math.Round(o.WorkspaceRate*60)), o.WorkspaceBurst)
@@ -123,7 +128,7 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	fmt.Fprintf(logw, "bench: seeding %d participants in %d cohorts\n", o.Participants, o.Cohorts)
+	fmt.Fprintf(logw, "bench: seeding %d participants in %d cohorts in %d workspaces\n", o.Participants, o.Cohorts, o.Workspaces)
 	if err := b.seed(ctx); err != nil {
 		return Result{}, fmt.Errorf("seed: %w", err)
 	}
@@ -132,8 +137,7 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 		return Result{}, err
 	}
 	defer stop()
-	res := Result{Replicas: o.Replicas}
-
+	res := Result{Replicas: o.Replicas, Workspaces: o.Workspaces}
 	if !o.SkipAcks {
 		fmt.Fprintf(logw, "bench: single-row upsert commits at %g a second for %s, for comparison\n", o.Rate, min(o.Duration, 10*time.Second))
 		if err := b.commits(ctx, &res); err != nil {

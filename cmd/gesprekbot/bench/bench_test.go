@@ -23,6 +23,8 @@ func TestParseBenchFlags(t *testing.T) {
 		{"TooManyReplicas", []string{"--replicas", "11"}, "--replicas"},
 		{"NothingToMeasure", []string{"--skip-acks", "--skip-fanout"}, "nothing to measure"},
 		{"Argument", []string{"now"}, "unexpected argument"},
+		{"NoWorkspace", []string{"--workspaces", "0"}, "--workspaces"},
+		{"MoreWorkspacesThanCohorts", []string{"--cohorts", "4", "--workspaces", "5"}, "--workspaces"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			o, err := parseFlags(tt.args)
@@ -33,7 +35,7 @@ func TestParseBenchFlags(t *testing.T) {
 				t.Fatalf("error %v, want one about %s", err, tt.want)
 			}
 			if tt.name == "Defaults" && (o.Participants != 1000 || o.Cohorts != 50 || o.Rate != 200 ||
-				o.Duration != 30*time.Second || o.Format != "text" || o.Replicas != 1) {
+				o.Duration != 30*time.Second || o.Format != "text" || o.Workspaces != 1 || o.Replicas != 1) {
 				t.Errorf("defaults %+v, want the issue's targets: 1,000 participants, 50 cohorts, 200/s for 30 s", o)
 			}
 		})
@@ -57,6 +59,56 @@ func TestFanoutFloor(t *testing.T) {
 				t.Errorf("floor %g s, want %g s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestFanoutFloorWorkspaces: workspaces are paced each at its own limits and send at once, so the floor is the
+// slowest workspace's, not that of all messages through one workspace's limit.
+func TestFanoutFloorWorkspaces(t *testing.T) {
+	o := options{WorkspaceRate: 50, WorkspaceBurst: 10, ChannelRate: 1, ChannelBurst: 3}
+	for _, tt := range []struct {
+		name  string
+		loads []workspaceLoad
+		want  float64
+	}{
+		{"One", []workspaceLoad{{1050, []int{1, 1}}}, (1050 - 10) / 50.0},
+		{"TwoEven", []workspaceLoad{{525, []int{1}}, {525, []int{1}}}, (525 - 10) / 50.0},
+		{"SlowestBinds", []workspaceLoad{{110, []int{1}}, {1010, []int{1}}, {60, []int{1}}}, (1010 - 10) / 50.0},
+		{"ChannelInOneBinds", []workspaceLoad{{20, []int{1}}, {30, []int{30}}}, 27},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fanoutFloorWorkspaces(tt.loads, o); got != tt.want {
+				t.Errorf("floor %g s, want %g s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSpread(t *testing.T) {
+	for _, tt := range []struct {
+		total, parts int
+		want         []int
+	}{
+		{10000, 50, nil}, // 200 each
+		{10, 3, []int{4, 3, 3}},
+		{50, 20, []int{3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}},
+	} {
+		got := spread(tt.total, tt.parts)
+		sum := 0
+		for i, n := range got {
+			sum += n
+			if tt.want != nil && n != tt.want[i] {
+				t.Errorf("spread(%d, %d) = %v, want %v", tt.total, tt.parts, got, tt.want)
+				break
+			}
+			if tt.want == nil && n != tt.total/tt.parts {
+				t.Errorf("spread(%d, %d) = %v, want %d each", tt.total, tt.parts, got, tt.total/tt.parts)
+				break
+			}
+		}
+		if len(got) != tt.parts || sum != tt.total {
+			t.Errorf("spread(%d, %d) = %v: %d parts summing to %d", tt.total, tt.parts, got, len(got), sum)
+		}
 	}
 }
 

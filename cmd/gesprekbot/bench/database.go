@@ -84,33 +84,50 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// seed creates the workspace (a trainer, the participants, a channel per cohort) and the cohorts with their
-// fan-out planned an hour ahead, so that nothing is due until the fan-out starts it. The participants are recorded
-// as a running cohort's are: each joined its channel weeks before, and the bot recorded them then (member_joined).
+// seed creates the workspaces (in each a trainer, its participants, a channel per cohort) and the cohorts with
+// their fan-out planned an hour ahead, so that nothing is due until the fan-out starts it. The cohorts are spread
+// over the workspaces, the participants over the cohorts, as evenly as they go. The participants are recorded as a
+// running cohort's are: each joined its channel weeks before, and the bot recorded them then (member_joined).
 func (b *bench) seed(ctx context.Context) error {
+	sizes := spread(b.o.Participants, b.o.Cohorts)
+	first := 0
+	for i, n := range spread(b.o.Cohorts, b.o.Workspaces) {
+		w := workspace{first: first, end: first + n}
+		for _, size := range sizes[w.first:w.end] {
+			w.participant += size
+		}
+		if err := b.seedWorkspace(ctx, i, &w, sizes[w.first:w.end]); err != nil {
+			return err
+		}
+		b.spaces = append(b.spaces, w)
+		first += n
+	}
+	return nil
+}
+
+// seedWorkspace seeds workspace number i: its trainer, and a cohort of sizes[k] new participants for each of its
+// cohorts, each with a channel of its own.
+func (b *bench) seedWorkspace(ctx context.Context, i int, w *workspace, sizes []int) error {
 	db := b.db
-	trainer := b.fake.AddUser(slackfake.User{ID: "U0TRAINER1", Name: "trainer", RealName: "Trainer"})
+	w.trainer = b.fake.AddUser(slackfake.User{ID: fmt.Sprintf("U0TRAIN%03d", i+1), Name: fmt.Sprintf("trainer%d", i+1),
+		RealName: fmt.Sprintf("Trainer %d", i+1)})
 	now := time.Now()
 	loc := b.loc
 	first := time.Date(now.Year(), now.Month(), now.Day()+14, 9, 0, 0, 0, loc)
-	n := 0
-	for i := range b.o.Cohorts {
-		size := b.o.Participants / b.o.Cohorts
-		if i < b.o.Participants%b.o.Cohorts {
-			size++
-		}
-		members := []string{b.fake.BotUserID(), trainer}
-		var people []string
+	for k, size := range sizes {
+		ci := w.first + k
+		members := []string{b.fake.BotUserID(), w.trainer}
+		people := make([]string, 0, size)
 		for range size {
-			n++
-			id := b.fake.AddUser(slackfake.User{ID: fmt.Sprintf("U0B%06d", n), Name: fmt.Sprintf("deelnemer%d", n),
-				RealName: fmt.Sprintf("Deelnemer %d", n)})
+			b.users++
+			id := b.fake.AddUser(slackfake.User{ID: fmt.Sprintf("U0B%06d", b.users), Name: fmt.Sprintf("deelnemer%d", b.users),
+				RealName: fmt.Sprintf("Deelnemer %d", b.users)})
 			people = append(people, id)
 			members = append(members, id)
 		}
-		ch := b.fake.AddChannel(slackfake.Channel{Name: fmt.Sprintf("het-gesprek-bench-%d", i+1), Members: members})
-		c := &content.Cohort{Name: fmt.Sprintf("Bench %d", i+1), Channel: ch, Timezone: loc.String(),
-			Trainers: []string{trainer}, Cases: []string{"richard", "johanna"}, Settings: content.DefaultCohortSettings()}
+		ch := b.fake.AddChannel(slackfake.Channel{Name: fmt.Sprintf("het-gesprek-bench-%d", ci+1), Members: members})
+		c := &content.Cohort{Name: fmt.Sprintf("Bench %d", ci+1), Channel: ch, Timezone: loc.String(),
+			Trainers: []string{w.trainer}, Cases: []string{"richard", "johanna"}, Settings: content.DefaultCohortSettings()}
 		for k := range 4 {
 			start := first.AddDate(0, 0, 7*k)
 			c.Modules = append(c.Modules, content.CohortModule{Number: k + 1, Start: start, End: start.Add(4 * time.Hour),

@@ -26,6 +26,7 @@ fresh database on that server (a fresh schema when the user may not create datab
 Flags:
   --participants N      participants in all (default 1000)
   --cohorts C           cohorts, each with its own channel (default 50)
+  --workspaces W        workspaces of the fake the cohorts are spread over, each at its own rate limits (default 1)
   --rate R              interactions a second (default 200)
   --duration D          how long interactions are sent (default 30s)
   --workspace-rate W    the fake's chat.postMessage limit for the workspace, a second (default 50)
@@ -43,6 +44,7 @@ Flags:
 type options struct {
 	Participants   int
 	Cohorts        int
+	Workspaces     int
 	Rate           float64
 	Duration       time.Duration
 	WorkspaceRate  float64
@@ -79,6 +81,8 @@ type Result struct {
 	RSSMB    float64 `json:"rss_mb"`
 	Replicas int     `json:"replicas"`
 
+	Workspaces int `json:"workspaces"`
+
 	// The floor the ack latency compares with: a single-row upsert commit on the same Postgres at the same rate.
 	CommitP50 float64 `json:"commit_p50_ms"`
 	CommitP99 float64 `json:"commit_p99_ms"`
@@ -90,6 +94,7 @@ func parseFlags(args []string) (options, error) {
 	fs.SetOutput(io.Discard)
 	fs.IntVar(&o.Participants, "participants", 1000, "")
 	fs.IntVar(&o.Cohorts, "cohorts", 50, "")
+	fs.IntVar(&o.Workspaces, "workspaces", 1, "")
 	fs.Float64Var(&o.Rate, "rate", 200, "")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "")
 	fs.Float64Var(&o.WorkspaceRate, "workspace-rate", 50, "")
@@ -126,7 +131,7 @@ func parseFlags(args []string) (options, error) {
 	case o.SkipAcks && o.SkipFanout:
 		return o, errors.New("--skip-acks and --skip-fanout together leave nothing to measure")
 	}
-	return o, nil
+	return o, checkWorkspaces(o)
 }
 
 func writeText(w io.Writer, o options, r Result) {
@@ -137,8 +142,8 @@ func writeText(w io.Writer, o options, r Result) {
 			r.CommitP50, r.CommitP99, r.AckP99/math.Max(r.CommitP99, 0.001))
 	}
 	if !o.SkipFanout {
-		fmt.Fprintf(w, "fan-out:      %d messages to %d participants in %d cohorts in %.2f s; floor %.2f s; ratio %.3f\n",
-			r.FanoutMessages, o.Participants, o.Cohorts, r.FanoutSeconds, r.FanoutFloor, r.FanoutRatio)
+		fmt.Fprintf(w, "fan-out:      %d messages to %d participants in %d cohorts in %d workspaces in %.2f s; floor %.2f s; ratio %.3f\n",
+			r.FanoutMessages, o.Participants, o.Cohorts, o.Workspaces, r.FanoutSeconds, r.FanoutFloor, r.FanoutRatio)
 		fmt.Fprintf(w, "              %d answered 429 (%.1f%% of the messages), %d duplicates, %d lost\n", r.RateLimited,
 			100*r.RateLimitedShare, r.Duplicates, r.Lost)
 	}
