@@ -52,24 +52,30 @@ type pace struct {
 }
 
 // slotBook holds the state of the rate-limit buckets: which slots are booked on each key, which were given back,
-// and which keys a 429 blocks. The pacer keeps it in memory (memBook); it is an interface of its own so that the
-// replicas of one deployment can later share it through PostgreSQL.
+// and which keys a 429 blocks. One process alone keeps it in memory (memBook); the replicas of a deployment share
+// it through PostgreSQL (pgBook). Every method takes now on the pacer's clock; a book with a clock of its own (the
+// database's) answers on that clock instead, which is why a reservation says what time it was made at.
 type slotBook interface {
-	// reserve books a slot on every key at the earliest moment at or after now that all of them allow.
-	reserve(now time.Time, paces []pace) reservation
+	// reserve books a slot on every key at the earliest moment at or after now that all of them allow; or, when
+	// that is further ahead than the book books, nothing (later), and when to ask again.
+	reserve(ctx context.Context, now time.Time, paces []pace) reservation
 	// release gives back a reservation whose caller gave up before using it, so that later callers are not
 	// pushed behind a call that never went.
-	release(now time.Time, r reservation)
-	// block keeps every call on the keys back until until (a 429's Retry-After).
-	block(paces []pace, until time.Time)
-	// blockedUntil returns the latest Retry-After block among the keys.
-	blockedUntil(paces []pace) time.Time
+	release(ctx context.Context, now time.Time, r reservation)
+	// block keeps every call on the keys back for wait from now (a 429's Retry-After).
+	block(ctx context.Context, now time.Time, paces []pace, wait time.Duration)
+	// blockedFor returns how long from now the latest Retry-After block among the keys still lasts.
+	blockedFor(ctx context.Context, now time.Time, paces []pace) time.Duration
 }
 
-// reservation is a booked slot: when the call may go, and what it took on each key.
+// reservation is a booked slot: when the call may go, on the book's clock at the time of booking (now), and what
+// it took on each key. A reservation that is later booked nothing: at is when to ask again.
 type reservation struct {
-	at    time.Time
-	slots []slot
+	at, now time.Time
+	later   bool
+	slots   []slot
+	// local: a shared book could not reach the database and booked this one in its own memory.
+	local bool
 }
 
 // slot is what a reservation took on one key: a given-back slot (reused), the next one at the sustained rate,
@@ -88,6 +94,8 @@ type slot struct {
 type memBook struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
+	// horizon bounds how far ahead a slot is booked (zero: no bound), as the shared book bounds it.
+	horizon time.Duration
 }
 
 type bucket struct {
@@ -145,7 +153,7 @@ func (b *bucket) forget(now time.Time) {
 	}
 }
 
-func (m *memBook) reserve(now time.Time, paces []pace) reservation {
+func (m *memBook) reserve(_ context.Context, now time.Time, paces []pace) reservation {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	at := now
@@ -168,7 +176,10 @@ func (m *memBook) reserve(now time.Time, paces []pace) reservation {
 			at = earliest
 		}
 	}
-	r := reservation{at: at, slots: make([]slot, 0, len(paces))}
+	if m.horizon > 0 && at.After(now.Add(m.horizon)) {
+		return reservation{at: at.Add(-m.horizon), now: now, later: true}
+	}
+	r := reservation{at: at, now: now, slots: make([]slot, 0, len(paces))}
 	for _, pc := range paces {
 		b := m.bucket(pc.key)
 		if pc.rate.Window > 0 {
@@ -197,7 +208,7 @@ func (m *memBook) reserve(now time.Time, paces []pace) reservation {
 	return r
 }
 
-func (m *memBook) release(now time.Time, r reservation) {
+func (m *memBook) release(_ context.Context, now time.Time, r reservation) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, s := range r.slots {
@@ -228,7 +239,8 @@ func (m *memBook) release(now time.Time, r reservation) {
 // burst, and the slots given back before until are gone. A quota key, whose count Slack has just shown to be off
 // (another replica or app spends the same quota), restarts as if the last window had been spent evenly: after
 // until its calls go at the sustained rate until the calls a window back leave room again.
-func (m *memBook) block(paces []pace, until time.Time) {
+func (m *memBook) block(_ context.Context, now time.Time, paces []pace, wait time.Duration) {
+	until := now.Add(wait)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, pc := range paces {
@@ -260,7 +272,7 @@ func (m *memBook) block(paces []pace, until time.Time) {
 	}
 }
 
-func (m *memBook) blockedUntil(paces []pace) time.Time {
+func (m *memBook) blockedFor(_ context.Context, now time.Time, paces []pace) time.Duration {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var until time.Time
@@ -269,42 +281,92 @@ func (m *memBook) blockedUntil(paces []pace) time.Time {
 			until = b.notBefore
 		}
 	}
-	return until
+	return max(until.Sub(now), 0)
 }
 
 // pacer spaces calls over the keys of a slot book on the clock now.
 type pacer struct {
 	now  func() time.Time
 	book slotBook
+	// lead is how long before its slot a waiting call asks whether a 429 came in meanwhile: zero for the book in
+	// memory, which answers at once; with the shared book, long enough for the round trip to be done by the slot,
+	// so that the call still goes at its slot and not a round trip (of varying length) after it.
+	lead time.Duration
 }
 
-func newPacer(now func() time.Time) *pacer {
-	return &pacer{now: now, book: newMemBook()}
+func newPacer(now func() time.Time, book slotBook) *pacer {
+	p := &pacer{now: now, book: book}
+	if book == nil {
+		p.book = newMemBook()
+	} else {
+		p.lead = blockCheckLead
+	}
+	return p
 }
+
+// blockCheckLead is the pacer's lead with the shared book.
+const blockCheckLead = 100 * time.Millisecond
 
 // wait blocks until a call on these keys may go, honouring ctx. A caller that gives up gives its slot back. A
-// 429 that arrives while waiting pushes the call back behind its Retry-After.
+// 429 that arrives while waiting pushes the call back behind its Retry-After. A call that may go at once costs
+// the book one reservation (with a shared book, one round trip); only one that waited asks again about blocks.
 func (p *pacer) wait(ctx context.Context, paces []pace) error {
+	if len(paces) == 0 {
+		// Nothing to pace (a response_url reply): no need to ask the book, which may be a round trip away.
+		return ctx.Err()
+	}
 	for {
-		r := p.book.reserve(p.now(), paces)
-		if err := sleepUntil(ctx, p.now, r.at); err != nil {
-			p.book.release(p.now(), r)
-			return err
+		r := p.book.reserve(ctx, p.now(), paces)
+		d := r.at.Sub(r.now)
+		if r.later {
+			if err := sleepFor(ctx, d); err != nil {
+				return err
+			}
+			continue
 		}
-		until := p.book.blockedUntil(paces)
-		if !until.After(p.now()) {
+		if d <= 0 {
+			// The reservation has just seen every block.
+			if err := ctx.Err(); err != nil {
+				p.book.release(context.WithoutCancel(ctx), p.now(), r)
+				return err
+			}
 			return nil
 		}
-		p.book.release(p.now(), r)
+		slot := time.Now().Add(d)
+		err := sleepFor(ctx, d-p.lead)
+		blocked := time.Duration(0)
+		if err == nil && p.lead <= 0 {
+			blocked = p.book.blockedFor(ctx, p.now(), paces)
+		} else if err == nil {
+			// The answer is awaited only until the slot: a slow one must not make the call late (it would go out of
+			// step with the calls booked after it); a 429 it would have shown is then met at Slack, and shared.
+			answer := make(chan time.Duration, 1)
+			go func() { answer <- p.book.blockedFor(ctx, p.now(), paces) }()
+			if err = sleepFor(ctx, time.Until(slot)); err == nil {
+				select {
+				case blocked = <-answer:
+				default:
+				}
+			}
+		}
+		if err != nil {
+			p.book.release(context.WithoutCancel(ctx), p.now(), r)
+			return err
+		}
+		if blocked <= 0 {
+			return nil
+		}
+		p.book.release(ctx, p.now(), r)
 	}
 }
 
-// block keeps every call on the keys back until until (a 429's Retry-After).
-func (p *pacer) block(paces []pace, until time.Time) { p.book.block(paces, until) }
+// block keeps every call on the keys back for wait (a 429's Retry-After).
+func (p *pacer) block(ctx context.Context, paces []pace, wait time.Duration) {
+	p.book.block(ctx, p.now(), paces, wait)
+}
 
-// sleepUntil sleeps until now() reaches at, or ctx ends.
-func sleepUntil(ctx context.Context, now func() time.Time, at time.Time) error {
-	d := at.Sub(now())
+// sleepFor sleeps for d, or until ctx ends.
+func sleepFor(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

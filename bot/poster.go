@@ -55,8 +55,14 @@ type PosterOptions struct {
 	// it, or for DefaultTeam or an unknown ("") team, the client NewPoster was given is used: one workspace, as
 	// with SLACK_BOT_TOKEN alone.
 	Tokens TokenSource
-	// DefaultTeam is the team ID of the client NewPoster was given (auth.test's team_id).
+	// DefaultTeam is the team ID of the client NewPoster was given (auth.test's team_id). Every pacing bucket's
+	// key starts with the team of the call (store.TeamFrom, this one when there is none), so that each workspace
+	// is paced at its own limits.
 	DefaultTeam string
+	// Shared, when set, is the slot book the replicas of the deployment share (the database): every replica on it
+	// paces its calls within the one budget. Without it the Poster paces this process alone, in memory. Its
+	// clock is the database's, unless Now is set (a test's clock, which the replicas then share).
+	Shared SharedBook
 	// APIURL is the Web API base URL of the clients built for other workspaces; slack-go's default when empty.
 	APIURL string
 }
@@ -132,7 +138,8 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.Now == nil {
+	dbClock := opts.Now == nil
+	if dbClock {
 		opts.Now = time.Now
 	}
 	if opts.ChannelRate.PerSecond <= 0 {
@@ -166,7 +173,11 @@ func NewPoster(api *slack.Client, opts PosterOptions) *Poster {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = NewHTTPClient(opts.AttemptTimeout)
 	}
-	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now), dms: map[string]string{},
+	var book slotBook
+	if opts.Shared != nil {
+		book = newPgBook(opts.Shared, dbClock, opts.Log)
+	}
+	return &Poster{api: api, opts: opts, pacer: newPacer(opts.Now, book), dms: map[string]string{},
 		clients: map[string]*teamClient{}}
 }
 
@@ -696,6 +707,19 @@ func (p *Poster) limits(methods ...string) []pace {
 	return paces
 }
 
+// teamPaces puts the workspace the call is for in front of every key: each workspace has its own budget at Slack.
+func (p *Poster) teamPaces(ctx context.Context, paces []pace) []pace {
+	team := store.TeamFrom(ctx)
+	if team == "" {
+		team = p.opts.DefaultTeam
+	}
+	out := make([]pace, len(paces))
+	for i, pc := range paces {
+		out[i] = pace{key: team + "/" + pc.key, rate: pc.rate}
+	}
+	return out
+}
+
 // call runs fn paced on paces, retrying as the error says: a 429 waits its Retry-After (on every key, so nothing
 // else of the kind goes before it has passed), a 5xx or timeout backs off, anything else is permanent. fn gets
 // afterFailure=true when the previous attempt failed with a 5xx or timeout (the work may have been done), and
@@ -705,6 +729,7 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 	if err != nil {
 		return err
 	}
+	paces = p.teamPaces(ctx, paces)
 	transient, limited := 0, 0
 	afterFailure := false
 	for attempt := 1; ; attempt++ {
@@ -731,7 +756,7 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 			var rl *slack.RateLimitedError
 			errors.As(err, &rl)
 			wait := max(rl.RetryAfter, time.Second)
-			p.pacer.block(paces, p.opts.Now().Add(wait))
+			p.pacer.block(ctx, paces, wait)
 			p.opts.Log.WarnContext(ctx, "slack rate limited", slog.String("method", method), slog.String("channel", channel),
 				slog.Duration("retry_after", wait), slog.Int("in_a_row", limited))
 			if limited >= p.opts.MaxRateLimited {
@@ -747,7 +772,7 @@ func (p *Poster) call(ctx context.Context, method, channel, key string, paces []
 			d := p.backoff(transient)
 			p.opts.Log.WarnContext(ctx, "slack call failed, retrying", slog.String("method", method), slog.String("channel", channel),
 				slog.String("delivery_key", key), slog.Int("attempt", attempt), slog.Duration("backoff", d), slog.Any("error", err))
-			if err := sleepUntil(ctx, time.Now, time.Now().Add(d)); err != nil {
+			if err := sleepFor(ctx, d); err != nil {
 				return fmt.Errorf("%s: %w", method, err)
 			}
 		}
@@ -761,7 +786,7 @@ func (p *Poster) once(ctx context.Context, method string, fn func(ctx context.Co
 	if err != nil {
 		return err
 	}
-	if err := p.pacer.wait(ctx, p.limits(method)); err != nil {
+	if err := p.pacer.wait(ctx, p.teamPaces(ctx, p.limits(method))); err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
 	actx, cancel := context.WithTimeout(ctx, p.opts.AttemptTimeout)

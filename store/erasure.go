@@ -159,6 +159,15 @@ func (db *DB) RenewErasure(ctx context.Context, userID, owner string, leaseUntil
 
 // FinishErasure removes owner's finished request: what stays of the person is the tombstone in erased_users.
 func (db *DB) FinishErasure(ctx context.Context, userID, owner string) error {
+	// The closing message to them booked a rate-limit bucket named by their ID or DM (pace.go): it goes now,
+	// not when it has been idle for a minute.
+	if _, err := db.ExecContext(ctx, `
+		DELETE FROM pace_buckets
+		WHERE split_part(key, '/channel:', 2) = $1
+		   OR split_part(key, '/channel:', 2) IN (SELECT dm_channel FROM erasure_requests WHERE user_id = $1)`,
+		userID); err != nil {
+		return fmt.Errorf("finish erasure: %w", FormatError(err))
+	}
 	res, err := db.ExecContext(ctx, `
 		DELETE FROM erasure_requests WHERE user_id = $1 AND lease_owner = $2`, userID, owner)
 	return leaseResult("finish erasure", res, err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -369,6 +370,10 @@ func (db *DB) ErasePerson(ctx context.Context, userID string, conversations []st
 		{"cohort_trainers", false, `DELETE FROM cohort_trainers WHERE user_id = $1`, []any{userID}},
 		{"audit_log", false, `
 			DELETE FROM audit_log WHERE user_id = $1 OR actor = $1 OR names @> ARRAY[$1]::text[]`, []any{userID}},
+		// The rate-limit bucket of a post to them by user ID or to their DM (pace.go): it names the conversation,
+		// and would go a minute after its last call anyway.
+		{"pace_buckets", false, `DELETE FROM pace_buckets WHERE split_part(key, '/channel:', 2) = ANY($1)`,
+			[]any{pq.Array(slices.Concat([]string{userID}, conversations))}},
 		// The sandbox's copies of the fake workspace. These tables are empty with real Slack; in the sandbox
 		// they hold a few demo conversations, so reading them through is cheap.
 		{"sandbox_homes", false, `DELETE FROM sandbox_homes WHERE user_id = $1`, []any{userID}},

@@ -297,6 +297,12 @@ var privacyColumns = []PrivacyColumn{
 	{"owners", "registered_at", ColumnNotPersonal, "a running dispatcher"},
 	{"owners", "seen_at", ColumnNotPersonal, "a running dispatcher's heartbeat"},
 
+	{"pace_buckets", "key", ColumnMentionsPerson, "a DM's bucket ends in the user ID or DM the bot posted to: deleted; all rows go a minute after their last call"},
+	{"pace_buckets", "tat", ColumnNotPersonal, "when a bucket's next call may go"},
+	{"pace_buckets", "not_before", ColumnNotPersonal, "a 429's Retry-After"},
+	{"pace_buckets", "free", ColumnNotPersonal, "slots given back"},
+	{"pace_buckets", "sent", ColumnNotPersonal, "times of calls within a minute"},
+	{"pace_buckets", "idle_at", ColumnNotPersonal, "when the bucket is empty again"},
 	{"erased_users", "user_hash", ColumnKept, "the SHA-256 of an erased ID, so that the bot does not message them again"},
 	{"erased_users", "erased_on", ColumnKept, "the day of the erasure"},
 

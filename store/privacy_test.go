@@ -126,6 +126,8 @@ func privacyFullFixture(t *testing.T, db *store.DB) int64 {
 	}
 
 	privacyWorkFixture(t, db, id)
+	exec(`INSERT INTO pace_buckets (key, idle_at) VALUES ('T0PRIV/channel:' || $1, now()), ('T0PRIV/channel:D0ANNA', now()),
+	      ('T0PRIV/channel:C0DISPATCH', now())`, privAnna)
 
 	if err := db.SaveSandboxFile(ctx, store.SandboxFile{ID: "F2", Name: "groei-" + privAnna + ".png", Title: "Groei " + privAnna,
 		Channels: []string{"C0DISPATCH"}, Data: []byte("png")}); err != nil {

@@ -140,6 +140,7 @@ var retentionExempt = map[string]string{
 	"sandbox_homes":         "the sandbox's saved copy of its simulated workspace, not a cohort's; empty with real Slack",
 	"sandbox_files":         "the sandbox's saved copy of its simulated workspace, not a cohort's; empty with real Slack",
 	"erasure_requests":      "a person's running erasure, deleted when it is done",
+	"pace_buckets":          "Slack's rate-limit state, not a cohort's: every row goes a minute after its last call",
 	"workspaces": "the app's installs in Slack workspaces, not a cohort's: the installer's user ID stays while the " +
 		"workspace is a customer's, and is replaced by ErasedActor when they are erased with /gesprekbot vergeet-mij",
 	"cohort_trainers": "the group's trainers, in their professional role: they keep the cohort, and see in /training " +

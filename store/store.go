@@ -41,6 +41,8 @@ type DB struct {
 
 	// answer is the prepared call of meter_answer (meter.go), made on first use.
 	answer preparedStmt
+	// reserve is the prepared call of pace_reserve (pace.go): every call to Slack makes one.
+	reserve preparedStmt
 
 	// Keys seal and open the workspaces' bot tokens (workspace.go); nil when TOKEN_ENCRYPTION_KEY is not set.
 	Keys *Keyring

@@ -298,6 +298,9 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 		log.Info("cohorts without a workspace given the default one", slog.String("team", auth.TeamID), slog.Int64("cohorts", n))
 	}
 	po.Tokens, po.DefaultTeam, po.APIURL = cfg.Tokens, auth.TeamID, apiURL
+	// Every replica on this database paces its calls to Slack within the one budget, on the database's clock
+	// (unless a test set the poster's); one process alone uses it as well (the bench: no slower than in memory).
+	po.Shared = a.DB
 	a.Poster = bot.NewPoster(a.API, po)
 	a.wire(cfg, ov)
 

@@ -66,7 +66,7 @@ type bench struct {
 	local  *store.LocalServer // the private PostgreSQL, with no DATABASE_URL
 	course *content.Course
 	loc    *time.Location // the cohorts' time zone
-	bot    *exec.Cmd      // the bot's process
+	bots   []*exec.Cmd    // the bot's processes: its replicas (--replicas)
 	fake   *slackfake.Server
 	seen   *deliveries // the fake's messages that carry a delivery key
 	people [][]string  // per cohort, its participants' user IDs
@@ -132,13 +132,12 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	if err := b.seed(ctx); err != nil {
 		return Result{}, fmt.Errorf("seed: %w", err)
 	}
-	stop, err := b.startBot(ctx)
+	stop, err := b.startBots(ctx)
 	if err != nil {
 		return Result{}, err
 	}
 	defer stop()
-
-	res := Result{Workspaces: o.Workspaces}
+	res := Result{Replicas: o.Replicas, Workspaces: o.Workspaces}
 	if !o.SkipAcks {
 		fmt.Fprintf(logw, "bench: single-row upsert commits at %g a second for %s, for comparison\n", o.Rate, min(o.Duration, 10*time.Second))
 		if err := b.commits(ctx, &res); err != nil {
@@ -155,7 +154,9 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 			return res, fmt.Errorf("fan-out: %w", err)
 		}
 	}
-	res.RSSMB = peakRSSMB(b.bot.Process.Pid)
+	for _, bot := range b.bots {
+		res.RSSMB = max(res.RSSMB, peakRSSMB(bot.Process.Pid))
+	}
 	return res, ctx.Err()
 }
 

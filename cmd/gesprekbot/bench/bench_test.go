@@ -18,6 +18,9 @@ func TestParseBenchFlags(t *testing.T) {
 		{"NoRate", []string{"--rate", "0"}, "--rate"},
 		{"BadDuration", []string{"--duration", "soon"}, "invalid value"},
 		{"BadFormat", []string{"--format", "xml"}, "--format"},
+		{"Replicas", []string{"--replicas", "3"}, ""},
+		{"NoReplicas", []string{"--replicas", "0"}, "--replicas"},
+		{"TooManyReplicas", []string{"--replicas", "11"}, "--replicas"},
 		{"NothingToMeasure", []string{"--skip-acks", "--skip-fanout"}, "nothing to measure"},
 		{"Argument", []string{"now"}, "unexpected argument"},
 		{"NoWorkspace", []string{"--workspaces", "0"}, "--workspaces"},
@@ -32,7 +35,7 @@ func TestParseBenchFlags(t *testing.T) {
 				t.Fatalf("error %v, want one about %s", err, tt.want)
 			}
 			if tt.name == "Defaults" && (o.Participants != 1000 || o.Cohorts != 50 || o.Rate != 200 ||
-				o.Duration != 30*time.Second || o.Format != "text" || o.Workspaces != 1) {
+				o.Duration != 30*time.Second || o.Format != "text" || o.Workspaces != 1 || o.Replicas != 1) {
 				t.Errorf("defaults %+v, want the issue's targets: 1,000 participants, 50 cohorts, 200/s for 30 s", o)
 			}
 		})

@@ -26,8 +26,9 @@ const childEnv = "GESPREKBOT_BENCH_BOT"
 
 // startBot runs the bot (built by app.New, as "gesprekbot run" builds it) in a child process (this binary
 // again), so that its memory is measured on its own, configured through the environment like any deployment:
-// the bench's database and the fake's URL and tokens. It returns once the bot's Socket Mode connection is open; stop ends it with SIGTERM, as a process manager would.
-func (b *bench) startBot(ctx context.Context) (stop func(), err error) {
+// the bench's database and the fake's URL and tokens. It returns once the bot's Socket Mode connection is open (the
+// fake then has conns connections); stop ends it with SIGTERM, as a process manager would.
+func (b *bench) startBot(ctx context.Context, conns int) (stop func(), err error) {
 	cfg := b.cfg
 	exe, err := os.Executable()
 	if err != nil {
@@ -47,7 +48,7 @@ func (b *bench) startBot(ctx context.Context) (stop func(), err error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start the bot: %w", err)
 	}
-	b.bot = cmd
+	b.bots = append(b.bots, cmd)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	stop = func() {
@@ -63,7 +64,7 @@ func (b *bench) startBot(ctx context.Context) (stop func(), err error) {
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	connected := make(chan error, 1)
-	go func() { connected <- b.fake.WaitConnected(wctx, 1) }()
+	go func() { connected <- b.fake.WaitConnected(wctx, conns) }()
 	select {
 	case err = <-connected:
 	case err = <-exited:

@@ -57,8 +57,10 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 		return fmt.Errorf("make the plan due: %w", err)
 	}
 	kicked := time.Now()
-	if err := b.bot.Process.Signal(syscall.SIGUSR1); err != nil {
-		return fmt.Errorf("kick the bot's dispatcher: %w", err)
+	for _, bot := range b.bots {
+		if err := bot.Process.Signal(syscall.SIGUSR1); err != nil {
+			return fmt.Errorf("kick the bot's dispatcher: %w", err)
+		}
 	}
 
 	deadline := kicked.Add(time.Duration(3*res.FanoutFloor*float64(time.Second)) + time.Minute)
@@ -107,6 +109,9 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 	}
 	res.FanoutFloor = round3(res.FanoutFloor)
 	res.RateLimited = b.fake.RateLimited("") - limitedBefore
+	if res.FanoutMessages > 0 {
+		res.RateLimitedShare = round3(float64(res.RateLimited) / float64(res.FanoutMessages))
+	}
 	return nil
 }
 

@@ -33,6 +33,7 @@ Flags:
   --workspace-burst B   its burst (default 10)
   --channel-rate R      the fake's chat.postMessage limit per channel, a second (default 1)
   --channel-burst B     its burst (default 3)
+  --replicas N          bot processes on the one database, sharing the deliveries and Slack's budget (default 1)
   --skip-acks           measure only the fan-out
   --skip-fanout         measure only the interactions
   --cpuprofile FILE     write a CPU profile of the bot's process (go tool pprof)
@@ -50,6 +51,7 @@ type options struct {
 	WorkspaceBurst int
 	ChannelRate    float64
 	ChannelBurst   int
+	Replicas       int
 	SkipAcks       bool
 	SkipFanout     bool
 	CPUProfile     string
@@ -70,10 +72,14 @@ type Result struct {
 	FanoutFloor    float64 `json:"fanout_floor_seconds"`
 	FanoutRatio    float64 `json:"fanout_ratio"`
 	RateLimited    int     `json:"ratelimited"`
-	Duplicates     int     `json:"duplicates"`
-	Lost           int     `json:"lost"`
+	// RateLimitedShare is RateLimited as a share of the fan-out's messages.
+	RateLimitedShare float64 `json:"ratelimited_share"`
+	Duplicates       int     `json:"duplicates"`
+	Lost             int     `json:"lost"`
 
-	RSSMB float64 `json:"rss_mb"`
+	// RSSMB is the peak resident set of the bot's process; with replicas, of the largest.
+	RSSMB    float64 `json:"rss_mb"`
+	Replicas int     `json:"replicas"`
 
 	Workspaces int `json:"workspaces"`
 
@@ -95,6 +101,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.WorkspaceBurst, "workspace-burst", 10, "")
 	fs.Float64Var(&o.ChannelRate, "channel-rate", 1, "")
 	fs.IntVar(&o.ChannelBurst, "channel-burst", 3, "")
+	fs.IntVar(&o.Replicas, "replicas", 1, "")
 	fs.BoolVar(&o.SkipAcks, "skip-acks", false, "")
 	fs.BoolVar(&o.SkipFanout, "skip-fanout", false, "")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "")
@@ -117,6 +124,8 @@ func parseFlags(args []string) (options, error) {
 		return o, errors.New("--workspace-rate and --channel-rate must be above 0")
 	case o.WorkspaceBurst < 1 || o.ChannelBurst < 1:
 		return o, errors.New("--workspace-burst and --channel-burst must be at least 1")
+	case o.Replicas < 1 || o.Replicas > maxReplicas:
+		return o, fmt.Errorf("--replicas must be between 1 and %d", maxReplicas)
 	case o.Format != "text" && o.Format != "json":
 		return o, errors.New("--format must be text or json")
 	case o.SkipAcks && o.SkipFanout:
@@ -135,7 +144,13 @@ func writeText(w io.Writer, o options, r Result) {
 	if !o.SkipFanout {
 		fmt.Fprintf(w, "fan-out:      %d messages to %d participants in %d cohorts in %d workspaces in %.2f s; floor %.2f s; ratio %.3f\n",
 			r.FanoutMessages, o.Participants, o.Cohorts, o.Workspaces, r.FanoutSeconds, r.FanoutFloor, r.FanoutRatio)
-		fmt.Fprintf(w, "              %d answered 429, %d duplicates, %d lost\n", r.RateLimited, r.Duplicates, r.Lost)
+		fmt.Fprintf(w, "              %d answered 429 (%.1f%% of the messages), %d duplicates, %d lost\n", r.RateLimited,
+			100*r.RateLimitedShare, r.Duplicates, r.Lost)
+	}
+	if o.Replicas > 1 {
+		fmt.Fprintf(w, "memory:       the largest replica's peak resident set %.1f MB (%d bot processes on one database)\n",
+			r.RSSMB, o.Replicas)
+		return
 	}
 	fmt.Fprintf(w, "memory:       the bot's peak resident set %.1f MB (its own process)\n", r.RSSMB)
 }
