@@ -135,15 +135,7 @@ func TestBotPrivateDatabase(t *testing.T) {
 		t.Skip("runs the bot as a child process")
 	}
 	bin := botProgram(t)
-	dataDir, err := os.MkdirTemp("", "gesprekbot-cmd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dataDir) })
-	if os.Geteuid() == 0 {
-		os.Chmod(dataDir, 0o755)
-	}
-	dataDir = filepath.Join(dataDir, "data")
+	dataDir := filepath.Join(storetest.ClusterDir(t), "data")
 
 	bot := startBot(t, bin, dataDir)
 	if !strings.Contains(bot.out.String(), "database: private PostgreSQL in "+filepath.Join(dataDir, "postgres")) {
