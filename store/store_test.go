@@ -226,15 +226,6 @@ func processAlive(pid int) bool {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// tempDir is a t.TempDir that the postgres system user can enter when the test runs as root.
-func tempDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "gesprekbot-store-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if os.Geteuid() == 0 {
-		os.Chmod(dir, 0o755)
-	}
-	return dir
-}
+// tempDir is a t.TempDir for a cluster of the test's own, that the postgres system user can enter when the test
+// runs as root.
+func tempDir(t *testing.T) string { return storetest.ClusterDir(t) }

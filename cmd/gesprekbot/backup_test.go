@@ -318,14 +318,7 @@ func TestBackupRestorePrivate(t *testing.T) {
 		t.Skip("starts three private PostgreSQL servers")
 	}
 	ctx := context.Background()
-	base, err := os.MkdirTemp("", "gesprekbot-backup-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(base) })
-	if os.Geteuid() == 0 {
-		os.Chmod(base, 0o755) // the server runs as the postgres user, which must enter it
-	}
+	base := storetest.ClusterDir(t)
 	running, fresh := filepath.Join(base, "running"), filepath.Join(base, "fresh")
 
 	// The bot's server, as "gesprekbot run" starts it.

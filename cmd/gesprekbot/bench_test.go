@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"testing"
 
@@ -16,9 +15,9 @@ import (
 func TestBench(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("builds the binary and runs the bench")
+		t.Skip("runs the bot and the bench as child processes")
 	}
-	bin := buildBot(t)
+	bin := botProgram(t)
 	admin := storetest.AdminURL(t)
 	for _, tt := range []struct {
 		name  string
@@ -31,7 +30,7 @@ func TestBench(t *testing.T) {
 			t.Parallel() // each bench has its own database and fake
 			cmd := exec.Command(bin, "bench", "--participants", "20", "--cohorts", "2", "--rate", "50",
 				"--duration", "2s", "--format", "json")
-			cmd.Env = append(os.Environ(), "DATABASE_URL="+tt.dbURL, "LOG_LEVEL=warn")
+			cmd.Env = botEnv("DATABASE_URL="+tt.dbURL, "LOG_LEVEL=warn")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Run(); err != nil {

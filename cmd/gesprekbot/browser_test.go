@@ -40,8 +40,9 @@ const browserAction = 30 * time.Second
 // browser is a headless chromium driven with chromedp: it clicks with the mouse at an element's place on the
 // screen and types with the keyboard, as a user does.
 type browser struct {
-	t   *testing.T
-	ctx context.Context // the page's chromedp context; every action runs under a deadline of its own below it
+	t    *testing.T
+	ctx  context.Context // the page's chromedp context; every action runs under a deadline of its own below it
+	stop func()          // closes the page and chromium; more calls do nothing
 }
 
 // startBrowser starts headless chromium with one empty page, or skips the test when chromium is not installed.
@@ -62,15 +63,16 @@ func startBrowser(t *testing.T) *browser {
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	// Cancelling the allocator waits for chromium to exit and its profile to be removed.
-	t.Cleanup(func() {
+	stop := func() {
 		cancel()
 		cancelAlloc()
-	})
+	}
+	t.Cleanup(stop)
 	// The first call starts chromium and binds it to ctx: no deadline of its own, or chromium would stop with it.
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return &browser{t: t, ctx: ctx}
+	return &browser{t: t, ctx: ctx, stop: stop}
 }
 
 // do runs actions on the page, bounded by browserAction.
@@ -414,6 +416,9 @@ var (
 func TestBrowser(t *testing.T) {
 	b := startBrowser(t)
 	sb := startSandbox(t)
+	// The browser goes before the bot: the bot's shutdown otherwise waits about 6 s for the page's requests in
+	// flight. (Cleanups run last first; keepFailure's below still sees the page.)
+	t.Cleanup(b.stop)
 	log := sb.log
 	// keepFailure saves what the page looked like when t failed, and the bot's log.
 	kept := false

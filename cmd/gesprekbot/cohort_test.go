@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +14,12 @@ import (
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(asMainEnv) != "" {
+		main() // the bot in a child process of a test: botProgram
+	}
+	storetest.Main(m)
+}
 
 func cohortDB(t *testing.T) *store.DB {
 	t.Helper()

@@ -21,15 +21,26 @@ import (
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-// buildBot compiles the gesprekbot binary once for the tests that run it as a child process.
-func buildBot(t *testing.T) string {
+// asMainEnv, set in a child's environment, makes this test binary run main instead of the tests (see TestMain):
+// the tests that run the bot as a child process run it so, rather than linking a second copy of the same program
+// with go build, which costs seconds of CPU per test on a busy machine. The bench's own child (this binary again,
+// through os.Executable) inherits it and is the bot too.
+const asMainEnv = "GESPREKBOT_TEST_AS_MAIN"
+
+// botProgram returns the gesprekbot program for the tests that run it as a child process: this binary, which runs
+// main when asMainEnv is set, as botEnv does.
+func botProgram(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "gesprekbot")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	bin, err := os.Executable()
 	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatalf("the test binary: %v", err)
 	}
 	return bin
+}
+
+// botEnv is the environment of the bot's child process: this one's, asMainEnv, and extra.
+func botEnv(extra ...string) []string {
+	return append(append(os.Environ(), asMainEnv+"=1"), extra...)
 }
 
 // botProcess is the bot running as a child process on its default private Postgres.
@@ -43,7 +54,7 @@ func startBot(t *testing.T, bin, dataDir string) *botProcess {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "DATA_DIR="+dataDir, "HTTP_ADDR="+addr, "DATABASE_URL=", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=", "SLACK_SIGNING_SECRET=")
+	cmd.Env = botEnv("DATA_DIR="+dataDir, "HTTP_ADDR="+addr, "DATABASE_URL=", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=", "SLACK_SIGNING_SECRET=")
 	out := &strings.Builder{}
 	pr, pw, _ := os.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -121,18 +132,10 @@ func waitGone(t *testing.T, pid int) {
 func TestBotPrivateDatabase(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("builds and runs the bot binary")
+		t.Skip("runs the bot as a child process")
 	}
-	bin := buildBot(t)
-	dataDir, err := os.MkdirTemp("", "gesprekbot-cmd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dataDir) })
-	if os.Geteuid() == 0 {
-		os.Chmod(dataDir, 0o755)
-	}
-	dataDir = filepath.Join(dataDir, "data")
+	bin := botProgram(t)
+	dataDir := filepath.Join(storetest.ClusterDir(t), "data")
 
 	bot := startBot(t, bin, dataDir)
 	if !strings.Contains(bot.out.String(), "database: private PostgreSQL in "+filepath.Join(dataDir, "postgres")) {

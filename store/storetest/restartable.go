@@ -28,14 +28,11 @@ type Restartable struct {
 // NewRestartable starts the server; it and the stable address are removed when the test ends.
 func NewRestartable(t testing.TB) *Restartable {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "gesprekbot-restartable-")
+	dir, err := clusterDir("gesprekbot-restartable-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	if os.Geteuid() == 0 {
-		os.Chmod(dir, 0o755) // the server runs as the postgres user
-	}
 	fromSeed(context.Background(), dir)
 	r := &Restartable{t: t, dir: dir}
 	if r.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 
 	"github.com/gesprekbot/gesprekbot/store"
 )
@@ -69,8 +70,32 @@ func fromSeed(ctx context.Context, dir string) bool {
 		emptyDir(dir)
 		return false
 	}
+	conf := filepath.Join(dir, "postgres", "postgresql.auto.conf")
+	if err := os.WriteFile(conf, []byte(clusterSettings), 0o600); err != nil {
+		fmt.Fprintf(os.Stderr, "storetest: write %s: %v; starting from scratch\n", conf, err)
+		emptyDir(dir)
+		return false
+	}
+	if os.Geteuid() == 0 {
+		// Owned like the rest of the cluster: the server (the postgres user) reads it.
+		if fi, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				os.Chown(conf, int(st.Uid), int(st.Gid))
+			}
+		}
+	}
 	return true
 }
+
+// clusterSettings are the settings of every test cluster copied from the seed, on top of store.StartLocal's
+// throwaway ones (fsync, synchronous_commit and full_page_writes off), measured on the handlers tests (see the
+// README's "Tests" section):
+//   - max_wal_size bounds the WAL: every CREATE DATABASE … TEMPLATE writes the template's 9 MB to it, and with
+//     the default 1 GB between checkpoints a cluster on a tmpfs (scratch.go) would hold a gigabyte of memory.
+const clusterSettings = `# written by storetest (seed.go): a throwaway test cluster
+max_wal_size = '96MB'
+min_wal_size = '32MB'
+`
 
 // emptyDir removes what is in dir, keeping dir itself.
 func emptyDir(dir string) {
