@@ -32,6 +32,9 @@ func TestLoadConfig(t *testing.T) {
 		{"TrainingCreators", map[string]string{"TRAINING_CREATORS": "U0TRAINER1, trainer@gemeente.nl W0ENTERPRISE"}, "", "sandbox"},
 		{"BadTrainingCreator", map[string]string{"TRAINING_CREATORS": "U0TRAINER1,@marieke"}, "TRAINING_CREATORS", ""},
 		{"LowerCaseUserID", map[string]string{"TRAINING_CREATORS": "u0trainer1"}, "TRAINING_CREATORS", ""},
+		{"QualifiedCreators", map[string]string{"TRAINING_CREATORS": "U0TRAINER1 T0ZUID0001:U0PIET01,T0ZUID0001:piet@zuid.nl"}, "", "sandbox"},
+		{"BadCreatorTeam", map[string]string{"TRAINING_CREATORS": "zuid:U0PIET01"}, "TRAINING_CREATORS", ""},
+		{"BadQualifiedCreator", map[string]string{"TRAINING_CREATORS": "T0ZUID0001:piet"}, "TRAINING_CREATORS", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
