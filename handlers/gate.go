@@ -107,10 +107,7 @@ func defaultGate(g *Gate, st any) *Gate {
 // profile. An address that matches is replaced by the user ID, in the store and in c, and audited
 // (trainer_resolved).
 func (g *Gate) Trains(ctx context.Context, c *content.Cohort, userID string) (bool, error) {
-	if c == nil || userID == "" {
-		return false, nil
-	}
-	if team := store.TeamFrom(ctx); team != "" && c.TeamID != "" && c.TeamID != team {
+	if c == nil || userID == "" || otherWorkspace(ctx, c) {
 		// A user ID means someone only in its own workspace: a trainer of a cohort of another one is nobody here.
 		return false, nil
 	}
@@ -185,6 +182,13 @@ func (g *Gate) IsTrainer(ctx context.Context, userID string) (bool, error) {
 	return len(cs) > 0, err
 }
 
+// otherWorkspace reports whether c belongs to another workspace than the request's (store.TeamFrom): whoever
+// asks is a stranger to it, whatever their user ID says there.
+func otherWorkspace(ctx context.Context, c *content.Cohort) bool {
+	team := store.TeamFrom(ctx)
+	return team != "" && c.TeamID != "" && c.TeamID != team
+}
+
 // Member is who someone is in a cohort.
 type Member int
 
@@ -206,7 +210,7 @@ const (
 // person the bot has not recorded yet (the first message of the course has not reached them) is a participant
 // when Slack lists them in the channel.
 func (g *Gate) Member(ctx context.Context, c *content.Cohort, userID string) (Member, error) {
-	if c == nil || userID == "" {
+	if c == nil || userID == "" || otherWorkspace(ctx, c) {
 		return Stranger, nil
 	}
 	trainer, err := g.Trains(ctx, c, userID)

@@ -56,6 +56,9 @@ func TestLoadConfig(t *testing.T) {
 		{"PreviousKey", map[string]string{"TOKEN_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "TOKEN_ENCRYPTION_KEY_PREVIOUS": "HxwdHh8aGxwdHh8QERITFBUWFxgZGhscHR4fEBESExQ="}, "", "sandbox"},
 		{"PreviousKeyAlone", map[string]string{"TOKEN_ENCRYPTION_KEY_PREVIOUS": "HxwdHh8aGxwdHh8QERITFBUWFxgZGhscHR4fEBESExQ="}, "TOKEN_ENCRYPTION_KEY", ""},
 		{"PreviousKeySame", map[string]string{"TOKEN_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "TOKEN_ENCRYPTION_KEY_PREVIOUS": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}, "TOKEN_ENCRYPTION_KEY_PREVIOUS", ""},
+		{"QualifiedCreators", map[string]string{"TRAINING_CREATORS": "U0TRAINER1 T0ZUID0001:U0PIET01,T0ZUID0001:piet@zuid.nl"}, "", "sandbox"},
+		{"BadCreatorTeam", map[string]string{"TRAINING_CREATORS": "zuid:U0PIET01"}, "TRAINING_CREATORS", ""},
+		{"BadQualifiedCreator", map[string]string{"TRAINING_CREATORS": "T0ZUID0001:piet"}, "TRAINING_CREATORS", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
