@@ -454,8 +454,10 @@ type tickRun struct {
 	paused    []int64 // the same, because sending is paused
 	cohorts   map[int64]*content.Cohort
 	calendars map[int64]*Calendar
-	queue     []store.Claim // rows waiting for a worker, in the order they came
-	workers   int           // workers running, at most Workers
+	queue     map[string][]store.Claim // rows waiting for a worker, per workspace (lane), each in the order they came
+	lanes     []string                 // the workspaces with rows waiting, taken in turn
+	turn      int                      // the lane the next worker takes a row from
+	workers   int                      // workers running, at most Workers
 	wg        sync.WaitGroup
 }
 
@@ -501,15 +503,58 @@ func (t *tickRun) run(rows []store.Claim) {
 // spawn queues a row for the tick's workers, starting one while fewer than Workers run. Rows wait in the queue, not
 // each on a goroutine of its own: a fan-out expands to a row per participant, and 10,000 goroutines parked on a
 // semaphore held their stacks (tens of MB) while the pacing let the rows out at 50 a second.
+//
+// Each workspace's rows wait in a lane of their own, and the workers take from the lanes in turn: Slack paces each
+// workspace on its own, so one queue in arrival order (a fan-out expands cohort after cohort) had every worker wait
+// on the first workspace's budget while the others' stood unused — 20 workspaces were sent one after the other.
 func (t *tickRun) spawn(r store.Claim) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.queue = append(t.queue, r)
+	lane := t.laneLocked(r)
+	if t.queue == nil {
+		t.queue = map[string][]store.Claim{}
+	}
+	if len(t.queue[lane]) == 0 {
+		t.lanes = append(t.lanes, lane)
+	}
+	t.queue[lane] = append(t.queue[lane], r)
 	if t.workers < t.d.opts.Workers {
 		t.workers++
 		t.wg.Add(1)
 		go t.work()
 	}
+}
+
+// laneLocked is the lane of a row: its cohort's workspace when this tick loaded the cohort (every row an expansion
+// made), else "": the rows claimed as they are, a few per cohort, whose workers load the cohort first.
+func (t *tickRun) laneLocked(r store.Claim) string {
+	if c, ok := t.cohorts[r.CohortID]; ok {
+		return t.d.teamOf(c)
+	}
+	return ""
+}
+
+// nextLocked takes the next row from the lanes in turn; ok is false when no row waits.
+func (t *tickRun) nextLocked() (r store.Claim, ok bool) {
+	if len(t.lanes) == 0 {
+		return store.Claim{}, false
+	}
+	if t.turn >= len(t.lanes) {
+		t.turn = 0
+	}
+	lane := t.lanes[t.turn]
+	q := t.queue[lane]
+	r = q[0]
+	q[0] = store.Claim{}
+	if len(q) == 1 {
+		// The lane's backing array (a large fan-out's) goes with it; the next lane moves into this turn.
+		delete(t.queue, lane)
+		t.lanes = slices.Delete(t.lanes, t.turn, t.turn+1)
+	} else {
+		t.queue[lane] = q[1:]
+		t.turn++
+	}
+	return r, true
 }
 
 // work handles queued rows until the queue is empty. A worker that expands a row queues its recipients' rows while
@@ -518,15 +563,12 @@ func (t *tickRun) work() {
 	defer t.wg.Done()
 	for {
 		t.mu.Lock()
-		if len(t.queue) == 0 {
+		r, ok := t.nextLocked()
+		if !ok {
 			t.workers--
-			t.queue = nil // the backing array of a large fan-out goes with it
 			t.mu.Unlock()
 			return
 		}
-		r := t.queue[0]
-		t.queue[0] = store.Claim{}
-		t.queue = t.queue[1:]
 		t.mu.Unlock()
 		t.handle(r)
 	}

@@ -141,10 +141,13 @@ func (db *DB) ClaimOrphaned(ctx context.Context, owner string, now, leaseUntil t
 // right before the post: from here on, whoever takes the row over looks in the conversation's history first.
 // ErrLeaseLost means another dispatcher has taken the row over and this one must not post it.
 func (db *DB) StartAttempt(ctx context.Context, id int64, owner string, now, leaseUntil time.Time) error {
-	res, err := db.ExecContext(ctx, `
+	stmt, err := db.startAttempt.get(ctx, db, `
 		UPDATE deliveries SET lease_until = $4, attempted_at = $3
-		WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
-		id, owner, now, leaseUntil)
+		WHERE id = $1 AND status = 'sending' AND lease_owner = $2`)
+	if err != nil {
+		return fmt.Errorf("start delivery attempt: %w", FormatError(err))
+	}
+	res, err := stmt.ExecContext(ctx, id, owner, now, leaseUntil)
 	return leaseResult("start delivery attempt", res, err)
 }
 
@@ -226,11 +229,14 @@ func (db *DB) Participants(ctx context.Context, cohortID int64) ([]string, error
 
 // MarkSent records that owner posted a row: where (the conversation's ID) and its Slack ts.
 func (db *DB) MarkSent(ctx context.Context, id int64, owner, channelID, ts string, now time.Time) error {
-	res, err := db.ExecContext(ctx, `
+	stmt, err := db.markSent.get(ctx, db, `
 		UPDATE deliveries SET status = 'sent', channel_id = $3, ts = $4, sent_at = $5, error = NULL,
 		                      lease_owner = NULL, lease_until = NULL, updated_at = $5
-		WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
-		id, owner, channelID, ts, now)
+		WHERE id = $1 AND status = 'sending' AND lease_owner = $2`)
+	if err != nil {
+		return fmt.Errorf("mark delivery sent: %w", FormatError(err))
+	}
+	res, err := stmt.ExecContext(ctx, id, owner, channelID, ts, now)
 	return leaseResult("mark delivery sent", res, err)
 }
 

@@ -16,9 +16,13 @@ var ErrParticipantLeft = errors.New("participant left the cohort's channel")
 // there.
 func (db *DB) Participation(ctx context.Context, cohortID int64, userID string) (content.Participation, error) {
 	var p content.Participation
-	if err := db.GetContext(ctx, &p, `
+	stmt, err := db.participation.get(ctx, db, `
 		SELECT cohort_id, user_id, joined_at, left_at FROM participants
-		WHERE cohort_id = $1 AND user_id = $2`, cohortID, userID); err != nil {
+		WHERE cohort_id = $1 AND user_id = $2`)
+	if err != nil {
+		return content.Participation{}, fmt.Errorf("participation: %w", FormatError(err))
+	}
+	if err := stmt.GetContext(ctx, &p, cohortID, userID); err != nil {
 		return content.Participation{}, fmt.Errorf("participation: %w", notFound(err, ErrNotEnrolled))
 	}
 	return p, nil

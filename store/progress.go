@@ -75,12 +75,15 @@ func (db *DB) MarkDone(ctx context.Context, p Progress) (Progress, bool, error) 
 // UserProgress returns what a participant marked done in a cohort, oldest first.
 func (db *DB) UserProgress(ctx context.Context, cohortID int64, userID string) ([]Progress, error) {
 	var out []Progress
-	if err := db.SelectContext(ctx, &out, `
+	stmt, err := db.userProgress.get(ctx, db, `
 		SELECT cohort_id, user_id, kind, item, module, done_at
 		FROM progress
 		WHERE cohort_id = $1 AND user_id = $2
-		ORDER BY done_at, kind, item`,
-		cohortID, userID); err != nil {
+		ORDER BY done_at, kind, item`)
+	if err != nil {
+		return nil, fmt.Errorf("user progress: %w", FormatError(err))
+	}
+	if err := stmt.SelectContext(ctx, &out, cohortID, userID); err != nil {
 		return nil, fmt.Errorf("user progress: %w", FormatError(err))
 	}
 	return out, nil

@@ -43,6 +43,13 @@ type DB struct {
 	answer preparedStmt
 	// reserve is the prepared call of pace_reserve (pace.go): every call to Slack makes one.
 	reserve preparedStmt
+	// The statements every DM of a fan-out runs (dispatch.go, participant.go, progress.go), prepared on first use:
+	// an unprepared statement is two round trips and a fresh plan each time, and at a national roll-out's
+	// fan-out PostgreSQL's share of the CPU is what bounds the messages a second.
+	startAttempt, markSent, participation, userProgress preparedStmt
+	// botToken reads a workspace's sealed token (workspace.go): the Poster asks for it on every call in a workspace
+	// installed with OAuth.
+	botToken preparedStmt
 
 	// Keys seal and open the workspaces' bot tokens (workspace.go); nil when TOKEN_ENCRYPTION_KEY is not set.
 	Keys *Keyring

@@ -110,7 +110,11 @@ func (db *DB) BotToken(ctx context.Context, teamID string) (string, error) {
 		KeyID         *string    `db:"key_id"`
 		UninstalledAt *time.Time `db:"uninstalled_at"`
 	}
-	err := db.GetContext(ctx, &row, `SELECT sealed_token, key_id, uninstalled_at FROM workspaces WHERE team_id = $1`, teamID)
+	// Prepared: the Poster asks for the token of every call it makes in an installed workspace.
+	stmt, err := db.botToken.get(ctx, db, `SELECT sealed_token, key_id, uninstalled_at FROM workspaces WHERE team_id = $1`)
+	if err == nil {
+		err = stmt.GetContext(ctx, &row, teamID)
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", fmt.Errorf("bot token of %s: %w", teamID, ErrNoWorkspace)

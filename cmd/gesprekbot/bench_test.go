@@ -20,16 +20,21 @@ func TestBench(t *testing.T) {
 	bin := botProgram(t)
 	admin := storetest.AdminURL(t)
 	for _, tt := range []struct {
-		name  string
-		dbURL string
+		name       string
+		dbURL      string
+		args       []string
+		workspaces float64
 	}{
-		{"PrivatePostgres", ""},
-		{"DatabaseURL", admin},
+		{"PrivatePostgres", "", nil, 1},
+		{"DatabaseURL", admin, nil, 1},
+		// Two workspaces: the second installed as OAuth installs are (a workspaces row, its token sealed); every
+		// message must reach its person from their own workspace's bot, or it counts as lost.
+		{"Workspaces", "", []string{"--workspaces", "2"}, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // each bench has its own database and fake
-			cmd := exec.Command(bin, "bench", "--participants", "20", "--cohorts", "2", "--rate", "50",
-				"--duration", "2s", "--format", "json")
+			cmd := exec.Command(bin, append([]string{"bench", "--participants", "20", "--cohorts", "2", "--rate", "50",
+				"--duration", "2s", "--format", "json"}, tt.args...)...)
 			cmd.Env = botEnv("DATABASE_URL="+tt.dbURL, "LOG_LEVEL=warn")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -55,6 +60,9 @@ func TestBench(t *testing.T) {
 			}
 			if got["ack_p50_ms"] <= 0 || got["fanout_seconds"] <= 0 || got["rss_mb"] <= 0 {
 				t.Errorf("figures missing: %s", stdout.String())
+			}
+			if got["workspaces"] != tt.workspaces {
+				t.Errorf("%g workspaces, want %g", got["workspaces"], tt.workspaces)
 			}
 			if tt.dbURL == "" {
 				return

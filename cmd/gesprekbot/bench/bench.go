@@ -7,6 +7,8 @@ package bench
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -74,6 +76,9 @@ type bench struct {
 	ids    []int64     // cohort IDs
 	spaces []workspace // the workspaces, each with its range of the cohorts above
 	users  int         // participants created so far, numbering their user IDs
+	// tokenKey is the bench's TOKEN_ENCRYPTION_KEY (base64) with --workspaces above 1: the workspaces after the
+	// first are installed with their tokens sealed under it, and the bot opens them with it. "" with one workspace.
+	tokenKey string
 }
 
 func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
@@ -128,6 +133,11 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if o.Workspaces > 1 {
+		if err := b.newTokenKey(); err != nil {
+			return Result{}, err
+		}
+	}
 	fmt.Fprintf(logw, "bench: seeding %d participants in %d cohorts in %d workspaces\n", o.Participants, o.Cohorts, o.Workspaces)
 	if err := b.seed(ctx); err != nil {
 		return Result{}, fmt.Errorf("seed: %w", err)
@@ -158,6 +168,22 @@ func run(ctx context.Context, o options, logw io.Writer) (Result, error) {
 		res.RSSMB = max(res.RSSMB, peakRSSMB(bot.Process.Pid))
 	}
 	return res, ctx.Err()
+}
+
+// newTokenKey makes a fresh random token encryption key for the run, as an operator makes one (openssl rand
+// -base64 32), and seals the installed workspaces' tokens with it.
+func (b *bench) newTokenKey() error {
+	key := make([]byte, store.TokenKeySize)
+	if _, err := rand.Read(key); err != nil {
+		return fmt.Errorf("token encryption key: %w", err)
+	}
+	keys, err := store.NewKeyring(key, nil)
+	if err != nil {
+		return err
+	}
+	b.db.Keys = keys
+	b.tokenKey = base64.StdEncoding.EncodeToString(key)
+	return nil
 }
 
 // dbURL is the URL of the bench's database.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // profileEnv, when set, is where the bench's child process writes the bot's CPU profile.
@@ -26,7 +27,7 @@ const childEnv = "GESPREKBOT_BENCH_BOT"
 
 // startBot runs the bot (built by app.New, as "gesprekbot run" builds it) in a child process (this binary
 // again), so that its memory is measured on its own, configured through the environment like any deployment:
-// the bench's database and the fake's URL and tokens. It returns once the bot's Socket Mode connection is open (the
+// the bench's database, the fake's URL and tokens, and with several workspaces the key their tokens are sealed with. It returns once the bot's Socket Mode connection is open (the
 // fake then has conns connections); stop ends it with SIGTERM, as a process manager would.
 func (b *bench) startBot(ctx context.Context, conns int) (stop func(), err error) {
 	cfg := b.cfg
@@ -39,7 +40,7 @@ func (b *bench) startBot(ctx context.Context, conns int) (stop func(), err error
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+b.dbURL(), profileEnv+"="+b.o.CPUProfile,
 		"SLACK_BOT_TOKEN="+cfg.SlackBotToken, "SLACK_APP_TOKEN="+cfg.SlackAppToken, "SLACK_API_URL="+cfg.SlackAPIURL,
-		"SLACK_SIGNING_SECRET=", "CONTENT_DIR=", "LOG_FORMAT=text", "LOG_LEVEL="+b.level.String(),
+		"SLACK_SIGNING_SECRET=", "CONTENT_DIR=", "TOKEN_ENCRYPTION_KEY="+b.tokenKey, "LOG_FORMAT=text", "LOG_LEVEL="+b.level.String(),
 		fmt.Sprintf("%s=%g,%d,%g,%d", childEnv, po.ChannelRate.PerSecond, po.ChannelRate.Burst,
 			po.PostRate.PerSecond, po.PostRate.Burst))
 	cmd.Stdout, cmd.Stderr = b.logw, b.logw
@@ -106,6 +107,17 @@ func child(ctx context.Context, spec string, stdout, stderr io.Writer) int {
 	cfg := app.Config{Mode: app.ModeSocket, DatabaseURL: os.Getenv("DATABASE_URL"), HTTPAddr: "127.0.0.1:0",
 		SlackAPIURL: os.Getenv("SLACK_API_URL"), SlackBotToken: os.Getenv("SLACK_BOT_TOKEN"),
 		SlackAppToken: os.Getenv("SLACK_APP_TOKEN")}
+	if v := os.Getenv("TOKEN_ENCRYPTION_KEY"); v != "" {
+		// The workspaces installed besides SLACK_BOT_TOKEN's: their tokens are in the database, sealed with this key.
+		key, err := store.ParseTokenKey(v)
+		if err == nil {
+			cfg.TokenKeys, err = store.NewKeyring(key, nil)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "gesprekbot bench: bot: TOKEN_ENCRYPTION_KEY: %v\n", err)
+			return 2
+		}
+	}
 	a, err := app.New(ctx, cfg, app.Overrides{Log: log, Poster: po})
 	if err == nil {
 		defer a.Close()

@@ -17,6 +17,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
 	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
 	"github.com/gesprekbot/gesprekbot/content"
+	"github.com/gesprekbot/gesprekbot/store"
 )
 
 // newDatabase points cfg at a database of the bench's own and returns how to remove it: with no DATABASE_URL a
@@ -106,27 +107,44 @@ func (b *bench) seed(ctx context.Context) error {
 }
 
 // seedWorkspace seeds workspace number i: its trainer, and a cohort of sizes[k] new participants for each of its
-// cohorts, each with a channel of its own.
+// cohorts, each with a channel of its own. The first workspace is the fake's default one, the workspace of
+// SLACK_BOT_TOKEN; every other one is added to the fake and installed as a distributed app's workspaces are: a
+// workspaces row with its bot token sealed under the bench's TOKEN_ENCRYPTION_KEY (store.SaveInstall, what the
+// OAuth callback stores), from which the bot takes the token of each post.
 func (b *bench) seedWorkspace(ctx context.Context, i int, w *workspace, sizes []int) error {
 	db := b.db
-	w.trainer = b.fake.AddUser(slackfake.User{ID: fmt.Sprintf("U0TRAIN%03d", i+1), Name: fmt.Sprintf("trainer%d", i+1),
-		RealName: fmt.Sprintf("Trainer %d", i+1)})
+	w.team, w.bot = b.fake.TeamID(), b.fake.BotUserID()
+	if i > 0 {
+		t := b.fake.AddTeam(slackfake.Team{ID: fmt.Sprintf("T0BENCH%03d", i+1), Name: fmt.Sprintf("Gemeente %d", i+1)})
+		w.team, w.bot = t.ID, t.BotUserID
+	}
+	w.trainer = b.fake.AddUser(slackfake.User{ID: fmt.Sprintf("U0TRAIN%03d", i+1), Team: w.team,
+		Name: fmt.Sprintf("trainer%d", i+1), RealName: fmt.Sprintf("Trainer %d", i+1)})
+	if i > 0 {
+		token, _ := b.fake.TeamToken(w.team)
+		if err := db.SaveInstall(ctx, store.Install{TeamID: w.team, TeamName: fmt.Sprintf("Gemeente %d", i+1),
+			BotUserID: w.bot, Scopes: "chat:write,im:write,channels:read,users:read", InstalledBy: w.trainer,
+			BotToken: token}); err != nil {
+			return fmt.Errorf("workspace %s: %w", w.team, err)
+		}
+	}
 	now := time.Now()
 	loc := b.loc
 	first := time.Date(now.Year(), now.Month(), now.Day()+14, 9, 0, 0, 0, loc)
 	for k, size := range sizes {
 		ci := w.first + k
-		members := []string{b.fake.BotUserID(), w.trainer}
+		members := []string{w.bot, w.trainer}
 		people := make([]string, 0, size)
 		for range size {
 			b.users++
-			id := b.fake.AddUser(slackfake.User{ID: fmt.Sprintf("U0B%06d", b.users), Name: fmt.Sprintf("deelnemer%d", b.users),
-				RealName: fmt.Sprintf("Deelnemer %d", b.users)})
+			id := b.fake.AddUser(slackfake.User{ID: fmt.Sprintf("U0B%06d", b.users), Team: w.team,
+				Name: fmt.Sprintf("deelnemer%d", b.users), RealName: fmt.Sprintf("Deelnemer %d", b.users)})
 			people = append(people, id)
 			members = append(members, id)
 		}
-		ch := b.fake.AddChannel(slackfake.Channel{Name: fmt.Sprintf("het-gesprek-bench-%d", ci+1), Members: members})
-		c := &content.Cohort{Name: fmt.Sprintf("Bench %d", ci+1), Channel: ch, Timezone: loc.String(),
+		ch := b.fake.AddChannel(slackfake.Channel{Name: fmt.Sprintf("het-gesprek-bench-%d", ci+1), Team: w.team,
+			Members: members})
+		c := &content.Cohort{Name: fmt.Sprintf("Bench %d", ci+1), TeamID: w.team, Channel: ch, Timezone: loc.String(),
 			Trainers: []string{w.trainer}, Cases: []string{"richard", "johanna"}, Settings: content.DefaultCohortSettings()}
 		for k := range 4 {
 			start := first.AddDate(0, 0, 7*k)

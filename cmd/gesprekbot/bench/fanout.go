@@ -32,16 +32,16 @@ func fanoutFloor(total int, perChannel []int, o options) float64 {
 // fanout makes the planned rows due now (in every workspace at once), kicks the bot's dispatcher, and waits until every message of the plan is
 // in the fake (or the wait times out). Elapsed is from the kick to the last message's arrival.
 func (b *bench) fanout(ctx context.Context, res *Result) error {
-	want := map[string]string{} // delivery key -> conversation it must land in
+	want := map[string]target{} // delivery key -> where it must land, and from whom
 	loads := make([]workspaceLoad, 0, len(b.spaces))
 	for _, w := range b.spaces {
 		var l workspaceLoad
 		for i := w.first; i < w.end; i++ {
 			key := "c" + strconv.FormatInt(b.ids[i], 10)
-			want[key+"/preparation/m1"] = b.chans[i]
+			want[key+"/preparation/m1"] = target{b.chans[i], w.bot}
 			l.perChannel = append(l.perChannel, 1)
 			for _, p := range b.people[i] {
-				want[key+"/preparation_checklist/m1/"+p] = p
+				want[key+"/preparation_checklist/m1/"+p] = target{p, w.bot}
 			}
 			l.total += 1 + len(b.people[i])
 		}
@@ -86,8 +86,14 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 		}
 		res.Duplicates += len(msgs) - 1
 		conv, _ := b.fake.Conversation(msgs[0].Conversation)
-		if conv.ID != where && conv.User != where {
+		switch {
+		case conv.ID != where.conv && conv.User != where.conv:
 			b.log.Error("bench: delivery in the wrong conversation", slog.String("key", key), slog.String("conversation", conv.ID))
+			res.Lost++
+		case msgs[0].User != where.bot:
+			// Posted with another workspace's token: in Slack it would not have reached the person at all.
+			b.log.Error("bench: delivery posted by another workspace's bot", slog.String("key", key),
+				slog.String("user", msgs[0].User), slog.String("want_user", where.bot))
 			res.Lost++
 		}
 		for _, m := range msgs {
@@ -114,6 +120,10 @@ func (b *bench) fanout(ctx context.Context, res *Result) error {
 	}
 	return nil
 }
+
+// target is where a delivery must land (a channel ID, or the user ID of a DM's participant) and the bot user of
+// the workspace it belongs to, who must have posted it.
+type target struct{ conv, bot string }
 
 // deliveries is the fake's messages that carry a delivery key, by key, kept up to date by reading again only the
 // conversations that changed (the fake's OnChange hook) since the last look. Reading every conversation of a

@@ -25,6 +25,7 @@ import (
 // measurement, and a few question messages in the participant's DM to click on.
 type clicker struct {
 	user    string
+	bot     string // the app's bot user in the participant's workspace, the question messages' author
 	dm      string
 	ms      content.Measurement
 	fresh   func(c *clicker) (string, error) // puts a new question message in the DM and returns its ts
@@ -53,7 +54,7 @@ func (b *bench) setupClickers(ctx context.Context, meter *handlers.Meter, ids []
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &clicker{user: user, ms: ms, answers: map[string]int{}})
+		out = append(out, &clicker{user: user, bot: b.spaceOf(ci).bot, ms: ms, answers: map[string]int{}})
 	}
 	// Every statement answered 3, in one statement; the measurement stays open.
 	msIDs := make([]int64, len(out))
@@ -83,7 +84,7 @@ func (b *bench) setupClickers(ctx context.Context, meter *handlers.Meter, ids []
 		}
 		us := seq.Add(1)
 		ts := fmt.Sprintf("%d.%06d", us/1_000_000, us%1_000_000)
-		return ts, b.fake.RestoreMessage(slackfake.Message{Conversation: c.dm, TS: ts, User: b.fake.BotUserID(),
+		return ts, b.fake.RestoreMessage(slackfake.Message{Conversation: c.dm, TS: ts, User: c.bot,
 			Text: msg.Text, Blocks: blocks})
 	}
 	for _, c := range out {

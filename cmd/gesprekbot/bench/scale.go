@@ -2,7 +2,6 @@ package bench
 
 import (
 	"errors"
-	"fmt"
 	"math"
 )
 
@@ -10,10 +9,21 @@ import (
 // b.chans[first:end] and b.ids[first:end]. Each workspace has its own rate limits at the flags' values, as Slack
 // counts them per workspace, so the workspaces of a fan-out run in parallel.
 type workspace struct {
-	team        string // team ID; "" is the fake's default workspace
+	team        string // team ID; the first workspace is the fake's default one (SLACK_BOT_TOKEN's)
+	bot         string // the app's bot user in the workspace
 	trainer     string // the user ID of the workspace's trainer
 	first, end  int    // its cohorts' indexes in the bench's cohort slices
 	participant int    // participants seeded in it
+}
+
+// spaceOf is the workspace of cohort number ci.
+func (b *bench) spaceOf(ci int) workspace {
+	for _, w := range b.spaces {
+		if ci >= w.first && ci < w.end {
+			return w
+		}
+	}
+	return workspace{}
 }
 
 // spread divides total over parts as evenly as it goes, the first ones taking the remainder: how many cohorts
@@ -36,16 +46,9 @@ func checkWorkspaces(o options) error {
 		return errors.New("--workspaces must be between 1 and 100")
 	case o.Workspaces > o.Cohorts:
 		return errors.New("--workspaces must be at most --cohorts: each workspace needs a cohort")
-	case o.Workspaces > 1 && !multiTeamFake:
-		return fmt.Errorf("--workspaces %d: this build's Slack fake has one workspace; the fake's several workspaces and "+
-			"routing by team (issue 19) are not in it yet", o.Workspaces)
 	}
 	return nil
 }
-
-// multiTeamFake says whether the fake and the bot route by team (slackfake.Options.Teams, store.WithTeam,
-// cohorts.team_id), which --workspaces above 1 needs.
-const multiTeamFake = false
 
 // workspaceLoad is one workspace's share of a fan-out: its messages in all, and per cohort channel.
 type workspaceLoad struct {
