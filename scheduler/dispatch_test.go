@@ -86,14 +86,9 @@ func newEnv(t *testing.T, participants int, now time.Time, starts ...time.Time) 
 	}
 	e.channel = e.fake.AddChannel(slackfake.Channel{Name: "het-gesprek-test", Members: members})
 
-	e.dbURL = storetest.URL(t)
-	db, err := store.Open(e.ctx, e.dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.New(t)
 	db.Now = e.clock.Now
-	e.db = db
+	e.db, e.dbURL = db, storetest.URLOf(t, db)
 
 	if len(starts) == 0 {
 		starts = []time.Time{local(2026, 12, 7, 9, 0), local(2026, 12, 14, 9, 0), local(2027, 1, 11, 9, 0), local(2027, 1, 18, 9, 0)}

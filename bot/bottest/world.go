@@ -29,7 +29,7 @@ var Start = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 // Options configures a World. The zero value is the bot in Socket Mode on a fresh database, with the built-in
 // course, fast pacing, the clock at Start, and no logging.
 type Options struct {
-	// DatabaseURL is the bot's database (a storetest.NewRestartable's, say); a fresh storetest.URL when empty.
+	// DatabaseURL is the bot's database (a storetest.NewRestartable's, say); a storetest.New when empty.
 	DatabaseURL string
 	// Now is where the World's clock starts (Start when zero).
 	Now time.Time
@@ -124,8 +124,9 @@ func New(t testing.TB, opts Options) *World {
 	w.Fake = slackfake.New(opts.Fake)
 	t.Cleanup(w.Fake.Close)
 	w.Fake.StrictT(t)
+	var db *store.DB
 	if opts.DatabaseURL == "" {
-		opts.DatabaseURL = storetest.URL(t)
+		db = storetest.New(t) // its connections go on to the next test (storetest/reuse.go)
 	}
 	cfg := app.Config{Mode: app.ModeSocket, DatabaseURL: opts.DatabaseURL, HTTPAddr: "127.0.0.1:0",
 		SlackAPIURL: w.Fake.APIURL(), SlackBotToken: w.Fake.BotToken(), SlackAppToken: w.Fake.AppToken(),
@@ -144,7 +145,7 @@ func New(t testing.TB, opts Options) *World {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	a, err := app.New(ctx, cfg, app.Overrides{Now: w.Clock.Now, Log: opts.Log, Poster: FastPacing(opts.Poster),
-		AckTimeout: opts.AckTimeout, Register: opts.Register, ManualTicks: true})
+		AckTimeout: opts.AckTimeout, Register: opts.Register, ManualTicks: true, DB: db})
 	if err != nil {
 		t.Fatalf("bottest: build the bot: %v", err)
 	}

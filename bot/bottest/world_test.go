@@ -77,3 +77,14 @@ func TestClock(t *testing.T) {
 		t.Errorf("after Set: %v", got)
 	}
 }
+
+// The world lends the bot its database (app.Overrides.DB): the bot's Close leaves it open, for the tests after.
+func TestWorldDatabaseOutlivesTheBot(t *testing.T) {
+	w := bottest.New(t, bottest.Options{})
+	if err := w.App.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.DB.PingContext(context.Background()); err != nil {
+		t.Errorf("the lent database after the bot's Close: %v", err)
+	}
+}

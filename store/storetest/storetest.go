@@ -1,9 +1,10 @@
-// Package storetest gives each test a fresh, migrated database of its own on a real PostgreSQL: the server at
+// Package storetest gives each test a migrated database of its own on a real PostgreSQL: the server at
 // TEST_DATABASE_URL when set (its user needs CREATEDB), otherwise a throwaway private server started once per test
 // binary with the same code the bot uses by default (store.StartLocal) and removed afterwards. That server starts
 // from a copy of a cluster initialised once per machine (seed.go), as initdb costs seconds on a busy machine, in
-// a folder on a tmpfs when there is one with room (scratch.go), and copies each test's database from the template
-// with STRATEGY FILE_COPY: both halve the server's CPU, which is most of the tests' CPU.
+// a folder on a tmpfs when there is one with room (scratch.go). URL copies a fresh database from the template
+// with STRATEGY FILE_COPY; New hands out databases that earlier tests emptied, with their connections still open
+// (reuse.go), as a new connection costs the server more CPU than most tests' queries.
 //
 // A package that uses it calls Main from its TestMain:
 //
@@ -32,8 +33,9 @@ var (
 	onceErr  error
 	server   *store.LocalServer
 	tmpDir   string
-	adminURL string // a URL on the server whose user may create databases
-	template string // a migrated database that each test's database is copied from
+	adminURL string  // a URL on the server whose user may create databases
+	admin    *sql.DB // connections on adminURL, kept open: each new connection costs the server a process
+	template string  // a migrated database that each test's database is copied from
 )
 
 // Main runs the tests, then removes the template database and stops the throwaway server, if one was started.
@@ -44,11 +46,12 @@ func Main(m *testing.M) {
 }
 
 func cleanup() {
-	if template != "" && adminURL != "" {
-		if db, err := sql.Open("postgres", adminURL); err == nil {
-			db.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(template) + ` WITH (FORCE)`)
-			db.Close()
-		}
+	closePool()
+	if template != "" && admin != nil {
+		admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(template) + ` WITH (FORCE)`)
+	}
+	if admin != nil {
+		admin.Close()
 	}
 	if server != nil {
 		server.Stop(context.Background())
@@ -74,6 +77,12 @@ func setup() error {
 		}
 		adminURL = server.URL()
 	}
+	var err error
+	if admin, err = sql.Open("postgres", adminURL); err != nil {
+		return err
+	}
+	// A test creates its database and drops it when it ends; with tests in parallel a few at once.
+	admin.SetMaxIdleConns(4)
 	if err := chooseStrategy(ctx); err != nil {
 		return err
 	}
@@ -89,7 +98,7 @@ func setup() error {
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate template: %w", err)
 	}
-	return nil
+	return describeTemplate(ctx, db)
 }
 
 // startLocal starts a throwaway server in the empty folder dir, from a copy of the seed cluster when there is one.
@@ -119,26 +128,19 @@ func URL(t testing.TB) string {
 		t.Fatalf("test database: %v", err)
 	}
 	t.Cleanup(func() {
-		db, err := sql.Open("postgres", adminURL)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		db.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)
+		admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)
 	})
 	return withDB(adminURL, name)
 }
 
-// New returns an open handle on a fresh, migrated database for t; both are closed and dropped when t ends.
+// New returns an open handle on a migrated database of t's own, as empty as a fresh one; when t ends the database
+// is emptied for the next test, or dropped (reuse.go). Its clock and other fields are t's to set; closing it is
+// allowed (the database is then dropped).
 func New(t testing.TB) *store.DB {
 	t.Helper()
-	u := URL(t)
-	db, err := store.Open(context.Background(), u)
-	if err != nil {
-		t.Fatalf("open test database: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	p := take(t)
+	t.Cleanup(func() { give(t, p) })
+	return p.db.WithNow(time.Now)
 }
 
 // AdminURL returns a URL on the test server whose user may create databases (it starts the server if needed).
@@ -152,18 +154,14 @@ func AdminURL(t testing.TB) string {
 }
 
 func createDB(ctx context.Context, name, tmpl string) error {
-	db, err := sql.Open("postgres", adminURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	q := `CREATE DATABASE ` + pq.QuoteIdentifier(name)
 	if tmpl != "" {
 		q += ` TEMPLATE ` + pq.QuoteIdentifier(tmpl) + strategy
 	}
 	// Copying a template fails while anyone else is connected to it; that is brief, so try again.
+	var err error
 	for i := 0; ; i++ {
-		_, err = db.ExecContext(ctx, q)
+		_, err = admin.ExecContext(ctx, q)
 		if err == nil || i == 20 {
 			break
 		}
@@ -183,13 +181,8 @@ var strategy string
 
 // chooseStrategy sets strategy for the server at adminURL.
 func chooseStrategy(ctx context.Context) error {
-	db, err := sql.Open("postgres", adminURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	var version int
-	if err := db.QueryRowContext(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
+	if err := admin.QueryRowContext(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
 		return fmt.Errorf("server version: %w", err)
 	}
 	if version >= 150000 {

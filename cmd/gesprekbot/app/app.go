@@ -104,6 +104,10 @@ type Overrides struct {
 	ManualTicks bool
 	// Notices receives the lines an operator reads on the terminal (which database is used); discarded when nil.
 	Notices io.Writer
+	// DB, when set, is the bot's database instead of one opened from Config.DatabaseURL: a test's from
+	// storetest.New, whose connections outlive the bot. New migrates and claims it as any other; Close leaves it
+	// open.
+	DB *store.DB
 }
 
 // HTTPTimeouts bound the HTTP server's connections (net/http.Server's fields of the same names).
@@ -178,6 +182,8 @@ type App struct {
 	ln   net.Listener
 	// manualTicks: the dispatcher does not run on its own (Overrides.ManualTicks).
 	manualTicks bool
+	// lentDB: the database is Overrides.DB, the caller's to close.
+	lentDB bool
 
 	// intake is the Socket Mode connection (Slack's requests); background the dispatcher, the event pruning and
 	// the erasures. They stop apart, in Close's order: first no new requests, last the dispatcher.
@@ -194,8 +200,9 @@ type App struct {
 // sends deliveries until Start. On an error everything built so far is closed again. A database of the other
 // world (store.WorldError) is refused before anything is written.
 //
-// The database is opened here from cfg, not passed in: the tests' world and the bench then run the same open,
-// migrate and claim as a deployment, and Close owns the one handle (tests give a storetest.URL).
+// The database is opened here from cfg: the bench and the tests that need a database of their own then run the
+// same open, migrate and claim as a deployment, and Close owns the one handle. The tests' world lends one instead
+// (Overrides.DB), whose connections serve test after test; it is migrated and claimed all the same.
 func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 	log := ov.Log
 	if log == nil {
@@ -225,8 +232,13 @@ func New(ctx context.Context, cfg Config, ov Overrides) (_ *App, err error) {
 		}
 	}
 
-	db, local, err := OpenDB(ctx, cfg, log, notices)
-	a.Local = local
+	db := ov.DB
+	if db != nil {
+		a.lentDB = true
+		err = db.Migrate(ctx)
+	} else {
+		db, a.Local, err = OpenDB(ctx, cfg, log, notices)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -495,7 +507,7 @@ func (a *App) close() error {
 	} else {
 		a.closeSandbox()
 	}
-	if a.DB != nil {
+	if a.DB != nil && !a.lentDB {
 		if err := a.DB.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
 		}
