@@ -22,6 +22,26 @@ func PerMinute(n int, burst int) Rate {
 	return Rate{PerSecond: float64(n) / 60, Burst: burst}
 }
 
+// WithoutLimits returns o with every rate it leaves unset far above what the bot ever sends: for a workspace that
+// limits nothing, as the sandbox's fake in the bot's own process does (and a test's).
+func WithoutLimits(o PosterOptions) PosterOptions {
+	fast := Rate{PerSecond: 5000, Burst: 1000}
+	if o.ChannelRate.PerSecond <= 0 {
+		o.ChannelRate = fast
+	}
+	if o.PostRate.PerSecond <= 0 {
+		o.PostRate = fast
+	}
+	tiers := map[int]Rate{1: fast, 2: fast, 3: fast, 4: fast}
+	for n, r := range o.Tiers {
+		if r.PerSecond > 0 || r.Window > 0 {
+			tiers[n] = r
+		}
+	}
+	o.Tiers = tiers
+	return o
+}
+
 // Quota returns a Rate of at most n calls in any window, spent in a burst if the callers come at once.
 func Quota(n int, window time.Duration) Rate {
 	return Rate{Burst: n, Window: window}

@@ -80,23 +80,10 @@ type World struct {
 	Tokens *Tokens
 }
 
-// FastPacing returns o with every rate it leaves unset far above what a test sends, and a short first backoff,
-// so that tests do not wait on Slack's real limits.
+// FastPacing returns o with every rate it leaves unset far above what a test sends (bot.WithoutLimits), and a
+// short first backoff, so that tests do not wait on Slack's real limits.
 func FastPacing(o bot.PosterOptions) bot.PosterOptions {
-	fast := bot.Rate{PerSecond: 5000, Burst: 1000}
-	if o.ChannelRate.PerSecond <= 0 {
-		o.ChannelRate = fast
-	}
-	if o.PostRate.PerSecond <= 0 {
-		o.PostRate = fast
-	}
-	tiers := map[int]bot.Rate{1: fast, 2: fast, 3: fast, 4: fast}
-	for n, r := range o.Tiers {
-		if r.PerSecond > 0 || r.Window > 0 {
-			tiers[n] = r
-		}
-	}
-	o.Tiers = tiers
+	o = bot.WithoutLimits(o)
 	if o.BaseBackoff <= 0 {
 		o.BaseBackoff = 10 * time.Millisecond
 	}
