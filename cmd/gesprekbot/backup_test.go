@@ -119,6 +119,7 @@ var personalTables = []string{"cohorts", "cohort_trainers", "cohort_modules", "p
 // every table of the catalogue row by row, while another connection writes: the dump holds a consistent snapshot
 // (each of the writer's transactions entirely or not at all, and none after a missing one).
 func TestBackupRestoreRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srcURL := storetest.URL(t)
 	src, err := store.Open(ctx, srcURL)
@@ -186,8 +187,8 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 
 	file := filepath.Join(t.TempDir(), "gesprekbot.dump")
-	setEnv(t, map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir()})
-	code, stdout, stderr := runMain(t, "backup", file)
+	env := map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir()}
+	code, stdout, stderr := runMain(t, env, "backup", file)
 	before := written.Load()
 	close(stop)
 	if err := <-writerDone; err != nil {
@@ -204,8 +205,8 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 
 	dstURL := emptyDatabase(t)
-	setEnv(t, map[string]string{"DATABASE_URL": dstURL, "DATA_DIR": t.TempDir()})
-	code, stdout, stderr = runMain(t, "restore", file)
+	env = map[string]string{"DATABASE_URL": dstURL, "DATA_DIR": t.TempDir()}
+	code, stdout, stderr = runMain(t, env, "restore", file)
 	if code != 0 {
 		t.Fatalf("restore: exit code %d\n%s%s", code, stdout, stderr)
 	}
@@ -269,6 +270,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 // A restore refuses a database that holds anything — rows, or only the bot's tables — says what it found and what
 // to do, and leaves it exactly as it was.
 func TestRestoreRefusesNonEmpty(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srcURL := storetest.URL(t)
 	src, err := store.Open(ctx, srcURL)
@@ -278,8 +280,8 @@ func TestRestoreRefusesNonEmpty(t *testing.T) {
 	defer src.Close()
 	storetest.SeedCohort(t, src, "Utrecht najaar 2026", "C0UTRECHT", "U0TRAINER1", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), []string{"U0ANNA"})
 	file := filepath.Join(t.TempDir(), "gesprekbot.dump")
-	setEnv(t, map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir()})
-	if code, stdout, stderr := runMain(t, "backup", file); code != 0 {
+	env := map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir()}
+	if code, stdout, stderr := runMain(t, env, "backup", file); code != 0 {
 		t.Fatalf("backup: exit code %d\n%s%s", code, stdout, stderr)
 	}
 
@@ -299,8 +301,8 @@ func TestRestoreRefusesNonEmpty(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := tableRows(t, tc.url)
-			setEnv(t, map[string]string{"DATABASE_URL": tc.url, "DATA_DIR": t.TempDir()})
-			code, stdout, stderr := runMain(t, "restore", file)
+			env := map[string]string{"DATABASE_URL": tc.url, "DATA_DIR": t.TempDir()}
+			code, stdout, stderr := runMain(t, env, "restore", file)
 			if code != 2 {
 				t.Fatalf("restore into a database that is not empty: exit code %d, want 2\n%s%s", code, stdout, stderr)
 			}
@@ -314,6 +316,7 @@ func TestRestoreRefusesNonEmpty(t *testing.T) {
 // postmaster.pid); a restore goes into an empty DATA_DIR, initialised for it, and is refused on a DATA_DIR a bot
 // runs on, or one that holds data; the restored database holds what the backed-up one did.
 func TestBackupRestorePrivate(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts three private PostgreSQL servers")
 	}
@@ -341,8 +344,8 @@ func TestBackupRestorePrivate(t *testing.T) {
 	}
 
 	file := filepath.Join(base, "nightly.dump")
-	setEnv(t, map[string]string{"DATA_DIR": running})
-	code, stdout, stderr := runMain(t, "backup", file)
+	env := map[string]string{"DATA_DIR": running}
+	code, stdout, stderr := runMain(t, env, "backup", file)
 	if code != 0 {
 		t.Fatalf("backup: exit code %d\n%s%s", code, stdout, stderr)
 	}
@@ -350,14 +353,14 @@ func TestBackupRestorePrivate(t *testing.T) {
 		t.Errorf("backup did not use the running bot's server:\n%s", stdout)
 	}
 
-	code, stdout, stderr = runMain(t, "restore", file)
+	code, stdout, stderr = runMain(t, env, "restore", file)
 	if code != 2 {
 		t.Fatalf("restore into the running bot's DATA_DIR: exit code %d, want 2\n%s%s", code, stdout, stderr)
 	}
 	oneLine(t, stderr, "a bot is running", running, "empty DATA_DIR")
 
-	setEnv(t, map[string]string{"DATA_DIR": fresh})
-	code, stdout, stderr = runMain(t, "restore", file)
+	env = map[string]string{"DATA_DIR": fresh}
+	code, stdout, stderr = runMain(t, env, "restore", file)
 	if code != 0 {
 		t.Fatalf("restore into an empty DATA_DIR: exit code %d\n%s%s", code, stdout, stderr)
 	}
@@ -367,7 +370,7 @@ func TestBackupRestorePrivate(t *testing.T) {
 	if _, err := store.RunningLocalURL(fresh); err != store.ErrLocalNotRunning {
 		t.Errorf("the server started for the restore still runs: %v", err)
 	}
-	code, stdout, stderr = runMain(t, "restore", file)
+	code, stdout, stderr = runMain(t, env, "restore", file)
 	if code != 2 {
 		t.Fatalf("a second restore into the same DATA_DIR: exit code %d, want 2\n%s%s", code, stdout, stderr)
 	}
@@ -384,6 +387,7 @@ func TestBackupRestorePrivate(t *testing.T) {
 // A pg_dump older than the server is refused before anything is written, with what to install; an existing FILE is
 // kept unless --force is given.
 func TestBackupRefuses(t *testing.T) {
+	t.Parallel()
 	srcURL := storetest.URL(t)
 	old := t.TempDir()
 	if err := os.WriteFile(filepath.Join(old, "pg_dump"), []byte("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n"), 0o755); err != nil {
@@ -392,8 +396,8 @@ func TestBackupRefuses(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "gesprekbot.dump")
 
-	setEnv(t, map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir(), "PG_BIN": old})
-	code, stdout, stderr := runMain(t, "backup", file)
+	env := map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir(), "PG_BIN": old}
+	code, stdout, stderr := runMain(t, env, "backup", file)
 	if code != 2 {
 		t.Fatalf("backup with an old pg_dump: exit code %d, want 2\n%s%s", code, stdout, stderr)
 	}
@@ -405,8 +409,8 @@ func TestBackupRefuses(t *testing.T) {
 	if err := os.WriteFile(file, []byte("yesterday's dump"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	setEnv(t, map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir()})
-	code, stdout, stderr = runMain(t, "backup", file)
+	env = map[string]string{"DATABASE_URL": srcURL, "DATA_DIR": t.TempDir()}
+	code, stdout, stderr = runMain(t, env, "backup", file)
 	if code != 2 {
 		t.Fatalf("backup onto an existing file: exit code %d, want 2\n%s%s", code, stdout, stderr)
 	}
@@ -414,7 +418,7 @@ func TestBackupRefuses(t *testing.T) {
 	if b, _ := os.ReadFile(file); string(b) != "yesterday's dump" {
 		t.Fatalf("the existing file was changed")
 	}
-	if code, stdout, stderr = runMain(t, "backup", "--force", file); code != 0 {
+	if code, stdout, stderr = runMain(t, env, "backup", "--force", file); code != 0 {
 		t.Fatalf("backup --force: exit code %d\n%s%s", code, stdout, stderr)
 	}
 	if b, _ := os.ReadFile(file); string(b) == "yesterday's dump" {

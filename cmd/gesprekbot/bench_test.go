@@ -25,11 +25,11 @@ func TestBench(t *testing.T) {
 		args       []string
 		workspaces float64
 	}{
-		{"PrivatePostgres", "", nil, 1},
 		{"DatabaseURL", admin, nil, 1},
-		// Two workspaces: the second installed as OAuth installs are (a workspaces row, its token sealed); every
-		// message must reach its person from their own workspace's bot, or it counts as lost.
-		{"Workspaces", "", []string{"--workspaces", "2"}, 2},
+		// On its own private server, with two workspaces: the second installed as OAuth installs are (a workspaces
+		// row, its token sealed); every message must reach its person from their own workspace's bot, or it counts
+		// as lost.
+		{"PrivatePostgresTwoWorkspaces", "", []string{"--workspaces", "2"}, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // each bench has its own database and fake

@@ -414,6 +414,7 @@ var (
 // written, kept as a draft and handed in, two observers' feedback read by the gespreksvoerder, the closing
 // evaluation and the follow-up.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	b := startBrowser(t)
 	sb := startSandbox(t)
 	// The browser goes before the bot: the bot's shutdown otherwise waits about 6 s for the page's requests in

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -28,14 +27,9 @@ The cohort file is YAML (see the README). A channel given as "#name" and trainer
 stored as written until the bot looks them up in Slack. The course content is the built-in copy, or CONTENT_DIR.
 `
 
-// cohortCmd runs `gesprekbot cohort ...` on an open, migrated database: 0 ok, 1 invalid file or failure, 2 usage
-// error.
-func cohortCmd(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
-	return runCohort(ctx, db, args, stdout, stderr, os.Getenv("CONTENT_DIR"))
-}
-
-// runCohort is cohortCmd with the content directory given.
-func runCohort(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, contentDir string) int {
+// runCohort runs `gesprekbot cohort ...` on an open, migrated database, with CONTENT_DIR and COURSE_TZ from getenv:
+// 0 ok, 1 invalid file or failure, 2 usage error.
+func runCohort(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, cohortUsage)
 		return 2
@@ -45,7 +39,7 @@ func runCohort(ctx context.Context, db *store.DB, args []string, stdout, stderr 
 		fmt.Fprint(stdout, cohortUsage)
 		return 0
 	case "apply":
-		return cohortApply(ctx, db, args[1:], stdout, stderr, contentDir)
+		return cohortApply(ctx, db, args[1:], stdout, stderr, getenv)
 	case "list":
 		if len(args) > 1 {
 			return cohortUsageErr(stderr, "list takes no arguments")
@@ -65,7 +59,7 @@ func cohortUsageErr(stderr io.Writer, msg string) int {
 	return 2
 }
 
-func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, contentDir string) int {
+func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("cohort apply", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	file := fs.String("f", "", "")
@@ -79,10 +73,11 @@ func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stder
 	case *file == "":
 		return cohortUsageErr(stderr, "apply needs -f FILE")
 	}
-	c, code := readCohortFile(*file, *allowPast, db.Now(), stderr)
+	c, code := readCohortFile(*file, *allowPast, db.Now(), getenv("COURSE_TZ"), stderr)
 	if c == nil {
 		return code
 	}
+	contentDir := getenv("CONTENT_DIR")
 	course, err := loadContent(contentDir)
 	if err != nil {
 		return contentLoadErr(stderr, contentDir, err)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,13 +12,6 @@ import (
 	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
-
-func TestMain(m *testing.M) {
-	if os.Getenv(asMainEnv) != "" {
-		main() // the bot in a child process of a test: botProgram
-	}
-	storetest.Main(m)
-}
 
 func cohortDB(t *testing.T) *store.DB {
 	t.Helper()
@@ -31,7 +23,7 @@ func cohortDB(t *testing.T) *store.DB {
 func runCohortT(t *testing.T, db *store.DB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runCohort(context.Background(), db, args, &out, &errb, "")
+	code := runCohort(context.Background(), db, args, &out, &errb, envOf(nil))
 	return code, out.String(), errb.String()
 }
 

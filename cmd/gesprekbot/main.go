@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+	"time"
 
 	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/bench"
 )
@@ -39,10 +40,10 @@ Configuration comes from environment variables; see the README.
 `
 
 func main() {
-	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(realMain(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
-func realMain(args []string, stdout, stderr io.Writer) int {
+func realMain(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := "run"
 	// Only the bare command may open the sandbox: "gesprekbot run" is what deployments use, and one whose Slack
 	// secrets failed to load must not come up as a sandbox on its production database and address.
@@ -64,11 +65,11 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		defer stop()
 		return bench.Main(ctx, args, stdout, stderr)
 	case "plan":
-		if _, err := LoadConfig(os.Getenv); err != nil {
+		if _, err := LoadConfig(getenv); err != nil {
 			fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)
 			return 2
 		}
-		return planCmd(args, stdout, stderr)
+		return runPlan(args, stdout, stderr, getenv, time.Now())
 	case "cohort":
 		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 			fmt.Fprint(stdout, cohortUsage)
@@ -80,7 +81,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	case "backup", "restore":
-		cfg, err := LoadConfig(os.Getenv)
+		cfg, err := LoadConfig(getenv)
 		if err != nil {
 			fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)
 			return 2
@@ -97,7 +98,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	cfg, err := LoadConfig(os.Getenv)
+	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)
 		return 2
@@ -114,12 +115,13 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		// Where the database lives is news for the operator, not part of the command's output.
 		m.Stdout = stderr
 		if err = m.openDB(ctx); err == nil {
-			run := cohortCmd
+			var code int
 			if cmd == "workspaces" {
 				m.DB.Keys = cfg.TokenKeys
-				run = workspacesCmd
+				code = workspacesCmd(ctx, m.DB, args, stdout, stderr)
+			} else {
+				code = runCohort(ctx, m.DB, args, stdout, stderr, getenv)
 			}
-			code := run(ctx, m.DB, args, stdout, stderr)
 			if err := m.Close(); err != nil {
 				fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
 			}

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,6 +31,22 @@ const asMainEnv = "GESPREKBOT_TEST_AS_MAIN"
 
 // botProgram returns the gesprekbot program for the tests that run it as a child process: this binary, which runs
 // main when asMainEnv is set, as botEnv does.
+func TestMain(m *testing.M) {
+	if os.Getenv(asMainEnv) != "" {
+		main() // the bot in a child process of a test: botProgram
+	}
+	// These tests spend most of their time waiting, on the bot's child processes, private servers, a browser, not
+	// computing: more of them at once than there are cores (go test's default) finishes sooner. An explicit
+	// -test.parallel still wins.
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(max(8, 4*runtime.GOMAXPROCS(0))))
+	}
+	storetest.Main(m)
+}
+
 func botProgram(t *testing.T) string {
 	t.Helper()
 	bin, err := os.Executable()
@@ -190,9 +208,9 @@ func TestBotPrivateDatabase(t *testing.T) {
 }
 
 func TestBadConfigExitCode(t *testing.T) {
-	t.Setenv("LOG_FORMAT", "xml")
+	t.Parallel()
 	var out, errOut strings.Builder
-	if code := realMain([]string{"run"}, &out, &errOut); code != 2 {
+	if code := realMain([]string{"run"}, envOf(map[string]string{"LOG_FORMAT": "xml"}), &out, &errOut); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 	if !strings.Contains(errOut.String(), "LOG_FORMAT") || strings.Count(strings.TrimSpace(errOut.String()), "\n") != 0 {
@@ -203,13 +221,14 @@ func TestBadConfigExitCode(t *testing.T) {
 func TestUnknownCommand(t *testing.T) {
 	t.Parallel()
 	var out, errOut strings.Builder
-	if code := realMain([]string{"frobnicate"}, &out, &errOut); code != 2 {
+	if code := realMain([]string{"frobnicate"}, envOf(nil), &out, &errOut); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 }
 
 // An invalid CONTENT_DIR stops run before anything starts, listing what is wrong.
 func TestRunRejectsInvalidContentDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var out, errOut strings.Builder
 	if code := contentCmd([]string{"export", dir}, &out, &errOut); code != 0 {
@@ -218,11 +237,11 @@ func TestRunRejectsInvalidContentDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte("- id: x\n  kind: nonsense\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	setEnv(t, map[string]string{"CONTENT_DIR": dir, "DATA_DIR": t.TempDir()})
+	env := map[string]string{"CONTENT_DIR": dir, "DATA_DIR": t.TempDir()}
 	out.Reset()
 	errOut.Reset()
 	// The bare command: with no Slack tokens "run" would refuse before it looks at the content.
-	if code := realMain(nil, &out, &errOut); code != 1 {
+	if code := realMain(nil, envOf(env), &out, &errOut); code != 1 {
 		t.Fatalf("exit code %d, want 1; stderr:\n%s", code, errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "CONTENT_DIR") || !strings.Contains(errOut.String(), "rules.yaml") {
@@ -236,8 +255,9 @@ func TestRunRejectsInvalidContentDir(t *testing.T) {
 // "gesprekbot run" is what the Procfile and every deployment use: with no Slack tokens (secrets that failed to
 // load) it refuses to start, rather than come up as a sandbox on the production database and address.
 func TestRunWithoutTokensRefuses(t *testing.T) {
-	setEnv(t, map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir()})
-	code, stdout, stderr := runMain(t, "run")
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir()}
+	code, stdout, stderr := runMain(t, env, "run")
 	if code != 2 {
 		t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
 	}
@@ -249,6 +269,7 @@ func TestRunWithoutTokensRefuses(t *testing.T) {
 
 // The sandbox has no login: it refuses an address other machines can reach, before anything starts.
 func TestSandboxRefusesPublicAddr(t *testing.T) {
+	t.Parallel()
 	// The port is held on 127.0.0.1 meanwhile, so that a bot that wrongly went ahead could not listen on every
 	// interface of this machine either: it would fail at its listen, later, with another exit code.
 	held, err := net.Listen("tcp", "127.0.0.1:0")
@@ -260,8 +281,8 @@ func TestSandboxRefusesPublicAddr(t *testing.T) {
 	for _, host := range []string{"0.0.0.0", "[::]", "192.0.2.1", "gesprekbot.example.nl"} {
 		addr := host + ":" + port
 		t.Run(host, func(t *testing.T) {
-			setEnv(t, map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": addr, "DATA_DIR": t.TempDir()})
-			code, stdout, stderr := runMain(t)
+			env := map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": addr, "DATA_DIR": t.TempDir()}
+			code, stdout, stderr := runMain(t, env)
 			if code != 2 {
 				t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
 			}

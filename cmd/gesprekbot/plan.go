@@ -29,13 +29,9 @@ and no database. The course content is the built-in copy, or CONTENT_DIR when se
 Keys in the plan start with the cohort name's slug; a stored cohort's keys start with its id ("c42/...").
 `
 
-// planCmd runs `gesprekbot plan ...`: 0 ok, 1 invalid cohort file or content, 2 usage error.
-func planCmd(args []string, stdout, stderr io.Writer) int {
-	return runPlan(args, stdout, stderr, os.Getenv("CONTENT_DIR"), time.Now())
-}
-
-// runPlan is planCmd with the content directory and the clock given.
-func runPlan(args []string, stdout, stderr io.Writer, contentDir string, now time.Time) int {
+// runPlan runs `gesprekbot plan ...` at now, with CONTENT_DIR and COURSE_TZ from getenv: 0 ok, 1 invalid cohort
+// file or content, 2 usage error.
+func runPlan(args []string, stdout, stderr io.Writer, getenv func(string) string, now time.Time) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	file := fs.String("f", "", "")
@@ -57,10 +53,11 @@ func runPlan(args []string, stdout, stderr io.Writer, contentDir string, now tim
 		return planUsageErr(stderr, fmt.Sprintf("--format must be text or json, not %q", *format))
 	}
 
-	c, code := readCohortFile(*file, *allowPast, now, stderr)
+	c, code := readCohortFile(*file, *allowPast, now, getenv("COURSE_TZ"), stderr)
 	if c == nil {
 		return code
 	}
+	contentDir := getenv("CONTENT_DIR")
 	course, err := loadContent(contentDir)
 	if err != nil {
 		return contentLoadErr(stderr, contentDir, err)
@@ -93,14 +90,14 @@ func planUsageErr(stderr io.Writer, msg string) int {
 
 // readCohortFile reads and checks a cohort file. On failure it prints every problem to stderr and returns nil with
 // the exit code: 1 for an unreadable or invalid file.
-func readCohortFile(file string, allowPast bool, now time.Time, stderr io.Writer) (*content.Cohort, int) {
+func readCohortFile(file string, allowPast bool, now time.Time, tz string, stderr io.Writer) (*content.Cohort, int) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
 		return nil, 1
 	}
 	// COURSE_TZ was checked by LoadConfig before any command runs.
-	c, err := content.ParseCohortIn(data, file, cmp.Or(os.Getenv("COURSE_TZ"), content.DefaultTimezone))
+	c, err := content.ParseCohortIn(data, file, cmp.Or(tz, content.DefaultTimezone))
 	if err == nil {
 		err = c.Validate(now, allowPast)
 	}

@@ -39,7 +39,7 @@ func TestPlanCmdJSON(t *testing.T) {
 	t.Parallel()
 	f := writeFile(t, "utrecht.yaml", exampleCohortFile)
 	var out, errb bytes.Buffer
-	if code := runPlan([]string{"-f", f, "--format", "json"}, &out, &errb, "", beforeCourse); code != 0 {
+	if code := runPlan([]string{"-f", f, "--format", "json"}, &out, &errb, envOf(nil), beforeCourse); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var ds []map[string]any
@@ -95,7 +95,7 @@ func TestPlanCmdText(t *testing.T) {
 	t.Parallel()
 	f := writeFile(t, "utrecht.yaml", exampleCohortFile)
 	var out, errb bytes.Buffer
-	if code := runPlan([]string{"-f", f}, &out, &errb, "", beforeCourse); code != 0 {
+	if code := runPlan([]string{"-f", f}, &out, &errb, envOf(nil), beforeCourse); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, want := range []string{
@@ -140,7 +140,7 @@ func TestPlanCmdErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			code := runPlan(tt.args, &out, &errb, "", tt.now)
+			code := runPlan(tt.args, &out, &errb, envOf(nil), tt.now)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, errb.String())
 			}

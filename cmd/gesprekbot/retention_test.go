@@ -8,6 +8,7 @@ import (
 // RETENTION_MONTHS: unset is 12; a whole number of at least 1 month is taken; anything else stops the bot at start
 // with one line naming the variable (exit code 2).
 func TestRetentionMonths(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		value string
 		want  int    // 0: refused
@@ -39,9 +40,8 @@ func TestRetentionMonths(t *testing.T) {
 		})
 	}
 	t.Run("StartupRefused", func(t *testing.T) {
-		setEnv(t, map[string]string{"DATA_DIR": t.TempDir()})
-		t.Setenv("RETENTION_MONTHS", "0")
-		code, _, stderr := runMain(t, "run")
+		env := map[string]string{"DATA_DIR": t.TempDir(), "RETENTION_MONTHS": "0"}
+		code, _, stderr := runMain(t, env, "run")
 		if code != 2 {
 			t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
 		}

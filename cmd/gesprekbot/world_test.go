@@ -15,22 +15,18 @@ import (
 var configVars = []string{"DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
 	"HTTP_ADDR", "DATA_DIR", "PG_BIN", "COURSE_TZ", "CONTENT_DIR", "LOG_FORMAT", "LOG_LEVEL"}
 
-// setEnv gives the process exactly the configuration in env (every other variable of the bot empty), for the
-// test's duration.
-func setEnv(t *testing.T, env map[string]string) {
-	t.Helper()
-	for _, k := range configVars {
-		t.Setenv(k, env[k])
-	}
+// envOf is a process environment that holds env's variables alone, as realMain reads its configuration.
+func envOf(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
 }
 
 // runMain runs realMain with args and returns its exit code, stdout and stderr; it fails the test when realMain
 // does not return within a minute (a bot that started when it should have refused).
-func runMain(t *testing.T, args ...string) (int, string, string) {
+func runMain(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- realMain(args, &out, &errb) }()
+	go func() { done <- realMain(args, envOf(env), &out, &errb) }()
 	select {
 	case code := <-done:
 		return code, out.String(), errb.String()
@@ -57,6 +53,7 @@ func oneLine(t *testing.T, stderr string, want ...string) {
 // The sandbox does not run on a database a real workspace has used: one line says what to do, and it writes
 // nothing (no demo cohort, no clock).
 func TestSandboxRefusesSlackDatabase(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	db, err := store.Open(context.Background(), url)
 	if err != nil {
@@ -66,8 +63,8 @@ func TestSandboxRefusesSlackDatabase(t *testing.T) {
 	if err := db.ClaimSlack(context.Background(), "T0GEMEENTE", "Gemeente Utrecht"); err != nil {
 		t.Fatal(err)
 	}
-	setEnv(t, map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir()})
-	code, _, stderr := runMain(t)
+	env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir()}
+	code, _, stderr := runMain(t, env)
 	if code != 2 {
 		t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
 	}
@@ -87,6 +84,7 @@ func TestSandboxRefusesSlackDatabase(t *testing.T) {
 // A real deployment does not run on a database the sandbox has run on: one line says what to do, and it neither
 // connects to Slack nor sends anything.
 func TestSlackRefusesSandboxDatabase(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	db, err := store.Open(context.Background(), url)
 	if err != nil {
@@ -98,9 +96,9 @@ func TestSlackRefusesSandboxDatabase(t *testing.T) {
 	}
 	fake := slackfake.New(slackfake.Options{})
 	defer fake.Close()
-	setEnv(t, map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir(),
-		"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_APP_TOKEN": fake.AppToken(), "SLACK_API_URL": fake.APIURL()})
-	code, _, stderr := runMain(t, "run")
+	env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir(),
+		"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_APP_TOKEN": fake.AppToken(), "SLACK_API_URL": fake.APIURL()}
+	code, _, stderr := runMain(t, env, "run")
 	if code != 2 {
 		t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
 	}
@@ -117,6 +115,7 @@ func TestSlackRefusesSandboxDatabase(t *testing.T) {
 // A real deployment claims a new database for its workspace; a trainer's own cohort file applied to the sandbox's
 // database (how they try it in the sandbox) keeps working.
 func TestWorldClaims(t *testing.T) {
+	t.Parallel()
 	t.Run("RealWorkspace", func(t *testing.T) {
 		url := storetest.URL(t)
 		fake := slackfake.New(slackfake.Options{TeamID: "T0GEMEENTE", Team: "Gemeente Utrecht"})
@@ -165,8 +164,8 @@ func TestWorldClaims(t *testing.T) {
 		if err := db.ClaimSandbox(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		setEnv(t, map[string]string{"DATABASE_URL": url, "DATA_DIR": t.TempDir()})
-		code, out, stderr := runMain(t, "cohort", "apply", "-f", writeFile(t, "utrecht.yaml", exampleCohortFile), "--allow-past")
+		env := map[string]string{"DATABASE_URL": url, "DATA_DIR": t.TempDir()}
+		code, out, stderr := runMain(t, env, "cohort", "apply", "-f", writeFile(t, "utrecht.yaml", exampleCohortFile), "--allow-past")
 		if code != 0 || !strings.Contains(out, `Applied cohort "Utrecht najaar 2026"`) {
 			t.Fatalf("cohort apply on the sandbox's database: exit %d\n%s%s", code, out, stderr)
 		}
