@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -32,13 +34,35 @@ func DefaultFS() fs.FS {
 	return sub
 }
 
-// Default returns the embedded course, validated.
+// Default returns the embedded course, validated: a copy of its own, which the caller may change.
 func Default() (*Course, error) {
-	c, err := Load(DefaultFS())
-	if err != nil {
-		return nil, fmt.Errorf("load embedded content: %w", err)
+	// Parsed once: the YAML takes a tenth of a second to read, and every bot a test builds starts from it. Each
+	// call decodes its own copy from the first one's JSON (which, unlike gob, keeps an empty list apart from none).
+	embedded.once.Do(func() {
+		c, err := Load(DefaultFS())
+		if err != nil {
+			embedded.err = fmt.Errorf("load embedded content: %w", err)
+			return
+		}
+		if embedded.json, err = json.Marshal(c); err != nil {
+			embedded.err = fmt.Errorf("copy embedded content: %w", err)
+		}
+	})
+	if embedded.err != nil {
+		return nil, embedded.err
+	}
+	c := new(Course)
+	if err := json.Unmarshal(embedded.json, c); err != nil {
+		return nil, fmt.Errorf("copy embedded content: %w", err)
 	}
 	return c, nil
+}
+
+// embedded is the embedded course as Default read it the first time.
+var embedded struct {
+	once sync.Once
+	json []byte
+	err  error
 }
 
 // LoadDir loads and validates a trainer-edited copy of the content files; on invalid content it returns Errors.
