@@ -74,13 +74,13 @@ func TestDispatchKilledMidFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a helper process")
 	}
-	const people = 1000
+	const people = 400
 	e := newEnv(t, people, local(2026, 12, 6, 10, 0))
-	plan := e.apply(fanOutRules()[:1]) // one DM for each of the 1,000 participants
+	plan := e.apply(fanOutRules()[:1]) // one DM for each of the 400 participants
 	c := startChild(t, e, crashChildEnv, "^TestDispatchKilledMidFanOutChild$")
 
-	// Killed right after the fake stored its 250th message, before the answer reached the helper.
-	c.signalAt(t, e, 250, syscall.SIGKILL, 2*faultDeadline)
+	// Killed right after the fake stored its 100th message, before the answer reached the helper.
+	c.signalAt(t, e, 100, syscall.SIGKILL, 2*faultDeadline)
 	c.cmd.Wait()
 	e.onChange.Store(nil)
 	killedAt := len(e.delivered())
