@@ -246,7 +246,7 @@ func startSandbox(t *testing.T) *sandboxRun {
 	t.Helper()
 	env := map[string]string{
 		"DATABASE_URL": storetest.URL(t),
-		"HTTP_ADDR":    freeAddr(t),
+		"HTTP_ADDR":    "127.0.0.1:0", // the system's choice of port; the printed URL says which
 		"DATA_DIR":     t.TempDir(),
 		"LOG_LEVEL":    "info",
 	}
@@ -288,13 +288,12 @@ func startSandbox(t *testing.T) *sandboxRun {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	run := &sandboxRun{base: "http://" + cfg.HTTPAddr, log: log}
 	// What a trainer sees in the terminal, and opens.
-	printed := regexp.MustCompile(`sandbox: open (http://\S+/\?token=([0-9a-f]+)) in a browser`).FindStringSubmatch(stdout.String())
-	if printed == nil || !strings.HasPrefix(printed[1], run.base+"/?token=") {
-		t.Fatalf("the bot did not print the sandbox's URL with its token at %s:\n%s", run.base, stdout.String())
+	printed := regexp.MustCompile(`sandbox: open ((http://127\.0\.0\.1:[1-9][0-9]*)/\?token=([0-9a-f]+)) in a browser`).FindStringSubmatch(stdout.String())
+	if printed == nil {
+		t.Fatalf("the bot did not print the sandbox's URL, on 127.0.0.1 with its port and token:\n%s", stdout.String())
 	}
-	run.open, run.token = printed[1], printed[2]
+	run := &sandboxRun{base: printed[2], open: printed[1], token: printed[3], log: log}
 	return run
 }
 

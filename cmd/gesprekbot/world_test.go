@@ -120,20 +120,29 @@ func TestWorldClaims(t *testing.T) {
 		url := storetest.URL(t)
 		fake := slackfake.New(slackfake.Options{TeamID: "T0GEMEENTE", Team: "Gemeente Utrecht"})
 		defer fake.Close()
-		env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir(),
+		// Port 0: the system's choice when it listens (a port found free earlier may be taken meanwhile).
+		env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
 			"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_APP_TOKEN": fake.AppToken(), "SLACK_API_URL": fake.APIURL()}
 		cfg, err := LoadConfig(func(k string) string { return env[k] })
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := NewMain(cfg, &syncBuffer{}, &syncBuffer{})
+		out, log := &syncBuffer{}, &syncBuffer{}
+		m := NewMain(cfg, out, log)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- m.Run(ctx, nil) }()
 		wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
 		defer wcancel()
-		if err := fake.WaitConnected(wctx, 1); err != nil {
-			t.Fatalf("the bot did not connect: %v", err)
+		connected := make(chan error, 1)
+		go func() { connected <- fake.WaitConnected(wctx, 1) }()
+		select {
+		case err := <-connected:
+			if err != nil {
+				t.Fatalf("the bot did not connect: %v\n%s%s", err, out.String(), log.String())
+			}
+		case err := <-done:
+			t.Fatalf("the bot stopped before it connected: %v\n%s%s", err, out.String(), log.String())
 		}
 		cancel()
 		if err := <-done; err != nil {
