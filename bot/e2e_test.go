@@ -21,7 +21,7 @@ import (
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) { storetest.MainWaiting(m) } // Slack's pace in real time, timeouts, child processes
 
 const signingSecret = "test-signing-secret"
 

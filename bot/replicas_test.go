@@ -12,12 +12,13 @@ import (
 	"github.com/gesprekbot/gesprekbot/bot"
 	"github.com/gesprekbot/gesprekbot/bot/bottest"
 	"github.com/gesprekbot/gesprekbot/bot/slackfake"
+	"github.com/gesprekbot/gesprekbot/store"
 	"github.com/gesprekbot/gesprekbot/store/storetest"
 )
 
 // replicaPosters returns n Posters on one fake workspace and one database, as n replicas of a deployment build
 // them: each its own Slack client and pacer, sharing the database's slot book (on the database's clock).
-func replicaPosters(t *testing.T, fake *slackfake.Server, n int, opts bot.PosterOptions) []*bot.Poster {
+func replicaPosters(t *testing.T, fake *slackfake.Server, n int, opts bot.PosterOptions) ([]*bot.Poster, *store.DB) {
 	t.Helper()
 	db := storetest.New(t)
 	var out []*bot.Poster
@@ -26,7 +27,7 @@ func replicaPosters(t *testing.T, fake *slackfake.Server, n int, opts bot.Poster
 		o.Log, o.Audit, o.Shared, o.DefaultTeam = bottest.QuietLog(), db, db, "T0FAKE"
 		out = append(out, bot.NewPoster(slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL())), o))
 	}
-	return out
+	return out, db
 }
 
 // TestReplicasShareAChannelsBudget: three replicas posting to one channel at once together stay within the
@@ -39,7 +40,7 @@ func TestReplicasShareAChannelsBudget(t *testing.T) {
 	// tokens between being the room for the network's jitter that a deployment keeps too.
 	fake.SetChannelRate(5, 3)
 	channel := fake.AddChannel(slackfake.Channel{Name: "cohort-1", Members: []string{fake.BotUserID()}})
-	posters := replicaPosters(t, fake, 3, bot.PosterOptions{ChannelRate: bot.Rate{PerSecond: 5, Burst: 1},
+	posters, _ := replicaPosters(t, fake, 3, bot.PosterOptions{ChannelRate: bot.Rate{PerSecond: 5, Burst: 1},
 		MaxRateLimited: 1})
 	const each = 5
 	var wg sync.WaitGroup
@@ -79,7 +80,7 @@ func TestReplicasShareRetryAfter(t *testing.T) {
 		chans = append(chans, fake.AddChannel(slackfake.Channel{Name: name, Members: []string{fake.BotUserID()}}))
 	}
 	// The replicas' pacing would let them post far faster than the fake: only the 429 holds them back.
-	posters := replicaPosters(t, fake, 2, bot.PosterOptions{PostRate: bot.PerMinute(6000, 100)})
+	posters, db := replicaPosters(t, fake, 2, bot.PosterOptions{PostRate: bot.PerMinute(6000, 100)})
 	a, b := posters[0], posters[1]
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -91,13 +92,17 @@ func TestReplicasShareRetryAfter(t *testing.T) {
 		_, err := a.Send(ctx, bot.Message{Channel: chans[1], Text: "tweede"})
 		done <- err
 	}()
-	for fake.RateLimited("chat.postMessage") == 0 {
+	// B posts once A has seen its 429 and written it in the book they share (the fake's count comes sooner).
+	for blocked := 0; blocked == 0; {
 		select {
 		case err := <-done:
 			t.Fatalf("the second post went without a 429 (%v): the test has no 429 to share", err)
 		case <-ctx.Done():
-			t.Fatal("no 429 within 30 s")
+			t.Fatal("no 429 in the shared book within 30 s")
 		case <-time.After(5 * time.Millisecond):
+		}
+		if err := db.GetContext(ctx, &blocked, `SELECT count(*) FROM pace_buckets WHERE not_before IS NOT NULL`); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if _, err := b.Send(ctx, bot.Message{Channel: chans[2], Text: "van de ander"}); err != nil {

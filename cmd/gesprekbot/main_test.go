@@ -4,14 +4,12 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,16 +33,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asMainEnv) != "" {
 		main() // the bot in a child process of a test: botProgram
 	}
-	// These tests spend most of their time waiting, on the bot's child processes, private servers, a browser, not
-	// computing: more of them at once than there are cores (go test's default) finishes sooner. An explicit
-	// -test.parallel still wins.
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set {
-		flag.Set("test.parallel", strconv.Itoa(max(8, 4*runtime.GOMAXPROCS(0))))
-	}
-	storetest.Main(m)
+	storetest.MainWaiting(m) // the bot's child processes, private servers, a browser
 }
 
 func botProgram(t *testing.T) string {

@@ -16,9 +16,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +40,20 @@ var (
 	admin    *sql.DB // connections on adminURL, kept open: each new connection costs the server a process
 	template string  // a migrated database that each test's database is copied from
 )
+
+// MainWaiting is Main for a package whose tests mostly wait rather than compute (on child processes, servers, a
+// browser, a pace kept in real time): unless -test.parallel is given, four tests per core run at once rather than
+// go test's one. (Packages whose tests compute, the handlers' and the store's, gain nothing from it; the scheduler's
+// fault tests miss their deadlines under that load.)
+func MainWaiting(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
+	Main(m)
+}
 
 // Main runs the tests, then removes the template database and stops the throwaway server, if one was started.
 func Main(m *testing.M) {
