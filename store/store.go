@@ -80,6 +80,28 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{DB: x, Now: time.Now, url: url}, nil
 }
 
+// statements are the handle's prepared statements, every preparedStmt field of DB (TestCloseStatements counts them).
+func (db *DB) statements() []*preparedStmt {
+	return []*preparedStmt{&db.answer, &db.reserve, &db.startAttempt, &db.markSent, &db.participation,
+		&db.userProgress, &db.botToken}
+}
+
+// CloseStatements closes the statements this handle prepared and leaves its connections open: for a handle made by
+// WithNow on connections that outlive it (a test's database, lent to a bot and then to the next test). Close
+// closes them with the connections.
+func (db *DB) CloseStatements() error {
+	var errs []error
+	for _, p := range db.statements() {
+		p.mu.Lock()
+		if p.stmt != nil {
+			errs = append(errs, p.stmt.Close())
+			p.stmt = nil
+		}
+		p.mu.Unlock()
+	}
+	return errors.Join(errs...)
+}
+
 // WithNow returns a handle on db's connections that reads the time from now: the sandbox's moved clock, a test's.
 // The wiring makes it before anything uses the database, so that no part ever reads another clock.
 func (db *DB) WithNow(now func() time.Time) *DB {

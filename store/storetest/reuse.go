@@ -29,6 +29,8 @@ var (
 type pooled struct {
 	name string
 	db   *store.DB
+	// lent is the handle New gave the test: the statements it prepared are closed when the test ends.
+	lent *store.DB
 	// The two questions of every reset, prepared once: planning them took longer than answering them.
 	schema, used *sqlx.Stmt
 }
@@ -128,6 +130,7 @@ func URLOf(t testing.TB, db *store.DB) string {
 
 // give takes p back when t ends: emptied into the pool when it can be, dropped otherwise.
 func give(t testing.TB, p *pooled) {
+	p.lent.CloseStatements() // on connections the next test keeps using
 	if !t.Failed() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		err := reset(ctx, p)

@@ -156,8 +156,9 @@ func URL(t testing.TB) string {
 func New(t testing.TB) *store.DB {
 	t.Helper()
 	p := take(t)
+	p.lent = p.db.WithNow(time.Now)
 	t.Cleanup(func() { give(t, p) })
-	return p.db.WithNow(time.Now)
+	return p.lent
 }
 
 // AdminURL returns a URL on the test server whose user may create databases (it starts the server if needed).

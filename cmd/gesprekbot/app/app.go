@@ -512,7 +512,12 @@ func (a *App) close() error {
 	} else {
 		a.closeSandbox()
 	}
-	if a.DB != nil && !a.lentDB {
+	if a.DB != nil && a.lentDB {
+		// The connections are the lender's; the statements prepared on them are the bot's.
+		if err := a.DB.CloseStatements(); err != nil {
+			errs = append(errs, fmt.Errorf("close database statements: %w", err))
+		}
+	} else if a.DB != nil {
 		if err := a.DB.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
 		}
