@@ -103,8 +103,8 @@ var (
 
 func TestAPI(t *testing.T) {
 	t.Parallel()
-	_, url := testDB(t)
-	e := newEnv(t, url)
+	db := testDB(t)
+	e := newEnv(t, db)
 
 	t.Run("State", func(t *testing.T) {
 		var st sandbox.State
@@ -338,7 +338,7 @@ func TestAPI(t *testing.T) {
 		channel := e.messages(t, sandbox.DemoChannelID, "")
 		e.stop()
 
-		e2 := newEnv(t, url)
+		e2 := newEnv(t, db)
 		if got := e2.clock.Now(); got.Before(nowBefore) {
 			t.Errorf("clock after restart %v, before %v", got, nowBefore)
 		}

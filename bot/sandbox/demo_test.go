@@ -16,8 +16,8 @@ import (
 func TestDemoTrainerMaySetUpTraining(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, url := testDB(t)
-	e := newEnv(t, url)
+	db := testDB(t)
+	e := newEnv(t, db)
 	api := slack.New(e.fake.BotToken(), slack.OptionAPIURL(e.fake.APIURL()))
 	gate := handlers.NewGate(handlers.GateDeps{Store: db, Slack: bot.NewPoster(api, bot.PosterOptions{})})
 	for _, u := range sandbox.DemoUsers {

@@ -92,8 +92,8 @@ func lockedPage(body string) bool {
 // neither read nor act.
 func TestGuard(t *testing.T) {
 	t.Parallel()
-	db, url := testDB(t)
-	e := newEnv(t, url)
+	db := testDB(t)
+	e := newEnv(t, db)
 	token := e.sb.Token()
 	e.fake.RestoreFile(slackfake.File{ID: "F0GUARD01", Name: "mijn-gegevens.json", Shared: true}, []byte(`{"scores":[4,5]}`))
 	const file = "/sandbox/files/F0GUARD01/mijn-gegevens.json"
@@ -284,7 +284,7 @@ func TestGuard(t *testing.T) {
 	// A new start makes a new token; the old one no longer opens anything.
 	t.Run("NewTokenEachStart", func(t *testing.T) {
 		e.stop()
-		e2 := newEnv(t, url)
+		e2 := newEnv(t, db)
 		if e2.sb.Token() == token || len(e2.sb.Token()) < 32 {
 			t.Fatalf("token after a restart %q, before %q: want a new one of at least 32 characters", e2.sb.Token(), token)
 		}

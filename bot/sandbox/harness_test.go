@@ -37,26 +37,21 @@ const (
 	testCallback = "sandboxtest_naam"
 )
 
-// testDB returns a fresh database's URL and a handle of the test's own on it, which outlives the bot's restarts.
-func testDB(t *testing.T) (*store.DB, string) {
+// testDB returns a database of the test's own, which outlives the bot's restarts (lent to each, as the tests'
+// world does: its connections stay open).
+func testDB(t *testing.T) *store.DB {
 	t.Helper()
-	url := storetest.URL(t)
-	db, err := store.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, url
+	return storetest.New(t)
 }
 
-// newEnv starts the sandbox on the database at url; a second newEnv on the same url is a restart.
-func newEnv(t *testing.T, url string) *env {
+// newEnv starts the sandbox on db; a second newEnv on the same db is a restart.
+func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var a *app.App
-	a, err := app.New(ctx, app.Config{Mode: app.ModeSandbox, DatabaseURL: url, HTTPAddr: "127.0.0.1:0"},
-		app.Overrides{Register: func(reg *handlers.Registry) { registerTestModal(reg, func() *app.App { return a }) }})
+	a, err := app.New(ctx, app.Config{Mode: app.ModeSandbox, HTTPAddr: "127.0.0.1:0"},
+		app.Overrides{DB: db, Register: func(reg *handlers.Registry) { registerTestModal(reg, func() *app.App { return a }) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 // is served (the token guards the page and its API, not the metrics), and it names none of the demo workspace's
 // people, its channel or cohort, nor the sandbox's or the fake's tokens — while the page itself still needs the token.
 func TestMetricsBesideTheSandbox(t *testing.T) {
-	_, url := testDB(t)
-	e := newEnv(t, url)
+	db := testDB(t)
+	e := newEnv(t, db)
 	resp, err := http.Get(e.base + "/metrics")
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,8 @@ import (
 // about nothing, where Slack's pace would move it by six seconds.
 func TestSandboxPostsUnpaced(t *testing.T) {
 	t.Parallel()
-	db, url := testDB(t)
-	e := newEnv(t, url)
+	db := testDB(t)
+	e := newEnv(t, db)
 	ctx := context.Background()
 	tat := func() time.Time {
 		t.Helper()
