@@ -82,6 +82,13 @@ func TestDispatchKilledMidFanOut(t *testing.T) {
 	// Killed right after the fake stored its 100th message, before the answer reached the helper.
 	c.signalAt(t, e, 100, syscall.SIGKILL, 2*faultDeadline)
 	c.cmd.Wait()
+	// A statement the helper sent just before it died still runs to its commit on the server: count the rows in
+	// flight once the helper's sessions are gone.
+	waitFor(t, func() bool {
+		var sessions int
+		e.db.GetContext(e.ctx, &sessions, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()`)
+		return sessions <= e.db.Stats().OpenConnections
+	})
 	e.onChange.Store(nil)
 	killedAt := len(e.delivered())
 	left := people - killedAt
