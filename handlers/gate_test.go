@@ -371,8 +371,8 @@ func TestForgedCohortInPayload(t *testing.T) {
 				if _, open := w.fake.TopModal(anna); open {
 					t.Errorf("a modal was opened")
 				}
-				if w.digest(t) != before {
-					t.Errorf("a forged click wrote to the database")
+				if after := w.digest(t); after != before {
+					t.Errorf("a forged click wrote to the database:\nbefore %s\nafter  %s", before, after)
 				}
 			})
 		}

@@ -63,8 +63,8 @@ type Options struct {
 const RedirectURL = "http://127.0.0.1/slack/oauth/callback"
 
 // World is the bot as app.New builds it — every product handler, the Poster, the inbound side, the scheduler's
-// dispatcher — on a fresh database and a fresh Slack fake, connected. The dispatcher does not tick on its own:
-// the test calls Tick (app.Overrides.ManualTicks), so that what is sent is what it made due.
+// dispatcher — on a fresh database and a fresh Slack fake, connected. The dispatcher and the retention job do not
+// run on their own (app.Overrides.ManualTicks): the test calls Tick, so that what is sent is what it made due.
 type World struct {
 	App *app.App
 	// Driver is the people in Slack: w.Fake, w.Inbound, and w.Command, w.Click, w.Submit, ...

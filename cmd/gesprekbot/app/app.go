@@ -99,8 +99,10 @@ type Overrides struct {
 	AckTimeout time.Duration
 	// Register, when set, adds handlers of a test's own after the product's.
 	Register func(reg *handlers.Registry)
-	// ManualTicks leaves the dispatcher to the test: Start does not run its schedule, and deliveries go out when
-	// the test calls App.Dispatcher.Tick (with its clock where it wants it), not when a tick of its own comes.
+	// ManualTicks leaves the dispatcher and the retention job to the test: Start does not run their schedules, and
+	// deliveries go out when the test calls App.Dispatcher.Tick (with its clock where it wants it), not when a tick
+	// of its own comes; retention warnings are planned when it calls App.Retention.RunOnce, not at some moment of
+	// the test's set-up.
 	ManualTicks bool
 	// Notices receives the lines an operator reads on the terminal (which database is used); discarded when nil.
 	Notices io.Writer
@@ -180,7 +182,7 @@ type App struct {
 	mux  *http.ServeMux
 	http *http.Server
 	ln   net.Listener
-	// manualTicks: the dispatcher does not run on its own (Overrides.ManualTicks).
+	// manualTicks: the dispatcher and the retention job do not run on their own (Overrides.ManualTicks).
 	manualTicks bool
 	// lentDB: the database is Overrides.DB, the caller's to close.
 	lentDB bool
@@ -453,7 +455,9 @@ func (a *App) Start(ctx context.Context) error {
 	// Erasures whose process stopped before they were done are taken up again (handlers/privacy.go).
 	goRun(&a.background, "erasures", a.Log, func() error { return a.Privacy.Run(bgCtx) })
 	// Personal data past its retention period is deleted, the trainers told a month before (scheduler/retention.go).
-	goRun(&a.background, "retention", a.Log, func() error { return a.Retention.Run(bgCtx) })
+	if !a.manualTicks {
+		goRun(&a.background, "retention", a.Log, func() error { return a.Retention.Run(bgCtx) })
+	}
 	a.Log.Info("slack started", slog.String("mode", a.Mode), slog.String("bot_user", a.BotUserID), slog.String("team", a.TeamID))
 	return nil
 }
