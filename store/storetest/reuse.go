@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -159,11 +160,6 @@ func discard(p *pooled) {
 	admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(p.name) + ` WITH (FORCE)`)
 }
 
-// errNotReusable says why a database cannot be used again; give drops it.
-type errNotReusable string
-
-func (e errNotReusable) Error() string { return string(e) }
-
 // reset empties p as a fresh copy of the template is, or says why it cannot.
 func reset(ctx context.Context, p *pooled) error {
 	// The test's own connections must be gone (closed by its cleanups): only the handle's may remain.
@@ -173,14 +169,14 @@ func reset(ctx context.Context, p *pooled) error {
 		return err
 	}
 	if others > open {
-		return errNotReusable("connections of the test still open")
+		return errors.New("connections of the test still open")
 	}
 	var schema string
 	if err := p.schema.GetContext(ctx, &schema); err != nil {
 		return err // among others: the test closed the handle
 	}
 	if schema != templateSchema {
-		return errNotReusable("schema or migrations changed")
+		return errors.New("schema or migrations changed")
 	}
 	var used []string
 	if err := p.used.SelectContext(ctx, &used); err != nil {
@@ -205,13 +201,10 @@ func reset(ctx context.Context, p *pooled) error {
 // closePool closes and drops every database New opened.
 func closePool() {
 	reuseMu.Lock()
-	ps := all
-	all, free = nil, nil
+	ps := append([]*pooled(nil), all...)
+	free = nil
 	reuseMu.Unlock()
 	for _, p := range ps {
-		p.db.Close()
-		if admin != nil {
-			admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(p.name) + ` WITH (FORCE)`)
-		}
+		discard(p)
 	}
 }
