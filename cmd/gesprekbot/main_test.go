@@ -59,9 +59,11 @@ type botProcess struct {
 
 func startBot(t *testing.T, bin, dataDir string) *botProcess {
 	t.Helper()
-	addr := freeAddr(t)
 	cmd := exec.Command(bin)
-	cmd.Env = botEnv("DATA_DIR="+dataDir, "HTTP_ADDR="+addr, "DATABASE_URL=", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=", "SLACK_SIGNING_SECRET=")
+	// Port 0: the system's choice when it listens (a port found free earlier may be taken meanwhile); the bot prints
+	// where it listens before it says it is ready.
+	cmd.Env = botEnv("DATA_DIR="+dataDir, "HTTP_ADDR=127.0.0.1:0", "DATABASE_URL=", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=", "SLACK_SIGNING_SECRET=")
+	var addr string
 	out := &strings.Builder{}
 	pr, pw, _ := os.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -75,6 +77,9 @@ func startBot(t *testing.T, bin, dataDir string) *botProcess {
 		signalled := false
 		for sc.Scan() {
 			out.WriteString(sc.Text() + "\n")
+			if h, ok := strings.CutPrefix(sc.Text(), "health: http://"); ok && addr == "" {
+				addr = strings.TrimSuffix(h, "/readyz")
+			}
 			if !signalled && strings.HasPrefix(sc.Text(), "ready") {
 				close(ready)
 				signalled = true
@@ -90,15 +95,6 @@ func startBot(t *testing.T, bin, dataDir string) *botProcess {
 	p := &botProcess{cmd: cmd, addr: addr, out: out}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	return p
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // postmaster reads the server's pid and port from the cluster's postmaster.pid.
@@ -245,7 +241,7 @@ func TestRunRejectsInvalidContentDir(t *testing.T) {
 // load) it refuses to start, rather than come up as a sandbox on the production database and address.
 func TestRunWithoutTokensRefuses(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir()}
+	env := map[string]string{"DATABASE_URL": storetest.URL(t), "HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir()}
 	code, stdout, stderr := runMain(t, env, "run")
 	if code != 2 {
 		t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)

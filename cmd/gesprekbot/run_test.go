@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -24,7 +25,7 @@ type mainOnFake struct {
 	m      *Main
 	fake   *slackfake.Server
 	url    string // the database
-	addr   string // HTTP_ADDR
+	addr   string // where it listens (HTTP_ADDR is port 0: the address it printed)
 	log    *syncBuffer
 	ran    chan struct{} // closed when Run returned, with its error in runErr
 	runErr error
@@ -38,24 +39,24 @@ type mainOnFake struct {
 // is ready.
 func startMainOnFake(t *testing.T, mode string, tune func(m *Main)) *mainOnFake {
 	t.Helper()
-	f := &mainOnFake{url: storetest.URL(t), addr: freeAddr(t), log: &syncBuffer{}, ran: make(chan struct{})}
+	f := &mainOnFake{url: storetest.URL(t), log: &syncBuffer{}, ran: make(chan struct{})}
 	f.fake = slackfake.New(slackfake.Options{AckTimeout: time.Minute})
 	t.Cleanup(f.fake.Close)
 	f.user = f.fake.AddUser(slackfake.User{Name: "sanne.jansen", RealName: "Sanne Jansen"})
 	f.chann = f.fake.AddChannel(slackfake.Channel{Name: "het-gesprek", Members: []string{f.user, f.fake.BotUserID()}})
-	env := map[string]string{"DATABASE_URL": f.url, "HTTP_ADDR": f.addr, "DATA_DIR": t.TempDir(), "LOG_LEVEL": "info",
+	env := map[string]string{"DATABASE_URL": f.url, "HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(), "LOG_LEVEL": "info",
 		"SLACK_BOT_TOKEN": f.fake.BotToken(), "SLACK_API_URL": f.fake.APIURL()}
 	if mode == "socket" {
 		env["SLACK_APP_TOKEN"] = f.fake.AppToken()
 	} else {
 		env["SLACK_SIGNING_SECRET"] = "geheim-voor-de-test"
-		f.fake.UseHTTP("http://"+f.addr, "geheim-voor-de-test")
 	}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.m = NewMain(cfg, io.Discard, f.log)
+	stdout := &syncBuffer{}
+	f.m = NewMain(cfg, stdout, f.log)
 	if tune != nil {
 		tune(f.m)
 	}
@@ -71,6 +72,14 @@ func startMainOnFake(t *testing.T, mode string, tune func(m *Main)) *mainOnFake 
 		f.m.Close()
 	})
 	f.waitLog(t, `msg="gesprekbot ready"`)
+	health := regexp.MustCompile(`health: http://(127\.0\.0\.1:[1-9][0-9]*)/readyz`).FindStringSubmatch(stdout.String())
+	if health == nil {
+		t.Fatalf("the bot did not print where it listens:\n%s", stdout.String())
+	}
+	f.addr = health[1]
+	if mode != "socket" {
+		f.fake.UseHTTP("http://"+f.addr, "geheim-voor-de-test")
+	}
 	if mode == "socket" {
 		wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
 		defer wcancel()

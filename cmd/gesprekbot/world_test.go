@@ -63,7 +63,7 @@ func TestSandboxRefusesSlackDatabase(t *testing.T) {
 	if err := db.ClaimSlack(context.Background(), "T0GEMEENTE", "Gemeente Utrecht"); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir()}
+	env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir()}
 	code, _, stderr := runMain(t, env)
 	if code != 2 {
 		t.Fatalf("exit code %d, want 2; stderr:\n%s", code, stderr)
@@ -96,7 +96,7 @@ func TestSlackRefusesSandboxDatabase(t *testing.T) {
 	}
 	fake := slackfake.New(slackfake.Options{})
 	defer fake.Close()
-	env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": freeAddr(t), "DATA_DIR": t.TempDir(),
+	env := map[string]string{"DATABASE_URL": url, "HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
 		"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_APP_TOKEN": fake.AppToken(), "SLACK_API_URL": fake.APIURL()}
 	code, _, stderr := runMain(t, env, "run")
 	if code != 2 {
