@@ -27,9 +27,9 @@ The cohort file is YAML (see the README). A channel given as "#name" and trainer
 stored as written until the bot looks them up in Slack. The course content is the built-in copy, or CONTENT_DIR.
 `
 
-// runCohort runs `gesprekbot cohort ...` on an open, migrated database, with CONTENT_DIR and COURSE_TZ from getenv:
-// 0 ok, 1 invalid file or failure, 2 usage error.
-func runCohort(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+// runCohort runs `gesprekbot cohort ...` on an open, migrated database, with cfg's content and time zone: 0 ok, 1
+// invalid file or failure, 2 usage error.
+func runCohort(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, cfg *Config) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, cohortUsage)
 		return 2
@@ -39,7 +39,7 @@ func runCohort(ctx context.Context, db *store.DB, args []string, stdout, stderr 
 		fmt.Fprint(stdout, cohortUsage)
 		return 0
 	case "apply":
-		return cohortApply(ctx, db, args[1:], stdout, stderr, getenv)
+		return cohortApply(ctx, db, args[1:], stdout, stderr, cfg)
 	case "list":
 		if len(args) > 1 {
 			return cohortUsageErr(stderr, "list takes no arguments")
@@ -59,7 +59,7 @@ func cohortUsageErr(stderr io.Writer, msg string) int {
 	return 2
 }
 
-func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer, cfg *Config) int {
 	fs := flag.NewFlagSet("cohort apply", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	file := fs.String("f", "", "")
@@ -73,14 +73,13 @@ func cohortApply(ctx context.Context, db *store.DB, args []string, stdout, stder
 	case *file == "":
 		return cohortUsageErr(stderr, "apply needs -f FILE")
 	}
-	c, code := readCohortFile(*file, *allowPast, db.Now(), getenv("COURSE_TZ"), stderr)
+	c, code := readCohortFile(*file, *allowPast, db.Now(), cfg.courseTZ(), stderr)
 	if c == nil {
 		return code
 	}
-	contentDir := getenv("CONTENT_DIR")
-	course, err := loadContent(contentDir)
+	course, err := loadContent(cfg.ContentDir)
 	if err != nil {
-		return contentLoadErr(stderr, contentDir, err)
+		return contentLoadErr(stderr, cfg.ContentDir, err)
 	}
 	res, err := db.ApplyCohort(ctx, c, func(saved *content.Cohort) ([]content.Delivery, error) {
 		return planCohort(saved, course.Rules)

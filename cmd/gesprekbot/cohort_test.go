@@ -23,7 +23,7 @@ func cohortDB(t *testing.T) *store.DB {
 func runCohortT(t *testing.T, db *store.DB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runCohort(context.Background(), db, args, &out, &errb, envOf(nil))
+	code := runCohort(context.Background(), db, args, &out, &errb, &Config{})
 	return code, out.String(), errb.String()
 }
 

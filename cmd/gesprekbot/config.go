@@ -62,6 +62,14 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // slackDefaultAPIURL is Slack's own Web API.
 const slackDefaultAPIURL = "https://slack.com/api/"
 
+// courseTZ is the IANA name of COURSE_TZ: the time zone of a cohort file that names none.
+func (c *Config) courseTZ() string {
+	if c.CourseTZ == nil {
+		return content.DefaultTimezone
+	}
+	return c.CourseTZ.String()
+}
+
 // LoadConfig reads the configuration from getenv and validates it, returning the first problem found.
 func LoadConfig(getenv func(string) string) (*Config, error) {
 	c := &Config{

@@ -65,11 +65,12 @@ func realMain(args []string, getenv func(string) string, stdout, stderr io.Write
 		defer stop()
 		return bench.Main(ctx, args, stdout, stderr)
 	case "plan":
-		if _, err := LoadConfig(getenv); err != nil {
+		cfg, err := LoadConfig(getenv)
+		if err != nil {
 			fmt.Fprintf(stderr, "gesprekbot: invalid configuration: %v\n", err)
 			return 2
 		}
-		return runPlan(args, stdout, stderr, getenv, time.Now())
+		return runPlan(args, stdout, stderr, cfg, time.Now())
 	case "cohort":
 		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 			fmt.Fprint(stdout, cohortUsage)
@@ -120,7 +121,7 @@ func realMain(args []string, getenv func(string) string, stdout, stderr io.Write
 				m.DB.Keys = cfg.TokenKeys
 				code = workspacesCmd(ctx, m.DB, args, stdout, stderr)
 			} else {
-				code = runCohort(ctx, m.DB, args, stdout, stderr, getenv)
+				code = runCohort(ctx, m.DB, args, stdout, stderr, cfg)
 			}
 			if err := m.Close(); err != nil {
 				fmt.Fprintf(stderr, "gesprekbot: %v\n", err)

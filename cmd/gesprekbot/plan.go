@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -29,9 +28,9 @@ and no database. The course content is the built-in copy, or CONTENT_DIR when se
 Keys in the plan start with the cohort name's slug; a stored cohort's keys start with its id ("c42/...").
 `
 
-// runPlan runs `gesprekbot plan ...` at now, with CONTENT_DIR and COURSE_TZ from getenv: 0 ok, 1 invalid cohort
-// file or content, 2 usage error.
-func runPlan(args []string, stdout, stderr io.Writer, getenv func(string) string, now time.Time) int {
+// runPlan runs `gesprekbot plan ...` at now, with cfg's content and time zone: 0 ok, 1 invalid cohort file or
+// content, 2 usage error.
+func runPlan(args []string, stdout, stderr io.Writer, cfg *Config, now time.Time) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	file := fs.String("f", "", "")
@@ -53,14 +52,13 @@ func runPlan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		return planUsageErr(stderr, fmt.Sprintf("--format must be text or json, not %q", *format))
 	}
 
-	c, code := readCohortFile(*file, *allowPast, now, getenv("COURSE_TZ"), stderr)
+	c, code := readCohortFile(*file, *allowPast, now, cfg.courseTZ(), stderr)
 	if c == nil {
 		return code
 	}
-	contentDir := getenv("CONTENT_DIR")
-	course, err := loadContent(contentDir)
+	course, err := loadContent(cfg.ContentDir)
 	if err != nil {
-		return contentLoadErr(stderr, contentDir, err)
+		return contentLoadErr(stderr, cfg.ContentDir, err)
 	}
 	ds, err := planCohort(c, course.Rules)
 	if err != nil {
@@ -96,8 +94,7 @@ func readCohortFile(file string, allowPast bool, now time.Time, tz string, stder
 		fmt.Fprintf(stderr, "gesprekbot: %v\n", err)
 		return nil, 1
 	}
-	// COURSE_TZ was checked by LoadConfig before any command runs.
-	c, err := content.ParseCohortIn(data, file, cmp.Or(tz, content.DefaultTimezone))
+	c, err := content.ParseCohortIn(data, file, tz)
 	if err == nil {
 		err = c.Validate(now, allowPast)
 	}

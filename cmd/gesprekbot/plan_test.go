@@ -39,7 +39,7 @@ func TestPlanCmdJSON(t *testing.T) {
 	t.Parallel()
 	f := writeFile(t, "utrecht.yaml", exampleCohortFile)
 	var out, errb bytes.Buffer
-	if code := runPlan([]string{"-f", f, "--format", "json"}, &out, &errb, envOf(nil), beforeCourse); code != 0 {
+	if code := runPlan([]string{"-f", f, "--format", "json"}, &out, &errb, &Config{}, beforeCourse); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var ds []map[string]any
@@ -95,7 +95,7 @@ func TestPlanCmdText(t *testing.T) {
 	t.Parallel()
 	f := writeFile(t, "utrecht.yaml", exampleCohortFile)
 	var out, errb bytes.Buffer
-	if code := runPlan([]string{"-f", f}, &out, &errb, envOf(nil), beforeCourse); code != 0 {
+	if code := runPlan([]string{"-f", f}, &out, &errb, &Config{}, beforeCourse); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, want := range []string{
@@ -140,7 +140,7 @@ func TestPlanCmdErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			code := runPlan(tt.args, &out, &errb, envOf(nil), tt.now)
+			code := runPlan(tt.args, &out, &errb, &Config{}, tt.now)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, errb.String())
 			}
@@ -153,5 +153,32 @@ func TestPlanCmdErrors(t *testing.T) {
 				t.Errorf("stdout not empty on failure: %s", out.String())
 			}
 		})
+	}
+}
+
+// A cohort file that names no time zone is in COURSE_TZ's: the same file planned in London is an hour later.
+func TestPlanCmdCourseTZ(t *testing.T) {
+	t.Parallel()
+	f := writeFile(t, "utrecht.yaml", strings.Replace(exampleCohortFile, "timezone: Europe/Amsterdam\n", "", 1))
+	first := func(cfg *Config) time.Time {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := runPlan([]string{"-f", f, "--format", "json"}, &out, &errb, cfg, beforeCourse); code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		var ds []struct {
+			DueAt time.Time `json:"due_at"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &ds); err != nil || len(ds) == 0 {
+			t.Fatalf("plan %q: %v", out.String(), err)
+		}
+		return ds[0].DueAt
+	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	if d := first(&Config{CourseTZ: london}).Sub(first(&Config{})); d != time.Hour {
+		t.Errorf("the first delivery in COURSE_TZ=Europe/London is %s after Amsterdam's, want 1h", d)
 	}
 }
