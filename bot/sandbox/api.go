@@ -657,15 +657,6 @@ func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) error {
 			return badRequest("%s is more than a year ahead", t.Format(time.RFC3339))
 		}
 		target = t
-	case req.Next:
-		up, err := s.opts.Store.UpcomingDeliveries(r.Context(), 1)
-		if err != nil {
-			return err
-		}
-		if len(up) == 0 {
-			return &apiError{status: http.StatusConflict, msg: "nothing is planned any more"}
-		}
-		target = up[0].DueAt
 	}
 	if target.Before(now) {
 		target = now
@@ -675,7 +666,16 @@ func (s *Sandbox) apiClock(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Minute)
 	defer cancel()
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(5*time.Minute + 30*time.Second))
-	delivered, err := s.MoveClock(ctx, target)
+	var delivered int
+	var err error
+	if req.Next {
+		delivered, err = s.MoveToNext(ctx)
+	} else {
+		delivered, err = s.MoveClock(ctx, target)
+	}
+	if errors.Is(err, ErrNothingPlanned) {
+		return &apiError{status: http.StatusConflict, msg: "nothing is planned any more"}
+	}
 	if err != nil {
 		return err
 	}

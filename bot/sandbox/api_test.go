@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gesprekbot/gesprekbot/bot/sandbox"
+	"github.com/gesprekbot/gesprekbot/cmd/gesprekbot/app"
+	"github.com/gesprekbot/gesprekbot/content"
 	"github.com/gesprekbot/gesprekbot/handlers"
 )
 
@@ -100,6 +102,48 @@ var (
 	sanne = sandbox.DemoUsers[1]
 	joost = sandbox.DemoUsers[3]
 )
+
+// TestNextFollowsAHeldDelivery: a sandbox started in the evening has the demo's welcome due at once, but the
+// cohort's quiet hours (from 21:00) hold DMs until the morning. "Volgende levering" follows the welcome there and
+// delivers it, rather than answering that nothing was delivered.
+func TestNextFollowsAHeldDelivery(t *testing.T) {
+	t.Parallel()
+	db := testDB(t)
+	loc, err := time.LoadLocation(content.DefaultTimezone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(loc)
+	evening := time.Date(today.Year(), today.Month(), today.Day()+1, 21, 30, 0, 0, loc)
+	if err := db.SetSandboxClockOffset(context.Background(), time.Until(evening)); err != nil {
+		t.Fatal(err)
+	}
+	// No tick of the dispatcher's own: the one the button runs is the first to meet the welcome.
+	e := newEnvWith(t, db, app.Overrides{ManualTicks: true})
+	var cs sandbox.ClockState
+	e.call(t, "GET", "/sandbox/api/clock", nil, &cs)
+	if len(cs.Upcoming) == 0 || cs.Upcoming[0].Kind != "welcome" || cs.Upcoming[0].DueAt.After(cs.Now) {
+		t.Fatalf("at %s upcoming = %+v, want the welcome due at once", cs.Now, cs.Upcoming)
+	}
+	var res struct {
+		Now       time.Time `json:"now"`
+		Delivered int       `json:"delivered"`
+	}
+	if code := e.call(t, "POST", "/sandbox/api/clock", map[string]any{"next": true}, &res); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if res.Delivered < 5 {
+		t.Errorf("delivered %d, want at least the welcome for each of the five participants", res.Delivered)
+	}
+	// The next sending time: a working day's morning (after a weekend, Monday's).
+	if sent := res.Now.In(loc); !sent.After(evening) || sent.Sub(evening) > 4*24*time.Hour || sent.Hour() < 8 ||
+		sent.Hour() >= 21 || sent.Weekday() == time.Saturday || sent.Weekday() == time.Sunday {
+		t.Errorf("the clock went from %s to %s, want the first sending time after it", evening, sent)
+	}
+	if ms := e.messages(t, sanne.IMID, ""); len(ms) == 0 {
+		t.Errorf("Sanne's DM is empty, want the welcome")
+	}
+}
 
 func TestAPI(t *testing.T) {
 	t.Parallel()

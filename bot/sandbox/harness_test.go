@@ -47,11 +47,18 @@ func testDB(t *testing.T) *store.DB {
 // newEnv starts the sandbox on db; a second newEnv on the same db is a restart.
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
+	return newEnvWith(t, db, app.Overrides{})
+}
+
+// newEnvWith is newEnv with more of app.New's overrides (its DB and Register are newEnv's).
+func newEnvWith(t *testing.T, db *store.DB, ov app.Overrides) *env {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var a *app.App
-	a, err := app.New(ctx, app.Config{Mode: app.ModeSandbox, HTTPAddr: "127.0.0.1:0"},
-		app.Overrides{DB: db, Register: func(reg *handlers.Registry) { registerTestModal(reg, func() *app.App { return a }) }})
+	ov.DB = db
+	ov.Register = func(reg *handlers.Registry) { registerTestModal(reg, func() *app.App { return a }) }
+	a, err := app.New(ctx, app.Config{Mode: app.ModeSandbox, HTTPAddr: "127.0.0.1:0"}, ov)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -162,6 +163,44 @@ func (s *Sandbox) requestSave() {
 	case s.saveNow <- struct{}{}:
 	default:
 	}
+}
+
+// ErrNothingPlanned is MoveToNext's answer when no delivery is planned any more.
+var ErrNothingPlanned = errors.New("nothing is planned any more")
+
+// MoveToNext moves the clock to the next planned delivery and sends it: the page's "Volgende levering". A
+// delivery the cohort's calendar holds back when it falls due (one due at once while it is evening waits for the
+// morning's first sending time) is followed to the moment it goes, so that the button brings the next message
+// rather than "0 berichten bezorgd". It returns how many messages arrived in the workspace.
+func (s *Sandbox) MoveToNext(ctx context.Context) (delivered int, err error) {
+	for range 3 {
+		up, err := s.opts.Store.UpcomingDeliveries(ctx, 1)
+		if err != nil {
+			return delivered, err
+		}
+		if len(up) == 0 {
+			if delivered == 0 {
+				return 0, ErrNothingPlanned
+			}
+			return delivered, nil
+		}
+		target := up[0].DueAt
+		if now := s.opts.Clock.Now(); target.Before(now) {
+			target = now
+		}
+		n, err := s.MoveClock(ctx, target)
+		delivered += n
+		if err != nil || delivered > 0 {
+			return delivered, err
+		}
+		// Nothing arrived. Only a delivery that was put off is worth following; one still due as it was is held
+		// for a reason the clock does not change (a paused workspace), and the next press tries again.
+		after, err := s.opts.Store.UpcomingDeliveries(ctx, 1)
+		if err != nil || len(after) == 0 || (after[0].Key == up[0].Key && !after[0].DueAt.After(up[0].DueAt)) {
+			return delivered, err
+		}
+	}
+	return delivered, nil
 }
 
 // maxClockSteps bounds the planned deliveries one move of the clock walks through.
