@@ -56,8 +56,9 @@ const schemaQuery = `
 		SELECT 'm ' || string_agg(version::text, ',' ORDER BY version) FROM schema_migrations
 	) s(x)`
 
-// usedTables answers the names of the tables that were written to since they were created or emptied: a table
-// that never held a row has no page yet. (Asking each table whether it holds a row takes longer to plan.)
+// usedTables answers the names of the tables that may hold rows: a table that never held a row has no page yet.
+// (Asking each table whether it holds a row takes longer to plan. A table emptied with DELETE keeps its pages and
+// stays on the list: deleting nothing from it is cheap.)
 const usedTables = `
 	SELECT relname FROM pg_class
 	WHERE relnamespace = to_regnamespace(current_schema()) AND relkind IN ('r', 'p')
@@ -186,8 +187,19 @@ func reset(ctx context.Context, p *pooled) error {
 		for i, t := range used {
 			used[i] = pq.QuoteIdentifier(t)
 		}
-		// CASCADE: rows of a table that refers to one of these are gone too (it held rows, so it is in the list).
-		if _, err := p.db.ExecContext(ctx, `TRUNCATE `+strings.Join(used, ", ")+` CASCADE`); err != nil {
+		if superuser {
+			// Deleting the rows costs the server a fraction of a TRUNCATE, which gives each table and index a new
+			// file and makes every connection reload its catalogue entries. As the replication role, no foreign
+			// key is checked row by row (every table that holds a row is in the list) and no trigger fires.
+			q := "BEGIN; SET LOCAL session_replication_role = replica;"
+			for _, t := range used {
+				q += " DELETE FROM " + t + ";"
+			}
+			if _, err := p.db.ExecContext(ctx, q+" COMMIT"); err != nil {
+				return err
+			}
+		} else if _, err := p.db.ExecContext(ctx, `TRUNCATE `+strings.Join(used, ", ")+` CASCADE`); err != nil {
+			// CASCADE: rows of a table that refers to one of these are gone too (it held rows, so it is listed).
 			return err
 		}
 	}

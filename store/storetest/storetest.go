@@ -38,7 +38,10 @@ var (
 	tmpDir   string
 	adminURL string  // a URL on the server whose user may create databases
 	admin    *sql.DB // connections on adminURL, kept open: each new connection costs the server a process
-	template string  // a migrated database that each test's database is copied from
+	// superuser says whether the server's user is one (the throwaway server's is): reset then deletes rows
+	// rather than truncating tables (reuse.go).
+	superuser bool
+	template  string // a migrated database that each test's database is copied from
 )
 
 // MainWaiting is Main for a package whose tests mostly wait rather than compute (on child processes, servers, a
@@ -102,6 +105,9 @@ func setup() error {
 	admin.SetMaxIdleConns(4)
 	if err := chooseStrategy(ctx); err != nil {
 		return err
+	}
+	if err := admin.QueryRowContext(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&superuser); err != nil {
+		return fmt.Errorf("server role: %w", err)
 	}
 	template = "gesprekbot_tmpl_" + randomSuffix()
 	if err := createDB(ctx, template, ""); err != nil {
