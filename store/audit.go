@@ -25,13 +25,13 @@ func (db *DB) Audit(ctx context.Context, e AuditEntry) error {
 
 // auditIn appends e to the audit log through ex; inside a transaction the row commits with what it is about.
 func auditIn(ctx context.Context, ex sqlx.ExecerContext, now time.Time, e AuditEntry) error {
-	detail := []byte("{}")
+	detail := "{}"
 	if e.Detail != nil {
 		b, err := json.Marshal(e.Detail)
 		if err != nil {
 			return fmt.Errorf("audit %s: %w", e.Action, err)
 		}
-		detail = b
+		detail = string(b)
 	}
 	if _, err := ex.ExecContext(ctx, `
 		INSERT INTO audit_log (at, cohort_id, actor, user_id, action, detail)

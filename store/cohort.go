@@ -126,7 +126,7 @@ func saveCohort(ctx context.Context, tx *sqlx.Tx, c *content.Cohort, team string
 			team_id    = EXCLUDED.team_id
 		WHERE cohorts.team_id IN (EXCLUDED.team_id, '')
 		RETURNING id, team_id`,
-		c.Name, c.Channel, tz, pq.Array(c.Cases), settings, now, team)
+		c.Name, c.Channel, tz, pq.Array(c.Cases), string(settings), now, team)
 	id := row.ID
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", fmt.Errorf("save cohort: %w", &NameTakenError{Name: c.Name})

@@ -53,9 +53,9 @@ func (c ErasedCounts) Add(o map[string]int64) {
 // Value implements driver.Valuer: the counts as a JSON object.
 func (c ErasedCounts) Value() (driver.Value, error) {
 	if c == nil {
-		return []byte("{}"), nil
+		return "{}", nil
 	}
-	return json.Marshal(map[string]int64(c))
+	return jsonValue(map[string]int64(c))
 }
 
 // Scan implements sql.Scanner for the jsonb column.

@@ -18,9 +18,9 @@ type EvaluationNotes map[string][]string
 // Value implements driver.Valuer: the notes as a JSON object.
 func (n EvaluationNotes) Value() (driver.Value, error) {
 	if n == nil {
-		return []byte("{}"), nil
+		return "{}", nil
 	}
-	return json.Marshal(map[string][]string(n))
+	return jsonValue(map[string][]string(n))
 }
 
 // Scan implements sql.Scanner for the jsonb column.

@@ -29,9 +29,9 @@ type FeedbackPoints map[string]PointFeedback
 // Value implements driver.Valuer: the points as a JSON object.
 func (p FeedbackPoints) Value() (driver.Value, error) {
 	if p == nil {
-		return []byte("{}"), nil
+		return "{}", nil
 	}
-	return json.Marshal(map[string]PointFeedback(p))
+	return jsonValue(map[string]PointFeedback(p))
 }
 
 // Scan implements sql.Scanner for the jsonb column.

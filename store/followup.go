@@ -207,7 +207,7 @@ func (db *DB) FollowUpCounts(ctx context.Context, cohortID int64) (FollowUpFigur
 	}
 	if err := tx.GetContext(ctx, &snap.ID, `
 		INSERT INTO followup_snapshots (cohort_id, taken_at, members, counts)
-		VALUES ($1, $2, $3, $4) RETURNING id`, cohortID, snap.TakenAt, snap.Members, b); err != nil {
+		VALUES ($1, $2, $3, $4) RETURNING id`, cohortID, snap.TakenAt, snap.Members, string(b)); err != nil {
 		return FollowUpFigures{}, fmt.Errorf("follow-up counts: snapshot: %w", FormatError(err))
 	}
 	ids, versions := make([]int64, len(answers)), make([]int64, len(answers))

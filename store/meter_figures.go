@@ -158,7 +158,7 @@ func (db *DB) MeterFigures(ctx context.Context, cohortID int64, kind string) (Me
 		var id int64
 		if err := tx.GetContext(ctx, &id, `
 			INSERT INTO meter_snapshots (cohort_id, kind, taken_at, members, sums)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, cohortID, kind, now, len(d.snapshot), sums); err != nil {
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, cohortID, kind, now, len(d.snapshot), string(sums)); err != nil {
 			return MeterFigures{}, fmt.Errorf("meter figures: snapshot: %w", FormatError(err))
 		}
 		ids, versions := make([]int64, len(d.snapshot)), make([]int64, len(d.snapshot))

@@ -54,7 +54,7 @@ func (db *DB) SaveSandboxConversation(ctx context.Context, c SandboxConversation
 		INSERT INTO sandbox_conversations (id, messages, updated_at)
 		VALUES ($1, $2, now())
 		ON CONFLICT (id) DO UPDATE SET messages = EXCLUDED.messages, updated_at = now()`,
-		c.ID, []byte(c.Messages))
+		c.ID, string(c.Messages))
 	if err != nil {
 		return fmt.Errorf("save sandbox conversation %s: %w", c.ID, FormatError(err))
 	}
@@ -83,7 +83,7 @@ func (db *DB) SaveSandboxHome(ctx context.Context, h SandboxHome) error {
 		INSERT INTO sandbox_homes (user_id, view_id, view, updated_at)
 		VALUES ($1, $2, $3, now())
 		ON CONFLICT (user_id) DO UPDATE SET view_id = EXCLUDED.view_id, view = EXCLUDED.view, updated_at = now()`,
-		h.UserID, h.ViewID, []byte(h.View))
+		h.UserID, h.ViewID, string(h.View))
 	if err != nil {
 		return fmt.Errorf("save sandbox home of %s: %w", h.UserID, FormatError(err))
 	}

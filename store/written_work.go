@@ -40,9 +40,9 @@ type Sections map[string]string
 // Value implements driver.Valuer: the sections as a JSON object.
 func (s Sections) Value() (driver.Value, error) {
 	if s == nil {
-		return []byte("{}"), nil
+		return "{}", nil
 	}
-	return json.Marshal(map[string]string(s))
+	return jsonValue(map[string]string(s))
 }
 
 // Scan implements sql.Scanner for the jsonb column.
