@@ -556,6 +556,19 @@ func TestBrowser(t *testing.T) {
 	step("Voormeting", func(t *testing.T) {
 		nextUntil("the welcome with its voormeting button", button("Voormeting invullen"))
 		shot("1-welkom")
+		// The clock panel follows the plan: after the moves it lists what the API says comes next.
+		body, err := sb.get("/sandbox/api/clock")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var clock struct {
+			Upcoming []struct{ Title string } `json:"upcoming"`
+		}
+		if err := json.Unmarshal(body, &clock); err != nil || len(clock.Upcoming) == 0 {
+			t.Fatalf("the clock's plan: %v: %s", err, body)
+		}
+		b.waitFor("the clock panel to list "+clock.Upcoming[0].Title+" first",
+			`(document.querySelector("#upcoming li") || {}).textContent.includes(`+js(clock.Upcoming[0].Title)+`)`)
 		b.click("Voormeting invullen", button("Voormeting invullen"))
 		b.waitFor("the first statement", msgs+`.some(m => m.innerText.includes("Stelling 1 van 21"))`)
 		shot("1-stelling-1")

@@ -583,9 +583,15 @@ async function closeModal() {
   await refresh();
 }
 
+let upcomingKey = "";
 function renderClock(clock) {
-  const now = new Date(clock.now);
-  $("now").textContent = fmtLong(now);
+  const now = fmtLong(new Date(clock.now));
+  if ($("now").textContent !== now) $("now").textContent = now;
+  $("clock-next").disabled = state.busy || !clock.upcoming.length;
+  // Redrawn only when the plan changed, not at every poll: each redraw repaints the page.
+  const key = JSON.stringify([clock.upcoming, state.users]);
+  if (key === upcomingKey) return;
+  upcomingKey = key;
   const ol = $("upcoming"); ol.innerHTML = "";
   if (!clock.upcoming.length) { ol.appendChild(html("li", "muted", "Er staat niets meer gepland.")); }
   const audience = { channel: "in het kanaal", participants: "aan elke deelnemer", participant: "aan één deelnemer", trainers: "aan de trainers" };
@@ -599,7 +605,6 @@ function renderClock(clock) {
         (several ? " · " + u.cohort : "")) + "</div>";
     ol.appendChild(li);
   }
-  $("clock-next").disabled = state.busy || !clock.upcoming.length;
 }
 
 async function moveClock(body) {
