@@ -103,6 +103,22 @@ var (
 	joost = sandbox.DemoUsers[3]
 )
 
+// moved is the sandbox's answer to a move of its clock.
+type moved struct {
+	Now       time.Time `json:"now"`
+	Delivered int       `json:"delivered"`
+}
+
+// next presses "Volgende levering" through the API.
+func (e *env) next(t *testing.T) moved {
+	t.Helper()
+	var res moved
+	if code := e.call(t, "POST", "/sandbox/api/clock", map[string]any{"next": true}, &res); code != 200 {
+		t.Fatalf("clock next: status %d", code)
+	}
+	return res
+}
+
 // TestNextFollowsAHeldDelivery: a sandbox started in the evening has the demo's welcome due at once, but the
 // cohort's quiet hours (from 21:00) hold DMs until the morning. "Volgende levering" follows the welcome there and
 // delivers it, rather than answering that nothing was delivered.
@@ -125,13 +141,7 @@ func TestNextFollowsAHeldDelivery(t *testing.T) {
 	if len(cs.Upcoming) == 0 || cs.Upcoming[0].Kind != "welcome" || cs.Upcoming[0].DueAt.After(cs.Now) {
 		t.Fatalf("at %s upcoming = %+v, want the welcome due at once", cs.Now, cs.Upcoming)
 	}
-	var res struct {
-		Now       time.Time `json:"now"`
-		Delivered int       `json:"delivered"`
-	}
-	if code := e.call(t, "POST", "/sandbox/api/clock", map[string]any{"next": true}, &res); code != 200 {
-		t.Fatalf("status %d", code)
-	}
+	res := e.next(t)
 	if res.Delivered < 5 {
 		t.Errorf("delivered %d, want at least the welcome for each of the five participants", res.Delivered)
 	}
@@ -194,13 +204,7 @@ func TestAPI(t *testing.T) {
 		if len(cs.Upcoming) == 0 || cs.Upcoming[0].Title == "" {
 			t.Fatalf("upcoming = %+v, want the demo cohort's plan", cs.Upcoming)
 		}
-		var res struct {
-			Now       time.Time `json:"now"`
-			Delivered int       `json:"delivered"`
-		}
-		if code := e.call(t, "POST", "/sandbox/api/clock", map[string]any{"next": true}, &res); code != 200 {
-			t.Fatalf("status %d", code)
-		}
+		res := e.next(t)
 		if res.Delivered < 5 {
 			t.Errorf("delivered %d, want at least the welcome for each of the five participants", res.Delivered)
 		}
