@@ -68,7 +68,7 @@ func Main(m *testing.M) {
 func cleanup() {
 	closePool()
 	if template != "" && admin != nil {
-		admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(template) + ` WITH (FORCE)`)
+		dropDB(template)
 	}
 	if admin != nil {
 		admin.Close()
@@ -151,7 +151,7 @@ func URL(t testing.TB) string {
 		t.Fatalf("test database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)
+		dropDB(name)
 	})
 	return withDB(adminURL, name)
 }
@@ -175,6 +175,11 @@ func AdminURL(t testing.TB) string {
 		t.Fatalf("test database: %v", onceErr)
 	}
 	return adminURL
+}
+
+// dropDB drops the database name, whoever is still connected to it; a database already gone is no error.
+func dropDB(name string) {
+	admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)
 }
 
 func createDB(ctx context.Context, name, tmpl string) error {
